@@ -1,0 +1,2 @@
+/** kubectl-kd entry (temporary while the CLI is being written). */
+process.stdout.write('kubectl-kd\n');

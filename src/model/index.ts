@@ -1,0 +1,5 @@
+/** Plain data types shared by every layer: positions, identities, diagnostics, manifests. */
+export * from './source.js';
+export * from './object-ref.js';
+export * from './diagnostic.js';
+export * from './manifest.js';
