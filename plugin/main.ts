@@ -1,2 +1,31 @@
-/** kubectl-kd entry (temporary while the CLI is being written). */
-process.stdout.write('kubectl-kd\n');
+/**
+ * kubectl-kd entry: wires the real process to the CLI and sets the exit code. The only module
+ * that touches `process` directly; SIGINT/SIGTERM abort the running command (exit 130).
+ */
+import { runCli } from './cli.js';
+import { VERSION } from './version.js';
+
+const controller = new AbortController();
+let interrupted = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (interrupted) process.exit(130); // a second Ctrl-C: the user really wants out now
+  interrupted = true;
+  controller.abort(new Error(`received ${signal}`));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// A closed pipe (`kubectl kd validate . | head`) is a normal end, not a crash.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+  version: VERSION,
+});
+process.exitCode = interrupted ? 130 : code;

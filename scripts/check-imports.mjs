@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const PURE = ['src/model', 'src/manifest', 'src/schema', 'src/drift', 'src/plan', 'src/health'];
+const PURE = ['src/model', 'src/manifest', 'src/schema', 'src/annotations', 'src/validate', 'src/drift', 'src/plan', 'src/health'];
 const SHELL_LIBS = /^(ink|ink-.*|react|react\/.*|yargs|yargs\/.*|vscode-languageserver.*|chokidar)$/;
 const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|tls|dgram|dns|os|readline|worker_threads|cluster|process)$/;
 const CLOCK = /\bDate\.now\(|new Date\(\s*\)|performance\.now\(|\bprocess\.(env|argv|cwd|exit|stdout|stderr|stdin)\b/;

@@ -5,3 +5,4 @@
 export * from './model/index.js';
 export * from './schema/types.js';
 export * from './errors.js';
+export * from './validate/rules.js';

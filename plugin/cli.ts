@@ -1,0 +1,76 @@
+/**
+ * Command-line declarations. Each command maps its flags to an options value and calls a
+ * `run(options, ctx)` function that returns an exit code; nothing here does the work. Flags
+ * shared with kubectl keep kubectl's names and meanings (-n, --context, --kubeconfig, -o).
+ */
+import yargs, { type Argv } from 'yargs';
+import { ExitCode, KdError, usageError } from '../src/index.js';
+import type { CommandContext } from './context.js';
+import { handleError } from './handle-error.js';
+import { commands } from './commands/index.js';
+
+export interface GlobalFlags {
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  sim: boolean;
+  verbose: boolean;
+  color?: boolean;
+}
+
+export function globalFlags(argv: Record<string, unknown>): GlobalFlags {
+  const flags: GlobalFlags = { sim: argv.sim === true, verbose: argv.verbose === true };
+  if (typeof argv.namespace === 'string') flags.namespace = argv.namespace;
+  if (typeof argv.context === 'string') flags.context = argv.context;
+  if (typeof argv.kubeconfig === 'string') flags.kubeconfig = argv.kubeconfig;
+  if (typeof argv.color === 'boolean') flags.color = argv.color;
+  return flags;
+}
+
+export async function runCli(args: string[], ctx: CommandContext): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let verbose = args.includes('--verbose') || args.includes('-v');
+  const color = args.includes('--no-color') ? false : args.includes('--color') ? true : undefined;
+  let parser: Argv = yargs(args)
+    .scriptName('kubectl kd')
+    .usage('$0 <command> [options]\n\nValidate, drift-check, apply and simulate Kubernetes manifests kept in files.')
+    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none', global: true })
+    .option('context', { type: 'string', describe: 'kubeconfig context to use', global: true })
+    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file', global: true })
+    .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster', global: true })
+    .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors', global: true })
+    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a TTY unless NO_COLOR is set)', global: true })
+    .version(ctx.version)
+    .help()
+    .alias('help', 'h')
+    .strict()
+    .demandCommand(1, 'a command is required: kubectl kd <command> (see --help)')
+    .recommendCommands()
+    .wrap(Math.min(110, ctx.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw usageError(message ?? 'invalid arguments', 'run with --help to see the accepted flags');
+    });
+  for (const command of commands) {
+    parser = parser.command(
+      command.name,
+      command.describe,
+      (y) => command.builder(y),
+      async (argv) => {
+        verbose = argv.verbose === true;
+        exitCode = await command.run(argv as Record<string, unknown>, ctx);
+      },
+    );
+  }
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (error) {
+    return handleError(error, ctx, { verbose, ...(color === undefined ? {} : { color }) });
+  }
+}
+
+export function isKdError(e: unknown): e is KdError {
+  return e instanceof KdError;
+}

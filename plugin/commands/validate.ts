@@ -1,0 +1,92 @@
+/**
+ * `kubectl kd validate PATH...`: checks manifests against Kubernetes and CRD schemas offline.
+ * Exit 0 when valid (warnings allowed), 1 when any error was found, 2 on usage or I/O errors.
+ */
+import type { Argv } from 'yargs';
+import { ExitCode, allRules, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
+import { globalFlags } from '../cli.js';
+import { readAll, stdoutStyle, type CommandContext } from '../context.js';
+import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
+import { formatDiagnosticsText } from '../output/diagnostics-text.js';
+import { formatSarif } from '../output/sarif.js';
+import type { CommandSpec } from './index.js';
+
+export type ValidateOutput = 'text' | 'json' | 'sarif';
+
+export interface ValidateOptions {
+  paths: string[];
+  output: ValidateOutput;
+  strict: boolean;
+  kubernetesVersion?: string;
+  schemaDir?: string;
+  crds: string[];
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  color?: boolean;
+}
+
+export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOptions {
+  const g = globalFlags(argv);
+  const paths = (argv.paths as string[] | undefined) ?? [];
+  if (paths.length === 0) throw usageError('no input: give one or more files or folders, or - for standard input', 'kubectl kd validate manifests/');
+  const output = argv.output as string;
+  if (output !== 'text' && output !== 'json' && output !== 'sarif')
+    throw usageError(`unknown output format "${output}" for validate`, 'use -o text, -o json or -o sarif');
+  const options: ValidateOptions = {
+    paths: paths.map(String),
+    output,
+    strict: argv.strict !== false,
+    crds: ((argv.crd as string[] | undefined) ?? []).map(String),
+  };
+  if (typeof argv['kubernetes-version'] === 'string') options.kubernetesVersion = argv['kubernetes-version'];
+  if (typeof argv['schema-dir'] === 'string') options.schemaDir = argv['schema-dir'];
+  if (g.namespace) options.namespace = g.namespace;
+  if (g.context) options.context = g.context;
+  if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
+  if (g.color !== undefined) options.color = g.color;
+  return options;
+}
+
+export async function runValidate(options: ValidateOptions, ctx: CommandContext): Promise<number> {
+  const request: ValidateFilesRequest = {
+    paths: options.paths,
+    readStdin: () => readAll(ctx.stdin),
+    strict: options.strict,
+    crdPaths: options.crds,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    signal: ctx.signal,
+  };
+  if (options.schemaDir !== undefined) request.schemaDir = options.schemaDir;
+  if (options.kubernetesVersion !== undefined) request.kubernetesVersion = options.kubernetesVersion;
+  if (options.namespace !== undefined) request.namespace = options.namespace;
+  if (options.context !== undefined) request.context = options.context;
+  if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
+
+  const result = await validateFiles(request);
+  const summary = { files: result.files, objects: result.objects };
+  let text: string;
+  if (options.output === 'json') text = formatDiagnosticsJson(result.diagnostics, summary);
+  else if (options.output === 'sarif') text = formatSarif(result.diagnostics, { toolVersion: ctx.version, cwd: ctx.cwd, ruleInfo });
+  else text = formatDiagnosticsText(result.diagnostics, summary, stdoutStyle(ctx, options.color));
+  ctx.stdout.write(text);
+  return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.no : ExitCode.ok;
+}
+
+export const validateCommand: CommandSpec = {
+  name: 'validate [paths..]',
+  describe: 'check manifests against Kubernetes OpenAPI and CRD schemas (offline)',
+  builder: (y: Argv) =>
+    y
+      .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
+      .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json | sarif' })
+      .option('strict', { type: 'boolean', default: true, describe: 'unknown fields are errors (--no-strict: warnings)' })
+      .option('kubernetes-version', { type: 'string', describe: 'Kubernetes version of the schemas (default: the built-in bundle)' })
+      .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
+      .option('crd', { type: 'string', array: true, describe: 'CRD files or folders whose schemas to use (repeatable)' })
+      .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
+      .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')
+      .epilogue(`Rules: ${allRules().length} (see README, "Validation rules"). Exit codes: 0 valid, 1 invalid, 2 usage or I/O error.`),
+  run: (argv, ctx) => runValidate(validateOptionsFrom(argv), ctx),
+};

@@ -1,0 +1,31 @@
+/**
+ * What a command may touch of the outside world, passed in so that commands run in-process in
+ * tests: output streams, environment, working directory, standard input, and an abort signal
+ * raised by SIGINT/SIGTERM.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { makeStyle, shouldColor, type Style } from './output/style.js';
+
+export interface CommandContext {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+  version: string;
+}
+
+export function stdoutStyle(ctx: CommandContext, colorFlag?: boolean): Style {
+  return makeStyle(shouldColor(ctx.stdout, ctx.env, colorFlag));
+}
+
+export function stderrStyle(ctx: CommandContext, colorFlag?: boolean): Style {
+  return makeStyle(shouldColor(ctx.stderr, ctx.env, colorFlag));
+}
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
