@@ -1,12 +1,43 @@
 /**
- * kd-lsp entry. The language server is built by its own issue; until then the bin answers
- * `--version` and `--help` and says plainly that the server is not available yet.
+ * kd-lsp entry: `kd-lsp --stdio` runs the language server over standard input and output;
+ * `--version` and `--help` answer and exit. The only module of kd-lsp that touches `process`
+ * (arguments, streams, exit code).
  */
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { nodeHost } from './node-host.js';
+import { startServer } from './server.js';
+
 const VERSION = '0.1.0';
+
+const HELP = `kd-lsp ${VERSION}: language server for Kubernetes manifests (kd's rules, offline)
+
+Usage:
+  kd-lsp --stdio      run the server over standard input/output (what editors start)
+  kd-lsp --version    print the version
+  kd-lsp --help       print this help
+
+Settings (initializationOptions, or the "kd" section of workspace/configuration):
+  schemaDir          folder of OpenAPI v3 documents (/openapi/v3 layout); default: built-in bundle
+  kubernetesVersion  version of those schemas, for messages
+  crdPaths           CRD files or folders to use besides the workspace's CRDs
+  strict             unknown fields are errors (default true) or warnings
+  context            kubeconfig context for live health/drift (reserved; not used yet)
+
+Editor set-up: docs/editors.md.
+`;
+
 const args = process.argv.slice(2);
 if (args.includes('--version')) {
   process.stdout.write(`kd-lsp ${VERSION}\n`);
+} else if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(HELP);
+} else if (args.includes('--stdio') || args.length === 0) {
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  // Anything printed to stdout would corrupt the protocol stream.
+  console.log = (...parts: unknown[]) => connection.console.log(parts.map(String).join(' '));
+  const host = nodeHost({ version: VERSION, env: process.env, cwd: process.cwd(), log: (m) => connection.console.warn(m) });
+  startServer(connection, host);
 } else {
-  process.stderr.write('kd-lsp: the language server is not available in this version (see README, "Language server").\n');
-  process.exitCode = args.includes('--help') ? 0 : 2;
+  process.stderr.write(`kd-lsp: unknown arguments: ${args.join(' ')}\n${HELP}`);
+  process.exitCode = 2;
 }

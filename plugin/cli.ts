@@ -9,6 +9,9 @@ import type { CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
 import { commands } from './commands/index.js';
 
+/** Stands for a lone `-` on the command line until the command reads its positionals. */
+export const STDIN_ARG = '\u0000stdin';
+
 export interface GlobalFlags {
   namespace?: string;
   context?: string;
@@ -31,7 +34,9 @@ export async function runCli(args: string[], ctx: CommandContext): Promise<numbe
   let exitCode: number = ExitCode.ok;
   let verbose = args.includes('--verbose') || args.includes('-v');
   const color = args.includes('--no-color') ? false : args.includes('--color') ? true : undefined;
-  let parser: Argv = yargs(args)
+  // yargs drops a lone `-` (stdin, as kubectl's `-f -`); carry it through as a placeholder.
+  const argsForYargs = args.map((a) => (a === '-' ? STDIN_ARG : a));
+  let parser: Argv = yargs(argsForYargs)
     .scriptName('kubectl kd')
     .usage('$0 <command> [options]\n\nValidate, drift-check, apply and simulate Kubernetes manifests kept in files.')
     .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none', global: true })

@@ -3,6 +3,13 @@
  * (scripts/check-imports.mjs enforces it), so this file is the core's whole API.
  */
 export * from './model/index.js';
-export * from './schema/types.js';
 export * from './errors.js';
-export * from './validate/rules.js';
+export * from './manifest/index.js';
+export * from './schema/index.js';
+export * from './annotations/index.js';
+export * from './validate/index.js';
+export { readInputs, STDIN_NAME, type Inputs, type ReadInputsOptions } from './io/inputs.js';
+export { SchemaDirSource } from './io/schema-dir-source.js';
+export { resolveSchemaSources, builtInSource, bundleDir, packageRoot } from './io/schema-sources.js';
+export { contextNamespace, kubeconfigFiles } from './io/kubeconfig-namespace.js';
+export { validateFiles, type ValidateFilesRequest, type ValidateFilesResult } from './io/validate-files.js';

@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, allRules, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
-import { globalFlags } from '../cli.js';
+import { STDIN_ARG, globalFlags } from '../cli.js';
 import { readAll, stdoutStyle, type CommandContext } from '../context.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
@@ -34,7 +34,7 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
   if (output !== 'text' && output !== 'json' && output !== 'sarif')
     throw usageError(`unknown output format "${output}" for validate`, 'use -o text, -o json or -o sarif');
   const options: ValidateOptions = {
-    paths: paths.map(String),
+    paths: paths.map((p) => (p === STDIN_ARG ? '-' : String(p))),
     output,
     strict: argv.strict !== false,
     crds: ((argv.crd as string[] | undefined) ?? []).map(String),

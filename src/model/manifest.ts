@@ -11,6 +11,24 @@ export interface SourceText {
   /** The path as the user named it, or `<stdin>`. */
   path: string;
   text: string;
+  /** Set when the text was rendered by a tool (kustomize) rather than written by the user. */
+  rendered?: RenderedSource;
+}
+
+/** Where rendered documents came from, so that diagnostics point into the user's own files. */
+export interface RenderedSource {
+  /** The kustomization file that produced the text; unmapped objects are reported against it. */
+  kustomization: string;
+  /** Per rendered document (by its index in `text`): its origin, when the tool told. */
+  origins: Array<RenderedOrigin | undefined>;
+}
+
+export interface RenderedOrigin {
+  /** The source file, as the user would name it (relative to the path they gave). */
+  path: string;
+  /** That file's text and the object's document in it: then `locate` points into that file. */
+  text?: string;
+  documentIndex?: number;
 }
 
 export interface Manifest {
@@ -38,10 +56,20 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  /** Namespace for namespaced objects without one (`-n`, else the context's, else `default`). */
-  defaultNamespace?: string;
-  /** Tells whether a kind is namespaced; unknown kinds are treated as namespaced. */
-  isNamespaced?: (gvk: { group: string; version: string; kind: string }) => boolean | undefined;
   /** Files larger than this are rejected with a diagnostic. Default 64 MiB. */
   maxFileBytes?: number;
+  /** YAML documents larger than this are rejected with a diagnostic. Default 16 MiB. */
+  maxDocumentBytes?: number;
+  /** Deepest nesting of mappings and sequences a document may have. Default 100. */
+  maxDepth?: number;
+  /** Most nodes a document may expand to through aliases (when it has any). Default 100,000. */
+  maxAliasExpansion?: number;
+}
+
+/** Namespace defaulting runs after the schema registry is loaded, since scope comes from it. */
+export interface NamespaceDefaults {
+  /** Namespace for namespaced objects without one (`-n`, else the context's, else `default`). */
+  defaultNamespace?: string;
+  /** Tells whether a kind is namespaced; undefined (unknown kind) counts as namespaced. */
+  isNamespaced?: (gvk: { group: string; version: string; kind: string }) => boolean | undefined;
 }

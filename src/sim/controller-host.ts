@@ -40,6 +40,18 @@ export interface ControllerHost {
   delete(key: ResourceKey, namespace: string | undefined, name: string, propagation?: 'Background' | 'Foreground' | 'Orphan'): void;
   /** Records a core/v1 Event about the object, as `kubectl describe` shows them. */
   recordEvent(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void;
+  /**
+   * Binds a pod to a node, as the scheduler does through `pods/binding` (sets `spec.nodeName`,
+   * which a plain pod update may not change). Optional: without it the scheduler falls back to
+   * `update` with `spec.nodeName` set.
+   */
+  bindPod?(namespace: string, name: string, nodeName: string): KubeObject;
+  /**
+   * Sets a namespace's `spec.finalizers`, as the namespace controller does through
+   * `namespaces/{name}/finalize` (a plain update ignores that field). Optional: without it the
+   * namespace controller falls back to `update`.
+   */
+  finalizeNamespace?(name: string, finalizers: string[]): KubeObject;
   /** Subscribes to every change in the store; returns an unsubscribe function. */
   onChange(listener: (event: StoreEvent) => void): () => void;
 }

@@ -32,6 +32,7 @@ const rules: RuleInfo[] = [
   { id: 'schema/constraint', description: 'A value breaks a schema constraint (length, range, pattern, item count).' },
   { id: 'schema/cel', description: 'A CEL validation rule (x-kubernetes-validations) failed or could not be checked.' },
   { id: 'crd/structural', description: 'A CustomResourceDefinition schema is not structural.' },
+  { id: 'crd/invalid', description: 'A CustomResourceDefinition is malformed (names, scope, versions, missing schema).' },
   { id: 'metadata/name', description: 'The object name is not valid for its kind.' },
   { id: 'metadata/namespace', description: 'The namespace is invalid or set on a cluster-scoped kind.' },
   { id: 'metadata/label-key', description: 'A label key is malformed.' },

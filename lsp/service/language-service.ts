@@ -1,0 +1,332 @@
+/**
+ * The kd language service: answers diagnostics, completion, hover, code actions and symbols for
+ * files it is given as text. It does no I/O and knows nothing of the protocol: the server hands
+ * it texts and settings, and schema documents through `SchemaSource`s; it answers in the core's
+ * 1-based positions.
+ *
+ * Incrementality: `update` splits the text into YAML documents and loads only those whose text
+ * changed (see workspace.ts); `diagnostics` re-checks only documents without results for the
+ * current check generation, which moves on when settings or the set of CRDs change. Long work
+ * takes a `stale()` callback and gives up (returns undefined) as soon as it turns true.
+ */
+import {
+  compareDiagnostics,
+  groupVersionPath,
+  parseApiVersion,
+  type Diagnostic,
+  type GroupVersionKind,
+  type GroupVersionPath,
+  type Manifest,
+  type OpenApiDocument,
+  type Position,
+  type SchemaSource,
+} from '../../src/index.js';
+import { codeActions } from './code-actions.js';
+import { complete } from './completion.js';
+import { customKinds, isCrd } from './crds.js';
+import type { AnnotationDoc, KdEngine } from './engine.js';
+import { hover } from './hover.js';
+import { SchemaIndex } from './schema-index.js';
+import { documentSymbols, workspaceSymbols } from './symbols.js';
+import type { CodeAction, CompletionEntry, HoverResult, SymbolEntry } from './types.js';
+import { placeDiagnostic, placedManifests, segmentLines, Workspace, type FileState, type SegmentState } from './workspace.js';
+
+export interface ServiceSettings {
+  /** Unknown fields are errors when strict (the default), warnings otherwise. */
+  strict: boolean;
+}
+
+export interface ServiceOptions {
+  engine: KdEngine;
+  /** Where schema documents for completion and hover come from, first one wins. */
+  schemaSources: readonly SchemaSource[];
+  settings?: ServiceSettings;
+}
+
+/** What a feature sees of one cursor position. */
+export interface CursorView {
+  file: FileState;
+  segment: SegmentState;
+  lines: readonly string[];
+  /** 0-based line inside the segment, 0-based column. */
+  lineIndex: number;
+  column: number;
+  gvk?: GroupVersionKind;
+  /** Converts a segment-local 0-based (line, column) to a core file position. */
+  position(lineIndex: number, column: number): Position;
+}
+
+export interface FeatureContext {
+  schemas: SchemaIndex;
+  annotations: readonly AnnotationDoc[];
+  /** Wave numbers used anywhere in the workspace, sorted numerically. */
+  waves(): string[];
+}
+
+const API_VERSION_LINE = /^(?:apiVersion|"apiVersion")[ \t]*:[ \t]*["']?([^"'\s#]+)/m;
+const KIND_LINE = /^(?:kind|"kind")[ \t]*:[ \t]*["']?([^"'\s#]+)/m;
+
+/** apiVersion and kind of a document read from its text, so they are known while it is broken. */
+export function documentKind(text: string): GroupVersionKind | undefined {
+  const av = API_VERSION_LINE.exec(text)?.[1];
+  const kind = KIND_LINE.exec(text)?.[1];
+  if (av === undefined || kind === undefined) return undefined;
+  return { ...parseApiVersion(av), kind };
+}
+
+export class LanguageService {
+  readonly workspace: Workspace;
+  readonly #engine: KdEngine;
+  readonly #sources: readonly SchemaSource[];
+  #settings: ServiceSettings;
+  #generation = 0;
+  #crdSignature = '';
+  readonly #docs = new Map<GroupVersionPath, OpenApiDocument>();
+  #docsLoading = new Map<GroupVersionPath, Promise<void>>();
+  #allSchemas?: Promise<void>;
+  #customKinds: ReturnType<typeof customKinds> = [];
+  #schemas = new SchemaIndex();
+  #schemasDirty = false;
+
+  constructor(options: ServiceOptions) {
+    this.#engine = options.engine;
+    this.#sources = options.schemaSources;
+    this.#settings = options.settings ?? { strict: true };
+    this.workspace = new Workspace(this.#engine);
+  }
+
+  get settings(): ServiceSettings {
+    return this.#settings;
+  }
+
+  configure(settings: ServiceSettings): void {
+    if (settings.strict !== this.#settings.strict) this.#generation++;
+    this.#settings = settings;
+  }
+
+  /** Sets a file's text (open in the editor, or read from the workspace). */
+  update(uri: string, file: string, text: string, open: boolean): void {
+    const { changed } = this.workspace.set(uri, file, text, open);
+    if (changed.some((s) => s.result.loaded.manifests.some(isCrd))) this.#refreshCrds();
+    else if (this.#crdSignature !== '') this.#refreshCrds();
+  }
+
+  close(uri: string, keep: boolean): void {
+    if (keep) this.workspace.setOpen(uri, false);
+    else this.remove(uri);
+  }
+
+  remove(uri: string): void {
+    const f = this.workspace.get(uri);
+    if (!f) return;
+    const hadCrd = f.segments.some((s) => s.result.loaded.manifests.some(isCrd));
+    this.workspace.delete(uri);
+    if (hadCrd) this.#refreshCrds();
+  }
+
+  /** Re-registers CRDs when the set of CRD documents (by text) changed. */
+  #refreshCrds(): void {
+    const crds: Manifest[] = [];
+    const texts: string[] = [];
+    for (const f of this.workspace.files())
+      for (const s of f.segments)
+        for (const m of s.result.loaded.manifests)
+          if (isCrd(m)) {
+            crds.push(m);
+            texts.push(s.result.text);
+          }
+    const signature = texts.sort().join('\u0000');
+    if (signature === this.#crdSignature) return;
+    this.#crdSignature = signature;
+    this.#engine.setCustomResources(crds);
+    this.#customKinds = crds.flatMap(customKinds);
+    this.#schemasDirty = true;
+    this.#generation++;
+  }
+
+  // Schemas for completion and hover -------------------------------------------------------------
+
+  async #loadDocument(gv: GroupVersionPath): Promise<void> {
+    if (this.#docs.has(gv)) return;
+    let p = this.#docsLoading.get(gv);
+    if (!p) {
+      p = (async () => {
+        for (const source of this.#sources) {
+          try {
+            const doc = await source.document(gv);
+            if (doc) {
+              this.#docs.set(gv, doc);
+              this.#schemasDirty = true;
+              return;
+            }
+          } catch {
+            // A broken source means no completion for that group-version, not a failed request.
+          }
+        }
+      })();
+      this.#docsLoading.set(gv, p);
+    }
+    await p;
+  }
+
+  /** Loads the schema documents of these kinds (for completion and hover). */
+  async loadSchemas(gvks: readonly GroupVersionKind[]): Promise<void> {
+    await Promise.all([...new Set(gvks.map((g) => groupVersionPath(g)))].map((gv) => this.#loadDocument(gv)));
+  }
+
+  /** Loads every group-version (for apiVersion/kind completion); once, in the background. */
+  loadAllSchemas(): Promise<void> {
+    this.#allSchemas ??= (async () => {
+      const gvs = new Set<GroupVersionPath>();
+      for (const s of this.#sources) {
+        try {
+          for (const gv of await s.groupVersions()) gvs.add(gv);
+        } catch {
+          // As above: a source that cannot list offers nothing.
+        }
+      }
+      await Promise.all([...gvs].map((gv) => this.#loadDocument(gv)));
+    })();
+    return this.#allSchemas;
+  }
+
+  get schemas(): SchemaIndex {
+    if (this.#schemasDirty) {
+      const index = SchemaIndex.fromDocuments([...this.#docs.values()]);
+      for (const c of this.#customKinds) index.addCustomKind(c.gvk, c.schema, c.namespaced);
+      this.#schemas = index;
+      this.#schemasDirty = false;
+    }
+    return this.#schemas;
+  }
+
+  // Diagnostics ----------------------------------------------------------------------------------
+
+  /**
+   * The diagnostics of one file, as `kubectl kd validate` reports them. Undefined when `stale()`
+   * turned true on the way (a newer edit arrived) or the file is unknown.
+   */
+  async diagnostics(uri: string, stale: () => boolean = () => false): Promise<Diagnostic[] | undefined> {
+    const f = this.workspace.get(uri);
+    if (!f) return undefined;
+    const generation = this.#generation;
+    const todo = f.segments.filter((s) => s.result.kubernetes && s.result.checked?.generation !== generation);
+    const gvks = todo.flatMap((s) => s.result.loaded.manifests.map((m) => m.ref));
+    if (gvks.length > 0) {
+      await Promise.all([this.#engine.prepare(gvks), this.loadSchemas(gvks)]);
+      if (stale() || this.workspace.get(uri) !== f) return undefined;
+    }
+    const options = { strict: this.#settings.strict };
+    for (const s of todo) {
+      if (s.result.checked?.generation === generation) continue;
+      const diagnostics: Diagnostic[] = [];
+      for (const m of s.result.loaded.manifests) diagnostics.push(...this.#engine.check(m, options));
+      s.result.checked = { generation, diagnostics };
+    }
+    const out: Diagnostic[] = [];
+    for (const s of f.segments) {
+      if (!s.result.kubernetes) continue;
+      for (const d of s.result.loaded.diagnostics) out.push(placeDiagnostic(d, s.segment));
+      for (const d of s.result.checked?.diagnostics ?? []) out.push(placeDiagnostic(d, s.segment));
+    }
+    const mine = new Set<Manifest>(f.segments.flatMap((s) => (s.result.kubernetes ? placedManifests(s) : [])));
+    if (mine.size > 0) {
+      for (const d of this.#engine.checkAcross(this.workspace.allManifests())) if (d.file === f.file) out.push(d);
+    }
+    return out.sort(compareDiagnostics);
+  }
+
+  // Features -------------------------------------------------------------------------------------
+
+  #view(uri: string, position: Position): CursorView | undefined {
+    const file = this.workspace.get(uri);
+    if (!file) return undefined;
+    const segment = this.workspace.segmentAt(file, position.line);
+    if (!segment) return undefined;
+    const lines = segmentLines(segment.result);
+    const lineIndex = position.line - segment.segment.startLine;
+    if (lineIndex < 0 || lineIndex >= lines.length) return undefined;
+    const start = segment.segment.startLine;
+    const view: CursorView = {
+      file,
+      segment,
+      lines,
+      lineIndex,
+      column: Math.max(0, position.column - 1),
+      position: (l, c) => ({ line: start + l, column: c + 1 }),
+    };
+    const gvk = documentKind(segment.result.text);
+    if (gvk) view.gvk = gvk;
+    return view;
+  }
+
+  #context(): FeatureContext {
+    return {
+      schemas: this.schemas,
+      annotations: this.#engine.annotations(),
+      waves: () => this.#waves(),
+    };
+  }
+
+  #waves(): string[] {
+    const keys = new Set(this.#engine.annotations().filter((a) => a.field === 'syncWave').map((a) => a.key));
+    const waves = new Set<string>();
+    for (const f of this.workspace.files())
+      for (const s of f.segments)
+        for (const m of s.result.loaded.manifests) {
+          const meta = m.object.metadata as { annotations?: unknown } | undefined;
+          const annotations = meta?.annotations;
+          if (typeof annotations !== 'object' || annotations === null) continue;
+          for (const [k, v] of Object.entries(annotations)) if (keys.has(k) && typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) waves.add(String(Number(v.trim())));
+        }
+    return [...waves].sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** Kinds of the documents in a file: their schemas load before completion needs them. */
+  kindsIn(uri: string): GroupVersionKind[] {
+    const f = this.workspace.get(uri);
+    if (!f) return [];
+    const out: GroupVersionKind[] = [];
+    for (const s of f.segments) {
+      if (!s.result.kubernetes) continue;
+      const gvk = documentKind(s.result.text);
+      if (gvk) out.push(gvk);
+    }
+    return out;
+  }
+
+  completion(uri: string, position: Position): CompletionEntry[] {
+    const view = this.#view(uri, position);
+    if (!view || (!view.segment.result.kubernetes && !mayBecomeKubernetes(view.segment.result.text))) return [];
+    return complete(view, this.#context());
+  }
+
+  hover(uri: string, position: Position): HoverResult | undefined {
+    const view = this.#view(uri, position);
+    if (!view || !view.segment.result.kubernetes) return undefined;
+    return hover(view, this.#context());
+  }
+
+  codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const file = this.workspace.get(uri);
+    if (!file) return [];
+    return codeActions(file, diagnostics, this.#context(), (line) => {
+      const seg = this.workspace.segmentAt(file, line);
+      return seg && { lines: segmentLines(seg.result), startLine: seg.segment.startLine, gvk: documentKind(seg.result.text) };
+    });
+  }
+
+  documentSymbols(uri: string): SymbolEntry[] {
+    const file = this.workspace.get(uri);
+    return file ? documentSymbols(file) : [];
+  }
+
+  workspaceSymbols(query: string): SymbolEntry[] {
+    return workspaceSymbols(this.workspace.files(), query);
+  }
+}
+
+/** A document being started (no top-level keys yet, or apiVersion or kind alone) gets completion. */
+function mayBecomeKubernetes(text: string): boolean {
+  return !/^[A-Za-z"'][^:\n]*:/m.test(text) || /^(apiVersion|kind)[ \t]*:/m.test(text);
+}

@@ -1,0 +1,445 @@
+/**
+ * The catalogue of kd's annotations (`kd.io/*`) and of the Argo CD and Helm annotations kd reads
+ * as aliases: keys, one-line summaries, markdown documentation, value syntax and allowed values.
+ * The reader, the checks, the JSON Schema (`schemas/annotations.schema.json`), LSP completion and
+ * hover and the README table are all derived from this one table, so they cannot disagree.
+ *
+ * Invariants: every `pattern` is an anchored ECMAScript regular expression (valid with the `u`
+ * flag, as JSON Schema validators compile it) that accepts exactly the values the reader parses
+ * without a syntax error; numeric ranges and meaning (a zero timeout, an unmapped Helm hook) are
+ * checked by the reader on top of the pattern. Comma lists allow spaces around items, as Argo CD
+ * and Helm trim them; empty items are errors.
+ */
+
+export const KD_ANNOTATION_PREFIX = 'kd.io/';
+
+/** The field of `KdAnnotations` an annotation (and its aliases) sets. */
+export type KdAnnotationField =
+  | 'syncWave'
+  | 'hooks'
+  | 'hookWeight'
+  | 'hookDeletePolicies'
+  | 'keep'
+  | 'driftIgnore'
+  | 'health'
+  | 'timeoutMs';
+
+/** How a value is written. */
+export type AnnotationValueKind = 'integer' | 'enum' | 'enum-list' | 'duration' | 'pointer-list';
+
+export type AnnotationTool = 'kd' | 'Argo CD' | 'Helm';
+
+export interface AnnotationValueDoc {
+  /** The value as written. */
+  value: string;
+  /** One line, for completion lists. */
+  summary: string;
+  /**
+   * For alias values: the kd value it is read as. `none` marks a value the other tool accepts
+   * but kd has no use for (a Helm `test` hook): it is accepted and ignored.
+   */
+  kdValue?: string;
+}
+
+/** One annotation key: kd's own or an alias. */
+export interface AnnotationKeySpec {
+  key: string;
+  tool: AnnotationTool;
+  /** One line, for completion lists and the README. */
+  summary: string;
+  /** Markdown, for hover. */
+  documentation: string;
+  kind: AnnotationValueKind;
+  /** Human form of the syntax, used in messages: `an integer (may be negative)`. */
+  valueSyntax: string;
+  /** Allowed values (enum and enum-list kinds), with documentation. */
+  values?: readonly AnnotationValueDoc[];
+  /** Anchored regular expression accepting exactly the syntactically valid values. */
+  pattern: string;
+  examples: readonly string[];
+}
+
+export interface KdAnnotationSpec extends AnnotationKeySpec {
+  tool: 'kd';
+  field: KdAnnotationField;
+  /** The value kd assumes when neither the key nor an alias is present. */
+  default?: string;
+  /** Other tools' keys read the same way, in order of precedence (kd's own key wins over all). */
+  aliases: readonly AnnotationKeySpec[];
+}
+
+/** Inclusive range of integer annotations: Argo CD and Helm parse them as Go ints; kd keeps to 32 bits. */
+export const INTEGER_MIN = -2147483648;
+export const INTEGER_MAX = 2147483647;
+
+const INTEGER_PATTERN = '^[+-]?[0-9]+$';
+const DURATION_PATTERN = '^(?:[0-9]+(?:\\.[0-9]+)?(?:ms|h|m|s))+$';
+const POINTER = '/(?:[^~,]|~[01])*';
+const POINTER_LIST_PATTERN = `^ *${POINTER} *(?:, *${POINTER} *)*$`;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function enumPattern(values: readonly AnnotationValueDoc[]): string {
+  return `^(?:${values.map((v) => escapeRegExp(v.value)).join('|')})$`;
+}
+
+function enumListPattern(values: readonly AnnotationValueDoc[]): string {
+  const item = `(?:${values.map((v) => escapeRegExp(v.value)).join('|')})`;
+  return `^ *${item} *(?:, *${item} *)*$`;
+}
+
+const INTEGER_SYNTAX = `an integer from ${INTEGER_MIN} to ${INTEGER_MAX}`;
+
+// 1. Sync waves ---------------------------------------------------------------------------------
+
+const syncWave: KdAnnotationSpec = {
+  key: 'kd.io/sync-wave',
+  tool: 'kd',
+  field: 'syncWave',
+  summary: 'The wave the object is applied in; lower waves apply first.',
+  documentation: [
+    'The **wave** the object is applied in (an integer, may be negative; default `0`).',
+    '',
+    'kd applies the objects of one wave, waits until they are healthy (see `kd.io/health`), then',
+    'moves on to the next wave. Within a wave, objects are ordered by kind (namespaces and CRDs',
+    'first), then by name.',
+  ].join('\n'),
+  kind: 'integer',
+  valueSyntax: INTEGER_SYNTAX,
+  pattern: INTEGER_PATTERN,
+  examples: ['-1', '0', '5'],
+  default: '0',
+  aliases: [
+    {
+      key: 'argocd.argoproj.io/sync-wave',
+      tool: 'Argo CD',
+      summary: "Argo CD's sync wave; read as kd.io/sync-wave.",
+      documentation: "Argo CD's sync wave, read exactly as `kd.io/sync-wave`. When both are set, `kd.io/sync-wave` wins.",
+      kind: 'integer',
+      valueSyntax: INTEGER_SYNTAX,
+      pattern: INTEGER_PATTERN,
+      examples: ['-1', '0', '5'],
+    },
+  ],
+};
+
+// 2. Hooks ---------------------------------------------------------------------------------------
+
+export const HOOK_PHASES = ['pre-apply', 'post-apply', 'apply-failed', 'pre-delete', 'post-delete'] as const;
+export type HookPhase = (typeof HOOK_PHASES)[number];
+
+const kdHookValues: AnnotationValueDoc[] = [
+  { value: 'pre-apply', summary: 'Run before the first wave is applied; a failure stops the apply.' },
+  { value: 'post-apply', summary: 'Run after the last wave is applied and healthy.' },
+  { value: 'apply-failed', summary: 'Run when the apply fails (a hook, an object or a health gate failed).' },
+  { value: 'pre-delete', summary: 'Run before kd deletes the objects (kubectl kd delete).' },
+  { value: 'post-delete', summary: 'Run after kd has deleted the objects.' },
+];
+
+const argoHookValues: AnnotationValueDoc[] = [
+  { value: 'PreSync', summary: 'Before the manifests are applied.', kdValue: 'pre-apply' },
+  { value: 'Sync', summary: 'A hook created in its wave, together with the other objects.', kdValue: 'sync' },
+  { value: 'PostSync', summary: 'After a successful apply, once everything is healthy.', kdValue: 'post-apply' },
+  { value: 'SyncFail', summary: 'When the sync (apply) fails.', kdValue: 'apply-failed' },
+  { value: 'Skip', summary: 'Do not apply this object at all.', kdValue: 'skip' },
+  { value: 'PreDelete', summary: 'Before the objects are deleted.', kdValue: 'pre-delete' },
+  { value: 'PostDelete', summary: 'After the objects are deleted.', kdValue: 'post-delete' },
+];
+
+const helmHookValues: AnnotationValueDoc[] = [
+  { value: 'pre-install', summary: 'Before install; kd runs it before every apply.', kdValue: 'pre-apply' },
+  { value: 'pre-upgrade', summary: 'Before upgrade; kd runs it before every apply.', kdValue: 'pre-apply' },
+  { value: 'post-install', summary: 'After install; kd runs it after every apply.', kdValue: 'post-apply' },
+  { value: 'post-upgrade', summary: 'After upgrade; kd runs it after every apply.', kdValue: 'post-apply' },
+  { value: 'pre-delete', summary: 'Before deletion.', kdValue: 'pre-delete' },
+  { value: 'post-delete', summary: 'After deletion.', kdValue: 'post-delete' },
+  { value: 'pre-rollback', summary: 'Before a Helm rollback; kd has no such phase and ignores it.', kdValue: 'none' },
+  { value: 'post-rollback', summary: 'After a Helm rollback; kd has no such phase and ignores it.', kdValue: 'none' },
+  { value: 'test', summary: 'Run by `helm test` only; kd ignores it.', kdValue: 'none' },
+  { value: 'test-success', summary: 'Old name of `test`; kd ignores it.', kdValue: 'none' },
+];
+
+const hook: KdAnnotationSpec = {
+  key: 'kd.io/hook',
+  tool: 'kd',
+  field: 'hooks',
+  summary: 'Makes the object a hook that runs in the given phases instead of being applied in a wave.',
+  documentation: [
+    'Makes the object a **hook**: instead of being applied with the other objects, it is created',
+    'in each named phase, kd waits for it to complete (a Job to succeed, a Pod to finish, anything',
+    'else to be healthy) and then deletes it as `kd.io/hook-delete-policy` says.',
+    '',
+    'A comma-separated list of phases:',
+    '',
+    ...kdHookValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    '',
+    'Hooks of one phase run in the order of `kd.io/hook-weight`, then kind, then name.',
+    'Hooks usually have `generateName` or a delete policy, so that a re-run does not collide with',
+    'the previous run.',
+  ].join('\n'),
+  kind: 'enum-list',
+  valueSyntax: `a comma-separated list of ${kdHookValues.map((v) => v.value).join(', ')}`,
+  values: kdHookValues,
+  pattern: enumListPattern(kdHookValues),
+  examples: ['pre-apply', 'post-apply,apply-failed'],
+  aliases: [
+    {
+      key: 'argocd.argoproj.io/hook',
+      tool: 'Argo CD',
+      summary: "Argo CD's hook phases; read as kd.io/hook.",
+      documentation: [
+        "Argo CD's resource hook, read as `kd.io/hook`:",
+        '',
+        ...argoHookValues.map((v) => `- \`${v.value}\` → ${v.kdValue === 'sync' ? 'created in its wave, as a hook' : v.kdValue === 'skip' ? 'not applied' : `\`${v.kdValue}\``}: ${v.summary}`),
+        '',
+        '`Skip` only counts when it is the only value (as in Argo CD); `Sync` cannot be combined with',
+        'other phases in kd.',
+      ].join('\n'),
+      kind: 'enum-list',
+      valueSyntax: `a comma-separated list of ${argoHookValues.map((v) => v.value).join(', ')}`,
+      values: argoHookValues,
+      pattern: enumListPattern(argoHookValues),
+      examples: ['PreSync', 'PostSync'],
+    },
+    {
+      key: 'helm.sh/hook',
+      tool: 'Helm',
+      summary: "Helm's hook events; read as kd.io/hook.",
+      documentation: [
+        "Helm's chart hook, read as `kd.io/hook`. kd has no separate install and upgrade: an apply is",
+        'both, so `pre-install` and `pre-upgrade` both mean `pre-apply`.',
+        '',
+        ...helmHookValues.map((v) => `- \`${v.value}\` → ${v.kdValue === 'none' ? 'ignored' : `\`${v.kdValue}\``}: ${v.summary}`),
+        '',
+        'An object whose every event is ignored (only `test` or rollback hooks) is not applied by kd,',
+        'as Argo CD does with such hooks.',
+      ].join('\n'),
+      kind: 'enum-list',
+      valueSyntax: `a comma-separated list of ${helmHookValues.map((v) => v.value).join(', ')}`,
+      values: helmHookValues,
+      pattern: enumListPattern(helmHookValues),
+      examples: ['pre-install,pre-upgrade', 'post-install'],
+    },
+  ],
+};
+
+const hookWeight: KdAnnotationSpec = {
+  key: 'kd.io/hook-weight',
+  tool: 'kd',
+  field: 'hookWeight',
+  summary: 'Order of a hook within its phase; lower runs first.',
+  documentation: [
+    'Orders hooks within one phase: lower weights run first (an integer, may be negative;',
+    'default `0`). Only meaningful together with `kd.io/hook`.',
+  ].join('\n'),
+  kind: 'integer',
+  valueSyntax: INTEGER_SYNTAX,
+  pattern: INTEGER_PATTERN,
+  examples: ['-5', '0', '10'],
+  default: '0',
+  aliases: [
+    {
+      key: 'helm.sh/hook-weight',
+      tool: 'Helm',
+      summary: "Helm's hook weight; read as kd.io/hook-weight.",
+      documentation: "Helm's hook weight, read exactly as `kd.io/hook-weight`.",
+      kind: 'integer',
+      valueSyntax: INTEGER_SYNTAX,
+      pattern: INTEGER_PATTERN,
+      examples: ['-5', '0', '10'],
+    },
+  ],
+};
+
+export const HOOK_DELETE_POLICIES = ['before-hook-creation', 'hook-succeeded', 'hook-failed'] as const;
+export type HookDeletePolicy = (typeof HOOK_DELETE_POLICIES)[number];
+
+const kdDeletePolicyValues: AnnotationValueDoc[] = [
+  { value: 'before-hook-creation', summary: 'Delete the previous run of the hook before creating it again (the default).' },
+  { value: 'hook-succeeded', summary: 'Delete the hook once it has succeeded.' },
+  { value: 'hook-failed', summary: 'Delete the hook when it has failed.' },
+];
+
+const hookDeletePolicy: KdAnnotationSpec = {
+  key: 'kd.io/hook-delete-policy',
+  tool: 'kd',
+  field: 'hookDeletePolicies',
+  summary: 'When kd deletes a hook: before-hook-creation (default), hook-succeeded, hook-failed.',
+  documentation: [
+    'When kd deletes a hook object (a comma-separated list; default `before-hook-creation`, as in',
+    'Argo CD and Helm):',
+    '',
+    ...kdDeletePolicyValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+  ].join('\n'),
+  kind: 'enum-list',
+  valueSyntax: `a comma-separated list of ${kdDeletePolicyValues.map((v) => v.value).join(', ')}`,
+  values: kdDeletePolicyValues,
+  pattern: enumListPattern(kdDeletePolicyValues),
+  examples: ['before-hook-creation', 'before-hook-creation,hook-succeeded'],
+  default: 'before-hook-creation',
+  aliases: [
+    (() => {
+      const values: AnnotationValueDoc[] = [
+        { value: 'BeforeHookCreation', summary: 'Delete the previous run before creating the hook again.', kdValue: 'before-hook-creation' },
+        { value: 'HookSucceeded', summary: 'Delete the hook once it has succeeded.', kdValue: 'hook-succeeded' },
+        { value: 'HookFailed', summary: 'Delete the hook when it has failed.', kdValue: 'hook-failed' },
+      ];
+      return {
+        key: 'argocd.argoproj.io/hook-delete-policy',
+        tool: 'Argo CD' as const,
+        summary: "Argo CD's hook delete policy; read as kd.io/hook-delete-policy.",
+        documentation: [
+          "Argo CD's hook delete policy, read as `kd.io/hook-delete-policy`:",
+          '',
+          ...values.map((v) => `- \`${v.value}\` → \`${v.kdValue}\``),
+        ].join('\n'),
+        kind: 'enum-list' as const,
+        valueSyntax: `a comma-separated list of ${values.map((v) => v.value).join(', ')}`,
+        values,
+        pattern: enumListPattern(values),
+        examples: ['BeforeHookCreation', 'HookSucceeded,HookFailed'],
+      };
+    })(),
+    (() => {
+      const values: AnnotationValueDoc[] = kdDeletePolicyValues.map((v) => ({ ...v, kdValue: v.value }));
+      return {
+        key: 'helm.sh/hook-delete-policy',
+        tool: 'Helm' as const,
+        summary: "Helm's hook delete policy; read as kd.io/hook-delete-policy.",
+        documentation: "Helm's hook delete policy, read as `kd.io/hook-delete-policy` (the same values).",
+        kind: 'enum-list' as const,
+        valueSyntax: `a comma-separated list of ${values.map((v) => v.value).join(', ')}`,
+        values,
+        pattern: enumListPattern(values),
+        examples: ['before-hook-creation', 'hook-succeeded'],
+      };
+    })(),
+  ],
+};
+
+// 3. Lifecycle, drift, health ------------------------------------------------------------------
+
+const keepValues: AnnotationValueDoc[] = [{ value: 'keep', summary: 'Never prune or delete this object.' }];
+
+const resourcePolicy: KdAnnotationSpec = {
+  key: 'kd.io/resource-policy',
+  tool: 'kd',
+  field: 'keep',
+  summary: 'keep: kd never prunes or deletes the object.',
+  documentation: [
+    '`keep`: kd never prunes or deletes this object, not even when it disappears from the',
+    'manifests or on `kubectl kd delete` (the object is left in the cluster, unmanaged).',
+  ].join('\n'),
+  kind: 'enum',
+  valueSyntax: 'keep',
+  values: keepValues,
+  pattern: enumPattern(keepValues),
+  examples: ['keep'],
+  aliases: [
+    {
+      key: 'helm.sh/resource-policy',
+      tool: 'Helm',
+      summary: "Helm's resource policy; read as kd.io/resource-policy.",
+      documentation: "Helm's resource policy, read as `kd.io/resource-policy`: `keep` means kd never prunes or deletes the object.",
+      kind: 'enum',
+      valueSyntax: 'keep',
+      values: keepValues.map((v) => ({ ...v, kdValue: v.value })),
+      pattern: enumPattern(keepValues),
+      examples: ['keep'],
+    },
+  ],
+};
+
+const driftIgnore: KdAnnotationSpec = {
+  key: 'kd.io/drift-ignore',
+  tool: 'kd',
+  field: 'driftIgnore',
+  summary: 'Comma-separated JSON pointers of fields that drift detection ignores.',
+  documentation: [
+    'Fields that drift detection ignores, as a comma-separated list of JSON pointers (RFC 6901):',
+    'each starts with `/`; `~1` stands for `/` and `~0` for `~` in a key. A pointer covers',
+    'everything below it. Keys containing a comma cannot be named.',
+    '',
+    'Example: `/spec/replicas, /metadata/annotations/deployment.kubernetes.io~1revision`.',
+  ].join('\n'),
+  kind: 'pointer-list',
+  valueSyntax: 'a comma-separated list of JSON pointers such as /spec/replicas',
+  pattern: POINTER_LIST_PATTERN,
+  examples: ['/spec/replicas', '/spec/replicas,/spec/template/metadata/annotations'],
+  aliases: [],
+};
+
+const healthValues: AnnotationValueDoc[] = [
+  { value: 'wait', summary: 'Wait until the object is healthy before the next wave (the default).' },
+  { value: 'skip', summary: 'Do not wait for this object; its wave completes without it.' },
+];
+
+const health: KdAnnotationSpec = {
+  key: 'kd.io/health',
+  tool: 'kd',
+  field: 'health',
+  summary: 'wait (default): gate the next wave on this object being healthy; skip: do not wait.',
+  documentation: ['Whether the object gates its wave:', '', ...healthValues.map((v) => `- \`${v.value}\`: ${v.summary}`)].join('\n'),
+  kind: 'enum',
+  valueSyntax: 'wait or skip',
+  values: healthValues,
+  pattern: enumPattern(healthValues),
+  examples: ['wait', 'skip'],
+  default: 'wait',
+  aliases: [],
+};
+
+const timeout: KdAnnotationSpec = {
+  key: 'kd.io/timeout',
+  tool: 'kd',
+  field: 'timeoutMs',
+  summary: 'How long kd waits for the object (or hook) to become healthy, e.g. 90s, 5m, 1h30m.',
+  documentation: [
+    'How long kd waits for this object to become healthy (or this hook to complete) before it',
+    'counts as failed, overriding `--timeout`. A duration: numbers with units `h`, `m`, `s` or `ms`,',
+    'such as `90s`, `5m`, `1h30m`, `1.5h`; it must be greater than zero.',
+  ].join('\n'),
+  kind: 'duration',
+  valueSyntax: 'a duration such as 90s, 5m or 1h30m (units h, m, s, ms)',
+  pattern: DURATION_PATTERN,
+  examples: ['90s', '5m', '1h30m'],
+  aliases: [],
+};
+
+/** kd's annotations, in documentation order. */
+export const KD_ANNOTATIONS: readonly KdAnnotationSpec[] = [
+  syncWave,
+  hook,
+  hookWeight,
+  hookDeletePolicy,
+  resourcePolicy,
+  driftIgnore,
+  health,
+  timeout,
+];
+
+export interface AnnotationLookup {
+  annotation: KdAnnotationSpec;
+  /** The spec of the key itself: the annotation, or the alias that was looked up. */
+  spec: AnnotationKeySpec;
+  /** Set when the key is an alias. */
+  alias?: AnnotationKeySpec;
+}
+
+const byKey = new Map<string, AnnotationLookup>();
+for (const annotation of KD_ANNOTATIONS) {
+  byKey.set(annotation.key, { annotation, spec: annotation });
+  for (const alias of annotation.aliases) byKey.set(alias.key, { annotation, spec: alias, alias });
+}
+
+/** The catalogue entry of a kd key or alias key; undefined for anything else. */
+export function lookupAnnotation(key: string): AnnotationLookup | undefined {
+  return byKey.get(key);
+}
+
+/** Every key kd reads: its own, then the aliases, in catalogue order. */
+export function allAnnotationKeys(): string[] {
+  return KD_ANNOTATIONS.flatMap((a) => [a.key, ...a.aliases.map((alias) => alias.key)]);
+}

@@ -1,0 +1,207 @@
+/**
+ * The shell's side of manifest loading: turns the paths a user named into `SourceText`s for the
+ * pure loader. Files are read as named; directories recursively (`.yaml`, `.yml`, `.json`, in
+ * code-point order of their names, skipping hidden folders and `node_modules`); `-` is standard
+ * input. A directory holding a kustomization is rendered with `kubectl kustomize` instead
+ * (kustomize.ts), also when met during a recursive walk.
+ *
+ * Usage problems throw (a path that does not exist: `KdError('input')`; kubectl missing or
+ * kustomize failing: `KdError('environment')`). Problems with a file's content are diagnostics
+ * and the file is skipped: binary data (a NUL byte), invalid UTF-8 (positioned at the first bad
+ * byte), files over the size limit (checked before reading). A UTF-8 byte order mark is dropped.
+ */
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { inputError } from '../errors.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { SourceText } from '../model/manifest.js';
+import type { Position } from '../model/source.js';
+import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize.js';
+
+export const STDIN_NAME = '<stdin>';
+const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export interface ReadInputsOptions {
+  /** Reads all of standard input; required when a path is `-`. */
+  readStdin?: () => Promise<Buffer>;
+  /** Files larger than this are skipped with a diagnostic. Default 64 MiB. */
+  maxFileBytes?: number;
+  /** The kubectl binary used to render kustomizations. Default `kubectl` (from PATH). */
+  kubectl?: string;
+}
+
+export interface Inputs {
+  sources: SourceText[];
+  diagnostics: Diagnostic[];
+}
+
+export async function readInputs(paths: readonly string[], options: ReadInputsOptions = {}): Promise<Inputs> {
+  const out: Inputs = { sources: [], diagnostics: [] };
+  const seen = new Set<string>();
+  for (const p of paths) {
+    if (p === '-') {
+      if (!options.readStdin) throw inputError('standard input (-) cannot be read here');
+      if (seen.has(STDIN_NAME)) continue;
+      seen.add(STDIN_NAME);
+      addBytes(STDIN_NAME, await options.readStdin(), options, out);
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(p);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw inputError(`${p}: no such file or directory`, 'check the path; give files, folders, or - for standard input');
+      throw inputError(`${p}: cannot be read (${code ?? String(error)})`);
+    }
+    if (info.isDirectory()) await readDirectory(p, options, out, seen, true);
+    else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, true);
+    else await readOneFile(p, info.size, options, out, seen);
+  }
+  return out;
+}
+
+async function kustomizationIn(dir: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return undefined;
+  }
+  return KUSTOMIZATION_FILES.find((k) => names.includes(k));
+}
+
+async function readDirectory(dir: string, options: ReadInputsOptions, out: Inputs, seen: Set<string>, named: boolean): Promise<void> {
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch (error) {
+    if (named) throw inputError(`${dir}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return;
+  }
+  if (seen.has(real)) return; // named twice, or a symlink loop
+  seen.add(real);
+  const kustomization = await kustomizationIn(dir);
+  if (kustomization) {
+    out.sources.push(await renderKustomization(dir, path.join(dir, kustomization), options.kubectl === undefined ? {} : { kubectl: options.kubectl }));
+    return;
+  }
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw inputError(`${dir}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const names = entries.map((e) => e.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const child = path.join(dir, name);
+    let info;
+    try {
+      info = await stat(child);
+    } catch {
+      continue; // a dangling symlink: nothing to read
+    }
+    if (info.isDirectory()) await readDirectory(child, options, out, seen, false);
+    else if (info.isFile() && MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase())) await readOneFile(child, info.size, options, out, seen);
+  }
+}
+
+async function readOneFile(file: string, size: number, options: ReadInputsOptions, out: Inputs, seen: Set<string>): Promise<void> {
+  let real = file;
+  try {
+    real = await realpath(file);
+  } catch {
+    // keep the name as given
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
+  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (size > limit) {
+    out.diagnostics.push(tooLarge(file, limit));
+    return;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  addBytes(file, bytes, options, out);
+}
+
+function tooLarge(file: string, limit: number): Diagnostic {
+  const mib = limit / (1024 * 1024);
+  const shown = Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`;
+  return {
+    severity: 'error',
+    rule: 'input/too-large',
+    message: `the file is larger than the limit of ${shown}; it was not read`,
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+  };
+}
+
+/** Checks and decodes one file's bytes; adds a source, or a diagnostic when it is not UTF-8 text. */
+export function addBytes(file: string, bytes: Uint8Array, options: { maxFileBytes?: number }, out: Inputs): void {
+  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (bytes.length > limit) {
+    out.diagnostics.push(tooLarge(file, limit));
+    return;
+  }
+  const nul = bytes.indexOf(0);
+  const bad = nul >= 0 ? nul : firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const at = positionOfByte(bytes, bad);
+    out.diagnostics.push({
+      severity: 'error',
+      rule: nul >= 0 ? 'input/binary' : 'input/encoding',
+      message: nul >= 0 ? 'the file is binary (it contains a NUL byte), not YAML or JSON; it was skipped' : `the file is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at offset ${bad}); it was skipped`,
+      file,
+      range: { start: at, end: { line: at.line, column: at.column + 1 } },
+    });
+    return;
+  }
+  let text = new TextDecoder('utf-8').decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  out.sources.push({ path: file, text });
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) (need = 1), (min = 0x80);
+    else if (b >= 0xe0 && b <= 0xef) (need = 2), (min = 0x800);
+    else if (b >= 0xf0 && b <= 0xf4) (need = 3), (min = 0x10000);
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** 1-based line and column (UTF-16 units, as everywhere) of a byte offset in valid-so-far UTF-8. */
+function positionOfByte(bytes: Uint8Array, offset: number): Position {
+  let lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+  if (offset === 0) lineStart = 0;
+  const line = bytes.subarray(0, lineStart).reduce((count, b) => (b === 0x0a ? count + 1 : count), 1);
+  let prefix = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+  if (lineStart === 0 && prefix.charCodeAt(0) === 0xfeff) prefix = prefix.slice(1);
+  return { line, column: prefix.length + 1 };
+}

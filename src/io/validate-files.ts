@@ -1,0 +1,62 @@
+/**
+ * The validate command's pipeline from paths to diagnostics: read inputs (files, folders,
+ * stdin, kustomizations), load manifests, pick schema sources, and run the pure validation
+ * pipeline. Large inputs are split across worker threads (see validate-parallel.ts) so that
+ * both cores work; cross-object rules (duplicates) always run over the whole set here.
+ */
+import { loadManifests } from '../manifest/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Manifest, SourceText } from '../model/manifest.js';
+import { SchemaRegistry } from '../schema/index.js';
+import { validateManifests } from '../validate/index.js';
+import { readInputs } from './inputs.js';
+import { contextNamespace } from './kubeconfig-namespace.js';
+import { resolveSchemaSources } from './schema-sources.js';
+
+export interface ValidateFilesRequest {
+  paths: string[];
+  readStdin?: () => Promise<Buffer>;
+  strict: boolean;
+  crdPaths: string[];
+  schemaDir?: string;
+  kubernetesVersion?: string;
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal?: AbortSignal;
+}
+
+export interface ValidateFilesResult {
+  diagnostics: Diagnostic[];
+  files: number;
+  objects: number;
+  schemas: string;
+}
+
+export async function validateFiles(request: ValidateFilesRequest): Promise<ValidateFilesResult> {
+  const sources = resolveSchemaSources(request);
+  const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
+  const crdInputs = request.crdPaths.length ? await readInputs(request.crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
+  const defaultNamespace =
+    request.namespace ??
+    contextNamespace({
+      env: request.env,
+      ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
+      ...(request.context === undefined ? {} : { context: request.context }),
+    }) ??
+    'default';
+
+  const loaded = loadManifests(inputs.sources);
+  const crdLoaded = loadManifests(crdInputs.sources);
+  const crdManifests: Manifest[] = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
+  const registry = new SchemaRegistry(sources);
+  const result = await validateManifests(loaded.manifests, registry, { strict: request.strict, defaultNamespace, crdManifests });
+  return {
+    diagnostics: [...inputs.diagnostics, ...crdInputs.diagnostics, ...loaded.diagnostics, ...crdLoaded.diagnostics, ...result.diagnostics],
+    files: inputs.sources.length,
+    objects: loaded.manifests.length,
+    schemas: sources.map((s) => s.description).join(', '),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * `x-kubernetes-validations`: CEL rules compiled once per schema node and evaluated against the
+ * value at that node, with @bufbuild/cel and its strings extension.
+ *
+ * Limits, reported rather than hidden: transition rules (those reading `oldSelf`) need the
+ * stored object and are "not checked"; rules calling a function the library lacks (the
+ * Kubernetes libraries: `isURL`, `quantity`, `ip`, `cidr`, list `sum`...) are "not checked"
+ * too, found statically so that short-circuiting cannot hide them. A rule is never passed
+ * silently. Integers become CEL ints (bigint) unless the schema says `number`.
+ */
+import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import { T_NUMBER, type SchemaNode, type ValidationRule } from './compiled.js';
+
+type Evaluator = (ctx: Record<string, CelInput>) => unknown;
+
+export type CompiledRule =
+  | { kind: 'check'; rule: ValidationRule; evaluate: Evaluator; messageEvaluate?: Evaluator }
+  | { kind: 'skip'; rule: ValidationRule; reason: string }
+  | { kind: 'invalid'; rule: ValidationRule; reason: string };
+
+export type RuleOutcome =
+  | { kind: 'pass' }
+  | { kind: 'fail'; message: string }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'error'; reason: string };
+
+let env: ReturnType<typeof celEnv> | undefined;
+function celEnvironment() {
+  env ??= celEnv({ funcs: strings });
+  return env;
+}
+
+/** Operators and macros the evaluator implements without a registered function. */
+const BUILTIN_CALLS = new Set(['_&&_', '_||_', '_?_:_', '_[_]', '@not_strictly_false', '_[?_]', '_?._']);
+
+interface AstFacts {
+  calls: Set<string>;
+  idents: Set<string>;
+}
+
+function collect(node: unknown, facts: AstFacts): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const n of node) collect(n, facts);
+    return;
+  }
+  const rec = node as Record<string, unknown>;
+  const kind = rec.exprKind as { case?: string; value?: Record<string, unknown> } | undefined;
+  if (kind?.case === 'callExpr' && typeof kind.value?.function === 'string') facts.calls.add(kind.value.function);
+  if (kind?.case === 'identExpr' && typeof kind.value?.name === 'string') facts.idents.add(kind.value.name);
+  for (const [k, v] of Object.entries(rec)) if (k !== '$typeName' && typeof v === 'object') collect(v, facts);
+}
+
+function compileExpression(text: string): { evaluate: Evaluator; facts: AstFacts } | { error: string } {
+  let parsed;
+  try {
+    parsed = parse(text);
+  } catch (e) {
+    return { error: `does not compile: ${(e as Error).message.replace(/^<input>:/, '')}` };
+  }
+  const facts: AstFacts = { calls: new Set(), idents: new Set() };
+  collect(parsed.expr, facts);
+  const e = celEnvironment();
+  return { evaluate: plan(e, parsed) as Evaluator, facts };
+}
+
+/** The functions a rule calls that the evaluator lacks, sorted; empty when all are there. */
+function unsupportedCalls(facts: AstFacts): string[] {
+  const funcs = celEnvironment().funcs;
+  return [...facts.calls].filter((name) => !BUILTIN_CALLS.has(name) && funcs.find(name) === undefined).sort();
+}
+
+/** Syntax problems of a rule, for the CRD checks; undefined when the rule parses. */
+export function ruleSyntaxError(rule: string): string | undefined {
+  const c = compileExpression(rule);
+  return 'error' in c ? c.error : undefined;
+}
+
+export function compileRule(rule: ValidationRule): CompiledRule {
+  const c = compileExpression(rule.rule);
+  if ('error' in c) return { kind: 'invalid', rule, reason: c.error };
+  if (c.facts.idents.has('oldSelf'))
+    return { kind: 'skip', rule, reason: 'it is a transition rule (it reads oldSelf, the stored object)' };
+  const missing = unsupportedCalls(c.facts);
+  if (missing.length > 0)
+    return { kind: 'skip', rule, reason: `${missing.length === 1 ? 'function' : 'functions'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not supported` };
+  const compiled: CompiledRule = { kind: 'check', rule, evaluate: c.evaluate };
+  if (rule.messageExpression !== undefined) {
+    const m = compileExpression(rule.messageExpression);
+    if (!('error' in m) && unsupportedCalls(m.facts).length === 0) compiled.messageEvaluate = m.evaluate;
+  }
+  return compiled;
+}
+
+export function compiledRules(node: SchemaNode): CompiledRule[] {
+  if (node.compiledRules === undefined) node.compiledRules = (node.rules ?? []).map(compileRule);
+  return node.compiledRules as CompiledRule[];
+}
+
+/** The value as CEL sees it: ints as bigint (unless the schema says number), lists, maps. */
+export function toCel(value: unknown, node: SchemaNode | undefined): CelInput {
+  if (typeof value === 'number') {
+    if (node && (node.types & T_NUMBER) !== 0) return value;
+    return Number.isInteger(value) ? BigInt(value) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => toCel(v, node?.items));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, CelInput> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const child = node?.properties?.get(k) ?? (typeof node?.additional === 'object' ? node.additional : undefined);
+      out[k] = toCel(v, child);
+    }
+    return out as unknown as CelInput;
+  }
+  return value as CelInput;
+}
+
+const UNSUPPORTED_AT_RUNTIME = /unbound function|no matching overload/;
+
+export function evaluateRule(rule: CompiledRule, self: CelInput): RuleOutcome {
+  if (rule.kind === 'skip') return { kind: 'skip', reason: rule.reason };
+  if (rule.kind === 'invalid') return { kind: 'skip', reason: rule.reason };
+  let result: unknown;
+  try {
+    result = rule.evaluate({ self });
+  } catch (e) {
+    result = e;
+  }
+  if (result === true) return { kind: 'pass' };
+  if (isCelError(result) || result instanceof Error) {
+    const msg = (result as Error).message;
+    if (UNSUPPORTED_AT_RUNTIME.test(msg)) return { kind: 'skip', reason: msg };
+    return { kind: 'error', reason: msg };
+  }
+  if (result !== false) return { kind: 'error', reason: 'the rule does not evaluate to a bool' };
+  let message = rule.rule.message ?? `failed rule: ${rule.rule.rule}`;
+  if (rule.messageEvaluate) {
+    try {
+      const m = rule.messageEvaluate({ self });
+      if (typeof m === 'string' && m !== '') message = m;
+    } catch {
+      // The static message (or the rule) stands in, as the server does.
+    }
+  }
+  return { kind: 'fail', message };
+}

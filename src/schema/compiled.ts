@@ -1,0 +1,213 @@
+/**
+ * Schemas compiled for validation: `$ref`/`allOf` wrappers resolved, `type` turned into a bit
+ * mask, enums into sets, patterns into RegExps, built once per schema name and shared by every
+ * kind of the document (cycles, like JSONSchemaProps, are closed through the cache).
+ *
+ * Two semantics, because kube-apiserver has two: built-in kinds are decoded into Go structs
+ * (`null` means "unset", objects without properties are free-form like RawExtension), custom
+ * resources are validated as structural schemas (`null` only where `nullable`, objects prune
+ * what their properties do not name).
+ */
+import type { SchemaObject } from './types.js';
+
+export const T_OBJECT = 1;
+export const T_ARRAY = 2;
+export const T_STRING = 4;
+export const T_INTEGER = 8;
+export const T_NUMBER = 16;
+export const T_BOOLEAN = 32;
+
+const TYPE_BITS: Record<string, number> = {
+  object: T_OBJECT,
+  array: T_ARRAY,
+  string: T_STRING,
+  integer: T_INTEGER,
+  number: T_NUMBER | T_INTEGER,
+  boolean: T_BOOLEAN,
+};
+
+export type Semantics = 'builtin' | 'crd';
+
+export type ValidationRule = NonNullable<SchemaObject['x-kubernetes-validations']>[number];
+
+export interface SchemaNode {
+  /** Allowed JSON types; 0 means any. */
+  types: number;
+  /** The declared type name(s), for messages. */
+  typeName: string;
+  intOrString: boolean;
+  quantity: boolean;
+  nullable: boolean;
+  /** Fields not named by `properties` are kept (no unknown-field check). */
+  preserveUnknown: boolean;
+  embedded: boolean;
+  properties?: Map<string, SchemaNode>;
+  /** Schema of map values (`additionalProperties`); `true` for any value. */
+  additional?: SchemaNode | true;
+  items?: SchemaNode;
+  required?: string[];
+  enumValues?: Set<unknown>;
+  enumList?: unknown[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: boolean;
+  exclusiveMaximum?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  pattern?: RegExp;
+  patternSource?: string;
+  listType?: 'atomic' | 'set' | 'map';
+  listMapKeys?: string[];
+  allOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+  not?: SchemaNode;
+  default?: unknown;
+  rules?: ValidationRule[];
+  /** Filled by the CEL layer on first use. */
+  compiledRules?: unknown;
+}
+
+export interface CompileContext {
+  components: Record<string, SchemaObject>;
+  semantics: Semantics;
+  cache: Map<string, SchemaNode>;
+}
+
+const REF_PREFIXES = ['#/components/schemas/', '#/definitions/'];
+
+function refName(ref: string): string {
+  for (const p of REF_PREFIXES) if (ref.startsWith(p)) return ref.slice(p.length);
+  return ref;
+}
+
+/** The single `$ref` a schema stands for, when it is only a (possibly allOf-wrapped) reference. */
+function soleRef(schema: SchemaObject): string | undefined {
+  if (schema.$ref !== undefined) return schema.$ref;
+  const all = schema.allOf;
+  if (all && all.length === 1 && all[0]!.$ref !== undefined) {
+    for (const k of Object.keys(schema)) if (k !== 'allOf' && k !== 'description' && k !== 'default') return undefined;
+    return all[0]!.$ref;
+  }
+  return undefined;
+}
+
+/** Compile a component by name (cached); undefined when the document lacks it. */
+export function compileNamed(name: string, ctx: CompileContext): SchemaNode | undefined {
+  const cached = ctx.cache.get(name);
+  if (cached) return cached;
+  const schema = ctx.components[name];
+  if (!schema) return undefined;
+  const node = emptyNode();
+  ctx.cache.set(name, node);
+  fill(node, schema, ctx, name);
+  return node;
+}
+
+export function compileSchema(schema: SchemaObject, ctx: CompileContext): SchemaNode {
+  const ref = soleRef(schema);
+  if (ref !== undefined) return compileNamed(refName(ref), ctx) ?? anyNode(ctx);
+  const node = emptyNode();
+  fill(node, schema, ctx, undefined);
+  return node;
+}
+
+function emptyNode(): SchemaNode {
+  return { types: 0, typeName: 'any', intOrString: false, quantity: false, nullable: false, preserveUnknown: false, embedded: false };
+}
+
+function anyNode(ctx: CompileContext): SchemaNode {
+  const n = emptyNode();
+  n.preserveUnknown = true;
+  n.nullable = ctx.semantics === 'builtin';
+  return n;
+}
+
+function fill(node: SchemaNode, s: SchemaObject, ctx: CompileContext, name: string | undefined): void {
+  const builtin = ctx.semantics === 'builtin';
+  // allOf members that are references contribute their whole schema (properties, required, ...).
+  if (s.allOf) {
+    const rest: SchemaNode[] = [];
+    for (const part of s.allOf) {
+      if (part.$ref !== undefined) {
+        const target = ctx.components[refName(part.$ref)];
+        if (target) fill(node, target, ctx, undefined);
+      } else rest.push(compileSchema(part, ctx));
+    }
+    if (rest.length > 0) node.allOf = [...(node.allOf ?? []), ...rest];
+  }
+  if (s.$ref !== undefined) {
+    const target = ctx.components[refName(s.$ref)];
+    if (target) fill(node, target, ctx, undefined);
+  }
+  const types = typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? s.type : [];
+  if (types.length > 0) {
+    node.types = types.reduce((m, t) => m | (TYPE_BITS[t] ?? 0), 0);
+    node.typeName = types.join(' or ');
+  }
+  if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity') {
+    node.quantity = true;
+    node.types = 0;
+    node.typeName = 'quantity';
+  } else if (s['x-kubernetes-int-or-string'] === true || s.format === 'int-or-string') {
+    node.intOrString = true;
+    node.types = 0;
+    node.typeName = 'integer or string';
+  } else if (s.oneOf && types.length === 0 && s.oneOf.every((o) => typeof o.type === 'string' && Object.keys(o).length === 1)) {
+    // Built-in "one of these types" wrappers: a type union, not a value constraint.
+    node.types = s.oneOf.reduce((m, o) => m | (TYPE_BITS[o.type as string] ?? 0), 0);
+    node.typeName = s.oneOf.map((o) => o.type).join(' or ');
+  } else if (s.oneOf) node.oneOf = s.oneOf.map((o) => compileSchema(o, ctx));
+  if (s.format !== undefined && s.format !== 'int-or-string') node.format = s.format;
+  if (s.anyOf) node.anyOf = s.anyOf.map((o) => compileSchema(o, ctx));
+  if (s.not) node.not = compileSchema(s.not, ctx);
+  node.nullable = builtin || s.nullable === true;
+  if (s['x-kubernetes-preserve-unknown-fields'] === true) node.preserveUnknown = true;
+  if (s['x-kubernetes-embedded-resource'] === true) node.embedded = true;
+  if (s.properties) {
+    const props = node.properties ?? new Map<string, SchemaNode>();
+    for (const [k, v] of Object.entries(s.properties)) props.set(k, compileSchema(v, ctx));
+    node.properties = props;
+  }
+  if (s.additionalProperties !== undefined && s.additionalProperties !== false) {
+    node.additional = s.additionalProperties === true ? true : compileSchema(s.additionalProperties, ctx);
+  }
+  if (builtin && (node.types === 0 || (node.types & T_OBJECT) !== 0) && !node.properties && node.additional === undefined) {
+    // RawExtension, FieldsV1, JSONSchemaPropsOrArray and friends: Go keeps whatever JSON is there.
+    node.preserveUnknown = true;
+  }
+  if (s.items) node.items = compileSchema(s.items, ctx);
+  if (s.required && s.required.length > 0) node.required = [...(node.required ?? []), ...s.required];
+  if (s.enum) {
+    node.enumList = s.enum;
+    node.enumValues = new Set(s.enum.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)));
+  }
+  if (s.minimum !== undefined) node.minimum = s.minimum;
+  if (s.maximum !== undefined) node.maximum = s.maximum;
+  if (s.exclusiveMinimum === true) node.exclusiveMinimum = true;
+  if (s.exclusiveMaximum === true) node.exclusiveMaximum = true;
+  if (s.minLength !== undefined) node.minLength = s.minLength;
+  if (s.maxLength !== undefined) node.maxLength = s.maxLength;
+  if (s.minItems !== undefined) node.minItems = s.minItems;
+  if (s.maxItems !== undefined) node.maxItems = s.maxItems;
+  if (s.minProperties !== undefined) node.minProperties = s.minProperties;
+  if (s.maxProperties !== undefined) node.maxProperties = s.maxProperties;
+  if (s.pattern !== undefined) {
+    try {
+      node.pattern = new RegExp(s.pattern, 'u');
+      node.patternSource = s.pattern;
+    } catch {
+      // An uncompilable pattern is reported by the CRD checks; validation ignores it.
+    }
+  }
+  if (s['x-kubernetes-list-type'] !== undefined) node.listType = s['x-kubernetes-list-type'];
+  if (s['x-kubernetes-list-map-keys'] !== undefined) node.listMapKeys = s['x-kubernetes-list-map-keys'];
+  if (s.default !== undefined) node.default = s.default;
+  const rules = s['x-kubernetes-validations'];
+  if (rules && rules.length > 0) node.rules = [...(node.rules ?? []), ...rules];
+}

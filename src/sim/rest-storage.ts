@@ -1,0 +1,766 @@
+/**
+ * The API semantics over the object store, in the shape of kube-apiserver's generic registry and
+ * per-kind strategies: create/update/patch/delete with preconditions, defaults, validation,
+ * immutable fields, generation, managedFields (Update and Apply), status and scale subresources,
+ * finalizers, propagation policies with a small garbage collector over ownerReferences, namespace
+ * lifecycle (Active → Terminating → gone) and CRD registration. Failures are thrown as ApiError and
+ * answered by the HTTP layer; nothing here knows HTTP.
+ *
+ * Invariants: nothing is persisted on dryRun; a write that changes nothing is not persisted (no new
+ * resourceVersion, no event); generation moves only when something outside metadata and status
+ * changes; an object with deletionTimestamp and no finalizers does not exist.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { KubeObject } from '../model/object-ref.js';
+import type { SimClock } from './controller-host.js';
+import type { ApiCatalog, SimResource } from './api-catalog.js';
+import { ObjectStore, meta, nameOf, namespaceOf } from './object-store.js';
+import {
+  ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, successStatus, unsupportedMediaType, type StatusCause,
+} from './api-status.js';
+import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
+import { applyDefaults, type Allocator } from './defaults.js';
+import { checkStructure, validateImmutable, validateKind, validateName } from './object-validation.js';
+import { conflictMessage, formatFieldPath, serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './managed-fields.js';
+import { applyJsonPatch, applyMergePatch } from './json-patch.js';
+import { applyStrategicMergePatch, PatchError } from './strategic-merge-patch.js';
+import { acceptedCrdStatus, crdVersionApis, type CrdVersionApi } from './crd-registration.js';
+import { groupVersionPath, type OpenApiDocument } from '../schema/types.js';
+import { matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from './selectors.js';
+
+type Obj = Record<string, unknown>;
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteOptions {
+  fieldManager: string;
+  dryRun?: boolean;
+  fieldValidation?: FieldValidation;
+  /** Collected `Warning:` header texts. */
+  warnings?: string[];
+  subresource?: string;
+}
+
+export interface SimProblem {
+  /** Field path as the server prints it: `spec.replicas`. */
+  field: string;
+  /** `FieldValueInvalid`, `FieldValueRequired`, `FieldValueForbidden`, ... */
+  reason?: string;
+  message: string;
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+  gracePeriodSeconds?: number;
+}
+
+export interface RestStorageOptions {
+  catalog: ApiCatalog;
+  store: ObjectStore;
+  clock: SimClock;
+  validate?: (obj: KubeObject) => SimProblem[];
+  /** Fresh uids; injectable for reproducible tests. */
+  uid?: () => string;
+}
+
+export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+
+const GENERATION_GROUPS = new Set(['apps', 'batch', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'policy', 'autoscaling']);
+const GENERATION_CORE = new Set(['replicationcontrollers']);
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class RestStorage implements Allocator {
+  readonly catalog: ApiCatalog;
+  readonly store: ObjectStore;
+  readonly clock: SimClock;
+  readonly #validate: ((obj: KubeObject) => SimProblem[]) | undefined;
+  readonly #uid: () => string;
+  #nextIp = 1;
+  #nextPort = 30000;
+  #gcScheduled = false;
+  /** CRD name → the group-versions it registered. */
+  readonly #crdApis = new Map<string, CrdVersionApi[]>();
+  /** Base documents of the schema source, CRD entries merge into copies of them. */
+  readonly #metaSchemas: Record<string, unknown>;
+
+  constructor(options: RestStorageOptions) {
+    this.catalog = options.catalog;
+    this.store = options.store;
+    this.clock = options.clock;
+    this.#validate = options.validate;
+    this.#uid = options.uid ?? randomUUID;
+    const ext = this.catalog.document('apis/apiextensions.k8s.io/v1') ?? this.catalog.document('api/v1');
+    const schemas = ext?.components?.schemas ?? {};
+    this.#metaSchemas = Object.fromEntries(Object.entries(schemas).filter(([k]) => k.startsWith('io.k8s.apimachinery.pkg.apis.meta.v1.')));
+  }
+
+  // Allocator ------------------------------------------------------------------------------------
+
+  clusterIP(): string {
+    const used = new Set(this.store.list('', 'services').map((s) => String((isPlainObject(s.spec) && s.spec.clusterIP) || '')));
+    for (;;) {
+      const n = 10 + this.#nextIp++;
+      const ip = `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
+      if (!used.has(ip)) return ip;
+    }
+  }
+
+  nodePort(): number {
+    const used = new Set<number>();
+    for (const s of this.store.list('', 'services'))
+      for (const p of isPlainObject(s.spec) && Array.isArray(s.spec.ports) ? s.spec.ports : []) if (isPlainObject(p) && typeof p.nodePort === 'number') used.add(p.nodePort);
+    for (let i = 0; i < 2768; i++) {
+      const p = 30000 + ((this.#nextPort++ - 30000) % 2768);
+      if (!used.has(p)) return p;
+    }
+    throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
+  }
+
+  // Reads -----------------------------------------------------------------------------------------
+
+  schemaOf(res: SimResource): SchemaCursor | undefined {
+    const doc = this.catalog.document(groupVersionPath(res));
+    if (!doc || res.schemaName === undefined) return undefined;
+    return cursor(doc, doc.components.schemas[res.schemaName]);
+  }
+
+  now(): string {
+    return formatTime(this.clock.now());
+  }
+
+  get(res: SimResource, namespace: string, name: string): KubeObject {
+    const obj = this.store.get(res.group, res.plural, res.namespaced ? namespace : '', name);
+    if (!obj) throw notFound(res.group, res.plural, name);
+    return this.#present(res, obj);
+  }
+
+  tryGet(res: SimResource, namespace: string, name: string): KubeObject | undefined {
+    const obj = this.store.get(res.group, res.plural, res.namespaced ? namespace : '', name);
+    return obj ? this.#present(res, obj) : undefined;
+  }
+
+  list(res: SimResource, namespace: string | undefined, labels?: LabelSelector, fields?: FieldRequirement[]): KubeObject[] {
+    const all = this.store.list(res.group, res.plural, res.namespaced ? namespace : undefined);
+    return all.filter((o) => (!labels || matchesLabels(labels, isPlainObject(o.metadata) ? (o.metadata.labels as Obj) : undefined)) && (!fields || matchesFields(fields, o))).map((o) => this.#present(res, o));
+  }
+
+  /** Objects are stored in the version that wrote them; readers see the version they asked for. */
+  #present(res: SimResource, obj: KubeObject): KubeObject {
+    const apiVersion = res.group === '' ? res.version : `${res.group}/${res.version}`;
+    if (obj.apiVersion === apiVersion) return obj;
+    return { ...obj, apiVersion };
+  }
+
+  // Writes ----------------------------------------------------------------------------------------
+
+  create(res: SimResource, namespace: string, body: unknown, opts: WriteOptions): KubeObject {
+    const obj = this.#decode(res, body);
+    const m = meta(obj);
+    if (m.resourceVersion !== undefined && m.resourceVersion !== '') throw badRequest('resourceVersion should not be set on objects to be created');
+    this.#checkNamespace(res, namespace, m, opts);
+    if ((m.name === undefined || m.name === '') && typeof m.generateName === 'string' && m.generateName !== '')
+      m.name = m.generateName + randomBytes(3).toString('hex').slice(0, 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!);
+    if (typeof m.name !== 'string' || m.name === '')
+      throw invalid(res.group, res.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+    if (this.store.get(res.group, res.plural, res.namespaced ? namespace : '', m.name)) throw alreadyExists(res.group, res.plural, m.name);
+    return this.#commit(res, undefined, obj, opts, undefined);
+  }
+
+  update(res: SimResource, namespace: string, name: string, body: unknown, opts: WriteOptions): { object: KubeObject; created: boolean } {
+    const obj = this.#decode(res, body);
+    const m = meta(obj);
+    if (m.name !== undefined && m.name !== name) throw badRequest(`the name of the object (${String(m.name)}) does not match the name on the URL (${name})`);
+    m.name = name;
+    this.#checkNamespace(res, namespace, m, opts, true);
+    const old = this.store.get(res.group, res.plural, res.namespaced ? namespace : '', name);
+    if (!old) {
+      if (opts.subresource !== undefined || !res.custom) throw notFound(res.group, res.plural, name);
+      if (m.resourceVersion !== undefined && m.resourceVersion !== '') throw notFound(res.group, res.plural, name);
+      return { object: this.#commit(res, undefined, obj, opts, undefined), created: true };
+    }
+    if (m.resourceVersion === undefined || m.resourceVersion === '') {
+      if (res.custom) throw invalid(res.group, res.kind, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+    }
+    return { object: this.#commit(res, old, obj, opts, undefined), created: false };
+  }
+
+  patch(res: SimResource, namespace: string, name: string, contentType: string, body: unknown, opts: WriteOptions & { force?: boolean }): { object: KubeObject; created: boolean } {
+    const ns = res.namespaced ? namespace : '';
+    const old = this.store.get(res.group, res.plural, ns, name);
+    if (contentType === 'application/apply-patch+yaml') return this.#apply(res, namespace, name, old, body, opts);
+    if (!old) throw notFound(res.group, res.plural, name);
+    const base = clone(old);
+    let patched: unknown;
+    if (contentType === 'application/json-patch+json') {
+      const r = applyJsonPatch(base, body);
+      if ('error' in r) throw new ApiError(422, 'Invalid', r.error);
+      patched = r.value;
+    } else if (contentType === 'application/merge-patch+json') {
+      if (!isPlainObject(body)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      patched = applyMergePatch(base, body);
+    } else if (contentType === 'application/strategic-merge-patch+json') {
+      if (res.custom) throw unsupportedMediaType(contentType, PATCH_TYPES.filter((t) => t !== contentType));
+      try {
+        patched = applyStrategicMergePatch(base, body, this.schemaOf(res));
+      } catch (e) {
+        if (e instanceof PatchError) throw badRequest(e.message);
+        throw e;
+      }
+    } else throw unsupportedMediaType(contentType, PATCH_TYPES);
+    if (!isPlainObject(patched)) throw badRequest('the patch produced a value that is not an object');
+    // The stored RV is kept unless the patch set one itself (an optimistic-lock precondition).
+    const pm = isPlainObject(patched.metadata) ? patched.metadata : {};
+    const bm = isPlainObject(body) && isPlainObject(body.metadata) ? body.metadata : undefined;
+    const rvInPatch =
+      (bm !== undefined && bm.resourceVersion !== undefined) ||
+      (Array.isArray(body) && body.some((op) => isPlainObject(op) && typeof op.path === 'string' && op.path.startsWith('/metadata/resourceVersion')));
+    if (!rvInPatch) pm.resourceVersion = meta(old).resourceVersion;
+    const explicitManagedFields = !deepEqual(pm.managedFields, meta(old).managedFields) ? (pm.managedFields as ManagedFieldsEntry[] | undefined) : undefined;
+    if (opts.subresource === 'status') {
+      // A status patch may only change status: the rest is reset to the stored state in #commit.
+    }
+    return { object: this.#commit(res, old, patched, opts, explicitManagedFields), created: false };
+  }
+
+  #apply(res: SimResource, namespace: string, name: string, old: KubeObject | undefined, body: unknown, opts: WriteOptions & { force?: boolean }): { object: KubeObject; created: boolean } {
+    if (!isPlainObject(body)) throw badRequest('error decoding YAML: the apply patch must be an object');
+    if (opts.fieldManager === '' || opts.fieldManager === undefined) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    const apiVersion = res.group === '' ? res.version : `${res.group}/${res.version}`;
+    if (body.apiVersion !== apiVersion)
+      throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(body.apiVersion ?? '')}, expected: ${apiVersion}`);
+    if (body.kind !== res.kind) throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${String(body.kind ?? '')}, expected: ${res.kind}`);
+    const bm = isPlainObject(body.metadata) ? body.metadata : {};
+    if (bm.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
+    if (bm.name !== undefined && bm.name !== name) throw badRequest(`the name of the object (${String(bm.name)}) does not match the name on the URL (${name})`);
+    const schema = this.schemaOf(res);
+    const applied = clone(body);
+    const report = checkStructure(applied, schema);
+    if (report.typeErrors.length > 0) throw badRequest(`failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): ${report.typeErrors[0]}`);
+    if (report.unknownFields.length > 0) {
+      const fv = opts.fieldValidation ?? 'Strict';
+      if (fv === 'Strict')
+        throw new ApiError(500, '', `failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): .${report.unknownFields[0]}: field not declared in schema`);
+      for (const f of report.unknownFields) {
+        if (fv === 'Warn') opts.warnings?.push(`unknown field "${f}"`);
+        deletePath(applied, f);
+      }
+    }
+    const id = { manager: opts.fieldManager, apiVersion, time: this.now(), ...(opts.subresource ? { subresource: opts.subresource } : {}) };
+    const live = old === undefined ? undefined : (clone(old) as Obj);
+    if (live === undefined) {
+      const m = meta(applied);
+      m.name = name;
+      if (res.namespaced) m.namespace = namespace;
+    }
+    const result = serverSideApply(live, applied, schema, id, opts.force === true);
+    if (result.conflicts.length > 0) {
+      throw new ApiError(409, 'Conflict', conflictMessage(result.conflicts), {
+        causes: result.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: formatFieldPath(c.path) })),
+      });
+    }
+    const merged = result.object;
+    const mm = meta(merged);
+    if (old === undefined) {
+      this.#checkNamespace(res, namespace, mm, opts);
+      delete mm.resourceVersion;
+      return { object: this.#commit(res, undefined, merged, opts, result.managedFields), created: true };
+    }
+    mm.resourceVersion = bm.resourceVersion ?? meta(old).resourceVersion;
+    return { object: this.#commit(res, old, merged, opts, result.managedFields), created: false };
+  }
+
+  #decode(res: SimResource, body: unknown): Obj {
+    if (!isPlainObject(body)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    const obj = clone(body);
+    const apiVersion = res.group === '' ? res.version : `${res.group}/${res.version}`;
+    if (obj.kind === undefined || obj.kind === '') obj.kind = res.kind;
+    if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
+    if (obj.kind !== res.kind && !(obj.kind === 'Scale'))
+      throw badRequest(`${String(obj.kind)} in version "${res.version}" cannot be handled as a ${res.kind}: no kind "${String(obj.kind)}" is registered for version "${apiVersion}" in scheme "k8s.io/apiextensions-apiserver/pkg/apiserver/apiserver.go:52"`);
+    if (obj.apiVersion !== apiVersion) throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    return obj;
+  }
+
+  #checkNamespace(res: SimResource, namespace: string, m: Obj, opts: WriteOptions, updating = false): void {
+    if (!res.namespaced) {
+      delete m.namespace;
+      return;
+    }
+    if (m.namespace !== undefined && m.namespace !== '' && m.namespace !== namespace)
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    m.namespace = namespace;
+    if (updating) return;
+    const ns = this.store.get('', 'namespaces', '', namespace);
+    if (!ns) throw notFound('', 'namespaces', namespace);
+    const phase = isPlainObject(ns.status) ? ns.status.phase : undefined;
+    if (phase === 'Terminating' || (isPlainObject(ns.metadata) && ns.metadata.deletionTimestamp))
+      throw forbidden(res.group, res.plural, String(m.name ?? ''), `unable to create new content in namespace ${namespace} because it is being terminated`);
+    void opts;
+  }
+
+  /**
+   * The common write path (numbered as in the registry's Create/Update):
+   * 1. subresource scoping, 2. metadata carried over, 3. precondition, 4. structure and unknown
+   * fields, 5. defaults, 6. validation, 7. generation, 8. managedFields, 9. no-op detection,
+   * 10. persist (or not, on dryRun), 11. follow-ups (finalized deletion, CRDs, GC).
+   */
+  #commit(res: SimResource, old: KubeObject | undefined, input: Obj, opts: WriteOptions, managedFields: ManagedFieldsEntry[] | undefined): KubeObject {
+    let obj = input;
+    const hasStatusSub = res.subresources.includes('status');
+    const name = nameOf(obj);
+    // 1.
+    if (opts.subresource === 'status' && old) {
+      const status = obj.status;
+      obj = clone(old);
+      if (status === undefined) delete obj.status;
+      else obj.status = status;
+      meta(obj).resourceVersion = meta(input).resourceVersion;
+      if (managedFields !== undefined) meta(obj).managedFields = managedFields;
+    } else if (hasStatusSub && opts.subresource === undefined) {
+      if (old) {
+        if (old.status === undefined) delete obj.status;
+        else obj.status = clone(old.status);
+      } else if (!(res.group === '' && (res.plural === 'pods' || res.plural === 'namespaces'))) delete obj.status;
+    }
+    if (!old && res.group === '' && res.plural === 'pods') {
+      obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
+    }
+    const m = meta(obj);
+    // 2.
+    if (old) {
+      const om = meta(old);
+      for (const k of ['uid', 'creationTimestamp', 'generation', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'namespace'] as const) {
+        if (om[k] === undefined) delete m[k];
+        else m[k] = om[k];
+      }
+      // 3.
+      const rv = m.resourceVersion;
+      if (rv !== undefined && rv !== '' && rv !== om.resourceVersion) throw conflict(res.group, res.plural, name);
+      if (res.group === '' && res.plural === 'services') keepAllocated(old, obj);
+    } else {
+      m.uid = this.#uid();
+      m.creationTimestamp = this.now();
+      delete m.deletionTimestamp;
+      delete m.deletionGracePeriodSeconds;
+      delete m.generation;
+    }
+    delete m.selfLink;
+    // 4.
+    const schema = this.schemaOf(res);
+    const fv = opts.fieldValidation ?? 'Strict';
+    const report = checkStructure(obj, schema);
+    if (report.typeErrors.length > 0) throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: ${report.typeErrors[0]}`);
+    if (report.unknownFields.length > 0) {
+      if (fv === 'Strict') throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: strict decoding error: ${report.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
+      for (const f of report.unknownFields) {
+        if (fv === 'Warn') opts.warnings?.push(`unknown field "${f}"`);
+        deletePath(obj, f);
+      }
+    }
+    // 5.
+    applyDefaults(res.custom ? '\u0000custom' : res.group, res.kind, obj, this, String(m.uid ?? ''));
+    if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions') defaultCrd(obj);
+    // 6.
+    const causes: StatusCause[] = [];
+    if (!old) causes.push(...validateName(res.group, res.kind, name));
+    causes.push(...checkStructure(obj, schema).required.filter((c) => !c.field?.startsWith('status') || opts.subresource === 'status'));
+    causes.push(...validateKind(res.group, res.kind, obj));
+    if (old) causes.push(...validateImmutable(res.group, res.kind, old as Obj, obj));
+    if (old && meta(old).deletionTimestamp !== undefined) {
+      const before = new Set(Array.isArray(meta(old).finalizers) ? (meta(old).finalizers as string[]) : []);
+      const added = (Array.isArray(m.finalizers) ? (m.finalizers as string[]) : []).filter((f) => !before.has(f));
+      if (added.length > 0)
+        causes.push({ reason: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` });
+    }
+    if (this.#validate) for (const p of this.#validate(obj)) causes.push({ reason: p.reason ?? 'FieldValueInvalid', message: p.message, field: p.field });
+    if (causes.length > 0) throw invalid(res.group, res.kind, name, causes);
+    // 7.
+    if (res.custom || GENERATION_GROUPS.has(res.group) || (res.group === '' && GENERATION_CORE.has(res.plural))) {
+      if (!old) m.generation = 1;
+      else {
+        const strip = (x: Obj) => {
+          const c = { ...x };
+          delete c.metadata;
+          if (hasStatusSub) delete c.status;
+          return c;
+        };
+        const og = typeof meta(old).generation === 'number' ? (meta(old).generation as number) : 1;
+        m.generation = deepEqual(strip(old as Obj), strip(obj)) ? og : og + 1;
+      }
+    }
+    // 8.
+    const apiVersion = res.group === '' ? res.version : `${res.group}/${res.version}`;
+    if (managedFields !== undefined) m.managedFields = managedFields;
+    else {
+      const cleanOld = old === undefined ? undefined : (old as Obj);
+      m.managedFields = updateManagedFields(cleanOld, obj, schema, {
+        manager: opts.fieldManager,
+        apiVersion,
+        time: this.now(),
+        ...(opts.subresource === 'status' ? { subresource: 'status' } : {}),
+      });
+    }
+    if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
+    // 9.
+    if (old) {
+      const a = withoutVolatile(old as Obj);
+      const b = withoutVolatile(obj);
+      if (deepEqual(a, b)) return this.#present(res, old);
+    }
+    // 10.
+    if (opts.dryRun) {
+      if (!old) delete m.resourceVersion;
+      else m.resourceVersion = meta(old).resourceVersion;
+      return this.#present(res, obj);
+    }
+    const finalizers = Array.isArray(m.finalizers) ? m.finalizers : [];
+    if (old && m.deletionTimestamp !== undefined && finalizers.length === 0) {
+      this.store.put(res.group, res.plural, obj, 'MODIFIED');
+      this.store.remove(res.group, res.plural, namespaceOf(obj), name);
+      this.#afterWrite(res, obj, true);
+      return this.#present(res, obj);
+    }
+    const stored = this.store.put(res.group, res.plural, obj, old ? 'MODIFIED' : 'ADDED');
+    this.#afterWrite(res, stored, false);
+    return this.#present(res, stored);
+  }
+
+  #afterWrite(res: SimResource, obj: KubeObject, deleted: boolean): void {
+    if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions') {
+      if (deleted) this.#unregisterCrd(nameOf(obj));
+      else this.#registerCrd(obj as Obj);
+    }
+    this.scheduleGc();
+  }
+
+  // Deletion --------------------------------------------------------------------------------------
+
+  delete(res: SimResource, namespace: string, name: string, options: DeleteOptions = {}): { status: number; body: KubeObject } {
+    const ns = res.namespaced ? namespace : '';
+    const old = this.store.get(res.group, res.plural, ns, name);
+    if (!old) throw notFound(res.group, res.plural, name);
+    const om = meta(old);
+    const pre = options.preconditions ?? {};
+    if (pre.uid !== undefined && pre.uid !== om.uid)
+      throw conflict(res.group, res.plural, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(om.uid)}`);
+    if (pre.resourceVersion !== undefined && pre.resourceVersion !== om.resourceVersion)
+      throw conflict(res.group, res.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(om.resourceVersion)}`);
+    let policy = options.propagationPolicy;
+    if (policy === undefined && options.orphanDependents !== undefined) policy = options.orphanDependents ? 'Orphan' : 'Background';
+    if (policy === undefined && res.group === 'batch' && res.plural === 'jobs') policy = 'Orphan';
+    if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy))
+      throw invalid(res.group, res.kind, name, [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"` }]);
+    const obj = clone(old) as Obj;
+    const m = meta(obj);
+    let finalizers = Array.isArray(m.finalizers) ? [...(m.finalizers as string[])] : [];
+    if (m.deletionTimestamp === undefined) {
+      if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+      if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+      if (policy === 'Background') finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && !finalizers.includes('customresourcecleanup.apiextensions.k8s.io'))
+        finalizers.push('customresourcecleanup.apiextensions.k8s.io');
+    }
+    const isNamespace = res.group === '' && res.plural === 'namespaces';
+    const nsFinalizers = isNamespace && isPlainObject(obj.spec) && Array.isArray(obj.spec.finalizers) ? obj.spec.finalizers : [];
+    if (finalizers.length === 0 && nsFinalizers.length === 0) {
+      if (options.dryRun) return { status: 200, body: successStatus({ name, group: res.group, kind: res.plural, uid: String(om.uid) }) };
+      this.store.remove(res.group, res.plural, ns, name);
+      this.#afterWrite(res, obj, true);
+      return { status: 200, body: successStatus({ name, group: res.group, kind: res.plural, uid: String(om.uid) }) };
+    }
+    if (m.deletionTimestamp !== undefined) return { status: 200, body: this.#present(res, old) };
+    m.deletionTimestamp = this.now();
+    m.deletionGracePeriodSeconds = 0;
+    if (finalizers.length > 0) m.finalizers = finalizers;
+    if (isNamespace) obj.status = { ...(isPlainObject(obj.status) ? obj.status : {}), phase: 'Terminating' };
+    if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions') {
+      const st = isPlainObject(obj.status) ? obj.status : {};
+      const conds = (Array.isArray(st.conditions) ? st.conditions : []).filter((c) => !(isPlainObject(c) && c.type === 'Terminating'));
+      conds.push({ type: 'Terminating', status: 'True', lastTransitionTime: this.now(), reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+      obj.status = { ...st, conditions: conds };
+    }
+    if (options.dryRun) return { status: 200, body: this.#present(res, obj) };
+    const stored = this.store.put(res.group, res.plural, obj, 'MODIFIED');
+    this.scheduleGc();
+    return { status: policy === 'Foreground' || policy === 'Orphan' ? 200 : 200, body: this.#present(res, stored) };
+  }
+
+  deleteCollection(res: SimResource, namespace: string | undefined, labels: LabelSelector | undefined, fields: FieldRequirement[] | undefined, options: DeleteOptions): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const o of this.list(res, namespace, labels, fields)) {
+      const r = this.delete(res, namespaceOf(o), nameOf(o), options);
+      out.push(r.body.kind === 'Status' ? o : r.body);
+    }
+    return out;
+  }
+
+  // Garbage collection, namespace and CRD finalization ----------------------------------------------
+
+  scheduleGc(): void {
+    if (this.#gcScheduled) return;
+    this.#gcScheduled = true;
+    setImmediate(() => {
+      this.#gcScheduled = false;
+      this.runGc();
+    });
+  }
+
+  #resourceFor(group: string, plural: string): SimResource | undefined {
+    for (const g of this.catalog.groups()) {
+      if (g.group !== group) continue;
+      for (const v of g.versions) {
+        const r = this.catalog.resource(group, v, plural);
+        if (r) return r;
+      }
+    }
+    return undefined;
+  }
+
+  #removeFinalizer(res: SimResource, obj: KubeObject, finalizer: string): void {
+    const o = clone(obj) as Obj;
+    const m = meta(o);
+    m.finalizers = (Array.isArray(m.finalizers) ? (m.finalizers as string[]) : []).filter((f) => f !== finalizer);
+    if ((m.finalizers as string[]).length === 0) delete m.finalizers;
+    this.#commit(res, obj, o, { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' }, undefined);
+  }
+
+  /** One pass of the garbage collector and the namespace/CRD finalizers; repeats until settled. */
+  runGc(): void {
+    for (let round = 0; round < 20; round++) if (!this.#gcPass()) return;
+  }
+
+  #gcPass(): boolean {
+    let changed = false;
+    const all: Array<{ res: SimResource; obj: KubeObject }> = [];
+    const uids = new Set<string>();
+    for (const { group, plural } of this.store.resources()) {
+      const res = this.#resourceFor(group, plural);
+      if (!res) continue;
+      for (const obj of this.store.list(group, plural)) {
+        all.push({ res, obj });
+        uids.add(String(meta(obj).uid));
+      }
+    }
+    const dependentsOf = (uid: string) =>
+      all.filter(({ obj }) => {
+        const refs = meta(obj).ownerReferences;
+        return Array.isArray(refs) && refs.some((r) => isPlainObject(r) && r.uid === uid);
+      });
+    for (const { res, obj } of all) {
+      const m = meta(obj);
+      const uid = String(m.uid);
+      const finalizers = Array.isArray(m.finalizers) ? (m.finalizers as string[]) : [];
+      if (m.deletionTimestamp === undefined) {
+        const refs = Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isPlainObject) : [];
+        if (refs.length > 0 && refs.every((r) => !uids.has(String(r.uid)))) {
+          if (this.store.get(res.group, res.plural, namespaceOf(obj), nameOf(obj))) {
+            this.delete(res, namespaceOf(obj), nameOf(obj), { propagationPolicy: 'Background' });
+            changed = true;
+          }
+        }
+        continue;
+      }
+      if (finalizers.includes('orphan')) {
+        for (const d of dependentsOf(uid)) {
+          const c = clone(d.obj) as Obj;
+          const dm = meta(c);
+          dm.ownerReferences = (dm.ownerReferences as unknown[]).filter((r) => !(isPlainObject(r) && r.uid === uid));
+          if ((dm.ownerReferences as unknown[]).length === 0) delete dm.ownerReferences;
+          this.#commit(d.res, d.obj, c, { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' }, undefined);
+        }
+        this.#removeFinalizer(res, obj, 'orphan');
+        changed = true;
+        continue;
+      }
+      if (finalizers.includes('foregroundDeletion')) {
+        const deps = dependentsOf(uid);
+        for (const d of deps)
+          if (meta(d.obj).deletionTimestamp === undefined) this.delete(d.res, namespaceOf(d.obj), nameOf(d.obj), { propagationPolicy: 'Foreground' });
+        if (deps.length === 0) this.#removeFinalizer(res, obj, 'foregroundDeletion');
+        changed = true;
+        continue;
+      }
+      if (res.group === '' && res.plural === 'namespaces') {
+        changed = this.#finalizeNamespace(res, obj) || changed;
+        continue;
+      }
+      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && finalizers.includes('customresourcecleanup.apiextensions.k8s.io')) {
+        for (const api of this.#crdApis.get(nameOf(obj)) ?? []) {
+          for (const cr of this.store.list(api.group, api.resource.plural)) {
+            const crm = meta(cr);
+            if (crm.deletionTimestamp === undefined) this.delete(api.resource, namespaceOf(cr), nameOf(cr), { propagationPolicy: 'Background' });
+          }
+        }
+        const left = (this.#crdApis.get(nameOf(obj)) ?? []).some((api) => this.store.list(api.group, api.resource.plural).length > 0);
+        if (!left) this.#removeFinalizer(res, obj, 'customresourcecleanup.apiextensions.k8s.io');
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  #finalizeNamespace(res: SimResource, nsObj: KubeObject): boolean {
+    const ns = nameOf(nsObj);
+    let remaining = 0;
+    for (const { group, plural } of this.store.resources()) {
+      const r = this.#resourceFor(group, plural);
+      if (!r || !r.namespaced) continue;
+      for (const obj of this.store.list(group, plural, ns)) {
+        remaining++;
+        if (meta(obj).deletionTimestamp === undefined) this.delete(r, ns, nameOf(obj), { propagationPolicy: 'Background' });
+      }
+    }
+    if (remaining > 0) return true;
+    const spec = isPlainObject(nsObj.spec) ? nsObj.spec : {};
+    const c = clone(nsObj) as Obj;
+    if (Array.isArray(spec.finalizers) && spec.finalizers.length > 0) {
+      c.spec = { ...spec, finalizers: [] };
+      delete (c.spec as Obj).finalizers;
+      if (Object.keys(c.spec as Obj).length === 0) delete c.spec;
+    }
+    const m = meta(c);
+    const fins = Array.isArray(m.finalizers) ? m.finalizers : [];
+    if (fins.length === 0) {
+      this.store.remove(res.group, res.plural, '', ns);
+      return true;
+    }
+    if (!deepEqual(c, nsObj)) {
+      this.store.put(res.group, res.plural, c, 'MODIFIED');
+      return true;
+    }
+    return false;
+  }
+
+  // CRDs ------------------------------------------------------------------------------------------
+
+  #registerCrd(crd: Obj): void {
+    const name = nameOf(crd);
+    const apis = crdVersionApis(crd);
+    const before = this.#crdApis.get(name) ?? [];
+    this.#crdApis.set(name, apis);
+    for (const b of before) if (!apis.some((a) => a.group === b.group && a.version === b.version)) this.#rebuildGroupVersion(b.group, b.version);
+    for (const a of apis) this.#rebuildGroupVersion(a.group, a.version);
+    const st = isPlainObject(crd.status) ? crd.status : {};
+    const conds = Array.isArray(st.conditions) ? st.conditions : [];
+    const established = conds.some((c) => isPlainObject(c) && c.type === 'Established' && c.status === 'True');
+    if (!established && meta(crd).deletionTimestamp === undefined && apis.length > 0) {
+      const crdRes = this.#resourceFor('apiextensions.k8s.io', 'customresourcedefinitions');
+      if (crdRes)
+        queueMicrotask(() => {
+          const cur = this.store.get('apiextensions.k8s.io', 'customresourcedefinitions', '', name);
+          if (!cur) return;
+          const c = clone(cur) as Obj;
+          c.status = acceptedCrdStatus(c, this.now());
+          this.#commit(crdRes, cur, c, { fieldManager: 'kube-apiserver', fieldValidation: 'Ignore', subresource: 'status' }, undefined);
+        });
+    }
+  }
+
+  #unregisterCrd(name: string): void {
+    const apis = this.#crdApis.get(name) ?? [];
+    this.#crdApis.delete(name);
+    for (const a of apis) {
+      this.store.dropResource(a.group, a.resource.plural);
+      this.#rebuildGroupVersion(a.group, a.version);
+    }
+  }
+
+  /** Custom group-versions may hold several CRDs; their document is rebuilt from all of them. */
+  #rebuildGroupVersion(group: string, version: string): void {
+    const entries = [...this.#crdApis.values()].flat().filter((a) => a.group === group && a.version === version);
+    if (entries.length === 0) {
+      this.catalog.removeGroupVersion({ group, version });
+      return;
+    }
+    const doc: OpenApiDocument = { openapi: '3.0.0', info: { title: 'Kubernetes CRD Swagger', version: 'v0.1.0' }, paths: {}, components: { schemas: { ...(this.#metaSchemas as OpenApiDocument['components']['schemas']) } } };
+    for (const e of entries) {
+      Object.assign(doc.paths, e.paths);
+      Object.assign(doc.components.schemas, e.schemas);
+    }
+    this.catalog.addDocument({ group, version }, doc, entries.map((e) => e.resource).sort((a, b) => (a.plural < b.plural ? -1 : 1)));
+  }
+
+  /** Scale subresource support of a resource: built-in paths, or the CRD's declared paths. */
+  scalePaths(res: SimResource): { spec: string[]; status: string[]; selector?: string[] } | undefined {
+    if (!res.subresources.includes('scale')) return undefined;
+    if (res.custom) {
+      const api = [...this.#crdApis.values()].flat().find((a) => a.group === res.group && a.version === res.version && a.resource.plural === res.plural);
+      if (!api?.scale) return undefined;
+      const p = (s: string) => s.replace(/^\./, '').split('.');
+      const out: { spec: string[]; status: string[]; selector?: string[] } = { spec: p(api.scale.specReplicasPath), status: p(api.scale.statusReplicasPath) };
+      if (api.scale.labelSelectorPath) out.selector = p(api.scale.labelSelectorPath);
+      return out;
+    }
+    return { spec: ['spec', 'replicas'], status: ['status', 'replicas'], selector: ['spec', 'selector'] };
+  }
+}
+
+function deletePath(obj: Obj, fieldPath: string): void {
+  const parts = fieldPath.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  let cur: unknown = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!;
+    cur = Array.isArray(cur) ? cur[Number(p)] : isPlainObject(cur) ? cur[p] : undefined;
+  }
+  const last = parts[parts.length - 1];
+  if (isPlainObject(cur) && last !== undefined) delete cur[last];
+}
+
+function withoutVolatile(o: Obj): Obj {
+  const c = clone(o);
+  const m = meta(c);
+  delete m.resourceVersion;
+  if (Array.isArray(m.managedFields)) m.managedFields = m.managedFields.map((e) => (isPlainObject(e) ? { ...e, time: undefined } : e));
+  return c;
+}
+
+/** Allocated Service fields survive updates that leave them empty (upstream patchAllocatedValues). */
+function keepAllocated(old: KubeObject, obj: Obj): void {
+  const os = isPlainObject(old.spec) ? old.spec : {};
+  const ns = isPlainObject(obj.spec) ? obj.spec : undefined;
+  if (!ns) return;
+  if (os.type === ns.type || (ns.type === undefined && os.type === 'ClusterIP')) {
+    if ((ns.clusterIP === undefined || ns.clusterIP === '') && os.clusterIP !== undefined) ns.clusterIP = os.clusterIP;
+    if (ns.clusterIPs === undefined && os.clusterIPs !== undefined && ns.clusterIP === os.clusterIP) ns.clusterIPs = os.clusterIPs;
+  }
+  const oldPorts = Array.isArray(os.ports) ? os.ports.filter(isPlainObject) : [];
+  if (Array.isArray(ns.ports))
+    for (const p of ns.ports)
+      if (isPlainObject(p) && (p.nodePort === undefined || p.nodePort === 0)) {
+        const prev = oldPorts.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+        if (prev?.nodePort !== undefined) p.nodePort = prev.nodePort;
+      }
+}
+
+function qosClass(pod: Obj): string {
+  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const cs = (Array.isArray(spec.containers) ? spec.containers : []).filter(isPlainObject);
+  let any = false;
+  let guaranteed = cs.length > 0;
+  for (const c of cs) {
+    const r = isPlainObject(c.resources) ? c.resources : {};
+    const req = isPlainObject(r.requests) ? r.requests : {};
+    const lim = isPlainObject(r.limits) ? r.limits : {};
+    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
+    for (const k of ['cpu', 'memory']) if (lim[k] === undefined || (req[k] !== undefined && req[k] !== lim[k])) guaranteed = false;
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function defaultCrd(crd: Obj): void {
+  const spec = isPlainObject(crd.spec) ? crd.spec : undefined;
+  if (!spec) return;
+  const names = isPlainObject(spec.names) ? spec.names : undefined;
+  if (names) {
+    if (names.singular === undefined && typeof names.kind === 'string') names.singular = names.kind.toLowerCase();
+    if (names.listKind === undefined && typeof names.kind === 'string') names.listKind = `${names.kind}List`;
+  }
+  if (spec.conversion === undefined) spec.conversion = { strategy: 'None' };
+}

@@ -1,0 +1,463 @@
+/**
+ * Server-side Table rendering (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`), ported from
+ * the upstream printers (pkg/printers/internalversion/printers.go) for the common kinds, the CRD
+ * `additionalPrinterColumns` for custom resources, and the default `Name`/`Created At` convertor
+ * otherwise. Ages use upstream's HumanDuration against the injected clock.
+ */
+import type { KubeObject } from '../model/object-ref.js';
+import { isPlainObject } from './schema-nav.js';
+import type { SimResource } from './api-catalog.js';
+
+export interface ColumnDefinition {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
+
+type Obj = Record<string, unknown>;
+type Cell = string | number | boolean | null | unknown;
+
+/** k8s.io/apimachinery/pkg/util/duration.HumanDuration. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 60 * 2) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
+  }
+  if (minutes < 60 * 3) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const dy = Math.floor(hours / 24) % 365;
+    return dy === 0 ? `${Math.floor(hours / 24 / 365)}y` : `${Math.floor(hours / 24 / 365)}y${dy}d`;
+  }
+  return `${Math.floor(hours / 24 / 365)}y`;
+}
+
+const o = (v: unknown): Obj => (isPlainObject(v) ? v : {});
+const a = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+function col(name: string, type: string, description: string, priority = 0, format = ''): ColumnDefinition {
+  return { name, type, format, description, priority };
+}
+
+const NAME = col('Name', 'string', 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', 0, 'name');
+const AGE = col('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata');
+
+interface Printer {
+  columns: ColumnDefinition[];
+  row(obj: Obj, age: (ts: unknown) => string): Cell[];
+}
+
+function containersImages(podSpec: Obj): [string, string] {
+  const cs = a(podSpec.containers).map(o);
+  return [cs.map((c) => String(c.name ?? '')).join(','), cs.map((c) => String(c.image ?? '')).join(',')];
+}
+
+function selectorString(sel: unknown): string {
+  const s = o(sel);
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(o(s.matchLabels)).sort(([x], [y]) => (x < y ? -1 : 1))) parts.push(`${k}=${String(v)}`);
+  for (const e of a(s.matchExpressions).map(o)) {
+    const vals = a(e.values).map(String).join(',');
+    if (e.operator === 'In') parts.push(`${String(e.key)} in (${vals})`);
+    else if (e.operator === 'NotIn') parts.push(`${String(e.key)} notin (${vals})`);
+    else if (e.operator === 'Exists') parts.push(String(e.key));
+    else if (e.operator === 'DoesNotExist') parts.push(`!${String(e.key)}`);
+  }
+  return parts.length === 0 ? '<none>' : parts.join(',');
+}
+
+function mapSelectorString(m: unknown): string {
+  const entries = Object.entries(o(m)).sort(([x], [y]) => (x < y ? -1 : 1));
+  return entries.length === 0 ? '<none>' : entries.map(([k, v]) => `${k}=${String(v)}`).join(',');
+}
+
+function podStatus(pod: Obj, age: (ts: unknown) => string): { reason: string; ready: string; restarts: string } {
+  const spec = o(pod.spec);
+  const status = o(pod.status);
+  const meta = o(pod.metadata);
+  let restarts = 0;
+  let lastRestart: string | undefined;
+  const total = a(spec.containers).length;
+  let readyContainers = 0;
+  let reason = String(status.phase ?? '');
+  if (typeof status.reason === 'string' && status.reason !== '') reason = status.reason;
+  for (const c of a(status.conditions).map(o))
+    if (c.type === 'PodScheduled' && c.reason === 'SchedulingGated') reason = 'SchedulingGated';
+  let initializing = false;
+  const initStatuses = a(status.initContainerStatuses).map(o);
+  initStatuses.forEach((c, i) => {
+    restarts += num(c.restartCount);
+    const st = o(c.state);
+    const term = o(st.terminated);
+    const wait = o(st.waiting);
+    if (isPlainObject(st.terminated) && term.exitCode === 0) return;
+    if (isPlainObject(st.terminated)) {
+      reason = term.reason ? `Init:${String(term.reason)}` : term.signal ? `Init:Signal:${String(term.signal)}` : `Init:ExitCode:${String(term.exitCode)}`;
+      initializing = true;
+    } else if (isPlainObject(st.waiting) && wait.reason && wait.reason !== 'PodInitializing') {
+      reason = `Init:${String(wait.reason)}`;
+      initializing = true;
+    } else if (!(isPlainObject(st.running) && c.started === true)) {
+      reason = `Init:${i}/${a(spec.initContainers).length}`;
+      initializing = true;
+    }
+  });
+  if (!initializing) {
+    restarts = 0;
+    let hasRunning = false;
+    const cs = a(status.containerStatuses).map(o);
+    for (let i = cs.length - 1; i >= 0; i--) {
+      const c = cs[i]!;
+      restarts += num(c.restartCount);
+      const lt = o(o(c.lastState).terminated);
+      if (typeof lt.finishedAt === 'string' && (lastRestart === undefined || lt.finishedAt > lastRestart)) lastRestart = lt.finishedAt;
+      const st = o(c.state);
+      const wait = o(st.waiting);
+      const term = o(st.terminated);
+      if (isPlainObject(st.waiting) && wait.reason) reason = String(wait.reason);
+      else if (isPlainObject(st.terminated) && term.reason) reason = String(term.reason);
+      else if (isPlainObject(st.terminated)) reason = term.signal ? `Signal:${String(term.signal)}` : `ExitCode:${String(term.exitCode)}`;
+      else if (c.ready === true && isPlainObject(st.running)) {
+        hasRunning = true;
+        readyContainers++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const ready = a(status.conditions).map(o).some((c) => c.type === 'Ready' && c.status === 'True');
+      reason = ready ? 'Running' : 'NotReady';
+    }
+  }
+  if (meta.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
+  else if (meta.deletionTimestamp && status.phase !== 'Succeeded' && status.phase !== 'Failed') reason = 'Terminating';
+  const restartsStr = lastRestart !== undefined ? `${restarts} (${age(lastRestart)} ago)` : String(restarts);
+  return { reason, ready: `${readyContainers}/${total}`, restarts: restartsStr };
+}
+
+function hasCondition(status: Obj, type: string): boolean {
+  return a(status.conditions).map(o).some((c) => c.type === type && c.status === 'True');
+}
+
+const PRINTERS: Record<string, Printer> = {
+  '/pods': {
+    columns: [
+      NAME,
+      col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
+      col('Status', 'string', 'The aggregate status of the containers in this pod.'),
+      col('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+      AGE,
+      col('IP', 'string', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', 1),
+      col('Node', 'string', 'Name of the Node this pod is assigned to.', 1),
+      col('Nominated Node', 'string', 'Name of the node that the pod is nominated to run on.', 1),
+      col('Readiness Gates', 'string', 'The readiness gates of this pod.', 1),
+    ],
+    row(p, age) {
+      const st = podStatus(p, age);
+      const status = o(p.status);
+      const spec = o(p.spec);
+      const gates = a(spec.readinessGates).map(o);
+      let gatesCell = '<none>';
+      if (gates.length > 0) {
+        const conds = a(status.conditions).map(o);
+        const trueCount = gates.filter((g) => conds.some((c) => c.type === g.conditionType && c.status === 'True')).length;
+        gatesCell = `${trueCount}/${gates.length}`;
+      }
+      return [
+        o(p.metadata).name,
+        st.ready,
+        st.reason,
+        st.restarts,
+        age(o(p.metadata).creationTimestamp),
+        status.podIP || '<none>',
+        spec.nodeName || '<none>',
+        status.nominatedNodeName || '<none>',
+        gatesCell,
+      ];
+    },
+  },
+  'apps/deployments': {
+    columns: [
+      NAME,
+      col('Ready', 'string', 'Number of the pod with ready state'),
+      col('Up-to-date', 'integer', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+      col('Available', 'integer', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+      AGE,
+      col('Containers', 'string', 'Names of each container in the template.', 1),
+      col('Images', 'string', 'Images referenced by each container in the template.', 1),
+      col('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
+    ],
+    row(d, age) {
+      const s = o(d.spec);
+      const st = o(d.status);
+      const [names, images] = containersImages(o(o(s.template).spec));
+      return [o(d.metadata).name, `${num(st.readyReplicas)}/${num(s.replicas)}`, num(st.updatedReplicas), num(st.availableReplicas), age(o(d.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    },
+  },
+  'apps/replicasets': {
+    columns: [
+      NAME,
+      col('Desired', 'integer', 'Replicas is the number of desired pods.'),
+      col('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
+      col('Ready', 'integer', 'The number of ready replicas for this replica set.'),
+      AGE,
+      col('Containers', 'string', 'Names of each container in the template.', 1),
+      col('Images', 'string', 'Images referenced by each container in the template.', 1),
+      col('Selector', 'string', 'Selector is a label query over pods that should match the replica count.', 1),
+    ],
+    row(r, age) {
+      const s = o(r.spec);
+      const st = o(r.status);
+      const [names, images] = containersImages(o(o(s.template).spec));
+      return [o(r.metadata).name, num(s.replicas), num(st.replicas), num(st.readyReplicas), age(o(r.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    },
+  },
+  'apps/statefulsets': {
+    columns: [NAME, col('Ready', 'string', 'Number of the pod with ready state'), AGE, col('Containers', 'string', 'Names of each container in the template.', 1), col('Images', 'string', 'Images referenced by each container in the template.', 1)],
+    row(r, age) {
+      const s = o(r.spec);
+      const st = o(r.status);
+      const [names, images] = containersImages(o(o(s.template).spec));
+      return [o(r.metadata).name, `${num(st.readyReplicas)}/${num(s.replicas)}`, age(o(r.metadata).creationTimestamp), names, images];
+    },
+  },
+  'apps/daemonsets': {
+    columns: [
+      NAME,
+      col('Desired', 'integer', 'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).'),
+      col('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.'),
+      col('Ready', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.'),
+      col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod'),
+      col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)'),
+      col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node\'s labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/'),
+      AGE,
+      col('Containers', 'string', 'Names of each container in the template.', 1),
+      col('Images', 'string', 'Images referenced by each container in the template.', 1),
+      col('Selector', 'string', 'A label query over pods that are managed by the daemon set.', 1),
+    ],
+    row(r, age) {
+      const s = o(r.spec);
+      const st = o(r.status);
+      const tpl = o(o(s.template).spec);
+      const [names, images] = containersImages(tpl);
+      return [o(r.metadata).name, num(st.desiredNumberScheduled), num(st.currentNumberScheduled), num(st.numberReady), num(st.updatedNumberScheduled), num(st.numberAvailable), mapSelectorString(tpl.nodeSelector), age(o(r.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    },
+  },
+  '/services': {
+    columns: [
+      NAME,
+      col('Type', 'string', 'type determines how the Service is exposed.'),
+      col('Cluster-IP', 'string', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
+      col('External-IP', 'string', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+      col('Port(s)', 'string', 'The list of ports that are exposed by this service.'),
+      AGE,
+      col('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.', 1),
+    ],
+    row(svc, age) {
+      const s = o(svc.spec);
+      const type = String(s.type ?? 'ClusterIP');
+      let clusterIP = typeof s.clusterIP === 'string' && s.clusterIP !== '' ? s.clusterIP : '<none>';
+      if (type === 'ExternalName') clusterIP = '<none>';
+      const ingress = a(o(o(svc.status).loadBalancer).ingress).map(o).map((i) => String(i.ip ?? i.hostname ?? '')).filter((x) => x !== '');
+      const ext = a(s.externalIPs).map(String);
+      let external: string;
+      if (type === 'ExternalName') external = String(s.externalName ?? '<none>');
+      else if (type === 'LoadBalancer') external = [...ingress, ...ext].join(',') || '<pending>';
+      else external = ext.length > 0 ? ext.join(',') : '<none>';
+      const ports = a(s.ports).map(o).map((p) => (p.nodePort ? `${String(p.port)}:${String(p.nodePort)}/${String(p.protocol ?? 'TCP')}` : `${String(p.port)}/${String(p.protocol ?? 'TCP')}`));
+      return [o(svc.metadata).name, type, clusterIP, external, ports.length ? ports.join(',') : '<none>', age(o(svc.metadata).creationTimestamp), mapSelectorString(s.selector)];
+    },
+  },
+  '/configmaps': {
+    columns: [NAME, col('Data', 'integer', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.'), AGE],
+    row(c, age) {
+      return [o(c.metadata).name, Object.keys(o(c.data)).length + Object.keys(o(c.binaryData)).length, age(o(c.metadata).creationTimestamp)];
+    },
+  },
+  '/secrets': {
+    columns: [NAME, col('Type', 'string', 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types'), col('Data', 'integer', 'Data contains the secret data.'), AGE],
+    row(c, age) {
+      return [o(c.metadata).name, c.type ?? 'Opaque', Object.keys(o(c.data)).length, age(o(c.metadata).creationTimestamp)];
+    },
+  },
+  '/namespaces': {
+    columns: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
+    row(n, age) {
+      return [o(n.metadata).name, o(n.status).phase ?? '', age(o(n.metadata).creationTimestamp)];
+    },
+  },
+  '/serviceaccounts': {
+    columns: [NAME, col('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), AGE],
+    row(n, age) {
+      return [o(n.metadata).name, a(n.secrets).length, age(o(n.metadata).creationTimestamp)];
+    },
+  },
+  '/nodes': {
+    columns: [NAME, col('Status', 'string', 'The status of the node'), col('Roles', 'string', 'The roles of the node'), AGE, col('Version', 'string', 'Kubelet Version reported by the node.')],
+    row(n, age) {
+      const st = o(n.status);
+      const ready = a(st.conditions).map(o).find((c) => c.type === 'Ready');
+      let status = ready === undefined ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
+      if (o(n.spec).unschedulable === true) status += ',SchedulingDisabled';
+      const roles = Object.keys(o(o(n.metadata).labels))
+        .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+        .map((k) => k.slice('node-role.kubernetes.io/'.length))
+        .sort();
+      return [o(n.metadata).name, status, roles.length ? roles.join(',') : '<none>', age(o(n.metadata).creationTimestamp), o(o(st.nodeInfo)).kubeletVersion ?? ''];
+    },
+  },
+  'batch/jobs': {
+    columns: [
+      NAME,
+      col('Status', 'string', 'Status of the job.'),
+      col('Completions', 'string', 'The completion status of the job'),
+      col('Duration', 'string', 'Time required to complete the job.'),
+      AGE,
+      col('Containers', 'string', 'Names of each container in the template.', 1),
+      col('Images', 'string', 'Images referenced by each container in the template.', 1),
+      col('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+    ],
+    row(j, age) {
+      const s = o(j.spec);
+      const st = o(j.status);
+      let completions: string;
+      if (typeof s.completions === 'number') completions = `${num(st.succeeded)}/${s.completions}`;
+      else if (typeof s.parallelism !== 'number') completions = `${num(st.succeeded)}/1`;
+      else completions = s.parallelism > 1 ? `${num(st.succeeded)}/1 of ${s.parallelism}` : `${num(st.succeeded)}/1`;
+      let duration = '';
+      if (typeof st.startTime === 'string') {
+        const end = typeof st.completionTime === 'string' ? Date.parse(st.completionTime) : undefined;
+        duration = end === undefined ? age(st.startTime) : humanDuration(end - Date.parse(st.startTime));
+      }
+      let status = 'Running';
+      if (hasCondition(st, 'Complete')) status = 'Complete';
+      else if (hasCondition(st, 'Failed')) status = 'Failed';
+      else if (o(j.metadata).deletionTimestamp) status = 'Terminating';
+      else if (hasCondition(st, 'Suspended')) status = 'Suspended';
+      else if (hasCondition(st, 'FailureTarget')) status = 'FailureTarget';
+      else if (hasCondition(st, 'SuccessCriteriaMet')) status = 'SuccessCriteriaMet';
+      const [names, images] = containersImages(o(o(s.template).spec));
+      return [o(j.metadata).name, status, completions, duration, age(o(j.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    },
+  },
+  'batch/cronjobs': {
+    columns: [
+      NAME,
+      col('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
+      col('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.'),
+      col('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.'),
+      col('Active', 'integer', 'A list of pointers to currently running jobs.'),
+      col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
+      AGE,
+      col('Containers', 'string', 'Names of each container in the template.', 1),
+      col('Images', 'string', 'Images referenced by each container in the template.', 1),
+      col('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+    ],
+    row(j, age) {
+      const s = o(j.spec);
+      const st = o(j.status);
+      const js = o(o(s.jobTemplate).spec);
+      const [names, images] = containersImages(o(o(js.template).spec));
+      return [o(j.metadata).name, s.schedule ?? '', s.timeZone ?? '<none>', s.suspend === true, a(st.active).length, st.lastScheduleTime ? age(st.lastScheduleTime) : '<none>', age(o(j.metadata).creationTimestamp), names, images, selectorString(js.selector)];
+    },
+  },
+  '/events': {
+    columns: [
+      col('Last Seen', 'string', 'Time when last event of this type was observed.'),
+      col('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future.'),
+      col('Reason', 'string', 'This should be a short, machine understandable string that gives the reason for this event being generated.'),
+      col('Object', 'string', 'The object this Event is about.'),
+      col('Subobject', 'string', 'The subobject this event is about.', 1),
+      col('Source', 'string', 'The component reporting this event. Should be a short machine understandable string.', 1),
+      col('Message', 'string', 'A human-readable description of the status of this operation.'),
+      col('First Seen', 'string', 'The time at which the event was first recorded.', 1),
+      col('Count', 'string', 'The number of times this event has occurred.', 1),
+      col('Name', 'string', 'Name must be unique within a namespace.', 1, 'name'),
+    ],
+    row(e, age) {
+      const inv = o(e.involvedObject);
+      const src = o(e.source);
+      const last = e.lastTimestamp ?? e.eventTime ?? o(e.metadata).creationTimestamp;
+      const first = e.firstTimestamp ?? e.eventTime ?? o(e.metadata).creationTimestamp;
+      const source = src.host ? `${String(src.component ?? '')}, ${String(src.host)}` : String(src.component ?? e.reportingComponent ?? '');
+      return [age(last), e.type ?? '', e.reason ?? '', `${String(inv.kind ?? '').toLowerCase()}/${String(inv.name ?? '')}`, inv.fieldPath ?? '', source, String(e.message ?? '').trim(), age(first), String(e.count ?? 1), o(e.metadata).name];
+    },
+  },
+};
+
+const CREATED_AT = col('Created At', 'date', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
+
+/** A JSONPath like `.status.replicas` evaluated the simple way CRD printer columns use it. */
+function simpleJsonPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  const parts = path.replace(/^\{?\.?/, '').replace(/\}$/, '').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  for (const p of parts) {
+    if (Array.isArray(cur) && /^\d+$/.test(p)) cur = cur[Number(p)];
+    else cur = isPlainObject(cur) ? cur[p] : undefined;
+  }
+  return cur;
+}
+
+export interface TableOptions {
+  now: number;
+  /** 'Metadata' (default: PartialObjectMetadata), 'Object', or 'None'. */
+  includeObject?: string;
+}
+
+export function tableFor(resource: SimResource, objects: KubeObject[], resourceVersion: string, options: TableOptions, extraMeta: Obj = {}): Obj {
+  const age = (ts: unknown) => (typeof ts === 'string' ? humanDuration(options.now - Date.parse(ts)) : '<unknown>');
+  let columns: ColumnDefinition[];
+  let row: (obj: Obj) => Cell[];
+  const printer = resource.custom ? undefined : PRINTERS[`${resource.group}/${resource.plural}`];
+  if (printer) {
+    columns = printer.columns;
+    row = (x) => printer.row(x, age);
+  } else if (resource.custom) {
+    const pcs = resource.printerColumns ?? [];
+    columns = [NAME, ...pcs.map((p) => col(p.name, p.type, p.description ?? '', p.priority ?? 0, p.format ?? ''))];
+    const hasAge = pcs.some((p) => p.jsonPath === '.metadata.creationTimestamp');
+    if (!hasAge) columns.push(AGE);
+    row = (x) => {
+      const cells: Cell[] = [o(x.metadata).name];
+      for (const p of pcs) {
+        const v = simpleJsonPath(x, p.jsonPath);
+        if (v === undefined) cells.push(null);
+        else if (p.type === 'date') cells.push(typeof v === 'string' ? age(v) : v);
+        else if (p.type === 'string' && typeof v === 'object') cells.push(JSON.stringify(v));
+        else cells.push(v);
+      }
+      if (!hasAge) cells.push(age(o(x.metadata).creationTimestamp));
+      return cells;
+    };
+  } else {
+    columns = [NAME, CREATED_AT];
+    row = (x) => [o(x.metadata).name, o(x.metadata).creationTimestamp];
+  }
+  const include = options.includeObject ?? 'Metadata';
+  const rows = objects.map((x) => {
+    const r: Obj = { cells: row(x as Obj) };
+    if (include === 'Object') r.object = x;
+    else if (include !== 'None') {
+      const md = { ...o(x.metadata) };
+      r.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: md };
+    }
+    return r;
+  });
+  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion, ...extraMeta }, columnDefinitions: columns, rows };
+}

@@ -1,0 +1,79 @@
+/**
+ * The validation pipeline over loaded manifests, shared by `kubectl kd validate` and kd-lsp:
+ * CRDs first (so custom resources in the same inputs validate), then the registry loads only the
+ * group-versions in use, then namespaces are defaulted (scope comes from the registry), then each
+ * object gets the schema, metadata and annotation rules, and finally duplicates across inputs.
+ * Pure: the registry's sources do the I/O; this module only awaits them.
+ */
+import { checkAnnotations } from '../annotations/index.js';
+import { applyNamespaceDefaults } from '../manifest/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Manifest } from '../model/manifest.js';
+import { checkDuplicates, isCrdObject, readCrd, validateManifest, type CustomResourceDefinitionInfo, type SchemaRegistry } from '../schema/index.js';
+import { checkMetadata } from './metadata.js';
+
+export * from './rules.js';
+export { checkMetadata } from './metadata.js';
+
+export interface ValidateManifestsOptions {
+  /** Unknown fields are errors (true, the default of `kubectl --validate=strict`) or warnings. */
+  strict: boolean;
+  /** Namespace for namespaced objects that set none (`-n`, the context's, else `default`). */
+  defaultNamespace?: string;
+  /** CRDs from `--crd`: their schemas are used, their own problems reported too. */
+  crdManifests?: readonly Manifest[];
+}
+
+export interface ValidateManifestsResult {
+  /** The inputs with namespaces defaulted. */
+  manifests: Manifest[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Teaches the registry the CRDs among `manifests` and `crdManifests`, then loads the documents
+ * every manifest needs. Returns the CRDs' own diagnostics.
+ */
+export async function prepareRegistry(
+  registry: SchemaRegistry,
+  manifests: readonly Manifest[],
+  crdManifests: readonly Manifest[] = [],
+): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const definitions: CustomResourceDefinitionInfo[] = [];
+  for (const m of [...crdManifests, ...manifests]) {
+    if (!isCrdObject(m.object)) continue;
+    const crd = readCrd(m);
+    diagnostics.push(...crd.diagnostics);
+    if (crd.definition) definitions.push(crd.definition);
+  }
+  if (definitions.length) registry.addCustomResources(definitions);
+  await registry.prepare([...crdManifests, ...manifests].map((m) => m.ref));
+  return diagnostics;
+}
+
+/** Per-object rules on a prepared registry: schema, metadata, annotations. No cross-object rules. */
+export function validateEach(manifests: readonly Manifest[], registry: SchemaRegistry, options: { strict: boolean }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const m of manifests) {
+    out.push(...validateManifest(m, registry, { strict: options.strict }));
+    out.push(...checkMetadata(m, { namespaced: registry.isNamespaced(m.ref) }));
+    out.push(...checkAnnotations(m));
+  }
+  return out;
+}
+
+export async function validateManifests(
+  manifests: readonly Manifest[],
+  registry: SchemaRegistry,
+  options: ValidateManifestsOptions,
+): Promise<ValidateManifestsResult> {
+  const diagnostics = await prepareRegistry(registry, manifests, options.crdManifests);
+  const defaulted = applyNamespaceDefaults(manifests, {
+    ...(options.defaultNamespace === undefined ? {} : { defaultNamespace: options.defaultNamespace }),
+    isNamespaced: (gvk) => registry.isNamespaced(gvk),
+  });
+  diagnostics.push(...validateEach(defaulted, registry, options));
+  diagnostics.push(...checkDuplicates(defaulted));
+  return { manifests: defaulted, diagnostics };
+}

@@ -1,0 +1,340 @@
+/**
+ * Metadata rules the API server enforces beyond the OpenAPI schema: name syntax per kind, the
+ * namespace, label and annotation keys and values, and the total size of annotations. Messages
+ * are worded as the API server words them (`metadata.name: Invalid value: "X": a lowercase RFC
+ * 1123 subdomain must consist of ...`), so that kd's answer and the cluster's read the same.
+ *
+ * Name rules by kind follow Kubernetes' validation code: a DNS-1123 subdomain by default (also
+ * for custom resources); a DNS-1123 label for Namespace and StatefulSet; a DNS-1035 label for
+ * Service; a path segment (anything but `/`, `%`, `.` and `..`) for RBAC kinds, so `system:x` is
+ * fine; CronJob names at most 52 characters (the controller appends an 11-character suffix); Job
+ * names at most 63 (the name becomes a pod label value); a CRD is named `<plural>.<group>`.
+ * `generateName` is checked as a prefix: a trailing `-` is allowed.
+ *
+ * Also checked: the metadata of pod templates inside workloads (`spec.template.metadata`, and a
+ * CronJob's `spec.jobTemplate`), whose labels and annotations the API server validates the same.
+ * Lengths count bytes, as Go's `len` does.
+ */
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { Manifest } from '../model/manifest.js';
+import type { JsonPath } from '../model/source.js';
+import { toFieldPath } from '../model/source.js';
+
+export interface MetadataCheckOptions {
+  /** Whether the kind is namespaced; undefined when the kind is unknown (the scope check is skipped). */
+  namespaced: boolean | undefined;
+}
+
+export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+// 1. The string rules of k8s.io/apimachinery, returning the API server's messages ----------------
+
+const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
+const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
+const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
+
+const dns1123Label = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const dns1123Subdomain = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
+const dns1035Label = new RegExp(`^${DNS1035_LABEL_FMT}$`);
+const qualifiedName = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
+const labelValue = new RegExp(`^${LABEL_VALUE_FMT}$`);
+
+function regexError(message: string, fmt: string, ...examples: string[]): string {
+  if (examples.length === 0) return `${message} (regex used for validation is '${fmt}')`;
+  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
+}
+
+const maxLenError = (n: number) => `must be no more than ${n} characters`;
+
+/** UTF-8 length, which is what the API server's limits count. */
+export function byteLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export function isDns1123Label(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (!dns1123Label.test(value)) {
+    if (dns1123Subdomain.test(value)) errs.push('must not contain dots');
+    else
+      errs.push(
+        regexError(
+          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+          DNS1123_LABEL_FMT,
+          'my-name',
+          '123-abc',
+        ),
+      );
+  }
+  return errs;
+}
+
+export function isDns1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
+  if (!dns1123Subdomain.test(value))
+    errs.push(
+      regexError(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        DNS1123_SUBDOMAIN_FMT,
+        'example.com',
+      ),
+    );
+  return errs;
+}
+
+export function isDns1035Label(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (!dns1035Label.test(value))
+    errs.push(
+      regexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        DNS1035_LABEL_FMT,
+        'my-name',
+        'abc-123',
+      ),
+    );
+  return errs;
+}
+
+/** Names used as URL path segments (RBAC kinds): no `/` or `%`, not `.` or `..`; no length limit. */
+export function isPathSegmentName(value: string, options: { prefix?: boolean } = {}): string[] {
+  if (!options.prefix && (value === '.' || value === '..')) return [`may not be '${value}'`];
+  const errs: string[] = [];
+  for (const bad of ['/', '%']) if (value.includes(bad)) errs.push(`may not contain '${bad}'`);
+  return errs;
+}
+
+const QUALIFIED_NAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/** Label keys and annotation keys: an optional DNS subdomain prefix and `/`, then a name of at most 63. */
+export function isQualifiedName(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  if (parts.length === 1) {
+    name = parts[0]!;
+  } else if (parts.length === 2) {
+    const prefix = parts[0]!;
+    name = parts[1]!;
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else errs.push(...isDns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+  } else {
+    return [
+      `a qualified name ${regexError(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
+  if (!qualifiedName.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
+  return errs;
+}
+
+export function isLabelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (!labelValue.test(value))
+    errs.push(
+      regexError(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        LABEL_VALUE_FMT,
+        'MyValue',
+        'my_value',
+        '12345',
+      ),
+    );
+  return errs;
+}
+
+// 2. Which rule a kind's names follow ------------------------------------------------------------
+
+export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const nameRules: Record<string, NameRule> = {
+  '/Namespace': 'dns1123-label',
+  '/Service': 'dns1035-label',
+  'apps/StatefulSet': 'dns1123-label',
+  [`${RBAC_GROUP}/Role`]: 'path-segment',
+  [`${RBAC_GROUP}/ClusterRole`]: 'path-segment',
+  [`${RBAC_GROUP}/RoleBinding`]: 'path-segment',
+  [`${RBAC_GROUP}/ClusterRoleBinding`]: 'path-segment',
+};
+
+/** The syntax the API server requires of names of a kind (custom resources: a DNS subdomain). */
+export function nameRuleFor(gk: { group: string; kind: string }): NameRule {
+  return nameRules[`${gk.group}/${gk.kind}`] ?? 'dns1123-subdomain';
+}
+
+/** A trailing dash is fine in a prefix: the API server appends random characters to it. */
+function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith('-') ? name.slice(0, -1) + 'a' : name;
+}
+
+export function validateName(rule: NameRule, name: string, options: { prefix?: boolean } = {}): string[] {
+  const prefix = options.prefix === true;
+  switch (rule) {
+    case 'path-segment':
+      return isPathSegmentName(name, { prefix });
+    case 'dns1123-label':
+      return isDns1123Label(prefix ? maskTrailingDash(name) : name);
+    case 'dns1035-label':
+      return isDns1035Label(prefix ? maskTrailingDash(name) : name);
+    case 'dns1123-subdomain':
+      return isDns1123Subdomain(prefix ? maskTrailingDash(name) : name);
+  }
+}
+
+// 3. The check --------------------------------------------------------------------------------------
+
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function checkMetadata(manifest: Manifest, options: MetadataCheckOptions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const object = manifest.object;
+  const metadata = object.metadata;
+  if (!isRecord(metadata)) return diagnostics;
+
+  const push = (severity: Severity, rule: string, path: JsonPath, target: 'key' | 'value', message: string) => {
+    diagnostics.push({
+      severity,
+      rule,
+      message,
+      file: manifest.file,
+      range: manifest.locate(path, target),
+      object: manifest.ref,
+      path,
+      documentIndex: manifest.documentIndex,
+    });
+  };
+  const invalid = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: string[]) => {
+    if (messages.length > 0) push('error', rule, path, target, `${toFieldPath(fieldPath)}: Invalid value: ${quote(value)}: ${messages.join('; ')}`);
+  };
+
+  // Names.
+  const kind = manifest.ref.kind;
+  const group = manifest.ref.group;
+  const rule = nameRuleFor({ group, kind });
+  const name = metadata['name'];
+  const generateName = metadata['generateName'];
+  if (typeof generateName === 'string' && generateName !== '') {
+    const path = ['metadata', 'generateName'];
+    invalid('metadata/name', path, 'value', path, generateName, validateName(rule, generateName, { prefix: true }));
+  }
+  if (typeof name === 'string' && name !== '') {
+    const path = ['metadata', 'name'];
+    const messages = validateName(rule, name);
+    if (messages.length === 0) messages.push(...kindNameLimits(group, kind, name, object));
+    invalid('metadata/name', path, 'value', path, name, messages);
+  }
+
+  // Namespace.
+  const namespace = metadata['namespace'];
+  if (typeof namespace === 'string' && namespace !== '') {
+    const path = ['metadata', 'namespace'];
+    if (options.namespaced === false) {
+      push('warning', 'metadata/namespace', path, 'value', `metadata.namespace ${quote(namespace)} is ignored: ${kind} is cluster-scoped`);
+    } else {
+      invalid('metadata/namespace', path, 'value', path, namespace, isDns1123Label(namespace));
+    }
+  }
+
+  // Labels and annotations, of the object and of its pod templates.
+  for (const base of embeddedMetadataPaths(object)) checkLabelsAndAnnotations(object, base, invalid, push);
+  return diagnostics;
+}
+
+/** Limits some kinds add because controllers derive other names or labels from the name. */
+function kindNameLimits(group: string, kind: string, name: string, object: Record<string, unknown>): string[] {
+  if (group === 'batch' && kind === 'CronJob' && byteLength(name) > 52) return ['must be no more than 52 characters'];
+  if (group === 'batch' && kind === 'Job') {
+    if (byteLength(name) > 63) return [`must be no more than 63 characters (a Job's pods carry its name in the batch.kubernetes.io/job-name label)`];
+    const spec = object['spec'];
+    if (isRecord(spec) && spec['completionMode'] === 'Indexed' && typeof spec['completions'] === 'number' && spec['completions'] > 0) {
+      const hostname = `${name}-${spec['completions'] - 1}`;
+      if (isDns1123Label(hostname).length > 0) return [`will not able to create pod with invalid DNS label: ${hostname}`];
+    }
+  }
+  if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') {
+    const spec = object['spec'];
+    const names = isRecord(spec) ? spec['names'] : undefined;
+    const plural = isRecord(names) ? names['plural'] : undefined;
+    const crdGroup = isRecord(spec) ? spec['group'] : undefined;
+    if (typeof plural === 'string' && typeof crdGroup === 'string' && name !== `${plural}.${crdGroup}`) return ['must be spec.names.plural+"."+spec.group'];
+  }
+  return [];
+}
+
+/** `metadata`, plus the pod template metadata of workloads (and a CronJob's job template). */
+function embeddedMetadataPaths(object: Record<string, unknown>): JsonPath[] {
+  const paths: JsonPath[] = [['metadata']];
+  const candidates: JsonPath[] = [
+    ['spec', 'template', 'metadata'],
+    ['spec', 'jobTemplate', 'metadata'],
+    ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
+  ];
+  for (const p of candidates) if (isRecord(at(object, p))) paths.push(p);
+  return paths;
+}
+
+function at(object: unknown, path: JsonPath): unknown {
+  let cur = object;
+  for (const p of path) {
+    if (!isRecord(cur)) return undefined;
+    cur = cur[String(p)];
+  }
+  return cur;
+}
+
+type InvalidFn = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: string[]) => void;
+type PushFn = (severity: Severity, rule: string, path: JsonPath, target: 'key' | 'value', message: string) => void;
+
+function checkLabelsAndAnnotations(object: Record<string, unknown>, base: JsonPath, invalid: InvalidFn, push: PushFn): void {
+  const labels = at(object, [...base, 'labels']);
+  if (isRecord(labels)) {
+    const fieldPath = [...base, 'labels'];
+    for (const [key, value] of Object.entries(labels)) {
+      const path = [...fieldPath, key];
+      invalid('metadata/label-key', path, 'key', fieldPath, key, isQualifiedName(key));
+      if (typeof value === 'string') invalid('metadata/label-value', path, 'value', fieldPath, value, isLabelValue(value));
+    }
+  }
+  const annotations = at(object, [...base, 'annotations']);
+  if (isRecord(annotations)) {
+    const fieldPath = [...base, 'annotations'];
+    let total = 0;
+    for (const [key, value] of Object.entries(annotations)) {
+      // The API server checks annotation keys case-insensitively: upper case is allowed in the prefix.
+      invalid('metadata/annotation-key', [...fieldPath, key], 'key', fieldPath, key, isQualifiedName(key.toLowerCase()));
+      total += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
+    }
+    if (total > TOTAL_ANNOTATION_SIZE_LIMIT) {
+      push(
+        'error',
+        'metadata/annotations-too-long',
+        fieldPath,
+        'key',
+        `${toFieldPath(fieldPath)}: Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (they total ${total} bytes)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `kubectl kd validate` as a user runs it: the real binary, real files, exit codes and output.
+ * (The build runs before the tests: `npm test` builds first.)
+ */
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runKd } from './run-kd.js';
+
+const fixture = (name: string) => path.join('test', 'fixtures', 'cli', name);
+const v135 = path.resolve(repoRoot, '..', 'shared', 'kubernetes-openapi', 'v1.35');
+
+describe('kubectl kd validate', () => {
+  it('accepts the example app with exit 0 and a summary line', () => {
+    const r = runKd(['validate', 'examples/']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('valid: 9 objects in 7 files\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports every problem as file:line:col, sorted, and exits 1', () => {
+    const r = runKd(['validate', fixture('mixed-problems.yaml')]);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const f = fixture('mixed-problems.yaml');
+    expect(lines.map((l) => l.replace(/: .*\[/, ' [')).slice(0, -1)).toEqual([
+      `${f}:4:9 [metadata/name]`,
+      `${f}:6:5 [annotation/unknown-key]`,
+      `${f}:7:17 [annotation/invalid-value]`,
+      `${f}:9:3 [schema/unknown-field]`,
+      `${f}:21:20 [schema/quantity]`,
+      `${f}:22:17 [schema/list-map-duplicate]`,
+      `${f}:25:13 [schema/unknown-kind]`,
+      `${f}:34:18 [schema/type]`,
+    ]);
+    expect(lines).toContain(`${f}:9:3: error: unknown field "spec.replicass"; did you mean "replicas"? [schema/unknown-field]`);
+    expect(lines.at(-1)).toBe('invalid: 7 errors, 1 warning in 3 objects in 1 file');
+  });
+
+  it('makes unknown fields warnings with --no-strict', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-cli-'));
+    const file = path.join(dir, 'cm.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndatta:\n  a: b\n');
+    expect(runKd(['validate', file]).status).toBe(1);
+    const r = runKd(['validate', '--no-strict', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${file}:5:1: warning: unknown field "datta"`);
+  });
+
+  it('reads standard input for -', () => {
+    const r = runKd(['validate', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: 1\n' });
+    expect(r.stdout).toContain('<stdin>:6:6: error: data.a: must be string, got integer [schema/type]');
+    expect(r.status).toBe(1);
+  });
+
+  it('writes JSON that matches its published schema', () => {
+    const r = runKd(['validate', '-o', 'json', fixture('mixed-problems.yaml')]);
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas/validate-result.schema.json'), 'utf8'));
+    const check = new Ajv2020({ strict: true }).compile(schema);
+    expect(check(doc), JSON.stringify(check.errors)).toBe(true);
+    expect(doc.counts.errors).toBe(7);
+    expect(doc.diagnostics.find((d: { rule: string }) => d.rule === 'schema/unknown-field').path).toBe('/spec/replicass');
+  });
+
+  it('writes SARIF with one result per problem', () => {
+    const r = runKd(['validate', '-o', 'sarif', fixture('mixed-problems.yaml')]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.version).toBe('2.1.0');
+    expect(doc.runs[0].results).toHaveLength(8);
+    expect(doc.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('test/fixtures/cli/mixed-problems.yaml');
+  });
+
+  it('uses a schema directory given with --schema-dir and narrows it with --kubernetes-version', () => {
+    expect(runKd(['validate', '--schema-dir', v135, 'examples/']).status).toBe(0);
+    const parent = path.dirname(v135);
+    expect(runKd(['validate', '--schema-dir', parent, '--kubernetes-version', '1.35', 'examples/']).status).toBe(0);
+    const r = runKd(['validate', '--kubernetes-version', '1.20', 'examples/']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: the built-in schemas are for Kubernetes \d+\.\d+, not 1\.20\nhint: pass --schema-dir/);
+  });
+
+  it('exits 2 with a clear message for a missing path, a bad flag, or a bad output format', () => {
+    const missing = runKd(['validate', 'no/such/dir']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe('error: no/such/dir: no such file or directory\nhint: check the path; give files, folders, or - for standard input\n');
+    const flag = runKd(['validate', '--frobnicate', 'examples/']);
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain('error: Unknown argument: frobnicate');
+    const format = runKd(['validate', '-o', 'yaml', 'examples/']);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toContain('error: unknown output format "yaml" for validate');
+    const none = runKd(['validate']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('error: no input');
+  });
+
+  it('says plainly when the running Node is too old, and exits 2', () => {
+    const preload = path.join(repoRoot, 'test', 'fixtures', 'cli', 'pretend-node-20.cjs');
+    const r = runKd(['validate', 'examples/'], { nodeArgs: ['--require', preload] });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: kubectl-kd needs Node\.js 22 or newer, but this is Node\.js 20\.11\.0/);
+    expect(r.stdout).toBe('');
+  });
+});

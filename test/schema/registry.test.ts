@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
+import { SchemaRegistry, type GroupVersionPath, type OpenApiDocument, type SchemaSource } from '../../src/schema/index.js';
+import { openapiDir } from './run-fixture.js';
+
+/** Wraps a source to record which documents were read. */
+class CountingSource implements SchemaSource {
+  readonly description = 'counting';
+  readonly reads: string[] = [];
+  constructor(private readonly inner: SchemaSource) {}
+  groupVersions(): Promise<GroupVersionPath[]> {
+    return this.inner.groupVersions();
+  }
+  document(gv: GroupVersionPath): Promise<OpenApiDocument | undefined> {
+    this.reads.push(gv);
+    return this.inner.document(gv);
+  }
+}
+
+const apps = { group: 'apps', version: 'v1' };
+
+describe('SchemaRegistry', () => {
+  it('loads only the group-versions asked for, and is quick for one document', async () => {
+    const counting = new CountingSource(new SchemaDirSource(openapiDir));
+    const registry = new SchemaRegistry([counting]);
+    const start = performance.now();
+    await registry.prepare([{ ...apps, kind: 'Deployment' }]);
+    expect(registry.kindSchema({ ...apps, kind: 'Deployment' })).toBeDefined();
+    const elapsed = performance.now() - start;
+    expect(counting.reads).toEqual(['apis/apps/v1']);
+    expect(elapsed).toBeLessThan(250);
+  });
+
+  it('derives resources from the REST paths', async () => {
+    const registry = new SchemaRegistry([new SchemaDirSource(openapiDir)]);
+    await registry.ensure(['apis/apps/v1', 'api/v1']);
+    const deployment = registry.resource({ ...apps, kind: 'Deployment' });
+    expect(deployment).toMatchObject({ plural: 'deployments', namespaced: true, schemaName: 'io.k8s.api.apps.v1.Deployment' });
+    expect(deployment?.subresources).toEqual(['scale', 'status']);
+    expect(deployment?.verbs).toEqual(['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
+    expect(registry.isNamespaced({ group: '', version: 'v1', kind: 'Namespace' })).toBe(false);
+    expect(registry.resource({ group: '', version: 'v1', kind: 'Namespace' })?.subresources).toEqual(['finalize', 'status']);
+    expect(registry.isNamespaced({ group: '', version: 'v1', kind: 'Node' })).toBe(false);
+    expect(registry.isNamespaced({ group: '', version: 'v1', kind: 'ConfigMap' })).toBe(true);
+    expect(registry.resource({ group: '', version: 'v1', kind: 'Pod' })?.subresources).toContain('log');
+    // Scale is served only as a subresource: it is no kind of its own here.
+    expect(registry.resource({ ...apps, kind: 'Scale' })).toBeUndefined();
+    const kinds = registry.knownKinds().filter((k) => k.group === 'apps').map((k) => k.kind).sort();
+    expect(kinds).toEqual(['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet']);
+    expect(registry.schemaFor({ ...apps, kind: 'Deployment' })?.properties?.spec).toBeDefined();
+  });
+
+  it('lists group-versions without reading documents', async () => {
+    const counting = new CountingSource(new SchemaDirSource(openapiDir));
+    const registry = new SchemaRegistry([counting]);
+    const gvs = await registry.groupVersions();
+    expect(gvs).toContain('api/v1');
+    expect(gvs).toContain('apis/apps/v1');
+    expect(counting.reads).toEqual([]);
+  });
+
+  it('lets the first source win for a group-version', async () => {
+    const fake: SchemaSource = {
+      description: 'fake',
+      groupVersions: async () => ['apis/apps/v1'],
+      document: async () => ({ paths: {}, components: { schemas: {} } }),
+    };
+    const registry = new SchemaRegistry([fake, new SchemaDirSource(openapiDir)]);
+    await registry.ensure(['apis/apps/v1']);
+    expect(registry.resource({ ...apps, kind: 'Deployment' })).toBeUndefined();
+  });
+
+  it('registers every served CRD version, with names and subresources', () => {
+    const registry = new SchemaRegistry([], {
+      customResources: [
+        {
+          name: 'widgets.example.com',
+          group: 'example.com',
+          kind: 'Widget',
+          plural: 'widgets',
+          singular: 'widget',
+          shortNames: ['wd'],
+          categories: ['all'],
+          namespaced: false,
+          versions: [
+            { name: 'v1', served: true, storage: true, subresources: ['scale', 'status'], schema: { type: 'object' } },
+            { name: 'v1beta1', served: false, storage: false, subresources: [] },
+          ],
+        },
+      ],
+    });
+    expect(registry.resource({ group: 'example.com', version: 'v1', kind: 'Widget' })).toMatchObject({
+      plural: 'widgets',
+      singular: 'widget',
+      shortNames: ['wd'],
+      categories: ['all'],
+      namespaced: false,
+      subresources: ['scale', 'status'],
+    });
+    expect(registry.resource({ group: 'example.com', version: 'v1beta1', kind: 'Widget' })).toBeUndefined();
+    expect(registry.kindSchema({ group: 'example.com', version: 'v1', kind: 'Widget' })?.semantics).toBe('crd');
+  });
+
+  it('suggests the group-version that has the kind', async () => {
+    const registry = new SchemaRegistry([new SchemaDirSource(openapiDir)]);
+    await registry.prepare([{ group: 'extensions', version: 'v1beta1', kind: 'Ingress' }]);
+    const why = registry.explainUnknownKind({ group: 'extensions', version: 'v1beta1', kind: 'Ingress' });
+    expect(why).toMatchObject({ field: 'apiVersion', suggestions: ['networking.k8s.io/v1'] });
+  });
+});
