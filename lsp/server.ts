@@ -275,13 +275,17 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     revalidateOpen();
   });
 
-  connection.onCompletion((params) => {
-    const items = service.completion(params.textDocument.uri, toCorePosition(params.position)).map(toLspCompletionItem);
+  connection.onCompletion(async (params) => {
+    const position = toCorePosition(params.position);
+    await service.ensureSchemasAt(params.textDocument.uri, position);
+    const items = service.completion(params.textDocument.uri, position).map(toLspCompletionItem);
     return { isIncomplete: false, items };
   });
 
-  connection.onHover((params) => {
-    const h = service.hover(params.textDocument.uri, toCorePosition(params.position));
+  connection.onHover(async (params) => {
+    const position = toCorePosition(params.position);
+    await service.ensureSchemasAt(params.textDocument.uri, position);
+    const h = service.hover(params.textDocument.uri, position);
     return h ? toLspHover(h) : null;
   });
 

@@ -13,3 +13,5 @@ export { SchemaDirSource } from './io/schema-dir-source.js';
 export { resolveSchemaSources, builtInSource, bundleDir, packageRoot } from './io/schema-sources.js';
 export { contextNamespace, kubeconfigFiles } from './io/kubeconfig-namespace.js';
 export { validateFiles, type ValidateFilesRequest, type ValidateFilesResult } from './io/validate-files.js';
+export * from './health/index.js';
+export * from './plan/index.js';

@@ -41,7 +41,9 @@ export function hover(view: CursorView, ctx: FeatureContext): HoverResult | unde
       if (v) return { contents: `\`${doc.key}: ${v.value}\`\n\n${v.summary}`, range };
     }
     const head = doc.aliasOf === undefined ? `**${doc.key}** (kd)` : `**${doc.key}** (${doc.tool}; read as \`${doc.aliasOf}\`)`;
-    const values = doc.values.length > 0 ? `\n\nValues:\n${doc.values.map((v) => `- \`${v.value}\`: ${v.summary}`).join('\n')}` : '';
+    // Documentation that already lists every value (the Helm hook's mapping table) needs no second list.
+    const listed = doc.values.every((v) => doc.documentation.includes(`\`${v.value}\``));
+    const values = doc.values.length > 0 && !listed ? `\n\nValues:\n${doc.values.map((v) => `- \`${v.value}\`: ${v.summary}`).join('\n')}` : '';
     return { contents: `${head}\n\n${doc.documentation}${values}`, range: keyRange };
   }
 

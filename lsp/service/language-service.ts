@@ -226,7 +226,7 @@ export class LanguageService {
     const out: Diagnostic[] = [];
     for (const s of f.segments) {
       if (!s.result.kubernetes) continue;
-      for (const d of s.result.loaded.diagnostics) out.push(placeDiagnostic(d, s.segment));
+      for (const d of s.result.loaded.diagnostics) out.push(this.#widenAtEnd(f, placeDiagnostic(d, s.segment)));
       for (const d of s.result.checked?.diagnostics ?? []) out.push(placeDiagnostic(d, s.segment));
     }
     const mine = new Set<Manifest>(f.segments.flatMap((s) => (s.result.kubernetes ? placedManifests(s) : [])));
@@ -234,6 +234,23 @@ export class LanguageService {
       for (const d of this.#engine.checkAcross(this.workspace.allManifests())) if (d.file === f.file) out.push(d);
     }
     return out.sort(compareDiagnostics);
+  }
+
+  /**
+   * A syntax error at the very end of a document points at the next token in the file (often the
+   * `---` that ends it), which the document's own text does not hold: the loader, given the
+   * document alone, returns an empty range there. Extend it as the loader does on a whole file.
+   */
+  #widenAtEnd(f: FileState, d: Diagnostic): Diagnostic {
+    const { start, end } = d.range;
+    if (start.line !== end.line || start.column !== end.column) return d;
+    const seg = this.workspace.segmentAt(f, start.line);
+    const line = seg ? segmentLines(seg.result)[start.line - seg.segment.startLine] : undefined;
+    if (line === undefined) return d;
+    let e = start.column - 1;
+    if (/[,[\]{}]/.test(line[e] ?? '')) e++;
+    while (e < line.length && !/[\s,[\]{}]/.test(line[e]!)) e++;
+    return e === start.column - 1 ? d : { ...d, range: { start, end: { line: start.line, column: e + 1 } } };
   }
 
   // Features -------------------------------------------------------------------------------------
@@ -293,6 +310,17 @@ export class LanguageService {
       if (gvk) out.push(gvk);
     }
     return out;
+  }
+
+  /**
+   * Loads the schemas completion and hover at `position` may use: the kind there, and every kind
+   * (for apiVersion/kind lists). Resolved at once after the first time.
+   */
+  async ensureSchemasAt(uri: string, position: Position): Promise<void> {
+    const f = this.workspace.get(uri);
+    const seg = f && this.workspace.segmentAt(f, position.line);
+    const gvk = seg && documentKind(seg.result.text);
+    await Promise.all([gvk ? this.loadSchemas([gvk]) : undefined, this.loadAllSchemas()]);
   }
 
   completion(uri: string, position: Position): CompletionEntry[] {

@@ -125,10 +125,15 @@ export class Workspace {
     return this.#files.delete(uri);
   }
 
-  /** Every object in the workspace, with file positions. */
+  /**
+   * Every object in the workspace, with file positions, in file-path order: the order in which
+   * `kubectl kd validate` on the workspace folder reads them, so "the first" of two duplicates
+   * is the same object in the editor and on the command line.
+   */
   allManifests(): Manifest[] {
     const out: Manifest[] = [];
-    for (const f of this.#files.values()) for (const s of f.segments) if (s.result.kubernetes) out.push(...placedManifests(s));
+    const files = [...this.#files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const f of files) for (const s of f.segments) if (s.result.kubernetes) out.push(...placedManifests(s));
     return out;
   }
 

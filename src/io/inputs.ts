@@ -10,7 +10,7 @@
  * and the file is skipped: binary data (a NUL byte), invalid UTF-8 (positioned at the first bad
  * byte), files over the size limit (checked before reading). A UTF-8 byte order mark is dropped.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../errors.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -49,7 +49,7 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
     }
     let info;
     try {
-      info = await stat(p);
+      info = statSync(p);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw inputError(`${p}: no such file or directory`, 'check the path; give files, folders, or - for standard input');
@@ -65,7 +65,7 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
 async function kustomizationIn(dir: string): Promise<string | undefined> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch {
     return undefined;
   }
@@ -75,7 +75,7 @@ async function kustomizationIn(dir: string): Promise<string | undefined> {
 async function readDirectory(dir: string, options: ReadInputsOptions, out: Inputs, seen: Set<string>, named: boolean): Promise<void> {
   let real: string;
   try {
-    real = await realpath(dir);
+    real = realpathSync(dir);
   } catch (error) {
     if (named) throw inputError(`${dir}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     return;
@@ -89,42 +89,54 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
   }
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     throw inputError(`${dir}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const names = entries.map((e) => e.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const name = entry.name;
     if (name.startsWith('.') || name === 'node_modules') continue;
     const child = path.join(dir, name);
-    let info;
-    try {
-      info = await stat(child);
-    } catch {
-      continue; // a dangling symlink: nothing to read
+    // Only links need a stat to know what they point at; plain entries say it themselves.
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const info = statSync(child);
+        isDir = info.isDirectory();
+        isFile = info.isFile();
+      } catch {
+        continue; // a dangling symlink: nothing to read
+      }
     }
-    if (info.isDirectory()) await readDirectory(child, options, out, seen, false);
-    else if (info.isFile() && MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase())) await readOneFile(child, info.size, options, out, seen);
+    if (isDir) await readDirectory(child, options, out, seen, false);
+    else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase())) await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
   }
 }
 
-async function readOneFile(file: string, size: number, options: ReadInputsOptions, out: Inputs, seen: Set<string>): Promise<void> {
-  let real = file;
-  try {
-    real = await realpath(file);
-  } catch {
-    // keep the name as given
+async function readOneFile(file: string, size: number | undefined, options: ReadInputsOptions, out: Inputs, seen: Set<string>, knownRealPath?: string): Promise<void> {
+  // Files found in a walked folder are not links (checked by the caller), so their real path is
+  // their folder's real path plus their name: no syscall needed. Many small files made the
+  // per-file realpath, stat and async read the bulk of a validate run; these are synchronous.
+  let real = knownRealPath ?? file;
+  if (knownRealPath === undefined) {
+    try {
+      real = realpathSync(file);
+    } catch {
+      // keep the name as given
+    }
   }
   if (seen.has(real)) return;
   seen.add(real);
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (size > limit) {
-    out.diagnostics.push(tooLarge(file, limit));
-    return;
-  }
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    if ((size ?? statSync(file).size) > limit) {
+      out.diagnostics.push(tooLarge(file, limit));
+      return;
+    }
+    bytes = readFileSync(file);
   } catch (error) {
     throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

@@ -142,7 +142,9 @@ export function planApply(input: PlanInput): Plan {
     diagnostics,
     summary: { create: 0, update: 0, unchanged: 0, prune: 0 },
   };
-  const count = (e: PlanEntry) => plan.summary[e.action]++;
+  const count = (e: PlanEntry) => {
+    if (e.action !== 'delete') plan.summary[e.action]++;
+  };
   plan.preApply.forEach(count);
   waves.forEach((w) => w.entries.forEach(count));
   prune.forEach(count);
@@ -214,7 +216,12 @@ function planPrune(input: PlanInput, desiredKeys: ReadonlySet<string>, notes: Pl
     if (input.live !== undefined && live === undefined) continue;
     entries.push({ key, ref, action: 'prune', object: known, wave: recorded.syncWave });
   }
-  return entries.sort((a, b) => b.wave - a.wave || compareDeleteOrder(a.ref, b.ref));
+  return entries.sort(compareDeletion);
+}
+
+/** Deletion order: higher waves first, then kinds in reverse install order, then name. */
+export function compareDeletion(a: PlanEntry, b: PlanEntry): number {
+  return b.wave - a.wave || compareDeleteOrder(a.ref, b.ref);
 }
 
 function isEarlier(a: number | 'pre-apply', b: number | 'pre-apply'): boolean {

@@ -5,7 +5,7 @@
  * and field paths are printed, never values, so Secret contents cannot leak.
  */
 import { displayRef } from './display-ref.js';
-import type { Plan, PlanEntry } from './types.js';
+import type { DeletePlan, Plan, PlanEntry } from './types.js';
 
 const ACTION_WIDTH = 'unchanged'.length;
 const MAX_PATHS = 3;
@@ -33,6 +33,23 @@ export function renderPlanText(plan: Plan): string {
   if (plan.diagnostics.length > 0) {
     lines.push('', 'problems');
     for (const d of plan.diagnostics) lines.push(`  ${d.severity}: ${d.message} [${d.rule}]`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The delete plan in the same form: `kubectl kd delete --dry-run=client`. */
+export function renderDeletePlanText(plan: DeletePlan): string {
+  const lines: string[] = [`delete plan: ${plan.delete.length} to delete, ${plan.preDelete.length + plan.postDelete.length} hooks to run`, ''];
+  const before = lines.length;
+  for (const [title, entries] of [['pre-delete', plan.preDelete], ['delete', plan.delete], ['post-delete', plan.postDelete]] as const) {
+    if (entries.length === 0) continue;
+    lines.push(title);
+    for (const e of entries) lines.push(renderEntry(e));
+  }
+  if (lines.length === before) lines.push('nothing to delete');
+  if (plan.notes.length > 0) {
+    lines.push('', 'notes');
+    for (const n of plan.notes) lines.push(`  ${n.message}`);
   }
   return lines.join('\n') + '\n';
 }

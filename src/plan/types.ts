@@ -19,7 +19,8 @@ export interface PlanInput {
   prune?: readonly ObjectRef[];
 }
 
-export type PlanAction = 'create' | 'update' | 'unchanged' | 'prune';
+/** `delete` is used by delete plans only (`kubectl kd delete`); an apply removes objects by `prune`. */
+export type PlanAction = 'create' | 'update' | 'unchanged' | 'prune' | 'delete';
 
 export interface PlanHook {
   /** The phase this entry runs in; `sync` is an Argo CD Sync hook, run in its wave. */
@@ -71,5 +72,21 @@ export interface Plan {
   applyFailed: PlanEntry[];
   notes: PlanNote[];
   diagnostics: Diagnostic[];
-  summary: Record<PlanAction, number>;
+  summary: Record<Exclude<PlanAction, 'delete'>, number>;
+}
+
+export interface DeletePlanInput {
+  /** The release's objects as kd applied them (hooks included, for their delete phases). */
+  objects: readonly PlanInputObject[];
+  /** What the cluster has; objects already gone are left out. Omitted: the cluster was not asked. */
+  live?: ReadonlyMap<string, KubeObject>;
+}
+
+/** `kubectl kd delete`: pre-delete hooks, then deletions in reverse waves and kinds, then post-delete hooks. */
+export interface DeletePlan {
+  preDelete: PlanEntry[];
+  delete: PlanEntry[];
+  postDelete: PlanEntry[];
+  notes: PlanNote[];
+  diagnostics: Diagnostic[];
 }

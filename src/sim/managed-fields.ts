@@ -236,6 +236,30 @@ export function updateManagedFields(
   return sortEntries(out);
 }
 
+/**
+ * List-map keys that have a schema default (`protocol: TCP` of ports) are filled in the applied
+ * configuration before anything else, as the server does, so the same item has one key whether
+ * or not the applier spelled the default out.
+ */
+export function fillListKeyDefaults(v: unknown, c: SchemaCursor | undefined): void {
+  if (!c) return;
+  if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) fillListKeyDefaults(x, child(c, k));
+    return;
+  }
+  if (!Array.isArray(v)) return;
+  const sem = listSemantics(c.schema);
+  const ic = items(c);
+  for (const item of v) {
+    if (sem.type === 'map' && isPlainObject(item))
+      for (const key of sem.keys) {
+        const d = child(ic, key)?.schema.default;
+        if (item[key] === undefined && d !== undefined) item[key] = clone(d);
+      }
+    fillListKeyDefaults(item, ic);
+  }
+}
+
 /** SSA merge of an applied configuration into the live object. */
 export function mergeApplied(live: unknown, applied: unknown, c: SchemaCursor | undefined): unknown {
   if (isPlainObject(applied)) {
@@ -310,6 +334,8 @@ export function serverSideApply(
   force: boolean,
 ): ApplyResult {
   const scope = id.subresource === 'status' ? 'status' : 'main';
+  applied = clone(applied);
+  fillListKeyDefaults(applied, schema);
   const appliedSet = fieldSetOf(applied, schema, scope);
   const entries = live === undefined ? [] : readManagedFields(live);
   const myId = identity({ manager: id.manager, operation: 'Apply', subresource: id.subresource });
@@ -361,7 +387,8 @@ export function serverSideApply(
   const mineUnchanged = previous !== undefined && setsEqual(fromFieldsV1(previous.fieldsV1), appliedSet);
   const out = [...otherEntries];
   if (appliedSet.size > 0) out.push(mineUnchanged && previous ? previous : entry({ ...id, apiVersion: id.apiVersion }, 'Apply', appliedSet));
-  return { object: merged, managedFields: sortEntries(out), conflicts };
+  // Forced conflicts are resolved (ownership transferred above), so none are reported.
+  return { object: merged, managedFields: sortEntries(out), conflicts: [] };
 }
 
 function setsEqual(a: Set<string>, b: Set<string>): boolean {

@@ -326,7 +326,11 @@ export class RestStorage implements Allocator {
       if (old) {
         if (old.status === undefined) delete obj.status;
         else obj.status = clone(old.status);
-      } else if (!(res.group === '' && (res.plural === 'pods' || res.plural === 'namespaces'))) delete obj.status;
+      } else if (!(res.group === '' && (res.plural === 'pods' || res.plural === 'namespaces'))) {
+        // Built-in statuses are Go structs, so a fresh object shows `status: {}`; CRs have none.
+        if (res.custom) delete obj.status;
+        else obj.status = {};
+      }
     }
     if (!old && res.group === '' && res.plural === 'pods') {
       obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
@@ -403,7 +407,7 @@ export class RestStorage implements Allocator {
         manager: opts.fieldManager,
         apiVersion,
         time: this.now(),
-        ...(opts.subresource === 'status' ? { subresource: 'status' } : {}),
+        ...(opts.subresource !== undefined ? { subresource: opts.subresource } : {}),
       });
     }
     if (Array.isArray(m.managedFields) && m.managedFields.length === 0) delete m.managedFields;
@@ -428,7 +432,34 @@ export class RestStorage implements Allocator {
     }
     const stored = this.store.put(res.group, res.plural, obj, old ? 'MODIFIED' : 'ADDED');
     this.#afterWrite(res, stored, false);
+    if (!old && res.group === '' && res.plural === 'namespaces') this.#populateNamespace(name);
     return this.#present(res, stored);
+  }
+
+  /** What kube-controller-manager puts in every new namespace: the `default` ServiceAccount and the root CA ConfigMap. */
+  #populateNamespace(namespace: string): void {
+    const sa = this.catalog.resource('', 'v1', 'serviceaccounts');
+    const cm = this.catalog.resource('', 'v1', 'configmaps');
+    const opts = { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' as const };
+    if (sa && !this.store.get('', 'serviceaccounts', namespace, 'default'))
+      this.create(sa, namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } }, opts);
+    if (cm && !this.store.get('', 'configmaps', namespace, 'kube-root-ca.crt'))
+      this.create(
+        cm,
+        namespace,
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'kube-root-ca.crt', namespace, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
+          data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nkd-sim\n-----END CERTIFICATE-----\n' },
+        },
+        opts,
+      );
+  }
+
+  /** After a state restore: serve the resources of the stored CRDs again. */
+  reregisterCustomResources(): void {
+    for (const crd of this.store.list('apiextensions.k8s.io', 'customresourcedefinitions')) this.#registerCrd(crd as Obj);
   }
 
   #afterWrite(res: SimResource, obj: KubeObject, deleted: boolean): void {

@@ -92,7 +92,7 @@ describe('kustomizations', () => {
       expect.stringMatching(/^ConfigMap shop\/prod-cfg-\w+ -> kustomize\/overlay\/kustomization.yaml#0 1:1 origin=kustomize\/overlay\/kustomization.yaml$/),
       'ConfigMap shop/prod-other -> kustomize/base/svc.yaml#0 4:9 origin=kustomize/base/svc.yaml',
       'Secret shop/prod-s -> kustomize/overlay/extra.yaml#0 4:9 origin=kustomize/overlay/extra.yaml',
-      'Service shop/prod-web -> kustomize/base/svc.yaml#1 8:9 origin=kustomize/base/svc.yaml',
+      'Service shop/prod-web -> kustomize/base/svc.yaml#1 9:9 origin=kustomize/base/svc.yaml',
       'Deployment shop/prod-web -> kustomize/base/deploy.yaml#0 4:9 origin=kustomize/base/deploy.yaml',
     ]);
     // A field kustomize added (the namespace) is located at its nearest ancestor in the source.
@@ -101,7 +101,7 @@ describe('kustomizations', () => {
     expect(deployment.origin?.kustomization).toBe(path.join(overlay, 'kustomization.yaml'));
   });
 
-  it('renders a kustomization named as a file, and one met in a recursive walk', async () => {
+  it('renders a kustomization named by its file', async () => {
     const named = await readInputs([path.join(overlay, 'kustomization.yaml')]);
     expect(named.sources.map((s) => s.path)).toEqual([path.join(overlay, 'kustomization.yaml')]);
   });

@@ -1,0 +1,272 @@
+/**
+ * `startSim`: the embedded Kubernetes API server simulator. Loads the API from a SchemaSource,
+ * seeds the namespaces a fresh cluster has, listens on loopback (HTTP, or HTTPS with a generated
+ * CA and client-certificate or bearer-token auth), optionally persists to a state file, applies
+ * faults, and starts the simulated controllers against a ControllerHost over the same storage.
+ *
+ * The process-level parts (signals, printing the address) belong to the `kubectl kd sim` command;
+ * this module only owns the server's lifetime: `stop()` ends watches, controllers and sockets.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { stringify as yamlStringify } from 'yaml';
+import type { KubeObject } from '../model/object-ref.js';
+import type { SchemaSource } from '../schema/types.js';
+import { parseGroupVersionPath } from '../schema/types.js';
+import type { ControllerHost, SimClock } from './controller-host.js';
+import { ApiCatalog } from './api-catalog.js';
+import { ObjectStore } from './object-store.js';
+import { RestStorage, type SimProblem } from './rest-storage.js';
+import { OpenApiService } from './openapi-service.js';
+import { handle, type HandlerContext } from './api-handler.js';
+import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.js';
+import { StoreControllerHost } from './store-controller-host.js';
+import { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
+import { loadState, saveState } from './state-file.js';
+import { inputError } from '../errors.js';
+
+export interface SimOptions {
+  port?: number;
+  host?: string;
+  schemaSource: SchemaSource;
+  clock?: SimClock;
+  /** Serve HTTPS with a generated CA; clients authenticate with the generated client certificate (or the token). */
+  tls?: boolean;
+  /** Require `Authorization: Bearer <token>` (a client certificate also passes under TLS). */
+  token?: string;
+  /** A parsed spec or the `--faults` string (grammar in faults.ts). */
+  faults?: FaultSpec | string;
+  statePath?: string;
+  log?: (line: string) => void;
+  /** Extra validation of every write (the core validator); problems become 422 causes. */
+  validate?: (obj: KubeObject) => SimProblem[];
+  controllers?: Array<(host: ControllerHost) => () => void>;
+  /** The version `/version` reports; kubectl's dispatcher picks its minor from it. */
+  serverVersion?: string;
+  /** Which group-versions of the source to serve; by default the GA ones (`v1`, `v2`), like a default cluster. */
+  serveGroupVersion?: (gv: { group: string; version: string }) => boolean;
+  /** Watch bookmark interval; kube-apiserver sends one about every minute. */
+  bookmarkIntervalMs?: number;
+  /** Fresh uids (injectable for reproducible tests). */
+  uid?: () => string;
+}
+
+export interface KubeconfigOptions {
+  /** Context (and cluster and user) name; `kd-sim` by default. */
+  context?: string;
+  namespace?: string;
+}
+
+export interface SimHandle {
+  url: string;
+  kubeconfig(options?: KubeconfigOptions): string;
+  host: ControllerHost;
+  /** The API storage, for tests and the `kd sim` command (e.g. seeding objects). */
+  storage: RestStorage;
+  stop(): Promise<void>;
+}
+
+export const realClock: SimClock = {
+  now: () => Date.now(),
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+const SEED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+async function loadCatalog(source: SchemaSource, serve: (gv: { group: string; version: string }) => boolean): Promise<ApiCatalog> {
+  const catalog = new ApiCatalog();
+  for (const gvPath of await source.groupVersions()) {
+    const gv = parseGroupVersionPath(gvPath);
+    if (!gv || !serve(gv)) continue;
+    const doc = await source.document(gvPath);
+    if (doc) catalog.addDocument(gv, doc);
+  }
+  return catalog;
+}
+
+function seed(storage: RestStorage): void {
+  const nsRes = storage.catalog.resource('', 'v1', 'namespaces');
+  if (!nsRes) return;
+  for (const name of SEED_NAMESPACES)
+    if (!storage.tryGet(nsRes, '', name)) storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'kube-apiserver' });
+  const svc = storage.catalog.resource('', 'v1', 'services');
+  if (svc && !storage.tryGet(svc, 'default', 'kubernetes'))
+    storage.create(
+      svc,
+      'default',
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+      },
+      { fieldManager: 'kube-apiserver' },
+    );
+}
+
+export async function startSim(options: SimOptions): Promise<SimHandle> {
+  const log = options.log;
+  const clock = options.clock ?? realClock;
+  let faults: FaultInjector | undefined;
+  if (options.faults !== undefined) {
+    let spec: FaultSpec;
+    if (typeof options.faults === 'string') {
+      const parsed = parseFaultSpec(options.faults);
+      if (parsed.problems.length > 0) throw inputError(`invalid --faults: ${parsed.problems.join('; ')}`);
+      spec = parsed.spec;
+    } else spec = options.faults;
+    faults = new FaultInjector(spec);
+  }
+  const serve = options.serveGroupVersion ?? ((gv) => /^v\d+$/.test(gv.version));
+  const catalog = await loadCatalog(options.schemaSource, serve);
+  const store = new ObjectStore();
+  const storage = new RestStorage({ catalog, store, clock, ...(options.validate ? { validate: options.validate } : {}), ...(options.uid ? { uid: options.uid } : {}) });
+  if (options.statePath !== undefined) {
+    const snapshot = loadState(options.statePath);
+    if (snapshot) {
+      store.restore(snapshot);
+      storage.reregisterCustomResources();
+    }
+  }
+  seed(storage);
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  const statePath = options.statePath;
+  const unsubscribeState =
+    statePath === undefined
+      ? () => {}
+      : store.subscribe(() => {
+          if (saveTimer) return;
+          saveTimer = setTimeout(() => {
+            saveTimer = undefined;
+            saveState(statePath, store.snapshot());
+          }, 100);
+        });
+
+  let tlsMaterial: TlsMaterial | undefined;
+  if (options.tls) tlsMaterial = generateTlsMaterial(options.host && options.host !== '127.0.0.1' ? [options.host, '127.0.0.1', 'localhost'] : undefined);
+  const host = options.host ?? '127.0.0.1';
+  const ctx: HandlerContext = {
+    storage,
+    openapi: new OpenApiService(catalog),
+    serverVersion: options.serverVersion ?? 'v1.32.4',
+    serverAddress: () => `${host}:${port}`,
+    watches: new Set(),
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    ...(faults ? { faults } : {}),
+    ...(log ? { log } : {}),
+  };
+  const authRequired = options.tls === true || options.token !== undefined;
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const started = Date.now();
+    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ua=${req.headers['user-agent'] ?? ''}`));
+    if (authRequired) {
+      const auth = req.headers.authorization;
+      const byToken = options.token !== undefined && auth === `Bearer ${options.token}`;
+      const byCert = options.tls === true && (req.socket as TLSSocket).authorized === true;
+      if (!byToken && !byCert) {
+        const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+        res.writeHead(401, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+        res.end(body);
+        return;
+      }
+    }
+    const run = () => {
+      void handle(ctx, req, res);
+    };
+    if (!faults) return run();
+    const d = faults.next();
+    const act = () => {
+      if (d.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (d.kind === 'status') {
+        const reason = d.code === 429 ? 'TooManyRequests' : d.code === 503 ? 'ServiceUnavailable' : 'InternalError';
+        const message = d.code === 429 ? 'the server has received too many requests and has asked us to try again later' : d.code === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: injected fault';
+        const status: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code: d.code };
+        const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+        if (d.code !== 500) {
+          status.details = { retryAfterSeconds: faults!.spec.retryAfterSeconds };
+          headers['Retry-After'] = String(faults!.spec.retryAfterSeconds);
+        }
+        const body = JSON.stringify(status);
+        headers['Content-Length'] = String(Buffer.byteLength(body));
+        res.writeHead(d.code, headers);
+        res.end(body);
+        return;
+      }
+      run();
+    };
+    if (d.delayMs > 0) setTimeout(act, d.delayMs);
+    else act();
+  };
+  const server = tlsMaterial
+    ? https.createServer({ key: tlsMaterial.serverKey, cert: tlsMaterial.serverCert, ca: tlsMaterial.caCert, requestCert: true, rejectUnauthorized: false }, listener)
+    : http.createServer(listener);
+  server.keepAliveTimeout = 65_000;
+  const sockets = new Set<Socket>();
+  server.on(tlsMaterial ? 'secureConnection' : 'connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `${tlsMaterial ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const controllerHost = new StoreControllerHost(storage);
+  const stopControllers = (options.controllers ?? []).map((start) => start(controllerHost));
+  log?.(`kd sim listening on ${url}`);
+
+  let stopped = false;
+  return {
+    url,
+    host: controllerHost,
+    storage,
+    kubeconfig(kc: KubeconfigOptions = {}): string {
+      const name = kc.context ?? 'kd-sim';
+      const cluster: Record<string, unknown> = { server: url };
+      const user: Record<string, unknown> = {};
+      if (tlsMaterial) {
+        cluster['certificate-authority-data'] = Buffer.from(tlsMaterial.caCert).toString('base64');
+        if (options.token === undefined) {
+          user['client-certificate-data'] = Buffer.from(tlsMaterial.clientCert).toString('base64');
+          user['client-key-data'] = Buffer.from(tlsMaterial.clientKey).toString('base64');
+        }
+      }
+      if (options.token !== undefined) user.token = options.token;
+      const context: Record<string, unknown> = { cluster: name, user: name };
+      if (kc.namespace !== undefined) context.namespace = kc.namespace;
+      return yamlStringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name, cluster }],
+        contexts: [{ name, context }],
+        'current-context': name,
+        users: [{ name, user }],
+        preferences: {},
+      });
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      for (const stop of stopControllers) stop();
+      for (const w of ctx.watches) w.end();
+      unsubscribeState();
+      if (saveTimer) clearTimeout(saveTimer);
+      if (statePath !== undefined) saveState(statePath, store.snapshot());
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        server.closeAllConnections?.();
+      });
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Workspace behaviour through a real LSP connection: duplicates across files, CRDs found in the
+ * workspace at start and added or removed later (didChangeWatchedFiles), code actions applied
+ * to the text, and document and workspace symbols.
+ */
+import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { FileChangeType, type TextEdit } from 'vscode-languageserver/node';
+import { expected, fixture, fixturePath, formatDiagnostics, formatRange } from './support/fixtures.js';
+import { fileUri, startClient, type TestClient } from './support/lsp-client.js';
+
+const SHOP = fixturePath('workspace-shop');
+let client: TestClient | undefined;
+const temps: string[] = [];
+afterEach(async () => {
+  await client?.shutdown();
+  client = undefined;
+  for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
+});
+
+function tempWorkspace(files: string[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
+  temps.push(dir);
+  for (const f of files) cpSync(path.join(SHOP, f), path.join(dir, f));
+  return dir;
+}
+
+/** Applies LSP text edits (non-overlapping) to a text. */
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+describe('workspace', () => {
+  test('an object defined twice across workspace files is reported on the later file, naming the first', async () => {
+    client = await startClient({ root: SHOP });
+    const uri = fileUri(path.join(SHOP, 'duplicate-configmap.yaml'));
+    client.open(uri, fixture('workspace-shop/duplicate-configmap.yaml'));
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    expect(formatDiagnostics(published.diagnostics)).toBe(
+      '4:8-4:19 error manifest/duplicate ConfigMap shop/shop-config is defined twice; the first is at app.yaml:4:9\n',
+    );
+  });
+
+  test('a custom resource validates once its CRD appears in the workspace, and not after it is deleted', async () => {
+    const dir = tempWorkspace(['promotion.yaml']);
+    client = await startClient({ root: dir });
+    const uri = fileUri(path.join(dir, 'promotion.yaml'));
+    client.open(uri, fixture('workspace-shop/promotion.yaml'));
+    const before = await client.diagnostics(uri);
+    expect(before.diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
+
+    const crd = path.join(dir, 'crd.yaml');
+    writeFileSync(crd, fixture('workspace-shop/crd.yaml'));
+    client.filesChanged([{ uri: fileUri(crd), type: FileChangeType.Created }]);
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0 && client!.published(uri).indexOf(p) > 0);
+
+    unlinkSync(crd);
+    client.filesChanged([{ uri: fileUri(crd), type: FileChangeType.Deleted }]);
+    const after = await client.diagnostics(uri, (p) => p.diagnostics.length > 0 && client!.published(uri).indexOf(p) > 1);
+    expect(after.diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
+  });
+
+  test('crdPaths from the settings are read at start', async () => {
+    const dir = tempWorkspace(['promotion.yaml']);
+    client = await startClient({ root: dir, initializationOptions: { crdPaths: [path.join(SHOP, 'crd.yaml')] } });
+    const uri = fileUri(path.join(dir, 'promotion.yaml'));
+    client.open(uri, fixture('workspace-shop/promotion.yaml'));
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
+  });
+
+  test('quick fixes from "did you mean" and for a missing required field, applied, leave none of those problems', async () => {
+    client = await startClient();
+    const uri = 'file:///work/deployment-problems.yaml';
+    const text = fixture('deployment-problems.yaml');
+    client.open(uri, text);
+    const published = await client.diagnostics(uri);
+    const actions = await client.codeActions(uri, published.diagnostics);
+    const rendered = actions.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}: ${a.edit!.changes![uri]!.map((e) => `${formatRange(e.range)} ${JSON.stringify(e.newText)}`).join(', ')}`).join('\n') + '\n';
+    expect(rendered).toBe(expected('deployment-problems.code-actions.txt', rendered));
+
+    const fixed = applyEdits(text, actions.filter((a) => a.isPreferred).flatMap((a) => a.edit!.changes![uri]!));
+    client.change(uri, 2, [{ text: fixed }]);
+    const after = await client.diagnostics(uri, (p) => p.version === 2);
+    const left = after.diagnostics.map((d) => d.code);
+    expect(left).not.toContain('schema/unknown-field');
+    expect(left).not.toContain('annotation/unknown-key');
+    expect(left).not.toContain('schema/required');
+  });
+
+  test('document symbols: one per object, Kind/name, selecting the name', async () => {
+    client = await startClient({ root: SHOP });
+    const uri = fileUri(path.join(SHOP, 'app.yaml'));
+    client.open(uri, fixture('workspace-shop/app.yaml'));
+    await client.diagnostics(uri);
+    const symbols = await client.documentSymbols(uri);
+    expect(symbols.map((s) => `${s.name} ${s.detail} ${formatRange(s.range)} ${formatRange(s.selectionRange)}`)).toEqual([
+      'ConfigMap/shop-config v1 · shop 0:0-8:18 3:8-3:19',
+      'Deployment/web apps/v1 · shop 9:0-28:28 13:8-13:11',
+    ]);
+  });
+
+  test('workspace symbols: objects of every workspace file, filtered by the query', async () => {
+    client = await startClient({ root: SHOP });
+    const uri = fileUri(path.join(SHOP, 'app.yaml'));
+    client.open(uri, fixture('workspace-shop/app.yaml'));
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
+    // The scan has run once the open document was re-validated after it.
+    const symbols = await client.workspaceSymbols('shopconf');
+    expect(symbols.map((s) => `${s.name} ${path.basename('location' in s && 'range' in s.location ? s.location.uri : '')}`).sort()).toEqual([
+      'ConfigMap/shop-config app.yaml',
+      'ConfigMap/shop-config duplicate-configmap.yaml',
+    ]);
+    const all = await client.workspaceSymbols('');
+    expect(all.map((s) => s.name).sort()).toEqual([
+      'ConfigMap/shop-config',
+      'ConfigMap/shop-config',
+      'CustomResourceDefinition/promotions.shop.example.com',
+      'Deployment/web',
+      'Promotion/black-friday',
+    ]);
+  });
+});
