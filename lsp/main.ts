@@ -21,7 +21,7 @@ Settings (initializationOptions, or the "kd" section of workspace/configuration)
   kubernetesVersion  version of those schemas, for messages
   crdPaths           CRD files or folders to use besides the workspace's CRDs
   strict             unknown fields are errors (default true) or warnings
-  context            kubeconfig context for live health/drift (reserved; not used yet)
+  context            kubeconfig context: its namespace defaults objects' namespaces (no live cluster yet)
 
 Editor set-up: docs/editors.md.
 `;

@@ -1,14 +1,13 @@
 /**
- * The server's I/O on Node: schema directories (the setting, `KD_SCHEMA_DIR`, else the built-in
- * bundle shipped in the package), reading files, and listing the YAML/JSON files of a workspace.
+ * The server's I/O on Node: schema sources chosen as `kubectl kd validate` chooses them (the
+ * schemaDir setting or `KD_SCHEMA_DIR`, else the built-in bundle), the default namespace from the
+ * kubeconfig (as the CLI defaults it), reading files, and listing the YAML/JSON files of a workspace.
  * The workspace scan skips VCS, dependency and build folders and gives up on huge trees, so a
  * server opened on a home directory stays responsive.
  */
-import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SchemaDirSource, type SchemaSource } from '../src/index.js';
+import { contextNamespace, resolveSchemaSources, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './settings.js';
 
@@ -17,35 +16,25 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 const MAX_FILES = 20_000;
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-/** The package root: dist/kd-lsp.js and lsp/node-host.ts are both one level below it. */
-function packageRoot(): string {
-  return path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-}
-
 export interface NodeHostOptions {
   version: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
   log?: (message: string) => void;
-  /** The built-in bundle's folder; default `<package>/schemas/kubernetes`. */
-  bundleDir?: string;
 }
 
 export function nodeHost(options: NodeHostOptions): ServerHost {
   const host: ServerHost = {
     version: options.version,
     schemaSources(settings: KdLspSettings): SchemaSource[] {
-      const dir = settings.schemaDir ?? options.env.KD_SCHEMA_DIR;
-      if (dir !== undefined && dir !== '') {
-        const abs = path.resolve(options.cwd, dir);
-        return [new SchemaDirSource(abs, settings.kubernetesVersion === undefined ? {} : { kubernetesVersion: settings.kubernetesVersion })];
-      }
-      const bundle = options.bundleDir ?? path.join(packageRoot(), 'schemas', 'kubernetes');
-      if (!existsSync(bundle)) {
-        options.log?.(`kd-lsp: no built-in schema bundle at ${bundle}; set schemaDir (run \`npm run build\` in a checkout)`);
-        return [];
-      }
-      return [new SchemaDirSource(bundle, { description: 'built-in bundle' })];
+      // Throws (with a hint) when the folder or version is wrong; the server logs it.
+      const request: Parameters<typeof resolveSchemaSources>[0] = { env: options.env, cwd: options.cwd };
+      if (settings.schemaDir !== undefined) request.schemaDir = settings.schemaDir;
+      if (settings.kubernetesVersion !== undefined) request.kubernetesVersion = settings.kubernetesVersion;
+      return resolveSchemaSources(request);
+    },
+    defaultNamespace(settings: KdLspSettings): string {
+      return contextNamespace(settings.context === undefined ? { env: options.env } : { env: options.env, context: settings.context }) ?? 'default';
     },
     async readFile(file: string): Promise<string | undefined> {
       try {

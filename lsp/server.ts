@@ -39,6 +39,8 @@ export interface ServerHost {
   version: string;
   /** Schema sources for the settings: a schema directory, or else the built-in bundle. */
   schemaSources(settings: KdLspSettings): SchemaSource[];
+  /** Namespace of objects that set none, as the CLI defaults it (the kubeconfig context's). */
+  defaultNamespace?(settings: KdLspSettings): string;
   /** A file's text; undefined when it cannot be read (deleted, too large, binary). */
   readFile(file: string): Promise<string | undefined>;
   /** YAML and JSON files under a folder or the file itself, skipping VCS and dependency folders. */
@@ -77,7 +79,13 @@ export function startServer(connection: Connection, host: ServerHost, options: S
 
   function createService(s: KdLspSettings): LanguageService {
     const schemaSources = safeSources(s);
-    return new LanguageService({ engine: new CoreEngine({ schemaSources }), schemaSources, settings: { strict: s.strict } });
+    let defaultNamespace = 'default';
+    try {
+      defaultNamespace = host.defaultNamespace?.(s) ?? 'default';
+    } catch {
+      // An unreadable kubeconfig only means the `default` namespace, as in the CLI.
+    }
+    return new LanguageService({ engine: new CoreEngine({ schemaSources, defaultNamespace }), schemaSources, settings: { strict: s.strict } });
   }
 
   function safeSources(s: KdLspSettings): SchemaSource[] {
@@ -177,7 +185,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   async function applySettings(next: KdLspSettings): Promise<void> {
     const previous = settings;
     settings = next;
-    if (previous.schemaDir !== next.schemaDir || previous.kubernetesVersion !== next.kubernetesVersion) {
+    if (previous.schemaDir !== next.schemaDir || previous.kubernetesVersion !== next.kubernetesVersion || previous.context !== next.context) {
       // New schemas: a new service, given every text the old one had.
       const old = service;
       service = createService(next);

@@ -14,8 +14,9 @@ export interface KdLspSettings {
   /** Unknown fields are errors (true, the default) or warnings. */
   strict: boolean;
   /**
-   * A kubeconfig context for live health and drift in hovers. Off by default; accepted and
-   * ignored until kd's cluster layer is wired into the server.
+   * A kubeconfig context. Off by default. Today it only picks the default namespace (as
+   * `--context` does for `kubectl kd validate`); live health and drift in hovers are not wired
+   * into the server yet.
    */
   context?: string;
 }

@@ -9,7 +9,7 @@
  * request builders of the `*Api.js` classes (REST path, HTTP method, query parameters, body and
  * response types) become `paths`. What the client's code generator threw away (schema names,
  * Quantity and int-or-string fields, list and map semantics, strategic-merge-patch keys, the
- * deprecated `/watch/` paths) is put back from the knowledge tables at the end of this file;
+ * allowed values of enumerated string fields, the deprecated `/watch/` paths) is put back from the knowledge tables at the end of this file;
  * what cannot be put back is listed in `schemas/bundle-losses.json`, and
  * `test/bundle/bundle-vs-1.35.test.ts` keeps both honest against real 1.35 documents.
  *
@@ -55,7 +55,7 @@ export function generateBundle(options = {}) {
   const client = readClient(path.join(clientDir, 'dist', 'gen'));
   const clientVersion = JSON.parse(readFileSync(path.join(clientDir, 'package.json'), 'utf8')).version;
   const losses = JSON.parse(readFileSync(lossesFile, 'utf8'));
-  const { documents, report } = buildDocuments(client);
+  const { documents, report, unmatchedEnums } = buildDocuments(client);
 
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -76,6 +76,9 @@ export function generateBundle(options = {}) {
       generator: 'scripts/gen-bundle.mjs',
       groupVersions: [...documents.keys()],
       patched: report,
+      // Enum facts naming no string property of the client's models: empty unless a table entry
+      // has a typo or the client dropped a field (test/bundle checks it stays empty).
+      unmatchedEnums,
       losses: losses.losses,
     };
     writeFileSync(path.join(tmp, 'bundle.json'), JSON.stringify(meta, null, 2) + '\n');
@@ -324,7 +327,7 @@ function groupRank(group) {
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 const ref = (name) => `#/components/schemas/${name}`;
 
-function buildSchemas(client, names, report) {
+function buildSchemas(client, names, report, enumsApplied) {
   /** @type {Map<string, any>} */
   const schemas = new Map();
   for (const model of client.models.values()) {
@@ -335,6 +338,7 @@ function buildSchemas(client, names, report) {
     const required = [];
     const patches = knowledgeFor(PROPERTY_PATCHES, schemaName) ?? {};
     const extensions = knowledgeFor(EXTENSIONS, schemaName) ?? {};
+    const enums = knowledgeFor(ENUMS, schemaName) ?? {};
     for (const p of model.properties) {
       let schema = typeSchema(p.type, p.format, names);
       const patch = patches[p.baseName];
@@ -343,6 +347,7 @@ function buildSchemas(client, names, report) {
         report.push(`${schemaName}.${p.baseName}`);
       }
       schema = withExtensions(schema, extensions[p.baseName]);
+      schema = withEnum(schema, enums, p.baseName, `${schemaName}.${p.baseName}`, enumsApplied);
       if (p.description !== undefined) {
         schema = schema.$ref !== undefined ? { allOf: [{ $ref: schema.$ref }], description: p.description } : { description: p.description, ...schema };
       }
@@ -432,6 +437,34 @@ function applyPatch(schema, patch) {
   }
 }
 
+/**
+ * Puts the allowed values of a string property (`name`) or of the items of a list of strings
+ * (`name[]`) on its schema. Only a schema of the type the fact expects takes it, so a fact never
+ * turns a reference or an object into an enumeration; `applied` collects what was used.
+ */
+function withEnum(schema, enums, name, key, applied) {
+  const own = enums[name];
+  if (own !== undefined && schema.type === 'string') {
+    applied.add(key);
+    return { ...schema, enum: [...own] };
+  }
+  const items = enums[`${name}[]`];
+  if (items !== undefined && schema.type === 'array' && schema.items?.type === 'string') {
+    applied.add(`${key}[]`);
+    return { ...schema, items: { ...schema.items, enum: [...items] } };
+  }
+  return schema;
+}
+
+/** Table entries of ENUMS that matched no property of their own definition. */
+function unmatchedEnums(applied) {
+  const out = [];
+  for (const [schema, props] of Object.entries(ENUMS)) {
+    for (const prop of Object.keys(props)) if (!applied.has(`${schema}.${prop}`)) out.push(`${schema}.${prop}`);
+  }
+  return out.sort();
+}
+
 /** Compact extension codes, see EXTENSIONS. */
 function withExtensions(schema, code) {
   if (code === undefined) return schema;
@@ -455,7 +488,8 @@ const STATUS = `${META}.Status`;
 function buildDocuments(client) {
   const names = nameModels(client);
   const report = [];
-  const schemas = buildSchemas(client, names, report);
+  const enumsApplied = new Set();
+  const schemas = buildSchemas(client, names, report, enumsApplied);
   const schemaOf = (type) => (type === undefined ? undefined : names.get(type)?.schema);
   /** @type {Map<string, { gv: string, paths: Record<string, any>, kinds: Set<string> }>} */
   const docs = new Map();
@@ -533,7 +567,7 @@ function buildDocuments(client) {
     for (const n of [...used].sort()) components[n] = schemas.get(n);
     documents.set(gv, { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'unversioned' }, paths, components: { schemas: components } });
   }
-  return { documents, report: report.sort() };
+  return { documents, report: report.sort(), unmatchedEnums: unmatchedEnums(enumsApplied) };
 }
 
 function gvKey(api) {
@@ -1293,6 +1327,113 @@ function parseTable(table) {
 }
 const PROPERTY_PATCHES = parseTable(PROPERTY_PATCHES_TABLE);
 const EXTENSIONS = parseTable(EXTENSIONS_TABLE);
+
+/*
+ * Allowed values of string fields: the constants of the Go types the Kubernetes API marks with
+ * `+enum`, which kube-apiserver publishes as `enum` (OpenAPIEnums, on by default since 1.24) and
+ * the client's models drop. Keyed by definition, then property; `name[]` constrains the items of
+ * a list. Values are sorted, as the server sorts them. A definition without an entry takes the
+ * entry of the same type in the most mature other version of its package (see knowledgeFor).
+ *
+ * Invariant: a list holds every value the API server accepts for the field in 1.35 and 1.36,
+ * feature-gated ones included (`Toleration.operator` Gt/Lt), so an enum never rejects a manifest
+ * the server would take. Fields whose values are open (`Secret.type`, condition types, the
+ * `EmptyDir.medium` `HugePages-<size>` form) or changed between releases have no entry.
+ */
+const PROTOCOL = ['SCTP', 'TCP', 'UDP'];
+const PULL_POLICY = ['Always', 'IfNotPresent', 'Never'];
+const ACCESS_MODE = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+const VOLUME_MODE = ['Block', 'Filesystem'];
+const RECLAIM_POLICY = ['Delete', 'Recycle', 'Retain'];
+const TAINT_EFFECT = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'];
+const PROFILE_TYPE = ['Localhost', 'RuntimeDefault', 'Unconfined'];
+const INCLUSION_POLICY = ['Honor', 'Ignore'];
+const TRAFFIC_POLICY = ['Cluster', 'Local'];
+const QUOTA_SCOPE = ['BestEffort', 'CrossNamespacePodAffinity', 'NotBestEffort', 'NotTerminating', 'PriorityClass', 'Terminating', 'VolumeAttributesClass'];
+const UPDATE_STRATEGY = ['OnDelete', 'RollingUpdate'];
+const RETENTION_POLICY = ['Delete', 'Retain'];
+const PREEMPTION_POLICY = ['Never', 'PreemptLowerPriority'];
+const CONTAINER = {
+  imagePullPolicy: PULL_POLICY,
+  restartPolicy: ['Always', 'Never', 'OnFailure'],
+  terminationMessagePolicy: ['FallbackToLogsOnError', 'File'],
+};
+const WEBHOOK = {
+  failurePolicy: ['Fail', 'Ignore'],
+  matchPolicy: ['Equivalent', 'Exact'],
+  sideEffects: ['None', 'NoneOnDryRun', 'Some', 'Unknown'],
+};
+const CORE = 'io.k8s.api.core.v1';
+const ENUMS = {
+  [`${CORE}.AppArmorProfile`]: { type: PROFILE_TYPE },
+  [`${CORE}.AzureDiskVolumeSource`]: { cachingMode: ['None', 'ReadOnly', 'ReadWrite'], kind: ['Dedicated', 'Managed', 'Shared'] },
+  [`${CORE}.Container`]: CONTAINER,
+  [`${CORE}.ContainerPort`]: { protocol: PROTOCOL },
+  [`${CORE}.ContainerResizePolicy`]: { restartPolicy: ['NotRequired', 'RestartContainer'] },
+  [`${CORE}.EndpointPort`]: { protocol: PROTOCOL },
+  [`${CORE}.EphemeralContainer`]: CONTAINER,
+  [`${CORE}.HTTPGetAction`]: { scheme: ['HTTP', 'HTTPS'] },
+  [`${CORE}.HostPathVolumeSource`]: { type: ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'] },
+  [`${CORE}.ImageVolumeSource`]: { pullPolicy: PULL_POLICY },
+  [`${CORE}.LimitRangeItem`]: { type: ['Container', 'PersistentVolumeClaim', 'Pod'] },
+  [`${CORE}.ModifyVolumeStatus`]: { status: ['InProgress', 'Infeasible', 'Pending'] },
+  [`${CORE}.NamespaceStatus`]: { phase: ['Active', 'Terminating'] },
+  [`${CORE}.NodeSelectorRequirement`]: { operator: ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'] },
+  [`${CORE}.NodeStatus`]: { phase: ['Pending', 'Running', 'Terminated'] },
+  [`${CORE}.PersistentVolumeClaimSpec`]: { 'accessModes[]': ACCESS_MODE, volumeMode: VOLUME_MODE },
+  [`${CORE}.PersistentVolumeClaimStatus`]: { 'accessModes[]': ACCESS_MODE, phase: ['Bound', 'Lost', 'Pending'] },
+  [`${CORE}.PersistentVolumeSpec`]: { 'accessModes[]': ACCESS_MODE, persistentVolumeReclaimPolicy: RECLAIM_POLICY, volumeMode: VOLUME_MODE },
+  [`${CORE}.PersistentVolumeStatus`]: { phase: ['Available', 'Bound', 'Failed', 'Pending', 'Released'] },
+  [`${CORE}.PodSecurityContext`]: { fsGroupChangePolicy: ['Always', 'OnRootMismatch'], supplementalGroupsPolicy: ['Merge', 'Strict'] },
+  [`${CORE}.PodSpec`]: {
+    dnsPolicy: ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+    preemptionPolicy: PREEMPTION_POLICY,
+    restartPolicy: ['Always', 'Never', 'OnFailure'],
+  },
+  [`${CORE}.PodStatus`]: { phase: ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'], qosClass: ['BestEffort', 'Burstable', 'Guaranteed'] },
+  [`${CORE}.PortStatus`]: { protocol: PROTOCOL },
+  [`${CORE}.ResourceQuotaSpec`]: { 'scopes[]': QUOTA_SCOPE },
+  [`${CORE}.ScopedResourceSelectorRequirement`]: { operator: ['DoesNotExist', 'Exists', 'In', 'NotIn'], scopeName: QUOTA_SCOPE },
+  [`${CORE}.SeccompProfile`]: { type: PROFILE_TYPE },
+  [`${CORE}.SecurityContext`]: { procMount: ['Default', 'Unmasked'] },
+  [`${CORE}.ServicePort`]: { protocol: PROTOCOL },
+  [`${CORE}.ServiceSpec`]: {
+    externalTrafficPolicy: TRAFFIC_POLICY,
+    internalTrafficPolicy: TRAFFIC_POLICY,
+    'ipFamilies[]': ['', 'IPv4', 'IPv6'],
+    ipFamilyPolicy: ['PreferDualStack', 'RequireDualStack', 'SingleStack'],
+    sessionAffinity: ['ClientIP', 'None'],
+    type: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
+  },
+  [`${CORE}.Taint`]: { effect: TAINT_EFFECT },
+  [`${CORE}.Toleration`]: { effect: TAINT_EFFECT, operator: ['Equal', 'Exists', 'Gt', 'Lt'] },
+  [`${CORE}.TopologySpreadConstraint`]: { nodeAffinityPolicy: INCLUSION_POLICY, nodeTaintsPolicy: INCLUSION_POLICY, whenUnsatisfiable: ['DoNotSchedule', 'ScheduleAnyway'] },
+  [`${CORE}.VolumeMount`]: { mountPropagation: ['Bidirectional', 'HostToContainer', 'None'], recursiveReadOnly: ['Disabled', 'Enabled', 'IfPossible'] },
+  'io.k8s.api.admissionregistration.v1.MutatingWebhook': { ...WEBHOOK, reinvocationPolicy: ['IfNeeded', 'Never'] },
+  'io.k8s.api.admissionregistration.v1.ValidatingWebhook': WEBHOOK,
+  'io.k8s.api.admissionregistration.v1.ParamRef': { parameterNotFoundAction: ['Allow', 'Deny'] },
+  'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec': { failurePolicy: ['Fail', 'Ignore'] },
+  'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec': { 'validationActions[]': ['Audit', 'Deny', 'Warn'] },
+  'io.k8s.api.apps.v1.DaemonSetUpdateStrategy': { type: UPDATE_STRATEGY },
+  'io.k8s.api.apps.v1.DeploymentStrategy': { type: ['Recreate', 'RollingUpdate'] },
+  'io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy': { whenDeleted: RETENTION_POLICY, whenScaled: RETENTION_POLICY },
+  'io.k8s.api.apps.v1.StatefulSetSpec': { podManagementPolicy: ['OrderedReady', 'Parallel'] },
+  'io.k8s.api.apps.v1.StatefulSetUpdateStrategy': { type: UPDATE_STRATEGY },
+  'io.k8s.api.batch.v1.CronJobSpec': { concurrencyPolicy: ['Allow', 'Forbid', 'Replace'] },
+  'io.k8s.api.batch.v1.JobSpec': { completionMode: ['Indexed', 'NonIndexed'], podReplacementPolicy: ['Failed', 'TerminatingOrFailed'] },
+  'io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement': { operator: ['In', 'NotIn'] },
+  'io.k8s.api.batch.v1.PodFailurePolicyRule': { action: ['Count', 'FailIndex', 'FailJob', 'Ignore'] },
+  'io.k8s.api.discovery.v1.EndpointPort': { protocol: PROTOCOL },
+  'io.k8s.api.discovery.v1.EndpointSlice': { addressType: ['FQDN', 'IPv4', 'IPv6'] },
+  'io.k8s.api.flowcontrol.v1.LimitResponse': { type: ['Queue', 'Reject'] },
+  'io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec': { type: ['Exempt', 'Limited'] },
+  'io.k8s.api.flowcontrol.v1.Subject': { kind: ['Group', 'ServiceAccount', 'User'] },
+  'io.k8s.api.networking.v1.HTTPIngressPath': { pathType: ['Exact', 'ImplementationSpecific', 'Prefix'] },
+  'io.k8s.api.networking.v1.NetworkPolicyPort': { protocol: PROTOCOL },
+  'io.k8s.api.networking.v1.NetworkPolicySpec': { 'policyTypes[]': ['Egress', 'Ingress'] },
+  'io.k8s.api.scheduling.v1.PriorityClass': { preemptionPolicy: PREEMPTION_POLICY },
+  'io.k8s.api.storage.v1.StorageClass': { reclaimPolicy: RECLAIM_POLICY, volumeBindingMode: ['Immediate', 'WaitForFirstConsumer'] },
+};
 
 // Generate when run directly or imported by the build (scripts/build.mjs imports this file for
 // its effect); stay inert under vitest, whose tests call generateBundle with their own directory.

@@ -72,10 +72,16 @@ export class CoreEngine implements KdEngine {
   }
 
   async prepare(gvks: readonly GroupVersionKind[]): Promise<void> {
-    try {
-      await this.#registry.prepare(gvks);
-    } catch {
-      // An unreadable schema source leaves kinds unknown; `check` then says so per object.
+    // The registry is replaced when CRDs change; prepare until the current one is the prepared one
+    // (checking on an unprepared registry would cache "unknown kind" answers).
+    for (;;) {
+      const registry = this.#registry;
+      try {
+        await registry.prepare(gvks);
+      } catch {
+        // An unreadable schema source leaves kinds unknown; `check` then says so per object.
+      }
+      if (registry === this.#registry) return;
     }
   }
 

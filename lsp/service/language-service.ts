@@ -209,19 +209,25 @@ export class LanguageService {
   async diagnostics(uri: string, stale: () => boolean = () => false): Promise<Diagnostic[] | undefined> {
     const f = this.workspace.get(uri);
     if (!f) return undefined;
-    const generation = this.#generation;
-    const todo = f.segments.filter((s) => s.result.kubernetes && s.result.checked?.generation !== generation);
-    const gvks = todo.flatMap((s) => s.result.loaded.manifests.map((m) => m.ref));
-    if (gvks.length > 0) {
-      await Promise.all([this.#engine.prepare(gvks), this.loadSchemas(gvks)]);
-      if (stale() || this.workspace.get(uri) !== f) return undefined;
-    }
-    const options = { strict: this.#settings.strict };
-    for (const s of todo) {
-      if (s.result.checked?.generation === generation) continue;
-      const diagnostics: Diagnostic[] = [];
-      for (const m of s.result.loaded.manifests) diagnostics.push(...this.#engine.check(m, options));
-      s.result.checked = { generation, diagnostics };
+    // CRDs found while waiting for schemas start a new generation: check against that one.
+    let generation = -1;
+    while (generation !== this.#generation) {
+      generation = this.#generation;
+      const todo = f.segments.filter((s) => s.result.kubernetes && s.result.checked?.generation !== generation);
+      // Every kind of the workspace: duplicates need the scope (namespaced or not) of each object.
+      const gvks = this.#workspaceKinds();
+      if (gvks.length > 0) {
+        await Promise.all([this.#engine.prepare(gvks), this.loadSchemas(gvks)]);
+        if (stale() || this.workspace.get(uri) !== f) return undefined;
+        if (generation !== this.#generation) continue;
+      }
+      const options = { strict: this.#settings.strict };
+      for (const s of todo) {
+        if (s.result.checked?.generation === generation) continue;
+        const diagnostics: Diagnostic[] = [];
+        for (const m of s.result.loaded.manifests) diagnostics.push(...this.#engine.check(m, options));
+        s.result.checked = { generation, diagnostics };
+      }
     }
     const out: Diagnostic[] = [];
     for (const s of f.segments) {
@@ -297,6 +303,14 @@ export class LanguageService {
           for (const [k, v] of Object.entries(annotations)) if (keys.has(k) && typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) waves.add(String(Number(v.trim())));
         }
     return [...waves].sort((a, b) => Number(a) - Number(b));
+  }
+
+  #workspaceKinds(): GroupVersionKind[] {
+    const kinds = new Map<string, GroupVersionKind>();
+    for (const f of this.workspace.files())
+      for (const s of f.segments)
+        for (const m of s.result.loaded.manifests) kinds.set(`${m.ref.group}/${m.ref.version}/${m.ref.kind}`, m.ref);
+    return [...kinds.values()];
   }
 
   /** Kinds of the documents in a file: their schemas load before completion needs them. */

@@ -20,6 +20,7 @@ import { meta, nameOf, namespaceOf, type StoredEvent } from './object-store.js';
 import { clone, isPlainObject } from './schema-nav.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
 import type { FaultInjector } from './faults.js';
+import { decodeKubeProtobuf } from './protobuf-decode.js';
 
 type Obj = Record<string, unknown>;
 
@@ -92,6 +93,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function parseBody(buf: Buffer, contentType: string): unknown {
+  if (contentType.startsWith('application/vnd.kubernetes.protobuf')) {
+    if (buf.length === 0) return undefined;
+    const decoded = decodeKubeProtobuf(buf);
+    if (decoded === undefined)
+      throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    return decoded;
+  }
   const text = buf.toString('utf8');
   if (text.trim() === '') return undefined;
   if (contentType.startsWith('application/apply-patch+yaml') || contentType.includes('yaml')) {

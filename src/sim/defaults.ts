@@ -66,7 +66,8 @@ export function defaultPodSpec(spec: Obj, options: { restartPolicy?: boolean } =
 
 function defaultTemplate(spec: Obj, options: { restartPolicy?: boolean } = {}): void {
   const tpl = obj(spec, 'template');
-  obj(tpl, 'metadata');
+  // metav1.Time is not omitempty in 1.32, so templates carry `creationTimestamp: null`.
+  setDefault(obj(tpl, 'metadata'), 'creationTimestamp', null);
   defaultPodSpec(obj(tpl, 'spec'), options);
 }
 
@@ -145,7 +146,7 @@ export function applyDefaults(group: string, kind: string, o: Obj, alloc: Alloca
       setDefault(s, 'successfulJobsHistoryLimit', 3);
       setDefault(s, 'failedJobsHistoryLimit', 1);
       const jt = obj(s, 'jobTemplate');
-      obj(jt, 'metadata');
+      setDefault(obj(jt, 'metadata'), 'creationTimestamp', null);
       const js = obj(jt, 'spec');
       setDefault(js, 'completions', 1);
       setDefault(js, 'parallelism', 1);
@@ -170,7 +171,7 @@ export function applyDefaults(group: string, kind: string, o: Obj, alloc: Alloca
       break;
     }
     case '/Secret':
-      setDefault(o, 'type', 'Opaque');
+      if (o.type === undefined || o.type === '') o.type = 'Opaque';
       break;
     case '/PersistentVolumeClaim':
       setDefault(spec(), 'volumeMode', 'Filesystem');
@@ -196,6 +197,7 @@ function defaultJobSpec(s: Obj, o: Obj, uid: string): void {
   setDefault(s, 'podReplacementPolicy', 'TerminatingOrFailed');
   const tpl = obj(s, 'template');
   const tm = obj(tpl, 'metadata');
+  setDefault(tm, 'creationTimestamp', null);
   if (s.manualSelector !== true && s.selector === undefined && uid !== '') {
     const name = isPlainObject(o.metadata) ? String(o.metadata.name ?? '') : '';
     s.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };

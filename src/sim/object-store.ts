@@ -106,13 +106,14 @@ export class ObjectStore {
     return object;
   }
 
-  remove(group: string, plural: string, namespace: string, name: string): KubeObject | undefined {
+  /** Deletes an object; the DELETED event carries `lastState` (default: the stored object) with a new RV. */
+  remove(group: string, plural: string, namespace: string, name: string, lastState?: KubeObject): KubeObject | undefined {
     const m = this.#objects.get(`${group}/${plural}`);
     const existing = m?.get(ObjectStore.key(namespace, name));
     if (!m || !existing) return undefined;
     m.delete(ObjectStore.key(namespace, name));
     const rv = ++this.#rv;
-    const last = clone(existing);
+    const last = clone(lastState ?? existing);
     meta(last).resourceVersion = String(rv);
     this.#record({ rv, type: 'DELETED', group, plural, object: last });
     return last;

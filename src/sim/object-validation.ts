@@ -9,9 +9,18 @@ import type { StatusCause } from './api-status.js';
 import { child, isPlainObject, items, preservesUnknown, typeOf, deepEqual, type SchemaCursor } from './schema-nav.js';
 import { toFieldPath, type JsonPath } from '../model/source.js';
 
+export interface TypeError {
+  /** Go decoding message, as built-in kinds answer (400). */
+  message: string;
+  field: string;
+  /** JSON Schema type expected and the JSON type found, as CRD validation answers (422). */
+  expected: string;
+  found: string;
+}
+
 export interface StructuralReport {
   unknownFields: string[];
-  typeErrors: string[];
+  typeErrors: TypeError[];
   required: StatusCause[];
 }
 
@@ -44,18 +53,25 @@ function visit(v: unknown, c: SchemaCursor | undefined, path: JsonPath, r: Struc
   const s = c.schema;
   if (v === null) return;
   if (s['x-kubernetes-int-or-string'] === true || s.format === 'int-or-string') {
-    if (typeof v !== 'number' && typeof v !== 'string') r.typeErrors.push(`json: cannot unmarshal ${jsonType(v)} into Go struct field ${toFieldPath(path)} of type intstr.IntOrString`);
+    if (typeof v !== 'number' && typeof v !== 'string')
+      r.typeErrors.push({ message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${toFieldPath(path)} of type intstr.IntOrString`, field: toFieldPath(path), expected: 'integer-or-string', found: jsonType(v) });
     return;
   }
   if (Array.isArray(s.oneOf) && s.type === undefined) {
     // Quantity: a string or a number; numbers are canonicalised to strings.
     if (typeof v === 'number' && parent !== undefined) parent[key] = String(v);
     else if (typeof v !== 'string' && typeof v !== 'number')
-      r.typeErrors.push(`json: cannot unmarshal ${jsonType(v)} into Go struct field ${toFieldPath(path)} of type resource.Quantity`);
+      r.typeErrors.push({ message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${toFieldPath(path)} of type resource.Quantity`, field: toFieldPath(path), expected: 'string', found: jsonType(v) });
     return;
   }
   const t = typeOf(s);
-  const bad = () => r.typeErrors.push(`json: cannot unmarshal ${jsonType(v)} into Go struct field ${toFieldPath(path)} of type ${goType(s)}`);
+  const bad = () =>
+    r.typeErrors.push({
+      message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${toFieldPath(path)} of type ${goType(s)}`,
+      field: toFieldPath(path),
+      expected: t ?? 'object',
+      found: jsonType(v) === 'number' && Number.isInteger(v) ? 'integer' : jsonType(v),
+    });
   switch (t) {
     case 'string':
       if (typeof v !== 'string') bad();

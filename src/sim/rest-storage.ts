@@ -241,7 +241,8 @@ export class RestStorage implements Allocator {
     const schema = this.schemaOf(res);
     const applied = clone(body);
     const report = checkStructure(applied, schema);
-    if (report.typeErrors.length > 0) throw badRequest(`failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): ${report.typeErrors[0]}`);
+    if (report.typeErrors.length > 0)
+      throw badRequest(`failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): .${report.typeErrors[0]!.field}: expected ${report.typeErrors[0]!.expected}, got ${report.typeErrors[0]!.found}`);
     if (report.unknownFields.length > 0) {
       const fv = opts.fieldValidation ?? 'Strict';
       if (fv === 'Strict')
@@ -359,7 +360,12 @@ export class RestStorage implements Allocator {
     const schema = this.schemaOf(res);
     const fv = opts.fieldValidation ?? 'Strict';
     const report = checkStructure(obj, schema);
-    if (report.typeErrors.length > 0) throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: ${report.typeErrors[0]}`);
+    if (report.typeErrors.length > 0) {
+      // CRs are validated against their schema (422); built-ins fail in the Go decoder (400).
+      if (res.custom)
+        throw invalid(res.group, res.kind, name, report.typeErrors.map((t) => ({ reason: 'FieldValueTypeInvalid', field: t.field, message: `Invalid value: "${t.found}": ${t.field} in body must be of type ${t.expected}: "${t.found}"` })));
+      throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: ${report.typeErrors[0]!.message}`);
+    }
     if (report.unknownFields.length > 0) {
       if (fv === 'Strict') throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: strict decoding error: ${report.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
       for (const f of report.unknownFields) {
@@ -425,8 +431,8 @@ export class RestStorage implements Allocator {
     }
     const finalizers = Array.isArray(m.finalizers) ? m.finalizers : [];
     if (old && m.deletionTimestamp !== undefined && finalizers.length === 0) {
-      this.store.put(res.group, res.plural, obj, 'MODIFIED');
-      this.store.remove(res.group, res.plural, namespaceOf(obj), name);
+      // Emptied finalizers on a deleting object: deleted without an intermediate MODIFIED, as upstream.
+      this.store.remove(res.group, res.plural, namespaceOf(obj), name, obj);
       this.#afterWrite(res, obj, true);
       return this.#present(res, obj);
     }

@@ -1,7 +1,7 @@
 /**
  * Compares two `/openapi/v3` document sets (the generated bundle and real kube-apiserver
  * documents) and lists every difference that matters to kd: per definition the property names,
- * types, formats, `$ref` targets, `required`, the `x-kubernetes-*` extensions; per REST path the
+ * types, formats, `enum` values, `$ref` targets, `required`, the `x-kubernetes-*` extensions; per REST path the
  * methods, actions, group-version-kinds, operation ids and parameters. Descriptions and
  * defaults are not compared. A difference is one line, so a losses list can name it exactly.
  */
@@ -40,6 +40,9 @@ const EXTENSIONS = [
 
 const show = (v: unknown): string => (v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** Enum values as a set: the server sorts them, the order carries no meaning. */
+const sortedEnum = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? [...(v as unknown[])].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))) : undefined);
+
 /** `allOf: [{$ref}]` (how the server attaches a description to a reference) is the reference. */
 function unwrap(s: Json | undefined): Json | undefined {
   if (s === undefined) return undefined;
@@ -62,6 +65,7 @@ function compareSchema(out: Difference[], base: Omit<Difference, 'at' | 'aspect'
   push('format', e.format, a.format);
   push('$ref', e.$ref, a.$ref);
   push('oneOf', (e.oneOf as Json[] | undefined)?.map((x) => x.type), (a.oneOf as Json[] | undefined)?.map((x) => x.type));
+  push('enum', sortedEnum(e.enum), sortedEnum(a.enum));
   for (const x of EXTENSIONS) push(x, e[x], a[x]);
   const gvk = (s: Json) => (s['x-kubernetes-group-version-kind'] as Array<Json> | undefined)?.map((g) => `${g.group}/${g.version}/${g.kind}`).sort();
   if (at === '') {

@@ -34,9 +34,13 @@ describe('kubectl kd validate', () => {
       `${f}:22:17 [schema/list-map-duplicate]`,
       `${f}:25:13 [schema/unknown-kind]`,
       `${f}:34:18 [schema/type]`,
+      `${f}:35:9 [schema/enum]`,
     ]);
     expect(lines).toContain(`${f}:9:3: error: unknown field "spec.replicass"; did you mean "replicas"? [schema/unknown-field]`);
-    expect(lines.at(-1)).toBe('invalid: 7 errors, 1 warning in 3 objects in 1 file');
+    expect(lines).toContain(
+      `${f}:35:9: error: spec.type: Unsupported value: "Loadbalancer": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"; did you mean "LoadBalancer"? [schema/enum]`,
+    );
+    expect(lines.at(-1)).toBe('invalid: 8 errors, 1 warning in 3 objects in 1 file');
   });
 
   it('makes unknown fields warnings with --no-strict', () => {
@@ -62,7 +66,7 @@ describe('kubectl kd validate', () => {
     const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas/validate-result.schema.json'), 'utf8'));
     const check = new Ajv2020({ strict: true }).compile(schema);
     expect(check(doc), JSON.stringify(check.errors)).toBe(true);
-    expect(doc.counts.errors).toBe(7);
+    expect(doc.counts.errors).toBe(8);
     expect(doc.diagnostics.find((d: { rule: string }) => d.rule === 'schema/unknown-field').path).toBe('/spec/replicass');
   });
 
@@ -70,7 +74,7 @@ describe('kubectl kd validate', () => {
     const r = runKd(['validate', '-o', 'sarif', fixture('mixed-problems.yaml')]);
     const doc = JSON.parse(r.stdout);
     expect(doc.version).toBe('2.1.0');
-    expect(doc.runs[0].results).toHaveLength(8);
+    expect(doc.runs[0].results).toHaveLength(9);
     expect(doc.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('test/fixtures/cli/mixed-problems.yaml');
   });
 

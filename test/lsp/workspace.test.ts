@@ -102,7 +102,7 @@ describe('workspace', () => {
     const symbols = await client.documentSymbols(uri);
     expect(symbols.map((s) => `${s.name} ${s.detail} ${formatRange(s.range)} ${formatRange(s.selectionRange)}`)).toEqual([
       'ConfigMap/shop-config v1 · shop 0:0-8:18 3:8-3:19',
-      'Deployment/web apps/v1 · shop 9:0-28:28 13:8-13:11',
+      'Deployment/web apps/v1 · shop 9:0-28:27 13:8-13:11',
     ]);
   });
 

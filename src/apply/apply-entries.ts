@@ -1,0 +1,189 @@
+/**
+ * Applying a group of plan entries (a wave, or the dependencies moved before the pre-apply hooks)
+ * with Server-Side Apply, then gating on their health.
+ *  1. Entries are cut into tiers of one kind, in the plan's install order; tiers go one after
+ *     the other (Namespaces before what lives in them, ServiceAccounts before Deployments), the
+ *     objects of a tier in parallel up to `--concurrency`.
+ *  2. Before a tier, its missing namespaces are created (race-safe: AlreadyExists is success),
+ *     unless a desired Namespace object provides them.
+ *  3. After a tier of CRDs, those CRDs are waited on until Established, so custom resources of
+ *     the same wave can be sent right after.
+ *  4. Unchanged objects are not written; every other object is applied as field manager
+ *     `kubectl-kd`. A field conflict stops the run naming the other managers.
+ *  5. With `--diff`, each changed object's diff (server dry run against the live copy) is emitted
+ *     before it is written.
+ * The health gate itself is wait-healthy.ts; this module turns its outcome into a failure.
+ */
+import { ClusterRequestError } from '../cluster/errors.js';
+import type { ClusterClient } from '../cluster/types.js';
+import { healthGate } from '../health/index.js';
+import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
+import type { PlanEntry } from '../plan/index.js';
+import { forEachBounded } from './bounded.js';
+import type { ApplyStage } from './events.js';
+import { conflictFailure, RunFailure } from './failure.js';
+import { withLabels } from './object-refs.js';
+import { recentEvents } from './recent-events.js';
+import type { RunContext } from './run-context.js';
+import { objectDiff } from './unified-diff.js';
+import { waitHealthy, type WaitTarget } from './wait-healthy.js';
+
+export const FIELD_MANAGER = 'kubectl-kd';
+
+const NAMESPACE_GVK = { group: '', version: 'v1', kind: 'Namespace' } as const;
+
+/** The object as kd sends it: namespace set, the inventory's labels merged in. */
+export function prepareObject(entry: PlanEntry, memberLabels: Record<string, string>): KubeObject {
+  return withLabels(entry.object ?? {}, memberLabels, entry.ref.namespace);
+}
+
+/** Applies the entries (not hooks) tier by tier; returns the wait targets for the health gate. */
+export async function applyEntries(ctx: RunContext, entries: readonly PlanEntry[], where: { stage: ApplyStage; wave?: number }): Promise<WaitTarget[]> {
+  const targets: WaitTarget[] = [];
+  for (const tier of tiers(entries)) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    await ensureNamespaces(ctx, tier);
+    await forEachBounded(
+      tier,
+      ctx.concurrency,
+      async (entry) => {
+        const target = await applyEntry(ctx, entry, where);
+        if (target) targets.push(target);
+      },
+      ctx.signal,
+    );
+    const crds = tier[0]?.ref.kind === 'CustomResourceDefinition' && tier[0].ref.group === 'apiextensions.k8s.io';
+    if (crds && ctx.dryRun === 'none') {
+      const established = targets.filter((t) => t.ref.kind === 'CustomResourceDefinition');
+      await gate(ctx, established);
+      for (const t of established) targets.splice(targets.indexOf(t), 1);
+    }
+  }
+  return targets;
+}
+
+/** Waits for the targets; a failure or timeout becomes an `object-failed` event and a RunFailure. */
+export async function gate(ctx: RunContext, targets: readonly WaitTarget[]): Promise<void> {
+  if (targets.length === 0 || ctx.dryRun !== 'none') return;
+  const outcome = await waitHealthy(targets, {
+    cache: ctx.cache,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    emit: (e) => ctx.emit(e),
+    runDeadline: ctx.deadline,
+    ...(ctx.unschedulableGraceMs === undefined ? {} : { unschedulableGraceMs: ctx.unschedulableGraceMs }),
+  });
+  if (outcome.ok) return;
+  if (outcome.kind === 'cluster') throw outcome.error;
+  const events = await recentEvents(ctx.client, outcome.ref, outcome.pods, { signal: AbortSignal.timeout(5000) });
+  const h = outcome.health;
+  const what = outcome.kind === 'timeout' ? `timed out waiting (still ${h.status} ${h.reason}: ${h.message})` : `${h.status} ${h.reason}: ${h.message}`;
+  ctx.emit({ type: 'object-failed', ref: outcome.ref, kind: outcome.kind, reason: h.reason, message: h.message, events });
+  throw new RunFailure(outcome.kind, `${describeRef(outcome.ref)}: ${what}`, {
+    ref: outcome.ref,
+    hint:
+      outcome.kind === 'timeout'
+        ? 'raise --timeout (or the object\'s kd.io/timeout), or set kd.io/health: skip on objects that never become ready'
+        : `inspect it with \`kubectl describe ${outcome.ref.kind.toLowerCase()} ${outcome.ref.name}${outcome.ref.namespace ? ` -n ${outcome.ref.namespace}` : ''}\``,
+  });
+}
+
+async function applyEntry(ctx: RunContext, entry: PlanEntry, where: { stage: ApplyStage; wave?: number }): Promise<WaitTarget | undefined> {
+  const object = prepareObject(entry, ctx.memberLabels);
+  ctx.sent.set(entry.key, object);
+  const g = healthGate(object);
+  const applied = (action: PlanEntry['action']) =>
+    ctx.emit({ type: 'object-applied', ref: entry.ref, stage: where.stage, ...(where.wave === undefined ? {} : { wave: where.wave }), action, ...(ctx.dryRun === 'server' ? { dryRun: true } : {}) });
+  if (entry.action === 'unchanged') {
+    ctx.counts.unchanged++;
+    applied('unchanged');
+    const known = ctx.live.get(entry.key);
+    return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, known);
+  }
+  if (ctx.diff) await emitDiff(ctx, entry, object);
+  if (ctx.dryRun === 'client') {
+    applied(entry.action);
+    return undefined;
+  }
+  const result = await ssa(ctx, entry.ref, object, ctx.dryRun === 'server');
+  ctx.counts.applied++;
+  applied(entry.action);
+  return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, result);
+}
+
+export function waitTarget(ctx: RunContext, ref: ObjectRef, g: { timeoutMs: number | undefined; completion: boolean }, known: KubeObject | undefined): WaitTarget {
+  const target: WaitTarget = { ref, completion: g.completion, timeoutMs: g.timeoutMs, startedAt: ctx.clock.now() };
+  if (known !== undefined) target.known = known;
+  return target;
+}
+
+/** One Server-Side Apply; field conflicts become a RunFailure that explains the way out. */
+export async function ssa(ctx: RunContext, ref: ObjectRef, object: KubeObject, dryRun: boolean): Promise<KubeObject> {
+  try {
+    return await ctx.client.apply(object, { fieldManager: FIELD_MANAGER, force: ctx.forceConflicts, dryRun, signal: ctx.signal });
+  } catch (error) {
+    if (error instanceof ClusterRequestError && error.isFieldConflict) throw conflictFailure(ref, error);
+    throw error;
+  }
+}
+
+async function emitDiff(ctx: RunContext, entry: PlanEntry, object: KubeObject): Promise<void> {
+  const live = ctx.live.get(entry.key);
+  let after: KubeObject = object;
+  if (ctx.dryRun !== 'client') {
+    try {
+      after = await ssa(ctx, entry.ref, object, true);
+    } catch (error) {
+      // A missing namespace or CRD makes the dry run fail before the real apply creates them.
+      if (!(error instanceof ClusterRequestError && error.code === 404)) throw error;
+    }
+  }
+  const diff = objectDiff(entry.ref, live, after);
+  if (diff !== '') ctx.emit({ type: 'diff', ref: entry.ref, diff });
+}
+
+/** Creates the tier's missing namespaces; a concurrent creator winning the race is fine. */
+async function ensureNamespaces(ctx: RunContext, tier: readonly PlanEntry[]): Promise<void> {
+  const wanted = new Set<string>();
+  for (const e of tier) if (e.ref.namespace && !ctx.namespaces.has(e.ref.namespace) && !ctx.desiredNamespaces.has(e.ref.namespace)) wanted.add(e.ref.namespace);
+  for (const name of [...wanted].sort()) await ensureNamespace(ctx, name);
+}
+
+export async function ensureNamespace(ctx: RunContext, name: string): Promise<void> {
+  if (ctx.namespaces.has(name)) return;
+  if (ctx.dryRun === 'none' && (await createNamespaceIfMissing(ctx.client, name, ctx.signal))) {
+    ctx.emit({ type: 'object-applied', ref: { ...NAMESPACE_GVK, name }, stage: 'wave', action: 'namespace-created' });
+  }
+  ctx.namespaces.add(name);
+}
+
+/** True when this call created it; AlreadyExists (another creator won the race) is success. */
+export async function createNamespaceIfMissing(client: ClusterClient, name: string, signal: AbortSignal): Promise<boolean> {
+  if ((await client.get({ ...NAMESPACE_GVK, name }, { signal })) !== undefined) return false;
+  try {
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: FIELD_MANAGER, signal });
+    return true;
+  } catch (error) {
+    if (error instanceof ClusterRequestError && error.isAlreadyExists) return false;
+    throw error;
+  }
+}
+
+/** Consecutive entries of one kind: the plan already sorted them in install order. */
+function tiers(entries: readonly PlanEntry[]): PlanEntry[][] {
+  const out: PlanEntry[][] = [];
+  let current: PlanEntry[] = [];
+  let kind = '';
+  for (const e of entries) {
+    const k = `${e.ref.group}/${e.ref.kind}`;
+    if (k !== kind && current.length > 0) {
+      out.push(current);
+      current = [];
+    }
+    kind = k;
+    current.push(e);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+

@@ -1,0 +1,159 @@
+/**
+ * The apply executor's progress as a stream of typed events. Every printer (the text log, JSON
+ * lines, the terminal UI) only consumes this stream, so what a run did can be reconstructed from
+ * it alone: tests prove ordering (wave N+1 starts after wave N is healthy) from the events.
+ *
+ * Invariants: exactly one `plan` event first (unless validation stopped the run, then only
+ * `diagnostics` and `done`), exactly one `done` event last; `wave-started`/`wave-finished` pair up;
+ * every `hook-started` has a `hook-finished`. Events carry data, never Secret values.
+ * `at` is milliseconds since the epoch from the executor's injected clock.
+ */
+import type { Diagnostic, ObjectRef } from '../model/index.js';
+import type { HealthStatus } from '../health/index.js';
+import type { Plan, PlanAction } from '../plan/index.js';
+
+/** Where in the run an object is handled. */
+export type ApplyStage = 'pre-apply' | 'wave' | 'prune' | 'post-apply' | 'apply-failed';
+
+export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
+
+/** Why a run failed, as a stable word for machines and the exit code. */
+export type FailureKind = 'invalid' | 'conflict' | 'health' | 'timeout' | 'hook' | 'cluster' | 'interrupted' | 'lock';
+
+export interface PlanEvent {
+  type: 'plan';
+  at: number;
+  plan: Plan;
+  /** The release and the revision about to be written, when a release store is in use. */
+  release?: { name: string; namespace: string; revision?: number };
+  dryRun: 'none' | 'client' | 'server';
+}
+
+export interface DiagnosticsEvent {
+  type: 'diagnostics';
+  at: number;
+  diagnostics: Diagnostic[];
+}
+
+export interface WaveStartedEvent {
+  type: 'wave-started';
+  at: number;
+  wave: number;
+  objects: number;
+}
+
+export interface WaveFinishedEvent {
+  type: 'wave-finished';
+  at: number;
+  wave: number;
+  ok: boolean;
+  durationMs: number;
+}
+
+export interface ObjectAppliedEvent {
+  type: 'object-applied';
+  at: number;
+  ref: ObjectRef;
+  stage: ApplyStage;
+  wave?: number;
+  /** `unchanged` objects are reported too, but were not written. */
+  action: PlanAction | 'namespace-created';
+  /** Server-side dry run: sent with dryRun=All, nothing stored. */
+  dryRun?: boolean;
+}
+
+export interface HealthChangedEvent {
+  type: 'health-changed';
+  at: number;
+  ref: ObjectRef;
+  status: HealthStatus;
+  reason: string;
+  message: string;
+  ready?: { ready: number; desired: number };
+}
+
+export interface HookStartedEvent {
+  type: 'hook-started';
+  at: number;
+  ref: ObjectRef;
+  phase: string;
+  weight: number;
+}
+
+export interface HookFinishedEvent {
+  type: 'hook-finished';
+  at: number;
+  ref: ObjectRef;
+  phase: string;
+  ok: boolean;
+  message: string;
+  /** Whether the hook object was deleted afterwards (hook-succeeded / hook-failed). */
+  deleted: boolean;
+}
+
+export interface RetryEvent {
+  type: 'retry';
+  at: number;
+  /** `apply Deployment shop/web`. */
+  request: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface PruneEvent {
+  type: 'prune';
+  at: number;
+  ref: ObjectRef;
+  /** `deleted`, or `gone` when it had already disappeared. */
+  result: 'deleted' | 'gone';
+  dryRun?: boolean;
+}
+
+/** A unified diff of one object (`--diff`), Secret values masked. */
+export interface DiffEvent {
+  type: 'diff';
+  at: number;
+  ref: ObjectRef;
+  diff: string;
+}
+
+/** The failure of one object (health, timeout, hook), with what the cluster said about it. */
+export interface ObjectFailedEvent {
+  type: 'object-failed';
+  at: number;
+  ref: ObjectRef;
+  kind: FailureKind;
+  reason: string;
+  message: string;
+  /** Latest Events of the object and its pods, newest last: `Warning BackOff pod/web-1: Back-off restarting failed container`. */
+  events: string[];
+}
+
+export interface DoneEvent {
+  type: 'done';
+  at: number;
+  status: RunStatus;
+  /** Set when the run failed: what stopped it. */
+  failure?: { kind: FailureKind; message: string; hint?: string };
+  revision?: number;
+  durationMs: number;
+  counts: { applied: number; unchanged: number; pruned: number; hooks: number };
+}
+
+export type ApplyEvent =
+  | PlanEvent
+  | DiagnosticsEvent
+  | WaveStartedEvent
+  | WaveFinishedEvent
+  | ObjectAppliedEvent
+  | HealthChangedEvent
+  | HookStartedEvent
+  | HookFinishedEvent
+  | RetryEvent
+  | PruneEvent
+  | DiffEvent
+  | ObjectFailedEvent
+  | DoneEvent;
+
+export type ApplyEventType = ApplyEvent['type'];

@@ -1,0 +1,109 @@
+/**
+ * Hooks: objects created fresh at their phase and waited on until complete.
+ *  1. `before-hook-creation` (the default): the previous run's object of that name is deleted
+ *     and its disappearance awaited, so the new one starts clean.
+ *  2. Created (Server-Side Apply; POST for `generateName` hooks, which get a new name each run),
+ *     then waited on with `completion: true` (Job Complete, Pod Succeeded; other kinds healthy).
+ *  3. Deleted afterwards per `hook-succeeded` / `hook-failed`.
+ * Hooks of a phase run one at a time in the plan's order (weight, then kind, then name), as Helm
+ * does, so a lower weight has finished before a higher one starts. A failed hook stops its phase.
+ */
+import { healthGate } from '../health/index.js';
+import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
+import type { PlanEntry } from '../plan/index.js';
+import { FIELD_MANAGER, gate, prepareObject, ssa, waitTarget } from './apply-entries.js';
+import type { ApplyStage } from './events.js';
+import { RunFailure } from './failure.js';
+import { nameOf } from './object-refs.js';
+import type { RunContext } from './run-context.js';
+
+/** Runs the hooks in order; throws a RunFailure for the first that fails. */
+export async function runHooks(ctx: RunContext, hooks: readonly PlanEntry[], stage: ApplyStage): Promise<void> {
+  for (const hook of hooks) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    await runHook(ctx, hook, stage);
+  }
+}
+
+async function runHook(ctx: RunContext, entry: PlanEntry, stage: ApplyStage): Promise<void> {
+  const info = entry.hook!;
+  const phase = info.phase;
+  const policies = info.deletePolicies;
+  const object = prepareObject(entry, ctx.memberLabels);
+  ctx.sent.set(entry.key, object);
+  ctx.emit({ type: 'hook-started', ref: entry.ref, phase, weight: info.weight });
+  if (ctx.dryRun !== 'none') {
+    if (ctx.dryRun === 'server') {
+      if (entry.ref.name) await ssa(ctx, entry.ref, object, true);
+      else await ctx.client.create(object, { fieldManager: FIELD_MANAGER, dryRun: true, signal: ctx.signal });
+    }
+    ctx.emit({ type: 'hook-finished', ref: entry.ref, phase, ok: true, message: 'dry run: not run', deleted: false });
+    return;
+  }
+
+  // 1. The previous run's object.
+  if (entry.ref.name && policies.includes('before-hook-creation')) await deleteAndWait(ctx, entry.ref);
+
+  // 2. Create and wait.
+  let ref = entry.ref;
+  let created: KubeObject;
+  try {
+    created = entry.ref.name ? await ssa(ctx, entry.ref, object, false) : await ctx.client.create(object, { fieldManager: FIELD_MANAGER, signal: ctx.signal });
+  } catch (error) {
+    ctx.emit({ type: 'hook-finished', ref, phase, ok: false, message: error instanceof Error ? error.message : String(error), deleted: false });
+    throw error;
+  }
+  if (!ref.name) ref = { ...ref, name: nameOf(created) };
+  ctx.counts.hooks++;
+  ctx.emit({ type: 'object-applied', ref, stage, action: 'create', ...(entry.wave === undefined ? {} : { wave: entry.wave }) });
+  const g = healthGate(object);
+  let failure: unknown;
+  try {
+    if (g.mode === 'wait') await gate(ctx, [waitTarget(ctx, ref, { timeoutMs: g.timeoutMs, completion: true }, created)]);
+  } catch (error) {
+    failure = error;
+  }
+  const ok = failure === undefined;
+
+  // 3. Delete per policy (never on interrupt: leave it for the next run's before-hook-creation).
+  let deleted = false;
+  if (!ctx.signal.aborted && ((ok && policies.includes('hook-succeeded')) || (!ok && policies.includes('hook-failed')))) {
+    await ctx.client.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
+    deleted = true;
+  }
+  const message = ok ? 'completed' : failure instanceof Error ? failure.message : String(failure);
+  ctx.emit({ type: 'hook-finished', ref, phase, ok, message, deleted });
+  if (!ok) {
+    if (failure instanceof RunFailure) throw new RunFailure('hook', `${phase} hook ${describeRef(ref)} failed: ${failure.message}`, { ...(failure.hint ? { hint: failure.hint } : {}), ref, cause: failure });
+    throw failure;
+  }
+}
+
+/** Deletes an object (if there) and waits until it is gone, through the watch cache. */
+async function deleteAndWait(ctx: RunContext, ref: ObjectRef): Promise<void> {
+  const outcome = await ctx.client.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
+  if (outcome.outcome === 'not-found' || outcome.outcome === 'deleted') return;
+  const collection = ctx.cache.collection(ref, ref.namespace);
+  await collection.ready;
+  if (!collection.objects.has(ref.name)) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = new AbortController();
+    const done = (error?: unknown) => {
+      unsubscribe();
+      timer.abort();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const unsubscribe = ctx.cache.subscribe((key, name) => {
+      if (key === collection.key && (name === ref.name || name === '') && !collection.objects.has(ref.name)) done();
+    });
+    ctx.clock
+      .sleep(Math.max(0, ctx.deadline - ctx.clock.now()), AbortSignal.any([timer.signal, ctx.signal]))
+      .then(
+        () => done(new RunFailure('timeout', `${describeRef(ref)}: the previous hook object is still being deleted`, { ref })),
+        () => {
+          if (ctx.signal.aborted) done(ctx.signal.reason);
+        },
+      );
+  });
+}

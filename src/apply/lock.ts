@@ -1,0 +1,255 @@
+/**
+ * `LeaseLock`: two runs on one release never interleave. The lock is a Lease
+ * (coordination.k8s.io/v1) `kd-lock-<release>` in the release's namespace.
+ *
+ *  1. Acquire: create the Lease with our holder identity (host/pid/random); if it exists and its
+ *     holder renewed it within `leaseDurationSeconds` (default 30), another run holds it: fail at
+ *     once with `LockHeldError` (naming the holder and since when), or with `wait` poll until it
+ *     is released or expires. An expired Lease (its run died) or a released one is taken over.
+ *     Every write carries the Lease's resourceVersion, so two runs racing for it cannot both win.
+ *  2. Renew every third of the duration while running. When renewals keep failing until the
+ *     duration has passed, or another holder took the Lease, `lost` aborts: the run must stop.
+ *  3. Release: stop renewing and delete the Lease if it is still ours; never throws (a Lease left
+ *     behind simply expires). The caller releases in `finally`, so Ctrl-C releases it too.
+ *
+ * Exit code: a held lock is not a usage or cluster-access problem but "this apply did not run",
+ * so commands map `LockHeldError` to exit 1 (ExitCode.no), like any other failed run.
+ * The clock is injected: tests take over an expired lock on a fake clock.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { KdError } from '../errors.js';
+import type { KubeObject } from '../model/index.js';
+import type { ClusterClient } from '../cluster/types.js';
+import type { ClusterClock } from '../cluster/clock.js';
+import { ClusterRequestError } from '../cluster/errors.js';
+import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from './ports.js';
+
+export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
+export const DEFAULT_LEASE_SECONDS = 30;
+
+export function lockName(release: string): string {
+  return `kd-lock-${release}`;
+}
+
+/** The default holder identity: `host/pid/random`, unique per run. */
+export function defaultHolderIdentity(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+}
+
+/** Thrown by `acquire` without `wait` when another run holds the lock. */
+export class LockHeldError extends KdError {
+  readonly release: ReleaseRef;
+  readonly holder: string;
+  /** ISO time the holder took the lock. */
+  readonly since: string;
+
+  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number) {
+    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (Lease ${lockName(release.name)})`, {
+      hint: `another run is applying this release: wait for it, or re-run with --wait-for-lock; a lock left by a run that died expires in ${expiresInSeconds}s`,
+    });
+    this.name = 'LockHeldError';
+    this.release = release;
+    this.holder = holder;
+    this.since = since;
+  }
+}
+
+export interface LeaseLockOptions {
+  client: ClusterClient;
+  clock: ClusterClock;
+  /** Default `defaultHolderIdentity()`. */
+  identity?: string;
+  leaseDurationSeconds?: number;
+  /** How often a waiting run looks again; default 1 s (never longer than the time to expiry). */
+  pollMs?: number;
+  /** Told once when a run starts waiting, for a progress line. */
+  onWait?: (holder: { holder: string; since: string }) => void;
+}
+
+interface LeaseState {
+  holder: string;
+  since: string;
+  /** ms since the epoch when it expires; undefined: no holder (released). */
+  expiresAt: number | undefined;
+  resourceVersion: string;
+  transitions: number;
+}
+
+export class LeaseLock implements ReleaseLock {
+  readonly identity: string;
+  readonly #client: ClusterClient;
+  readonly #clock: ClusterClock;
+  readonly #durationMs: number;
+  readonly #pollMs: number;
+  readonly #onWait: LeaseLockOptions['onWait'];
+
+  constructor(options: LeaseLockOptions) {
+    this.#client = options.client;
+    this.#clock = options.clock;
+    this.identity = options.identity ?? defaultHolderIdentity();
+    this.#durationMs = (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#onWait = options.onWait;
+  }
+
+  async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
+    const target = { ...LEASE, namespace: release.namespace, name: lockName(release.name) };
+    let told = false;
+    for (;;) {
+      if (options.signal.aborted) throw interrupted();
+      const live = await this.#client.get(target, { signal: options.signal });
+      let won: KubeObject | undefined;
+      if (live === undefined) won = await this.#create(release, options.signal);
+      else {
+        const state = leaseState(live);
+        const now = this.#clock.now();
+        if (state.expiresAt === undefined || state.expiresAt <= now || state.holder === this.identity) won = await this.#takeOver(target, state, options.signal);
+        else if (!options.wait) throw new LockHeldError(release, state.holder, state.since, Math.ceil((state.expiresAt - now) / 1000));
+        else {
+          if (!told) this.#onWait?.({ holder: state.holder, since: state.since });
+          told = true;
+          try {
+            await this.#clock.sleep(Math.max(1, Math.min(this.#pollMs, state.expiresAt - now)), options.signal);
+          } catch {
+            throw interrupted();
+          }
+          continue;
+        }
+      }
+      // undefined: another run won the race for this resourceVersion; look again.
+      if (won !== undefined) return this.#hold(target, won);
+    }
+  }
+
+  async #create(release: ReleaseRef, signal: AbortSignal): Promise<KubeObject | undefined> {
+    try {
+      return await this.#client.create(
+        {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: lockName(release.name), namespace: release.namespace, labels: { 'app.kubernetes.io/managed-by': 'kubectl-kd', 'kd.io/release': release.name } },
+          spec: this.#spec(0),
+        },
+        { signal },
+      );
+    } catch (e) {
+      if (e instanceof ClusterRequestError && e.isAlreadyExists) return undefined;
+      throw e;
+    }
+  }
+
+  async #takeOver(target: LeaseTarget, state: LeaseState, signal: AbortSignal): Promise<KubeObject | undefined> {
+    try {
+      return await this.#client.patch(
+        target,
+        [
+          { op: 'replace', path: '/metadata/resourceVersion', value: state.resourceVersion },
+          { op: 'add', path: '/spec', value: this.#spec(state.holder === this.identity ? state.transitions : state.transitions + 1) },
+        ],
+        { type: 'json', signal },
+      );
+    } catch (e) {
+      if (e instanceof ClusterRequestError && (e.code === 409 || e.isNotFound)) return undefined;
+      throw e;
+    }
+  }
+
+  #spec(transitions: number): Record<string, unknown> {
+    const now = microTime(this.#clock.now());
+    return { holderIdentity: this.identity, leaseDurationSeconds: this.#durationMs / 1000, acquireTime: now, renewTime: now, leaseTransitions: transitions };
+  }
+
+  #hold(target: LeaseTarget, lease: KubeObject): LockHandle {
+    const lost = new AbortController();
+    const stop = new AbortController();
+    let resourceVersion = leaseState(lease).resourceVersion;
+    let lastRenew = this.#clock.now();
+    const intervalMs = Math.max(1, Math.floor(this.#durationMs / 3));
+    const renewing = (async () => {
+      while (!stop.signal.aborted) {
+        try {
+          await this.#clock.sleep(intervalMs, stop.signal);
+        } catch {
+          return;
+        }
+        try {
+          const renewed = await this.#client.patch(
+            target,
+            [
+              { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion },
+              { op: 'replace', path: '/spec/renewTime', value: microTime(this.#clock.now()) },
+            ],
+            { type: 'json', signal: stop.signal },
+          );
+          resourceVersion = leaseState(renewed).resourceVersion;
+          lastRenew = this.#clock.now();
+        } catch (e) {
+          if (stop.signal.aborted) return;
+          const taken = e instanceof ClusterRequestError && (e.code === 409 || e.isNotFound);
+          if (taken || this.#clock.now() - lastRenew >= this.#durationMs) {
+            lost.abort(new KdError('cluster', `lost the lock ${target.namespace}/${target.name}: ${taken ? 'another run took it over' : `could not renew it for ${this.#durationMs / 1000}s`}`));
+            return;
+          }
+        }
+      }
+    })();
+    let released = false;
+    return {
+      holder: this.identity,
+      lost: lost.signal,
+      release: async () => {
+        if (released) return;
+        released = true;
+        stop.abort();
+        await renewing;
+        if (lost.signal.aborted) return;
+        try {
+          const outcome = await this.#client.delete(target, { preconditions: { resourceVersion } });
+          void outcome;
+        } catch {
+          // Renewed while stopping (the resourceVersion moved): delete it if it is still ours.
+          try {
+            const live = await this.#client.get(target);
+            if (live !== undefined && leaseState(live).holder === this.identity)
+              await this.#client.delete(target, { preconditions: { resourceVersion: leaseState(live).resourceVersion } });
+          } catch {
+            // left behind: it expires after its duration
+          }
+        }
+      },
+    };
+  }
+}
+
+type LeaseTarget = { group: string; version: string; kind: string; namespace: string; name: string };
+
+function leaseState(lease: KubeObject): LeaseState {
+  const spec = (isMap(lease['spec']) ? lease['spec'] : {}) as Record<string, unknown>;
+  const metadata = (isMap(lease.metadata) ? lease.metadata : {}) as Record<string, unknown>;
+  const holder = typeof spec['holderIdentity'] === 'string' ? spec['holderIdentity'] : '';
+  const duration = typeof spec['leaseDurationSeconds'] === 'number' ? spec['leaseDurationSeconds'] : DEFAULT_LEASE_SECONDS;
+  const renew = Date.parse(String(spec['renewTime'] ?? spec['acquireTime'] ?? ''));
+  const since = typeof spec['acquireTime'] === 'string' ? spec['acquireTime'].replace(/\.\d+Z$/, 'Z') : 'an unknown time';
+  return {
+    holder,
+    since,
+    // A Lease without a holder or a readable renew time counts as free: nobody can be renewing it.
+    expiresAt: holder === '' || Number.isNaN(renew) ? undefined : renew + duration * 1000,
+    resourceVersion: typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : '',
+    transitions: typeof spec['leaseTransitions'] === 'number' ? spec['leaseTransitions'] : 0,
+  };
+}
+
+/** metav1.MicroTime: RFC 3339 with microseconds. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function interrupted(): KdError {
+  return new KdError('interrupted', 'interrupted while waiting for the release lock');
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

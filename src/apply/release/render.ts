@@ -1,0 +1,62 @@
+/**
+ * Text and JSON forms of history and list, stable so that tests compare them exactly. Tables are
+ * aligned like kubectl's (columns padded, three spaces apart, no trailing spaces). Only labels
+ * and annotations of the records are shown: the objects (and the Secret values among them) never.
+ */
+import type { ReleaseSummary, RevisionInfo } from './types.js';
+
+export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** `apply: health: Deployment shop/web ...`: the description, and the status message when there is one. */
+export function describeRevision(r: Pick<RevisionInfo, 'description' | 'message'>): string {
+  if (r.message === '') return r.description;
+  if (r.description === '') return r.message;
+  return `${r.description}: ${r.message}`;
+}
+
+export function renderHistoryText(revisions: readonly RevisionInfo[]): string {
+  return renderTable(
+    ['REVISION', 'UPDATED', 'STATUS', 'OBJECTS', 'DESCRIPTION'],
+    revisions.map((r) => [String(r.revision), r.updated, r.status, String(r.objects), oneLine(describeRevision(r))]),
+  );
+}
+
+export function renderHistoryJson(release: { name: string; namespace: string }, revisions: readonly RevisionInfo[]): string {
+  const value = {
+    name: release.name,
+    namespace: release.namespace,
+    revisions: revisions.map((r) => ({
+      revision: r.revision,
+      updated: r.updated,
+      status: r.status,
+      objects: r.objects,
+      description: r.description,
+      message: r.message,
+      kdVersion: r.kdVersion,
+    })),
+  };
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+export function renderListText(releases: readonly ReleaseSummary[]): string {
+  return renderTable(
+    ['NAME', 'NAMESPACE', 'REVISION', 'STATUS', 'UPDATED', 'OBJECTS'],
+    releases.map((r) => [r.name, r.namespace, String(r.revision), r.status, r.updated, String(r.objects)]),
+  );
+}
+
+export function renderListJson(releases: readonly ReleaseSummary[]): string {
+  return JSON.stringify({ releases }, null, 2) + '\n';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,191 @@
+/**
+ * `SecretReleaseStore`: the release records in the cluster, one Secret per revision (plus parts),
+ * implementing the executor's `ReleaseStore` port and what `history`, `list`, `rollback` and
+ * `delete` need.
+ *
+ * Status rules: a revision is written `pending` before anything is applied; it ends `deployed`
+ * (and every other `deployed` revision of the release becomes `superseded`) or `failed`. A
+ * `pending` revision found by `begin` was left by a run that died: the caller holds the lock, so
+ * that run is gone, and the revision is marked failed with a message saying so — never left stuck.
+ *
+ * Writes order: parts before the main Secret, so a main Secret that is visible has its parts.
+ * The clock is injected: every time written comes from it.
+ */
+import { KdError } from '../../errors.js';
+import type { KubeObject } from '../../model/index.js';
+import type { ClusterClient } from '../../cluster/types.js';
+import type { BeginRevision, FinishRevision, ReleaseRef, ReleaseSnapshot, ReleaseStore, RevisionStatus } from '../ports.js';
+import { decodeRecord, encodeRecord, labelsOf, revisionInfo } from './codec.js';
+import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_PART, LABEL_REVISION, LABEL_STATUS, RECORD_TYPE, releaseSelector } from './names.js';
+import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
+
+const SECRET = { group: '', version: 'v1', kind: 'Secret' } as const;
+
+export interface ReleaseStoreOptions {
+  client: ClusterClient;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** kd's version, written into each record. */
+  kdVersion: string;
+  /** Split size of the compressed record; default 900 KiB. */
+  chunkBytes?: number;
+  signal?: AbortSignal;
+}
+
+/** ISO time to the second, as history prints it. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class SecretReleaseStore implements ReleaseStore {
+  readonly #client: ClusterClient;
+  readonly #now: () => number;
+  readonly #kdVersion: string;
+  readonly #chunkBytes: number | undefined;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(options: ReleaseStoreOptions) {
+    this.#client = options.client;
+    this.#now = options.now;
+    this.#kdVersion = options.kdVersion;
+    this.#chunkBytes = options.chunkBytes;
+    this.#signal = options.signal;
+  }
+
+  /** Every revision of a release, oldest first. */
+  async revisions(release: ReleaseRef): Promise<RevisionInfo[]> {
+    const secrets = await this.#secrets(release.namespace, release.name);
+    return secrets.mains.map(revisionInfo).filter((r): r is RevisionInfo => r !== undefined).sort((a, b) => a.revision - b.revision);
+  }
+
+  /** One revision with its objects; undefined when it does not exist. Throws when it cannot be read. */
+  async record(release: ReleaseRef, revision: number): Promise<ReleaseRecord | undefined> {
+    const secrets = await this.#secrets(release.namespace, release.name, revision);
+    const main = secrets.mains[0];
+    if (main === undefined) return undefined;
+    return this.#decode(main, secrets.parts);
+  }
+
+  async lastDeployed(release: ReleaseRef): Promise<ReleaseSnapshot | undefined> {
+    const deployed = (await this.revisions(release)).filter((r) => r.status === 'deployed');
+    const latest = deployed[deployed.length - 1];
+    if (latest === undefined) return undefined;
+    const record = await this.record(release, latest.revision);
+    if (record === undefined) return undefined;
+    return { revision: record.revision, status: record.status, objects: record.manifest };
+  }
+
+  /** Marks the release's pending revisions failed; returns their numbers. Call only while holding the lock. */
+  async recoverStale(release: ReleaseRef, message = 'the run that wrote this revision stopped before finishing (its lock expired); marked failed'): Promise<number[]> {
+    const pending = (await this.revisions(release)).filter((r) => r.status === 'pending');
+    for (const r of pending) await this.#setStatus(release, r.revision, 'failed', message);
+    return pending.map((r) => r.revision);
+  }
+
+  async begin(release: ReleaseRef, revision: BeginRevision): Promise<number> {
+    const existing = await this.revisions(release);
+    const stale = existing.filter((r) => r.status === 'pending');
+    const next = (existing[existing.length - 1]?.revision ?? 0) + 1;
+    for (const r of stale)
+      await this.#setStatus(release, r.revision, 'failed', `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`);
+    const startedAt = isoSeconds(this.#now());
+    const payload: RecordPayload = {
+      apiVersion: RECORD_TYPE,
+      name: release.name,
+      namespace: release.namespace,
+      revision: next,
+      kdVersion: this.#kdVersion,
+      startedAt,
+      paths: [...revision.paths],
+      description: revision.description,
+      objects: revision.objects,
+    };
+    const secrets = encodeRecord(payload, {
+      status: 'pending',
+      updated: startedAt,
+      message: '',
+      ...(this.#chunkBytes !== undefined ? { chunkBytes: this.#chunkBytes } : {}),
+    });
+    const [main, ...parts] = secrets;
+    for (const part of parts) await this.#client.create(part, this.#options());
+    await this.#client.create(main!, this.#options());
+    return next;
+  }
+
+  async finish(release: ReleaseRef, revision: number, result: FinishRevision): Promise<void> {
+    await this.#setStatus(release, revision, result.status, result.message);
+    if (result.status !== 'deployed') return;
+    for (const r of await this.revisions(release))
+      if (r.revision !== revision && r.status === 'deployed') await this.#setStatus(release, r.revision, 'superseded', r.message);
+  }
+
+  /** The latest revision of each release in a namespace, or in all namespaces; sorted by namespace, then name. */
+  async releases(scope: { namespace: string } | { allNamespaces: true }): Promise<ReleaseSummary[]> {
+    const list = await this.#client.list(SECRET, {
+      ...('allNamespaces' in scope ? { allNamespaces: true } : { namespace: scope.namespace }),
+      labelSelector: releaseSelector(),
+      ...this.#options(),
+    });
+    const latest = new Map<string, RevisionInfo>();
+    for (const secret of list.items) {
+      if (secret['type'] !== RECORD_TYPE) continue;
+      const info = revisionInfo(secret);
+      if (info === undefined) continue;
+      const key = `${info.namespace}/${info.name}`;
+      const seen = latest.get(key);
+      if (seen === undefined || seen.revision < info.revision) latest.set(key, info);
+    }
+    return [...latest.values()]
+      .sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.status, updated: r.updated, objects: r.objects, description: r.description }));
+  }
+
+  /** Deletes every record Secret of the release (parts included); returns how many. */
+  async deleteHistory(release: ReleaseRef): Promise<number> {
+    const secrets = await this.#secrets(release.namespace, release.name);
+    let n = 0;
+    for (const s of [...secrets.parts, ...secrets.mains]) {
+      const name = (s.metadata as { name?: string } | undefined)?.name ?? '';
+      await this.#client.delete({ ...SECRET, namespace: release.namespace, name }, this.#options());
+      n++;
+    }
+    return n;
+  }
+
+  async #setStatus(release: ReleaseRef, revision: number, status: RevisionStatus, message: string): Promise<void> {
+    const secret = (await this.#secrets(release.namespace, release.name, revision)).mains[0];
+    const name = (secret?.metadata as { name?: string } | undefined)?.name;
+    if (name === undefined) throw new KdError('cluster', `revision ${revision} of release ${release.name} in ${release.namespace} was not found`);
+    await this.#client.patch(
+      { ...SECRET, namespace: release.namespace, name },
+      { metadata: { labels: { [LABEL_STATUS]: status }, annotations: { [ANNOTATION_UPDATED]: isoSeconds(this.#now()), [ANNOTATION_MESSAGE]: message } } },
+      { type: 'merge', ...this.#options() },
+    );
+  }
+
+  async #secrets(namespace: string, name: string, revision?: number): Promise<{ mains: KubeObject[]; parts: KubeObject[] }> {
+    const selector = releaseSelector(name) + (revision === undefined ? '' : `,${LABEL_REVISION}=${revision}`);
+    const list = await this.#client.list(SECRET, { namespace, labelSelector: selector, ...this.#options() });
+    const mains: KubeObject[] = [];
+    const parts: KubeObject[] = [];
+    for (const s of list.items) {
+      if (s['type'] !== RECORD_TYPE) continue;
+      (labelsOf(s)[LABEL_PART] === undefined ? mains : parts).push(s);
+    }
+    return { mains, parts };
+  }
+
+  #decode(main: KubeObject, parts: readonly KubeObject[]): ReleaseRecord {
+    const info = revisionInfo(main);
+    const decoded = decodeRecord(main, parts);
+    if (info === undefined || 'problem' in decoded)
+      throw new KdError('cluster', `the release record cannot be read: ${'problem' in decoded ? decoded.problem : 'labels are missing or wrong'}`, {
+        hint: 'the Secret was changed outside kd; roll back to another revision, or delete the damaged Secret',
+      });
+    return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, manifest: decoded.payload.objects };
+  }
+
+  #options(): { signal?: AbortSignal } {
+    return this.#signal === undefined ? {} : { signal: this.#signal };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Release records as data. The payload (objects as kd applied them, paths, kd version, start
+ * time) is written once when a revision begins and never changes; the status, its message and
+ * the update time live in labels and annotations, so status transitions are small patches.
+ */
+import type { KubeObject } from '../../model/index.js';
+import type { RevisionStatus } from '../ports.js';
+
+export type { RevisionStatus };
+
+/** What the compressed JSON of one revision holds. */
+export interface RecordPayload {
+  /** Always `kd.io/release.v1`. */
+  apiVersion: string;
+  name: string;
+  namespace: string;
+  revision: number;
+  kdVersion: string;
+  /** ISO time the revision began. */
+  startedAt: string;
+  paths: string[];
+  description: string;
+  /** The objects exactly as kd applied them (hooks included): the last-applied snapshot. */
+  objects: KubeObject[];
+}
+
+/** One revision as history shows it: read from labels and annotations alone. */
+export interface RevisionInfo {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: RevisionStatus;
+  /** ISO time of the last status change. */
+  updated: string;
+  objects: number;
+  description: string;
+  /** The status message (`applied 12 objects`, the failure reason); may be empty. */
+  message: string;
+  kdVersion: string;
+  /** Secrets the record is split over (1 when it fits in one). */
+  parts: number;
+}
+
+/** A revision with its payload decoded. */
+export interface ReleaseRecord extends RevisionInfo {
+  startedAt: string;
+  paths: string[];
+  manifest: KubeObject[];
+}
+
+/** One release as `kubectl kd list` shows it: its latest revision. */
+export interface ReleaseSummary {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: RevisionStatus;
+  updated: string;
+  objects: number;
+  description: string;
+}

@@ -1,0 +1,73 @@
+/**
+ * From flags to a working client: resolve the kubeconfig (kubeconfig.ts), derive credentials,
+ * and wire the transport (rate limit, retries), discovery (disk-cached per server) and the
+ * client. This is the one place that knows the defaults: QPS 50 / burst 100, discovery TTL
+ * 10 minutes, cache folder `$XDG_CACHE_HOME/kd`.
+ */
+import path from 'node:path';
+import { environmentError } from '../errors.js';
+import type { ClusterClock, RandomSource } from './clock.js';
+import { KubeClient } from './client.js';
+import { Discovery } from './discovery.js';
+import { DiskCache, kdCacheDir, serverFolderName } from './disk-cache.js';
+import { loadKubeconfig, type ClusterConnection, type KubeconfigRequest } from './kubeconfig.js';
+import { DEFAULT_RATE_LIMIT } from './rate-limiter.js';
+import type { RetryOptions } from './retry.js';
+import { ClusterSchemaSource } from './schema-source.js';
+import { credentialsFromKubeConfig, HttpTransport, type RetryNotice } from './transport.js';
+
+export interface ConnectOptions extends KubeconfigRequest {
+  /** Requests per second after the burst (`--qps`); 0 disables limiting. Default 50. */
+  qps?: number;
+  /** Requests allowed at once before QPS applies (`--burst`). Default 100. */
+  burst?: number;
+  retry?: Partial<RetryOptions>;
+  /** Per-request timeout in ms (`--request-timeout`). Default 60 s. */
+  timeoutMs?: number;
+  /** Cache root; default `$XDG_CACHE_HOME/kd` or `~/.cache/kd`. `false` disables the disk cache. */
+  cacheDir?: string | false;
+  discoveryTtlMs?: number;
+  clock?: ClusterClock;
+  random?: RandomSource;
+  userAgent?: string;
+  onRetry?: (notice: RetryNotice) => void;
+  onWarning?: (warning: string) => void;
+}
+
+export interface ClusterSession {
+  connection: ClusterConnection;
+  client: KubeClient;
+  /** The live-cluster schema source (lazy: nothing is fetched until the registry asks). */
+  schemaSource: ClusterSchemaSource;
+  close(): void;
+}
+
+export async function connectCluster(options: ConnectOptions = {}): Promise<ClusterSession> {
+  const connection = await loadKubeconfig(options);
+  let credentials;
+  try {
+    credentials = await credentialsFromKubeConfig(connection.kubeConfig);
+  } catch (e) {
+    throw environmentError(`the credentials of context ${connection.context} cannot be used: ${(e as Error).message}`, 'check the user entry of the context in the kubeconfig');
+  }
+  const transport = new HttpTransport({
+    credentials,
+    rateLimit: { qps: options.qps ?? DEFAULT_RATE_LIMIT.qps, burst: options.burst ?? DEFAULT_RATE_LIMIT.burst },
+    userAgent: options.userAgent ?? 'kubectl-kd',
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
+  const cacheRoot = options.cacheDir === false ? undefined : options.cacheDir ?? kdCacheDir(options.env ?? process.env, options.home);
+  const cache = cacheRoot === undefined ? undefined : new DiskCache(path.join(cacheRoot, serverFolderName(connection.server)));
+  const discovery = new Discovery({
+    transport,
+    ...(cache ? { cache } : {}),
+    ...(options.discoveryTtlMs !== undefined ? { ttlMs: options.discoveryTtlMs } : {}),
+  });
+  const client = new KubeClient({ transport, discovery, namespace: connection.namespace, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+  const schemaSource = new ClusterSchemaSource({ transport, name: connection.context, ...(cache ? { cache } : {}) });
+  return { connection, client, schemaSource, close: () => client.close() };
+}

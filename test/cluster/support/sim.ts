@@ -1,0 +1,111 @@
+/**
+ * Helpers for the cluster tests: a `kd sim` on loopback with the Kubernetes 1.35 API, a temp
+ * cache folder per test, a request log (to count what went over the wire), a fake clock, and a
+ * client connected through the sim's own kubeconfig.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
+import { startSim, type SimHandle, type SimOptions } from '../../../src/sim/server.js';
+import { connectCluster, type ClusterSession, type ConnectOptions } from '../../../src/cluster/index.js';
+import type { ClusterClock } from '../../../src/cluster/clock.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const openapiDir = path.resolve(here, '../../../../shared/kubernetes-openapi/v1.35');
+export const schemaSource = new SchemaDirSource(openapiDir);
+
+export interface TestSim {
+  sim: SimHandle;
+  /** `METHOD /path?query STATUS` per request, in order. */
+  requests: string[];
+  tmp: string;
+  connect(options?: Partial<ConnectOptions>): Promise<ClusterSession>;
+  stop(): Promise<void>;
+}
+
+export async function startTestSim(options: Partial<SimOptions> = {}): Promise<TestSim> {
+  const requests: string[] = [];
+  const sim = await startSim({
+    schemaSource,
+    log: (line) => {
+      const m = /^(GET|POST|PUT|PATCH|DELETE) (\S+) (\d+)/.exec(line);
+      if (m) requests.push(`${m[1]} ${m[2]} ${m[3]}`);
+    },
+    ...options,
+  });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-cluster-'));
+  const sessions: ClusterSession[] = [];
+  return {
+    sim,
+    requests,
+    tmp,
+    async connect(overrides = {}) {
+      const s = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: path.join(tmp, 'cache'), ...overrides });
+      sessions.push(s);
+      return s;
+    },
+    async stop() {
+      for (const s of sessions) s.close();
+      await sim.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Time that moves only when someone sleeps: every wait is recorded and returns at once. */
+export class FakeClock implements ClusterClock {
+  time = 1_000_000;
+  readonly sleeps: number[] = [];
+  now(): number {
+    return this.time;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
+    this.sleeps.push(ms);
+    this.time += ms;
+    await Promise.resolve();
+  }
+}
+
+/** A CRD with a schema that keeps unknown fields under `spec.extra` and has a status subresource. */
+export function widgetCrd(options: { group?: string; kind?: string; plural?: string } = {}): Record<string, unknown> {
+  const group = options.group ?? 'example.com';
+  const kind = options.kind ?? 'Widget';
+  const plural = options.plural ?? 'widgets';
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List`, shortNames: ['wd'] },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    size: { type: 'integer', minimum: 1 },
+                    color: { type: 'string' },
+                    extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                  },
+                },
+                status: { type: 'object', properties: { phase: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,500 @@
+/**
+ * Fidelity suite: the real kubectl (1.32, chosen by the dispatcher from /version) against kd sim.
+ * Every expectation below is what kubectl prints against a real kube-apiserver (from kubectl's
+ * source and the Kubernetes docs), not what the simulator happened to answer. Each test works in
+ * its own namespace with its own HOME and discovery cache. Controllers are not running here:
+ * where a command waits for status (wait, rollout status), the test writes that status itself
+ * through the ControllerHost, as the deployment controller would.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
+import { startSim, type SimHandle } from '../../src/sim/server.js';
+import { KubectlEnv, requireKubectl, scrub } from './kubectl-harness.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SCHEMAS = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+
+let sim: SimHandle;
+let counter = 0;
+
+beforeAll(async () => {
+  requireKubectl();
+  sim = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS) });
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+/** A fresh namespace (created through the API) and a kubectl environment defaulting to it. */
+function workspace(prefix: string): { ns: string; k: KubectlEnv } {
+  const ns = `${prefix}-${++counter}`;
+  const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
+  sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'test' });
+  return { ns, k: new KubectlEnv(sim.kubeconfig({ namespace: ns })) };
+}
+
+function deployment(name: string, replicas: number, image = 'nginx:1.27'): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: {app: ${name}}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        ports:
+        - containerPort: 80
+`;
+}
+
+/** Table output split into cells (kubectl pads columns with at least three spaces). */
+function rows(stdout: string): string[][] {
+  return stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
+}
+
+/** What the deployment controller writes once all replicas are available. */
+function markAvailable(ns: string, name: string): void {
+  const d = sim.host.get(DEPLOYMENTS, ns, name)!;
+  const spec = d.spec as { replicas: number };
+  const gen = (d.metadata as { generation: number }).generation;
+  sim.host.updateStatus(
+    DEPLOYMENTS,
+    {
+      ...d,
+      status: {
+        observedGeneration: gen,
+        replicas: spec.replicas,
+        updatedReplicas: spec.replicas,
+        readyReplicas: spec.replicas,
+        availableReplicas: spec.replicas,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastTransitionTime: '2026-01-01T00:00:00Z', lastUpdateTime: '2026-01-01T00:00:00Z' },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}-5d8f7c9b6" has successfully progressed.`, lastTransitionTime: '2026-01-01T00:00:00Z', lastUpdateTime: '2026-01-01T00:00:00Z' },
+        ],
+      },
+    },
+    'kube-controller-manager',
+  );
+}
+
+/** What the deployment controller writes while a crashlooping pod keeps the rollout unavailable. */
+function markUnavailable(ns: string, name: string): void {
+  const d = sim.host.get(DEPLOYMENTS, ns, name)!;
+  const spec = d.spec as { replicas: number };
+  sim.host.updateStatus(
+    DEPLOYMENTS,
+    {
+      ...d,
+      status: {
+        observedGeneration: (d.metadata as { generation: number }).generation,
+        replicas: spec.replicas,
+        updatedReplicas: spec.replicas,
+        unavailableReplicas: spec.replicas,
+        conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastTransitionTime: '2026-01-01T00:00:00Z', lastUpdateTime: '2026-01-01T00:00:00Z' }],
+      },
+    },
+    'kube-controller-manager',
+  );
+}
+
+describe('kubectl against kd sim', () => {
+  it('creates a namespace and reports an existing one as AlreadyExists', async () => {
+    const k = new KubectlEnv(sim.kubeconfig());
+    const created = await k.run(['create', 'namespace', 'fidelity-ns']);
+    expect(created).toMatchObject({ code: 0, stdout: 'namespace/fidelity-ns created\n' });
+    const again = await k.run(['create', 'namespace', 'fidelity-ns']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('Error from server (AlreadyExists): namespaces "fidelity-ns" already exists\n');
+    const got = await k.run(['get', 'namespace', 'fidelity-ns']);
+    expect(rows(got.stdout).map((r) => r.slice(0, 2))).toEqual([['NAME', 'STATUS'], ['fidelity-ns', 'Active']]);
+  });
+
+  it('client-side apply: created, configured, unchanged', async () => {
+    const { k } = workspace('csa');
+    const f = k.file('d.yaml', deployment('web', 2));
+    expect(await k.run(['apply', '-f', f])).toMatchObject({ code: 0, stdout: 'deployment.apps/web created\n' });
+    expect(await k.run(['apply', '-f', f])).toMatchObject({ code: 0, stdout: 'deployment.apps/web unchanged\n' });
+    k.file('d.yaml', deployment('web', 3));
+    expect(await k.run(['apply', '-f', f])).toMatchObject({ code: 0, stdout: 'deployment.apps/web configured\n' });
+    const replicas = await k.run(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.generation}']);
+    expect(replicas.stdout).toBe('3 2');
+  });
+
+  it('server-side apply: conflict with another manager, then --force-conflicts takes the field', async () => {
+    const { k } = workspace('ssa');
+    const f = k.file('d.yaml', deployment('web', 2));
+    expect(await k.run(['apply', '--server-side', '-f', f])).toMatchObject({ code: 0, stdout: 'deployment.apps/web serverside-applied\n' });
+    k.file('d.yaml', deployment('web', 5));
+    const conflicting = await k.run(['apply', '--server-side', '--field-manager=other', '-f', f]);
+    expect(conflicting.code).toBe(1);
+    expect(conflicting.stderr.split('\n')[0]).toBe('error: Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas');
+    expect(conflicting.stderr).toContain('--force-conflicts');
+    const forced = await k.run(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', f]);
+    expect(forced).toMatchObject({ code: 0, stdout: 'deployment.apps/web serverside-applied\n' });
+    const mf = JSON.parse((await k.run(['get', 'deploy', 'web', '-o', 'json', '--show-managed-fields'])).stdout) as {
+      spec: { replicas: number };
+      metadata: { managedFields: Array<{ manager: string; operation: string; fieldsV1: { 'f:spec'?: Record<string, unknown> } }> };
+    };
+    expect(mf.spec.replicas).toBe(5);
+    const owners = mf.metadata.managedFields.filter((e) => e.fieldsV1['f:spec']?.['f:replicas'] !== undefined).map((e) => `${e.manager}/${e.operation}`);
+    expect(owners).toEqual(['other/Apply']);
+  });
+
+  it('get: table, -o yaml, -o json, -l, -A, and the empty message', async () => {
+    const { ns, k } = workspace('get');
+    const empty = await k.run(['get', 'pods']);
+    expect(empty).toMatchObject({ code: 0, stdout: '', stderr: `No resources found in ${ns} namespace.\n` });
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 2))]);
+    await k.run(['apply', '-f', k.file('e.yaml', deployment('api', 1).replace('app: api}', 'app: api, tier: back}'))]);
+    const table = await k.run(['get', 'deployments']);
+    expect(rows(scrub(table.stdout))).toEqual([
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+      ['api', '0/1', '0', '0', '<age>'],
+      ['web', '0/2', '0', '0', '<age>'],
+    ]);
+    const wide = await k.run(['get', 'deployment', 'web', '-o', 'wide']);
+    expect(rows(scrub(wide.stdout))).toEqual([
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'],
+      ['web', '0/2', '0', '0', '<age>', 'web', 'nginx:1.27', 'app=web'],
+    ]);
+    const labelled = await k.run(['get', 'deploy', '-l', 'tier=back']);
+    expect(rows(scrub(labelled.stdout)).slice(1)).toEqual([['api', '0/1', '0', '0', '<age>']]);
+    const all = await k.run(['get', 'deploy', '-A']);
+    const mine = rows(scrub(all.stdout)).filter((r) => r[0] === ns || r[0] === 'NAMESPACE');
+    expect(mine).toEqual([
+      ['NAMESPACE', 'NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+      [ns, 'api', '0/1', '0', '0', '<age>'],
+      [ns, 'web', '0/2', '0', '0', '<age>'],
+    ]);
+    const yaml = await k.run(['get', 'deploy', 'web', '-o', 'yaml']);
+    const expected = readFileSync(path.resolve(here, '../fixtures/sim/deployment-web-get-yaml.yaml'), 'utf8').replace(/__NS__/g, ns);
+    expect(scrub(yaml.stdout)).toBe(expected);
+    const json = JSON.parse((await k.run(['get', 'deploy', '-o', 'json'])).stdout) as { kind: string; items: Array<{ metadata: { name: string } }> };
+    expect(json.kind).toBe('List');
+    expect(json.items.map((i) => i.metadata.name)).toEqual(['api', 'web']);
+  });
+
+  it('describe shows the object as kubectl formats it', async () => {
+    const { ns, k } = workspace('describe');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 2))]);
+    const out = await k.run(['describe', 'deployment', 'web']);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines).toContain('Name:                   web');
+    expect(lines).toContain(`Namespace:              ${ns}`);
+    expect(lines).toContain('Selector:               app=web');
+    expect(lines).toContain('Replicas:               2 desired | 0 updated | 0 total | 0 available | 0 unavailable');
+    expect(lines).toContain('StrategyType:           RollingUpdate');
+    expect(lines).toContain('RollingUpdateStrategy:  25% max unavailable, 25% max surge');
+    expect(lines).toContain('    Image:         nginx:1.27');
+  });
+
+  it('diff exits 0 when equal and 1 with a unified diff when different', async () => {
+    const { k } = workspace('diff');
+    const f = k.file('d.yaml', deployment('web', 2));
+    await k.run(['apply', '-f', f]);
+    expect(await k.run(['diff', '-f', f])).toMatchObject({ code: 0, stdout: '' });
+    k.file('d.yaml', deployment('web', 4));
+    const changed = await k.run(['diff', '-f', f]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('-  replicas: 2\n+  replicas: 4\n');
+    expect(changed.stdout).toContain('-  generation: 1\n+  generation: 2\n');
+    // dryRun stored nothing.
+    expect((await k.run(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('2');
+  });
+
+  it('wait --for=condition=Available returns when the condition appears', async () => {
+    const { ns, k } = workspace('wait');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    setTimeout(() => markAvailable(ns, 'web'), 700);
+    const out = await k.run(['wait', '--for=condition=Available', 'deployment/web', '--timeout=10s']);
+    expect(out).toMatchObject({ code: 0, stdout: 'deployment.apps/web condition met\n' });
+  });
+
+  it('rollout status succeeds for a healthy rollout and times out for a crashlooping one', async () => {
+    const { ns, k } = workspace('rollout');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('good', 1))]);
+    await k.run(['apply', '-f', k.file('e.yaml', deployment('bad', 1))]);
+    setTimeout(() => markAvailable(ns, 'good'), 500);
+    markUnavailable(ns, 'bad');
+    const good = await k.run(['rollout', 'status', 'deployment/good', '--timeout=10s']);
+    expect(good.code).toBe(0);
+    expect(good.stdout.trimEnd().split('\n').pop()).toBe('deployment "good" successfully rolled out');
+    const bad = await k.run(['rollout', 'status', 'deployment/bad', '--timeout=2s']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('Waiting for deployment "bad" rollout to finish: 0 of 1 updated replicas are available...');
+    expect(bad.stderr).toBe('error: timed out waiting for the condition\n');
+  });
+
+  it('scale goes through the scale subresource', async () => {
+    const { k } = workspace('scale');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    expect(await k.run(['scale', 'deployment/web', '--replicas=4'])).toMatchObject({ code: 0, stdout: 'deployment.apps/web scaled\n' });
+    expect((await k.run(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('4');
+    // kubectl checks --resource-version itself before sending the scale.
+    const wrongRv = await k.run(['scale', 'deployment/web', '--replicas=2', '--resource-version=1']);
+    expect(wrongRv.code).toBe(1);
+    expect(wrongRv.stderr).toMatch(/^error: Expected resource version to be 1, was \d+\n$/);
+  });
+
+  it('patch: strategic, merge and json, and "no change"', async () => {
+    const { k } = workspace('patch');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    const smp = await k.run(['patch', 'deployment', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"}]}}}}']);
+    expect(smp).toMatchObject({ code: 0, stdout: 'deployment.apps/web patched\n' });
+    const merge = await k.run(['patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"replicas":3}}']);
+    expect(merge).toMatchObject({ code: 0, stdout: 'deployment.apps/web patched\n' });
+    const json = await k.run(['patch', 'deployment', 'web', '--type=json', '-p', '[{"op":"add","path":"/spec/minReadySeconds","value":5}]']);
+    expect(json).toMatchObject({ code: 0, stdout: 'deployment.apps/web patched\n' });
+    const same = await k.run(['patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"replicas":3}}']);
+    expect(same).toMatchObject({ code: 0, stdout: 'deployment.apps/web patched (no change)\n' });
+    const got = JSON.parse((await k.run(['get', 'deploy', 'web', '-o', 'json'])).stdout) as {
+      spec: { replicas: number; minReadySeconds: number; template: { spec: { containers: Array<{ name: string; image: string; ports: unknown[] }> } } };
+    };
+    expect(got.spec.replicas).toBe(3);
+    expect(got.spec.minReadySeconds).toBe(5);
+    // The strategic merge kept the container's other fields (merged by name, not replaced).
+    expect(got.spec.template.spec.containers).toMatchObject([{ name: 'web', image: 'nginx:1.28', ports: [{ containerPort: 80, protocol: 'TCP' }] }]);
+  });
+
+  it('label and annotate, with overwrite rules', async () => {
+    const { k } = workspace('label');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    expect(await k.run(['label', 'deployment', 'web', 'tier=front'])).toMatchObject({ code: 0, stdout: 'deployment.apps/web labeled\n' });
+    const again = await k.run(['label', 'deployment', 'web', 'tier=back']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe("error: 'tier' already has a value (front), and --overwrite is false\n");
+    expect(await k.run(['annotate', 'deployment', 'web', 'note=hello'])).toMatchObject({ code: 0, stdout: 'deployment.apps/web annotated\n' });
+    const out = await k.run(['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.labels.tier} {.metadata.annotations.note}']);
+    expect(out.stdout).toBe('front hello');
+  });
+
+  it('edit through KUBE_EDITOR', async () => {
+    const { k } = workspace('edit');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    const editor = k.file('editor.sh', '#!/bin/sh\nsed -i "s/replicas: 1/replicas: 6/" "$1"\n');
+    const out = await k.run(['edit', 'deployment/web'], { env: { KUBE_EDITOR: `sh ${editor}` } });
+    expect(out).toMatchObject({ code: 0, stdout: 'deployment.apps/web edited\n' });
+    expect((await k.run(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('6');
+  });
+
+  it('immutable selector: 422 Invalid as kubectl prints it', async () => {
+    const { k } = workspace('immutable');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    const out = await k.run(['patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe(
+      'The Deployment "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable\n',
+    );
+  });
+
+  it('delete cascades to owned objects in the background', async () => {
+    const { ns, k } = workspace('cascade');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    const d = sim.host.get(DEPLOYMENTS, ns, 'web')!;
+    const dm = d.metadata as { uid: string };
+    const rs = sim.host.create(
+      { group: 'apps', version: 'v1', resource: 'replicasets' },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'web-abc', namespace: ns, labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: dm.uid, controller: true, blockOwnerDeletion: true }] },
+        spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+      },
+      'kube-controller-manager',
+    );
+    sim.host.create(
+      { group: '', version: 'v1', resource: 'pods' },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web-abc-x1', namespace: ns, labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: (rs.metadata as { uid: string }).uid, controller: true, blockOwnerDeletion: true }] },
+        spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+      },
+      'kube-controller-manager',
+    );
+    expect(await k.run(['delete', 'deployment', 'web'])).toMatchObject({ code: 0, stdout: 'deployment.apps "web" deleted\n' });
+    await new Promise((r) => setTimeout(r, 200));
+    const left = await k.run(['get', 'rs,pods']);
+    expect(left).toMatchObject({ stdout: '', stderr: `No resources found in ${ns} namespace.\n` });
+    const missing = await k.run(['delete', 'deployment', 'web']);
+    expect(missing).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): deployments.apps "web" not found\n' });
+    expect((await k.run(['delete', 'deployment', 'web', '--ignore-not-found'])).code).toBe(0);
+  });
+
+  it('delete waits for finalizers to be removed', async () => {
+    const { k } = workspace('finalizer');
+    await k.run(['create', 'configmap', 'held', '--from-literal=a=b']);
+    await k.run(['patch', 'configmap', 'held', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}']);
+    const deleting = k.run(['delete', 'configmap', 'held', '--timeout=15s']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const mid = await k.run(['get', 'configmap', 'held', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
+    expect(mid.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const addMore = await k.run(['patch', 'configmap', 'held', '--type=json', '-p', '[{"op":"add","path":"/metadata/finalizers/-","value":"example.com/late"}]']);
+    expect(addMore.code).toBe(1);
+    expect(addMore.stderr).toContain('no new finalizers can be added if the object is being deleted');
+    await k.run(['patch', 'configmap', 'held', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+    expect(await deleting).toMatchObject({ code: 0, stdout: 'configmap "held" deleted\n' });
+    expect((await k.run(['get', 'configmap', 'held'])).stderr).toBe('Error from server (NotFound): configmaps "held" not found\n');
+  });
+
+  it('get --watch prints a row per event', async () => {
+    const { ns, k } = workspace('watch');
+    await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
+    const watching = k.run(['get', 'deployment', 'web', '--watch', '--request-timeout=3s'], { timeoutMs: 8000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    await k.run(['scale', 'deployment/web', '--replicas=2']);
+    markAvailable(ns, 'web');
+    const out = await watching;
+    expect(rows(scrub(out.stdout))).toEqual([
+      ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+      ['web', '0/1', '0', '0', '<age>'],
+      ['web', '0/2', '0', '0', '<age>'],
+      ['web', '2/2', '2', '2', '<age>'],
+    ]);
+  });
+
+  it('api-resources and api-versions list what the schemas declare', async () => {
+    const k = new KubectlEnv(sim.kubeconfig());
+    const res = await k.run(['api-resources']);
+    expect(res.code).toBe(0);
+    const table = rows(res.stdout);
+    expect(table[0]).toEqual(['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND']);
+    expect(table).toContainEqual(['deployments', 'deploy', 'apps/v1', 'true', 'Deployment']);
+    expect(table).toContainEqual(['namespaces', 'ns', 'v1', 'false', 'Namespace']);
+    expect(table).toContainEqual(['customresourcedefinitions', 'crd,crds', 'apiextensions.k8s.io/v1', 'false', 'CustomResourceDefinition']);
+    expect(table).toContainEqual(['jobs', 'batch/v1', 'true', 'Job']);
+    const ns = await k.run(['api-resources', '--namespaced=false', '-o', 'name']);
+    expect(ns.stdout.split('\n')).toContain('nodes');
+    expect(ns.stdout.split('\n')).not.toContain('pods');
+    const versions = await k.run(['api-versions']);
+    const list = versions.stdout.trim().split('\n');
+    expect(list).toContain('apps/v1');
+    expect(list).toContain('v1');
+    expect(list).toContain('autoscaling/v2');
+    expect(list.some((v) => /alpha|beta/.test(v))).toBe(false);
+  });
+
+  it('explain deployment.spec.strategy reads the OpenAPI v3 document', async () => {
+    const k = new KubectlEnv(sim.kubeconfig());
+    const out = await k.run(['explain', 'deployment.spec.strategy']);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines.slice(0, 5)).toEqual(['GROUP:      apps', 'KIND:       Deployment', 'VERSION:    v1', '', 'FIELD: strategy <DeploymentStrategy>']);
+    expect(out.stdout).toContain('  rollingUpdate\t<RollingUpdateDeployment>');
+    expect(out.stdout).toContain('  type\t<string>');
+  });
+
+  it('apply --prune --applyset removes what left the set', async () => {
+    const { ns, k } = workspace('applyset');
+    const cm = (n: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\ndata: {k: v}\n`;
+    const f = k.file('set.yaml', `${cm('a')}---\n${cm('b')}`);
+    const env = { KUBECTL_APPLYSET: 'true' };
+    // A namespaced ApplySet parent needs an explicit --namespace.
+    const first = await k.run(['apply', '-n', ns, '--prune', '--applyset=myset', '-f', f], { env });
+    expect(first).toMatchObject({ code: 0, stdout: 'configmap/a created\nconfigmap/b created\n' });
+    k.file('set.yaml', cm('a'));
+    const second = await k.run(['apply', '-n', ns, '--prune', '--applyset=myset', '-f', f], { env });
+    const missingNs = await k.run(['apply', '--prune', '--applyset=myset', '-f', f], { env });
+    expect(missingNs).toMatchObject({ code: 1, stderr: 'error: namespace is required to use namespace-scoped ApplySet\n' });
+    expect(second).toMatchObject({ code: 0, stdout: 'configmap/a unchanged\nconfigmap/b pruned\n' });
+    const names = (await k.run(['get', 'cm', '-o', 'name'])).stdout.trim().split('\n');
+    expect(names).toEqual(['configmap/a', 'configmap/kube-root-ca.crt']);
+  });
+
+  it('CRDs register at once, their objects are validated, and deleting the CRD deletes them', async () => {
+    const { k } = workspace('crd');
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.fidelity.example.com}
+spec:
+  group: fidelity.example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+`;
+    expect(await k.run(['apply', '-f', k.file('crd.yaml', crd)])).toMatchObject({ code: 0, stdout: 'customresourcedefinition.apiextensions.k8s.io/widgets.fidelity.example.com created\n' });
+    expect(await k.run(['wait', '--for=condition=Established', 'crd/widgets.fidelity.example.com', '--timeout=10s'])).toMatchObject({
+      code: 0,
+      stdout: 'customresourcedefinition.apiextensions.k8s.io/widgets.fidelity.example.com condition met\n',
+    });
+    const w = (size: string) => `apiVersion: fidelity.example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: ${size}}\n`;
+    expect(await k.run(['apply', '-f', k.file('w.yaml', w('3'))])).toMatchObject({ code: 0, stdout: 'widget.fidelity.example.com/w1 created\n' });
+    expect(rows(scrub((await k.run(['get', 'wd'])).stdout))).toEqual([['NAME', 'SIZE', 'AGE'], ['w1', '3', '<age>']]);
+    const bad = await k.run(['apply', '-f', k.file('w2.yaml', w('"big"').replace('w1', 'w2'))]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('The Widget "w2" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"');
+    expect((await k.run(['delete', 'crd', 'widgets.fidelity.example.com'])).code).toBe(0);
+    expect(sim.storage.store.list('fidelity.example.com', 'widgets')).toEqual([]);
+  });
+
+  it('a write with an unknown field fails under Strict and warns under Warn', async () => {
+    const { k } = workspace('strict');
+    const f = k.file('d.yaml', deployment('web', 1).replace('  replicas: 1', '  replicas: 1\n  bogus: true'));
+    const strict = await k.run(['apply', '-f', f]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toBe(
+      `Error from server (BadRequest): error when creating "${f}": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.bogus"\n`,
+    );
+    const warn = await k.run(['apply', '--validate=warn', '-f', f]);
+    expect(warn.code).toBe(0);
+    expect(warn.stderr).toBe('Warning: unknown field "spec.bogus"\n');
+    expect(warn.stdout).toBe('deployment.apps/web created\n');
+  });
+
+  it('get of a missing object or resource type fails like against a real cluster', async () => {
+    const { k } = workspace('missing');
+    expect(await k.run(['get', 'deployment', 'nope'])).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
+    expect(await k.run(['get', 'gadgets'])).toMatchObject({ code: 1, stderr: 'error: the server doesn\'t have a resource type "gadgets"\n' });
+  });
+});
+
+describe('kubectl against kd sim over TLS', () => {
+  it('authenticates with the generated client certificate, and with a bearer token', async () => {
+    const tls = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS), tls: true });
+    try {
+      const k = new KubectlEnv(tls.kubeconfig());
+      expect(rows((await k.run(['get', 'ns', 'default'])).stdout).map((r) => r.slice(0, 2))).toEqual([['NAME', 'STATUS'], ['default', 'Active']]);
+    } finally {
+      await tls.stop();
+    }
+    const tok = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS), tls: true, token: 'kd-test-token' });
+    try {
+      const k = new KubectlEnv(tok.kubeconfig());
+      expect((await k.run(['get', 'ns', 'default'])).code).toBe(0);
+      const wrong = await k.run(['--token=wrong', 'get', 'ns']);
+      expect(wrong).toMatchObject({ code: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' });
+    } finally {
+      await tok.stop();
+    }
+  });
+});
