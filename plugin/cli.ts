@@ -32,7 +32,7 @@ export function globalFlags(argv: Record<string, unknown>): GlobalFlags {
 
 export async function runCli(args: string[], ctx: CommandContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  let verbose = args.includes('--verbose') || args.includes('-v');
+  let verbose = args.includes('--verbose');
   const color = args.includes('--no-color') ? false : args.includes('--color') ? true : undefined;
   // yargs drops a lone `-` (stdin, as kubectl's `-f -`); carry it through as a placeholder.
   const argsForYargs = args.map((a) => (a === '-' ? STDIN_ARG : a));
@@ -64,6 +64,7 @@ export async function runCli(args: string[], ctx: CommandContext): Promise<numbe
       (y) => command.builder(y),
       async (argv) => {
         verbose = argv.verbose === true;
+        if (ctx.interrupt) ctx.interrupt.handled = command.handlesInterrupt === true;
         exitCode = await command.run(argv as Record<string, unknown>, ctx);
       },
     );

@@ -14,6 +14,11 @@ export interface CommandContext {
   cwd: string;
   signal: AbortSignal;
   version: string;
+  /**
+   * Set by the CLI to whether the running command stops cleanly on its own when `signal` aborts
+   * (releasing locks, marking revisions). Commands that do not are ended at once on Ctrl-C.
+   */
+  interrupt?: { handled: boolean };
 }
 
 export function stdoutStyle(ctx: CommandContext, colorFlag?: boolean): Style {

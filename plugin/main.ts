@@ -6,9 +6,11 @@ import { runCli } from './cli.js';
 import { VERSION } from './version.js';
 
 const controller = new AbortController();
+const interrupt = { handled: false };
 let interrupted = false;
 const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted) process.exit(130); // a second Ctrl-C: the user really wants out now
+  // A command that does not clean up on its own, or a second Ctrl-C: end now, as the shell would.
+  if (interrupted || !interrupt.handled) process.exit(130);
   interrupted = true;
   controller.abort(new Error(`received ${signal}`));
 };
@@ -27,5 +29,7 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal,
   version: VERSION,
+  interrupt,
 });
-process.exitCode = interrupted ? 130 : code;
+// Commands that handle interrupts choose their own exit code (130, or 0 for `kd sim`).
+process.exitCode = code;

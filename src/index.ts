@@ -15,3 +15,8 @@ export { contextNamespace, kubeconfigFiles } from './io/kubeconfig-namespace.js'
 export { validateFiles, type ValidateFilesRequest, type ValidateFilesResult } from './io/validate-files.js';
 export * from './health/index.js';
 export * from './plan/index.js';
+export * from './apply/index.js';
+export * from './apply/release/index.js';
+export * from './cluster/index.js';
+export { FIELD_MANAGER } from './cluster/index.js';
+export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';

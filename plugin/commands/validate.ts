@@ -24,6 +24,7 @@ export interface ValidateOptions {
   context?: string;
   kubeconfig?: string;
   color?: boolean;
+  cluster: boolean;
 }
 
 export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOptions {
@@ -38,7 +39,10 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
     output,
     strict: argv.strict !== false,
     crds: ((argv.crd as string[] | undefined) ?? []).map(String),
+    cluster: argv.cluster === true,
   };
+  if (options.cluster && (argv['schema-dir'] !== undefined || argv['kubernetes-version'] !== undefined))
+    throw usageError('--cluster takes the schemas from the cluster; it cannot be combined with --schema-dir or --kubernetes-version');
   if (typeof argv['kubernetes-version'] === 'string') options.kubernetesVersion = argv['kubernetes-version'];
   if (typeof argv['schema-dir'] === 'string') options.schemaDir = argv['schema-dir'];
   if (g.namespace) options.namespace = g.namespace;
@@ -57,6 +61,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
     env: ctx.env,
     cwd: ctx.cwd,
     signal: ctx.signal,
+    cluster: options.cluster,
   };
   if (options.schemaDir !== undefined) request.schemaDir = options.schemaDir;
   if (options.kubernetesVersion !== undefined) request.kubernetesVersion = options.kubernetesVersion;
@@ -84,6 +89,7 @@ export const validateCommand: CommandSpec = {
       .option('strict', { type: 'boolean', default: true, describe: 'unknown fields are errors (--no-strict: warnings)' })
       .option('kubernetes-version', { type: 'string', describe: 'Kubernetes version of the schemas (default: the built-in bundle)' })
       .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
+      .option('cluster', { type: 'boolean', default: false, describe: "use the kubeconfig cluster's OpenAPI v3 schemas and CRDs (online)" })
       .option('crd', { type: 'string', array: true, describe: 'CRD files or folders whose schemas to use (repeatable)' })
       .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
       .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')

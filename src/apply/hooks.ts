@@ -11,7 +11,7 @@
 import { healthGate } from '../health/index.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { PlanEntry } from '../plan/index.js';
-import { FIELD_MANAGER, gate, prepareObject, ssa, waitTarget } from './apply-entries.js';
+import { ensureNamespace, FIELD_MANAGER, gate, prepareObject, ssa, waitTarget } from './apply-entries.js';
 import type { ApplyStage } from './events.js';
 import { RunFailure } from './failure.js';
 import { nameOf } from './object-refs.js';
@@ -31,6 +31,8 @@ async function runHook(ctx: RunContext, entry: PlanEntry, stage: ApplyStage): Pr
   const policies = info.deletePolicies;
   const object = prepareObject(entry, ctx.memberLabels);
   ctx.sent.set(entry.key, object);
+  const ns = entry.ref.namespace;
+  if (ns && ctx.dryRun === 'none' && !ctx.desiredNamespaces.has(ns)) await ensureNamespace(ctx, ns);
   ctx.emit({ type: 'hook-started', ref: entry.ref, phase, weight: info.weight });
   if (ctx.dryRun !== 'none') {
     if (ctx.dryRun === 'server') {

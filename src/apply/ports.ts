@@ -23,7 +23,8 @@ export interface ReleaseRef {
   namespace: string;
 }
 
-export type RevisionStatus = 'pending' | 'deployed' | 'failed' | 'superseded';
+/** `deleted`: the release was removed by `kubectl kd delete --keep-history` (its latest revision). */
+export type RevisionStatus = 'pending' | 'deployed' | 'failed' | 'superseded' | 'deleted';
 
 /** What a revision recorded: the objects exactly as kd applied them (hooks included). */
 export interface ReleaseSnapshot {

@@ -7,7 +7,7 @@
 import { loadManifests } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest, SourceText } from '../model/manifest.js';
-import { SchemaRegistry } from '../schema/index.js';
+import { SchemaRegistry, type SchemaSource } from '../schema/index.js';
 import { validateManifests } from '../validate/index.js';
 import { readInputs } from './inputs.js';
 import { contextNamespace } from './kubeconfig-namespace.js';
@@ -26,6 +26,8 @@ export interface ValidateFilesRequest {
   env: NodeJS.ProcessEnv;
   cwd: string;
   signal?: AbortSignal;
+  /** `--cluster`: schemas and CRDs from the kubeconfig's cluster instead of offline ones. */
+  cluster?: boolean;
 }
 
 export interface ValidateFilesResult {
@@ -35,12 +37,42 @@ export interface ValidateFilesResult {
   schemas: string;
 }
 
+/** Schemas, CRDs and default namespace from a live cluster, for `validate --cluster`. */
+async function clusterSchemas(request: ValidateFilesRequest): Promise<{ registry: SchemaRegistry; sources: SchemaSource[]; namespace: string; close(): void }> {
+  // Loaded only here: offline validation never pays for the Kubernetes client.
+  const { connectCluster, listCustomResourceDefinitions } = await import('../cluster/index.js');
+  const session = await connectCluster({
+    env: request.env,
+    ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
+    ...(request.context === undefined ? {} : { context: request.context }),
+    ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
+  });
+  try {
+    const customResources = await listCustomResourceDefinitions(session.client, request.signal ? { signal: request.signal } : {});
+    const sources: SchemaSource[] = [session.schemaSource];
+    return { registry: new SchemaRegistry(sources, { customResources }), sources, namespace: session.connection.namespace, close: () => session.close() };
+  } catch (error) {
+    session.close();
+    throw error;
+  }
+}
+
 export async function validateFiles(request: ValidateFilesRequest): Promise<ValidateFilesResult> {
-  const sources = resolveSchemaSources(request);
+  const cluster = request.cluster ? await clusterSchemas(request) : undefined;
+  try {
+    return await validateWith(request, cluster);
+  } finally {
+    cluster?.close();
+  }
+}
+
+async function validateWith(request: ValidateFilesRequest, cluster: Awaited<ReturnType<typeof clusterSchemas>> | undefined): Promise<ValidateFilesResult> {
+  const sources = cluster ? cluster.sources : resolveSchemaSources(request);
   const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
   const crdInputs = request.crdPaths.length ? await readInputs(request.crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   const defaultNamespace =
     request.namespace ??
+    cluster?.namespace ??
     contextNamespace({
       env: request.env,
       ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
@@ -51,7 +83,7 @@ export async function validateFiles(request: ValidateFilesRequest): Promise<Vali
   const loaded = loadManifests(inputs.sources);
   const crdLoaded = loadManifests(crdInputs.sources);
   const crdManifests: Manifest[] = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
-  const registry = new SchemaRegistry(sources);
+  const registry = cluster ? cluster.registry : new SchemaRegistry(sources);
   const result = await validateManifests(loaded.manifests, registry, { strict: request.strict, defaultNamespace, crdManifests });
   return {
     diagnostics: [...inputs.diagnostics, ...crdInputs.diagnostics, ...loaded.diagnostics, ...crdLoaded.diagnostics, ...result.diagnostics],

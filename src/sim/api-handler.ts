@@ -12,7 +12,7 @@ import type { KubeObject } from '../model/object-ref.js';
 import type { SimResource } from './api-catalog.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, AGGREGATED_CONTENT_TYPE_V2BETA1, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { OpenApiService } from './openapi-service.js';
-import { ApiError, badRequest, conflict, methodNotAllowed, notFound, pathNotFound, gone, internalError } from './api-status.js';
+import { ApiError, badRequest, conflict, methodNotAllowed, notFound, pathNotFound, gone, internalError, unsupportedMediaType } from './api-status.js';
 import { PATCH_TYPES, type FieldValidation, type RestStorage, type WriteOptions } from './rest-storage.js';
 import { parseFieldSelector, parseLabelSelector, matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from './selectors.js';
 import { tableFor } from './tables.js';
@@ -266,7 +266,7 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
     };
     const ns = r.namespace ?? '';
     const verbAllowed = (verb: string) => {
-      if (!r.resource.verbs.includes(verb)) throw methodNotAllowed(verb, r.resource.group, r.resource.plural);
+      if (!r.resource.verbs.includes(verb)) throw methodNotAllowed(r.resource.group, r.resource.plural);
     };
     if (r.subresource !== undefined) {
       const sub = r.resource.subresourceInfo.find((s) => s.name === r.subresource);
@@ -294,7 +294,7 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
           return send(res, 200, { kind: listKind(r.resource), apiVersion: apiVersionOf(r.resource), metadata: { resourceVersion: String(ctx.storage.store.resourceVersion) }, items: deleted });
         }
         default:
-          throw methodNotAllowed(method, r.resource.group, r.resource.plural);
+          throw methodNotAllowed(r.resource.group, r.resource.plural);
       }
     }
     switch (method) {
@@ -314,7 +314,7 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
       case 'PATCH': {
         verbAllowed('patch');
         const ct = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
-        if (!PATCH_TYPES.includes(ct)) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+        if (!PATCH_TYPES.includes(ct)) throw unsupportedMediaType(PATCH_TYPES);
         const body = parseBody(await readBody(req), ct);
         const out = ctx.storage.patch(r.resource, ns, r.name, ct, body, { ...writeOpts(), force: q.get('force') === 'true' });
         return send(res, out.created ? 201 : 200, out.object, warningHeaders());
@@ -326,7 +326,7 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
         return send(res, out.status, out.body);
       }
       default:
-        throw methodNotAllowed(method, r.resource.group, r.resource.plural);
+        throw methodNotAllowed(r.resource.group, r.resource.plural);
     }
   } catch (e) {
     if (res.headersSent) {
@@ -531,7 +531,7 @@ async function subresource(
       const out = storage.patch(r.resource, ns, name, ct, body, { ...writeOpts(), force: q.get('force') === 'true' });
       return send(res, 200, out.object, warningHeaders());
     }
-    throw methodNotAllowed(method, r.resource.group, r.resource.plural);
+    throw methodNotAllowed(r.resource.group, r.resource.plural);
   }
   if (sub === 'scale') {
     const paths = storage.scalePaths(r.resource);
@@ -549,8 +549,8 @@ async function subresource(
         if ('error' in p) throw new ApiError(422, 'Invalid', p.error);
         next = p.value;
       } else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json' || ct === 'application/apply-patch+yaml') next = applyMergePatch(scale, body);
-      else throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
-    } else throw methodNotAllowed(method, r.resource.group, r.resource.plural);
+      else throw unsupportedMediaType(PATCH_TYPES);
+    } else throw methodNotAllowed(r.resource.group, r.resource.plural);
     const n = isPlainObject(next) ? next : {};
     const replicas = isPlainObject(n.spec) ? n.spec.replicas : undefined;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)

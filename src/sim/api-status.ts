@@ -77,12 +77,8 @@ export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
-export function methodNotAllowed(verb: string, group: string, plural: string): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`, {
-    group,
-    kind: plural,
-  });
-  void verb;
+export function methodNotAllowed(group: string, plural: string): ApiError {
+  return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', { group, kind: plural });
 }
 
 export function gone(message: string): ApiError {
@@ -94,9 +90,8 @@ export function forbidden(group: string, plural: string, name: string, why: stri
   return new ApiError(403, 'Forbidden', `${what} is forbidden: ${why}`, { name, group, kind: plural });
 }
 
-export function unsupportedMediaType(contentType: string, accepted: string[]): ApiError {
+export function unsupportedMediaType(accepted: string[]): ApiError {
   return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
-  void contentType;
 }
 
 export function internalError(message: string): ApiError {

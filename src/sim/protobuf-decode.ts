@@ -1,6 +1,7 @@
 /**
  * Decoding of the Kubernetes protobuf wire format (`application/vnd.kubernetes.protobuf`) for the
- * few kinds kubectl's typed clients POST (`kubectl create namespace|configmap|secret|serviceaccount`):
+ * few kinds kubectl's typed clients POST (`kubectl create namespace|configmap|secret|serviceaccount`,
+ * `kubectl auth can-i|whoami`):
  * the `k8s\0` envelope holding a runtime.Unknown, then the object by hand-written field tables
  * taken from the upstream generated.proto files. Other kinds are not decodable (the caller answers
  * 415). Returns undefined on anything malformed; never throws.
@@ -34,7 +35,29 @@ const OBJECT_META: MessageSchema = {
   14: { name: 'finalizers', type: 'string', repeated: true },
 };
 
+const RESOURCE_ATTRIBUTES: MessageSchema = {
+  1: { name: 'namespace', type: 'string' },
+  2: { name: 'verb', type: 'string' },
+  3: { name: 'group', type: 'string' },
+  4: { name: 'version', type: 'string' },
+  5: { name: 'resource', type: 'string' },
+  6: { name: 'subresource', type: 'string' },
+  7: { name: 'name', type: 'string' },
+};
+
 const KINDS: Record<string, MessageSchema> = {
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    1: { name: 'metadata', type: { msg: OBJECT_META } },
+    2: {
+      name: 'spec',
+      type: { msg: { 1: { name: 'resourceAttributes', type: { msg: RESOURCE_ATTRIBUTES } }, 2: { name: 'nonResourceAttributes', type: { msg: { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } } } } } },
+    },
+  },
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': {
+    1: { name: 'metadata', type: { msg: OBJECT_META } },
+    2: { name: 'spec', type: { msg: { 1: { name: 'namespace', type: 'string' } } } },
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: { name: 'metadata', type: { msg: OBJECT_META } } },
   'v1/Namespace': {
     1: { name: 'metadata', type: { msg: OBJECT_META } },
     2: { name: 'spec', type: { msg: { 1: { name: 'finalizers', type: 'string', repeated: true } } } },

@@ -71,6 +71,9 @@ export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-pa
 const GENERATION_GROUPS = new Set(['apps', 'batch', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'policy', 'autoscaling']);
 const GENERATION_CORE = new Set(['replicationcontrollers']);
 
+/** apimachinery's rand.String alphabet: no vowels, no confusable characters. */
+const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -161,11 +164,13 @@ export class RestStorage implements Allocator {
 
   create(res: SimResource, namespace: string, body: unknown, opts: WriteOptions): KubeObject {
     const obj = this.#decode(res, body);
+    const review = reviewAnswer(res, obj);
+    if (review) return review;
     const m = meta(obj);
     if (m.resourceVersion !== undefined && m.resourceVersion !== '') throw badRequest('resourceVersion should not be set on objects to be created');
     this.#checkNamespace(res, namespace, m, opts);
     if ((m.name === undefined || m.name === '') && typeof m.generateName === 'string' && m.generateName !== '')
-      m.name = m.generateName + randomBytes(3).toString('hex').slice(0, 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!);
+      m.name = m.generateName + [...randomBytes(5)].map((b) => SAFE_ALPHABET[b % SAFE_ALPHABET.length]).join('');
     if (typeof m.name !== 'string' || m.name === '')
       throw invalid(res.group, res.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
     if (this.store.get(res.group, res.plural, res.namespaced ? namespace : '', m.name)) throw alreadyExists(res.group, res.plural, m.name);
@@ -205,14 +210,14 @@ export class RestStorage implements Allocator {
       if (!isPlainObject(body)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
       patched = applyMergePatch(base, body);
     } else if (contentType === 'application/strategic-merge-patch+json') {
-      if (res.custom) throw unsupportedMediaType(contentType, PATCH_TYPES.filter((t) => t !== contentType));
+      if (res.custom) throw unsupportedMediaType(PATCH_TYPES.filter((t) => t !== contentType));
       try {
         patched = applyStrategicMergePatch(base, body, this.schemaOf(res));
       } catch (e) {
         if (e instanceof PatchError) throw badRequest(e.message);
         throw e;
       }
-    } else throw unsupportedMediaType(contentType, PATCH_TYPES);
+    } else throw unsupportedMediaType(PATCH_TYPES);
     if (!isPlainObject(patched)) throw badRequest('the patch produced a value that is not an object');
     // The stored RV is kept unless the patch set one itself (an optimistic-lock precondition).
     const pm = isPlainObject(patched.metadata) ? patched.metadata : {};
@@ -222,9 +227,6 @@ export class RestStorage implements Allocator {
       (Array.isArray(body) && body.some((op) => isPlainObject(op) && typeof op.path === 'string' && op.path.startsWith('/metadata/resourceVersion')));
     if (!rvInPatch) pm.resourceVersion = meta(old).resourceVersion;
     const explicitManagedFields = !deepEqual(pm.managedFields, meta(old).managedFields) ? (pm.managedFields as ManagedFieldsEntry[] | undefined) : undefined;
-    if (opts.subresource === 'status') {
-      // A status patch may only change status: the rest is reset to the stored state in #commit.
-    }
     return { object: this.#commit(res, old, patched, opts, explicitManagedFields), created: false };
   }
 
@@ -525,7 +527,7 @@ export class RestStorage implements Allocator {
     if (options.dryRun) return { status: 200, body: this.#present(res, obj) };
     const stored = this.store.put(res.group, res.plural, obj, 'MODIFIED');
     this.scheduleGc();
-    return { status: policy === 'Foreground' || policy === 'Orphan' ? 200 : 200, body: this.#present(res, stored) };
+    return { status: 200, body: this.#present(res, stored) };
   }
 
   deleteCollection(res: SimResource, namespace: string | undefined, labels: LabelSelector | undefined, fields: FieldRequirement[] | undefined, options: DeleteOptions): KubeObject[] {
@@ -736,6 +738,25 @@ export class RestStorage implements Allocator {
     }
     return { spec: ['spec', 'replicas'], status: ['status', 'replicas'], selector: ['spec', 'selector'] };
   }
+}
+
+/**
+ * Create-only review resources are answered, never stored. Every caller is the cluster admin
+ * here (there is no authorization), as `kubectl auth can-i` and `kubectl auth whoami` see it.
+ */
+function reviewAnswer(res: SimResource, obj: Obj): KubeObject | undefined {
+  const key = `${res.group}/${res.plural}`;
+  if (res.group === 'authorization.k8s.io' && key.endsWith('accessreviews')) return { ...obj, status: { allowed: true, reason: 'kd sim grants every request' } };
+  if (key === 'authorization.k8s.io/selfsubjectrulesreviews')
+    return {
+      ...obj,
+      status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false },
+    };
+  if (key === 'authentication.k8s.io/selfsubjectreviews')
+    return { ...obj, status: { userInfo: { username: 'kd-sim-admin', groups: ['system:masters', 'system:authenticated'] } } };
+  if (key === 'authentication.k8s.io/tokenreviews')
+    return { ...obj, status: { authenticated: true, user: { username: 'kd-sim-admin', groups: ['system:masters', 'system:authenticated'] } } };
+  return undefined;
 }
 
 function deletePath(obj: Obj, fieldPath: string): void {

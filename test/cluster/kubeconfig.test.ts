@@ -184,3 +184,22 @@ describe('connecting through a merged kubeconfig', () => {
     }
   });
 });
+
+describe('connecting over TLS', () => {
+  let t: TestSim;
+  beforeAll(async () => {
+    t = await startTestSim({ tls: true });
+  });
+  afterAll(() => t.stop());
+
+  it('trusts the kubeconfig CA and authenticates with its client certificate', async () => {
+    expect(t.sim.url.startsWith('https://')).toBe(true);
+    const session = await t.connect({ cacheDir: false });
+    try {
+      expect((await session.client.serverVersion()).gitVersion).toMatch(/^v1\.\d+\.\d+$/);
+      expect(await session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'kube-system' })).toBeDefined();
+    } finally {
+      session.close();
+    }
+  });
+});

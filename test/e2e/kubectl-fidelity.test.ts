@@ -2,9 +2,10 @@
  * Fidelity suite: the real kubectl (1.32, chosen by the dispatcher from /version) against kd sim.
  * Every expectation below is what kubectl prints against a real kube-apiserver (from kubectl's
  * source and the Kubernetes docs), not what the simulator happened to answer. Each test works in
- * its own namespace with its own HOME and discovery cache. Controllers are not running here:
+ * its own namespace with its own HOME and discovery cache. In the first group no controllers run:
  * where a command waits for status (wait, rollout status), the test writes that status itself
- * through the ControllerHost, as the deployment controller would.
+ * through the ControllerHost, as the deployment controller would; the last group runs the
+ * simulated controllers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { KubectlEnv, requireKubectl, scrub } from './kubectl-harness.js';
+import { builtinControllers, FAIL_ANNOTATION } from '../../src/sim/controllers/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SCHEMAS = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
@@ -471,6 +473,13 @@ spec:
     expect(warn.stdout).toBe('deployment.apps/web created\n');
   });
 
+  it('auth can-i and whoami see the cluster admin', async () => {
+    const k = new KubectlEnv(sim.kubeconfig());
+    expect(await k.run(['auth', 'can-i', 'create', 'deployments'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    const who = await k.run(['auth', 'whoami']);
+    expect(rows(who.stdout)).toEqual([['ATTRIBUTE', 'VALUE'], ['Username', 'kd-sim-admin'], ['Groups', '[system:masters system:authenticated]']]);
+  });
+
   it('get of a missing object or resource type fails like against a real cluster', async () => {
     const { k } = workspace('missing');
     expect(await k.run(['get', 'deployment', 'nope'])).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
@@ -496,5 +505,32 @@ describe('kubectl against kd sim over TLS', () => {
     } finally {
       await tok.stop();
     }
+  });
+});
+
+describe('kubectl against kd sim with the simulated controllers', () => {
+  let live: SimHandle;
+  beforeAll(async () => {
+    live = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS), controllers: builtinControllers({ nodes: 2, podReadyDelayMs: 200 }) });
+  });
+  afterAll(async () => {
+    await live?.stop();
+  });
+
+  it('rollout status follows a real rollout to the end, and times out on a crashlooping one', async () => {
+    const k = new KubectlEnv(live.kubeconfig());
+    await k.run(['apply', '-f', k.file('good.yaml', deployment('good', 2))]);
+    const good = await k.run(['rollout', 'status', 'deployment/good', '--timeout=20s'], { timeoutMs: 30_000 });
+    expect(good.code).toBe(0);
+    expect(good.stdout.trimEnd().split('\n').pop()).toBe('deployment "good" successfully rolled out');
+    const crashing = deployment('bad', 1).replace('    metadata:\n      labels: {app: bad}', `    metadata:\n      labels: {app: bad}\n      annotations: {${FAIL_ANNOTATION}: crashloop}`);
+    await k.run(['apply', '-f', k.file('bad.yaml', crashing)]);
+    const bad = await k.run(['rollout', 'status', 'deployment/bad', '--timeout=3s'], { timeoutMs: 15_000 });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('error: timed out waiting for the condition\n');
+    const pods = rows((await k.run(['get', 'pods', '-l', 'app=bad'])).stdout);
+    expect(pods[0]).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    expect(pods[1]![1]).toBe('0/1');
+    expect(['CrashLoopBackOff', 'Error']).toContain(pods[1]![2]);
   });
 });

@@ -55,7 +55,7 @@ describe('strategic merge patch', () => {
       spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'C', value: '3' }], '$setElementOrder/env': [{ name: 'C' }, { name: 'A' }, { name: 'B' }] }] } } },
     };
     const out = applyStrategicMergePatch(base, patch, deploymentSchema()) as typeof base;
-    expect(out.spec.template.spec.containers[0]!.env.map((e) => e.name)).toEqual(['C', 'A', 'B']);
+    expect(out.spec.template.spec.containers[0]!.env!.map((e) => e.name)).toEqual(['C', 'A', 'B']);
   });
 
   it('$retainKeys drops the keys not listed (strategy type switch)', () => {

@@ -136,7 +136,7 @@ export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
   const revision = Number(labels[LABEL_REVISION]);
   const status = labels[LABEL_STATUS];
   if (!Number.isInteger(revision) || revision < 1 || labels[LABEL_PART] !== undefined) return undefined;
-  if (status !== 'pending' && status !== 'deployed' && status !== 'failed' && status !== 'superseded') return undefined;
+  if (status !== 'pending' && status !== 'deployed' && status !== 'failed' && status !== 'superseded' && status !== 'deleted') return undefined;
   return {
     name: labels[LABEL_NAME] ?? '',
     namespace: metaString(secret, 'namespace'),

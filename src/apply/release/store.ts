@@ -140,6 +140,15 @@ export class SecretReleaseStore implements ReleaseStore {
       .map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.status, updated: r.updated, objects: r.objects, description: r.description }));
   }
 
+  /** `kubectl kd delete --keep-history`: the latest revision becomes `deleted`, other deployed ones `superseded`. */
+  async markDeleted(release: ReleaseRef, message: string): Promise<void> {
+    const revisions = await this.revisions(release);
+    const latest = revisions[revisions.length - 1];
+    if (latest === undefined) return;
+    await this.#setStatus(release, latest.revision, 'deleted', message);
+    for (const r of revisions) if (r.revision !== latest.revision && r.status === 'deployed') await this.#setStatus(release, r.revision, 'superseded', r.message);
+  }
+
   /** Deletes every record Secret of the release (parts included); returns how many. */
   async deleteHistory(release: ReleaseRef): Promise<number> {
     const secrets = await this.#secrets(release.namespace, release.name);

@@ -36,7 +36,8 @@ export function nameSuffix(seed: string): string {
   let out = '';
   for (let i = 0; i < 5; i++) {
     out += ALPHANUMS[h % ALPHANUMS.length];
-    h = Math.floor(h / ALPHANUMS.length) ^ Math.imul(fnv32a(`${seed}#${i}`), 1) >>> 0;
+    // `>>> 0` over the whole XOR: a negative h would index outside the alphabet.
+    h = (Math.floor(h / ALPHANUMS.length) ^ fnv32a(`${seed}#${i}`)) >>> 0;
   }
   return out;
 }

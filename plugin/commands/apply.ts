@@ -1,0 +1,191 @@
+/**
+ * `kubectl kd apply PATH...`: applies manifests with Server-Side Apply in sync waves, with hooks,
+ * health gating, prune and a release record. Flags become an ApplyOptions value; `runApply`
+ * options in, events out; the printers (text, JSON lines) only consume the events.
+ * Exit codes: 0 applied and healthy, 1 the apply failed (invalid manifests, health, hook,
+ * conflict, lock held), 2 usage, input or cluster-access error, 130 interrupted.
+ */
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_TIMEOUT_MS,
+  ExitCode,
+  exitCodeOf,
+  openApplyTarget,
+  readDesired,
+  runApply,
+  usageError,
+  type ApplyEvent,
+  type ApplyRequest,
+  type ApplyTarget,
+  type DryRunMode,
+} from '../../src/index.js';
+import { STDIN_ARG, globalFlags } from '../cli.js';
+import { readAll, stdoutStyle, type CommandContext } from '../context.js';
+import { formatEventJsonl } from '../output/events-jsonl.js';
+import { eventsTextFormatter } from '../output/events-text.js';
+import type { CommandSpec } from './index.js';
+
+export type ApplyOutput = 'text' | 'jsonl';
+
+export interface ApplyOptions {
+  paths: string[];
+  release: string;
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  sim: boolean;
+  prune: boolean;
+  dryRun: DryRunMode;
+  diff: boolean;
+  timeoutMs: number;
+  concurrency: number;
+  forceConflicts: boolean;
+  atomic: boolean;
+  waitForLock: boolean;
+  hooks: boolean;
+  output: ApplyOutput;
+  color?: boolean;
+  verbose: boolean;
+}
+
+export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
+  const g = globalFlags(argv);
+  const paths = ((argv.paths as string[] | undefined) ?? []).map((p) => (p === STDIN_ARG ? '-' : String(p)));
+  if (paths.length === 0) throw usageError('no input: give one or more files or folders, or - for standard input', 'kubectl kd apply manifests/ --release shop');
+  const output = String(argv.output ?? 'text');
+  if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for apply`, 'use -o text or -o jsonl');
+  const dryRun = String(argv['dry-run'] ?? 'none');
+  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw usageError(`--dry-run must be none, client or server, not "${dryRun}"`);
+  const timeoutMs = parseTimeout(String(argv.timeout ?? '5m'));
+  const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number of at least 1, not "${String(argv.concurrency)}"`);
+  const release = typeof argv.release === 'string' && argv.release !== '' ? argv.release : defaultReleaseName(paths[0]!);
+  if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(release))
+    throw usageError(`release name "${release}" is not valid: lower-case letters, digits and '-', at most 53 characters`, 'name it with --release NAME');
+  const options: ApplyOptions = {
+    paths,
+    release,
+    sim: g.sim,
+    prune: argv.prune === true,
+    dryRun,
+    diff: argv.diff === true,
+    timeoutMs,
+    concurrency,
+    forceConflicts: argv['force-conflicts'] === true,
+    atomic: argv.atomic === true,
+    waitForLock: argv['wait-for-lock'] === true,
+    hooks: argv.hooks !== false,
+    output,
+    verbose: g.verbose,
+  };
+  if (g.namespace) options.namespace = g.namespace;
+  if (g.context) options.context = g.context;
+  if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
+  if (g.color !== undefined) options.color = g.color;
+  return options;
+}
+
+/** The release defaults to the base name of the first path: `deploy/shop/` → `shop`, `app.yaml` → `app`. */
+export function defaultReleaseName(first: string): string {
+  if (first === '-') return 'stdin';
+  const base = path.basename(path.resolve(first)).replace(/\.(ya?ml|json)$/i, '');
+  return base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 53);
+}
+
+/** `5m`, `90s`, `1h30m`, `500ms`, or a bare number of seconds. */
+export function parseTimeout(text: string): number {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  for (const m of t.matchAll(re)) {
+    total += Number(m[1]) * (unit[m[2]!] ?? 0);
+    matched += m[0].length;
+  }
+  if (matched === 0 || matched !== t.length || total <= 0) throw usageError(`--timeout "${text}" is not a duration`, 'use e.g. --timeout 5m, 90s or 1h');
+  return Math.round(total);
+}
+
+export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext): Promise<number> {
+  let target: ApplyTarget | undefined;
+  try {
+    target = await openApplyTarget({
+      sim: options.sim,
+      env: ctx.env,
+      version: ctx.version,
+      ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+      ...(options.context === undefined ? {} : { context: options.context }),
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+    });
+    const desired = await readDesired({
+      paths: options.paths,
+      readStdin: () => readAll(ctx.stdin),
+      defaultNamespace: target.namespace,
+      env: ctx.env,
+      cwd: ctx.cwd,
+    });
+    const request: ApplyRequest = {
+      objects: desired.manifests,
+      diagnostics: desired.diagnostics,
+      release: { name: options.release, namespace: target.namespace },
+      paths: options.paths,
+      dryRun: options.dryRun,
+      diff: options.diff,
+      prune: options.prune,
+      timeoutMs: options.timeoutMs,
+      concurrency: options.concurrency,
+      forceConflicts: options.forceConflicts,
+      hooks: options.hooks,
+      atomic: options.atomic,
+      waitForLock: options.waitForLock,
+    };
+    const print = printer(options, ctx);
+    let last: ApplyEvent | undefined;
+    for await (const event of runApply(request, { client: target.client, clock: target.clock, signal: ctx.signal, ports: target.ports, retries: target.retries })) {
+      const text = print(event);
+      if (text) ctx.stdout.write(text);
+      last = event;
+    }
+    if (!last || last.type !== 'done') return ExitCode.error;
+    return exitCodeOf(last);
+  } finally {
+    await target?.close();
+  }
+}
+
+function printer(options: ApplyOptions, ctx: CommandContext): (event: ApplyEvent) => string {
+  if (options.output === 'jsonl') return formatEventJsonl;
+  return eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
+}
+
+export const applyCommand: CommandSpec = {
+  name: 'apply [paths..]',
+  describe: 'apply manifests with Server-Side Apply in sync waves, with hooks, health gating and prune',
+  builder: (y: Argv) =>
+    y
+      .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
+      .option('release', { type: 'string', describe: 'release name (default: the base name of the first path)' })
+      .option('prune', { type: 'boolean', default: false, describe: 'delete objects of the release that are no longer in the files' })
+      .option('dry-run', { type: 'string', default: 'none', describe: 'none | client (print the plan) | server (also send each object as a server-side dry run)' })
+      .option('diff', { type: 'boolean', default: false, describe: 'print unified diffs of what changes (Secret values masked)' })
+      .option('timeout', { type: 'string', default: '5m', describe: 'how long to wait for objects to become healthy, for the whole run' })
+      .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'objects applied in parallel within a wave' })
+      .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own' })
+      .option('atomic', { type: 'boolean', default: false, describe: 'on failure, roll back to the last deployed revision' })
+      .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another apply of the release to finish instead of failing' })
+      .option('hooks', { type: 'boolean', default: true, describe: 'run hooks (--no-hooks skips them)' })
+      .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
+      .example('$0 apply deploy/ --release shop -n shop', 'apply a folder as release "shop"')
+      .example('$0 apply examples/shop --sim', 'apply to an in-process kd sim (demo, CI)')
+      .example('$0 apply deploy/ --dry-run=client', 'print the plan: phases, waves, and per object create / update / unchanged / prune')
+      .epilogue(`Default timeout ${DEFAULT_TIMEOUT_MS / 60_000}m. Exit codes: 0 applied and healthy, 1 apply failed (invalid, health, hook, conflict, lock), 2 usage, input or cluster access, 130 interrupted.`),
+  run: (argv, ctx) => runApplyCommand(applyOptionsFrom(argv), ctx),
+};

@@ -1,0 +1,96 @@
+/**
+ * `kubectl kd rollback NAME [REVISION]`: re-applies a recorded revision (default: the one before
+ * the current deployed one) through the executor — the same plan, waves, hooks and health gates
+ * as an apply — as a new revision. Output as apply's (`-o text|jsonl`).
+ * Exit codes: as apply: 0 rolled back and healthy, 1 it failed (health, hook, conflict, lock
+ * held), 2 usage, unknown release or revision, cluster access, 130 interrupted.
+ */
+import type { Argv } from 'yargs';
+import { ExitCode, chooseRollbackRevision, exitCodeOf, rollbackRequest, runApply, usageError, type ApplyEvent } from '../../src/index.js';
+import { globalFlags } from '../cli.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import { formatEventJsonl } from '../output/events-jsonl.js';
+import { eventsTextFormatter } from '../output/events-text.js';
+import { parseTimeout } from './apply.js';
+import { openReleaseTarget, releaseNameArg, releaseNotFound, type ReleaseTarget } from './history.js';
+import type { CommandSpec } from './index.js';
+
+export interface RollbackOptions {
+  name: string;
+  revision?: number;
+  timeoutMs: number;
+  waitForLock: boolean;
+  hooks: boolean;
+  forceConflicts: boolean;
+  output: 'text' | 'jsonl';
+  color?: boolean;
+  verbose: boolean;
+}
+
+export function rollbackOptionsFrom(argv: Record<string, unknown>): RollbackOptions {
+  const g = globalFlags(argv);
+  const output = String(argv.output ?? 'text');
+  if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for rollback`, 'use -o text or -o jsonl');
+  const options: RollbackOptions = {
+    name: releaseNameArg(argv, 'rollback'),
+    timeoutMs: parseTimeout(String(argv.timeout ?? '5m')),
+    waitForLock: argv['wait-for-lock'] === true,
+    hooks: argv.hooks !== false,
+    forceConflicts: argv['force-conflicts'] === true,
+    output,
+    verbose: g.verbose,
+  };
+  if (argv.revision !== undefined) {
+    const n = Number(argv.revision);
+    if (!Number.isInteger(n) || n < 1) throw usageError(`REVISION must be a revision number (1, 2, ...), not "${String(argv.revision)}"`);
+    options.revision = n;
+  }
+  if (g.color !== undefined) options.color = g.color;
+  return options;
+}
+
+export async function runRollback(options: RollbackOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
+  const release = { name: options.name, namespace: target.namespace };
+  const revisions = await target.store.revisions(release);
+  if (revisions.length === 0) throw releaseNotFound(release);
+  const revision = chooseRollbackRevision(release, revisions, options.revision);
+  const record = await target.store.record(release, revision);
+  if (record === undefined) throw releaseNotFound(release);
+  const request = rollbackRequest(release, record, { timeoutMs: options.timeoutMs, waitForLock: options.waitForLock, hooks: options.hooks, forceConflicts: options.forceConflicts });
+  const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
+  let last: ApplyEvent | undefined;
+  // The one place a rollback runs: the executor, exactly as an apply.
+  for await (const event of runApply(request, { client: target.client, clock: target.clock, signal: ctx.signal, ports: target.ports, retries: target.retries })) {
+    const text = print(event);
+    if (text) ctx.stdout.write(text);
+    last = event;
+  }
+  if (!last || last.type !== 'done') return ExitCode.error;
+  return exitCodeOf(last);
+}
+
+export const rollbackCommand: CommandSpec = {
+  name: 'rollback <name> [revision]',
+  describe: 're-apply an earlier revision of a release, as a new revision',
+  builder: (y: Argv) =>
+    y
+      .positional('name', { type: 'string', describe: 'the release' })
+      .positional('revision', { type: 'string', describe: 'the revision to go back to (default: the one before the current)' })
+      .option('timeout', { type: 'string', default: '5m', describe: 'how long to wait for objects to become healthy, for the whole run' })
+      .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another run on the release to finish instead of failing' })
+      .option('hooks', { type: 'boolean', default: true, describe: 'run the revision\'s hooks (--no-hooks skips them)' })
+      .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own' })
+      .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
+      .example('$0 rollback shop', 'back to the revision before the current one')
+      .example('$0 rollback shop 3', 'back to revision 3')
+      .epilogue('Exit codes: 0 rolled back and healthy, 1 failed (health, hook, conflict, lock), 2 usage, unknown release or cluster access, 130 interrupted.'),
+  run: async (argv, ctx) => {
+    const options = rollbackOptionsFrom(argv);
+    const target = await openReleaseTarget(argv, ctx);
+    try {
+      return await runRollback(options, target, ctx);
+    } finally {
+      await target.close();
+    }
+  },
+};

@@ -1,0 +1,152 @@
+/**
+ * `kubectl kd sim`: runs the embedded Kubernetes API server simulator until SIGINT/SIGTERM.
+ * Prints the address and where the kubeconfig was written; stopping it is its normal end
+ * (exit 0). With `--state FILE` the cluster's content survives restarts.
+ */
+import { renameSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { parse, stringify } from 'yaml';
+import { ExitCode, SchemaDirSource, builtInSource, kubeconfigFiles, startEmbeddedSim, usageError, type SchemaSource } from '../../src/index.js';
+import { globalFlags } from '../cli.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import type { CommandSpec } from './index.js';
+
+export interface SimCommandOptions {
+  port: number;
+  host: string;
+  kubeconfigOut?: string;
+  addContext: boolean;
+  kubeconfig?: string;
+  logRequests: boolean;
+  state?: string;
+  tls: boolean;
+  token?: string;
+  faults?: string;
+  schemaDir?: string;
+  speed: number;
+  nodes: number;
+  color?: boolean;
+}
+
+export function simOptionsFrom(argv: Record<string, unknown>): SimCommandOptions {
+  const g = globalFlags(argv);
+  const port = Number(argv.port ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port ${String(argv.port)} is not a port number`, 'use 0 (any free port) or 1-65535');
+  const speed = Number(argv.speed ?? 1);
+  if (!(speed > 0) || speed > 1000) throw usageError(`--speed ${String(argv.speed)} must be a number above 0 and at most 1000`);
+  const nodes = Number(argv.nodes ?? 3);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw usageError(`--nodes ${String(argv.nodes)} must be a whole number from 1 to 100`);
+  const o: SimCommandOptions = {
+    port,
+    host: String(argv.host ?? '127.0.0.1'),
+    addContext: argv['add-context'] === true,
+    logRequests: argv['log-requests'] === true,
+    tls: argv.tls === true,
+    speed,
+    nodes,
+  };
+  if (typeof argv['kubeconfig-out'] === 'string') o.kubeconfigOut = argv['kubeconfig-out'];
+  if (g.kubeconfig) o.kubeconfig = g.kubeconfig;
+  if (typeof argv.state === 'string') o.state = argv.state;
+  if (typeof argv.token === 'string') o.token = argv.token;
+  if (typeof argv.faults === 'string') o.faults = argv.faults;
+  if (typeof argv['schema-dir'] === 'string') o.schemaDir = argv['schema-dir'];
+  if (g.color !== undefined) o.color = g.color;
+  return o;
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a kubeconfig. */
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+type Named = { name?: string };
+function upsert<T extends Named>(list: T[] | undefined, item: T): T[] {
+  const out = (list ?? []).filter((x) => x.name !== item.name);
+  out.push(item);
+  return out;
+}
+
+/** Adds (or replaces) the kd-sim cluster, user and context in an existing kubeconfig; never switches the current context. */
+export function mergeKubeconfig(existingText: string | undefined, simText: string): string {
+  const base = (existingText ? (parse(existingText) as Record<string, unknown> | null) : null) ?? { apiVersion: 'v1', kind: 'Config', preferences: {} };
+  const sim = parse(simText) as Record<string, Named[]>;
+  for (const section of ['clusters', 'users', 'contexts'] as const) {
+    for (const item of sim[section] ?? []) base[section] = upsert(base[section] as Named[] | undefined, item);
+  }
+  if (!base['current-context']) base['current-context'] = (sim.contexts?.[0]?.name as string | undefined) ?? 'kd-sim';
+  return stringify(base);
+}
+
+export async function runSim(options: SimCommandOptions, ctx: CommandContext): Promise<number> {
+  const style = stdoutStyle(ctx, options.color);
+  let schemaSource: SchemaSource;
+  if (options.schemaDir) schemaSource = new SchemaDirSource(path.resolve(ctx.cwd, options.schemaDir));
+  else schemaSource = builtInSource();
+  const sim = await startEmbeddedSim({
+    schemaSource,
+    port: options.port,
+    host: options.host,
+    tls: options.tls,
+    speed: options.speed,
+    nodes: options.nodes,
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.state ? { statePath: path.resolve(ctx.cwd, options.state) } : {}),
+    ...(options.logRequests ? { log: (line: string) => ctx.stderr.write(`${line}\n`) } : {}),
+  });
+  try {
+    const kubeconfig = sim.kubeconfig();
+    let where: string;
+    if (options.addContext) {
+      const target = path.resolve(ctx.cwd, options.kubeconfig ?? kubeconfigFiles(ctx.env)[0] ?? path.join(os.homedir(), '.kube', 'config'));
+      writeAtomic(target, mergeKubeconfig(existsSync(target) ? readFileSync(target, 'utf8') : undefined, kubeconfig));
+      where = `context kd-sim added to ${target} (use --context kd-sim)`;
+    } else {
+      const target = path.resolve(ctx.cwd, options.kubeconfigOut ?? path.join(os.tmpdir(), `kd-sim-${new URL(sim.url).port}.kubeconfig`));
+      writeAtomic(target, kubeconfig);
+      where = `kubeconfig written to ${target}\n  export KUBECONFIG=${target}`;
+    }
+    ctx.stdout.write(
+      `${style.green('kd sim')} serving Kubernetes v1.32 API at ${style.bold(sim.url)} (${schemaSource.description}${options.speed !== 1 ? `, clock x${options.speed}` : ''})\n` +
+        `  ${where}\n` +
+        `  press Ctrl-C to stop\n`,
+    );
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) return resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    ctx.stdout.write('kd sim stopping\n');
+    return ExitCode.ok;
+  } finally {
+    await sim.stop();
+  }
+}
+
+export const simCommand: CommandSpec = {
+  name: 'sim',
+  describe: 'run an embedded Kubernetes API server simulator (for kubectl, kd and CI)',
+  builder: (y: Argv) =>
+    y
+      .option('port', { type: 'number', default: 0, describe: 'port to listen on (0: any free port)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+      .option('kubeconfig-out', { type: 'string', describe: 'where to write a kubeconfig for the simulator (default: a file in the temp folder)' })
+      .option('add-context', { type: 'boolean', default: false, describe: 'add a kd-sim context to your kubeconfig instead (never switches the current context)' })
+      .option('log-requests', { alias: 'v', type: 'boolean', default: false, describe: 'log every request to stderr' })
+      .option('state', { type: 'string', describe: 'keep the cluster state in FILE across restarts (atomic writes)' })
+      .option('tls', { type: 'boolean', default: false, describe: 'serve HTTPS with a generated CA and client certificate' })
+      .option('token', { type: 'string', describe: 'require this bearer token' })
+      .option('faults', { type: 'string', describe: 'inject faults, e.g. "seed=1,latency=5-20ms,429=0.05,500=0.02,reset=0.01,watch-close=30s"' })
+      .option('schema-dir', { type: 'string', describe: 'serve the API of these OpenAPI v3 documents instead of the built-in ones' })
+      .option('speed', { type: 'number', default: 1, describe: 'simulated seconds per real second for the controllers' })
+      .option('nodes', { type: 'number', default: 3, describe: 'number of simulated nodes' })
+      .example('$0 sim --kubeconfig-out sim.kubeconfig', 'then: kubectl --kubeconfig sim.kubeconfig get ns')
+      .epilogue('Failure injection: annotate a workload or its pod template with sim.kd.io/fail (crashloop, image-pull, unschedulable, config-error, never-ready, job-fail) or sim.kd.io/ready-after: 3s.'),
+  run: (argv, ctx) => runSim(simOptionsFrom(argv), ctx),
+  handlesInterrupt: true,
+};

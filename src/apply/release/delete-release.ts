@@ -1,0 +1,190 @@
+/**
+ * `deleteRelease`: what `kubectl kd delete NAME` does, as a function of its request and ports.
+ *  1. Take the release's lock (as an apply would), so a delete never interleaves with an apply.
+ *  2. The objects: the latest readable record (hooks included, for their delete phases) plus any
+ *     member the ApplySet still finds in the cluster (left by a failed revision); ordered by
+ *     `planDelete`.
+ *  3. Pre-delete hooks, one at a time, each waited on until complete (the executor's hook runner).
+ *  4. The other objects, higher waves first and kinds in reverse install order; each kind group is
+ *     deleted and then waited on until gone (watches, not polling) before the next one starts.
+ *     Objects marked keep stay.
+ *  5. Post-delete hooks; then the ApplySet parent and, unless `keepHistory`, the records (with
+ *     it, the latest revision is marked `deleted`).
+ *  6. The lock is released whatever happened.
+ * The outcome is a value (ok, or the failure with a hint); progress goes out as apply events.
+ */
+import { KdError } from '../../errors.js';
+import { describeRef, objectKey, type KubeObject, type ObjectRef } from '../../model/index.js';
+import { planDelete, type DeletePlan, type PlanEntry, type PlanInputObject } from '../../plan/index.js';
+import type { ClusterClock } from '../../cluster/clock.js';
+import type { ClusterClient } from '../../cluster/types.js';
+import { CollectionCache } from '../collection-cache.js';
+import type { ApplyEvent } from '../events.js';
+import { asRunFailure, RunFailure } from '../failure.js';
+import { runHooks } from '../hooks.js';
+import { refOf } from '../object-refs.js';
+import type { LockHandle, ReleaseLock, ReleaseRef } from '../ports.js';
+import type { RunContext, EventInput } from '../run-context.js';
+import type { ApplySetInventory } from '../inventory.js';
+import type { SecretReleaseStore } from './store.js';
+
+export interface DeleteReleaseRequest {
+  release: ReleaseRef;
+  /** Keep the revision records (the latest is marked `deleted`). */
+  keepHistory: boolean;
+  /** `--no-hooks` sets false. */
+  hooks?: boolean;
+  /** How long to wait for hooks and for objects to go. Default 5 minutes. */
+  timeoutMs?: number;
+  waitForLock?: boolean;
+}
+
+export interface DeleteReleaseDeps {
+  client: ClusterClient;
+  clock: ClusterClock;
+  signal: AbortSignal;
+  store: SecretReleaseStore;
+  lock: ReleaseLock;
+  inventory: ApplySetInventory;
+  /** Progress: hook events, `object-applied` is not used; deletions are `prune` events with result deleted/gone. */
+  emit?: (event: ApplyEvent) => void;
+}
+
+export interface DeleteReleaseResult {
+  ok: boolean;
+  plan?: DeletePlan;
+  deleted: ObjectRef[];
+  kept: ObjectRef[];
+  recordsDeleted: number;
+  failure?: { kind: string; message: string; hint?: string };
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteReleaseDeps): Promise<DeleteReleaseResult> {
+  const { client, clock, store, inventory, release } = { ...deps, release: request.release };
+  const emit = (e: EventInput) => deps.emit?.({ ...e, at: clock.now() } as ApplyEvent);
+  const result: DeleteReleaseResult = { ok: false, deleted: [], kept: [], recordsDeleted: 0 };
+  let lock: LockHandle | undefined;
+  const cacheStop = new AbortController();
+  try {
+    // 1.
+    lock = await deps.lock.acquire(release, { wait: request.waitForLock ?? false, signal: deps.signal });
+    const signal = AbortSignal.any([deps.signal, lock.lost, cacheStop.signal]);
+
+    // 2.
+    const revisions = await store.revisions(release);
+    const members = await inventory.members(release, signal);
+    if (revisions.length === 0 && members.length === 0)
+      throw new KdError('input', `release ${release.name} not found in namespace ${release.namespace}`, { hint: 'list the releases with `kubectl kd list -A`' });
+    const objects = new Map<string, PlanInputObject>();
+    for (const r of [...revisions].reverse()) {
+      const record = await store.record(release, r.revision).catch(() => undefined);
+      if (record === undefined) continue;
+      for (const o of record.manifest) add(objects, o);
+      break;
+    }
+    for (const m of members) if (!objects.has(objectKey(m.ref))) objects.set(objectKey(m.ref), { object: m.object, ref: m.ref });
+    const plan = planDelete({ objects: [...objects.values()] });
+    result.plan = plan;
+    result.kept = plan.notes.filter((n) => n.kind === 'kept').map((n) => n.ref);
+
+    const ctx: RunContext = {
+      client,
+      clock,
+      signal,
+      cache: new CollectionCache(client, signal),
+      emit,
+      dryRun: 'none',
+      diff: false,
+      forceConflicts: false,
+      concurrency: 8,
+      deadline: clock.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      memberLabels: {},
+      live: new Map(),
+      namespaces: new Set(),
+      desiredNamespaces: new Set(),
+      counts: { applied: 0, unchanged: 0, pruned: 0, hooks: 0 },
+      sent: new Map(),
+    };
+
+    // 3.
+    if (request.hooks !== false) await runHooks(ctx, plan.preDelete, 'pre-apply');
+    // 4.
+    for (const group of kindGroups(plan.delete)) {
+      const waiting: ObjectRef[] = [];
+      await Promise.all(
+        group.map(async (entry) => {
+          const outcome = await client.delete(entry.ref, { propagationPolicy: 'Background', signal });
+          emit({ type: 'prune', ref: entry.ref, result: outcome.outcome === 'not-found' ? 'gone' : 'deleted' });
+          if (outcome.outcome !== 'not-found') result.deleted.push(entry.ref);
+          if (outcome.outcome === 'terminating') waiting.push(entry.ref);
+        }),
+      );
+      await waitGone(ctx, waiting);
+    }
+    // 5.
+    if (request.hooks !== false) await runHooks(ctx, plan.postDelete, 'post-apply');
+    await inventory.remove(release).catch(() => undefined);
+    if (request.keepHistory) await store.markDeleted(release, `deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'}`);
+    else result.recordsDeleted = await store.deleteHistory(release);
+    result.ok = true;
+  } catch (error) {
+    if (error instanceof KdError && error.kind !== 'cluster' && error.kind !== 'interrupted') throw error;
+    const f = error instanceof KdError && error.name === 'LockHeldError' ? new RunFailure('lock', error.message, error.hint ? { hint: error.hint } : {}) : asRunFailure(error, deps.signal);
+    result.failure = { kind: f.kind, message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
+  } finally {
+    cacheStop.abort();
+    if (lock) await lock.release();
+  }
+  return result;
+}
+
+function add(into: Map<string, PlanInputObject>, object: KubeObject): void {
+  const ref = refOf(object);
+  if (ref === undefined || ref.name === '') return;
+  into.set(objectKey(ref), { object, ref });
+}
+
+/** Consecutive entries of one wave and kind: deleted together, waited on together. */
+function kindGroups(entries: readonly PlanEntry[]): PlanEntry[][] {
+  const groups: PlanEntry[][] = [];
+  let key = '';
+  for (const e of entries) {
+    const k = `${e.wave}/${e.ref.group}/${e.ref.kind}`;
+    if (k !== key || groups.length === 0) groups.push([]);
+    key = k;
+    groups[groups.length - 1]!.push(e);
+  }
+  return groups;
+}
+
+/** Waits until every ref has disappeared from its collection, or fails at the deadline. */
+async function waitGone(ctx: RunContext, refs: readonly ObjectRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  const collections = refs.map((ref) => ({ ref, collection: ctx.cache.collection(ref, ref.namespace) }));
+  await Promise.all(collections.map((c) => c.collection.ready));
+  const remaining = () => collections.filter((c) => c.collection.objects.has(c.ref.name));
+  if (remaining().length === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = new AbortController();
+    const finish = (error?: unknown) => {
+      unsubscribe();
+      timer.abort();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const unsubscribe = ctx.cache.subscribe(() => {
+      if (remaining().length === 0) finish();
+    });
+    ctx.clock.sleep(Math.max(0, ctx.deadline - ctx.clock.now()), AbortSignal.any([timer.signal, ctx.signal])).then(
+      () => {
+        const left = remaining().map((c) => describeRef(c.ref));
+        finish(new RunFailure('timeout', `timed out waiting for ${left.join(', ')} to be deleted`, { hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`' }));
+      },
+      () => {
+        if (ctx.signal.aborted) finish(ctx.signal.reason);
+      },
+    );
+  });
+}

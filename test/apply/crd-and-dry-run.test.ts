@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releasePorts, renderPlanText, type ApplyEvent, type ReleasePorts } from '../../src/index.js';
+import { doneOf, eventLines, fixture, fixturesDir, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
+
+const crd = readFileSync(path.resolve(fixturesDir, '../../../examples/shop/30-crd.yaml'), 'utf8');
+const promotion = `
+apiVersion: shop.example.com/v1
+kind: Promotion
+metadata: { name: spring }
+spec: { code: SPRING25, discountPercent: 25 }
+`;
+
+const secretApp = `
+apiVersion: v1
+kind: Secret
+metadata: { name: creds }
+stringData: { password: hunter2, user: app }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+data: { mode: fast }
+`;
+
+function planOf(events: readonly ApplyEvent[]) {
+  const plan = events.find((e) => e.type === 'plan');
+  if (!plan || plan.type !== 'plan') throw new Error('no plan event');
+  return plan.plan;
+}
+
+describe('CRDs, dry runs and diffs', () => {
+  let s: ApplySim;
+  let ports: ReleasePorts;
+  beforeAll(async () => {
+    s = await startApplySim({ speed: 40 });
+    ports = releasePorts(s.session.client, s.clock, 'test');
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  it('applies a CRD and its custom resources in one run and one wave, waiting for Established first', async () => {
+    const events = await s.apply({ objects: manifests(`${crd}\n---\n${promotion}`, 'crd-one-run') });
+    expect(doneOf(events).failure).toBeUndefined();
+    const lines = eventLines(events, ['object-applied', 'health-changed']);
+    const established = lines.indexOf('health CustomResourceDefinition promotions.shop.example.com Current');
+    expect(established).toBeGreaterThan(lines.indexOf('applied create CustomResourceDefinition promotions.shop.example.com'));
+    expect(lines.indexOf('applied create Promotion spring')).toBeGreaterThan(established);
+    const cr = await s.session.client.get({ group: 'shop.example.com', version: 'v1', kind: 'Promotion', namespace: 'crd-one-run', name: 'spring' });
+    expect(cr?.['spec']).toEqual({ code: 'SPRING25', discountPercent: 25 });
+  });
+
+  it('--dry-run=client reports the plan and writes nothing', async () => {
+    const events = await s.apply({ objects: manifests(secretApp, 'dry-client'), release: { name: 'dry', namespace: 'dry-client' }, dryRun: 'client' }, { ports });
+    expect(doneOf(events).status).toBe('succeeded');
+    expect(renderPlanText(planOf(events))).toBe(fixture('dry-run-client-plan.txt'));
+    expect(eventLines(events)).toEqual(['plan', 'done succeeded']);
+    expect(await s.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'dry-client' })).toBeUndefined();
+  });
+
+  it('--dry-run=server sends each object as a server-side dry run and stores nothing', async () => {
+    await s.session.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dry-server' } });
+    const events = await s.apply({ objects: manifests(secretApp, 'dry-server'), dryRun: 'server' });
+    expect(doneOf(events).status).toBe('succeeded');
+    expect(events.filter((e) => e.type === 'object-applied').map((e) => e.type === 'object-applied' && `${e.ref.kind} ${String(e.dryRun)}`)).toEqual(['Secret true', 'ConfigMap true']);
+    expect(await s.session.client.get({ group: '', version: 'v1', kind: 'Secret', namespace: 'dry-server', name: 'creds' })).toBeUndefined();
+  });
+
+  it('--diff prints unified diffs with Secret values masked', async () => {
+    const ns = 'diffed';
+    await s.apply({ objects: manifests(secretApp, ns), release: { name: 'diffed', namespace: ns } }, { ports });
+    const changed = secretApp.replace('password: hunter2', 'password: correct-horse').replace('mode: fast', 'mode: slow');
+    const events = await s.apply({ objects: manifests(changed, ns), release: { name: 'diffed', namespace: ns }, diff: true }, { ports });
+    expect(doneOf(events).status).toBe('succeeded');
+    const diffs = events.flatMap((e) => (e.type === 'diff' ? [e.diff] : []));
+    const all = diffs.join('');
+    expect(all).not.toContain('hunter2');
+    expect(all).not.toContain('correct-horse');
+    expect(all).not.toContain(Buffer.from('hunter2').toString('base64'));
+    expect(all).not.toContain(Buffer.from('correct-horse').toString('base64'));
+    const secretDiff = diffs.find((d) => d.includes('Secret diffed/creds'))!;
+    expect(secretDiff).toContain('-  password: "*** (before)"');
+    expect(secretDiff).toContain('+  password: "*** (after)"');
+    expect(diffs.find((d) => d.includes('ConfigMap diffed/settings'))).toContain('-  mode: fast\n+  mode: slow\n');
+  });
+});
