@@ -20,3 +20,6 @@ export * from './apply/release/index.js';
 export * from './cluster/index.js';
 export { FIELD_MANAGER } from './cluster/index.js';
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
+export { startSim, realClock, type SimOptions, type SimHandle } from './sim/server.js';
+export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
+export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
