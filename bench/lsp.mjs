@@ -74,6 +74,8 @@ kind: Service
 metadata:
   name: app-${i}
   namespace: team-${i % 10}
+  labels:
+    app: app-${i}
   annotations:
     kd.io/sync-wave: "${i % 5}"
 spec:
@@ -90,11 +92,14 @@ kind: ConfigMap
 metadata:
   name: config-${i}
   namespace: team-${i % 10}
+  labels:
+    app: app-${i}
   annotations:
     kd.io/sync-wave: "-1"
 data:
   LOG_LEVEL: info
   FEATURE_${i}: "on"
+  REGION: eu-west-1
 `;
 }
 function workload(n) {

@@ -7,28 +7,10 @@ import yargs, { type Argv } from 'yargs';
 import { ExitCode, KdError, usageError } from '../src/index.js';
 import type { CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
-import { commands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
+import { STDIN_ARG } from './flags.js';
 
-/** Stands for a lone `-` on the command line until the command reads its positionals. */
-export const STDIN_ARG = '\u0000stdin';
-
-export interface GlobalFlags {
-  namespace?: string;
-  context?: string;
-  kubeconfig?: string;
-  sim: boolean;
-  verbose: boolean;
-  color?: boolean;
-}
-
-export function globalFlags(argv: Record<string, unknown>): GlobalFlags {
-  const flags: GlobalFlags = { sim: argv.sim === true, verbose: argv.verbose === true };
-  if (typeof argv.namespace === 'string') flags.namespace = argv.namespace;
-  if (typeof argv.context === 'string') flags.context = argv.context;
-  if (typeof argv.kubeconfig === 'string') flags.kubeconfig = argv.kubeconfig;
-  if (typeof argv.color === 'boolean') flags.color = argv.color;
-  return flags;
-}
+export { STDIN_ARG, globalFlags, type GlobalFlags } from './flags.js';
 
 export async function runCli(args: string[], ctx: CommandContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -57,7 +39,7 @@ export async function runCli(args: string[], ctx: CommandContext): Promise<numbe
       if (error) throw error;
       throw usageError(message ?? 'invalid arguments', 'run with --help to see the accepted flags');
     });
-  for (const command of commands) {
+  for (const command of await loadCommands(args)) {
     parser = parser.command(
       command.name,
       command.describe,

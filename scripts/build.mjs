@@ -4,12 +4,15 @@
  * the built-in Kubernetes schema bundle from the pinned @kubernetes/client-node package.
  */
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
+
+// Old chunks would pile up (their names carry content hashes): start from an empty dist/.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
@@ -23,6 +26,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   jsx: 'automatic',
   logLevel: 'warning',
+  // Ink loads React's devtools only when DEV=true and the package is installed; kd never ships it.
+  external: ['react-devtools-core'],
   banner: {
     // Bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);",

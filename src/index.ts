@@ -23,3 +23,5 @@ export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './s
 export { startSim, realClock, type SimOptions, type SimHandle } from './sim/server.js';
 export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
+export * from './drift/index.js';
+export { runDrift, DEFAULT_DRIFT_CONCURRENCY, type DriftRunRequest, type DriftRunDeps, type DriftRunResult, type DriftTarget } from './io/drift-run.js';

@@ -21,10 +21,11 @@ import {
   type ApplyTarget,
   type DryRunMode,
 } from '../../src/index.js';
-import { STDIN_ARG, globalFlags } from '../cli.js';
+import { STDIN_ARG, globalFlags } from '../flags.js';
 import { readAll, stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';
+import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import type { CommandSpec } from './index.js';
 
 export type ApplyOutput = 'text' | 'jsonl';
@@ -46,6 +47,9 @@ export interface ApplyOptions {
   waitForLock: boolean;
   hooks: boolean;
   output: ApplyOutput;
+  /** Client-side rate limit; the cluster layer's defaults when unset. */
+  qps?: number;
+  burst?: number;
   color?: boolean;
   verbose: boolean;
 }
@@ -80,6 +84,13 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     output,
     verbose: g.verbose,
   };
+  for (const key of ['qps', 'burst'] as const) {
+    const value = argv[key];
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw usageError(`--${key} must be a number of at least 0, not "${String(value)}"`);
+    options[key] = n;
+  }
   if (g.namespace) options.namespace = g.namespace;
   if (g.context) options.context = g.context;
   if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
@@ -124,6 +135,8 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+      ...(options.qps === undefined ? {} : { qps: options.qps }),
+      ...(options.burst === undefined ? {} : { burst: options.burst }),
     });
     const desired = await readDesired({
       paths: options.paths,
@@ -183,9 +196,18 @@ export const applyCommand: CommandSpec = {
       .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another apply of the release to finish instead of failing' })
       .option('hooks', { type: 'boolean', default: true, describe: 'run hooks (--no-hooks skips them)' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
+      // --watch (issue 6): re-apply on save; plugin/watch/ does the work.
+      .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 're-apply whenever a watched file is saved, with a terminal screen (q quits)' })
+      .option('tui', { type: 'boolean', default: true, describe: 'with --watch: the terminal screen (--no-tui prints plain lines; also when not a TTY)' })
+      .example('$0 apply --watch examples/shop --sim', 'apply, then re-apply on every save')
+      .option('qps', { type: 'number', describe: 'client-side request rate limit per second (default 50; 0 turns it off)' })
+      .option('burst', { type: 'number', describe: 'requests allowed at once before --qps applies (default 100)' })
       .example('$0 apply deploy/ --release shop -n shop', 'apply a folder as release "shop"')
       .example('$0 apply examples/shop --sim', 'apply to an in-process kd sim (demo, CI)')
       .example('$0 apply deploy/ --dry-run=client', 'print the plan: phases, waves, and per object create / update / unchanged / prune')
       .epilogue(`Default timeout ${DEFAULT_TIMEOUT_MS / 60_000}m. Exit codes: 0 applied and healthy, 1 apply failed (invalid, health, hook, conflict, lock), 2 usage, input or cluster access, 130 interrupted.`),
-  run: (argv, ctx) => runApplyCommand(applyOptionsFrom(argv), ctx),
+  // --watch (issue 6)
+  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv), tui: argv.tui !== false }, ctx) : runApplyCommand(applyOptionsFrom(argv), ctx)),
+  // Ctrl-C stops new work, marks the revision failed and releases the lock before exiting 130.
+  handlesInterrupt: true,
 };

@@ -8,7 +8,7 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, LeaseLock, ApplySetInventory, deleteRelease, describeRef, type ApplyEvent } from '../../src/index.js';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from '../flags.js';
 import { stderrStyle, type CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
 import { openReleaseTarget, releaseNameArg, type ReleaseTarget } from './history.js';

@@ -19,7 +19,7 @@ import {
   type ApplyTarget,
   type ReleaseRef,
 } from '../../src/index.js';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 import type { CommandSpec } from './index.js';
 

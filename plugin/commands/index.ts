@@ -1,13 +1,10 @@
-/** The list of kd's commands, in the order --help shows them. */
+/**
+ * The list of kd's commands, in the order --help shows them. Each command's module is loaded
+ * only when that command runs (or for the overall --help), so `kubectl kd validate` never loads
+ * the cluster client, the simulator or the terminal UI: start-up time is part of the product.
+ */
 import type { Argv } from 'yargs';
 import type { CommandContext } from '../context.js';
-import { validateCommand } from './validate.js';
-import { applyCommand } from './apply.js';
-import { historyCommand } from './history.js';
-import { rollbackCommand } from './rollback.js';
-import { listCommand } from './list.js';
-import { deleteCommand } from './delete.js';
-import { simCommand } from './sim.js';
 
 export interface CommandSpec {
   name: string;
@@ -18,4 +15,27 @@ export interface CommandSpec {
   handlesInterrupt?: boolean;
 }
 
-export const commands: CommandSpec[] = [validateCommand, applyCommand, historyCommand, rollbackCommand, listCommand, deleteCommand, simCommand];
+/** The command's first word, and how to load its declaration. */
+export interface CommandEntry {
+  word: string;
+  load: () => Promise<CommandSpec>;
+}
+
+export const commandIndex: CommandEntry[] = [
+  { word: 'validate', load: async () => (await import('./validate.js')).validateCommand },
+  { word: 'apply', load: async () => (await import('./apply.js')).applyCommand },
+  { word: 'drift', load: async () => (await import('./drift.js')).driftCommand },
+  { word: 'history', load: async () => (await import('./history.js')).historyCommand },
+  { word: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
+  { word: 'list', load: async () => (await import('./list.js')).listCommand },
+  { word: 'delete', load: async () => (await import('./delete.js')).deleteCommand },
+  { word: 'sim', load: async () => (await import('./sim.js')).simCommand },
+];
+
+/** The declarations needed for these arguments: the named command's only, else all (help, typos). */
+export async function loadCommands(args: readonly string[]): Promise<CommandSpec[]> {
+  const entry = commandIndex.find((e) => args.includes(e.word));
+  if (entry) return [await entry.load()];
+  if (args.length === 1 && args[0] === '--version') return [];
+  return Promise.all(commandIndex.map((e) => e.load()));
+}

@@ -7,7 +7,7 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, chooseRollbackRevision, exitCodeOf, rollbackRequest, runApply, usageError, type ApplyEvent } from '../../src/index.js';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { parse, stringify } from 'yaml';
 import { ExitCode, SchemaDirSource, builtInSource, kubeconfigFiles, startEmbeddedSim, usageError, type SchemaSource } from '../../src/index.js';
-import { globalFlags } from '../cli.js';
+import { globalFlags } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { CommandSpec } from './index.js';
 

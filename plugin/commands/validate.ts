@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, allRules, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
-import { STDIN_ARG, globalFlags } from '../cli.js';
+import { STDIN_ARG, globalFlags } from '../flags.js';
 import { readAll, stdoutStyle, type CommandContext } from '../context.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';

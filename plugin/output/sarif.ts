@@ -1,5 +1,6 @@
 /**
- * SARIF 2.1.0 for any kd findings that have source locations (validate now, drift later).
+ * SARIF 2.1.0 for kd's findings: validate diagnostics and drift findings (as diagnostics with rule
+ * `drift/<class>`; those with no file, `file: ''`, get only a logical location).
  * Fingerprints are stable across runs and line moves: they hash the rule, the file, the object's
  * identity and the field path, not the line, so code scanning tracks a finding as it moves.
  */
@@ -44,7 +45,8 @@ export function formatSarif(diagnostics: readonly Diagnostic[], options: SarifOp
       ruleIndex: ruleIndex.get(d.rule),
       level: level(d.severity),
       message: { text: d.message },
-      locations: [
+      // A finding with no file (a drift in the cluster only) has just its logical location.
+      locations: d.file === '' ? [{ logicalLocations: [{ fullyQualifiedName: `${d.object ? objectKey(d.object) : ''}${d.path ? toJsonPointer(d.path) : ''}`, kind: 'member' }] }] : [
         {
           physicalLocation: {
             artifactLocation: { uri, uriBaseId: '%SRCROOT%' },

@@ -26,6 +26,9 @@ export interface ApplyTargetRequest {
   version: string;
   /** Simulated milliseconds per real one under `--sim`. Default 20 (a 1 s pod start takes 50 ms). */
   simSpeed?: number;
+  /** Client-side rate limit (`--qps`, `--burst`); the cluster layer's defaults (50 / 100) otherwise. */
+  qps?: number;
+  burst?: number;
 }
 
 export interface ApplyTarget {
@@ -51,6 +54,7 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
         env: {},
         cacheDir: false,
         onRetry: retries.push,
+        ...rateLimit(request),
       });
       const clock = scaledClusterClock(simClock);
       return {
@@ -75,6 +79,7 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
   const session = await connectCluster({
     env: request.env,
     onRetry: retries.push,
+    ...rateLimit(request),
     ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
     ...(request.context === undefined ? {} : { context: request.context }),
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
@@ -88,6 +93,10 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
     ports: releasePorts(session.client, systemClock, request.version),
     close: async () => session.close(),
   };
+}
+
+function rateLimit(request: ApplyTargetRequest): { qps?: number; burst?: number } {
+  return { ...(request.qps === undefined ? {} : { qps: request.qps }), ...(request.burst === undefined ? {} : { burst: request.burst }) };
 }
 
 /** The release store, lock and inventory of kd, over one client. */

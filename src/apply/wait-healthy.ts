@@ -102,7 +102,10 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
     for (;;) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       const now = ctx.clock.now();
-      for (const p of dirty) {
+      // Take the batch first: changes that arrive while pods are fetched belong to the next one.
+      const batch = [...dirty];
+      dirty.clear();
+      for (const p of batch) {
         if (!pending.has(p.key)) continue;
         const collection = ctx.cache.collection(p.target.ref, p.target.ref.namespace);
         if (collection.error !== undefined) return { ok: false, ref: p.target.ref, kind: 'cluster', error: collection.error };
@@ -115,7 +118,6 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
         if (verdict.status === 'Current') pending.delete(p.key);
         else if (verdict.status === 'Failed' && verdict.failFast) return { ok: false, ref: p.target.ref, kind: 'health', health: verdict, pods };
       }
-      dirty.clear();
       if (pending.size === 0) return { ok: true };
 
       // Deadlines and time-dependent verdicts.
@@ -128,6 +130,10 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
         }
         wakeAt = Math.min(wakeAt, p.deadline, recheckAt(p, ctx, grace, now));
       }
+      // Changes that arrived while this batch was judged: judge them before waiting.
+      if (dirty.size > 0) continue;
+      // An interrupt during the batch: a listener added now would never fire.
+      if (ctx.signal.aborted) throw ctx.signal.reason;
       const timer = new AbortController();
       const onAbort = () => timer.abort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -144,7 +150,7 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
         timer.abort();
         ctx.signal.removeEventListener('abort', onAbort);
       }
-      // Deadlines and time checks need every pending object judged again.
+      // Woken by time, not by a change: deadlines and time checks need every pending object judged again.
       if (dirty.size === 0) for (const p of pending.values()) dirty.add(p);
     }
   } finally {

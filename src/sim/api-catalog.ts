@@ -215,8 +215,15 @@ export class ApiCatalog {
     return [...this.#docs.keys()].sort();
   }
 
-  /** Groups in serving order: core first, then by name; versions preferred first. */
-  groups(): Array<{ group: string; versions: string[] }> {
+  #groups?: { generation: number; list: ReadonlyArray<{ group: string; versions: string[] }> };
+
+  /** Groups in serving order: core first, then by name; versions preferred first. Cached per generation (every request asks). */
+  groups(): ReadonlyArray<{ group: string; versions: string[] }> {
+    if (this.#groups?.generation !== this.generation) this.#groups = { generation: this.generation, list: this.#computeGroups() };
+    return this.#groups.list;
+  }
+
+  #computeGroups(): Array<{ group: string; versions: string[] }> {
     const byGroup = new Map<string, string[]>();
     for (const key of this.#docs.keys()) {
       const parts = key.split('/');

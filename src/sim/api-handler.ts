@@ -3,8 +3,9 @@
  * RestStorage, negotiates JSON / Table / PartialObjectMetadata, streams watches, and turns
  * ApiErrors into Status responses. One function per request; no state besides what it is given.
  *
- * Limits: JSON only (no protobuf, except the empty `/openapi/v2` fallback); no exec/attach/
- * port-forward; `pods/log` answers an empty log.
+ * Limits: answers are JSON only (protobuf request bodies are read for the kinds protobuf-decode.ts
+ * covers; `/openapi/v2` in protobuf is empty); no exec/attach/port-forward; `pods/log` answers an
+ * empty log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
@@ -20,7 +21,7 @@ import { meta, nameOf, namespaceOf, type StoredEvent } from './object-store.js';
 import { clone, isPlainObject } from './schema-nav.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
 import type { FaultInjector } from './faults.js';
-import { decodeKubeProtobuf } from './protobuf-decode.js';
+import { decodeKubeProtobuf, PROTOBUF_KINDS } from './protobuf-decode.js';
 
 type Obj = Record<string, unknown>;
 
@@ -97,7 +98,11 @@ function parseBody(buf: Buffer, contentType: string): unknown {
     if (buf.length === 0) return undefined;
     const decoded = decodeKubeProtobuf(buf);
     if (decoded === undefined)
-      throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (kd sim decodes protobuf bodies only for ${PROTOBUF_KINDS.join(', ')}, and only the fields kubectl's create commands set)`,
+      );
     return decoded;
   }
   const text = buf.toString('utf8');

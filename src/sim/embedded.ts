@@ -3,11 +3,14 @@
  * simulated controllers on a clock that can run faster than real time, and the core validator
  * behind every write. `kubectl kd sim` and every `--sim` flag go through here, so they agree.
  */
-import type { SchemaSource } from '../schema/types.js';
+import { SchemaRegistry } from '../schema/registry.js';
+import { parseGroupVersionPath, type SchemaSource } from '../schema/types.js';
 import { builtinControllers, ScaledClock } from './controllers/index.js';
-import { startSim, type SimHandle, type SimOptions } from './server.js';
+import { coreWriteValidator } from './core-validation.js';
+import type { WriteValidator } from './rest-storage.js';
+import { servedByDefault, startSim, type SimHandle, type SimOptions } from './server.js';
 
-export interface EmbeddedSimOptions extends Omit<SimOptions, 'schemaSource' | 'clock' | 'controllers'> {
+export interface EmbeddedSimOptions extends Omit<SimOptions, 'schemaSource' | 'clock' | 'controllers' | 'validator'> {
   schemaSource: SchemaSource;
   /** Simulated seconds per real second for the controllers (pods becoming ready, rollouts). Default 1. */
   speed?: number;
@@ -21,11 +24,27 @@ export interface EmbeddedSim extends SimHandle {
   clock: ScaledClock;
 }
 
+/**
+ * The core validator over the source's served group-versions, loaded before the server starts
+ * (its first writes, the seeded namespaces, are already validated). Shares the source's parsed
+ * documents with the server's catalog when the source caches them, as the schema sources do.
+ */
+export async function coreValidatorFor(source: SchemaSource, serve: (gv: { group: string; version: string }) => boolean = servedByDefault): Promise<WriteValidator> {
+  const registry = new SchemaRegistry([source]);
+  const served = (await source.groupVersions()).filter((p) => {
+    const gv = parseGroupVersionPath(p);
+    return gv !== undefined && serve(gv);
+  });
+  await registry.ensure(served);
+  return coreWriteValidator(registry);
+}
+
 export async function startEmbeddedSim(options: EmbeddedSimOptions): Promise<EmbeddedSim> {
   const { speed, nodes, podReadyDelayMs, ...rest } = options;
   const clock = new ScaledClock({ speed: speed ?? 1 });
   const handle = await startSim({
     ...rest,
+    validator: await coreValidatorFor(options.schemaSource, options.serveGroupVersion),
     clock,
     controllers: builtinControllers({ nodes: nodes ?? 3, podReadyDelayMs: podReadyDelayMs ?? 1000 }),
   });

@@ -47,6 +47,26 @@ export interface SimProblem {
   /** `FieldValueInvalid`, `FieldValueRequired`, `FieldValueForbidden`, ... */
   reason?: string;
   message: string;
+  /**
+   * How the server answers it: a validation failure (422 cause, the default), a failure of the
+   * Go decoder (400 BadRequest), or an unknown field (handled per `fieldValidation`).
+   */
+  kind?: 'invalid' | 'decode' | 'unknown-field';
+}
+
+export interface WriteCheckContext {
+  resource: SimResource;
+  /** The stored object, on update. */
+  old?: KubeObject;
+  subresource?: string;
+}
+
+/** Validation of every write beyond the server's own (the core validator, wired in embedded.ts). */
+export interface WriteValidator {
+  /** Problems of the defaulted object about to be stored. */
+  validate(obj: KubeObject, context: WriteCheckContext): SimProblem[];
+  /** A CRD was stored or restored: its kinds must be validated with its schemas from now on. */
+  crdStored?(crd: KubeObject): void;
 }
 
 export interface DeleteOptions {
@@ -61,7 +81,7 @@ export interface RestStorageOptions {
   catalog: ApiCatalog;
   store: ObjectStore;
   clock: SimClock;
-  validate?: (obj: KubeObject) => SimProblem[];
+  validator?: WriteValidator;
   /** Fresh uids; injectable for reproducible tests. */
   uid?: () => string;
 }
@@ -82,7 +102,7 @@ export class RestStorage implements Allocator {
   readonly catalog: ApiCatalog;
   readonly store: ObjectStore;
   readonly clock: SimClock;
-  readonly #validate: ((obj: KubeObject) => SimProblem[]) | undefined;
+  readonly #validator: WriteValidator | undefined;
   readonly #uid: () => string;
   #nextIp = 1;
   #nextPort = 30000;
@@ -96,7 +116,7 @@ export class RestStorage implements Allocator {
     this.catalog = options.catalog;
     this.store = options.store;
     this.clock = options.clock;
-    this.#validate = options.validate;
+    this.#validator = options.validator;
     this.#uid = options.uid ?? randomUUID;
     const ext = this.catalog.document('apis/apiextensions.k8s.io/v1') ?? this.catalog.document('api/v1');
     const schemas = ext?.components?.schemas ?? {};
@@ -390,7 +410,7 @@ export class RestStorage implements Allocator {
       if (added.length > 0)
         causes.push({ reason: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` });
     }
-    if (this.#validate) for (const p of this.#validate(obj)) causes.push({ reason: p.reason ?? 'FieldValueInvalid', message: p.message, field: p.field });
+    if (this.#validator) this.#extraProblems(res, obj, old, opts, causes);
     if (causes.length > 0) throw invalid(res.group, res.kind, name, causes);
     // 7.
     if (res.custom || GENERATION_GROUPS.has(res.group) || (res.group === '' && GENERATION_CORE.has(res.plural))) {
@@ -444,6 +464,31 @@ export class RestStorage implements Allocator {
     return this.#present(res, stored);
   }
 
+  /**
+   * The write validator's problems, answered as the server answers each kind of problem: a decoding
+   * failure first (400), then unknown fields per `fieldValidation`, then 422 causes not already found.
+   */
+  #extraProblems(res: SimResource, obj: Obj, old: KubeObject | undefined, opts: WriteOptions, causes: StatusCause[]): void {
+    const context: WriteCheckContext = { resource: res, ...(old ? { old } : {}), ...(opts.subresource !== undefined ? { subresource: opts.subresource } : {}) };
+    const problems = this.#validator!.validate(obj, context);
+    const decode = problems.find((p) => p.kind === 'decode');
+    if (decode) throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: ${decode.message}`);
+    const unknown = problems.filter((p) => p.kind === 'unknown-field');
+    const fv = opts.fieldValidation ?? 'Strict';
+    if (unknown.length > 0 && fv === 'Strict')
+      throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: strict decoding error: ${unknown.map((p) => `unknown field "${p.field}"`).join(', ')}`);
+    for (const p of unknown) {
+      if (fv === 'Warn') opts.warnings?.push(`unknown field "${p.field}"`);
+      deletePath(obj, p.field);
+    }
+    const seen = new Set(causes.map((c) => `${c.field ?? ''}\u0000${c.message}`));
+    for (const p of problems) {
+      if (p.kind === 'unknown-field' || seen.has(`${p.field}\u0000${p.message}`)) continue;
+      seen.add(`${p.field}\u0000${p.message}`);
+      causes.push({ reason: p.reason ?? 'FieldValueInvalid', message: p.message, field: p.field });
+    }
+  }
+
   /** What kube-controller-manager puts in every new namespace: the `default` ServiceAccount and the root CA ConfigMap. */
   #populateNamespace(namespace: string): void {
     const sa = this.catalog.resource('', 'v1', 'serviceaccounts');
@@ -475,7 +520,11 @@ export class RestStorage implements Allocator {
       if (deleted) this.#unregisterCrd(nameOf(obj));
       else this.#registerCrd(obj as Obj);
     }
-    this.scheduleGc();
+    // A pass scans every object, so it runs only when this write can give it work: something was
+    // deleted (dependents may be orphaned), is being deleted (finalizers), or names owners (which
+    // may be gone already). A plain write of an ownerless object cannot.
+    const m = meta(obj);
+    if (deleted || m.deletionTimestamp !== undefined || (Array.isArray(m.ownerReferences) && m.ownerReferences.length > 0)) this.scheduleGc();
   }
 
   // Deletion --------------------------------------------------------------------------------------
@@ -680,6 +729,7 @@ export class RestStorage implements Allocator {
 
   #registerCrd(crd: Obj): void {
     const name = nameOf(crd);
+    this.#validator?.crdStored?.(crd);
     const apis = crdVersionApis(crd);
     const before = this.#crdApis.get(name) ?? [];
     this.#crdApis.set(name, apis);

@@ -18,7 +18,7 @@ import { parseGroupVersionPath } from '../schema/types.js';
 import type { ControllerHost, SimClock } from './controller-host.js';
 import { ApiCatalog } from './api-catalog.js';
 import { ObjectStore } from './object-store.js';
-import { RestStorage, type SimProblem } from './rest-storage.js';
+import { RestStorage, type WriteValidator } from './rest-storage.js';
 import { OpenApiService } from './openapi-service.js';
 import { handle, type HandlerContext } from './api-handler.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.js';
@@ -40,8 +40,8 @@ export interface SimOptions {
   faults?: FaultSpec | string;
   statePath?: string;
   log?: (line: string) => void;
-  /** Extra validation of every write (the core validator); problems become 422 causes. */
-  validate?: (obj: KubeObject) => SimProblem[];
+  /** Extra validation of every write (the core validator, see core-validation.ts). */
+  validator?: WriteValidator;
   controllers?: Array<(host: ControllerHost) => () => void>;
   /** The version `/version` reports; kubectl's dispatcher picks its minor from it. */
   serverVersion?: string;
@@ -75,6 +75,11 @@ export const realClock: SimClock = {
     return () => clearTimeout(t);
   },
 };
+
+/** The group-versions a default cluster serves: the GA ones (`v1`, `v2`). */
+export function servedByDefault(gv: { group: string; version: string }): boolean {
+  return /^v\d+$/.test(gv.version);
+}
 
 const SEED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -122,10 +127,10 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
     } else spec = options.faults;
     faults = new FaultInjector(spec);
   }
-  const serve = options.serveGroupVersion ?? ((gv) => /^v\d+$/.test(gv.version));
+  const serve = options.serveGroupVersion ?? servedByDefault;
   const catalog = await loadCatalog(options.schemaSource, serve);
   const store = new ObjectStore();
-  const storage = new RestStorage({ catalog, store, clock, ...(options.validate ? { validate: options.validate } : {}), ...(options.uid ? { uid: options.uid } : {}) });
+  const storage = new RestStorage({ catalog, store, clock, ...(options.validator ? { validator: options.validator } : {}), ...(options.uid ? { uid: options.uid } : {}) });
   if (options.statePath !== undefined) {
     const snapshot = loadState(options.statePath);
     if (snapshot) {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
+import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { KubectlEnv, requireKubectl, scrub } from './kubectl-harness.js';
 import { builtinControllers, FAIL_ANNOTATION } from '../../src/sim/controllers/index.js';
 
@@ -21,11 +22,12 @@ const SCHEMAS = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 
 let sim: SimHandle;
+const source = new SchemaDirSource(SCHEMAS);
 let counter = 0;
 
 beforeAll(async () => {
   requireKubectl();
-  sim = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS) });
+  sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
 });
 
 afterAll(async () => {
@@ -480,6 +482,88 @@ spec:
     expect(rows(who.stdout)).toEqual([['ATTRIBUTE', 'VALUE'], ['Username', 'kd-sim-admin'], ['Groups', '[system:masters system:authenticated]']]);
   });
 
+  it('applies every file of examples/shop in order; the core validator answers bad values as the API server does', async () => {
+    const k = new KubectlEnv(sim.kubeconfig());
+    const shop = path.resolve(here, '../../examples/shop');
+    const out: string[] = [];
+    for (const file of ['00-namespace.yaml', '10-config.yaml', '30-crd.yaml', '40-web.yaml', '50-promotion.yaml', '60-worker.yaml']) {
+      const r = await k.run(['apply', '-f', path.join(shop, file)]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      out.push(r.stdout);
+    }
+    expect(out.join('')).toBe(
+      [
+        'namespace/shop created',
+        'configmap/shop-config created',
+        'secret/shop-db-credentials created',
+        'customresourcedefinition.apiextensions.k8s.io/promotions.shop.example.com created',
+        'deployment.apps/web created',
+        'service/web created',
+        'promotion.shop.example.com/black-friday created',
+        'deployment.apps/worker created',
+        '',
+      ].join('\n'),
+    );
+    // The migration Job has only generateName: kubectl apply refuses it on the client, as against any server; it is created.
+    const job = path.join(shop, '20-migrate-job.yaml');
+    expect(await k.run(['apply', '-f', job])).toMatchObject({ code: 1, stderr: 'error: from shop-migrate-: cannot use generate name with apply\n' });
+    const created = await k.run(['create', '-f', job]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^job\.batch\/shop-migrate-[a-z0-9]{5} created\n$/);
+
+    // The CRD's CEL rule, checked by the core validator on the server side.
+    const promo = (code: string, pct: number) =>
+      k.file('promo.yaml', `apiVersion: shop.example.com/v1\nkind: Promotion\nmetadata: {name: spring, namespace: shop}\nspec: {code: ${code}, discountPercent: ${pct}}\n`);
+    const cel = await k.run(['apply', '-f', promo('SPRING26', 60)]);
+    expect(cel.code).toBe(1);
+    expect(cel.stderr).toBe('The Promotion "spring" is invalid: spec: Invalid value: "object": discounts above 50% are for VIP codes only\n');
+    const bounds = await k.run(['apply', '-f', promo('sp', 95)]);
+    expect(bounds.code).toBe(1);
+    expect(bounds.stderr).toBe(
+      'The Promotion "spring" is invalid: \n' +
+        '* spec.code: Invalid value: "sp": spec.code in body should match \'^[A-Z0-9]{4,12}$\'\n' +
+        '* spec.discountPercent: Invalid value: 95: spec.discountPercent in body should be less than or equal to 90\n' +
+        '* spec: Invalid value: "object": discounts above 50% are for VIP codes only\n',
+    );
+    expect(await k.run(['apply', '-f', promo('SPRING26', 20)])).toMatchObject({ code: 0, stdout: 'promotion.shop.example.com/spring created\n' });
+
+    // A built-in kind: a malformed quantity fails in the decoder (400), a second container of the same name in validation (422).
+    const web = readFileSync(path.join(shop, '40-web.yaml'), 'utf8').split(/^---$/m)[0]!;
+    const variant = (name: string, edit: (text: string) => string) => k.file(`${name}.yaml`, edit(web.replace('name: web\n', `name: ${name}\n`)));
+    const badCpu = variant('web-cpu', (t) => t.replace('cpu: 100m', 'cpu: 1 core'));
+    expect(await k.run(['apply', '-f', badCpu])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `Error from server (BadRequest): error when creating "${badCpu}": Deployment in version "v1" cannot be handled as a Deployment: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'\n`,
+    });
+    const dup = variant('web-dup', (t) => t.replace('      containers:\n', '      containers:\n        - {name: web, image: busybox}\n'));
+    expect(await k.run(['apply', '-f', dup])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'The Deployment "web-dup" is invalid: spec.template.spec.containers[1].name: Duplicate value: "web"\n',
+    });
+  });
+
+  it('create deployment|service|job|cronjob, run and expose: typed clients send protobuf, the server reads it', async () => {
+    const { ns, k } = workspace('create');
+    expect(await k.run(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=8080'])).toEqual({ code: 0, stdout: 'deployment.apps/web created\n', stderr: '' });
+    expect(await k.run(['create', 'service', 'nodeport', 'edge', '--tcp=80:8080'])).toEqual({ code: 0, stdout: 'service/edge created\n', stderr: '' });
+    expect(await k.run(['create', 'job', 'once', '--image=busybox:1.36', '--', 'echo', 'hi'])).toEqual({ code: 0, stdout: 'job.batch/once created\n', stderr: '' });
+    expect(await k.run(['create', 'cronjob', 'tick', '--image=busybox:1.36', '--schedule=*/5 * * * *'])).toEqual({ code: 0, stdout: 'cronjob.batch/tick created\n', stderr: '' });
+    expect(await k.run(['run', 'solo', '--image=nginx:1.27', '--port=80'])).toEqual({ code: 0, stdout: 'pod/solo created\n', stderr: '' });
+    expect(await k.run(['expose', 'deployment', 'web', '--port=80', '--target-port=8080'])).toEqual({ code: 0, stdout: 'service/web exposed\n', stderr: '' });
+    const dep = sim.storage.store.get('apps', 'deployments', ns, 'web') as any;
+    expect(dep.spec.replicas).toBe(2);
+    expect(dep.spec.template.spec.containers).toMatchObject([{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 8080, protocol: 'TCP' }] }]);
+    const edge = sim.storage.store.get('', 'services', ns, 'edge') as any;
+    expect(edge.spec).toMatchObject({ type: 'NodePort', selector: { app: 'edge' }, ports: [{ name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP' }] });
+    const job = sim.storage.store.get('batch', 'jobs', ns, 'once') as any;
+    expect(job.spec.template.spec).toMatchObject({ restartPolicy: 'Never', containers: [{ name: 'once', image: 'busybox:1.36', command: ['echo', 'hi'] }] });
+    const web = sim.storage.store.get('', 'services', ns, 'web') as any;
+    expect(web.spec).toMatchObject({ selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] });
+  });
+
   it('get of a missing object or resource type fails like against a real cluster', async () => {
     const { k } = workspace('missing');
     expect(await k.run(['get', 'deployment', 'nope'])).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n' });
@@ -489,14 +573,14 @@ spec:
 
 describe('kubectl against kd sim over TLS', () => {
   it('authenticates with the generated client certificate, and with a bearer token', async () => {
-    const tls = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS), tls: true });
+    const tls = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), tls: true });
     try {
       const k = new KubectlEnv(tls.kubeconfig());
       expect(rows((await k.run(['get', 'ns', 'default'])).stdout).map((r) => r.slice(0, 2))).toEqual([['NAME', 'STATUS'], ['default', 'Active']]);
     } finally {
       await tls.stop();
     }
-    const tok = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS), tls: true, token: 'kd-test-token' });
+    const tok = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), tls: true, token: 'kd-test-token' });
     try {
       const k = new KubectlEnv(tok.kubeconfig());
       expect((await k.run(['get', 'ns', 'default'])).code).toBe(0);
@@ -511,7 +595,7 @@ describe('kubectl against kd sim over TLS', () => {
 describe('kubectl against kd sim with the simulated controllers', () => {
   let live: SimHandle;
   beforeAll(async () => {
-    live = await startSim({ schemaSource: new SchemaDirSource(SCHEMAS), controllers: builtinControllers({ nodes: 2, podReadyDelayMs: 200 }) });
+    live = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), controllers: builtinControllers({ nodes: 2, podReadyDelayMs: 200 }) });
   });
   afterAll(async () => {
     await live?.stop();

@@ -118,3 +118,20 @@ describe('cursor context', () => {
     expect(cursorContext(text.split('\n'), p.line, p.character)).toMatchObject(want as object);
   });
 });
+
+describe('layering', () => {
+  test('the language service imports neither the protocol nor I/O modules (only the core and itself)', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../lsp/service/', import.meta.url);
+    const offending: string[] = [];
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      for (const m of text.matchAll(/from\s+'([^']+)'/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('./') || spec === '../../src/index.js') continue;
+        offending.push(`${f}: ${spec}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
+import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { SCHEMA_DIR } from './sim-support.js';
 
 let sim: SimHandle;
+const source = new SchemaDirSource(SCHEMA_DIR);
 let n = 0;
 
 beforeAll(async () => {
-  sim = await startSim({ schemaSource: new SchemaDirSource(SCHEMA_DIR), bookmarkIntervalMs: 200 });
+  sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), bookmarkIntervalMs: 200 });
 });
 afterAll(async () => {
   await sim?.stop();
@@ -355,13 +357,13 @@ describe('state file', () => {
   it('persists objects across restarts with the resourceVersion counter', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kd-sim-state-'));
     const statePath = path.join(dir, 'state.json');
-    const a = await startSim({ schemaSource: new SchemaDirSource(SCHEMA_DIR), statePath });
+    const a = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), statePath });
     const created = await fetch(`${a.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cm('kept')) });
     const rv = Number(((await created.json()) as Json).metadata.resourceVersion);
     await a.stop();
     expect(existsSync(statePath)).toBe(true);
     expect(JSON.parse(readFileSync(statePath, 'utf8')).resourceVersion).toBe(rv);
-    const b = await startSim({ schemaSource: new SchemaDirSource(SCHEMA_DIR), statePath });
+    const b = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), statePath });
     try {
       const got = (await (await fetch(`${b.url}/api/v1/namespaces/default/configmaps/kept`)).json()) as Json;
       expect(got.data).toEqual({ a: '1' });

@@ -1,0 +1,104 @@
+/** The smaller panels of the watch screen: problems, drift, event log, key bar, help, detail. Props only. */
+import { Box, Text } from 'ink';
+import type { Diagnostic } from '../../../src/index.js';
+import { formatDiagnosticLine } from '../../output/diagnostics-text.js';
+import { makeStyle } from '../../output/style.js';
+import { bold, dim, tone, type Theme } from '../theme.js';
+import { describeDrift, type LogLine } from '../view-model.js';
+import type { DriftEntry } from '../../watch/loop-events.js';
+
+export function ProblemsPanel({ problems, height, theme }: { problems: readonly Diagnostic[]; height: number; theme: Theme }) {
+  if (problems.length === 0 || height < 2) return null;
+  const style = makeStyle(theme.color);
+  const shown = problems.slice(0, height - 1);
+  const errors = problems.filter((d) => d.severity === 'error').length;
+  return (
+    <Box flexDirection="column">
+      <Text {...bold(theme)} {...tone(theme, errors > 0 ? 'error' : 'warn')}>
+        {`problems (${problems.length})${errors > 0 ? ': nothing applied' : ''}`}
+      </Text>
+      {shown.map((d, i) => (
+        <Text key={i} wrap="truncate-end">
+          {`  ${formatDiagnosticLine(d, style)}`}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function DriftPanel({ drift, height, theme }: { drift: readonly DriftEntry[]; height: number; theme: Theme }) {
+  if (drift.length === 0 || height < 2) return null;
+  const shown = drift.slice(0, height - 1);
+  return (
+    <Box flexDirection="column">
+      <Text {...bold(theme)} {...tone(theme, 'warn')}>{`drift (${drift.length}): changed in the cluster since the last apply`}</Text>
+      {shown.map((e, i) => (
+        <Text key={i} wrap="truncate-end">{`  ${describeDrift(e)}`}</Text>
+      ))}
+    </Box>
+  );
+}
+
+export function LogPanel({ log, height, formatClock, theme }: { log: readonly LogLine[]; height: number; formatClock: (ms: number) => string; theme: Theme }) {
+  if (height < 1 || log.length === 0) return null;
+  const shown = log.slice(-height);
+  return (
+    <Box flexDirection="column">
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate-end">
+          <Text {...dim(theme)}>{formatClock(l.at)} </Text>
+          <Text {...tone(theme, l.level === 'ok' ? 'ok' : l.level === 'warning' ? 'warn' : l.level === 'error' ? 'error' : undefined)}>{l.text}</Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function KeyBar({ paused, overlay, theme }: { paused: boolean; overlay: boolean; theme: Theme }) {
+  const keys: Array<[string, string]> = overlay
+    ? [['q', 'quit'], ['esc', 'close']]
+    : [['q', 'quit'], ['a', 'apply now'], ['p', paused ? 'resume' : 'pause'], ['d', 'diff'], ['e', 'events'], ['↑↓', 'move'], ['?', 'help']];
+  return (
+    <Text wrap="truncate-end">
+      {keys.map(([k, what], i) => (
+        <Text key={k}>
+          {i > 0 ? '  ' : ''}
+          <Text {...bold(theme)}>{k}</Text>
+          <Text {...dim(theme)}> {what}</Text>
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+export const HELP_LINES = [
+  'kd re-applies the release whenever a watched file is saved:',
+  '  changed files are read and validated again; with any error nothing is',
+  '  applied and the cluster keeps the last good state; otherwise the changed',
+  '  objects go through the waves, hooks and health gates of kubectl kd apply.',
+  '  A save during an apply queues exactly one more apply.',
+  '',
+  '  q, ctrl-c   quit (a running apply is stopped cleanly, the lock released)',
+  '  a           apply now (read everything again; also when nothing changed)',
+  '  p           pause / resume watching (saves while paused apply on resume)',
+  '  d           diff of the selected object: last applied → now',
+  '  e           recent events of the selected object',
+  '  ↑ ↓ j k     select an object',
+  '  ?           this help; esc closes it',
+];
+
+export function DetailPanel({ title, lines, height, theme }: { title: string; lines: readonly string[]; height: number; theme: Theme }) {
+  const room = Math.max(1, height - 1);
+  const shown = lines.slice(0, room);
+  return (
+    <Box flexDirection="column">
+      <Text {...bold(theme)}>{title}</Text>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate-end" {...tone(theme, l.startsWith('+') && !l.startsWith('+++') ? 'ok' : l.startsWith('-') && !l.startsWith('---') ? 'error' : undefined)}>
+          {l === '' ? ' ' : l}
+        </Text>
+      ))}
+      {lines.length > room ? <Text {...dim(theme)}>{`… ${lines.length - room} more lines`}</Text> : null}
+    </Box>
+  );
+}

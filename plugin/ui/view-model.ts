@@ -1,0 +1,281 @@
+/**
+ * The watch screen as data: a pure fold of the loop's event stream (which carries the executor's
+ * apply events) into what the screen shows. The components render a `WatchView` and nothing
+ * else, so every screen state can be built from events in a test and compared as a frame.
+ *
+ * Times: `at` of apply events is the executor's clock (the simulator's scaled time under --sim),
+ * used for elapsed times; wall-clock times (the header's "last apply") are formatted by the
+ * `formatClock` given, so tests pin the time zone.
+ */
+import { displayRef, objectKey, type ApplyEvent, type Diagnostic, type HealthStatus, type ObjectRef, type Plan, type PlanEntry } from '../../src/index.js';
+import type { DriftEntry, LoopEvent } from '../watch/loop-events.js';
+
+export type WatchState = 'starting' | 'validating' | 'applying' | 'watching' | 'invalid' | 'stopping';
+export type RowPhase = 'waiting' | 'applying' | 'progressing' | 'healthy' | 'failed' | 'unchanged' | 'pruned';
+
+export interface ObjectRow {
+  key: string;
+  ref: ObjectRef;
+  /** `Deployment shop/web`. */
+  label: string;
+  /** create, update, unchanged, prune, or the hook's phase (`pre-apply hook`). */
+  action: string;
+  phase: RowPhase;
+  health?: { status: HealthStatus; ready?: { ready: number; desired: number }; message: string };
+  startedAt?: number;
+  endedAt?: number;
+  /** For hooks created from generateName: the name the cluster gave. */
+  createdName?: string;
+  failure?: string;
+}
+
+export interface RowGroup {
+  title: string;
+  state: 'waiting' | 'running' | 'done' | 'failed';
+  rows: ObjectRow[];
+}
+
+export interface LogLine {
+  at: number;
+  level: 'info' | 'ok' | 'warning' | 'error';
+  text: string;
+}
+
+export interface FinishedLine {
+  id: number;
+  level: 'ok' | 'warning' | 'error';
+  text: string;
+}
+
+export interface WatchView {
+  context: string;
+  namespace: string;
+  release: string;
+  revision?: number;
+  state: WatchState;
+  paused: boolean;
+  queued: boolean;
+  lastApply?: { time: string; ok: boolean; text: string };
+  groups: RowGroup[];
+  problems: Diagnostic[];
+  drift: DriftEntry[];
+  log: LogLine[];
+  finished: FinishedLine[];
+  selected: number;
+  overlay?: { kind: 'help' | 'diff' | 'events'; title: string; lines: string[] };
+  /** The executor's clock as of the last event or tick, for elapsed times. */
+  now: number;
+  spinner: number;
+}
+
+export interface ViewEnv {
+  formatClock: (wallMs: number) => string;
+}
+
+const LOG_KEEP = 50;
+
+export function initialView(header: { context: string; namespace: string; release: string }): WatchView {
+  return { ...header, state: 'starting', paused: false, queued: false, groups: [], problems: [], drift: [], log: [], finished: [], selected: 0, now: 0, spinner: 0 };
+}
+
+/** All rows in screen order (what the selection indexes). */
+export function allRows(view: Pick<WatchView, 'groups'>): ObjectRow[] {
+  return view.groups.flatMap((g) => g.rows);
+}
+
+export function selectedRow(view: WatchView): ObjectRow | undefined {
+  return allRows(view)[view.selected];
+}
+
+export function reduceView(view: WatchView, event: LoopEvent, env: ViewEnv): WatchView {
+  switch (event.type) {
+    case 'watching':
+      return log(view, event.at, 'info', `watching ${event.roots.join(', ')}`);
+    case 'files-changed': {
+      const names = [...event.changed, ...event.removed.map((f) => `${f} (removed)`)];
+      return log({ ...view, state: 'validating' }, event.at, 'info', `changed: ${names.join(', ')}`);
+    }
+    case 'validated': {
+      const next: WatchView = { ...view, problems: event.diagnostics };
+      if (event.errors > 0) return { ...next, state: 'invalid' };
+      return log(next, event.at, 'info', `valid: ${plural(event.objects, 'object')}${event.diagnostics.length > 0 ? ` (${plural(event.diagnostics.length, 'warning')})` : ''}`);
+    }
+    case 'skipped': {
+      const invalid = view.state === 'invalid';
+      const v = log({ ...view, state: invalid ? 'invalid' : 'watching' }, event.at, invalid ? 'error' : 'info', event.reason);
+      if (!invalid) return v;
+      return finish(v, 'error', `${env.formatClock(event.at)} ${event.reason}`);
+    }
+    case 'queued':
+      return log({ ...view, queued: true }, event.at, 'info', 'change queued: one more apply after this one');
+    case 'apply-started':
+      return { ...view, state: 'applying', queued: false, groups: [], selected: 0, problems: view.problems.filter((d) => d.severity !== 'error') };
+    case 'paused':
+      return log({ ...view, paused: true }, event.at, 'info', 'watching paused (p to resume)');
+    case 'resumed':
+      return log({ ...view, paused: false }, event.at, 'info', 'watching resumed');
+    case 'drift': {
+      const before = view.drift.length;
+      const v = { ...view, drift: event.entries };
+      if (event.entries.length === before) return v;
+      return log(v, event.at, event.entries.length > 0 ? 'warning' : 'info', event.entries.length > 0 ? `drift: ${plural(new Set(event.entries.map((e) => objectKey(e.ref))).size, 'object')} changed in the cluster` : 'drift: the cluster matches the last apply again');
+    }
+    case 'detail':
+      return { ...view, overlay: { kind: event.title.startsWith('events') ? 'events' : 'diff', title: event.title, lines: event.lines } };
+    case 'notice':
+      return log(view, event.at, event.level === 'info' ? 'info' : event.level, event.message);
+    case 'apply':
+      return reduceApply(view, event.event, env, event.at);
+  }
+}
+
+function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: number): WatchView {
+  const v: WatchView = { ...view, now: Math.max(view.now, e.at) };
+  switch (e.type) {
+    case 'plan':
+      return { ...v, groups: groupsOf(e.plan), selected: 0, ...(e.release?.revision !== undefined ? { revision: e.release.revision } : {}) };
+    case 'diagnostics':
+      return { ...v, problems: e.diagnostics };
+    case 'wave-started':
+      return { ...v, groups: v.groups.map((g) => (g.title === waveTitle(e.wave) ? { ...g, state: 'running' } : g)) };
+    case 'wave-finished':
+      return { ...v, groups: v.groups.map((g) => (g.title === waveTitle(e.wave) ? { ...g, state: e.ok ? 'done' : 'failed' } : g)) };
+    case 'object-applied':
+      return updateRow(v, e.ref, (r) => ({ ...r, action: e.action === 'namespace-created' ? 'create' : r.action, phase: e.action === 'unchanged' ? 'unchanged' : 'applying', startedAt: e.at }));
+    case 'health-changed':
+      return updateRow(v, e.ref, (r) => {
+        const health: NonNullable<ObjectRow['health']> = { status: e.status, message: e.message, ...(e.ready ? { ready: e.ready } : {}) };
+        const phase: RowPhase = e.status === 'Current' ? (r.action === 'unchanged' ? 'unchanged' : 'healthy') : e.status === 'Failed' ? 'failed' : 'progressing';
+        return { ...r, health, phase, ...(e.status === 'Current' || e.status === 'Failed' ? { endedAt: e.at } : {}), ...(r.startedAt === undefined ? { startedAt: e.at } : {}) };
+      });
+    case 'hook-started':
+      return withGroupState(updateRow(v, e.ref, (r) => ({ ...r, phase: 'applying', startedAt: e.at })), e.phase, 'running');
+    case 'hook-finished': {
+      const next = updateRow(v, e.ref, (r) => ({ ...r, phase: e.ok ? 'healthy' : 'failed', endedAt: e.at, ...(e.ok ? {} : { failure: e.message }), ...(e.ref.name ? { createdName: e.ref.name } : {}) }));
+      const group = next.groups.find((g) => g.title === phaseTitle(e.phase));
+      const finishedGroup = group && group.rows.every((r) => r.phase === 'healthy' || r.phase === 'failed' || r.phase === 'unchanged');
+      return finishedGroup ? withGroupState(next, e.phase, e.ok ? 'done' : 'failed') : next;
+    }
+    case 'prune':
+      return updateRow(v, e.ref, (r) => ({ ...r, phase: 'pruned', endedAt: e.at }));
+    case 'object-failed':
+      return log(
+        updateRow(v, e.ref, (r) => ({ ...r, phase: 'failed', failure: `${e.reason}: ${e.message}`, endedAt: e.at })),
+        e.at,
+        'error',
+        `${displayRef(e.ref)}: ${e.reason}: ${e.message}`,
+      );
+    case 'retry':
+      return log(v, e.at, 'warning', `${e.request}: ${e.reason}, retry ${e.attempt + 1}`);
+    case 'diff':
+      return v;
+    case 'done': {
+      const c = e.counts;
+      const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${c.hooks} hooks` : ''}`;
+      const revision = e.revision ?? v.revision;
+      const ok = e.status === 'succeeded';
+      const text = ok ? `succeeded in ${duration(e.durationMs)} (${counts})` : `${e.status}: ${e.failure?.message ?? ''}`;
+      const time = env.formatClock(wallAt);
+      const next: WatchView = { ...v, state: 'watching', lastApply: { time, ok, text: ok ? `succeeded in ${duration(e.durationMs)}` : e.status === 'interrupted' ? 'interrupted' : `failed (${e.failure?.kind ?? 'error'})` }, ...(revision !== undefined ? { revision } : {}) };
+      const line = `${time} ${revision !== undefined ? `revision ${revision} ` : ''}${text}`;
+      return finish(log(next, wallAt, ok ? 'ok' : 'error', text), ok ? 'ok' : e.status === 'interrupted' ? 'warning' : 'error', line);
+    }
+  }
+}
+
+function groupsOf(plan: Plan): RowGroup[] {
+  const groups: RowGroup[] = [];
+  const rows = (entries: readonly PlanEntry[]) => entries.map(rowOf);
+  if (plan.preApply.length > 0) groups.push({ title: 'pre-apply', state: 'waiting', rows: rows(plan.preApply) });
+  for (const w of plan.waves) groups.push({ title: waveTitle(w.wave), state: 'waiting', rows: rows(w.entries) });
+  if (plan.prune.length > 0) groups.push({ title: 'prune', state: 'waiting', rows: rows(plan.prune) });
+  if (plan.postApply.length > 0) groups.push({ title: 'post-apply', state: 'waiting', rows: rows(plan.postApply) });
+  return groups;
+}
+
+function rowOf(entry: PlanEntry): ObjectRow {
+  const action = entry.hook ? (entry.hook.phase === 'sync' ? 'sync hook' : 'hook') : entry.action;
+  return { key: entry.key, ref: entry.ref, label: displayRef(entry.ref), action, phase: entry.action === 'unchanged' && !entry.hook ? 'unchanged' : 'waiting' };
+}
+
+function waveTitle(wave: number): string {
+  return `wave ${wave}`;
+}
+
+function phaseTitle(phase: string): string {
+  return phase === 'wave' || phase === 'sync' ? '' : phase;
+}
+
+function withGroupState(view: WatchView, phase: string, state: RowGroup['state']): WatchView {
+  const title = phaseTitle(phase);
+  if (!title) return view;
+  return { ...view, groups: view.groups.map((g) => (g.title === title ? { ...g, state } : g)) };
+}
+
+/**
+ * Finds the row of an event's object: by identity, or for a hook created from `generateName`,
+ * the hook row of the same kind and namespace whose prefix the created name has.
+ */
+function updateRow(view: WatchView, ref: ObjectRef, update: (row: ObjectRow) => ObjectRow): WatchView {
+  const key = objectKey(ref);
+  let found = false;
+  const match = (r: ObjectRow) => {
+    if (found) return false;
+    if (r.key === key) return (found = true);
+    const generate = r.ref.generateName;
+    if (!r.ref.name && generate && r.ref.kind === ref.kind && r.ref.namespace === ref.namespace) {
+      const same = r.createdName === undefined ? ref.name === '' || ref.name.startsWith(generate) : r.createdName === ref.name;
+      if (same) return (found = true);
+    }
+    return false;
+  };
+  const groups = view.groups.map((g) => {
+    const i = g.rows.findIndex(match);
+    if (i < 0) return g;
+    const rows = [...g.rows];
+    const row = rows[i]!;
+    const updated = update(row);
+    rows[i] = ref.name && !row.ref.name ? { ...updated, createdName: ref.name } : updated;
+    return { ...g, rows };
+  });
+  return found ? { ...view, groups } : view;
+}
+
+function log(view: WatchView, at: number, level: LogLine['level'], text: string): WatchView {
+  const next = [...view.log, { at, level, text }];
+  return { ...view, log: next.length > LOG_KEEP ? next.slice(-LOG_KEEP) : next };
+}
+
+function finish(view: WatchView, level: FinishedLine['level'], text: string): WatchView {
+  return { ...view, finished: [...view.finished, { id: view.finished.length, level, text }] };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** Elapsed time of a row: until it finished, or until now while it runs. */
+export function rowElapsed(row: ObjectRow, now: number): string {
+  if (row.startedAt === undefined) return '';
+  return duration(Math.max(0, (row.endedAt ?? now) - row.startedAt));
+}
+
+/** Moves the selection, clamped to the rows. */
+export function moveSelection(view: WatchView, delta: number): WatchView {
+  const count = allRows(view).length;
+  if (count === 0) return view;
+  return { ...view, selected: Math.min(count - 1, Math.max(0, view.selected + delta)) };
+}
+
+export function describeDrift(e: DriftEntry): string {
+  if (e.path === '') return `${displayRef(e.ref)} deleted in the cluster`;
+  return `${displayRef(e.ref)} ${e.path}: ${e.applied} → ${e.live ?? '(missing)'}`;
+}
+

@@ -1,0 +1,228 @@
+/**
+ * `kubectl kd apply --watch`: applies once, then re-applies on every save until `q` or Ctrl-C.
+ * Wires the parts together and owns their lifetimes: the target (cluster or --sim), the desired
+ * objects cache, the apply loop, the file watcher, the cluster follower (drift), and the output:
+ * the Ink screen on a terminal, plain lines otherwise (`--no-tui`, pipes, CI).
+ *
+ * Ends cleanly: the running apply is stopped through its signal and awaited (revision marked,
+ * lock released), the watchers closed, the screen unmounted (cursor and raw mode restored).
+ * Exit code 0 when stopped by the user with `q`, 130 on a signal (SIGINT/SIGTERM).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { ExitCode, describeRef, inputError, objectDiff, openApplyTarget, runApply, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import type { ApplyOptions } from '../commands/apply.js';
+import { initialView, type ObjectRow } from '../ui/view-model.js';
+import { ViewStore } from '../ui/view-store.js';
+import { WatchApp } from '../ui/watch-app.js';
+import { shouldColor } from '../output/style.js';
+import { ApplyLoop } from './apply-loop.js';
+import { ClusterFollower } from './cluster-follow.js';
+import { DesiredCache } from './desired-cache.js';
+import { watchInputs } from './file-watcher.js';
+import type { LoopEvent } from './loop-events.js';
+import { clockTime, plainWatchFormatter } from './plain-output.js';
+
+export interface WatchFlags {
+  /** `--no-tui` sets false: plain lines even on a terminal. */
+  tui: boolean;
+  /** Simulated ms per real one under --sim; default: real time on the screen (watch it happen), 20 for plain output. */
+  simSpeed?: number;
+  /** Debounce of file events, ms (default 100). */
+  debounceMs?: number;
+}
+
+/** Under --sim the screen runs the simulator at twice real time: the slow worker is seen becoming ready. */
+const SCREEN_SIM_SPEED = 2;
+
+export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: CommandContext): Promise<number> {
+  if (options.paths.includes('-')) throw usageError('--watch cannot read standard input', 'give files or folders to watch');
+  if (options.dryRun !== 'none') throw usageError('--watch applies on every save; it cannot be combined with --dry-run', 'run kubectl kd apply --dry-run=client without --watch to see the plan');
+  if (options.output !== 'text') throw usageError('--watch prints text (a screen, or lines with --no-tui); -o jsonl is not supported with it');
+  for (const p of options.paths) if (!existsSync(path.resolve(ctx.cwd, p))) throw inputError(`${p}: no such file or directory`, 'check the path; give files or folders to watch');
+  // This command stops cleanly on SIGINT/SIGTERM by itself (the lock is released).
+  if (ctx.interrupt) ctx.interrupt.handled = true;
+  const tui = options.tui && ctx.stdout.isTTY === true && ctx.stdin.isTTY === true && ctx.env.TERM !== 'dumb';
+  const simSpeed = options.simSpeed ?? (tui ? SCREEN_SIM_SPEED : undefined);
+  const target: ApplyTarget = await openApplyTarget({
+    sim: options.sim,
+    env: ctx.env,
+    version: ctx.version,
+    ...(simSpeed === undefined ? {} : { simSpeed }),
+    ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+    ...(options.context === undefined ? {} : { context: options.context }),
+    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+    ...(options.qps === undefined ? {} : { qps: options.qps }),
+    ...(options.burst === undefined ? {} : { burst: options.burst }),
+  });
+  const now = () => Date.now();
+  let finish!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const onSignal = () => finish(ExitCode.interrupted);
+  ctx.signal.addEventListener('abort', onSignal, { once: true });
+  if (ctx.signal.aborted) finish(ExitCode.interrupted);
+
+  const out = tui ? screenOutput(options, ctx, target, () => finish(ExitCode.ok)) : plainOutput(options, ctx);
+  const emit = (e: LoopEvent) => out.emit(e);
+  let watcher: ReturnType<typeof watchInputs> | undefined;
+  const follower = new ClusterFollower({ client: target.client, emit, now });
+  /** What each object was at the last two applies, for `d`. */
+  const history = new Map<string, { before: KubeObject | undefined; after: KubeObject }>();
+  try {
+    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace });
+    const loop = new ApplyLoop({
+      source: cache,
+      request: {
+        release: { name: options.release, namespace: target.namespace },
+        paths: options.paths,
+        description: 'apply --watch',
+        prune: options.prune,
+        timeoutMs: options.timeoutMs,
+        concurrency: options.concurrency,
+        forceConflicts: options.forceConflicts,
+        hooks: options.hooks,
+        atomic: options.atomic,
+        waitForLock: options.waitForLock,
+      },
+      apply: (request, signal) => runApply(request, { client: target.client, clock: target.clock, signal, ports: target.ports, retries: target.retries }),
+      emit,
+      now,
+      onApplyStart: () => follower.suspend(),
+      onApplied: (manifests, done) => {
+        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock') {
+          follower.follow(manifests);
+          remember(history, manifests);
+        }
+        follower.resume();
+      },
+    });
+    out.bind({
+      applyNow: () => loop.applyNow(),
+      togglePause: () => {
+        if (!watcher) return;
+        const paused = out.paused();
+        if (paused) watcher.resume();
+        else watcher.pause();
+        emit({ type: paused ? 'resumed' : 'paused', at: now() });
+      },
+      diff: (row) => emit({ type: 'detail', at: now(), title: `diff ${describeRef(row.ref)}`, lines: diffLines(row, history) }),
+      events: (row) => {
+        void eventLines(target, row).then((lines) => emit({ type: 'detail', at: now(), title: `events ${describeRef(row.ref)}`, lines }));
+      },
+    });
+    watcher = watchInputs({
+      roots: cache.roots,
+      onBatch: (batch) => loop.changed(batch),
+      onError: (error) => emit({ type: 'notice', at: now(), level: 'warning', message: `file watching: ${error.message}` }),
+      ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+    });
+    await watcher.ready;
+    emit({ type: 'watching', at: now(), roots: options.paths });
+    void loop.start();
+    const code = await finished;
+    out.stopping();
+    await loop.stop();
+    return code;
+  } finally {
+    ctx.signal.removeEventListener('abort', onSignal);
+    follower.stop();
+    await watcher?.close();
+    await out.close();
+    await target.close();
+  }
+}
+
+interface Output {
+  emit(e: LoopEvent): void;
+  bind(actions: { applyNow(): void; togglePause(): void; diff(row: ObjectRow): void; events(row: ObjectRow): void }): void;
+  paused(): boolean;
+  stopping(): void;
+  close(): Promise<void>;
+}
+
+function plainOutput(options: ApplyOptions, ctx: CommandContext): Output {
+  const format = plainWatchFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose, formatClock: clockTime });
+  let paused = false;
+  return {
+    emit: (e) => {
+      if (e.type === 'paused') paused = true;
+      if (e.type === 'resumed') paused = false;
+      const text = format(e);
+      if (text) ctx.stdout.write(text);
+    },
+    bind: () => {},
+    paused: () => paused,
+    stopping: () => ctx.stdout.write(`${clockTime(Date.now())} watch    stopping\n`),
+    close: async () => {},
+  };
+}
+
+function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyTarget, quit: () => void): Output {
+  const theme = { color: shouldColor(ctx.stdout, ctx.env, options.color) };
+  const store = new ViewStore(initialView({ context: target.description.startsWith('context ') ? target.description.slice(8) : 'kd sim', namespace: target.namespace, release: options.release }), {
+    env: { formatClock: clockTime },
+    clock: () => target.clock.now(),
+  });
+  let actions: Parameters<Output['bind']>[0] | undefined;
+  const instance = render(
+    createElement(WatchApp, {
+      store,
+      theme,
+      formatClock: clockTime,
+      actions: {
+        quit,
+        applyNow: () => actions?.applyNow(),
+        togglePause: () => actions?.togglePause(),
+        diff: (row) => actions?.diff(row),
+        events: (row) => actions?.events(row),
+      },
+    }),
+    { stdout: ctx.stdout, stdin: ctx.stdin, stderr: ctx.stderr, exitOnCtrlC: false, patchConsole: false },
+  );
+  return {
+    emit: (e) => store.dispatch(e),
+    bind: (a) => (actions = a),
+    paused: () => store.getSnapshot().paused,
+    stopping: () => store.update((v) => ({ ...v, state: 'stopping', overlay: undefined })),
+    close: async () => {
+      store.dispose();
+      instance.unmount();
+      await instance.waitUntilExit().catch(() => undefined);
+    },
+  };
+}
+
+function remember(history: Map<string, { before: KubeObject | undefined; after: KubeObject }>, manifests: readonly Manifest[]): void {
+  for (const m of manifests) {
+    const key = describeRef(m.ref);
+    const previous = history.get(key);
+    if (previous && JSON.stringify(previous.after) === JSON.stringify(m.object)) continue;
+    history.set(key, { before: previous?.after, after: m.object });
+  }
+}
+
+function diffLines(row: ObjectRow, history: Map<string, { before: KubeObject | undefined; after: KubeObject }>): string[] {
+  const entry = history.get(describeRef(row.ref));
+  if (!entry) return ['not applied yet in this watch'];
+  const diff = objectDiff(row.ref, entry.before, entry.after);
+  return diff === '' ? ['no change in the last apply'] : diff.replace(/\n$/, '').split('\n');
+}
+
+async function eventLines(target: ApplyTarget, row: ObjectRow): Promise<string[]> {
+  const name = row.createdName ?? row.ref.name;
+  if (!name) return ['not created yet'];
+  try {
+    const { items } = await target.client.list({ group: '', version: 'v1', kind: 'Event' }, { namespace: row.ref.namespace ?? 'default' });
+    const mine = items.filter((e) => {
+      const o = (e['involvedObject'] ?? e['regarding']) as { kind?: unknown; name?: unknown } | undefined;
+      return o?.kind === row.ref.kind && o.name === name;
+    });
+    if (mine.length === 0) return ['no events'];
+    return mine.slice(-20).map((e) => `${String(e['type'] ?? 'Normal')} ${String(e['reason'] ?? '')}: ${String(e['message'] ?? e['note'] ?? '').trim()}`);
+  } catch (error) {
+    return [`events could not be listed: ${error instanceof Error ? error.message : String(error)}`];
+  }
+}

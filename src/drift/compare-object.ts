@@ -1,0 +1,232 @@
+/**
+ * The three-way comparison of one object: desired (the files), last applied, live. Values are
+ * compared after the server normalised them: the desired object and the last-applied one go
+ * through a server-side dry-run apply (done by the shell, passed in as `predicted` and
+ * `predictedApplied`), so defaults, quantity spellings, int-or-string and empty-vs-absent never
+ * look like drift. Per leaf (see leaves.ts), with d, a, l its desired, applied and live values:
+ *  - d = a and l = a: in sync;      - d ≠ a, l = a: pending (the files moved);
+ *  - d = a, l ≠ a: drifted;         - d ≠ a, l ≠ a, d ≠ l: conflict (d = l: both moved alike, in sync).
+ * Object-level: missing (applied, in the files, not live), new (in the files, never applied, not
+ * live), orphan (an ApplySet member not in the files). Foreign leaves (`showForeign`) are live
+ * leaves neither side has, owned by a manager other than kd and the last applier.
+ */
+import { stringify } from 'yaml';
+import { unifiedDiff } from '../apply/unified-diff.js';
+import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../model/index.js';
+import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
+import { isIgnored, ignoredPointers, type IgnoreRule } from './ignore.js';
+import { LAST_APPLIED_ANNOTATION, lastApplied, type LastApplied } from './last-applied.js';
+import { deepEqual, isMap, leavesOf, project, sameValue, type Leaf, type LeafMap } from './leaves.js';
+import { isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
+import type { DriftClass, DriftFinding, ObjectDrift } from './types.js';
+
+export interface ObjectDriftInput {
+  ref: ObjectRef;
+  /** As kd would send it now (namespace set; the release's member labels when the release applied it). */
+  desired?: KubeObject;
+  /** The object in the release record. */
+  record?: KubeObject;
+  live?: KubeObject;
+  /** The live object carries the release's ApplySet membership label. */
+  member?: boolean;
+  /** The server's dry-run apply of `desired`. */
+  predicted?: KubeObject;
+  /** The server's dry-run apply of the last-applied object, when it differs from `desired`. */
+  predictedApplied?: KubeObject;
+  file?: string;
+  line?: number;
+  note?: string;
+}
+
+export interface CompareOptions {
+  /** kd's field manager (`kubectl-kd`). */
+  fieldManager: string;
+  ignore: readonly IgnoreRule[];
+  showForeign: boolean;
+  diff: boolean;
+  /** Salt for the hashes of masked Secret values. */
+  secretSalt: string;
+}
+
+const FIELD_ORDER: DriftClass[] = ['conflict', 'drifted', 'pending', 'foreign'];
+
+/** The comparison of one object; undefined when there is nothing to say (applied, dropped from the files, gone). */
+export function compareObject(input: ObjectDriftInput, options: CompareOptions): ObjectDrift | undefined {
+  const la = lastApplied({ fieldManager: options.fieldManager, ...(input.record ? { record: input.record } : {}), ...(input.live ? { live: input.live } : {}) });
+  const base = (cls: DriftClass, findings: DriftFinding[]): ObjectDrift => {
+    const out: ObjectDrift = { ref: input.ref, class: cls, findings, appliedFrom: la.source };
+    if (input.file !== undefined) out.file = input.file;
+    if (input.line !== undefined) out.line = input.line;
+    if (input.note !== undefined) out.note = input.note;
+    return out;
+  };
+  if (input.live === undefined) {
+    if (input.desired === undefined) return undefined;
+    const cls = la.source === 'release' ? 'missing' : 'new';
+    return base(cls, [{ class: cls }]);
+  }
+  if (input.desired === undefined) return input.member ? base('orphan', [{ class: 'orphan' }]) : undefined;
+
+  const live = input.live;
+  const secret = isSecretObject(input.ref);
+  const annotation = driftIgnoreOf(input.desired ?? input.record ?? live);
+  const pointers = ignoredPointers(input.ref, options.ignore, annotation);
+
+  // 1. The leaves of each side, normalised by the server where it could be asked.
+  const desiredObject = input.desired;
+  const desiredIds = new Set(leavesOf(secretData(desiredObject)).keys());
+  const desiredLeaves = input.predicted ? leavesOf(secretData(input.predicted)) : leavesOf(secretData(desiredObject));
+  const liveLeaves = leavesOf(secretData(live, 'data'));
+  const applied = appliedLeaves(la, input, desiredIds, desiredLeaves, live, options.fieldManager);
+  const appliedIds = new Set(applied.keys());
+
+  // 2. Leaf by leaf.
+  const findings: DriftFinding[] = [];
+  const ids = [...new Set([...desiredIds, ...appliedIds])];
+  for (const id of ids) {
+    // A field only the last apply set: what the server would keep of it (a default, a co-owner's value).
+    const dLeaf = desiredIds.has(id) || input.predicted ? desiredLeaves.get(id) : undefined;
+    const aLeaf = applied.get(id);
+    const lLeaf = liveLeaves.get(id);
+    const path = (lLeaf ?? dLeaf ?? aLeaf)?.path;
+    if (path === undefined || isIgnored(path, pointers)) continue;
+    const d = dLeaf?.value;
+    const a = aLeaf?.value;
+    const l = lLeaf?.value;
+    const pending = !sameValue(d, a, path);
+    const drifted = !sameValue(l, a, path);
+    if (!pending && !drifted) continue;
+    if (pending && drifted && sameValue(d, l, path)) continue;
+    const cls = pending && drifted ? 'conflict' : pending ? 'pending' : 'drifted';
+    const finding: DriftFinding = { class: cls, path };
+    if (d !== undefined) finding.desired = d;
+    if (a !== undefined) finding.applied = a;
+    if (l !== undefined) finding.live = l;
+    if (cls !== 'pending') {
+      const owner = ownerOf(live, lLeaf?.path ?? path, options.fieldManager);
+      if (owner) finding.owner = owner;
+    }
+    findings.push(mask(finding, secret, options.secretSalt));
+  }
+
+  // 3. Foreign: what other managers set that kd never did.
+  if (options.showForeign) {
+    const entries = managedEntries(live).filter((e) => e.manager !== options.fieldManager && e.manager !== la.manager);
+    const foreign: DriftFinding[] = [];
+    for (const [id, leaf] of liveLeaves) {
+      if (desiredIds.has(id) || appliedIds.has(id) || isIgnored(leaf.path, pointers) || isLastAppliedAnnotation(leaf.path)) continue;
+      const owner = latestOwner(entries.filter((e) => owns(e, live, leaf.path)));
+      if (!owner) continue;
+      foreign.push(mask({ class: 'foreign', path: leaf.path, live: leaf.value, owner }, secret, options.secretSalt));
+    }
+    const ptr = (f: DriftFinding) => toJsonPointer(f.path ?? []);
+    findings.push(...foreign.sort((a, b) => (ptr(a) < ptr(b) ? -1 : ptr(a) > ptr(b) ? 1 : 0)));
+  }
+
+  const cls = FIELD_ORDER.find((c) => findings.some((f) => f.class === c)) ?? 'in-sync';
+  const out = base(cls, findings);
+  if (options.diff && cls !== 'in-sync') {
+    const diff = objectDiffText(input.ref, liveLeaves, desiredLeaves, desiredIds, ids, secret, options.secretSalt);
+    if (diff !== '') out.diff = diff;
+  }
+  return out;
+}
+
+/** The applied side's leaves, normalised: by its own dry run, by the desired one's when they are equal, else raw. */
+function appliedLeaves(la: LastApplied, input: ObjectDriftInput, desiredIds: Set<string>, desiredLeaves: LeafMap, live: KubeObject, self: string): LeafMap {
+  if (la.source === 'none') return new Map();
+  if (la.leaves !== undefined) {
+    // managedFields: live values at the applier's fields; where another manager took a field the
+    // files set, assume it was applied as the files say (the live value is not the applied one).
+    const out = new Map(la.leaves);
+    // (the applier's own writes through a subresource, `kubectl scale` after `kubectl apply`, count as others)
+    const others = managedEntries(live).filter((e) => (e.manager !== la.manager || e.subresource !== undefined) && e.manager !== self);
+    for (const id of desiredIds) {
+      if (out.has(id)) continue;
+      const l = leavesOf(secretData(live, 'data')).get(id);
+      const d = desiredLeaves.get(id);
+      if (l && d && others.some((e) => owns(e, live, l.path))) out.set(id, d);
+    }
+    return out;
+  }
+  const object = la.object!;
+  const ids = new Set(leavesOf(secretData(object)).keys());
+  // An annotation rewritten by an edit carries the edit: where the editor owns the live value,
+  // assume the files' value was the applied one, so the edit shows as drift by its manager.
+  const editor = la.rewrittenBy === undefined ? [] : managedEntries(live).filter((e) => e.manager === la.rewrittenBy);
+  let normalised: LeafMap;
+  if (input.predictedApplied) normalised = leavesOf(secretData(input.predictedApplied));
+  else if (input.predicted && input.desired && deepEqual(comparable(object), comparable(input.desired))) normalised = leavesOf(secretData(input.predicted));
+  else normalised = leavesOf(secretData(object));
+  const out: LeafMap = new Map();
+  const liveLeaves = editor.length > 0 ? leavesOf(secretData(live, 'data')) : undefined;
+  for (const id of ids) {
+    const leaf = normalised.get(id);
+    const l = liveLeaves?.get(id);
+    const d = desiredLeaves.get(id);
+    if (l && d && desiredIds.has(id) && editor.some((e) => owns(e, live, l.path))) out.set(id, d);
+    else if (leaf) out.set(id, leaf);
+  }
+  return out;
+}
+
+function isLastAppliedAnnotation(path: readonly (string | number)[]): boolean {
+  return path.length === 3 && path[0] === 'metadata' && path[1] === 'annotations' && path[2] === LAST_APPLIED_ANNOTATION;
+}
+
+/** Whether the last-applied object needs its own dry run: it differs from the desired one in what either sets. */
+export function appliedDiffersFromDesired(applied: KubeObject, desired: KubeObject): boolean {
+  return !deepEqual(comparable(applied), comparable(desired));
+}
+
+function comparable(object: KubeObject): Record<string, unknown> {
+  return Object.fromEntries([...leavesOf(secretData(object))].map(([id, leaf]) => [id, leaf.value]));
+}
+
+/**
+ * A Secret's `stringData` as the server stores it: base64 in `data`. On a write `stringData`
+ * wins; a stored object should have none, but when one does (a simulator keeping it), a later
+ * change to `data` is the newer value, so `live` objects give `data` precedence.
+ */
+export function secretData(object: KubeObject | undefined, precedence: 'stringData' | 'data' = 'stringData'): KubeObject | undefined {
+  if (object === undefined || object.kind !== 'Secret' || !isMap(object['stringData'])) return object;
+  const data: Record<string, unknown> = isMap(object['data']) ? { ...object['data'] } : {};
+  for (const [k, v] of Object.entries(object['stringData'])) if (typeof v === 'string' && (precedence === 'stringData' || !(k in data))) data[k] = base64(v);
+  const { stringData: _s, ...rest } = object;
+  return { ...rest, data };
+}
+
+function base64(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function driftIgnoreOf(object: KubeObject | undefined): string[] {
+  const annotations = isMap(object?.metadata) && isMap(object.metadata['annotations']) ? object.metadata['annotations'] : {};
+  const value = annotations['kd.io/drift-ignore'];
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+}
+
+function mask(finding: DriftFinding, secret: boolean, salt: string): DriftFinding {
+  if (!secret || finding.path === undefined || !isSecretPath(finding.path)) return finding;
+  const out: DriftFinding = { ...finding, masked: true };
+  for (const key of ['desired', 'applied', 'live'] as const) if (finding[key] !== undefined) out[key] = maskValue(finding[key], salt);
+  return out;
+}
+
+function objectDiffText(ref: ObjectRef, liveLeaves: LeafMap, desiredLeaves: LeafMap, desiredIds: Set<string>, ids: string[], secret: boolean, salt: string): string {
+  const wanted: LeafMap = new Map();
+  for (const id of desiredIds) {
+    const leaf: Leaf | undefined = desiredLeaves.get(id);
+    if (leaf) wanted.set(id, leaf);
+  }
+  let before: Record<string, unknown> = project(liveLeaves, ids);
+  let after: Record<string, unknown> = project(wanted, ids);
+  if (secret) {
+    before = maskSecretObject(before, salt);
+    after = maskSecretObject(after, salt);
+  }
+  const label = describeRef(ref);
+  return unifiedDiff(stringify(before), stringify(after), { from: `live ${label}`, to: `desired ${label}` });
+}

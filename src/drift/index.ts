@@ -1,0 +1,9 @@
+/** Drift: the pure three-way comparison of desired, last-applied and live objects, and its report. */
+export * from './types.js';
+export { compareObject, appliedDiffersFromDesired, secretData, type CompareOptions, type ObjectDriftInput } from './compare-object.js';
+export { lastApplied, LAST_APPLIED_ANNOTATION, type LastApplied } from './last-applied.js';
+export { parseIgnoreRule, parseIgnoreFile, ignoredPointers, isIgnored, type IgnoreRule } from './ignore.js';
+export { leavesOf, sameValue, quantityValue, type Leaf, type LeafMap } from './leaves.js';
+export { managedEntries, ownerOf, type ManagedEntry } from './field-owners.js';
+export { maskValue, MASK } from './mask.js';
+export { buildReport, countObjects, objectFails, parseFailOn, sortObjects } from './report.js';

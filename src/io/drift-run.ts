@@ -1,0 +1,290 @@
+/**
+ * `kubectl kd drift`, the shell around the pure comparison (src/drift/): for each cluster
+ * (`--context a,b,c`, or `--sim`) and each release (one, or `--all-releases` of a namespace or
+ * of the cluster), gather the three inputs and compare:
+ *  1. desired: the files, read and validated exactly as `apply` reads them (readDesired), with
+ *     the release's member labels added as apply adds them; with `--all-releases` and no files,
+ *     the last deployed revision stands for the files (then nothing is pending);
+ *  2. last applied: the release record (lastDeployed); the fallbacks are read off the live object;
+ *  3. live: one list per kind and namespace, never one get per object; the ApplySet members
+ *     (orphans) come from the inventory;
+ *  4. normalisation: a server-side dry-run apply (forced, as kd's field manager) of the desired
+ *     object, and of the last-applied one when it differs, `concurrency` at a time.
+ * Nothing is written to the cluster. The report's time comes from the injected clock.
+ */
+import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
+import { forEachBounded } from '../apply/bounded.js';
+import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
+import { readDesired } from '../apply/read-desired.js';
+import { SecretReleaseStore, isoSeconds } from '../apply/release/store.js';
+import { openApplyTarget } from '../apply/target.js';
+import type { ReleaseRef } from '../apply/ports.js';
+import { isHook, readKdAnnotations } from '../annotations/index.js';
+import { FIELD_MANAGER } from '../cluster/client.js';
+import { ClusterRequestError, UnknownResourceError } from '../cluster/errors.js';
+import type { ClusterClient } from '../cluster/types.js';
+import {
+  appliedDiffersFromDesired,
+  buildReport,
+  compareObject,
+  countObjects,
+  lastApplied,
+  sortObjects,
+  type DriftClass,
+  type DriftReport,
+  type DriftTargetReport,
+  type IgnoreRule,
+  type ObjectDrift,
+  type ObjectDriftInput,
+} from '../drift/index.js';
+import { objectKey, type Diagnostic, type KubeObject, type Manifest, type ObjectRef } from '../model/index.js';
+
+export interface DriftTarget {
+  client: ClusterClient;
+  /** The context name as reported (`kd-sim` under --sim). */
+  context: string;
+  /** `-n`, else the context's namespace, else `default`. */
+  namespace: string;
+  close(): Promise<void>;
+}
+
+export interface DriftRunRequest {
+  paths: string[];
+  readStdin?: () => Promise<Buffer>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The release to audit; required unless `allReleases`. */
+  release?: string;
+  allReleases?: boolean;
+  /** With `allReleases`: every namespace (`-A`). */
+  allNamespaces?: boolean;
+  /** Contexts to audit, in order; empty: the current one. */
+  contexts: string[];
+  kubeconfig?: string;
+  namespace?: string;
+  sim?: boolean;
+  ignore: readonly IgnoreRule[];
+  showForeign: boolean;
+  diff: boolean;
+  failOn: readonly DriftClass[];
+  /** Dry runs in flight at once. Default 16. */
+  concurrency?: number;
+  /** Salt of masked Secret values' hashes (random per run). */
+  secretSalt: string;
+  /** Milliseconds since the epoch: the report's time. */
+  now: () => number;
+  signal?: AbortSignal;
+  kdVersion: string;
+  schemaDir?: string;
+}
+
+export interface DriftRunDeps {
+  /** Opens one cluster; default: the kubeconfig context, or an in-process kd sim under `sim`. */
+  openTarget?: (context: string | undefined) => Promise<DriftTarget>;
+}
+
+export interface DriftRunResult {
+  report: DriftReport;
+  /** Problems in the files; when one is an error, no cluster was compared. */
+  diagnostics: Diagnostic[];
+}
+
+export const DEFAULT_DRIFT_CONCURRENCY = 16;
+
+export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}): Promise<DriftRunResult> {
+  const openTarget = deps.openTarget ?? ((context) => openDefaultTarget(request, context));
+  const contexts: Array<string | undefined> = request.contexts.length > 0 ? request.contexts : [undefined];
+  const targets: DriftTargetReport[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let stdin: Promise<Buffer> | undefined;
+  const readStdin = request.readStdin ? () => (stdin ??= request.readStdin!()) : undefined;
+  for (const context of contexts) {
+    const target = await openTarget(context);
+    try {
+      let desired: Manifest[] | undefined;
+      if (request.paths.length > 0) {
+        const read = await readDesired({
+          paths: request.paths,
+          defaultNamespace: target.namespace,
+          env: request.env,
+          cwd: request.cwd,
+          ...(readStdin ? { readStdin } : {}),
+          ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
+        });
+        // The same files read for every context: report their problems once.
+        if (context === contexts[0]) diagnostics.push(...read.diagnostics);
+        if (read.diagnostics.some((d) => d.severity === 'error')) break;
+        desired = read.manifests;
+      }
+      const serverVersion = await target.client.serverVersion(signalOf(request)).then((v) => v.gitVersion, () => undefined);
+      const store = new SecretReleaseStore({ client: target.client, now: request.now, kdVersion: request.kdVersion, ...signalOf(request) });
+      let releases: ReleaseRef[];
+      if (request.allReleases) {
+        const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
+        releases = (await store.releases(scope)).filter((r) => r.status !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
+      } else releases = [{ name: request.release ?? 'default', namespace: target.namespace }];
+      for (const release of releases) {
+        const report = await compareRelease(request, target, store, release, desired);
+        targets.push({ context: target.context, server: target.client.server, ...(serverVersion ? { serverVersion } : {}), ...report });
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  return { report: buildReport({ time: isoSeconds(request.now()), failOn: request.failOn, targets }), diagnostics };
+}
+
+async function openDefaultTarget(request: DriftRunRequest, context: string | undefined): Promise<DriftTarget> {
+  const target = await openApplyTarget({
+    sim: request.sim ?? false,
+    env: request.env,
+    version: request.kdVersion,
+    ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
+    ...(context === undefined ? {} : { context }),
+    ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
+  });
+  const name = request.sim ? 'kd-sim' : target.description.replace(/^context /, '');
+  return { client: target.client, context: name, namespace: target.namespace, close: () => target.close() };
+}
+
+interface Entry {
+  ref: ObjectRef;
+  manifest?: Manifest;
+  desired?: KubeObject;
+  record?: KubeObject;
+  live?: KubeObject;
+  member?: boolean;
+}
+
+async function compareRelease(
+  request: DriftRunRequest,
+  target: DriftTarget,
+  store: SecretReleaseStore,
+  release: ReleaseRef,
+  manifests: Manifest[] | undefined,
+): Promise<Omit<DriftTargetReport, 'context' | 'server' | 'serverVersion'>> {
+  const { client } = target;
+  const signal = request.signal ?? new AbortController().signal;
+  const snapshot = await store.lastDeployed(release);
+  const inventory = new ApplySetInventory({ client, version: request.kdVersion });
+  const members = await inventory.members(release, signal);
+  const memberLabels = inventory.memberLabels(release);
+  const setId = memberLabels[APPLYSET_PART_OF_LABEL];
+
+  // 1. Who is in play: the files (or the record standing for them), the record, the set.
+  const entries = new Map<string, Entry>();
+  const entry = (ref: ObjectRef): Entry => {
+    const key = objectKey(ref);
+    let e = entries.get(key);
+    if (!e) entries.set(key, (e = { ref }));
+    return e;
+  };
+  const tracked = (object: KubeObject) => !isHook(readKdAnnotations(object).value);
+  for (const object of snapshot?.objects ?? []) {
+    const ref = refOf(object);
+    if (ref && ref.name && tracked(object)) entry(ref).record = object;
+  }
+  if (manifests) {
+    for (const m of manifests) if (m.ref.name && tracked(m.object)) Object.assign(entry(m.ref), { manifest: m, ref: m.ref });
+  } else for (const e of entries.values()) if (e.record) e.desired = e.record;
+  for (const m of members) entry(m.ref).live = m.object;
+
+  // 2. Live: one list per kind and namespace.
+  const collections = new Map<string, { ref: ObjectRef; entries: Entry[] }>();
+  for (const e of entries.values()) {
+    if (e.live) continue;
+    const key = `${e.ref.group}/${e.ref.version}/${e.ref.kind}/${e.ref.namespace ?? ''}`;
+    const c = collections.get(key) ?? { ref: e.ref, entries: [] };
+    c.entries.push(e);
+    collections.set(key, c);
+  }
+  await forEachBounded(
+    [...collections.values()],
+    request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
+    async (c) => {
+      const items = await listOrNothing(client, c.ref, signal);
+      const byName = new Map(items.map((o) => [String(metadataOf(o)['name'] ?? ''), o]));
+      for (const e of c.entries) {
+        const live = byName.get(e.ref.name);
+        if (live) e.live = live;
+      }
+    },
+    signal,
+  );
+  for (const e of entries.values()) e.member = e.live !== undefined && labelOf(e.live, APPLYSET_PART_OF_LABEL) === setId;
+
+  // 3. Desired as kd would send it; server normalisation by dry runs.
+  const inputs: ObjectDriftInput[] = [];
+  for (const e of entries.values()) {
+    const input: ObjectDriftInput = { ref: e.ref };
+    if (e.manifest) {
+      // Member labels only where the release applied (or owns) the object: elsewhere they would
+      // be a pending change on every object kubectl applied.
+      const labels = e.record || e.member ? memberLabels : {};
+      e.desired = withLabels(e.manifest.object, labels, e.ref.namespace);
+      input.file = e.manifest.file;
+      input.line = e.manifest.locate([]).start.line;
+    }
+    if (e.desired) input.desired = e.desired;
+    if (e.record) input.record = e.record;
+    if (e.live) input.live = e.live;
+    if (e.member) input.member = true;
+    inputs.push(input);
+  }
+  await forEachBounded(
+    inputs.filter((i) => i.desired && i.live),
+    request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
+    async (input) => {
+      try {
+        input.predicted = await dryRun(client, input.desired!, signal);
+        const la = lastApplied({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
+        if (la.object && appliedDiffersFromDesired(la.object, input.desired!)) {
+          const applied = withLabels(la.object, {}, input.ref.namespace);
+          input.predictedApplied = await dryRun(client, { apiVersion: input.desired!.apiVersion, kind: input.desired!.kind, ...applied }, signal);
+        }
+      } catch (error) {
+        if (!(error instanceof ClusterRequestError) || error.code >= 500 || error.code === 0) throw error;
+        input.note = `the server's dry run failed (${error.message}); values are compared as written`;
+        delete input.predicted;
+        delete input.predictedApplied;
+      }
+    },
+    signal,
+  );
+
+  // 4. Compare.
+  const objects: ObjectDrift[] = [];
+  const options = { fieldManager: FIELD_MANAGER, ignore: request.ignore, showForeign: request.showForeign, diff: request.diff, secretSalt: request.secretSalt };
+  for (const input of inputs) {
+    const drift = compareObject(input, options);
+    if (drift) objects.push(drift);
+  }
+  const sorted = sortObjects(objects);
+  return { release: release.name, namespace: release.namespace, ...(snapshot ? { revision: snapshot.revision } : {}), counts: countObjects(sorted), objects: sorted };
+}
+
+function dryRun(client: ClusterClient, object: KubeObject, signal: AbortSignal): Promise<KubeObject> {
+  return client.apply(object, { dryRun: true, force: true, fieldManager: FIELD_MANAGER, signal });
+}
+
+async function listOrNothing(client: ClusterClient, ref: ObjectRef, signal: AbortSignal): Promise<KubeObject[]> {
+  try {
+    const gvk = { group: ref.group, version: ref.version, kind: ref.kind };
+    return (await client.list(gvk, { ...(ref.namespace ? { namespace: ref.namespace } : {}), signal })).items;
+  } catch (error) {
+    // A kind the server does not serve (its CRD not installed) holds no objects.
+    if (error instanceof UnknownResourceError) return [];
+    if (error instanceof ClusterRequestError && error.isNotFound) return [];
+    throw error;
+  }
+}
+
+function labelOf(object: KubeObject, key: string): string | undefined {
+  const labels = metadataOf(object)['labels'];
+  const v = typeof labels === 'object' && labels !== null ? (labels as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function signalOf(request: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return request.signal ? { signal: request.signal } : {};
+}

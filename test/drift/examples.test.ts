@@ -1,0 +1,35 @@
+/**
+ * No false drift: after a fresh `kubectl kd apply` of every example in examples/, drift finds
+ * every object in sync, although the server defaulted fields (Deployment strategy, container
+ * policies, Service ports' protocol and targetPort), kept quantities (`100m`, `128Mi`) and turned
+ * the Secret's stringData into data.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findingLines, repoRoot, startDriftSim, type DriftSim } from './support.js';
+
+let d: DriftSim;
+beforeAll(async () => {
+  d = await startDriftSim();
+});
+afterAll(async () => {
+  await d?.stop();
+});
+
+const examples = readdirSync(path.join(repoRoot, 'examples'));
+
+describe('a fresh apply of each example', () => {
+  for (const name of examples) {
+    it(`examples/${name}: every object in sync, exit 0`, async () => {
+      const dir = path.join(repoRoot, 'examples', name);
+      await d.apply(dir, name, 'default');
+      const { report, diagnostics } = await d.drift({ paths: [dir], namespace: 'default', release: name, showForeign: false });
+      expect(diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+      const lines = findingLines(report);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => !l.endsWith(' in-sync'))).toEqual([]);
+      expect(report.driftFound).toBe(false);
+    }, 60_000);
+  }
+});

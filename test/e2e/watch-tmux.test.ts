@@ -1,0 +1,91 @@
+/**
+ * `kubectl kd apply --watch` end to end: the real binary in a real terminal (tmux, 80×24) against
+ * a `kubectl kd sim` process. First revision healthy; an edit re-applies and the new revision is
+ * shown healthy; an invalid edit shows its diagnostic and applies nothing; `q` ends with exit code
+ * 0, the cursor visible again, and the release's lock (a Lease) released. Needs tmux and a built
+ * binary (`npm run build`).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { connectCluster } from '../../src/index.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin', 'kubectl-kd.cjs');
+const socket = `kd-e2e-${process.pid}`;
+let dir = '';
+let sim: ChildProcess | undefined;
+
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'watch').stdout;
+
+async function waitForScreen(test: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < until) {
+    text = screen();
+    if (test(text)) return text;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`screen never showed ${what}; last screen:\n${text}`);
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(root, 'dist', 'kubectl-kd.js'))) throw new Error('build first: npm run build');
+  dir = mkdtempSync(path.join(tmpdir(), 'kd-watch-e2e-'));
+  cpSync(path.join(root, 'examples', 'shop'), path.join(dir, 'shop'), { recursive: true });
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  sim = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', kubeconfig, '--speed', '4'], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  const until = Date.now() + 15_000;
+  while (!existsSync(kubeconfig) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(kubeconfig)) throw new Error('kd sim did not start');
+});
+
+afterAll(() => {
+  tmux('kill-server');
+  sim?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('watch: apply, edit, invalid edit, quit', async () => {
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const command = `cd ${dir} && NO_COLOR=1 ${process.execPath} ${bin} apply --watch shop --kubeconfig ${kubeconfig}; echo KD-EXIT=$?; sleep 60`;
+  expect(tmux('new-session', '-d', '-s', 'watch', '-x', '80', '-y', '24', command).status).toBe(0);
+
+  // 1. The first revision, healthy, with its waves.
+  const first = await waitForScreen((s) => /revision 1 +● watching/.test(s), 'revision 1 healthy', 40_000);
+  expect(first).toMatch(/wave 2 ✓/);
+  expect(first).toMatch(/✓ Deployment shop\/worker +create +healthy 1\/1/);
+  expect(first).toMatch(/Job shop\/shop-migrate-\* +hook +healthy/);
+
+  // 2. An edit: only the changed object is updated, and revision 2 is shown healthy.
+  const web = path.join(dir, 'shop', '40-web.yaml');
+  writeFileSync(web, readFileSync(web, 'utf8').replace('replicas: 2', 'replicas: 3'));
+  const second = await waitForScreen((s) => /revision 2 +● watching/.test(s), 'revision 2 healthy');
+  expect(second).toMatch(/✓ Deployment shop\/web +update +healthy 3\/3/);
+  expect(second).toMatch(/= ConfigMap shop\/shop-config +unchanged/);
+
+  // 3. An invalid edit: its diagnostic, and nothing applied.
+  writeFileSync(web, readFileSync(web, 'utf8').replace('replicas: 3', 'replicas: three'));
+  const invalid = await waitForScreen((s) => s.includes('problems (1): nothing applied'), 'the problem');
+  expect(invalid).toContain('shop/40-web.yaml:12:13: error: spec.replicas');
+  expect(invalid).toMatch(/revision 2 +✗ invalid/);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(screen()).not.toMatch(/revision 3/);
+
+  // 4. q: exit 0, the cursor back, the lock released, the cluster still at the last good state.
+  tmux('send-keys', '-t', 'watch', 'q');
+  await waitForScreen((s) => s.includes('KD-EXIT=0'), 'exit code 0', 15_000);
+  expect(tmux('display-message', '-p', '-t', 'watch', '#{cursor_flag} #{alternate_on}').stdout.trim()).toBe('1 0');
+  const session = await connectCluster({ kubeconfig, env: {}, cacheDir: false });
+  try {
+    const leases = await session.client.list({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }, { allNamespaces: true, labelSelector: 'kd.io/release=shop' });
+    expect(leases.items).toEqual([]);
+    const deployment = await session.client.get({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' });
+    expect((deployment?.spec as { replicas?: number }).replicas).toBe(3);
+  } finally {
+    session.close();
+  }
+}, 60_000);

@@ -1,0 +1,59 @@
+/**
+ * The built kd-lsp binary: `--version`, `--help`, a bad argument, and a session over its real
+ * standard input and output with the built-in schema bundle (no schema settings at all).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin', 'kd-lsp.cjs');
+
+beforeAll(() => {
+  if (!existsSync(path.join(ROOT, 'dist', 'kd-lsp.js'))) throw new Error('dist/kd-lsp.js is missing: run `npm run build` first');
+});
+
+test('--version prints the version', () => {
+  const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^kd-lsp \d+\.\d+\.\d+\n$/);
+});
+
+test('--help lists --stdio and the settings', () => {
+  const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('kd-lsp --stdio');
+  expect(r.stdout).toContain('crdPaths');
+});
+
+test('an unknown argument is a usage error (exit 2)', () => {
+  const r = spawnSync(process.execPath, [BIN, '--tcp'], { encoding: 'utf8' });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain('unknown arguments: --tcp');
+});
+
+let child: ReturnType<typeof spawn> | undefined;
+let conn: ProtocolConnection | undefined;
+afterAll(() => {
+  conn?.dispose();
+  child?.kill();
+});
+
+test('over stdio with the built-in schemas: diagnostics for a manifest', async () => {
+  child = spawn(process.execPath, [BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KD_SCHEMA_DIR: '' } });
+  conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const got = new Promise<PublishDiagnosticsParams>((resolve) => conn!.onNotification('textDocument/publishDiagnostics', resolve));
+  conn.listen();
+  const init = (await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })) as { serverInfo?: { name: string } };
+  expect(init.serverInfo?.name).toBe('kd-lsp');
+  conn.sendNotification('initialized', {});
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  portz: []\n';
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///stdio/service.yaml', languageId: 'yaml', version: 1, text } });
+  const published = await got;
+  expect(published.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.code)} ${d.message}`)).toEqual([
+    '5:2 schema/unknown-field unknown field "spec.portz"; did you mean "ports"?',
+  ]);
+});
