@@ -75,7 +75,7 @@ export function compareObject(input: ObjectDriftInput, options: CompareOptions):
   // 1. The leaves of each side, normalised by the server where it could be asked.
   const desiredObject = input.desired;
   const desiredIds = new Set(leavesOf(secretData(desiredObject)).keys());
-  const desiredLeaves = input.predicted ? leavesOf(secretData(input.predicted)) : leavesOf(secretData(desiredObject));
+  const desiredLeaves = normalisedLeaves(desiredObject, input.predicted);
   const liveLeaves = leavesOf(secretData(live, 'data'));
   const applied = appliedLeaves(la, input, desiredIds, desiredLeaves, live, options.fieldManager);
   const appliedIds = new Set(applied.keys());
@@ -155,8 +155,8 @@ function appliedLeaves(la: LastApplied, input: ObjectDriftInput, desiredIds: Set
   // assume the files' value was the applied one, so the edit shows as drift by its manager.
   const editor = la.rewrittenBy === undefined ? [] : managedEntries(live).filter((e) => e.manager === la.rewrittenBy);
   let normalised: LeafMap;
-  if (input.predictedApplied) normalised = leavesOf(secretData(input.predictedApplied));
-  else if (input.predicted && input.desired && deepEqual(comparable(object), comparable(input.desired))) normalised = leavesOf(secretData(input.predicted));
+  if (input.predictedApplied) normalised = normalisedLeaves(object, input.predictedApplied);
+  else if (input.predicted && input.desired && deepEqual(comparable(object), comparable(input.desired))) normalised = normalisedLeaves(object, input.predicted);
   else normalised = leavesOf(secretData(object));
   const out: LeafMap = new Map();
   const liveLeaves = editor.length > 0 ? leavesOf(secretData(live, 'data')) : undefined;
@@ -172,6 +172,18 @@ function appliedLeaves(la: LastApplied, input: ObjectDriftInput, desiredIds: Set
 
 function isLastAppliedAnnotation(path: readonly (string | number)[]): boolean {
   return path.length === 3 && path[0] === 'metadata' && path[1] === 'annotations' && path[2] === LAST_APPLIED_ANNOTATION;
+}
+
+/**
+ * The leaves of an object as the server would store it, where the server's answer has them;
+ * the object's own where it has not (a leaf the dry run lost or could not be matched up).
+ */
+function normalisedLeaves(object: KubeObject | undefined, predicted: KubeObject | undefined): LeafMap {
+  const own = leavesOf(secretData(object));
+  if (predicted === undefined) return own;
+  const server = leavesOf(secretData(predicted));
+  for (const [id, leaf] of own) if (!server.has(id)) server.set(id, leaf);
+  return server;
 }
 
 /** Whether the last-applied object needs its own dry run: it differs from the desired one in what either sets. */
