@@ -21,7 +21,7 @@ Settings (initializationOptions, or the "kd" section of workspace/configuration)
   kubernetesVersion  version of those schemas, for messages
   crdPaths           CRD files or folders to use besides the workspace's CRDs
   strict             unknown fields are errors (default true) or warnings
-  context            kubeconfig context: its namespace defaults objects' namespaces (no live cluster yet)
+  context            kubeconfig context (off by default): default namespace, live health on hover
 
 Editor set-up: docs/editors.md.
 `;

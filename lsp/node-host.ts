@@ -7,7 +7,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { contextNamespace, resolveSchemaSources, type SchemaSource } from '../src/index.js';
+import { computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './settings.js';
 
@@ -24,7 +24,22 @@ export interface NodeHostOptions {
 }
 
 export function nodeHost(options: NodeHostOptions): ServerHost {
+  // One connection per context, made on the first hover that needs it.
+  const sessions = new Map<string, Promise<ClusterSession>>();
   const host: ServerHost = {
+    async liveHealth(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string> {
+      const context = settings.context!;
+      let session = sessions.get(context);
+      if (!session) {
+        session = connectCluster({ env: options.env, context });
+        sessions.set(context, session);
+        session.catch(() => sessions.delete(context));
+      }
+      const { client } = await session;
+      const target = { group: object.group, version: object.version, kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) };
+      const live = await client.get(target, { signal });
+      return formatHealth(computeHealth(live));
+    },
     version: options.version,
     schemaSources(settings: KdLspSettings): SchemaSource[] {
       // Throws (with a hint) when the folder or version is wrong; the server logs it.

@@ -19,7 +19,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SchemaSource } from '../src/index.js';
+import type { ObjectRef, SchemaSource } from '../src/index.js';
 import {
   fromLspDiagnostic,
   toCorePosition,
@@ -45,12 +45,19 @@ export interface ServerHost {
   readFile(file: string): Promise<string | undefined>;
   /** YAML and JSON files under a folder or the file itself, skipping VCS and dependency folders. */
   listManifestFiles(fileOrDir: string): Promise<string[]>;
+  /**
+   * The live health of an object in the cluster of `settings.context`, one line of markdown;
+   * only called when a context is configured.
+   */
+  liveHealth?(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string>;
   /** Where problems go that are not about a document (an unreadable schema dir). */
   log?(message: string): void;
 }
 
 export interface ServerOptions {
   debounceMs?: number;
+  /** How long a hover waits for the cluster before answering without the live state. */
+  liveTimeoutMs?: number;
 }
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
@@ -72,7 +79,8 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   let settings: KdLspSettings = DEFAULT_SETTINGS;
   let canPullConfig = false;
   let canWatchDynamically = false;
-  let service = createService(settings);
+  // Replaced in onInitialize, once the settings are known; until then a service without schemas.
+  let service = new LanguageService({ engine: new CoreEngine({ schemaSources: [] }), schemaSources: [] });
   const timers = new Map<string, NodeJS.Timeout>();
   /** Files from crdPaths, kept apart so that a settings change can drop them. */
   let crdFiles = new Set<string>();
@@ -294,8 +302,32 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const position = toCorePosition(params.position);
     await service.ensureSchemasAt(params.textDocument.uri, position);
     const h = service.hover(params.textDocument.uri, position);
-    return h ? toLspHover(h) : null;
+    if (!h) return null;
+    if (h.object && settings.context !== undefined && host.liveHealth) h.contents += `\n\n${await liveLine(h.object)}`;
+    return toLspHover(h);
   });
+
+  /** The object's live health, or why it is not known: a slow or absent cluster never fails a hover. */
+  async function liveLine(object: ObjectRef): Promise<string> {
+    const context = settings.context!;
+    const abort = new AbortController();
+    const timeoutMs = options.liveTimeoutMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        resolve(`not answered within ${timeoutMs / 1000} s`);
+      }, timeoutMs);
+    });
+    try {
+      const line = await Promise.race([host.liveHealth!(settings, object, abort.signal), timeout]);
+      return `**Live** (context \`${context}\`): ${line}`;
+    } catch (error) {
+      return `**Live** (context \`${context}\`): unavailable: ${(error as Error).message}`;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   connection.onCodeAction((params) => {
     const diagnostics = params.context.diagnostics.map(fromLspDiagnostic).filter((d) => d !== undefined);

@@ -14,9 +14,9 @@ export interface KdLspSettings {
   /** Unknown fields are errors (true, the default) or warnings. */
   strict: boolean;
   /**
-   * A kubeconfig context. Off by default. Today it only picks the default namespace (as
-   * `--context` does for `kubectl kd validate`); live health and drift in hovers are not wired
-   * into the server yet.
+   * A kubeconfig context. Off by default. When set, it picks the default namespace (as
+   * `--context` does for `kubectl kd validate`) and hovering `kind:` adds the object's live
+   * health from that cluster. Live drift in hovers is not offered (use `kubectl kd drift`).
    */
   context?: string;
 }

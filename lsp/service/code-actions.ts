@@ -7,7 +7,6 @@ import type { Diagnostic, GroupVersionKind, JsonPath } from '../../src/index.js'
 import type { FeatureContext } from './language-service.js';
 import { nodeAt, typeLabel } from './schema-index.js';
 import type { CodeAction, TextEdit } from './types.js';
-import type { FileState } from './workspace.js';
 import { lineShape } from './yaml-context.js';
 
 export interface SegmentLines {
@@ -20,7 +19,6 @@ export interface SegmentLines {
 const MAX_SUGGESTIONS = 3;
 
 export function codeActions(
-  file: FileState,
   diagnostics: readonly Diagnostic[],
   ctx: FeatureContext,
   segmentAt: (line: number) => SegmentLines | undefined,
@@ -42,7 +40,6 @@ export function codeActions(
       if (edit) out.push({ title: `Add required field "${edit.name}"`, edits: [edit.edit], diagnostic: d, preferred: true });
     }
   }
-  void file;
   return out;
 }
 

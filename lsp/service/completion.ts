@@ -34,7 +34,7 @@ export function complete(view: CursorView, ctx: FeatureContext): CompletionEntry
 
   if (c.parent.length === 0 && c.at === 'value' && c.key === 'apiVersion') return apiVersionEntries(view, ctx, range);
   if (c.parent.length === 0 && c.at === 'value' && c.key === 'kind') return kindEntries(view, ctx, range);
-  if (c.parent.length === 0 && c.at === 'key' && view.gvk === undefined) return starterEntries(view, ctx, c, range, keyHasColon);
+  if (c.parent.length === 0 && c.at === 'key' && view.gvk === undefined) return starterEntries(ctx, c, range, keyHasColon);
 
   if (isAnnotationsPath(c.parent)) {
     if (c.at === 'key') return annotationKeyEntries(ctx, c, range, keyHasColon);
@@ -206,7 +206,7 @@ function kindEntries(view: CursorView, ctx: FeatureContext, range: SourceRange):
     });
 }
 
-function starterEntries(view: CursorView, ctx: FeatureContext, c: CursorContext, range: SourceRange, keyHasColon: boolean): CompletionEntry[] {
+function starterEntries(ctx: FeatureContext, c: CursorContext, range: SourceRange, keyHasColon: boolean): CompletionEntry[] {
   const present = new Set(c.siblings);
   const out: CompletionEntry[] = [];
   for (const [i, key] of ['apiVersion', 'kind', 'metadata'].entries()) {
@@ -229,6 +229,5 @@ function starterEntries(view: CursorView, ctx: FeatureContext, c: CursorContext,
     if (k.description !== undefined) entry.documentation = k.description;
     out.push(entry);
   }
-  void view;
   return out;
 }

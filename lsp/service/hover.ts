@@ -29,7 +29,10 @@ export function hover(view: CursorView, ctx: FeatureContext): HoverResult | unde
       parts.push('', `${entry.namespaced ? 'Namespaced' : 'Cluster-scoped'}${entry.origin === 'crd' ? ', defined by a CRD in the workspace' : ''}.`);
       if (entry.description !== undefined) parts.push('', entry.description);
     } else parts.push('', '_No schema for this kind._');
-    return { contents: parts.join('\n'), range };
+    const result: HoverResult = { contents: parts.join('\n'), range };
+    const manifest = view.segment.result.loaded.manifests.find((m) => m.listIndex === undefined && m.ref.name !== '');
+    if (manifest) result.object = manifest.ref;
+    return result;
   }
 
   if (isAnnotationsPath(parent)) {

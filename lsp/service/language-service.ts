@@ -111,11 +111,6 @@ export class LanguageService {
     else if (this.#crdSignature !== '') this.#refreshCrds();
   }
 
-  close(uri: string, keep: boolean): void {
-    if (keep) this.workspace.setOpen(uri, false);
-    else this.remove(uri);
-  }
-
   remove(uri: string): void {
     const f = this.workspace.get(uri);
     if (!f) return;
@@ -352,7 +347,7 @@ export class LanguageService {
   codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
     const file = this.workspace.get(uri);
     if (!file) return [];
-    return codeActions(file, diagnostics, this.#context(), (line) => {
+    return codeActions(diagnostics, this.#context(), (line) => {
       const seg = this.workspace.segmentAt(file, line);
       return seg && { lines: segmentLines(seg.result), startLine: seg.segment.startLine, gvk: documentKind(seg.result.text) };
     });

@@ -3,7 +3,7 @@
  * `Diagnostic`s). The protocol layer turns these into LSP values in lsp/convert.ts and nowhere
  * else, so the service never sees a 0-based position.
  */
-import type { Diagnostic, Position, SourceRange } from '../../src/index.js';
+import type { Diagnostic, ObjectRef, Position, SourceRange } from '../../src/index.js';
 
 export type { Diagnostic, Position, SourceRange };
 
@@ -30,6 +30,8 @@ export interface HoverResult {
   /** Markdown. */
   contents: string;
   range: SourceRange;
+  /** On `kind:`/`apiVersion:` of a named object: which one, so the server can add its live state. */
+  object?: ObjectRef;
 }
 
 export interface TextEdit {

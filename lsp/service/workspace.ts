@@ -116,11 +116,6 @@ export class Workspace {
     return { file: state, changed };
   }
 
-  setOpen(uri: string, open: boolean): void {
-    const f = this.#files.get(uri);
-    if (f) f.open = open;
-  }
-
   delete(uri: string): boolean {
     return this.#files.delete(uri);
   }

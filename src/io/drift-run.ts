@@ -9,7 +9,8 @@
  *  3. live: one list per kind and namespace, never one get per object; the ApplySet members
  *     (orphans) come from the inventory;
  *  4. normalisation: a server-side dry-run apply (forced, as kd's field manager) of the desired
- *     object, and of the last-applied one when it differs, `concurrency` at a time.
+ *     object, and of the last-applied one when it differs, `concurrency` at a time — skipped for
+ *     objects whose files, record and live values already agree as written (agreesAsWritten).
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
 import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
@@ -21,9 +22,11 @@ import { openApplyTarget } from '../apply/target.js';
 import type { ReleaseRef } from '../apply/ports.js';
 import { isHook, readKdAnnotations } from '../annotations/index.js';
 import { FIELD_MANAGER } from '../cluster/client.js';
+import { connectCluster } from '../cluster/connect.js';
 import { ClusterRequestError, UnknownResourceError } from '../cluster/errors.js';
 import type { ClusterClient } from '../cluster/types.js';
 import {
+  agreesAsWritten,
   appliedDiffersFromDesired,
   buildReport,
   compareObject,
@@ -135,16 +138,27 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
 }
 
 async function openDefaultTarget(request: DriftRunRequest, context: string | undefined): Promise<DriftTarget> {
+  if (!request.sim) {
+    // No client-side rate limit: an audit is reads and dry runs, and `concurrency` already
+    // bounds what is in flight (kubectl leaves limiting to the server's priority and fairness too).
+    const session = await connectCluster({
+      env: request.env,
+      qps: 0,
+      ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
+      ...(context === undefined ? {} : { context }),
+      ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
+    });
+    return { client: session.client, context: session.connection.context, namespace: session.connection.namespace, close: async () => session.close() };
+  }
   const target = await openApplyTarget({
-    sim: request.sim ?? false,
+    sim: true,
     env: request.env,
     version: request.kdVersion,
     ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
     ...(context === undefined ? {} : { context }),
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
   });
-  const name = request.sim ? 'kd-sim' : target.description.replace(/^context /, '');
-  return { client: target.client, context: name, namespace: target.namespace, close: () => target.close() };
+  return { client: target.client, context: 'kd-sim', namespace: target.namespace, close: () => target.close() };
 }
 
 interface Entry {
@@ -235,9 +249,10 @@ async function compareRelease(
     inputs.filter((i) => i.desired && i.live),
     request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
     async (input) => {
+      const la = lastApplied({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
+      if (agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object })) return;
       try {
         input.predicted = await dryRun(client, input.desired!, signal);
-        const la = lastApplied({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
         if (la.object && appliedDiffersFromDesired(la.object, input.desired!)) {
           const applied = withLabels(la.object, {}, input.ref.namespace);
           input.predictedApplied = await dryRun(client, { apiVersion: input.desired!.apiVersion, kind: input.desired!.kind, ...applied }, signal);

@@ -10,6 +10,7 @@
  * `v:"x"`, `.` for a list item itself). Only leaves and item markers are members.
  */
 import { child, clone, deepEqual, isPlainObject, items, listSemantics, type SchemaCursor } from './schema-nav.js';
+import { listKeyDefaults } from './list-key-defaults.js';
 
 export type FieldPath = string[];
 
@@ -237,9 +238,9 @@ export function updateManagedFields(
 }
 
 /**
- * List-map keys that have a schema default (`protocol: TCP` of ports) are filled in the applied
- * configuration before anything else, as the server does, so the same item has one key whether
- * or not the applier spelled the default out.
+ * List-map keys that have a default (`protocol: TCP` of ports; from the schema, or the sim's table
+ * for schemas without defaults) are filled in the applied configuration before anything else, as
+ * the server does, so the same item has one key whether or not the applier spelled it out.
  */
 export function fillListKeyDefaults(v: unknown, c: SchemaCursor | undefined): void {
   if (!c) return;
@@ -250,12 +251,10 @@ export function fillListKeyDefaults(v: unknown, c: SchemaCursor | undefined): vo
   if (!Array.isArray(v)) return;
   const sem = listSemantics(c.schema);
   const ic = items(c);
+  const defaults = sem.type === 'map' ? listKeyDefaults(c, sem.keys) : {};
   for (const item of v) {
-    if (sem.type === 'map' && isPlainObject(item))
-      for (const key of sem.keys) {
-        const d = child(ic, key)?.schema.default;
-        if (item[key] === undefined && d !== undefined) item[key] = clone(d);
-      }
+    if (isPlainObject(item))
+      for (const [key, d] of Object.entries(defaults)) if (item[key] === undefined) item[key] = clone(d);
     fillListKeyDefaults(item, ic);
   }
 }
@@ -276,9 +275,12 @@ export function mergeApplied(live: unknown, applied: unknown, c: SchemaCursor | 
     if (sem.type === 'map' && sem.keys.length > 0 && Array.isArray(live)) {
       const out = live.map((x) => clone(x));
       const ic = items(c);
+      // A live item that predates defaulting still has the defaulted key (as the server sees it).
+      const defaults = listKeyDefaults(c, sem.keys);
+      const keyOf = (x: Record<string, unknown>, k: string) => x[k] ?? defaults[k];
       for (const item of applied) {
         if (!isPlainObject(item)) continue;
-        const idx = out.findIndex((x) => isPlainObject(x) && sem.keys.every((k) => deepEqual(x[k], item[k])));
+        const idx = out.findIndex((x) => isPlainObject(x) && sem.keys.every((k) => deepEqual(keyOf(x, k), keyOf(item, k))));
         if (idx >= 0) out[idx] = mergeApplied(out[idx], item, ic);
         else out.push(clone(item));
       }

@@ -20,6 +20,7 @@ import {
 } from './api-status.js';
 import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
 import { applyDefaults, type Allocator } from './defaults.js';
+import { convertThroughInternal } from './internal-conversion.js';
 import { checkStructure, validateImmutable, validateKind, validateName } from './object-validation.js';
 import { conflictMessage, formatFieldPath, serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './managed-fields.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
@@ -330,7 +331,8 @@ export class RestStorage implements Allocator {
   /**
    * The common write path (numbered as in the registry's Create/Update):
    * 1. subresource scoping, 2. metadata carried over, 3. precondition, 4. structure and unknown
-   * fields, 5. defaults, 6. validation, 7. generation, 8. managedFields, 9. no-op detection,
+   * fields, then the internal version's conversion (Secret stringData into data), 5. defaults,
+   * 6. validation, 7. generation, 8. managedFields, 9. no-op detection,
    * 10. persist (or not, on dryRun), 11. follow-ups (finalized deletion, CRDs, GC).
    */
   #commit(res: SimResource, old: KubeObject | undefined, input: Obj, opts: WriteOptions, managedFields: ManagedFieldsEntry[] | undefined): KubeObject {
@@ -395,6 +397,7 @@ export class RestStorage implements Allocator {
         deletePath(obj, f);
       }
     }
+    convertThroughInternal(res.group, res.kind, obj);
     // 5.
     applyDefaults(res.custom ? '\u0000custom' : res.group, res.kind, obj, this, String(m.uid ?? ''));
     if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions') defaultCrd(obj);

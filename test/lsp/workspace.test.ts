@@ -110,8 +110,9 @@ describe('workspace', () => {
     client = await startClient({ root: SHOP });
     const uri = fileUri(path.join(SHOP, 'app.yaml'));
     client.open(uri, fixture('workspace-shop/app.yaml'));
-    await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
-    // The scan has run once the open document was re-validated after it.
+    await client.diagnostics(uri);
+    // The workspace scan runs in the background after initialization: wait until it has.
+    for (let i = 0; i < 100 && (await client.workspaceSymbols('')).length < 5; i++) await new Promise((r) => setTimeout(r, 20));
     const symbols = await client.workspaceSymbols('shopconf');
     expect(symbols.map((s) => `${s.name} ${path.basename('location' in s && 'range' in s.location ? s.location.uri : '')}`).sort()).toEqual([
       'ConfigMap/shop-config app.yaml',

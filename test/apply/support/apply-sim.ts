@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
+import type { SchemaSource } from '../../../src/schema/types.js';
 import { startSim, type SimHandle } from '../../../src/sim/server.js';
 import { builtinControllers, ScaledClock } from '../../../src/sim/controllers/index.js';
 import { connectCluster, type ClusterSession } from '../../../src/cluster/index.js';
@@ -36,12 +37,14 @@ export interface ApplySimOptions {
   speed?: number;
   podReadyDelayMs?: number;
   faults?: string;
+  /** The sim's schemas; the 1.35 documents by default (`kubectl kd apply --sim` uses the built-in bundle). */
+  schemaSource?: SchemaSource;
 }
 
 export async function startApplySim(options: ApplySimOptions = {}): Promise<ApplySim> {
   const simClock = new ScaledClock({ speed: options.speed ?? 20 });
   const sim = await startSim({
-    schemaSource,
+    schemaSource: options.schemaSource ?? schemaSource,
     clock: simClock,
     controllers: builtinControllers({ podReadyDelayMs: options.podReadyDelayMs ?? 1000 }),
     ...(options.faults ? { faults: options.faults } : {}),
