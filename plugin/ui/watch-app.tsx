@@ -47,5 +47,5 @@ export function WatchApp({ store, actions, theme, formatClock }: WatchAppProps) 
       if (row) actions.events(row);
     }
   });
-  return <WatchScreen view={view} width={Math.max(40, columns)} height={Math.max(8, rows)} theme={theme} formatClock={formatClock} />;
+  return <WatchScreen view={view} width={Math.max(1, columns)} height={Math.max(8, rows)} theme={theme} formatClock={formatClock} />;
 }

@@ -10,14 +10,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { render } from 'ink';
-import { createElement } from 'react';
 import { ExitCode, describeRef, inputError, objectDiff, openApplyTarget, runApply, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
 import { initialView, type ObjectRow } from '../ui/view-model.js';
 import { ViewStore } from '../ui/view-store.js';
-import { WatchApp } from '../ui/watch-app.js';
+import { mountWatchScreen } from '../ui/mount.js';
 import { shouldColor } from '../output/style.js';
 import { ApplyLoop } from './apply-loop.js';
 import { ClusterFollower } from './cluster-follow.js';
@@ -167,8 +165,8 @@ function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyT
     clock: () => target.clock.now(),
   });
   let actions: Parameters<Output['bind']>[0] | undefined;
-  const instance = render(
-    createElement(WatchApp, {
+  const screen = mountWatchScreen(
+    {
       store,
       theme,
       formatClock: clockTime,
@@ -179,8 +177,8 @@ function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyT
         diff: (row) => actions?.diff(row),
         events: (row) => actions?.events(row),
       },
-    }),
-    { stdout: ctx.stdout, stdin: ctx.stdin, stderr: ctx.stderr, exitOnCtrlC: false, patchConsole: false },
+    },
+    { stdout: ctx.stdout, stdin: ctx.stdin, stderr: ctx.stderr },
   );
   return {
     emit: (e) => store.dispatch(e),
@@ -189,8 +187,7 @@ function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyT
     stopping: () => store.update((v) => ({ ...v, state: 'stopping', overlay: undefined })),
     close: async () => {
       store.dispose();
-      instance.unmount();
-      await instance.waitUntilExit().catch(() => undefined);
+      await screen.unmount();
     },
   };
 }

@@ -21,6 +21,7 @@ import {
 import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
 import { applyDefaults, type Allocator } from './defaults.js';
 import { convertThroughInternal } from './internal-conversion.js';
+import { canonicalizeQuantities } from './quantity-canonical.js';
 import { checkStructure, validateImmutable, validateKind, validateName } from './object-validation.js';
 import { conflictMessage, formatFieldPath, serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './managed-fields.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
@@ -390,6 +391,9 @@ export class RestStorage implements Allocator {
         throw invalid(res.group, res.kind, name, report.typeErrors.map((t) => ({ reason: 'FieldValueTypeInvalid', field: t.field, message: `Invalid value: "${t.found}": ${t.field} in body must be of type ${t.expected}: "${t.found}"` })));
       throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: ${report.typeErrors[0]!.message}`);
     }
+    // Decoding parses every Quantity; encoding writes it back in canonical form (`1000m` → `1`).
+    const badQuantity = canonicalizeQuantities(obj, schema)[0];
+    if (badQuantity) throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: ${badQuantity.message}`);
     if (report.unknownFields.length > 0) {
       if (fv === 'Strict') throw badRequest(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: strict decoding error: ${report.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
       for (const f of report.unknownFields) {

@@ -102,4 +102,16 @@ describe('diagnostics', () => {
     const published = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'schema/unknown-field' && d.severity === 2));
     expect(published.diagnostics.find((d) => d.code === 'schema/unknown-field')?.severity).toBe(2);
   });
+
+  test('schemaDir from the settings chooses the schemas; a missing one leaves every kind unknown', async () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  portz: []\n';
+    client = await startClient({ schemasFromSettings: true, initializationOptions: { schemaDir: K8S_SCHEMAS, kubernetesVersion: '1.35' } });
+    client.open('file:///work/service.yaml', text);
+    expect((await client.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.message)).toEqual(['unknown field "spec.portz"; did you mean "ports"?']);
+    await client.shutdown();
+
+    client = await startClient({ schemasFromSettings: true, initializationOptions: { schemaDir: '/nonexistent/schemas' } });
+    client.open('file:///work/service.yaml', text);
+    expect((await client.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
+  });
 });

@@ -64,6 +64,14 @@ describe('completion', () => {
   });
 });
 
+test('picking a kind of another group-version also sets the apiVersion line', async () => {
+  const { uri, position } = await openFixture('completion/kind-values-with-crd.yaml');
+  const items = await client.completion(uri, position);
+  const configMap = items.find((i) => i.label === 'ConfigMap');
+  expect(configMap?.additionalTextEdits).toEqual([{ range: { start: { line: 0, character: 12 }, end: { line: 0, character: 31 } }, newText: 'v1' }]);
+  expect(items.find((i) => i.label === 'Promotion')?.additionalTextEdits).toBeUndefined();
+});
+
 describe('hover', () => {
   const cases = readdirSync(path.join(FIXTURES, 'hover')).filter((f) => f.endsWith('.yaml'));
   test.each(cases)('%s', async (name) => {

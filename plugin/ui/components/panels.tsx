@@ -14,7 +14,7 @@ export function ProblemsPanel({ problems, height, theme }: { problems: readonly 
   const errors = problems.filter((d) => d.severity === 'error').length;
   return (
     <Box flexDirection="column">
-      <Text {...bold(theme)} {...tone(theme, errors > 0 ? 'error' : 'warn')}>
+      <Text wrap="truncate-end" {...bold(theme)} {...tone(theme, errors > 0 ? 'error' : 'warn')}>
         {`problems (${problems.length})${errors > 0 ? ': nothing applied' : ''}`}
       </Text>
       {shown.map((d, i) => (
@@ -31,7 +31,7 @@ export function DriftPanel({ drift, height, theme }: { drift: readonly DriftEntr
   const shown = drift.slice(0, height - 1);
   return (
     <Box flexDirection="column">
-      <Text {...bold(theme)} {...tone(theme, 'warn')}>{`drift (${drift.length}): changed in the cluster since the last apply`}</Text>
+      <Text wrap="truncate-end" {...bold(theme)} {...tone(theme, 'warn')}>{`drift (${drift.length}): changed in the cluster since the last apply`}</Text>
       {shown.map((e, i) => (
         <Text key={i} wrap="truncate-end">{`  ${describeDrift(e)}`}</Text>
       ))}
@@ -88,17 +88,21 @@ export const HELP_LINES = [
 ];
 
 export function DetailPanel({ title, lines, height, theme }: { title: string; lines: readonly string[]; height: number; theme: Theme }) {
-  const room = Math.max(1, height - 1);
-  const shown = lines.slice(0, room);
+  // The title takes a row, and when the lines are cut, so does the note saying how many.
+  const room = Math.max(0, height - 1);
+  const cut = lines.length > room;
+  const shown = cut ? lines.slice(0, Math.max(0, room - 1)) : lines;
   return (
     <Box flexDirection="column">
-      <Text {...bold(theme)}>{title}</Text>
+      <Text wrap="truncate-end" {...bold(theme)}>
+        {title}
+      </Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end" {...tone(theme, l.startsWith('+') && !l.startsWith('+++') ? 'ok' : l.startsWith('-') && !l.startsWith('---') ? 'error' : undefined)}>
           {l === '' ? ' ' : l}
         </Text>
       ))}
-      {lines.length > room ? <Text {...dim(theme)}>{`… ${lines.length - room} more lines`}</Text> : null}
+      {cut && room > 0 ? <Text wrap="truncate-end" {...dim(theme)}>{`… ${lines.length - shown.length} more lines`}</Text> : null}
     </Box>
   );
 }

@@ -37,7 +37,7 @@ export function PlanPanel({ groups, selected, spinner, now, width, height, theme
       {window.above > 0 ? <Text {...dim(theme)}>{`  … ${window.above} more above`}</Text> : null}
       {window.lines.map((line) =>
         line.kind === 'group' ? (
-          <Text key={`g:${line.group.title}`} {...bold(theme)}>
+          <Text key={`g:${line.group.title}`} wrap="truncate-end" {...bold(theme)}>
             {line.group.title}
             <Text {...tone(theme, groupTone(line.group))}>{groupMark(line.group, spinner)}</Text>
           </Text>
@@ -59,16 +59,28 @@ export function PlanPanel({ groups, selected, spinner, now, width, height, theme
   );
 }
 
-/** The lines to show so the selected row is visible, with counts of rows left out. */
+/**
+ * The lines to show so the selected row is visible, with counts of rows left out; the "… more"
+ * notes take a row each, and all of it fits in `height` (a taller plan would push the frame past
+ * the terminal's last row). A group title just above the window is pulled in when there is room.
+ */
 function windowAround(lines: Line[], selected: number, height: number): { lines: Line[]; above: number; below: number } {
   if (lines.length <= height) return { lines, above: 0, below: 0 };
-  const room = Math.max(1, height - 2);
   const at = Math.max(0, lines.findIndex((l) => l.kind === 'row' && l.index === selected));
-  let start = Math.max(0, Math.min(at - Math.floor(room / 2), lines.length - room));
-  if (start === 1) start = 0;
-  const shown = lines.slice(start, start + room);
   const rowsIn = (ls: Line[]) => ls.filter((l) => l.kind === 'row').length;
-  return { lines: shown, above: rowsIn(lines.slice(0, start)), below: rowsIn(lines.slice(start + room)) };
+  const attempt = (start: number, room: number) => {
+    const above = rowsIn(lines.slice(0, start));
+    const below = rowsIn(lines.slice(start + room));
+    const fits = room + (above > 0 ? 1 : 0) + (below > 0 ? 1 : 0) <= height;
+    return fits ? { lines: lines.slice(start, start + room), above, below } : undefined;
+  };
+  for (let room = Math.min(height, lines.length); room >= 1; room--) {
+    const start = Math.max(0, Math.min(at - Math.floor((room - 1) / 2), lines.length - room));
+    const withTitle = start > 0 && lines[start - 1]?.kind === 'group' && at < start - 1 + room ? attempt(start - 1, room) : undefined;
+    const found = withTitle ?? attempt(start, room);
+    if (found) return found;
+  }
+  return { lines: lines.slice(at, at + 1), above: 0, below: 0 };
 }
 
 function groupMark(g: RowGroup, spinner: number): string {

@@ -48,6 +48,8 @@ export interface ClientOptions {
   /** Answer to workspace/configuration for the `kd` section; omit to not advertise the capability. */
   configuration?: unknown;
   debounceMs?: number;
+  /** Choose schemas from the settings as the real server does (default: the 1.35 test documents). */
+  schemasFromSettings?: boolean;
 }
 
 export interface TestClient {
@@ -74,7 +76,8 @@ export async function startClient(options: ClientOptions = {}): Promise<TestClie
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  const host = { ...nodeHost({ version: 'test', env: {}, cwd: options.root ?? process.cwd() }), schemaSources: () => [new SchemaDirSource(K8S_SCHEMAS)] };
+  const real = nodeHost({ version: 'test', env: {}, cwd: options.root ?? process.cwd() });
+  const host = options.schemasFromSettings ? real : { ...real, schemaSources: () => [new SchemaDirSource(K8S_SCHEMAS)] };
   startServer(serverConnection, host, { debounceMs: options.debounceMs ?? 20 });
 
   const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
