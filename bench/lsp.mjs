@@ -203,6 +203,7 @@ async function measure(name, server, file, text) {
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
   const first = await diagnosticsFor(1, t0);
   const open = first.at - t0;
+  if (process.env.KD_BENCH_DEBUG) console.log(`  (${name}: ${first.diagnostics.length} diagnostics at open; first: ${JSON.stringify(first.diagnostics[0] ?? null)})`);
   await new Promise((r) => setTimeout(r, 300));
 
   // Edits: flip one character in a ConfigMap value, in documents spread over the file.
@@ -258,7 +259,7 @@ async function stop(server) {
   } catch {
     // already gone
   }
-  setTimeout(() => server.child.kill(), 500).unref();
+  setTimeout(() => server.child.kill(), 3000).unref();
 }
 
 function report(name, r) {
@@ -287,7 +288,9 @@ try {
   console.log(`workload: ${DOCS} documents, ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KiB; schemas ${SCHEMA_DIR}`);
   console.log(`node ${process.version}, ${EDITS} edits, ${COMPLETIONS} completions\n`);
 
-  const kd = await startServer(process.execPath, [dist, '--stdio'], {
+  // KD_BENCH_NODE_ARGS: extra Node flags for the kd-lsp process (e.g. `--cpu-prof`).
+  const nodeArgs = (process.env.KD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const kd = await startServer(process.execPath, [...nodeArgs, dist, '--stdio'], {
     rootUri,
     initializationOptions: { schemaDir: SCHEMA_DIR },
     configuration: () => ({ schemaDir: SCHEMA_DIR }),

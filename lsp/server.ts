@@ -240,6 +240,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
       await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MANIFEST_GLOB }] }).catch(() => undefined);
     }
     await pullConfiguration();
+    void service.warmUp();
     await scanWorkspace();
     revalidateOpen();
   });

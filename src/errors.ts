@@ -7,7 +7,20 @@
 
 export type KdErrorKind = 'usage' | 'input' | 'environment' | 'cluster' | 'interrupted' | 'bug';
 
+/**
+ * Each kd command is bundled on its own (fast start: a command loads only its own code), so one
+ * process can hold two copies of this class. The brand makes `instanceof KdError` hold across
+ * copies; subclasses keep the ordinary prototype check.
+ */
+const BRAND = Symbol.for('kubectl-kd.KdError');
+
 export class KdError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== KdError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly kind: KdErrorKind;
   /** What to do about it, one line; printed under the message. */
   readonly hint?: string;

@@ -17,8 +17,12 @@ export * from './health/index.js';
 export * from './plan/index.js';
 export * from './apply/index.js';
 export * from './apply/release/index.js';
-export * from './cluster/index.js';
-export { FIELD_MANAGER } from './cluster/index.js';
+// The cluster layer pulls in the Kubernetes client and node's HTTP stack: offline commands must
+// not load it, so only its types are re-exported here and connecting goes through a loader.
+export type * from './cluster/index.js';
+export async function connectCluster(options: import('./cluster/index.js').ConnectOptions): Promise<import('./cluster/index.js').ClusterSession> {
+  return (await import('./cluster/index.js')).connectCluster(options);
+}
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
 export { startSim, realClock, type SimOptions, type SimHandle } from './sim/server.js';
 export { parseFaultSpec, type FaultSpec } from './sim/faults.js';

@@ -94,9 +94,19 @@ export class CoreEngine implements KdEngine {
   }
 
   #defaults(manifests: readonly Manifest[]): Manifest[] {
-    const registry = this.#registry;
-    return applyNamespaceDefaults(manifests, { defaultNamespace: this.#defaultNamespace, isNamespaced: (g) => registry.isNamespaced(g) });
+    return applyNamespaceDefaults(manifests, { defaultNamespace: this.#defaultNamespace, isNamespaced: this.#isNamespaced });
   }
+
+  /** Scopes, remembered per kind once the registry knows them (asked for every object on every check). */
+  readonly #scopes = new Map<string, boolean>();
+  readonly #isNamespaced = (g: GroupVersionKind): boolean | undefined => {
+    const key = `${g.group}/${g.version}/${g.kind}`;
+    const known = this.#scopes.get(key);
+    if (known !== undefined) return known;
+    const answer = this.#registry.isNamespaced(g);
+    if (answer !== undefined) this.#scopes.set(key, answer);
+    return answer;
+  };
 
   checkAcross(manifests: readonly Manifest[]): Diagnostic[] {
     return checkDuplicates(this.#defaults(manifests));
@@ -110,6 +120,7 @@ export class CoreEngine implements KdEngine {
     }
     // A fresh registry forgets CRDs that were removed; sources cache their documents, so this is cheap.
     this.#registry = new SchemaRegistry(this.#sources, { customResources: definitions });
+    this.#scopes.clear();
   }
 
   annotations(): readonly AnnotationDoc[] {

@@ -29,7 +29,7 @@ import { hover } from './hover.js';
 import { SchemaIndex } from './schema-index.js';
 import { documentSymbols, workspaceSymbols } from './symbols.js';
 import type { CodeAction, CompletionEntry, HoverResult, SymbolEntry } from './types.js';
-import { placeDiagnostic, placedManifests, segmentLines, Workspace, type FileState, type SegmentState } from './workspace.js';
+import { placeDiagnostic, segmentLines, Workspace, type FileState, type SegmentState } from './workspace.js';
 
 export interface ServiceSettings {
   /** Unknown fields are errors when strict (the default), warnings otherwise. */
@@ -169,6 +169,18 @@ export class LanguageService {
     await Promise.all([...new Set(gvks.map((g) => groupVersionPath(g)))].map((gv) => this.#loadDocument(gv)));
   }
 
+  /**
+   * Loads the schemas nearly every workspace uses (the core group and apps) before the first file
+   * is opened, so the first diagnostics do not wait for them.
+   */
+  async warmUp(): Promise<void> {
+    const common: GroupVersionKind[] = [
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+      { group: 'apps', version: 'v1', kind: 'Deployment' },
+    ];
+    await Promise.all([this.#engine.prepare(common), this.loadSchemas(common)]);
+  }
+
   /** Loads every group-version (for apiVersion/kind completion); once, in the background. */
   loadAllSchemas(): Promise<void> {
     this.#allSchemas ??= (async () => {
@@ -230,8 +242,7 @@ export class LanguageService {
       for (const d of s.result.loaded.diagnostics) out.push(this.#widenAtEnd(f, placeDiagnostic(d, s.segment)));
       for (const d of s.result.checked?.diagnostics ?? []) out.push(placeDiagnostic(d, s.segment));
     }
-    const mine = new Set<Manifest>(f.segments.flatMap((s) => (s.result.kubernetes ? placedManifests(s) : [])));
-    if (mine.size > 0) {
+    if (f.segments.some((s) => s.result.loaded.manifests.length > 0)) {
       for (const d of this.#engine.checkAcross(this.workspace.allManifests())) if (d.file === f.file) out.push(d);
     }
     return out.sort(compareDiagnostics);

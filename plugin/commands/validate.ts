@@ -38,7 +38,8 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
     paths: paths.map((p) => (p === STDIN_ARG ? '-' : String(p))),
     output,
     strict: argv.strict !== false,
-    crds: ((argv.crd as string[] | undefined) ?? []).map(String),
+    // Repeatable, one value each (an array option would swallow the paths after it).
+    crds: ([] as unknown[]).concat(argv.crd ?? []).map(String),
     cluster: argv.cluster === true,
   };
   if (options.cluster && (argv['schema-dir'] !== undefined || argv['kubernetes-version'] !== undefined))
@@ -90,7 +91,7 @@ export const validateCommand: CommandSpec = {
       .option('kubernetes-version', { type: 'string', describe: 'Kubernetes version of the schemas (default: the built-in bundle)' })
       .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
       .option('cluster', { type: 'boolean', default: false, describe: "use the kubeconfig cluster's OpenAPI v3 schemas and CRDs (online)" })
-      .option('crd', { type: 'string', array: true, describe: 'CRD files or folders whose schemas to use (repeatable)' })
+      .option('crd', { type: 'string', describe: 'CRD files or folders whose schemas to use (repeatable)' })
       .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
       .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')
       .epilogue(`Rules: ${allRules().length} (see README, "Validation rules"). Exit codes: 0 valid, 1 invalid, 2 usage or I/O error.`),

@@ -28,7 +28,8 @@ import type { RunContext } from './run-context.js';
 import { objectDiff } from './unified-diff.js';
 import { waitHealthy, type WaitTarget } from './wait-healthy.js';
 
-export const FIELD_MANAGER = 'kubectl-kd';
+export { FIELD_MANAGER } from '../cluster/client.js';
+import { FIELD_MANAGER } from '../cluster/client.js';
 
 const NAMESPACE_GVK = { group: '', version: 'v1', kind: 'Namespace' } as const;
 

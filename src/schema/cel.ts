@@ -8,11 +8,56 @@
  * too, found statically so that short-circuiting cannot hide them. A rule is never passed
  * silently. Integers become CEL ints (bigint) unless the schema says `number`.
  */
-import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelInput } from '@bufbuild/cel';
 import { T_NUMBER, type SchemaNode, type ValidationRule } from './compiled.js';
 
 type Evaluator = (ctx: Record<string, CelInput>) => unknown;
+
+/**
+ * The CEL library is large (it is most of a validate run's start-up), and most inputs have no
+ * rules at all: it is loaded by `loadCelEngine()` when the schemas in use have rules (the
+ * validation pipeline checks with `schemaUsesCel`). A rule met while it is not loaded is
+ * reported as not checked, never passed.
+ */
+interface CelEngine {
+  cel: typeof import('@bufbuild/cel');
+  strings: typeof import('@bufbuild/cel/ext').strings;
+}
+let engine: CelEngine | undefined;
+let loading: Promise<void> | undefined;
+
+export function loadCelEngine(): Promise<void> {
+  loading ??= Promise.all([import('@bufbuild/cel'), import('@bufbuild/cel/ext')]).then(([cel, ext]) => {
+    engine = { cel, strings: ext.strings };
+  });
+  return loading;
+}
+
+export function celEngineLoaded(): boolean {
+  return engine !== undefined;
+}
+
+/** Whether a schema (raw, as in documents and CRDs) declares any `x-kubernetes-validations`. */
+export function schemaUsesCel(schema: unknown, seen = new Set<unknown>()): boolean {
+  if (schema === null || typeof schema !== 'object' || seen.has(schema)) return false;
+  seen.add(schema);
+  if (Array.isArray(schema)) return schema.some((s) => schemaUsesCel(s, seen));
+  const rec = schema as Record<string, unknown>;
+  if (Array.isArray(rec['x-kubernetes-validations']) && rec['x-kubernetes-validations'].length > 0) return true;
+  for (const v of Object.values(rec)) if (typeof v === 'object' && schemaUsesCel(v, seen)) return true;
+  return false;
+}
+
+function requireEngine(): CelEngine {
+  if (!engine) throw new CelNotLoaded();
+  return engine;
+}
+
+class CelNotLoaded extends Error {
+  constructor() {
+    super('the CEL engine was not loaded');
+  }
+}
 
 export type CompiledRule =
   | { kind: 'check'; rule: ValidationRule; evaluate: Evaluator; messageEvaluate?: Evaluator }
@@ -25,9 +70,10 @@ export type RuleOutcome =
   | { kind: 'skip'; reason: string }
   | { kind: 'error'; reason: string };
 
-let env: ReturnType<typeof celEnv> | undefined;
+let env: ReturnType<CelEngine['cel']['celEnv']> | undefined;
 function celEnvironment() {
-  env ??= celEnv({ funcs: strings });
+  const { cel, strings } = requireEngine();
+  env ??= cel.celEnv({ funcs: strings });
   return env;
 }
 
@@ -53,16 +99,17 @@ function collect(node: unknown, facts: AstFacts): void {
 }
 
 function compileExpression(text: string): { evaluate: Evaluator; facts: AstFacts } | { error: string } {
+  const { cel } = requireEngine();
   let parsed;
   try {
-    parsed = parse(text);
+    parsed = cel.parse(text);
   } catch (e) {
     return { error: `does not compile: ${(e as Error).message.replace(/^<input>:/, '')}` };
   }
   const facts: AstFacts = { calls: new Set(), idents: new Set() };
   collect(parsed.expr, facts);
   const e = celEnvironment();
-  return { evaluate: plan(e, parsed) as Evaluator, facts };
+  return { evaluate: cel.plan(e, parsed) as Evaluator, facts };
 }
 
 /** The functions a rule calls that the evaluator lacks, sorted; empty when all are there. */
@@ -73,11 +120,13 @@ function unsupportedCalls(facts: AstFacts): string[] {
 
 /** Syntax problems of a rule, for the CRD checks; undefined when the rule parses. */
 export function ruleSyntaxError(rule: string): string | undefined {
+  if (!engine) return undefined; // unchecked syntax is reported when the rule is evaluated
   const c = compileExpression(rule);
   return 'error' in c ? c.error : undefined;
 }
 
 export function compileRule(rule: ValidationRule): CompiledRule {
+  if (!engine) return { kind: 'skip', rule, reason: 'the CEL engine was not loaded' };
   const c = compileExpression(rule.rule);
   if ('error' in c) return { kind: 'invalid', rule, reason: c.error };
   if (c.facts.idents.has('oldSelf'))
@@ -128,7 +177,7 @@ export function evaluateRule(rule: CompiledRule, self: CelInput): RuleOutcome {
     result = e;
   }
   if (result === true) return { kind: 'pass' };
-  if (isCelError(result) || result instanceof Error) {
+  if (requireEngine().cel.isCelError(result) || result instanceof Error) {
     const msg = (result as Error).message;
     if (UNSUPPORTED_AT_RUNTIME.test(msg)) return { kind: 'skip', reason: msg };
     return { kind: 'error', reason: msg };

@@ -4,7 +4,7 @@ export { SchemaRegistry, type SchemaRegistryOptions } from './registry.js';
 export { crdFromObject, readCrd, isCrdObject, CRD_GROUP, type CustomResourceDefinitionInfo, type CustomResourceVersion } from './crd.js';
 export { validateManifest, parseFieldPath, type ValidateOptions, type KindSchema, type KindSchemaLookup, type UnknownKind } from './validate.js';
 export { checkDuplicates } from './duplicates.js';
-export { compileRule, evaluateRule, toCel, ruleSyntaxError, type CompiledRule, type RuleOutcome } from './cel.js';
+export { compileRule, evaluateRule, toCel, ruleSyntaxError, loadCelEngine, celEngineLoaded, schemaUsesCel, type CompiledRule, type RuleOutcome } from './cel.js';
 export { isQuantityString, isQuantityValue } from './quantity.js';
 export { checkStringFormat, checkIntegerFormat } from './formats.js';
 export { closest, editDistance } from './suggest.js';

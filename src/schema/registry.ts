@@ -9,6 +9,7 @@
  * need to know where the kind lives, so `prepare` loads every document only in that error
  * case.
  */
+import { schemaUsesCel } from './cel.js';
 import type { GroupVersionKind } from '../model/object-ref.js';
 import { formatApiVersion } from '../model/object-ref.js';
 import { compileNamed, compileSchema, type CompileContext, type SchemaNode } from './compiled.js';
@@ -34,6 +35,8 @@ interface LoadedDocument {
   resources: Map<string, ResourceInfo>;
   schemaNames: Map<string, string>;
   ctx: CompileContext;
+  /** Whether any schema of the document has CEL rules; computed on first question. */
+  usesCel?: boolean;
 }
 
 interface CustomKind {
@@ -90,6 +93,25 @@ export class SchemaRegistry implements KindSchemaLookup {
         this.#compiled.delete(gvkKey(gvk));
       }
     }
+  }
+
+  /**
+   * Whether validating these kinds can meet CEL rules, so that the caller loads the CEL engine
+   * first (`loadCelEngine`). Answers for a whole group-version document: cheap and cached.
+   */
+  usesCel(gvks: Iterable<GroupVersionKind>): boolean {
+    for (const g of gvks) {
+      const custom = this.#custom.get(gvkKey(g));
+      if (custom) {
+        if (schemaUsesCel(custom.schema)) return true;
+        continue;
+      }
+      const d = this.#docs.get(groupVersionPath(g));
+      if (!d) continue;
+      d.usesCel ??= schemaUsesCel(d.doc.components?.schemas);
+      if (d.usesCel) return true;
+    }
+    return false;
   }
 
   /** Every group-version the sources and CRDs offer; cheap (a listing, no document is read). */

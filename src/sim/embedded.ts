@@ -4,6 +4,7 @@
  * behind every write. `kubectl kd sim` and every `--sim` flag go through here, so they agree.
  */
 import { SchemaRegistry } from '../schema/registry.js';
+import { loadCelEngine } from '../schema/cel.js';
 import { parseGroupVersionPath, type SchemaSource } from '../schema/types.js';
 import { builtinControllers, ScaledClock } from './controllers/index.js';
 import { coreWriteValidator } from './core-validation.js';
@@ -36,6 +37,8 @@ export async function coreValidatorFor(source: SchemaSource, serve: (gv: { group
     return gv !== undefined && serve(gv);
   });
   await registry.ensure(served);
+  // A long-running server: load CEL now rather than on the first write that has rules.
+  await loadCelEngine();
   return coreWriteValidator(registry);
 }
 

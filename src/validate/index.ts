@@ -9,7 +9,7 @@ import { checkAnnotations } from '../annotations/index.js';
 import { applyNamespaceDefaults } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest } from '../model/manifest.js';
-import { checkDuplicates, isCrdObject, readCrd, validateManifest, type CustomResourceDefinitionInfo, type SchemaRegistry } from '../schema/index.js';
+import { checkDuplicates, isCrdObject, loadCelEngine, readCrd, schemaUsesCel, validateManifest, type CustomResourceDefinitionInfo, type SchemaRegistry } from '../schema/index.js';
 import { checkMetadata } from './metadata.js';
 
 export * from './rules.js';
@@ -41,14 +41,18 @@ export async function prepareRegistry(
 ): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const definitions: CustomResourceDefinitionInfo[] = [];
-  for (const m of [...crdManifests, ...manifests]) {
-    if (!isCrdObject(m.object)) continue;
+  const crds = [...crdManifests, ...manifests].filter((m) => isCrdObject(m.object));
+  // CRD checks compile their rules, so the CEL engine must be there before them when they have any.
+  if (crds.some((m) => schemaUsesCel(m.object.spec))) await loadCelEngine();
+  for (const m of crds) {
     const crd = readCrd(m);
     diagnostics.push(...crd.diagnostics);
     if (crd.definition) definitions.push(crd.definition);
   }
   if (definitions.length) registry.addCustomResources(definitions);
-  await registry.prepare([...crdManifests, ...manifests].map((m) => m.ref));
+  const refs = [...crdManifests, ...manifests].map((m) => m.ref);
+  await registry.prepare(refs);
+  if (registry.usesCel(refs)) await loadCelEngine();
   return diagnostics;
 }
 

@@ -110,3 +110,16 @@ describe('kubectl kd validate', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('kubectl kd validate with CEL rules', () => {
+  it('loads the CEL engine when a CRD in the inputs has rules, and reports a failed rule', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-cel-'));
+    writeFileSync(
+      path.join(dir, 'promotion.yaml'),
+      'apiVersion: shop.example.com/v1\nkind: Promotion\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  code: SUMMER26\n  discountPercent: 60\n',
+    );
+    const r = runKd(['validate', '--crd', 'examples/shop/30-crd.yaml', path.join(dir, 'promotion.yaml')]);
+    expect(r.stdout).toContain('discounts above 50% are for VIP codes only [schema/cel]');
+    expect(r.status).toBe(1);
+  });
+});

