@@ -13,6 +13,7 @@ import {
   loadManifests,
   readCrd,
   validateEach,
+  loadCelEngine,
   type CustomResourceDefinitionInfo,
   type Diagnostic,
   type GroupVersionKind,
@@ -72,6 +73,8 @@ export class CoreEngine implements KdEngine {
   }
 
   async prepare(gvks: readonly GroupVersionKind[]): Promise<void> {
+    // A long-running server: CEL rules (in CRDs, above all) are checked, so load the engine once.
+    await loadCelEngine();
     // The registry is replaced when CRDs change; prepare until the current one is the prepared one
     // (checking on an unprepared registry would cache "unknown kind" answers).
     for (;;) {

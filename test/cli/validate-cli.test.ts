@@ -102,12 +102,21 @@ describe('kubectl kd validate', () => {
     expect(none.stderr).toContain('error: no input');
   });
 
-  it('says plainly when the running Node is too old, and exits 2', () => {
+  it('says plainly when the running Node is too old and no Node 22 comes with it, and exits 2', () => {
     const preload = path.join(repoRoot, 'test', 'fixtures', 'cli', 'pretend-node-20.cjs');
-    const r = runKd(['validate', 'examples/'], { nodeArgs: ['--require', preload] });
+    const r = runKd(['validate', 'examples/'], { nodeArgs: ['--require', preload], env: { KD_NO_NODE_REEXEC: '1' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: kubectl-kd needs Node\.js 22 or newer, but this is Node\.js 20\.11\.0/);
+    expect(r.stderr).toContain('hint: install Node.js 22');
     expect(r.stdout).toBe('');
+  });
+
+  it('runs on the Node 22 installed with it when the running Node is too old', () => {
+    const preload = path.join(repoRoot, 'test', 'fixtures', 'cli', 'pretend-node-20.cjs');
+    const r = runKd(['validate', 'examples/'], { nodeArgs: ['--require', preload] });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('valid: 9 objects in 7 files\n');
+    expect(r.status).toBe(0);
   });
 });
 

@@ -1,0 +1,27 @@
+/**
+ * Runs kd's benchmarks one after another (they must not share the two cores), or the ones named:
+ * `npm run bench`, `npm run bench -- validate lsp`. Each prints its own figures, targets and
+ * the peer it is compared with; this only sequences them and reports which failed to run.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const all = ['validate', 'sim', 'apply', 'drift', 'watch', 'lsp'];
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !all.includes(w));
+if (unknown.length) {
+  console.error(`unknown benchmark: ${unknown.join(', ')} (have: ${all.join(', ')})`);
+  process.exit(2);
+}
+const failed = [];
+for (const name of wanted.length ? wanted : all) {
+  console.log(`\n=== ${name} (bench/${name}.mjs)`);
+  const r = spawnSync(process.execPath, [path.join(dir, `${name}.mjs`)], { stdio: 'inherit' });
+  if (r.status !== 0) failed.push(`${name} (exit ${r.status ?? r.signal})`);
+}
+if (failed.length) {
+  console.error(`\nbenchmarks that did not complete: ${failed.join(', ')}`);
+  process.exit(1);
+}
