@@ -37,7 +37,13 @@ export async function runCli(args: string[], ctx: CommandContext): Promise<numbe
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      throw usageError(message ?? 'invalid arguments', 'run with --help to see the accepted flags');
+      const text = message ?? 'invalid arguments';
+      // yargs' suggestion alone ("Did you mean validate?") does not say what was wrong.
+      if (/^Did you mean /.test(text)) {
+        const word = args.find((a) => !a.startsWith('-'));
+        throw usageError(`unknown command "${word ?? ''}"; ${text.charAt(0).toLowerCase()}${text.slice(1)}`, 'run kubectl kd --help to see the commands');
+      }
+      throw usageError(text, 'run with --help to see the accepted flags');
     });
   for (const command of await loadCommands(args)) {
     parser = parser.command(

@@ -4,6 +4,11 @@
  * shown healthy; an invalid edit shows its diagnostic and applies nothing; `q` ends with exit code
  * 0, the cursor visible again, and the release's lock (a Lease) released. Needs tmux and a built
  * binary (`npm run build`).
+ *
+ * Deterministic whatever the environment of the run: tmux reads no user configuration, and the
+ * command runs with `CI=true`, which test runs often have and which once made the screen show only
+ * its finished-apply lines (Ink took the process for non-interactive; see plugin/ui/mount.ts).
+ * Every step waits on the visible screen; a failure prints the last screens seen and the history.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,18 +23,33 @@ const socket = `kd-e2e-${process.pid}`;
 let dir = '';
 let sim: ChildProcess | undefined;
 
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'watch').stdout;
+const history = () => tmux('capture-pane', '-p', '-S', '-', '-t', 'watch').stdout;
+/** The distinct screens seen while waiting, for the failure message. */
+const seen: string[] = [];
 
 async function waitForScreen(test: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < until) {
     text = screen();
+    if (seen.at(-1) !== text) seen.push(text);
     if (test(text)) return text;
+    // The command has ended (the shell prints its exit code): no point waiting on.
+    if (/KD-EXIT=/.test(text)) break;
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`screen never showed ${what}; last screen:\n${text}`);
+  const last = seen.slice(-3).map((s, i, all) => `--- screen ${seen.length - all.length + i + 1} of ${seen.length}:\n${s}`);
+  throw new Error(`screen never showed ${what}; last screens:\n${last.join('\n')}\n--- history:\n${history()}`);
+}
+
+/** The live frame is on screen once: one key bar, below everything else. */
+function expectOneFrame(text: string): void {
+  const rows = text.replace(/\n+$/, '').split('\n');
+  expect(rows.filter((r) => r.startsWith('q quit'))).toHaveLength(1);
+  expect(rows.at(-1)).toMatch(/^q quit/);
+  expect(rows.filter((r) => r.startsWith('kd apply --watch'))).toHaveLength(1);
 }
 
 beforeAll(async () => {
@@ -51,14 +71,17 @@ afterAll(() => {
 
 test('watch: apply, edit, invalid edit, quit', async () => {
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const command = `cd ${dir} && NO_COLOR=1 ${process.execPath} ${bin} apply --watch shop --kubeconfig ${kubeconfig}; echo KD-EXIT=$?; sleep 60`;
+  const command = `cd ${dir} && CI=true NO_COLOR=1 ${process.execPath} ${bin} apply --watch shop --kubeconfig ${kubeconfig}; echo KD-EXIT=$?; sleep 60`;
   expect(tmux('new-session', '-d', '-s', 'watch', '-x', '80', '-y', '24', command).status).toBe(0);
+  expect(tmux('display-message', '-p', '-t', 'watch', '#{pane_width}x#{pane_height}').stdout.trim()).toBe('80x24');
 
   // 1. The first revision, healthy, with its waves.
   const first = await waitForScreen((s) => /revision 1 +● watching/.test(s), 'revision 1 healthy', 40_000);
   expect(first).toMatch(/wave 2 ✓/);
   expect(first).toMatch(/✓ Deployment shop\/worker +create +healthy 1\/1/);
   expect(first).toMatch(/Job shop\/shop-migrate-\* +hook +healthy/);
+  expect(first).toMatch(/^\d\d:\d\d:\d\d revision 1 succeeded in /m);
+  expectOneFrame(first);
 
   // 2. An edit: only the changed object is updated, and revision 2 is shown healthy.
   const web = path.join(dir, 'shop', '40-web.yaml');
@@ -66,12 +89,14 @@ test('watch: apply, edit, invalid edit, quit', async () => {
   const second = await waitForScreen((s) => /revision 2 +● watching/.test(s), 'revision 2 healthy');
   expect(second).toMatch(/✓ Deployment shop\/web +update +healthy 3\/3/);
   expect(second).toMatch(/= ConfigMap shop\/shop-config +unchanged/);
+  expectOneFrame(second);
 
   // 3. An invalid edit: its diagnostic, and nothing applied.
   writeFileSync(web, readFileSync(web, 'utf8').replace('replicas: 3', 'replicas: three'));
   const invalid = await waitForScreen((s) => s.includes('problems (1): nothing applied'), 'the problem');
   expect(invalid).toContain('shop/40-web.yaml:12:13: error: spec.replicas');
   expect(invalid).toMatch(/revision 2 +✗ invalid/);
+  expectOneFrame(invalid);
   await new Promise((r) => setTimeout(r, 500));
   expect(screen()).not.toMatch(/revision 3/);
 
@@ -88,4 +113,4 @@ test('watch: apply, edit, invalid edit, quit', async () => {
   } finally {
     session.close();
   }
-}, 60_000);
+}, 150_000);

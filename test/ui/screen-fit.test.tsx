@@ -5,15 +5,13 @@
  * the selected row always in view. Checked over sizes, selections and panel mixes with the
  * examples/shop plan (10 objects in 4 phases) and a longer one.
  */
-import { cleanup, render } from 'ink-testing-library';
-import { afterEach, expect, test } from 'vitest';
+import { renderToString } from 'ink';
+import { expect, test } from 'vitest';
 import type { ApplyEvent, Diagnostic } from '../../src/index.js';
 import { WatchScreen, helpOverlay } from '../../plugin/ui/components/watch-screen.js';
 import type { WatchView } from '../../plugin/ui/view-model.js';
 import type { DriftEntry, LoopEvent } from '../../plugin/watch/loop-events.js';
 import { WALL, applied, entry, plain, plan, utcClock, viewOf } from './support.js';
-
-afterEach(() => cleanup());
 
 const shop = plan({
   preApply: [entry('Namespace', 'shop', { namespace: '' }), entry('Job', '', { hook: true, generateName: 'shop-migrate-' })],
@@ -52,10 +50,8 @@ function viewWith(p: typeof shop, extra: { problems?: number; drift?: boolean; l
 }
 
 function frameLines(view: WatchView, width: number, height: number): string[] {
-  const { lastFrame, unmount } = render(<WatchScreen view={view} width={width} height={height} theme={{ color: false }} formatClock={utcClock} />);
-  const lines = plain(lastFrame()).split('\n');
-  unmount();
-  return lines;
+  // As on a terminal of that width (the root is as wide as the terminal); no <Static> lines here.
+  return plain(renderToString(<WatchScreen view={view} width={width} height={height} theme={{ color: false }} formatClock={utcClock} />, { columns: width })).split('\n');
 }
 
 const mixes = [{}, { logs: 6 }, { problems: 1, logs: 2 }, { problems: 6, drift: true, logs: 6 }];
@@ -84,11 +80,11 @@ test('80×24, examples/shop with problems, drift and log all full: the plan scro
   expect(seen.size).toBe(10);
 });
 
-test('every size from 8 rows and 20 columns up: the frame fits, and the selected row is in view', () => {
+test('sizes from 8 rows and 20 columns up: the frame fits, and the selected row is in view', () => {
   for (const p of [shop, long]) {
     const selections = p === shop ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [0, 1, 3, 4, 15, 16, 27, 30, 31];
     for (const mix of mixes) {
-      for (let height = 8; height <= 26; height++) {
+      for (const height of [8, 9, 10, 11, 12, 14, 17, 20, 24]) {
         for (const width of [20, 80]) {
           for (const selected of selections) {
             const view = { ...viewWith(p, mix), selected };
