@@ -113,8 +113,8 @@ try {
   const first = timed('kubectl-kd apply', process.execPath, [kdBin, ...kdArgs]);
   const kubectl = timed('kubectl apply --server-side', 'kubectl', ['--kubeconfig', kubectlSim.kubeconfig, 'apply', '--server-side', '--field-manager', 'kubectl', '-f', files]);
   const again = timed('kubectl-kd apply (unchanged)', process.execPath, [kdBin, ...kdArgs]);
-  // The client-side rate limit (QPS 50, burst 100 by default) is the floor of a 1,000-write apply;
-  // the same apply with a higher limit shows what the executor itself costs.
+  // kd applies no client-side rate limit by default (kubectl effectively applies none either);
+  // the same apply with an explicit, high limit shows the cost of the shared bucket.
   const fastSim = await startSimProcess('kd-qps');
   let fast;
   try {

@@ -7,25 +7,12 @@
  */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_TIMEOUT_MS,
-  ExitCode,
-  exitCodeOf,
-  openApplyTarget,
-  readDesired,
-  runApply,
-  usageError,
-  type ApplyEvent,
-  type ApplyRequest,
-  type ApplyTarget,
-  type DryRunMode,
-} from '../../src/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode } from '../../src/index.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, stdoutStyle, type CommandContext } from '../context.js';
-import { formatEventJsonl } from '../output/events-jsonl.js';
-import { eventsTextFormatter } from '../output/events-text.js';
+import { readAll, type CommandContext } from '../context.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
+import { applyAndPrint } from './apply-and-print.js';
+import { openTarget } from './target.js';
 import type { CommandSpec } from './index.js';
 
 export type ApplyOutput = 'text' | 'jsonl';
@@ -128,16 +115,7 @@ export function parseTimeout(text: string): number {
 export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext): Promise<number> {
   let target: ApplyTarget | undefined;
   try {
-    target = await openApplyTarget({
-      sim: options.sim,
-      env: ctx.env,
-      version: ctx.version,
-      ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
-      ...(options.context === undefined ? {} : { context: options.context }),
-      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-      ...(options.qps === undefined ? {} : { qps: options.qps }),
-      ...(options.burst === undefined ? {} : { burst: options.burst }),
-    });
+    target = await openTarget(options, ctx);
     const desired = await readDesired({
       paths: options.paths,
       readStdin: () => readAll(ctx.stdin),
@@ -160,23 +138,10 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       atomic: options.atomic,
       waitForLock: options.waitForLock,
     };
-    const print = printer(options, ctx);
-    let last: ApplyEvent | undefined;
-    for await (const event of runApply(request, { client: target.client, clock: target.clock, signal: ctx.signal, ports: target.ports, retries: target.retries })) {
-      const text = print(event);
-      if (text) ctx.stdout.write(text);
-      last = event;
-    }
-    if (!last || last.type !== 'done') return ExitCode.error;
-    return exitCodeOf(last);
+    return await applyAndPrint(request, target, ctx, options);
   } finally {
     await target?.close();
   }
-}
-
-function printer(options: ApplyOptions, ctx: CommandContext): (event: ApplyEvent) => string {
-  if (options.output === 'jsonl') return formatEventJsonl;
-  return eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
 }
 
 export const applyCommand: CommandSpec = {

@@ -11,7 +11,7 @@ import { ExitCode, LeaseLock, ApplySetInventory, deleteRelease, describeRef, typ
 import { globalFlags } from '../flags.js';
 import { stderrStyle, type CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
-import { openReleaseTarget, releaseNameArg, type ReleaseTarget } from './history.js';
+import { releaseNameArg, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
 export interface DeleteOptions {
@@ -95,13 +95,8 @@ export const deleteCommand: CommandSpec = {
       .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another run on the release to finish instead of failing' })
       .example('$0 delete shop -n shop', 'delete release "shop" and its records')
       .epilogue('Exit codes: 0 deleted, 1 failed (hook, timeout, lock), 2 usage, unknown release or cluster access, 130 interrupted.'),
-  run: async (argv, ctx) => {
+  run: (argv, ctx) => {
     const options = deleteOptionsFrom(argv);
-    const target = await openReleaseTarget(argv, ctx);
-    try {
-      return await runDelete(options, target, ctx);
-    } finally {
-      await target.close();
-    }
+    return withReleaseTarget(argv, ctx, (target) => runDelete(options, target, ctx));
   },
 };

@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, renderListJson, renderListText, usageError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
-import { openReleaseTarget, type ReleaseTarget } from './history.js';
+import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
 export interface ListOptions {
@@ -38,13 +38,8 @@ export const listCommand: CommandSpec = {
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })
       .example('$0 list -A', 'every release in the cluster')
       .epilogue('Exit codes: 0 listed, 2 usage or cluster access.'),
-  run: async (argv, ctx) => {
+  run: (argv, ctx) => {
     const options = listOptionsFrom(argv);
-    const target = await openReleaseTarget(argv, ctx);
-    try {
-      return await runList(options, target, ctx);
-    } finally {
-      await target.close();
-    }
+    return withReleaseTarget(argv, ctx, (target) => runList(options, target, ctx));
   },
 };

@@ -6,13 +6,12 @@
  * held), 2 usage, unknown release or revision, cluster access, 130 interrupted.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, chooseRollbackRevision, exitCodeOf, rollbackRequest, runApply, usageError, type ApplyEvent } from '../../src/index.js';
+import { chooseRollbackRevision, rollbackRequest, usageError } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
-import { stdoutStyle, type CommandContext } from '../context.js';
-import { formatEventJsonl } from '../output/events-jsonl.js';
-import { eventsTextFormatter } from '../output/events-text.js';
+import type { CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
-import { openReleaseTarget, releaseNameArg, releaseNotFound, type ReleaseTarget } from './history.js';
+import { applyAndPrint } from './apply-and-print.js';
+import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
 export interface RollbackOptions {
@@ -57,16 +56,8 @@ export async function runRollback(options: RollbackOptions, target: ReleaseTarge
   const record = await target.store.record(release, revision);
   if (record === undefined) throw releaseNotFound(release);
   const request = rollbackRequest(release, record, { timeoutMs: options.timeoutMs, waitForLock: options.waitForLock, hooks: options.hooks, forceConflicts: options.forceConflicts });
-  const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
-  let last: ApplyEvent | undefined;
   // The one place a rollback runs: the executor, exactly as an apply.
-  for await (const event of runApply(request, { client: target.client, clock: target.clock, signal: ctx.signal, ports: target.ports, retries: target.retries })) {
-    const text = print(event);
-    if (text) ctx.stdout.write(text);
-    last = event;
-  }
-  if (!last || last.type !== 'done') return ExitCode.error;
-  return exitCodeOf(last);
+  return applyAndPrint(request, target, ctx, options);
 }
 
 export const rollbackCommand: CommandSpec = {
@@ -84,13 +75,8 @@ export const rollbackCommand: CommandSpec = {
       .example('$0 rollback shop', 'back to the revision before the current one')
       .example('$0 rollback shop 3', 'back to revision 3')
       .epilogue('Exit codes: 0 rolled back and healthy, 1 failed (health, hook, conflict, lock), 2 usage, unknown release or cluster access, 130 interrupted.'),
-  run: async (argv, ctx) => {
+  run: (argv, ctx) => {
     const options = rollbackOptionsFrom(argv);
-    const target = await openReleaseTarget(argv, ctx);
-    try {
-      return await runRollback(options, target, ctx);
-    } finally {
-      await target.close();
-    }
+    return withReleaseTarget(argv, ctx, (target) => runRollback(options, target, ctx));
   },
 };

@@ -5,8 +5,13 @@
  * someone changed (`kubectl scale`, `kubectl edit`) is. Arrays are compared element by element
  * (a different length is drift of the whole array). Secrets' `stringData` is write-only and
  * skipped. Pure.
+ *
+ * Not `compareObject` (`kubectl kd drift`): that comparison is three-way, needs the last-applied
+ * record or the live managedFields, and expects server-normalised values from a dry-run apply
+ * per object; the panel runs on every watch event with only what this session applied and what
+ * the cluster holds, so it compares those two directly.
  */
-import type { KubeObject, ObjectRef } from '../../src/index.js';
+import { MASK, type KubeObject, type ObjectRef } from '../../src/index.js';
 import type { DriftEntry } from './loop-events.js';
 
 const SKIPPED_TOP = new Set(['apiVersion', 'kind', 'status']);
@@ -58,6 +63,10 @@ function sameScalar(a: unknown, b: unknown): boolean {
 }
 
 function entry(ref: ObjectRef, path: string, applied: unknown, live: unknown): DriftEntry {
+  // Secret values are never shown: the panel says that a value changed, not what it is.
+  if (ref.kind === 'Secret' && ref.group === '' && (path === 'data' || path.startsWith('data.') || path.startsWith('data['))) {
+    return { ref, path, applied: MASK, live: live === undefined ? '(missing)' : MASK };
+  }
   return { ref, path, applied: short(applied), live: live === undefined ? '(missing)' : short(live) };
 }
 

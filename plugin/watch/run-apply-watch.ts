@@ -10,9 +10,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, describeRef, inputError, objectDiff, openApplyTarget, runApply, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
+import { ExitCode, describeRef, inputError, objectDiff, runApply, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
+import { executorDeps, openTarget } from '../commands/target.js';
 import { initialView, type ObjectRow } from '../ui/view-model.js';
 import { ViewStore } from '../ui/view-store.js';
 import { mountWatchScreen } from '../ui/mount.js';
@@ -45,17 +46,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   if (ctx.interrupt) ctx.interrupt.handled = true;
   const tui = options.tui && ctx.stdout.isTTY === true && ctx.stdin.isTTY === true && ctx.env.TERM !== 'dumb';
   const simSpeed = options.simSpeed ?? (tui ? SCREEN_SIM_SPEED : undefined);
-  const target: ApplyTarget = await openApplyTarget({
-    sim: options.sim,
-    env: ctx.env,
-    version: ctx.version,
-    ...(simSpeed === undefined ? {} : { simSpeed }),
-    ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
-    ...(options.context === undefined ? {} : { context: options.context }),
-    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-    ...(options.qps === undefined ? {} : { qps: options.qps }),
-    ...(options.burst === undefined ? {} : { burst: options.burst }),
-  });
+  const target: ApplyTarget = await openTarget({ ...options, simSpeed }, ctx);
   const now = () => Date.now();
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -85,7 +76,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         atomic: options.atomic,
         waitForLock: options.waitForLock,
       },
-      apply: (request, signal) => runApply(request, { client: target.client, clock: target.clock, signal, ports: target.ports, retries: target.retries }),
+      apply: (request, signal) => runApply(request, executorDeps(target, signal)),
       emit,
       now,
       onApplyStart: () => follower.suspend(),

@@ -3,9 +3,11 @@
  * stream of events (events.ts); it never prints and never exits.
  *  1. Problems in the input (load or validation errors) stop the run before the cluster is asked.
  *  2. The lock is taken (releases only), the last deployed revision and the set's members read,
- *     the live objects fetched, and the plan made: emitted as the `plan` event.
+ *     the live objects fetched (the record at the same time as the rest), and the plan made:
+ *     emitted as the `plan` event.
  *  3. `--dry-run=client` stops here (with diffs against the record when asked).
- *  4. A pending revision is recorded and the inventory parent widened.
+ *  4. A pending revision is recorded and the inventory parent widened (both at once, both
+ *     before any object is written: a crash from here on leaves the pending revision).
  *  5. Pre-apply: moved dependencies, then the pre-apply hooks; a failure stops before any wave.
  *  6. Waves in order: apply tier by tier, run the wave's Sync hooks, then wait until every object
  *     of the wave is healthy before the next wave starts.
@@ -149,10 +151,13 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
       }
     }
     const runSignal = lock ? AbortSignal.any([signal, lock.lost]) : signal;
-    const snapshot = ports && release ? await ports.releases.lastDeployed(release) : undefined;
-    const pass = await applyPass(request, { ...deps, signal: runSignal }, emit, counts, { ports, release, snapshot, description: request.description ?? 'apply' });
+    // Read under the lock, but alongside the live objects (applyPass awaits both at once).
+    const reading = ports && release ? ports.releases.lastDeployed(release) : Promise.resolve(undefined);
+    reading.catch(() => {}); // a failure is reported where applyPass awaits it
+    const pass = await applyPass(request, { ...deps, signal: runSignal }, emit, counts, { ports, release, snapshot: reading, description: request.description ?? 'apply' });
     failure = pass.failure;
     revision = pass.revision;
+    const snapshot = pass.failure ? await reading.catch(() => undefined) : await reading;
 
     // 8. Atomic: back to what was deployed.
     if (failure && failure.kind !== 'interrupted' && request.atomic && snapshot && ports && release && !runSignal.aborted) {
@@ -165,7 +170,7 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
         { ...deps, signal: runSignal },
         emit,
         counts,
-        { ports, release, snapshot, description: `rollback to revision ${snapshot.revision} (--atomic)` },
+        { ports, release, snapshot: Promise.resolve(snapshot), description: `rollback to revision ${snapshot.revision} (--atomic)` },
       );
       const how = rollback.failure ? `the rollback to revision ${snapshot.revision} failed too: ${rollback.failure.message}` : `rolled back to revision ${snapshot.revision} as revision ${rollback.revision ?? '?'}`;
       failure = new RunFailure(failure.kind, `${failure.message}; ${how}`, { ...(failure.hint ? { hint: failure.hint } : {}) });
@@ -187,14 +192,15 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
 interface PassOptions {
   ports: ReleasePorts | undefined;
   release: ReleaseRef | undefined;
-  snapshot: ReleaseSnapshot | undefined;
+  /** The last deployed revision, still being read when the pass starts. */
+  snapshot: Promise<ReleaseSnapshot | undefined>;
   description: string;
 }
 
 /** One pass of steps 2–8 over a set of objects: the apply itself, or an atomic rollback. */
 async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: EventInput) => void, counts: RunCounts, options: PassOptions): Promise<PassResult> {
   const { client, clock, signal } = deps;
-  const { ports, release, snapshot } = options;
+  const { ports, release } = options;
   const dryRun = request.dryRun ?? 'none';
   const concurrency = Math.max(1, request.concurrency ?? DEFAULT_CONCURRENCY);
   const memberLabels = ports && release ? ports.inventory.memberLabels(release) : {};
@@ -203,13 +209,16 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
   let revision: number | undefined;
   try {
     // 2. What is there, and the plan.
-    const members = ports && release && request.prune ? await ports.inventory.members(release, signal) : [];
     const desired = request.objects;
-    const live = await fetchLive(
-      client,
-      [...desired.map((d) => d.ref), ...members.map((m) => m.ref)],
-      { concurrency, signal },
-    );
+    // The record is read alongside the set's members and the live objects: they are independent.
+    const [snapshot, { members, live }] = await Promise.all([
+      options.snapshot,
+      (async () => {
+        const members = ports && release && request.prune ? await ports.inventory.members(release, signal) : [];
+        const live = await fetchLive(client, [...desired.map((d) => d.ref), ...members.map((m) => m.ref)], { concurrency, signal });
+        return { members, live };
+      })(),
+    ]);
     const plan = planApply({
       desired,
       live,
@@ -256,9 +265,14 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
     const allEntries = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply, ...plan.applyFailed];
     if (ports && release) {
       const objects = allEntries.map((e) => withLabels(e.object ?? {}, memberLabels, e.ref.namespace));
-      revision = await ports.releases.begin(release, { objects, paths: request.paths ?? [], description: options.description });
-      result.revision = revision;
-      await ports.inventory.prepare(release, contentsOf([...allEntries.filter((e) => !e.hook).map((e) => e.ref), ...members.map((m) => m.ref)]));
+      // Both before any object is written; neither needs the other.
+      const settled = await Promise.allSettled([
+        ports.releases.begin(release, { objects, paths: request.paths ?? [], description: options.description }),
+        ports.inventory.prepare(release, contentsOf([...allEntries.filter((e) => !e.hook).map((e) => e.ref), ...members.map((m) => m.ref)])),
+      ]);
+      // A revision that was begun is finished (marked failed) below even when prepare failed.
+      if (settled[0].status === 'fulfilled') revision = result.revision = settled[0].value;
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
     }
 
     const hooks = request.hooks ?? true;

@@ -26,7 +26,7 @@ export interface ApplyTargetRequest {
   version: string;
   /** Simulated milliseconds per real one under `--sim`. Default 20 (a 1 s pod start takes 50 ms). */
   simSpeed?: number;
-  /** Client-side rate limit (`--qps`, `--burst`); the cluster layer's defaults (50 / 100) otherwise. */
+  /** Client-side rate limit (`--qps`, `--burst`); otherwise none, like kubectl (see cluster/rate-limiter.ts). */
   qps?: number;
   burst?: number;
 }

@@ -1,8 +1,9 @@
 /**
  * From flags to a working client: resolve the kubeconfig (kubeconfig.ts), derive credentials,
  * and wire the transport (rate limit, retries), discovery (disk-cached per server) and the
- * client. This is the one place that knows the defaults: QPS 50 / burst 100, discovery TTL
- * 10 minutes, cache folder `$XDG_CACHE_HOME/kd`.
+ * client. This is the one place that knows the defaults: no client-side rate limit (kubectl's
+ * effective default; see rate-limiter.ts for the source), burst 10 when `--qps` is given,
+ * discovery TTL 10 minutes, cache folder `$XDG_CACHE_HOME/kd`.
  */
 import path from 'node:path';
 import { environmentError } from '../errors.js';
@@ -11,15 +12,15 @@ import { KubeClient } from './client.js';
 import { Discovery } from './discovery.js';
 import { DiskCache, kdCacheDir, serverFolderName } from './disk-cache.js';
 import { loadKubeconfig, type ClusterConnection, type KubeconfigRequest } from './kubeconfig.js';
-import { DEFAULT_RATE_LIMIT } from './rate-limiter.js';
+import { DEFAULT_BURST, DEFAULT_RATE_LIMIT } from './rate-limiter.js';
 import type { RetryOptions } from './retry.js';
 import { ClusterSchemaSource } from './schema-source.js';
 import { credentialsFromKubeConfig, HttpTransport, type RetryNotice } from './transport.js';
 
 export interface ConnectOptions extends KubeconfigRequest {
-  /** Requests per second after the burst (`--qps`); 0 disables limiting. Default 50. */
+  /** Requests per second after the burst (`--qps`); 0 disables limiting. Default 0, like kubectl. */
   qps?: number;
-  /** Requests allowed at once before QPS applies (`--burst`). Default 100. */
+  /** Requests allowed at once before QPS applies (`--burst`). Default 10 (client-go's). */
   burst?: number;
   retry?: Partial<RetryOptions>;
   /** Per-request timeout in ms (`--request-timeout`). Default 60 s. */
@@ -52,7 +53,7 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Clus
   }
   const transport = new HttpTransport({
     credentials,
-    rateLimit: { qps: options.qps ?? DEFAULT_RATE_LIMIT.qps, burst: options.burst ?? DEFAULT_RATE_LIMIT.burst },
+    rateLimit: { qps: options.qps ?? DEFAULT_RATE_LIMIT.qps, burst: options.burst ?? DEFAULT_BURST },
     userAgent: options.userAgent ?? 'kubectl-kd',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),

@@ -7,30 +7,7 @@
  */
 import { KdError } from '../errors.js';
 import type { GroupVersionKind } from '../model/object-ref.js';
-
-/** `metav1.Status` as the API server sends it for failures. */
-export interface KubeStatus {
-  kind?: string;
-  apiVersion?: string;
-  status?: string;
-  message?: string;
-  reason?: string;
-  code?: number;
-  details?: {
-    name?: string;
-    group?: string;
-    kind?: string;
-    uid?: string;
-    causes?: StatusCause[];
-    retryAfterSeconds?: number;
-  };
-}
-
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
+import type { KubeStatus, StatusCause } from '../model/status.js';
 
 /** One field another manager owns, from an SSA conflict (`FieldManagerConflict` causes). */
 export interface FieldConflict {

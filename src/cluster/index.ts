@@ -21,7 +21,8 @@ export { loadKubeconfig, kubeconfigPaths, inClusterConfig, type ClusterConnectio
 export { KubeClient, FIELD_MANAGER, type KubeClientOptions } from './client.js';
 export { Discovery, DEFAULT_DISCOVERY_TTL_MS, type ApiResource, type DiscoveryMode, type DiscoveryOptions } from './discovery.js';
 export { HttpTransport, credentialsFromKubeConfig, type HttpRequest, type HttpResponse, type RetryNotice, type ServerCredentials, type TransportOptions } from './transport.js';
-export { ClusterRequestError, UnknownResourceError, type ClusterFailure, type FieldConflict, type KubeStatus, type StatusCause } from './errors.js';
+export { ClusterRequestError, UnknownResourceError, type ClusterFailure, type FieldConflict } from './errors.js';
+export type { KubeStatus, StatusCause } from '../model/status.js';
 export { TokenBucket, DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limiter.js';
 export { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryClass, type RetryOptions } from './retry.js';
 export { systemClock, type ClusterClock, type RandomSource } from './clock.js';

@@ -1,7 +1,18 @@
 /**
  * Client-side rate limiting as client-go does it: a token bucket refilled at `qps` tokens per
- * second holding at most `burst` tokens (kubectl's defaults are QPS 50, burst 100 — a fresh
- * bucket is full, so short runs never wait). Waiters are served in arrival order.
+ * second holding at most `burst` tokens (a fresh bucket is full, so short runs never wait).
+ * Waiters are served in arrival order.
+ *
+ * The default is kubectl's (1.32), which is no limit across a run: kubectl sets no QPS or burst
+ * of its own for ordinary requests (cli-runtime `ConfigFlags.ToRESTConfig` leaves both 0; only
+ * discovery gets QPS 50 / burst 300, kubectl `pkg/cmd/cmd.go`), so client-go's `rest.Config`
+ * defaults apply (`DefaultQPS` 5, `DefaultBurst` 10, `RESTClientForConfigAndClient`) — but per
+ * REST client, and `kubectl apply/diff -f` builds one REST client per object (cli-runtime
+ * `resource` mapper → `unstructuredClientForGroupVersion` → `rest.RESTClientFor`), so every
+ * object starts with a full bucket of 10 for its 1–2 requests and nothing is throttled. Load is
+ * left to the server's API Priority and Fairness (429 + Retry-After, honoured by retry.ts); what
+ * kd has in flight is bounded by `--concurrency`. `--qps` opts in to one bucket shared by the
+ * whole run, with client-go's burst of 10 unless `--burst` says otherwise.
  *
  * Invariant: tokens never exceed `burst`; a waiter is released only when a whole token exists.
  * A qps of 0 or less disables limiting.
@@ -14,7 +25,10 @@ export interface RateLimitOptions {
   burst: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { qps: 50, burst: 100 };
+/** kubectl's effective default: no client-side limit (see above). */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { qps: 0, burst: 10 };
+/** client-go's `rest.DefaultBurst`: the burst of a `--qps` limit given without `--burst`. */
+export const DEFAULT_BURST = 10;
 
 export class TokenBucket {
   readonly #qps: number;

@@ -9,7 +9,8 @@
  */
 import type http from 'node:http';
 import type { KubeObject } from '../model/object-ref.js';
-import { ClusterRequestError, statusError, type KubeStatus, type RequestSubject } from './errors.js';
+import type { KubeStatus } from '../model/status.js';
+import { ClusterRequestError, statusError, type RequestSubject } from './errors.js';
 import { isRetryable, retryDelayMs } from './retry.js';
 import type { HttpTransport } from './transport.js';
 import type { ListResult, WatchEvent } from './types.js';

@@ -3,3 +3,4 @@ export * from './source.js';
 export * from './object-ref.js';
 export * from './diagnostic.js';
 export * from './manifest.js';
+export * from './status.js';

@@ -30,7 +30,12 @@ export type Semantics = 'builtin' | 'crd';
 
 export type ValidationRule = NonNullable<SchemaObject['x-kubernetes-validations']>[number];
 
-export interface SchemaNode {
+/** The bounds a node takes over from its schema unchanged. */
+const BOUND_KEYS = [
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties',
+] as const;
+
+export interface SchemaNode extends Pick<SchemaObject, (typeof BOUND_KEYS)[number]> {
   /** Allowed JSON types; 0 means any. */
   types: number;
   /** The declared type name(s), for messages. */
@@ -49,16 +54,6 @@ export interface SchemaNode {
   enumValues?: Set<unknown>;
   enumList?: unknown[];
   format?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: boolean;
-  exclusiveMaximum?: boolean;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-  minProperties?: number;
-  maxProperties?: number;
   pattern?: RegExp;
   patternSource?: string;
   listType?: 'atomic' | 'set' | 'map';
@@ -187,16 +182,8 @@ function fill(node: SchemaNode, s: SchemaObject, ctx: CompileContext, name: stri
     node.enumList = s.enum;
     node.enumValues = new Set(s.enum.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)));
   }
-  if (s.minimum !== undefined) node.minimum = s.minimum;
-  if (s.maximum !== undefined) node.maximum = s.maximum;
-  if (s.exclusiveMinimum === true) node.exclusiveMinimum = true;
-  if (s.exclusiveMaximum === true) node.exclusiveMaximum = true;
-  if (s.minLength !== undefined) node.minLength = s.minLength;
-  if (s.maxLength !== undefined) node.maxLength = s.maxLength;
-  if (s.minItems !== undefined) node.minItems = s.minItems;
-  if (s.maxItems !== undefined) node.maxItems = s.maxItems;
-  if (s.minProperties !== undefined) node.minProperties = s.minProperties;
-  if (s.maxProperties !== undefined) node.maxProperties = s.maxProperties;
+  // OpenAPI v3.0's exclusive bounds are flags on minimum/maximum: only `true` means anything.
+  for (const k of BOUND_KEYS) if (k.startsWith('exclusive') ? s[k] === true : s[k] !== undefined) Object.assign(node, { [k]: s[k] });
   if (s.pattern !== undefined) {
     try {
       node.pattern = new RegExp(s.pattern, 'u');

@@ -92,6 +92,16 @@ class Walker {
     readonly objectMeta: SchemaNode,
   ) {}
 
+  /**
+   * A value for a message. Secret `data`/`stringData` values are never shown, anywhere in kd:
+   * messages say what is wrong with them, not what they are.
+   */
+  show(value: unknown): string {
+    const ref = this.manifest.ref;
+    if (ref.kind === 'Secret' && ref.group === '' && (this.path[0] === 'data' || this.path[0] === 'stringData')) return '"***"';
+    return show(value);
+  }
+
   field(extra?: PathPart): string {
     const p = extra === undefined ? this.path : [...this.path, extra];
     return p.length === 0 ? '<root>' : toFieldPath(p);
@@ -126,7 +136,7 @@ class Walker {
     if (node.quantity) {
       if (!isQuantityValue(value)) {
         if (typeof value === 'string')
-          this.report('error', 'schema/quantity', `${this.field()}: ${show(value)} is not a valid quantity (examples: 1, 500m, 1Gi, 1e3)`, 'value', this.path);
+          this.report('error', 'schema/quantity', `${this.field()}: ${this.show(value)} is not a valid quantity (examples: 1, 500m, 1Gi, 1e3)`, 'value', this.path);
         else this.report('error', 'schema/type', `${this.field()}: must be quantity, got ${jsonType(value)}`, 'value', this.path);
       }
       return;
@@ -160,7 +170,7 @@ class Walker {
     const allowed = node.enumList!.map(show).join(', ');
     const suggestions = typeof value === 'string' ? closest(value, node.enumList!.filter((v): v is string => typeof v === 'string')) : [];
     const hint = suggestions.length > 0 ? `; did you mean ${show(suggestions[0])}?` : '';
-    this.report('error', 'schema/enum', `${this.field()}: Unsupported value: ${show(value)}: supported values: ${allowed}${hint}`, 'value', this.path, suggestions);
+    this.report('error', 'schema/enum', `${this.field()}: Unsupported value: ${this.show(value)}: supported values: ${allowed}${hint}`, 'value', this.path, suggestions);
   }
 
   object(obj: Record<string, unknown>, node: SchemaNode): void {
@@ -238,7 +248,7 @@ class Walker {
         continue;
       }
       const target = keys.length === 1 && keys[0]! in item ? [...this.path, i, keys[0]!] : [...this.path, i];
-      this.report('error', 'schema/list-map-duplicate', `${this.field(i)}: Duplicate value: ${show(tuple)} (same key as ${this.field(first)})`, 'value', target);
+      this.report('error', 'schema/list-map-duplicate', `${this.field(i)}: Duplicate value: ${this.show(tuple)} (same key as ${this.field(first)})`, 'value', target);
     }
   }
 
@@ -250,7 +260,7 @@ class Walker {
       const id = v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
       const first = seen.get(id);
       if (first === undefined) seen.set(id, i);
-      else this.report('error', 'schema/list-set-duplicate', `${this.field(i)}: Duplicate value: ${show(v)} (same as ${this.field(first)})`, 'value', [...this.path, i]);
+      else this.report('error', 'schema/list-set-duplicate', `${this.field(i)}: Duplicate value: ${this.show(v)} (same as ${this.field(first)})`, 'value', [...this.path, i]);
     }
   }
 
@@ -258,7 +268,7 @@ class Walker {
     if (typeof value === 'string') {
       if (node.format !== undefined) {
         const why = checkStringFormat(node.format, value);
-        if (why) this.report('error', 'schema/format', `${this.field()}: Invalid value: ${show(value)}: ${why}`, 'value', this.path);
+        if (why) this.report('error', 'schema/format', `${this.field()}: Invalid value: ${this.show(value)}: ${why}`, 'value', this.path);
       }
       if (node.minLength !== undefined || node.maxLength !== undefined) {
         const n = [...value].length;
@@ -268,7 +278,7 @@ class Walker {
           this.report('error', 'schema/constraint', `${this.field()}: may not be more than ${node.maxLength} characters long`, 'value', this.path);
       }
       if (node.pattern && !node.pattern.test(value))
-        this.report('error', 'schema/constraint', `${this.field()}: Invalid value: ${show(value)}: must match ${show(node.patternSource)}`, 'value', this.path);
+        this.report('error', 'schema/constraint', `${this.field()}: Invalid value: ${this.show(value)}: must match ${show(node.patternSource)}`, 'value', this.path);
     } else if (typeof value === 'number') {
       if (node.format !== undefined && Number.isInteger(value)) {
         const why = checkIntegerFormat(node.format, value);

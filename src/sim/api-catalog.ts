@@ -1,26 +1,20 @@
 /**
  * The simulator's knowledge of the API: which resources exist, in which group-versions, with what
  * scope, verbs and subresources, read from the `paths` of OpenAPI v3 documents exactly as the
- * real server publishes them. CRDs add and remove entries at run time (`addDocument`/`removeGroupVersion`).
+ * real server publishes them (parsed by `servedResources`, shared with the schema registry). CRDs add and remove entries at run time (`addDocument`/`removeGroupVersion`).
  *
  * Invariants: one entry per group/version/plural; a resource is namespaced when any of its paths
  * sits under `namespaces/{namespace}`; short names and categories are not in OpenAPI, so the
  * built-in ones come from a small table copied from a real cluster's `kubectl api-resources`.
  */
-import type { GroupVersionPath, OpenApiDocument, ResourceInfo, SchemaObject } from '../schema/types.js';
+import type { GroupVersionPath, OpenApiDocument, SchemaObject } from '../schema/types.js';
+import { type ServedResource, schemaNamesByKind, servedResources } from '../schema/resources.js';
 import { groupVersionPath } from '../schema/types.js';
 
-export interface SubresourceInfo {
-  name: string;
-  verbs: string[];
-  responseKind: { group: string; version: string; kind: string };
-}
-
-export interface SimResource extends ResourceInfo {
+export interface SimResource extends ServedResource {
   singular: string;
   shortNames: string[];
   categories: string[];
-  subresourceInfo: SubresourceInfo[];
   /** True for resources defined by a CustomResourceDefinition. */
   custom: boolean;
   /** For CRs: the CRD's additionalPrinterColumns of this version. */
@@ -69,12 +63,6 @@ const CATEGORY_API_EXTENSIONS = new Set([
   'admissionregistration.k8s.io/mutatingadmissionpolicies', 'admissionregistration.k8s.io/mutatingadmissionpolicybindings',
 ]);
 
-const ACTION_VERB: Record<string, string> = {
-  get: 'get', list: 'list', post: 'create', put: 'update', patch: 'patch', delete: 'delete',
-  deletecollection: 'deletecollection', watch: 'watch', watchlist: 'watch',
-};
-const VERB_ORDER = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
 /** Kubernetes version priority: GA before beta before alpha, higher numbers first. */
 export function compareVersions(a: string, b: string): number {
   const parse = (v: string) => {
@@ -89,98 +77,24 @@ export function compareVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-interface Draft {
-  group: string;
-  version: string;
-  plural: string;
-  kind?: string;
-  namespaced: boolean;
-  verbs: Set<string>;
-  subs: Map<string, { verbs: Set<string>; kind?: { group: string; version: string; kind: string } }>;
-}
-
 /** Reads the resources a group-version document's paths declare. */
 export function resourcesOfDocument(gv: { group: string; version: string }, doc: OpenApiDocument): SimResource[] {
-  const prefix = `/${groupVersionPath(gv)}/`;
-  const drafts = new Map<string, Draft>();
-  for (const [p, item] of Object.entries(doc.paths ?? {})) {
-    if (!p.startsWith(prefix)) continue;
-    let rest = p.slice(prefix.length).split('/').filter((s) => s !== '');
-    let watchPath = false;
-    if (rest[0] === 'watch') {
-      watchPath = true;
-      rest = rest.slice(1);
-    }
-    let namespaced = false;
-    if (rest[0] === 'namespaces' && rest[1] === '{namespace}' && rest.length > 2) {
-      namespaced = true;
-      rest = rest.slice(2);
-    }
-    const plural = rest[0];
-    if (plural === undefined || plural.startsWith('{')) continue;
-    const sub = rest[1] === '{name}' ? rest[2] : undefined;
-    let d = drafts.get(plural);
-    if (!d) {
-      d = { group: gv.group, version: gv.version, plural, namespaced: false, verbs: new Set(), subs: new Map() };
-      drafts.set(plural, d);
-    }
-    if (namespaced) d.namespaced = true;
-    for (const [method, op] of Object.entries(item)) {
-      if (method === 'parameters' || typeof op !== 'object' || op === null) continue;
-      const o = op as Record<string, unknown>;
-      const action = o['x-kubernetes-action'];
-      const gvk = o['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string } | undefined;
-      if (typeof action !== 'string') continue;
-      const verb = action === 'connect' ? method.toLowerCase() : ACTION_VERB[action];
-      if (verb === undefined) continue;
-      if (sub !== undefined) {
-        let s = d.subs.get(sub);
-        if (!s) {
-          s = { verbs: new Set() };
-          d.subs.set(sub, s);
-        }
-        s.verbs.add(verb);
-        if (gvk && !s.kind) s.kind = gvk;
-      } else {
-        d.verbs.add(watchPath ? 'watch' : verb);
-        if (gvk && !d.kind && gvk.kind !== '' && !watchPath) d.kind = gvk.kind;
-      }
-    }
-  }
-  const schemaByKind = new Map<string, string>();
-  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
-    for (const g of (schema as SchemaObject)['x-kubernetes-group-version-kind'] ?? [])
-      if (g.group === gv.group && g.version === gv.version && !schemaByKind.has(g.kind)) schemaByKind.set(g.kind, name);
-  }
+  const schemaNames = schemaNamesByKind(doc, gv);
   const out: SimResource[] = [];
-  for (const d of drafts.values()) {
-    if (d.kind === undefined || d.verbs.size === 0) continue;
+  for (const d of servedResources(doc, gv)) {
+    if (d.verbs.length === 0) continue;
     const key = `${d.group}/${d.plural}`;
     const categories: string[] = [];
     if (CATEGORY_ALL.has(key)) categories.push('all');
     if (CATEGORY_API_EXTENSIONS.has(key)) categories.push('api-extensions');
-    const subresourceInfo: SubresourceInfo[] = [...d.subs.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, s]) => ({
-        name,
-        verbs: [...s.verbs].sort((a, b) => VERB_ORDER.indexOf(a) - VERB_ORDER.indexOf(b) || (a < b ? -1 : 1)),
-        responseKind: s.kind ?? { group: d.group, version: d.version, kind: d.kind! },
-      }));
     const r: SimResource = {
-      group: d.group,
-      version: d.version,
-      kind: d.kind,
-      plural: d.plural,
-      namespaced: d.namespaced,
-      verbs: [...d.verbs].sort((a, b) => VERB_ORDER.indexOf(a) - VERB_ORDER.indexOf(b)),
-      subresources: subresourceInfo.map((s) => s.name),
-      subresourceInfo,
+      ...d,
       singular: d.kind.toLowerCase(),
       shortNames: BUILTIN_SHORT_NAMES[key] ?? [],
       categories,
       custom: false,
     };
-    const schemaName = schemaByKind.get(d.kind);
+    const schemaName = schemaNames.get(d.kind);
     if (schemaName !== undefined) r.schemaName = schemaName;
     out.push(r);
   }

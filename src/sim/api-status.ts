@@ -3,21 +3,7 @@
  * details with the plural resource or the Kind, causes), so kubectl prints the same lines.
  * An ApiError is thrown inside request handling and turned into a response at one place.
  */
-
-export interface StatusCause {
-  reason: string;
-  message: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
+import type { KubeStatus, StatusCause, StatusDetails } from '../model/status.js';
 
 export class ApiError extends Error {
   readonly code: number;
@@ -31,8 +17,8 @@ export class ApiError extends Error {
     if (details !== undefined) this.details = details;
   }
 
-  toStatus(): Record<string, unknown> {
-    const s: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+  toStatus(): KubeStatus {
+    const s: KubeStatus = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
     if (this.reason !== '') s.reason = this.reason;
     if (this.details !== undefined) s.details = this.details;
     s.code = this.code;

@@ -5,7 +5,7 @@
  * selector/template match of workloads, and immutable fields on update. Quantities given as JSON
  * numbers are normalised to strings, as decoding does. Pure; never throws on user input.
  */
-import type { StatusCause } from './api-status.js';
+import type { StatusCause } from '../model/status.js';
 import { child, isPlainObject, items, preservesUnknown, typeOf, deepEqual, type SchemaCursor } from './schema-nav.js';
 import { toFieldPath, type JsonPath } from '../model/source.js';
 

@@ -12,11 +12,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObject } from '../model/object-ref.js';
+import type { StatusCause } from '../model/status.js';
 import type { SimClock } from './controller-host.js';
 import type { ApiCatalog, SimResource } from './api-catalog.js';
 import { ObjectStore, meta, nameOf, namespaceOf } from './object-store.js';
 import {
-  ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, successStatus, unsupportedMediaType, type StatusCause,
+  ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, successStatus, unsupportedMediaType,
 } from './api-status.js';
 import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
 import { applyDefaults, type Allocator } from './defaults.js';

@@ -60,14 +60,36 @@ function col(name: string, type: string, description: string, priority = 0, form
 const NAME = col('Name', 'string', 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', 0, 'name');
 const AGE = col('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata');
 
+// Every kind with a pod template shows these wide columns the same way; only the Selector description varies.
+const CONTAINERS = col('Containers', 'string', 'Names of each container in the template.', 1);
+const IMAGES = col('Images', 'string', 'Images referenced by each container in the template.', 1);
+const selectorColumn = (description: string) => col('Selector', 'string', description, 1);
+const JOB_SELECTOR = selectorColumn('A label query over pods that should match the pod count.');
+
+/** What a printer's row reads: the object, its parts every printer takes apart, and the clock. */
+interface RowInput {
+  obj: Obj;
+  spec: Obj;
+  status: Obj;
+  name: unknown;
+  /** The Age cell: time since `metadata.creationTimestamp`. */
+  created: string;
+  age: (ts: unknown) => string;
+}
+
 interface Printer {
   columns: ColumnDefinition[];
-  row(obj: Obj, age: (ts: unknown) => string): Cell[];
+  row(x: RowInput): Cell[];
 }
 
 function containersImages(podSpec: Obj): [string, string] {
   const cs = a(podSpec.containers).map(o);
   return [cs.map((c) => String(c.name ?? '')).join(','), cs.map((c) => String(c.image ?? '')).join(',')];
+}
+
+/** The wide cells of a workload spec: its template's containers and images, then its selector. */
+function templateCells(spec: Obj): [string, string, string] {
+  return [...containersImages(o(o(spec.template).spec)), selectorString(spec.selector)];
 }
 
 function selectorString(sel: unknown): string {
@@ -168,10 +190,8 @@ const PRINTERS: Record<string, Printer> = {
       col('Nominated Node', 'string', 'Name of the node that the pod is nominated to run on.', 1),
       col('Readiness Gates', 'string', 'The readiness gates of this pod.', 1),
     ],
-    row(p, age) {
+    row({ obj: p, spec, status, name, created, age }) {
       const st = podStatus(p, age);
-      const status = o(p.status);
-      const spec = o(p.spec);
       const gates = a(spec.readinessGates).map(o);
       let gatesCell = '<none>';
       if (gates.length > 0) {
@@ -180,11 +200,11 @@ const PRINTERS: Record<string, Printer> = {
         gatesCell = `${trueCount}/${gates.length}`;
       }
       return [
-        o(p.metadata).name,
+        name,
         st.ready,
         st.reason,
         st.restarts,
-        age(o(p.metadata).creationTimestamp),
+        created,
         status.podIP || '<none>',
         spec.nodeName || '<none>',
         status.nominatedNodeName || '<none>',
@@ -199,15 +219,12 @@ const PRINTERS: Record<string, Printer> = {
       col('Up-to-date', 'integer', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
       col('Available', 'integer', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
       AGE,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
+      CONTAINERS,
+      IMAGES,
+      selectorColumn('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.'),
     ],
-    row(d, age) {
-      const s = o(d.spec);
-      const st = o(d.status);
-      const [names, images] = containersImages(o(o(s.template).spec));
-      return [o(d.metadata).name, `${num(st.readyReplicas)}/${num(s.replicas)}`, num(st.updatedReplicas), num(st.availableReplicas), age(o(d.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    row({ spec: s, status: st, name, created }) {
+      return [name, `${num(st.readyReplicas)}/${num(s.replicas)}`, num(st.updatedReplicas), num(st.availableReplicas), created, ...templateCells(s)];
     },
   },
   'apps/replicasets': {
@@ -217,24 +234,18 @@ const PRINTERS: Record<string, Printer> = {
       col('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
       col('Ready', 'integer', 'The number of ready replicas for this replica set.'),
       AGE,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'Selector is a label query over pods that should match the replica count.', 1),
+      CONTAINERS,
+      IMAGES,
+      selectorColumn('Selector is a label query over pods that should match the replica count.'),
     ],
-    row(r, age) {
-      const s = o(r.spec);
-      const st = o(r.status);
-      const [names, images] = containersImages(o(o(s.template).spec));
-      return [o(r.metadata).name, num(s.replicas), num(st.replicas), num(st.readyReplicas), age(o(r.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    row({ spec: s, status: st, name, created }) {
+      return [name, num(s.replicas), num(st.replicas), num(st.readyReplicas), created, ...templateCells(s)];
     },
   },
   'apps/statefulsets': {
-    columns: [NAME, col('Ready', 'string', 'Number of the pod with ready state'), AGE, col('Containers', 'string', 'Names of each container in the template.', 1), col('Images', 'string', 'Images referenced by each container in the template.', 1)],
-    row(r, age) {
-      const s = o(r.spec);
-      const st = o(r.status);
-      const [names, images] = containersImages(o(o(s.template).spec));
-      return [o(r.metadata).name, `${num(st.readyReplicas)}/${num(s.replicas)}`, age(o(r.metadata).creationTimestamp), names, images];
+    columns: [NAME, col('Ready', 'string', 'Number of the pod with ready state'), AGE, CONTAINERS, IMAGES],
+    row({ spec: s, status: st, name, created }) {
+      return [name, `${num(st.readyReplicas)}/${num(s.replicas)}`, created, ...containersImages(o(o(s.template).spec))];
     },
   },
   'apps/daemonsets': {
@@ -247,16 +258,13 @@ const PRINTERS: Record<string, Printer> = {
       col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)'),
       col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node\'s labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/'),
       AGE,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'A label query over pods that are managed by the daemon set.', 1),
+      CONTAINERS,
+      IMAGES,
+      selectorColumn('A label query over pods that are managed by the daemon set.'),
     ],
-    row(r, age) {
-      const s = o(r.spec);
-      const st = o(r.status);
-      const tpl = o(o(s.template).spec);
-      const [names, images] = containersImages(tpl);
-      return [o(r.metadata).name, num(st.desiredNumberScheduled), num(st.currentNumberScheduled), num(st.numberReady), num(st.updatedNumberScheduled), num(st.numberAvailable), mapSelectorString(tpl.nodeSelector), age(o(r.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+    row({ spec: s, status: st, name, created }) {
+      const nodeSelector = o(o(s.template).spec).nodeSelector;
+      return [name, num(st.desiredNumberScheduled), num(st.currentNumberScheduled), num(st.numberReady), num(st.updatedNumberScheduled), num(st.numberAvailable), mapSelectorString(nodeSelector), created, ...templateCells(s)];
     },
   },
   '/services': {
@@ -269,57 +277,55 @@ const PRINTERS: Record<string, Printer> = {
       AGE,
       col('Selector', 'string', 'Route service traffic to pods with label keys and values matching this selector.', 1),
     ],
-    row(svc, age) {
-      const s = o(svc.spec);
+    row({ spec: s, status, name, created }) {
       const type = String(s.type ?? 'ClusterIP');
       let clusterIP = typeof s.clusterIP === 'string' && s.clusterIP !== '' ? s.clusterIP : '<none>';
       if (type === 'ExternalName') clusterIP = '<none>';
-      const ingress = a(o(o(svc.status).loadBalancer).ingress).map(o).map((i) => String(i.ip ?? i.hostname ?? '')).filter((x) => x !== '');
+      const ingress = a(o(status.loadBalancer).ingress).map(o).map((i) => String(i.ip ?? i.hostname ?? '')).filter((x) => x !== '');
       const ext = a(s.externalIPs).map(String);
       let external: string;
       if (type === 'ExternalName') external = String(s.externalName ?? '<none>');
       else if (type === 'LoadBalancer') external = [...ingress, ...ext].join(',') || '<pending>';
       else external = ext.length > 0 ? ext.join(',') : '<none>';
       const ports = a(s.ports).map(o).map((p) => (p.nodePort ? `${String(p.port)}:${String(p.nodePort)}/${String(p.protocol ?? 'TCP')}` : `${String(p.port)}/${String(p.protocol ?? 'TCP')}`));
-      return [o(svc.metadata).name, type, clusterIP, external, ports.length ? ports.join(',') : '<none>', age(o(svc.metadata).creationTimestamp), mapSelectorString(s.selector)];
+      return [name, type, clusterIP, external, ports.length ? ports.join(',') : '<none>', created, mapSelectorString(s.selector)];
     },
   },
   '/configmaps': {
     columns: [NAME, col('Data', 'integer', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.'), AGE],
-    row(c, age) {
-      return [o(c.metadata).name, Object.keys(o(c.data)).length + Object.keys(o(c.binaryData)).length, age(o(c.metadata).creationTimestamp)];
+    row({ obj: c, name, created }) {
+      return [name, Object.keys(o(c.data)).length + Object.keys(o(c.binaryData)).length, created];
     },
   },
   '/secrets': {
     columns: [NAME, col('Type', 'string', 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types'), col('Data', 'integer', 'Data contains the secret data.'), AGE],
-    row(c, age) {
-      return [o(c.metadata).name, c.type ?? 'Opaque', Object.keys(o(c.data)).length, age(o(c.metadata).creationTimestamp)];
+    row({ obj: c, name, created }) {
+      return [name, c.type ?? 'Opaque', Object.keys(o(c.data)).length, created];
     },
   },
   '/namespaces': {
     columns: [NAME, col('Status', 'string', 'The status of the namespace'), AGE],
-    row(n, age) {
-      return [o(n.metadata).name, o(n.status).phase ?? '', age(o(n.metadata).creationTimestamp)];
+    row({ status, name, created }) {
+      return [name, status.phase ?? '', created];
     },
   },
   '/serviceaccounts': {
     columns: [NAME, col('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), AGE],
-    row(n, age) {
-      return [o(n.metadata).name, a(n.secrets).length, age(o(n.metadata).creationTimestamp)];
+    row({ obj: n, name, created }) {
+      return [name, a(n.secrets).length, created];
     },
   },
   '/nodes': {
     columns: [NAME, col('Status', 'string', 'The status of the node'), col('Roles', 'string', 'The roles of the node'), AGE, col('Version', 'string', 'Kubelet Version reported by the node.')],
-    row(n, age) {
-      const st = o(n.status);
+    row({ obj: n, spec, status: st, name, created }) {
       const ready = a(st.conditions).map(o).find((c) => c.type === 'Ready');
       let status = ready === undefined ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
-      if (o(n.spec).unschedulable === true) status += ',SchedulingDisabled';
+      if (spec.unschedulable === true) status += ',SchedulingDisabled';
       const roles = Object.keys(o(o(n.metadata).labels))
         .filter((k) => k.startsWith('node-role.kubernetes.io/'))
         .map((k) => k.slice('node-role.kubernetes.io/'.length))
         .sort();
-      return [o(n.metadata).name, status, roles.length ? roles.join(',') : '<none>', age(o(n.metadata).creationTimestamp), o(o(st.nodeInfo)).kubeletVersion ?? ''];
+      return [name, status, roles.length ? roles.join(',') : '<none>', created, o(o(st.nodeInfo)).kubeletVersion ?? ''];
     },
   },
   'batch/jobs': {
@@ -329,13 +335,11 @@ const PRINTERS: Record<string, Printer> = {
       col('Completions', 'string', 'The completion status of the job'),
       col('Duration', 'string', 'Time required to complete the job.'),
       AGE,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+      CONTAINERS,
+      IMAGES,
+      JOB_SELECTOR,
     ],
-    row(j, age) {
-      const s = o(j.spec);
-      const st = o(j.status);
+    row({ obj: j, spec: s, status: st, name, created, age }) {
       let completions: string;
       if (typeof s.completions === 'number') completions = `${num(st.succeeded)}/${s.completions}`;
       else if (typeof s.parallelism !== 'number') completions = `${num(st.succeeded)}/1`;
@@ -352,8 +356,7 @@ const PRINTERS: Record<string, Printer> = {
       else if (hasCondition(st, 'Suspended')) status = 'Suspended';
       else if (hasCondition(st, 'FailureTarget')) status = 'FailureTarget';
       else if (hasCondition(st, 'SuccessCriteriaMet')) status = 'SuccessCriteriaMet';
-      const [names, images] = containersImages(o(o(s.template).spec));
-      return [o(j.metadata).name, status, completions, duration, age(o(j.metadata).creationTimestamp), names, images, selectorString(s.selector)];
+      return [name, status, completions, duration, created, ...templateCells(s)];
     },
   },
   'batch/cronjobs': {
@@ -365,16 +368,12 @@ const PRINTERS: Record<string, Printer> = {
       col('Active', 'integer', 'A list of pointers to currently running jobs.'),
       col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
       AGE,
-      col('Containers', 'string', 'Names of each container in the template.', 1),
-      col('Images', 'string', 'Images referenced by each container in the template.', 1),
-      col('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+      CONTAINERS,
+      IMAGES,
+      JOB_SELECTOR,
     ],
-    row(j, age) {
-      const s = o(j.spec);
-      const st = o(j.status);
-      const js = o(o(s.jobTemplate).spec);
-      const [names, images] = containersImages(o(o(js.template).spec));
-      return [o(j.metadata).name, s.schedule ?? '', s.timeZone ?? '<none>', s.suspend === true, a(st.active).length, st.lastScheduleTime ? age(st.lastScheduleTime) : '<none>', age(o(j.metadata).creationTimestamp), names, images, selectorString(js.selector)];
+    row({ spec: s, status: st, name, created, age }) {
+      return [name, s.schedule ?? '', s.timeZone ?? '<none>', s.suspend === true, a(st.active).length, st.lastScheduleTime ? age(st.lastScheduleTime) : '<none>', created, ...templateCells(o(o(s.jobTemplate).spec))];
     },
   },
   '/events': {
@@ -390,13 +389,13 @@ const PRINTERS: Record<string, Printer> = {
       col('Count', 'string', 'The number of times this event has occurred.', 1),
       col('Name', 'string', 'Name must be unique within a namespace.', 1, 'name'),
     ],
-    row(e, age) {
+    row({ obj: e, name, age }) {
       const inv = o(e.involvedObject);
       const src = o(e.source);
       const last = e.lastTimestamp ?? e.eventTime ?? o(e.metadata).creationTimestamp;
       const first = e.firstTimestamp ?? e.eventTime ?? o(e.metadata).creationTimestamp;
       const source = src.host ? `${String(src.component ?? '')}, ${String(src.host)}` : String(src.component ?? e.reportingComponent ?? '');
-      return [age(last), e.type ?? '', e.reason ?? '', `${String(inv.kind ?? '').toLowerCase()}/${String(inv.name ?? '')}`, inv.fieldPath ?? '', source, String(e.message ?? '').trim(), age(first), String(e.count ?? 1), o(e.metadata).name];
+      return [age(last), e.type ?? '', e.reason ?? '', `${String(inv.kind ?? '').toLowerCase()}/${String(inv.name ?? '')}`, inv.fieldPath ?? '', source, String(e.message ?? '').trim(), age(first), String(e.count ?? 1), name];
     },
   },
 };
@@ -427,7 +426,10 @@ export function tableFor(resource: SimResource, objects: KubeObject[], resourceV
   const printer = resource.custom ? undefined : PRINTERS[`${resource.group}/${resource.plural}`];
   if (printer) {
     columns = printer.columns;
-    row = (x) => printer.row(x, age);
+    row = (x) => {
+      const meta = o(x.metadata);
+      return printer.row({ obj: x, spec: o(x.spec), status: o(x.status), name: meta.name, created: age(meta.creationTimestamp), age });
+    };
   } else if (resource.custom) {
     const pcs = resource.printerColumns ?? [];
     columns = [NAME, ...pcs.map((p) => col(p.name, p.type, p.description ?? '', p.priority ?? 0, p.format ?? ''))];

@@ -132,3 +132,15 @@ describe('kubectl kd validate with CEL rules', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('kubectl kd validate and Secrets', () => {
+  it('never prints a Secret value, even in a message about it', () => {
+    const input = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: "not base64 hunter2!!"\nstringData:\n  token: "x"\n  pin:\n    - 1\n';
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = runKd(['validate', '-o', format, '-'], { input });
+      expect(r.status).toBe(1);
+      expect(r.stdout).not.toContain('hunter2');
+      expect(r.stdout).toContain('data.password');
+    }
+  });
+});

@@ -66,10 +66,19 @@ describe('rate limiting requests to the server', () => {
     expect(clock.sleeps).toEqual([200, 200, 200, 200]);
   });
 
-  it('uses kubectl defaults (QPS 50, burst 100): a short run never waits', async () => {
+  it("uses kubectl's effective default, no client-side limit: a thousand requests never wait", async () => {
     const clock = new FakeClock();
     const session = await t.connect({ cacheDir: false, clock });
-    await Promise.all(Array.from({ length: 60 }, () => session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'default' })));
+    await Promise.all(Array.from({ length: 1000 }, () => session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'default' })));
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it("gives --qps without --burst client-go's burst of 10", async () => {
+    const clock = new FakeClock();
+    const session = await t.connect({ cacheDir: false, clock, qps: 10 });
+    // Discovery takes some of the ten; every request beyond the ten waits 1/qps = 100 ms.
+    for (let i = 0; i < 12; i++) await session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'default' });
+    expect(clock.sleeps.length).toBeGreaterThan(2);
+    expect(new Set(clock.sleeps)).toEqual(new Set([100]));
   });
 });

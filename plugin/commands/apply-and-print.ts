@@ -1,0 +1,28 @@
+/**
+ * Runs an apply request through the executor and prints its events as they come, as text lines
+ * or JSON lines: how `apply` and `rollback` report a run. The exit code is the `done` event's;
+ * a stream that ends without one is an error.
+ */
+import { ExitCode, exitCodeOf, runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import { formatEventJsonl } from '../output/events-jsonl.js';
+import { eventsTextFormatter } from '../output/events-text.js';
+import { executorDeps } from './target.js';
+
+export interface EventOutputOptions {
+  output: 'text' | 'jsonl';
+  color?: boolean;
+  verbose: boolean;
+}
+
+export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, ctx: CommandContext, options: EventOutputOptions): Promise<number> {
+  const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
+  let last: ApplyEvent | undefined;
+  for await (const event of runApply(request, executorDeps(target, ctx.signal))) {
+    const text = print(event);
+    if (text) ctx.stdout.write(text);
+    last = event;
+  }
+  if (!last || last.type !== 'done') return ExitCode.error;
+  return exitCodeOf(last);
+}
