@@ -20,6 +20,7 @@ import type { ClusterClock } from '../cluster/clock.js';
 import type { RetryNotice } from '../cluster/transport.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { Diagnostic, KubeObject, ObjectRef } from '../model/index.js';
+import { objectKey } from '../model/index.js';
 import { planApply, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
 import { applyEntries, createNamespaceIfMissing, gate } from './apply-entries.js';
 import { CollectionCache } from './collection-cache.js';
@@ -265,6 +266,9 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
     const allEntries = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply, ...plan.applyFailed];
     if (ports && release) {
       const objects = allEntries.map((e) => withLabels(e.object ?? {}, memberLabels, e.ref.namespace));
+      // Delete-phase hooks are not applied, but `kubectl kd delete` runs them from the record.
+      const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook').map((n) => objectKey(n.ref)));
+      for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(withLabels(d.object, memberLabels, d.ref.namespace));
       // Both before any object is written; neither needs the other.
       const settled = await Promise.allSettled([
         ports.releases.begin(release, { objects, paths: request.paths ?? [], description: options.description }),

@@ -1,5 +1,5 @@
 /** Runs the built kubectl-kd binary the way a user does, capturing output and exit code. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -20,4 +20,28 @@ export function runKd(args: string[], options: { cwd?: string; input?: string; e
     timeout: 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The same, without blocking this process: needed when the cluster (an in-process kd sim) lives
+ * in the test process itself and must keep answering while kd runs.
+ */
+export function runKdAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KdRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [kdBin, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, NO_COLOR: '1', HOME: path.join(repoRoot, 'test', 'fixtures', 'cli', 'home'), KUBECONFIG: '', KD_SCHEMA_DIR: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

@@ -1,0 +1,46 @@
+/**
+ * A pre-delete hook applied with `kubectl kd apply` is kept in the release record (it is not
+ * applied), so `kubectl kd delete` runs it before deleting the objects.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKdAsync } from '../cli/run-kd.js';
+import { startReleaseSim, type ReleaseSim } from './support.js';
+
+let rs: ReleaseSim;
+beforeAll(async () => {
+  rs = await startReleaseSim({ controllers: true });
+});
+afterAll(async () => {
+  await rs.stop();
+});
+
+describe('delete-phase hooks', () => {
+  it('runs a pre-delete hook that was applied with the release', async () => {
+    const ns = await rs.namespace('dh');
+    const dir = mkdtempSync(path.join(tmpdir(), 'kd-dh-'));
+    const app = path.join(dir, 'app');
+    mkdirSync(app);
+    writeFileSync(
+      path.join(app, 'all.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: farewell\n  annotations:\n    kd.io/hook: pre-delete\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: bye\n          image: busybox\n`,
+    );
+    const applied = await runKdAsync(['apply', app, '-n', ns, '--kubeconfig', rs.kubeconfigPath]);
+    expect(applied.stdout).toContain('Job ' + ns + '/farewell runs on kubectl kd delete (pre-delete), not on apply');
+    expect(applied.status).toBe(0);
+    expect(await rs.session.client.get({ group: 'batch', version: 'v1', kind: 'Job', namespace: ns, name: 'farewell' })).toBeUndefined();
+
+    const deleted = await runKdAsync(['delete', 'app', '-n', ns, '--kubeconfig', rs.kubeconfigPath]);
+    expect(deleted.stderr).toBe('');
+    const lines = deleted.stdout.split('\n');
+    const started = lines.indexOf(`hook pre-delete Job ${ns}/farewell started`);
+    const gone = lines.indexOf(`deleted ConfigMap ${ns}/settings`);
+    expect(deleted.stdout).toContain(`hook pre-delete Job ${ns}/farewell started`);
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(lines).toContain(`hook pre-delete Job ${ns}/farewell completed`);
+    expect(gone).toBeGreaterThan(started);
+    expect(deleted.status).toBe(0);
+  });
+});
