@@ -1,21 +1,5 @@
 /** The cluster layer's public surface: connect from kubeconfig flags, then use `ClusterClient`. */
-export type {
-  ApplyOptions,
-  ClusterClient,
-  DeleteOptions,
-  DeleteOutcome,
-  GetOptions,
-  ListOptions,
-  ListResult,
-  ObjectTarget,
-  PatchOptions,
-  PatchType,
-  RequestOptions,
-  ServerVersion,
-  WatchEvent,
-  WatchOptions,
-  WriteOptions,
-} from './types.js';
+export type * from './types.js';
 export { connectCluster, type ConnectOptions, type ClusterSession } from './connect.js';
 export { loadKubeconfig, kubeconfigPaths, inClusterConfig, type ClusterConnection, type KubeconfigRequest, type NamespaceSource } from './kubeconfig.js';
 export { KubeClient, FIELD_MANAGER, type KubeClientOptions } from './client.js';
