@@ -82,6 +82,8 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   // Replaced in onInitialize, once the settings are known; until then a service without schemas.
   let service = new LanguageService({ engine: new CoreEngine({ schemaSources: [] }), schemaSources: [] });
   const timers = new Map<string, NodeJS.Timeout>();
+  /** What was last sent per document, so a re-check that finds the same answer sends nothing. */
+  const lastPublished = new Map<string, { version: number; key: string }>();
   /** Files from crdPaths, kept apart so that a settings change can drop them. */
   let crdFiles = new Set<string>();
 
@@ -136,7 +138,13 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const stale = () => documents.get(uri)?.version !== version || service !== current;
     const diagnostics = await current.diagnostics(uri, stale);
     if (diagnostics === undefined || stale()) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map(toLspDiagnostic) });
+    const lsp = diagnostics.map(toLspDiagnostic);
+    // Workspace-wide re-checks (settings, CRDs found, other files) often confirm what is shown.
+    const key = JSON.stringify(lsp);
+    const last = lastPublished.get(uri);
+    if (last?.version === version && last.key === key) return;
+    lastPublished.set(uri, { version, key });
+    await connection.sendDiagnostics({ uri, version, diagnostics: lsp });
     // Schemas of every kind, for apiVersion/kind completion; after the first answer, not before.
     void current.loadAllSchemas();
   }
@@ -268,6 +276,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const pending = timers.get(uri);
     if (pending) clearTimeout(pending);
     timers.delete(uri);
+    lastPublished.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     const file = uriToPath(uri);
     const onDisk = file !== undefined && (isInWorkspace(uri) || crdFiles.has(uri)) ? await host.readFile(file) : undefined;
