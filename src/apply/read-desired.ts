@@ -7,7 +7,7 @@
 import { readInputs } from '../io/inputs.js';
 import { resolveSchemaSources } from '../io/schema-sources.js';
 import { loadManifests } from '../manifest/index.js';
-import type { Diagnostic, Manifest, SourceText } from '../model/index.js';
+import type { Diagnostic, Manifest } from '../model/index.js';
 import { SchemaRegistry } from '../schema/index.js';
 import { validateManifests } from '../validate/index.js';
 import type { SchemaSource } from '../schema/types.js';
@@ -27,8 +27,6 @@ export interface DesiredObjects {
   manifests: Manifest[];
   diagnostics: Diagnostic[];
   files: number;
-  /** The texts read, for callers that point into them (ObjectLines). */
-  sources: SourceText[];
 }
 
 export async function readDesired(request: ReadDesiredRequest): Promise<DesiredObjects> {
@@ -42,6 +40,5 @@ export async function readDesired(request: ReadDesiredRequest): Promise<DesiredO
     manifests: validated.manifests,
     diagnostics: [...inputs.diagnostics, ...loaded.diagnostics, ...validated.diagnostics],
     files: inputs.sources.length,
-    sources: inputs.sources,
   };
 }

@@ -16,7 +16,6 @@
 import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
-import { ObjectLines } from '../apply/object-lines.js';
 import { readDesired } from '../apply/read-desired.js';
 import { SecretReleaseStore, isoSeconds } from '../apply/release/store.js';
 import { openApplyTarget } from '../apply/target.js';
@@ -106,7 +105,6 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
     const target = await openTarget(context);
     try {
       let desired: Manifest[] | undefined;
-      let lines: ObjectLines | undefined;
       if (request.paths.length > 0) {
         const read = await readDesired({
           paths: request.paths,
@@ -120,7 +118,6 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
         if (context === contexts[0]) diagnostics.push(...read.diagnostics);
         if (read.diagnostics.some((d) => d.severity === 'error')) break;
         desired = read.manifests;
-        lines = new ObjectLines(read.sources);
       }
       const serverVersion = await target.client.serverVersion(signalOf(request)).then((v) => v.gitVersion, () => undefined);
       const store = new SecretReleaseStore({ client: target.client, now: request.now, kdVersion: request.kdVersion, ...signalOf(request) });
@@ -130,7 +127,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
         releases = (await store.releases(scope)).filter((r) => r.status !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
       } else releases = [{ name: request.release ?? 'default', namespace: target.namespace }];
       for (const release of releases) {
-        const report = await compareRelease(request, target, store, release, desired, lines);
+        const report = await compareRelease(request, target, store, release, desired);
         targets.push({ context: target.context, server: target.client.server, ...(serverVersion ? { serverVersion } : {}), ...report });
       }
     } finally {
@@ -179,7 +176,6 @@ async function compareRelease(
   store: SecretReleaseStore,
   release: ReleaseRef,
   manifests: Manifest[] | undefined,
-  lines: ObjectLines | undefined,
 ): Promise<Omit<DriftTargetReport, 'context' | 'server' | 'serverVersion'>> {
   const { client } = target;
   const signal = request.signal ?? new AbortController().signal;
@@ -241,7 +237,8 @@ async function compareRelease(
       const labels = e.record || e.member ? memberLabels : {};
       e.desired = withLabels(e.manifest.object, labels, e.ref.namespace);
       input.file = e.manifest.file;
-      input.line = lines ? lines.lineOf(e.manifest) : e.manifest.locate([]).start.line;
+      // Every object's line, in sync or not: the cheap scan where the loader offers it.
+      input.line = e.manifest.startLine?.() ?? e.manifest.locate([]).start.line;
     }
     if (e.desired) input.desired = e.desired;
     if (e.record) input.record = e.record;

@@ -141,6 +141,7 @@ function loadSource(source: SourceText, options: LoadOptions, manifests: Manifes
           : rendered
             ? () => FILE_START
             : (path, target) => map.locate(slice, path, target),
+        rootLine: located || rendered ? undefined : () => map.rootLine(slice),
         origin: rendered && origin ? { path: origin.path, kustomization: rendered.kustomization } : undefined,
       };
       addObject(value, [], undefined, context, manifests, diagnostics);
@@ -153,6 +154,8 @@ interface ObjectContext {
   documentIndex: number;
   /** Locates a path from the document root. */
   locateAt: (path: JsonPath, target?: 'key' | 'value') => SourceRange;
+  /** The root's line by a cheap scan, when the object is the document's root in the user's text. */
+  rootLine: (() => number) | undefined;
   origin: Manifest['origin'];
 }
 
@@ -198,6 +201,7 @@ function addObject(
     locate: prefix.length === 0 ? (path, target) => locateAt(path, target) : (path, target) => locateAt([...prefix, ...path], target),
   };
   if (listIndex !== undefined) manifest.listIndex = listIndex;
+  else if (prefix.length === 0 && context.rootLine) manifest.startLine = context.rootLine;
   if (context.origin) manifest.origin = context.origin;
   manifests.push(manifest);
 }

@@ -48,6 +48,40 @@ export class FileSourceMap {
     return this.positions.range(start, end);
   }
 
+  /**
+   * The line where the document's root starts, as `locate(slice, []).start.line` gives it, by a
+   * scan of the document's lines: enough for the common case, a top-level block mapping whose
+   * first key is a plain scalar. Anything else the scan does not settle (flow, tagged, anchored or
+   * quoted roots, content on the `---` line, tabs in the indentation) goes to `locate`.
+   */
+  rootLine(slice: DocumentSlice): number {
+    return this.#scanRootLine(slice) ?? this.locate(slice, []).start.line;
+  }
+
+  #scanRootLine(slice: DocumentSlice): number | undefined {
+    if (slice.empty) return undefined;
+    const text = this.text;
+    let lineStart = slice.start;
+    while (lineStart < slice.end) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0 || lineEnd > slice.end) lineEnd = slice.end;
+      const at = lineStart === 0 && text.charCodeAt(0) === 0xfeff ? 1 : lineStart;
+      if (text.startsWith('%', at)) {
+        // A directive.
+      } else if (text.startsWith('---', at) && (at + 3 >= lineEnd || /[ \t\r]/.test(text[at + 3]!))) {
+        if (!restIsBlank(text, at + 3, lineEnd)) return undefined;
+      } else {
+        let i = at;
+        while (i < lineEnd && text[i] === ' ') i++;
+        const c = text[i];
+        if (c === '\t') return undefined;
+        if (i < lineEnd && c !== '\r' && c !== '#') return /[A-Za-z0-9_]/.test(c ?? '') ? this.positions.position(i).line : undefined;
+      }
+      lineStart = lineEnd + 1;
+    }
+    return undefined;
+  }
+
   #document(slice: DocumentSlice): Document.Parsed {
     let doc = this.#documents.get(slice.start);
     if (!doc) {
@@ -134,4 +168,14 @@ function locateSpan(doc: Document.Parsed, path: JsonPath, target: 'key' | 'value
   const emptyValue = !valueSpan || valueSpan[0] === valueSpan[1];
   if (target === 'key') return keySpan ?? (emptyValue ? anchorSpan(node, doc) : valueSpan);
   return emptyValue ? keySpan ?? anchorSpan(node, doc) : valueSpan;
+}
+
+/** Only white space or a comment from `from` to the end of the line. */
+function restIsBlank(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text[i];
+    if (c === '#') return true;
+    if (c !== ' ' && c !== '\t' && c !== '\r') return false;
+  }
+  return true;
 }

@@ -46,6 +46,12 @@ export interface Manifest {
    * computed lazily: loading never pays for them.
    */
   locate(path: JsonPath, target?: 'key' | 'value'): SourceRange;
+  /**
+   * The 1-based line where the object starts: always `locate([]).start.line`, but found by a
+   * line scan of its document without a YAML parse, for reports that list every object (drift).
+   * Set by the loader; other producers of manifests may leave it out.
+   */
+  startLine?(): number;
   /** For objects rendered by kustomize: where they came from, as well as kustomize tells. */
   origin?: { path: string; kustomization?: string };
 }

@@ -1,8 +1,8 @@
+/** The loader's cheap start line of each object agrees with `locate([])` everywhere. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ObjectLines } from '../../src/apply/object-lines.js';
 import { loadManifests } from '../../src/manifest/index.js';
 import type { SourceText } from '../../src/model/index.js';
 
@@ -18,21 +18,22 @@ function yamlFiles(dir: string): string[] {
 
 function linesBoth(sources: SourceText[]): Array<{ name: string; scanned: number; located: number }> {
   const { manifests } = loadManifests(sources);
-  const lines = new ObjectLines(sources);
-  return manifests.map((m) => ({ name: `${m.file}#${m.documentIndex}/${m.ref.name}`, scanned: lines.lineOf(m), located: m.locate([]).start.line }));
+  return manifests.map((m) => ({ name: `${m.file}#${m.documentIndex}/${m.ref.name}`, scanned: m.startLine?.() ?? m.locate([]).start.line, located: m.locate([]).start.line }));
 }
 
-describe('ObjectLines', () => {
+describe('Manifest.startLine', () => {
   it('gives the line locate([]) gives, for every object in the fixtures and examples', () => {
     const files = [...yamlFiles(path.join(repoRoot, 'test/fixtures')), ...yamlFiles(path.join(repoRoot, 'examples'))];
     const sources = files.map((p) => ({ path: path.relative(repoRoot, p), text: readFileSync(p, 'utf8') }));
     const rows = linesBoth(sources);
     expect(rows.length).toBeGreaterThan(100);
+    // The scan answers for the plain objects, rather than everything falling back to locate.
+    expect(loadManifests(sources).manifests.filter((m) => m.startLine !== undefined).length).toBeGreaterThan(100);
     expect(rows.filter((r) => r.scanned !== r.located)).toEqual([]);
   });
 
   it('handles directives, comments, markers, end markers, tags, anchors, quoted keys, flow roots, Lists, CRLF and a BOM', () => {
-    const dir = path.join(repoRoot, 'test/fixtures/drift/object-lines');
+    const dir = path.join(repoRoot, 'test/fixtures/manifest/start-line');
     const sources = readdirSync(dir).map((name) => ({ path: name, text: readFileSync(path.join(dir, name), 'utf8') }));
     const rows = linesBoth(sources);
     expect(rows.map((r) => [r.name, r.scanned])).toEqual([
@@ -53,7 +54,7 @@ describe('ObjectLines', () => {
     expect(rows.filter((r) => r.scanned !== r.located)).toEqual([]);
   });
 
-  it('falls back to locate for a path read twice and for rendered text', () => {
+  it('answers for each text on its own when one path is read twice', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
     const twice = [{ path: 'same.yaml', text }, { path: 'same.yaml', text: `# shifted\n${text}` }];
     expect(linesBoth(twice).map((r) => [r.scanned, r.located])).toEqual([[1, 1], [2, 2]]);
