@@ -4,7 +4,7 @@
  * shared with kubectl keep kubectl's names and meanings (-n, --context, --kubeconfig, -o).
  */
 import yargs, { type Argv } from 'yargs';
-import { ExitCode, KdError, usageError } from '../src/index.js';
+import { ExitCode, usageError } from '../src/index.js';
 import type { CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
 import { loadCommands } from './commands/index.js';
@@ -63,8 +63,4 @@ export async function runCli(args: string[], ctx: CommandContext): Promise<numbe
   } catch (error) {
     return handleError(error, ctx, { verbose, ...(color === undefined ? {} : { color }) });
   }
-}
-
-export function isKdError(e: unknown): e is KdError {
-  return e instanceof KdError;
 }

@@ -50,9 +50,6 @@ const pureCore = {
       if (args.pluginData === 'kd-pure-core') return undefined;
       const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'kd-pure-core' });
       if (resolved.errors.length > 0 || !resolved.path.startsWith(path.join(root, 'src') + path.sep)) return undefined;
-      // esbuild drops the lazy initialiser of a module it had to wrap when that module is marked
-      // side-effect free and reached through the barrel (seen with errors.ts in the entry bundle).
-      if (resolved.path === path.join(root, 'src', 'errors.ts')) return undefined;
       return { ...resolved, sideEffects: false };
     });
   },

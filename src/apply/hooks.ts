@@ -16,6 +16,7 @@ import type { ApplyStage } from './events.js';
 import { RunFailure } from './failure.js';
 import { nameOf } from './object-refs.js';
 import type { RunContext } from './run-context.js';
+import { waitGone } from './wait-gone.js';
 
 /** Runs the hooks in order; throws a RunFailure for the first that fails. */
 export async function runHooks(ctx: RunContext, hooks: readonly PlanEntry[], stage: ApplyStage): Promise<void> {
@@ -85,27 +86,5 @@ async function runHook(ctx: RunContext, entry: PlanEntry, stage: ApplyStage): Pr
 async function deleteAndWait(ctx: RunContext, ref: ObjectRef): Promise<void> {
   const outcome = await ctx.client.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
   if (outcome.outcome === 'not-found' || outcome.outcome === 'deleted') return;
-  const collection = ctx.cache.collection(ref, ref.namespace);
-  await collection.ready;
-  if (!collection.objects.has(ref.name)) return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = new AbortController();
-    const done = (error?: unknown) => {
-      unsubscribe();
-      timer.abort();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const unsubscribe = ctx.cache.subscribe((key, name) => {
-      if (key === collection.key && (name === ref.name || name === '') && !collection.objects.has(ref.name)) done();
-    });
-    ctx.clock
-      .sleep(Math.max(0, ctx.deadline - ctx.clock.now()), AbortSignal.any([timer.signal, ctx.signal]))
-      .then(
-        () => done(new RunFailure('timeout', `${describeRef(ref)}: the previous hook object is still being deleted`, { ref })),
-        () => {
-          if (ctx.signal.aborted) done(ctx.signal.reason);
-        },
-      );
-  });
+  await waitGone(ctx, [ref], () => new RunFailure('timeout', `${describeRef(ref)}: the previous hook object is still being deleted`, { ref }));
 }

@@ -54,7 +54,7 @@ export function allRules(): readonly RuleInfo[] {
   return rules;
 }
 
-/** Adds rules from another area (drift, apply) so that they share the catalogue. */
+/** Whether a rule id is catalogued (a test checks every id the sources emit). */
 export function isKnownRule(id: string): boolean {
   return byId.has(id);
 }

@@ -25,6 +25,7 @@ import { runHooks } from '../hooks.js';
 import { refOf } from '../object-refs.js';
 import type { LockHandle, ReleaseLock, ReleaseRef } from '../ports.js';
 import type { RunContext, EventInput } from '../run-context.js';
+import { waitGone } from '../wait-gone.js';
 import type { ApplySetInventory } from '../inventory.js';
 import type { SecretReleaseStore } from './store.js';
 
@@ -121,7 +122,14 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
           if (outcome.outcome === 'terminating') waiting.push(entry.ref);
         }),
       );
-      await waitGone(ctx, waiting);
+      await waitGone(
+        ctx,
+        waiting,
+        (left) =>
+          new RunFailure('timeout', `timed out waiting for ${left.map((r) => describeRef(r)).join(', ')} to be deleted`, {
+            hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`',
+          }),
+      );
     }
     // 5.
     if (request.hooks !== false) await runHooks(ctx, plan.postDelete, 'post-apply');
@@ -159,32 +167,3 @@ function kindGroups(entries: readonly PlanEntry[]): PlanEntry[][] {
   return groups;
 }
 
-/** Waits until every ref has disappeared from its collection, or fails at the deadline. */
-async function waitGone(ctx: RunContext, refs: readonly ObjectRef[]): Promise<void> {
-  if (refs.length === 0) return;
-  const collections = refs.map((ref) => ({ ref, collection: ctx.cache.collection(ref, ref.namespace) }));
-  await Promise.all(collections.map((c) => c.collection.ready));
-  const remaining = () => collections.filter((c) => c.collection.objects.has(c.ref.name));
-  if (remaining().length === 0) return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = new AbortController();
-    const finish = (error?: unknown) => {
-      unsubscribe();
-      timer.abort();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const unsubscribe = ctx.cache.subscribe(() => {
-      if (remaining().length === 0) finish();
-    });
-    ctx.clock.sleep(Math.max(0, ctx.deadline - ctx.clock.now()), AbortSignal.any([timer.signal, ctx.signal])).then(
-      () => {
-        const left = remaining().map((c) => describeRef(c.ref));
-        finish(new RunFailure('timeout', `timed out waiting for ${left.join(', ')} to be deleted`, { hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`' }));
-      },
-      () => {
-        if (ctx.signal.aborted) finish(ctx.signal.reason);
-      },
-    );
-  });
-}
