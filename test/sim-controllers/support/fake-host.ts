@@ -7,6 +7,7 @@
  */
 import type { ControllerHost, ResourceKey, SimClock, StoreEvent } from '../../../src/sim/controller-host.js';
 import type { KubeObject } from '../../../src/model/object-ref.js';
+import type { ObjectMeta } from '../../../src/sim/controllers/objects.js';
 
 export interface RecordedEvent {
   at: number;
@@ -17,19 +18,7 @@ export interface RecordedEvent {
   component: string;
 }
 
-interface Meta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: Array<{ uid: string; blockOwnerDeletion?: boolean }>;
-}
+type Meta = ObjectMeta;
 
 const CLUSTER_SCOPED = new Set(['nodes', 'namespaces', 'persistentvolumes']);
 const keyOf = (k: ResourceKey) => `${k.group}/${k.version}/${k.resource}`;
