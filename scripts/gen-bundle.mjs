@@ -339,6 +339,7 @@ function buildSchemas(client, names, report, enumsApplied) {
     const patches = knowledgeFor(PROPERTY_PATCHES, schemaName) ?? {};
     const extensions = knowledgeFor(EXTENSIONS, schemaName) ?? {};
     const enums = knowledgeFor(ENUMS, schemaName) ?? {};
+    const defaults = knowledgeFor(KEY_DEFAULTS, schemaName) ?? {};
     for (const p of model.properties) {
       let schema = typeSchema(p.type, p.format, names);
       const patch = patches[p.baseName];
@@ -348,6 +349,7 @@ function buildSchemas(client, names, report, enumsApplied) {
       }
       schema = withExtensions(schema, extensions[p.baseName]);
       schema = withEnum(schema, enums, p.baseName, `${schemaName}.${p.baseName}`, enumsApplied);
+      if (defaults[p.baseName] !== undefined) schema = { ...schema, default: defaults[p.baseName] };
       if (p.description !== undefined) {
         schema = schema.$ref !== undefined ? { allOf: [{ $ref: schema.$ref }], description: p.description } : { description: p.description, ...schema };
       }
@@ -1364,6 +1366,17 @@ const WEBHOOK = {
   sideEffects: ['None', 'NoneOnDryRun', 'Some', 'Unknown'],
 };
 const CORE = 'io.k8s.api.core.v1';
+/**
+ * Defaults of list-map key fields. Server-side apply takes a missing key field's `default` when it
+ * builds an item's key (structured-merge-diff#130): without these, an applied container port
+ * without `protocol` would not match the live `protocol: TCP` item and a copy would be added.
+ * These are the only non-zero key defaults of the API (other defaults are not encoded).
+ */
+const KEY_DEFAULTS = {
+  'io.k8s.api.core.v1.ContainerPort': { protocol: 'TCP' },
+  'io.k8s.api.core.v1.ServicePort': { protocol: 'TCP' },
+};
+
 const ENUMS = {
   [`${CORE}.AppArmorProfile`]: { type: PROFILE_TYPE },
   [`${CORE}.AzureDiskVolumeSource`]: { cachingMode: ['None', 'ReadOnly', 'ReadWrite'], kind: ['Dedicated', 'Managed', 'Shared'] },
