@@ -4,12 +4,10 @@
  * namespaces defaulted (`-n`, else the context's). Problems are diagnostics; the executor stops
  * on errors before it touches the cluster, so a typo never half-applies a release.
  */
-import { readInputs } from '../io/inputs.js';
+import { readAndValidate } from '../io/validate-files.js';
 import { resolveSchemaSources } from '../io/schema-sources.js';
-import { loadManifests } from '../manifest/index.js';
 import type { Diagnostic, Manifest } from '../model/index.js';
 import { SchemaRegistry } from '../schema/index.js';
-import { validateManifests } from '../validate/index.js';
 import type { SchemaSource } from '../schema/types.js';
 
 export interface ReadDesiredRequest {
@@ -30,15 +28,13 @@ export interface DesiredObjects {
 }
 
 export async function readDesired(request: ReadDesiredRequest): Promise<DesiredObjects> {
-  const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
-  const loaded = loadManifests(inputs.sources);
   const sources =
     request.schemaSources ?? resolveSchemaSources({ env: request.env, cwd: request.cwd, ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }) });
-  const registry = new SchemaRegistry(sources);
-  const validated = await validateManifests(loaded.manifests, registry, { strict: true, defaultNamespace: request.defaultNamespace });
-  return {
-    manifests: validated.manifests,
-    diagnostics: [...inputs.diagnostics, ...loaded.diagnostics, ...validated.diagnostics],
-    files: inputs.sources.length,
-  };
+  return readAndValidate({
+    paths: request.paths,
+    ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+    registry: new SchemaRegistry(sources),
+    strict: true,
+    defaultNamespace: request.defaultNamespace,
+  });
 }

@@ -68,8 +68,6 @@ export async function validateFiles(request: ValidateFilesRequest): Promise<Vali
 
 async function validateWith(request: ValidateFilesRequest, cluster: Awaited<ReturnType<typeof clusterSchemas>> | undefined): Promise<ValidateFilesResult> {
   const sources = cluster ? cluster.sources : resolveSchemaSources(request);
-  const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
-  const crdInputs = request.crdPaths.length ? await readInputs(request.crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   const defaultNamespace =
     request.namespace ??
     cluster?.namespace ??
@@ -80,15 +78,52 @@ async function validateWith(request: ValidateFilesRequest, cluster: Awaited<Retu
     }) ??
     'default';
 
+  const read = await readAndValidate({
+    paths: request.paths,
+    ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+    crdPaths: request.crdPaths,
+    registry: cluster ? cluster.registry : new SchemaRegistry(sources),
+    strict: request.strict,
+    defaultNamespace,
+  });
+  return {
+    diagnostics: read.diagnostics,
+    files: read.files,
+    objects: read.manifests.length,
+    schemas: sources.map((s) => s.description).join(', '),
+  };
+}
+
+export interface ReadAndValidateRequest {
+  paths: readonly string[];
+  readStdin?: () => Promise<Buffer>;
+  /** Files or folders whose CRDs lend their schemas (`--crd`); their other objects are ignored. */
+  crdPaths?: readonly string[];
+  registry: SchemaRegistry;
+  strict: boolean;
+  defaultNamespace: string;
+}
+
+export interface ReadAndValidateResult {
+  /** The inputs' objects, namespaces defaulted. */
+  manifests: Manifest[];
+  /** Reading, loading and validation problems, in that order. */
+  diagnostics: Diagnostic[];
+  files: number;
+}
+
+/** Paths to validated manifests: the one pipeline behind validate, apply, drift and watch. */
+export async function readAndValidate(request: ReadAndValidateRequest): Promise<ReadAndValidateResult> {
+  const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
+  const crdPaths = request.crdPaths ?? [];
+  const crdInputs = crdPaths.length ? await readInputs(crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   const loaded = loadManifests(inputs.sources);
   const crdLoaded = loadManifests(crdInputs.sources);
-  const crdManifests: Manifest[] = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
-  const registry = cluster ? cluster.registry : new SchemaRegistry(sources);
-  const result = await validateManifests(loaded.manifests, registry, { strict: request.strict, defaultNamespace, crdManifests });
+  const crdManifests = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
+  const result = await validateManifests(loaded.manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests });
   return {
+    manifests: result.manifests,
     diagnostics: [...inputs.diagnostics, ...crdInputs.diagnostics, ...loaded.diagnostics, ...crdLoaded.diagnostics, ...result.diagnostics],
     files: inputs.sources.length,
-    objects: loaded.manifests.length,
-    schemas: sources.map((s) => s.description).join(', '),
   };
 }
