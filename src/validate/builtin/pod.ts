@@ -159,7 +159,7 @@ function validateResources(value: unknown, at: FieldPath): FieldError[] {
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
-function validateHandler(e: Errors, h: Record<string, unknown>, at: FieldPath, kinds: readonly string[]): void {
+function validateHandler(e: Errors, ports: Errors, h: Record<string, unknown>, at: FieldPath, kinds: readonly string[]): void {
   let n = 0;
   for (const k of kinds) {
     if (h[k] === undefined || h[k] === null) continue;
@@ -171,8 +171,8 @@ function validateHandler(e: Errors, h: Record<string, unknown>, at: FieldPath, k
     const port = isRecord(h[k]) ? (h[k] as Record<string, unknown>).port : undefined;
     if ((k === 'httpGet' || k === 'tcpSocket') && port !== undefined) {
       const pp = at.child(k, 'port');
-      if (typeof port === 'number') e.invalidEach(pp, port, isValidPortNum(port));
-      else if (typeof port === 'string') e.invalidEach(pp, port, isValidPortName(port));
+      if (typeof port === 'number') ports.invalidEach(pp, port, isValidPortNum(port));
+      else if (typeof port === 'string') ports.invalidEach(pp, port, isValidPortName(port));
     }
   }
   if (n === 0) e.required(at, 'must specify a handler type');
@@ -180,6 +180,7 @@ function validateHandler(e: Errors, h: Record<string, unknown>, at: FieldPath, k
 
 function validateProbes(c: Record<string, unknown>, at: FieldPath, list: (typeof CONTAINER_LISTS)[number]): FieldError[] {
   const e = new Errors(RULE_PROBE);
+  const ports = new Errors(RULE_PORT);
   const sidecar = list === 'initContainers' && c.restartPolicy === 'Always';
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     const p = c[probe];
@@ -191,7 +192,7 @@ function validateProbes(c: Record<string, unknown>, at: FieldPath, list: (typeof
     }
     // Ephemeral containers are added through their own subresource, never written in manifests.
     if (list === 'ephemeralContainers') continue;
-    validateHandler(e, p, pp, PROBE_HANDLERS);
+    validateHandler(e, ports, p, pp, PROBE_HANDLERS);
     for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
       const v = p[f];
       if (typeof v === 'number' && v < 0) e.invalid(pp.child(f), v, 'must be greater than or equal to 0');
@@ -203,10 +204,10 @@ function validateProbes(c: Record<string, unknown>, at: FieldPath, list: (typeof
   if (isRecord(c.lifecycle)) {
     for (const hook of ['postStart', 'preStop']) {
       const h = c.lifecycle[hook];
-      if (isRecord(h)) validateHandler(e, h, at.child('lifecycle', hook), LIFECYCLE_HANDLERS);
+      if (isRecord(h)) validateHandler(e, ports, h, at.child('lifecycle', hook), LIFECYCLE_HANDLERS);
     }
   }
-  return e.list;
+  return [...e.list, ...ports.list];
 }
 
 function validateIds(e: Errors, sc: Record<string, unknown>, at: FieldPath, fields: readonly string[]): void {
