@@ -18,7 +18,6 @@ import { validatePdb } from './policy.js';
 import { validateBinding, validateRole } from './rbac.js';
 
 export { CAUSE_REASON, errorText, type FieldError } from './field.js';
-export { cronScheduleError } from './cron.js';
 
 type Check = (version: string, o: Record<string, unknown>, kind: string) => FieldError[];
 

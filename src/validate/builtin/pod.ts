@@ -1,8 +1,8 @@
 /**
  * Pod specs, as pkg/apis/core/validation validates them in Pods and in every pod template:
  * container names (DNS-1123 labels, unique across containers, init and ephemeral containers) and
- * images; container ports (numbers 1–65535, IANA_SVC_NAME names unique per container); env and
- * envFrom names; volumes (names unique, one source each) and every volumeMount/volumeDevice naming
+ * images (a name repeated within one list is the schema's list-map check); container ports (numbers 1–65535, IANA_SVC_NAME names unique per container); env and
+ * envFrom names; volumes (DNS-1123 names, one source each) and every volumeMount/volumeDevice naming
  * a volume; requests ≤ limits; probes and lifecycle handlers with exactly one handler; the pod's
  * and containers' security context ids. The owner's restartPolicy rules are in the owners' modules.
  */
@@ -27,15 +27,18 @@ export function validatePodSpec(spec: Record<string, unknown>, at: FieldPath): F
 
   const containers = new Errors(RULE_CONTAINER);
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) containers.required(at.child('containers'));
-  const names = new Set<string>();
+  // Names are unique across the three lists; a repeat within one list is the schema's list-map
+  // key check (schema/list-map-duplicate), so only repeats across lists are reported here.
+  const listOf = new Map<string, string>();
   for (const list of CONTAINER_LISTS) {
     records(spec[list]).forEach((c, i) => {
       const cp = at.child(list).index(i);
       const name = str(c.name);
       if (name === '') containers.required(cp.child('name'));
       else containers.invalidEach(cp.child('name'), name, isDns1123Label(name));
-      if (names.has(name)) containers.duplicate(cp.child('name'), name);
-      else names.add(name);
+      const first = listOf.get(name);
+      if (first === undefined) listOf.set(name, list);
+      else if (first !== list) containers.duplicate(cp.child('name'), name);
       if (list !== 'ephemeralContainers' && str(c.image).trim() === '') containers.required(cp.child('image'));
       out.push(...validateContainer(c, cp, list, volumes));
     });
@@ -55,8 +58,8 @@ function validateVolumes(value: unknown, at: FieldPath, names: Set<string>): Fie
     const name = str(v.name);
     if (name === '') e.required(vp.child('name'));
     else e.invalidEach(vp.child('name'), name, isDns1123Label(name));
-    if (names.has(name)) e.duplicate(vp.child('name'), name);
-    else names.add(name);
+    // A repeated name is the schema's list-map key check (schema/list-map-duplicate).
+    names.add(name);
   });
   return e.list;
 }
