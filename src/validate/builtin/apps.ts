@@ -49,10 +49,14 @@ export function nonNegative(e: Errors, parent: Record<string, unknown>, at: Fiel
   }
 }
 
-/** The restartPolicy a template ends up with: unset defaults to Always. Reported where it is written, else at the template's spec. */
+/**
+ * The restartPolicy a template ends up with: unset defaults to Always. Reported where it is
+ * written, else at the template's spec. A value that is no policy at all is schema/enum's.
+ */
 export function checkRestartPolicy(podSpec: Record<string, unknown>, at: FieldPath, allowed: readonly string[]): FieldError[] {
   const e = new Errors(RULE_RESTART_POLICY);
   const policy = typeof podSpec.restartPolicy === 'string' && podSpec.restartPolicy !== '' ? podSpec.restartPolicy : 'Always';
+  if (!['Always', 'OnFailure', 'Never'].includes(policy)) return e.list;
   const p = at.child('restartPolicy');
   if (!allowed.includes(policy)) e.notSupported(podSpec.restartPolicy === undefined ? p.at(at.json) : p, policy, allowed);
   return e.list;
@@ -66,10 +70,12 @@ export function validateWorkload(kind: string, o: Record<string, unknown>): Fiel
   const sel = new Errors(RULE_SELECTOR);
   const template = isRecord(spec.template) ? spec.template : undefined;
   const labels = template && isRecord(template.metadata) ? template.metadata.labels : undefined;
-  if (!isRecord(spec.selector)) sel.required(at.child('selector'));
-  else if (selectorSize(spec.selector) === 0) sel.invalid(at.child('selector'), { go: goLabelSelector(spec.selector) }, `empty selector is invalid for ${SELECTOR_NOUN[kind]}`);
-  else if (template && !selectorMatches(spec.selector, labels))
-    sel.invalid(at.child('template', 'metadata', 'labels'), { go: goStringMap(labels) }, '`selector` does not match template `labels`');
+  // A missing selector is schema/required.
+  if (isRecord(spec.selector)) {
+    if (selectorSize(spec.selector) === 0) sel.invalid(at.child('selector'), { go: goLabelSelector(spec.selector) }, `empty selector is invalid for ${SELECTOR_NOUN[kind]}`);
+    else if (template && !selectorMatches(spec.selector, labels))
+      sel.invalid(at.child('template', 'metadata', 'labels'), { go: goStringMap(labels) }, '`selector` does not match template `labels`');
+  }
   out.push(...sel.list);
 
   if (template) {

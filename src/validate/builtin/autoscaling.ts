@@ -12,8 +12,8 @@ const SOURCES: Record<string, string> = { Object: 'object', Pods: 'pods', Resour
 
 function validateTarget(e: Errors, t: Record<string, unknown>, at: FieldPath): void {
   const type = str(t.type);
-  if (type === '') e.required(at.child('type'), 'must specify a metric target type');
-  else if (!['Utilization', 'Value', 'AverageValue'].includes(type)) e.invalid(at.child('type'), type, 'must be either Utilization, Value, or AverageValue');
+  if (t.type === '') e.required(at.child('type'), 'must specify a metric target type');
+  else if (type !== '' && !['Utilization', 'Value', 'AverageValue'].includes(type)) e.invalid(at.child('type'), type, 'must be either Utilization, Value, or AverageValue');
   for (const f of ['value', 'averageValue']) {
     const n = quantityValue(t[f]);
     if (t[f] !== undefined && n !== undefined && n <= 0) e.invalid(at.child(f), { go: quantityText(t[f]) }, 'must be positive');
@@ -23,7 +23,7 @@ function validateTarget(e: Errors, t: Record<string, unknown>, at: FieldPath): v
 
 function validateMetric(e: Errors, m: Record<string, unknown>, at: FieldPath): void {
   const type = str(m.type);
-  if (type === '') e.required(at.child('type'), 'must specify a metric source type');
+  if (m.type === '') e.required(at.child('type'), 'must specify a metric source type');
   const expected = SOURCES[type];
   if (type !== '' && expected === undefined) e.notSupported(at.child('type'), type, Object.keys(SOURCES).sort());
   const present = Object.values(SOURCES).filter((f) => isRecord(m[f]));
@@ -34,9 +34,10 @@ function validateMetric(e: Errors, m: Record<string, unknown>, at: FieldPath): v
     const src = m[expected];
     if (!isRecord(src)) return;
     const sp = at.child(expected);
-    if (str(src.name) === '') e.required(sp.child('name'), 'must specify a resource name');
-    if (expected === 'containerResource' && str(src.container) === '') e.required(sp.child('container'), 'must specify a container');
-    const t = isRecord(src.target) ? src.target : {};
+    if (src.name === '') e.required(sp.child('name'), 'must specify a resource name');
+    if (expected === 'containerResource' && src.container === '') e.required(sp.child('container'), 'must specify a container');
+    if (!isRecord(src.target)) return;
+    const t = src.target;
     const tp = sp.child('target');
     validateTarget(e, t, tp);
     if (t.averageUtilization === undefined && t.averageValue === undefined) e.required(tp.child('averageUtilization'), 'must set either a target raw value or a target utilization');
@@ -60,8 +61,8 @@ export function validateHpa(version: string, o: Record<string, unknown>): FieldE
   const ref = isRecord(spec.scaleTargetRef) ? spec.scaleTargetRef : undefined;
   const refErrors = e.list.length;
   if (ref) {
-    if (str(ref.kind) === '') e.required(at.child('scaleTargetRef', 'kind'));
-    if (str(ref.name) === '') e.required(at.child('scaleTargetRef', 'name'));
+    if (ref.kind === '') e.required(at.child('scaleTargetRef', 'kind'));
+    if (ref.name === '') e.required(at.child('scaleTargetRef', 'name'));
   }
   // Upstream checks metrics only once the scale target is sound.
   if (e.list.length === refErrors && version !== 'v1') records(spec.metrics).forEach((m, i) => validateMetric(e, m, at.child('metrics').index(i)));

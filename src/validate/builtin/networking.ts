@@ -34,8 +34,8 @@ function validateBackend(e: Errors, b: Record<string, unknown>, at: FieldPath): 
   }
   const s = b.service as Record<string, unknown>;
   const name = str(s.name);
-  if (name === '') e.required(at.child('service', 'name'));
-  else e.invalidEach(at.child('service', 'name'), name, isDns1035Label(name));
+  if (s.name === '') e.required(at.child('service', 'name'));
+  else if (name !== '') e.invalidEach(at.child('service', 'name'), name, isDns1035Label(name));
   const port = isRecord(s.port) ? s.port : {};
   const portName = str(port.name);
   const portNumber = typeof port.number === 'number' ? port.number : 0;
@@ -59,14 +59,12 @@ export function validateIngress(o: Record<string, unknown>): FieldError[] {
     if (!isRecord(rule.http)) return;
     const hp = rp.child('http');
     const paths = records(rule.http.paths);
-    if (paths.length === 0) e.required(hp.child('paths'));
+    if (Array.isArray(rule.http.paths) && paths.length === 0) e.required(hp.child('paths'));
     paths.forEach((p, j) => {
       const pp = hp.child('paths').index(j);
+      // A missing pathType or backend is schema/required.
       const pathType = p.pathType;
-      if (typeof pathType !== 'string') {
-        e.required(pp.child('pathType'), 'pathType must be specified');
-        return;
-      }
+      if (typeof pathType !== 'string') return;
       const path = str(p.path);
       const pathAt = pp.child('path');
       if (pathType === 'Exact' || pathType === 'Prefix') {
@@ -80,7 +78,7 @@ export function validateIngress(o: Record<string, unknown>): FieldError[] {
       } else {
         e.notSupported(pp.child('pathType'), pathType, ['Exact', 'ImplementationSpecific', 'Prefix']);
       }
-      validateBackend(e, isRecord(p.backend) ? p.backend : {}, pp.child('backend'));
+      if (isRecord(p.backend)) validateBackend(e, p.backend, pp.child('backend'));
     });
   });
   return e.list;
@@ -112,7 +110,8 @@ function validatePeer(e: Errors, peer: Record<string, unknown>, at: FieldPath): 
   else if (kinds.length > 1 && kinds.includes('ipBlock')) e.forbidden(at, 'may not specify both ipBlock and another peer');
   if (!isRecord(peer.ipBlock)) return;
   const ipAt = at.child('ipBlock');
-  const cidrText = str(peer.ipBlock.cidr);
+  if (typeof peer.ipBlock.cidr !== 'string') return;
+  const cidrText = peer.ipBlock.cidr;
   if (cidrText === '') {
     e.required(ipAt.child('cidr'));
     return;

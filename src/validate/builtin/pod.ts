@@ -26,14 +26,16 @@ export function validatePodSpec(spec: Record<string, unknown>, at: FieldPath): F
   out.push(...validateVolumes(spec.volumes, at.child('volumes'), volumes));
 
   const containers = new Errors(RULE_CONTAINER);
-  if (!Array.isArray(spec.containers) || spec.containers.length === 0) containers.required(at.child('containers'));
+  // Fields the schema requires are reported here only when present but empty (absent: schema/required).
+  if (Array.isArray(spec.containers) && spec.containers.length === 0) containers.required(at.child('containers'));
   // Names are unique across the three lists; a repeat within one list is the schema's list-map
   // key check (schema/list-map-duplicate), so only repeats across lists are reported here.
   const listOf = new Map<string, string>();
   for (const list of CONTAINER_LISTS) {
     records(spec[list]).forEach((c, i) => {
       const cp = at.child(list).index(i);
-      const name = str(c.name);
+      if (typeof c.name !== 'string') return;
+      const name = c.name;
       if (name === '') containers.required(cp.child('name'));
       else containers.invalidEach(cp.child('name'), name, isDns1123Label(name));
       const first = listOf.get(name);
@@ -55,7 +57,8 @@ function validateVolumes(value: unknown, at: FieldPath, names: Set<string>): Fie
     const sources = Object.keys(v).filter((k) => k !== 'name' && v[k] !== null && v[k] !== undefined);
     if (sources.length === 0) e.required(vp, 'must specify a volume type');
     for (const extra of sources.slice(1)) e.forbidden(vp.child(extra), 'may not specify more than 1 volume type');
-    const name = str(v.name);
+    if (typeof v.name !== 'string') return;
+    const name = v.name;
     if (name === '') e.required(vp.child('name'));
     else e.invalidEach(vp.child('name'), name, isDns1123Label(name));
     // A repeated name is the schema's list-map key check (schema/list-map-duplicate).
@@ -89,7 +92,8 @@ function validateContainer(c: Record<string, unknown>, at: FieldPath, list: (typ
   const env = new Errors(RULE_ENV);
   records(c.env).forEach((v, i) => {
     const np = at.child('env').index(i).child('name');
-    const name = str(v.name);
+    if (typeof v.name !== 'string') return;
+    const name = v.name;
     if (name === '') env.required(np);
     env.invalidEach(np, name, isRelaxedEnvVarName(name));
   });
@@ -103,20 +107,24 @@ function validateContainer(c: Record<string, unknown>, at: FieldPath, list: (typ
   const mountPaths = new Set<string>();
   records(c.volumeMounts).forEach((m, i) => {
     const mp = at.child('volumeMounts').index(i);
-    const name = str(m.name);
-    if (name === '') vol.required(mp.child('name'));
-    if (!volumes.has(name)) vol.notFound(mp.child('name'), name);
-    const path = str(m.mountPath);
-    if (path === '') vol.required(mp.child('mountPath'));
-    if (mountPaths.has(path)) vol.invalid(mp.child('mountPath'), path, 'must be unique');
-    mountPaths.add(path);
+    if (typeof m.name === 'string') {
+      if (m.name === '') vol.required(mp.child('name'));
+      if (!volumes.has(m.name)) vol.notFound(mp.child('name'), m.name);
+    }
+    if (typeof m.mountPath === 'string') {
+      const path = m.mountPath;
+      if (path === '') vol.required(mp.child('mountPath'));
+      if (mountPaths.has(path)) vol.invalid(mp.child('mountPath'), path, 'must be unique');
+      mountPaths.add(path);
+    }
   });
   records(c.volumeDevices).forEach((d, i) => {
     const dp = at.child('volumeDevices').index(i);
-    const name = str(d.name);
-    if (name === '') vol.required(dp.child('name'));
-    if (!volumes.has(name)) vol.notFound(dp.child('name'), name);
-    if (str(d.devicePath) === '') vol.required(dp.child('devicePath'));
+    if (typeof d.name === 'string') {
+      if (d.name === '') vol.required(dp.child('name'));
+      if (!volumes.has(d.name)) vol.notFound(dp.child('name'), d.name);
+    }
+    if (d.devicePath === '') vol.required(dp.child('devicePath'));
   });
   out.push(...vol.list);
 

@@ -21,7 +21,8 @@ export function validateRole(kind: string, o: Record<string, unknown>): FieldErr
   const namespaced = kind === 'Role';
   records(o.rules).forEach((r, i) => {
     const rp = FieldPath.root('rules').index(i);
-    if (list(r.verbs).length === 0) e.required(rp.child('verbs'), 'verbs must contain at least one value');
+    // Absent verbs are schema/required; an empty list is this rule's.
+    if (Array.isArray(r.verbs) && r.verbs.length === 0) e.required(rp.child('verbs'), 'verbs must contain at least one value');
     const urls = list(r.nonResourceURLs);
     if (urls.length > 0) {
       const value = { go: `[]string{${urls.map((u) => JSON.stringify(String(u))).join(', ')}}` };
@@ -42,15 +43,17 @@ export function validateBinding(kind: string, o: Record<string, unknown>): Field
   const ref = isRecord(o.roleRef) ? o.roleRef : undefined;
   if (ref) {
     const at = FieldPath.root('roleRef');
-    if (str(ref.apiGroup) !== RBAC_GROUP) e.notSupported(at.child('apiGroup'), str(ref.apiGroup), [RBAC_GROUP]);
+    // Absent roleRef fields are schema/required.
+    if (typeof ref.apiGroup === 'string' && ref.apiGroup !== RBAC_GROUP) e.notSupported(at.child('apiGroup'), ref.apiGroup, [RBAC_GROUP]);
     const kinds = namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
-    if (!kinds.includes(str(ref.kind))) e.notSupported(at.child('kind'), str(ref.kind), kinds);
-    if (str(ref.name) === '') e.required(at.child('name'));
+    if (typeof ref.kind === 'string' && !kinds.includes(ref.kind)) e.notSupported(at.child('kind'), ref.kind, kinds);
+    if (ref.name === '') e.required(at.child('name'));
   }
   records(o.subjects).forEach((s, i) => {
     const sp = FieldPath.root('subjects').index(i);
     const name = str(s.name);
-    if (name === '') e.required(sp.child('name'));
+    if (s.name === '') e.required(sp.child('name'));
+    if (typeof s.kind !== 'string') return;
     const apiGroup = str(s.apiGroup);
     switch (s.kind) {
       case 'ServiceAccount':
