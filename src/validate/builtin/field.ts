@@ -9,39 +9,49 @@
 import type { JsonPath } from '../../model/source.js';
 
 export class FieldPath {
+  // A linked list built on every step of the walk and read only for errors: no copying until then.
   private constructor(
-    readonly field: string,
-    readonly json: JsonPath,
+    private readonly parent: FieldPath | undefined,
+    private readonly segment: string | number | undefined,
+    private readonly mapKey: boolean,
+    private readonly jsonOverride?: JsonPath,
   ) {}
 
   static root(...names: string[]): FieldPath {
-    let p = new FieldPath('', []);
-    for (const n of names) p = p.child(n);
-    return p;
+    return new FieldPath(undefined, undefined, false).child(...names);
   }
 
   child(...names: string[]): FieldPath {
-    let field = this.field;
-    const json = [...this.json];
-    for (const n of names) {
-      field = field === '' ? n : `${field}.${n}`;
-      json.push(n);
-    }
-    return new FieldPath(field, json);
+    let p: FieldPath = this;
+    for (const n of names) p = new FieldPath(p, n, false);
+    return p;
   }
 
   index(i: number): FieldPath {
-    return new FieldPath(`${this.field}[${i}]`, [...this.json, i]);
+    return new FieldPath(this, i, false);
   }
 
   /** A map key: `data[tls.crt]`. */
   key(k: string): FieldPath {
-    return new FieldPath(`${this.field}[${k}]`, [...this.json, k]);
+    return new FieldPath(this, k, true);
   }
 
   /** The same field string, positioned elsewhere (a defaulted field reported at what was written). */
   at(json: JsonPath): FieldPath {
-    return new FieldPath(this.field, json);
+    return new FieldPath(this.parent, this.segment, this.mapKey, json);
+  }
+
+  get field(): string {
+    if (this.segment === undefined) return '';
+    const base = this.parent ? this.parent.field : '';
+    if (typeof this.segment === 'number' || this.mapKey) return `${base}[${this.segment}]`;
+    return base === '' ? this.segment : `${base}.${this.segment}`;
+  }
+
+  get json(): JsonPath {
+    if (this.jsonOverride) return this.jsonOverride;
+    if (this.segment === undefined) return [];
+    return [...(this.parent ? this.parent.json : []), this.segment];
   }
 }
 

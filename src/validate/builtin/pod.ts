@@ -154,12 +154,13 @@ function validateResources(value: unknown, at: FieldPath): FieldError[] {
     const n = quantityValue(q);
     if (n === undefined) continue;
     if (n < 0) e.invalid(at.child('requests').key(name), quantityText(q), 'must be greater than or equal to 0');
-    const requestsAt = at.child('requests').at([...at.json, 'requests', name]);
+    // Upstream names the whole requests map here; the diagnostic points at the one request.
+    const requestsAt = () => at.child('requests').at(at.child('requests').key(name).json);
     if (Object.prototype.hasOwnProperty.call(limits, name)) {
       const l = quantityValue(limits[name]);
       if (l === undefined) continue;
-      if (n !== l && !overcommitAllowed(name)) e.invalid(requestsAt, quantityText(q), `must be equal to ${name} limit of ${quantityText(limits[name])}`);
-      else if (n > l) e.invalid(requestsAt, quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limits[name])}`);
+      if (n !== l && !overcommitAllowed(name)) e.invalid(requestsAt(), quantityText(q), `must be equal to ${name} limit of ${quantityText(limits[name])}`);
+      else if (n > l) e.invalid(requestsAt(), quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limits[name])}`);
     } else if (!overcommitAllowed(name)) {
       e.required(at.child('limits'), 'Limit must be set for non overcommitable resources');
     }
