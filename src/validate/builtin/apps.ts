@@ -23,7 +23,8 @@ function goLabelSelector(sel: Record<string, unknown>): string {
 
 export function selectorMatches(sel: Record<string, unknown>, labels: unknown): boolean {
   const l = isRecord(labels) ? labels : {};
-  if (isRecord(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) if (l[k] !== v) return false;
+  const ml = sel.matchLabels;
+  if (isRecord(ml)) for (const k in ml) if (l[k] !== ml[k]) return false;
   if (Array.isArray(sel.matchExpressions))
     for (const e of sel.matchExpressions) {
       if (!isRecord(e) || typeof e.key !== 'string') continue;

@@ -17,13 +17,16 @@ export class FieldPath {
     private readonly jsonOverride?: JsonPath,
   ) {}
 
-  static root(...names: string[]): FieldPath {
-    return new FieldPath(undefined, undefined, false).child(...names);
+  static root(a?: string, b?: string): FieldPath {
+    const r = new FieldPath(undefined, undefined, false);
+    return a === undefined ? r : r.child(a, b);
   }
 
-  child(...names: string[]): FieldPath {
-    let p: FieldPath = this;
-    for (const n of names) p = new FieldPath(p, n, false);
+  // Fixed arity rather than rest parameters: this runs for every field walked, errors or not.
+  child(a: string, b?: string, c?: string): FieldPath {
+    let p = new FieldPath(this, a, false);
+    if (b !== undefined) p = new FieldPath(p, b, false);
+    if (c !== undefined) p = new FieldPath(p, c, false);
     return p;
   }
 
@@ -106,8 +109,13 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const NO_RECORDS: Array<Record<string, unknown>> = [];
+
+/** The items of a list of objects (non-objects read as empty ones); no copy when they all are objects. */
 export function records(v: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(v) ? v.map((x) => (isRecord(x) ? x : {})) : [];
+  if (!Array.isArray(v)) return NO_RECORDS;
+  for (const x of v) if (!isRecord(x)) return v.map((y: unknown) => (isRecord(y) ? y : {}));
+  return v as Array<Record<string, unknown>>;
 }
 
 export function str(v: unknown): string {

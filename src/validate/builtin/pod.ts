@@ -146,19 +146,21 @@ function validateResources(value: unknown, at: FieldPath): FieldError[] {
   if (!isRecord(value)) return e.list;
   const limits = isRecord(value.limits) ? value.limits : {};
   const requests = isRecord(value.requests) ? value.requests : {};
-  for (const [name, q] of Object.entries(limits)) {
-    const n = quantityValue(q);
-    if (n !== undefined && n < 0) e.invalid(at.child('limits').key(name), quantityText(q), 'must be greater than or equal to 0');
+  // Only a written minus sign can make a quantity negative: parse for the sign only then.
+  const negative = (q: unknown) => (typeof q === 'string' ? q.trimStart().startsWith('-') : typeof q === 'number' && q < 0) && (quantityValue(q) ?? 0) < 0;
+  for (const name in limits) {
+    const q = limits[name];
+    if (negative(q)) e.invalid(at.child('limits').key(name), quantityText(q), 'must be greater than or equal to 0');
   }
-  for (const [name, q] of Object.entries(requests)) {
-    const n = quantityValue(q);
-    if (n === undefined) continue;
-    if (n < 0) e.invalid(at.child('requests').key(name), quantityText(q), 'must be greater than or equal to 0');
+  for (const name in requests) {
+    const q = requests[name];
+    if (negative(q)) e.invalid(at.child('requests').key(name), quantityText(q), 'must be greater than or equal to 0');
     // Upstream names the whole requests map here; the diagnostic points at the one request.
     const requestsAt = () => at.child('requests').at(at.child('requests').key(name).json);
     if (Object.prototype.hasOwnProperty.call(limits, name)) {
+      const n = quantityValue(q);
       const l = quantityValue(limits[name]);
-      if (l === undefined) continue;
+      if (n === undefined || l === undefined) continue;
       if (n !== l && !overcommitAllowed(name)) e.invalid(requestsAt(), quantityText(q), `must be equal to ${name} limit of ${quantityText(limits[name])}`);
       else if (n > l) e.invalid(requestsAt(), quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limits[name])}`);
     } else if (!overcommitAllowed(name)) {

@@ -21,7 +21,10 @@ export function isValidPortName(port: string): string[] {
 }
 
 /** IsRelaxedEnvVarName: any printable ASCII but '='. */
+const PRINTABLE_NO_EQUALS = /^[\x20-\x3c\x3e-\x7e]+$/;
+
 export function isRelaxedEnvVarName(value: string): string[] {
+  if (PRINTABLE_NO_EQUALS.test(value)) return [];
   const errs: string[] = [];
   if (value.length === 0) errs.push('environment variable name must be non-empty');
   for (const ch of value) {
