@@ -2,7 +2,7 @@
  * `kubectl kd validate` as a user runs it: the real binary, real files, exit codes and output.
  * (The build runs before the tests: `npm test` builds first.)
  */
-import { readFileSync, writeFileSync, mkdtempSync, symlinkSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, symlinkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -113,6 +113,15 @@ describe('kubectl kd validate', () => {
     expect(r.stderr).toMatch(/^error: kubectl-kd needs Node\.js 22 or newer, but this is Node\.js 20\.11\.0/);
     expect(r.stderr).toContain('hint: install Node.js 22');
     expect(r.stdout).toBe('');
+  });
+
+  it("keeps the bundles' compiled code in Node's compile cache for the next start", () => {
+    // Unset, Node keeps no cache; kd turns it on, in the temp folder unless NODE_COMPILE_CACHE says.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-compile-cache-'));
+    expect(runKd(['validate', 'examples/'], { env: { TMPDIR: tmp, NODE_COMPILE_CACHE: '' } }).status).toBe(0);
+    const entries = readdirSync(path.join(tmp, 'node-compile-cache'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(entries.length).toBeGreaterThan(3);
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('runs on the Node 22 installed with it when the running Node is too old', () => {
