@@ -6,7 +6,9 @@
  *     pods ready at once), each with a kubeconfig file and the namespace `bench` created;
  *  2. times the real `kubectl-kd apply` binary against the first (waves, health gating, release
  *     record included) and `kubectl apply --server-side -f` of the same files against the second;
- *  3. times `kubectl-kd apply` again with nothing changed.
+ *  3. times `kubectl-kd apply` again with nothing changed;
+ *  4. (issue 17) the same against `kubectl apply --server-side --validate=false`, and 200
+ *     Deployments applied and healthy against `kubectl apply` + `kubectl wait --for=condition=Available`.
  * Prints both times, the ratio (target: kd at least 3x faster) and the re-apply's share of the
  * first apply (target: at most 20 %). Needs `npm run build` first and `kubectl` on PATH.
  */
@@ -52,6 +54,16 @@ for (let w = 0; w < WAVES; w++) {
       `apiVersion: apps/v1\nkind: Deployment\n${meta(`app-${w}-${i}`)}spec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: app-${w}-${i}\n  template:\n    metadata:\n      labels:\n        app: app-${w}-${i}\n    spec:\n      containers:\n        - name: app\n          image: example/app:${w}\n`,
     );
 }
+
+// 200 Deployments (issue 17): applied and healthy, against kubectl apply + kubectl wait.
+const deployments = path.join(out, 'deployments');
+mkdirSync(deployments, { recursive: true });
+const DEPLOYMENTS = 200;
+for (let i = 0; i < DEPLOYMENTS; i++)
+  writeFileSync(
+    path.join(deployments, `web-${i}.yaml`),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i}\n  namespace: bench\nspec:\n  replicas: ${1 + (i % 2)}\n  selector:\n    matchLabels:\n      app: web-${i}\n  template:\n    metadata:\n      labels:\n        app: web-${i}\n    spec:\n      containers:\n        - name: web\n          image: example/web:${i}\n          ports:\n            - containerPort: 8080\n`,
+  );
 
 // 2. A kd sim server process: bundled from the sources so that it is the same simulator the tests use.
 const simScript = path.join(out, 'sim-server.mjs');
@@ -134,6 +146,21 @@ try {
     fast = timed('kubectl-kd apply --qps 500 --burst 1000', process.execPath, [kdBin, ...kdArgs.map((a) => (a === kdSim.kubeconfig ? fastSim.kubeconfig : a)), '--qps', '500', '--burst', '1000']);
   } finally {
     fastSim.stop();
+  }
+  // 200 Deployments applied and healthy: kd waits for health itself; kubectl needs `kubectl wait`.
+  const kdDeploySim = await startSimProcess('kd-deployments');
+  const kubectlDeploySim = await startSimProcess('kubectl-deployments');
+  try {
+    const kdDeploy = timed('kubectl-kd apply (200 Deployments, healthy)', process.execPath, [kdBin, 'apply', deployments, '--kubeconfig', kdDeploySim.kubeconfig, '-n', 'bench', '--release', 'web', '--timeout', '10m']);
+    const started = process.hrtime.bigint();
+    timed('kubectl apply (200 Deployments)', 'kubectl', ['--kubeconfig', kubectlDeploySim.kubeconfig, 'apply', '-f', deployments]);
+    timed('kubectl wait --for=condition=Available', 'kubectl', ['--kubeconfig', kubectlDeploySim.kubeconfig, 'wait', '--for=condition=Available', 'deployment', '--all', '-n', 'bench', '--timeout=10m']);
+    const kubectlDeployMs = Number(process.hrtime.bigint() - started) / 1e6;
+    console.log(`${DEPLOYMENTS} Deployments applied and healthy: kubectl-kd apply ${(kdDeploy.ms / 1000).toFixed(2)} s; kubectl apply + kubectl wait ${(kubectlDeployMs / 1000).toFixed(2)} s (${(kubectlDeployMs / kdDeploy.ms).toFixed(1)}x)`);
+    recordGoal({ goal: `${DEPLOYMENTS} Deployments applied and healthy`, kd: kdDeploy.ms / 1000, peer: kubectlDeployMs / 1000, peerLabel: 'kubectl apply + kubectl wait', target: '>= 10x faster', ok: kubectlDeployMs >= 10 * kdDeploy.ms });
+  } finally {
+    kdDeploySim.stop();
+    kubectlDeploySim.stop();
   }
   const unchanged = /(\d+) applied, (\d+) unchanged/.exec(again.stdout.split('\n').filter(Boolean).at(-1) ?? '');
 
