@@ -91,6 +91,7 @@ function classify(frame) {
       let hit;
       for (const s of segs) if (s[0] <= columnNumber) hit = s;
       if (hit) return origin(m.sources[hit[1]]);
+      return 'kd bundles: module top level (no source position)';
     }
     return origin(file);
   }
