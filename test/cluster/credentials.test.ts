@@ -418,3 +418,20 @@ describe('errors never show kubeconfig content', () => {
     expectNoSecret(message);
   });
 });
+
+describe('no Kubernetes client library at run time', () => {
+  it('no source file kd runs imports @kubernetes/client-node (its import alone cost about half a second of start-up)', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const repo = path.resolve(import.meta.dirname, '../..');
+    const offenders: string[] = [];
+    const walk = (d: string) => {
+      for (const name of readdirSync(d)) {
+        const p = path.join(d, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(ts|tsx|mjs|js)$/.test(name) && /from ['"]@kubernetes\/client-node['"]|import\(['"]@kubernetes\/client-node['"]\)/.test(readFileSync(p, 'utf8'))) offenders.push(path.relative(repo, p));
+      }
+    };
+    for (const folder of ['src', 'plugin', 'lsp']) walk(path.join(repo, folder));
+    expect(offenders).toEqual([]);
+  });
+});
