@@ -20,6 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { environmentError, KdError } from '../errors.js';
 import { systemClock, type ClusterClock } from './clock.js';
 import type { ClusterConnection, ExecConfig, KubeconfigCluster, KubeconfigUser } from './kubeconfig.js';
@@ -30,7 +31,7 @@ export interface CredentialOptions {
   /** The process environment: proxies, and the base of an exec plugin's. Default `process.env`. */
   env?: Env;
   clock?: ClusterClock;
-  /** Whether standard input is a terminal (exec interactiveMode). Default: `process.stdin.isTTY`. */
+  /** Whether standard input is a terminal (exec interactiveMode). Default: whether fd 0 is a TTY. */
   stdinIsTerminal?: boolean;
 }
 
@@ -77,7 +78,7 @@ export function credentialsForConnection(connection: ClusterConnection, options:
     );
   }
   if (user.exec && !(cert && key)) {
-    const plugin = new ExecPlugin(user.exec, user.name, cluster, server, env, clock, options.stdinIsTerminal ?? process.stdin.isTTY === true);
+    const plugin = new ExecPlugin(user.exec, user.name, cluster, server, env, clock, options.stdinIsTerminal ?? isatty(0));
     return {
       ...base,
       headers: async () => {
@@ -103,15 +104,14 @@ function readPem(file: string | undefined, what: string): Buffer | undefined {
   }
 }
 
-function impersonationHeaders(user: KubeconfigUser | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+function impersonationHeaders(user: KubeconfigUser | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
   if (!user?.impersonate) return out;
   out['Impersonate-User'] = user.impersonate;
   if (user.impersonateUid) out['Impersonate-Uid'] = user.impersonateUid;
-  // Several groups are several headers; node joins a repeated header's values with ", ", which
-  // the API server splits again.
-  if (user.impersonateGroups?.length) out['Impersonate-Group'] = user.impersonateGroups.join(', ');
-  for (const [k, values] of Object.entries(user.impersonateUserExtra ?? {})) if (values.length) out[`Impersonate-Extra-${encodeURIComponent(k)}`] = values.join(', ');
+  // One header line per value (an array): the API server does not split a line on commas.
+  if (user.impersonateGroups?.length) out['Impersonate-Group'] = user.impersonateGroups;
+  for (const [k, values] of Object.entries(user.impersonateUserExtra ?? {})) if (values.length) out[`Impersonate-Extra-${encodeURIComponent(k)}`] = values;
   return out;
 }
 

@@ -332,7 +332,7 @@ export class ForwardingAgent extends http.Agent {
 }
 
 /** Request options that send `url` through a ForwardingAgent's (http) proxy. */
-export function forwardedRequest(agent: ForwardingAgent, url: URL, headers: Record<string, string>): { host: string; port: number; path: string; headers: Record<string, string> } {
+export function forwardedRequest(agent: ForwardingAgent, url: URL, headers: Record<string, string | string[]>): { host: string; port: number; path: string; headers: Record<string, string | string[]> } {
   const auth = basicAuth(agent.proxy);
   return {
     host: agent.proxy.hostname.replace(/^\[(.*)\]$/, '$1'),

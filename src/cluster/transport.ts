@@ -58,7 +58,7 @@ export interface ServerCredentials {
   /** The proxy to connect through (http, https or socks5); undefined: directly. */
   proxy?: URL;
   /** Headers for each request (a bearer token from a file or exec plugin may change over time). */
-  headers(): Promise<Record<string, string>>;
+  headers(): Promise<Record<string, string | string[]>>;
   /** A client certificate that may rotate (from an exec plugin); asked before each request. */
   clientCertificate?(): Promise<{ cert: Buffer; key: Buffer } | undefined>;
   /** The server answered 401 to a request sent with this Authorization header. */
@@ -202,7 +202,7 @@ export class HttpTransport {
       if (Array.isArray(v)) for (const item of v as readonly string[]) url.searchParams.append(k, item);
       else url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       Accept: req.accept ?? 'application/json',
       'User-Agent': this.#userAgent,
       ...(await this.#credentials.headers()),
@@ -253,7 +253,7 @@ export class HttpTransport {
         settled = true;
         cleanup();
         this.#observeDate(response.headers.date);
-        if (response.statusCode === 401) this.#credentials.unauthorized?.(headers['Authorization']);
+        if (response.statusCode === 401) this.#credentials.unauthorized?.(headers['Authorization'] as string | undefined);
         // The timer keeps running until the body is read (readBody clears it through 'close').
         if (timer) response.once('close', () => clearTimeout(timer));
         resolve({ request, response });

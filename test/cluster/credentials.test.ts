@@ -110,12 +110,16 @@ describe('no credentials over plain http', () => {
   it('the wire shows no Authorization header to an http server (seen by a proxy in between)', async () => {
     const proxy = await startHttpProxy();
     try {
-      const kc = writeKubeconfig('http-wire', { server: `http://kd-sim.invalid:${simPort(plain)}`, 'proxy-url': proxy.url }, { token: TOKEN, as: 'jane' });
+      const kc = writeKubeconfig('http-wire', { server: `http://kd-sim.invalid:${simPort(plain)}`, 'proxy-url': proxy.url }, { token: TOKEN, as: 'jane', 'as-groups': ['dev', 'ops, oncall'] });
       expect(await outcome(kc)).toBe('401');
       expect(proxy.seen[0]).toBe(`GET http://kd-sim.invalid:${simPort(plain)}/api`);
       expect(proxy.headers.every((h) => h.authorization === undefined)).toBe(true);
       // Impersonation is not a credential: kubectl sends it either way.
       expect(proxy.headers[0]!['impersonate-user']).toBe('jane');
+      // One header line per group (the API server does not split a line on commas).
+      const raw = proxy.rawHeaders[0]!;
+      expect(raw.filter((_, i) => i % 2 === 0 && raw[i]!.toLowerCase() === 'impersonate-group').length).toBe(2);
+      expect(raw.filter((v, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'impersonate-group')).toEqual(['dev', 'ops, oncall']);
     } finally {
       await proxy.stop();
     }
@@ -288,6 +292,18 @@ printf '{"apiVersion":"%s","kind":"ExecCredential","status":{"token":"%s","expir
     const never = credentialsForConnection({ ...connection, user: { ...connection.user!, exec: { ...connection.user!.exec!, interactiveMode: 'Never' } } }, { env: { ...baseEnv, EXP: '2999-01-01T00:00:00Z' }, stdinIsTerminal: true });
     expect((await never.headers())['Authorization']).toBe(`Bearer ${TOKEN}`);
     expect(JSON.parse(runs()[0]!.split('|')[2]!).spec.interactive).toBe(false);
+  });
+
+  it('uses a client certificate returned by the plugin', async () => {
+    const credential = path.join(pluginDir, 'cert-credential.json');
+    writeFileSync(credential, JSON.stringify({ apiVersion: v1, kind: 'ExecCredential', status: { clientCertificateData: clientCert, clientKeyData: clientKey } }));
+    const plugin = path.join(pluginDir, 'cert.sh');
+    writeFileSync(plugin, `#!/bin/sh\ncat '${credential}'\n`);
+    chmodSync(plugin, 0o755);
+    const kc = writeKubeconfig('exec', { server: cert.sim.url, 'certificate-authority-data': Buffer.from(certCa).toString('base64') }, { exec: { apiVersion: v1, command: './bin/cert.sh', interactiveMode: 'Never' } });
+    expect(await outcome(kc)).toBe('ok');
+    const withoutPlugin = writeKubeconfig('exec', { server: cert.sim.url, 'certificate-authority-data': Buffer.from(certCa).toString('base64') }, {});
+    expect(await outcome(withoutPlugin)).toBe('401');
   });
 
   it('never quotes what a broken plugin printed', async () => {

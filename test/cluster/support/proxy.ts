@@ -13,17 +13,21 @@ export interface TestProxy {
   seen: string[];
   /** Headers of each request the proxy received (CONNECT and forwarded ones). */
   headers: http.IncomingHttpHeaders[];
+  /** The same, as sent: name, value, name, value... (repeated headers stay separate). */
+  rawHeaders: string[][];
   stop(): Promise<void>;
 }
 
 export async function startHttpProxy(): Promise<TestProxy> {
   const seen: string[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
+  const rawHeaders: string[][] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     // Absolute-form: GET http://name:port/path
     seen.push(`${req.method} ${req.url}`);
     headers.push(req.headers);
+    rawHeaders.push(req.rawHeaders);
     const target = new URL(req.url ?? '');
     const upstream = http.request({ host: '127.0.0.1', port: Number(target.port || 80), path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
@@ -35,6 +39,7 @@ export async function startHttpProxy(): Promise<TestProxy> {
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     seen.push(`CONNECT ${req.url}`);
     headers.push(req.headers);
+    rawHeaders.push(req.rawHeaders);
     const port = Number((req.url ?? '').split(':').pop());
     const upstream = net.connect({ host: '127.0.0.1', port }, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -54,6 +59,7 @@ export async function startHttpProxy(): Promise<TestProxy> {
     url: `http://127.0.0.1:${port}`,
     seen,
     headers,
+    rawHeaders,
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
@@ -107,6 +113,7 @@ export async function startSocksProxy(): Promise<TestProxy> {
     url: `socks5://127.0.0.1:${port}`,
     seen,
     headers: [],
+    rawHeaders: [],
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
