@@ -204,6 +204,8 @@ class ExecPlugin {
       case 'Always':
         if (!this.stdinIsTerminal) throw this.#error('exec plugin cannot support interactive mode: standard input is not a terminal', 'run kd in a terminal, or set interactiveMode to IfAvailable or Never in the kubeconfig');
         return true;
+      default:
+        throw this.#error(`unknown interactiveMode: ${JSON.stringify(this.config.interactiveMode)}`);
     }
   }
 

@@ -66,7 +66,8 @@ export interface ExecConfig {
   apiVersion: string;
   installHint?: string;
   provideClusterInfo: boolean;
-  interactiveMode: ExecInteractiveMode;
+  /** As written ('' when unset and not defaulted); checked when the user is used. */
+  interactiveMode: ExecInteractiveMode | (string & {});
 }
 
 /** A user entry, paths absolute. Field names follow client-go's api.AuthInfo. */
@@ -239,6 +240,8 @@ function mergeLayers(layers: readonly KubeconfigFile[]): Omit<KubeconfigFile, 'f
 function validateCluster(cluster: KubeconfigCluster, where: string): void {
   const fix = `fix cluster ${cluster.name} in ${where} (kubectl config set-cluster)`;
   if (!cluster.server) throw environmentError(`no server found for cluster ${cluster.name}`, fix);
+  if (cluster.certificateAuthority && cluster.certificateAuthorityData)
+    throw environmentError(`certificate-authority-data and certificate-authority are both specified for ${cluster.name}`, `${fix}: keep one of them`);
   if (cluster.insecureSkipTLSVerify && (cluster.certificateAuthority || cluster.certificateAuthorityData))
     throw environmentError(`cluster ${cluster.name} sets both insecure-skip-tls-verify and a certificate authority; kubectl refuses that too (specifying a root certificates file with the insecure flag is not allowed)`, fix);
   if (cluster.proxyUrl !== undefined) {
@@ -256,17 +259,26 @@ function validateUser(user: KubeconfigUser, where: string): void {
   const fix = `fix user ${user.name} in ${where} (kubectl config set-credentials)`;
   const hasCert = user.clientCertificate !== undefined || user.clientCertificateData !== undefined;
   const hasKey = user.clientKey !== undefined || user.clientKeyData !== undefined;
-  if (hasCert && !hasKey) throw environmentError(`client-key-data or client-key must be specified for ${user.name} to use the clientCert authentication method`, fix);
-  if (hasKey && !hasCert) throw environmentError(`client-certificate-data or client-certificate must be specified for ${user.name} to use the clientCert authentication method`, fix);
+  if (hasCert) {
+    if (user.clientCertificate !== undefined && user.clientCertificateData !== undefined) throw environmentError(`client-certificate-data and client-certificate are both specified for ${user.name}`, `${fix}: keep one of them`);
+    if (user.clientKey !== undefined && user.clientKeyData !== undefined) throw environmentError(`client-key-data and client-key are both specified for ${user.name}`, `${fix}: keep one of them`);
+    if (!hasKey) throw environmentError(`client-key-data or client-key must be specified for ${user.name} to use the clientCert authentication method`, fix);
+  }
+  if ((user.impersonateUid || user.impersonateGroups?.length || Object.keys(user.impersonateUserExtra ?? {}).length) && !user.impersonate)
+    throw environmentError(`requesting uid, groups or user-extra for ${user.name} without impersonating a user`, `${fix}: set as, or drop as-uid, as-groups and as-user-extra`);
   const methods: string[] = [];
   if (user.token !== undefined || user.tokenFile !== undefined) methods.push('token');
   if (user.username !== undefined || user.password !== undefined) methods.push('basicAuth');
   if (methods.length > 1) throw environmentError(`more than one authentication method found for ${user.name}; found ${methods.join(', ')}, only one is allowed`, fix);
   if (user.exec) {
+    if (user.authProvider) throw environmentError(`authProvider cannot be provided in combination with an exec plugin for ${user.name}`, fix);
     if (!user.exec.command) throw environmentError(`command must be specified for ${user.name} to use exec authentication plugin`, fix);
     if (!user.exec.apiVersion) throw environmentError(`apiVersion must be specified for ${user.name} to use exec authentication plugin`, fix);
     if (!EXEC_API_VERSIONS.has(user.exec.apiVersion)) throw environmentError(`exec plugin of user ${user.name}: invalid apiVersion ${JSON.stringify(user.exec.apiVersion)} (kd supports client.authentication.k8s.io/v1 and v1beta1)`, fix);
     for (const e of user.exec.env) if (!e.name) throw environmentError(`env variable name must be specified for ${user.name} to use exec authentication plugin`, fix);
+    const mode = user.exec.interactiveMode;
+    if (mode === '') throw environmentError(`interactiveMode must be specified for ${user.name} to use exec authentication plugin`, `${fix}: Never, IfAvailable or Always (client.authentication.k8s.io/v1 has no default)`);
+    if (mode !== 'Never' && mode !== 'IfAvailable' && mode !== 'Always') throw environmentError(`invalid interactiveMode for ${user.name}: ${JSON.stringify(mode)}`, `${fix}: Never, IfAvailable or Always`);
   }
 }
 
@@ -382,14 +394,9 @@ function execConfig(e: Obj, at: string, base: string): ExecConfig {
   let command = str(e, 'command', at) ?? '';
   // Only a command with a path separator is a path (clientcmd): a bare name is looked up in PATH.
   if (command.includes(path.sep) || command.includes('/')) command = resolvePath(command, base) ?? command;
-  const mode = str(e, 'interactiveMode', at);
-  let interactiveMode: ExecInteractiveMode;
-  if (mode === undefined || mode === '') {
-    // clientcmd's defaulting: only the beta API had an implied mode; v1 must say.
-    if (apiVersion === 'client.authentication.k8s.io/v1') throw new ShapeError(`${at}.interactiveMode must be specified for client.authentication.k8s.io/v1 (Never, IfAvailable or Always)`);
-    interactiveMode = 'IfAvailable';
-  } else if (mode === 'Never' || mode === 'IfAvailable' || mode === 'Always') interactiveMode = mode;
-  else throw new ShapeError(`${at}.interactiveMode is ${JSON.stringify(mode)}; it must be Never, IfAvailable or Always`);
+  // clientcmd's defaulting: only the beta API has an implied mode; v1 must say (checked on use).
+  const mode = str(e, 'interactiveMode', at) ?? '';
+  const interactiveMode = mode === '' && apiVersion === 'client.authentication.k8s.io/v1beta1' ? 'IfAvailable' : mode;
   const env = list(e, 'env', at).map((v, i) => ({ name: str(v, 'name', `${at}.env[${i}]`) ?? '', value: str(v, 'value', `${at}.env[${i}]`) ?? '' }));
   const out: ExecConfig = {
     command,
@@ -399,8 +406,14 @@ function execConfig(e: Obj, at: string, base: string): ExecConfig {
     provideClusterInfo: bool(e, 'provideClusterInfo', at),
     interactiveMode,
   };
-  setDefined(out, 'installHint', str(e, 'installHint', at));
+  const hint = str(e, 'installHint', at);
+  if (hint !== undefined) out.installHint = cleanControlCharacters(hint);
   return out;
+}
+
+/** clientcmd's cleanANSIEscapeCodes: a hint printed to a terminal cannot carry escape sequences. */
+function cleanControlCharacters(s: string): string {
+  return s.replace(/[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\t\n\v\f\r]/gu, (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 /** clientcmd keeps the server as written; a server without a scheme is reached over plain http (rest.DefaultServerURL). */

@@ -280,7 +280,11 @@ printf '{"apiVersion":"%s","kind":"ExecCredential","status":{"token":"%s","expir
     expect(wrongVersion).toBe('environment: the credential plugin of user u failed: exec plugin is configured to use API version client.authentication.k8s.io/v1, plugin returned version client.authentication.k8s.io/v1beta1');
     // A v1 plugin must say how it may interact (clientcmd's validation).
     const noMode = await outcome(kubeconfigWith({ apiVersion: v1, command: './bin/kd-auth.sh' }));
-    expect(noMode).toMatch(/^environment: kubeconfig .* cannot be read: users\[0\]\.user\.exec\.interactiveMode must be specified/);
+    expect(noMode).toBe('environment: interactiveMode must be specified for u to use exec authentication plugin');
+    // An installHint cannot drive the terminal.
+    const escapes = writeKubeconfig('exec', { server: tok.sim.url }, { exec: { apiVersion: v1, command: 'kd-auth-not-installed', interactiveMode: 'Never', installHint: 'run \u001b[2Jsetup\nthen retry' } });
+    const e2 = (await connect(escapes).then((s) => s.client.get(NS).finally(() => s.close())).catch((x: unknown) => x)) as KdError;
+    expect(e2.hint).toBe('run U+001B[2Jsetup\nthen retry');
   });
 
   it('interactiveMode Always needs a terminal; Never never hands stdin over', async () => {
@@ -400,6 +404,24 @@ describe('proxies', () => {
   it('rejects a proxy-url scheme kubectl rejects', async () => {
     const kc = writeKubeconfig('proxy-bad', { server: tok.sim.url, 'proxy-url': 'ftp://proxy.corp:21' }, { token: TOKEN });
     expect(await outcome(kc)).toBe('environment: cluster c has a proxy-url with the unsupported scheme "ftp"; it must be http, https, or socks5');
+  });
+});
+
+describe("clientcmd's checks on the entries in use", () => {
+  it('refuses what kubectl refuses, naming the entry, and ignores unused entries', async () => {
+    const caData = Buffer.from(ca).toString('base64');
+    const check = async (cluster: Record<string, unknown>, user: Record<string, unknown>) => {
+      const e = (await loadKubeconfig({ kubeconfig: writeKubeconfig('checks', { server: tok.sim.url, ...cluster }, user), env: {} }).catch((x: unknown) => x)) as KdError | { context: string };
+      return e instanceof KdError ? e.message : 'ok';
+    };
+    expect(await check({ 'certificate-authority': 'ca.crt', 'certificate-authority-data': caData }, {})).toBe('certificate-authority-data and certificate-authority are both specified for c');
+    expect(await check({}, { 'client-certificate': 'a.crt', 'client-certificate-data': caData, 'client-key': 'a.key' })).toBe('client-certificate-data and client-certificate are both specified for u');
+    expect(await check({}, { 'client-certificate': 'a.crt' })).toBe('client-key-data or client-key must be specified for u to use the clientCert authentication method');
+    expect(await check({}, { token: TOKEN, username: 'admin', password: PASSWORD })).toBe('more than one authentication method found for u; found token, basicAuth, only one is allowed');
+    expect(await check({}, { 'as-groups': ['dev'] })).toBe('requesting uid, groups or user-extra for u without impersonating a user');
+    expect(await check({}, { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'x', interactiveMode: 'Sometimes' } })).toBe('invalid interactiveMode for u: "Sometimes"');
+    // token and tokenFile together are one method: the file wins while readable.
+    expect(await check({}, { token: TOKEN, tokenFile: 'token' })).toBe('ok');
   });
 });
 
