@@ -14,7 +14,8 @@ import { parse, stringify } from 'yaml';
 import { KdError } from '../../src/errors.js';
 import { connectCluster, credentialsForConnection, loadKubeconfig, proxyFromEnvironment, type ClusterSession, type ConnectOptions } from '../../src/cluster/index.js';
 import { FakeClock, startTestSim, type TestSim } from './support/sim.js';
-import { startHttpProxy, startSocksProxy, type TestProxy } from './support/proxy.js';
+import { startHttpProxy, startSocksProxy } from './support/proxy.js';
+import { runKdAsync } from '../cli/run-kd.js';
 
 const TOKEN = 'kd-test-bearer-7f3a9c';
 const PASSWORD = 'hunter2-kd-secret';
@@ -454,6 +455,27 @@ describe('errors never show kubeconfig content', () => {
     const message = await outcome(kc);
     expect(message).toMatch(/^cluster: .*cannot reach the cluster at https:\/\/kd-sim\.invalid:\d+: through the proxy http:\/\/127\.0\.0\.1:1: /);
     expectNoSecret(message);
+  });
+});
+
+describe('the command line', () => {
+  it('kubectl kd list works from another folder with a relative tokenFile, and a malformed kubeconfig prints no content even with --verbose', async () => {
+    const kc = writeKubeconfig('cli', { server: tok.sim.url, 'certificate-authority': 'ca.crt' }, { tokenFile: 'token' });
+    writeFileSync(path.join(dir, 'cli', 'ca.crt'), ca);
+    writeFileSync(path.join(dir, 'cli', 'token'), `${TOKEN}\n`);
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'kd-cwd-'));
+    try {
+      const ok = await runKdAsync(['list', '--kubeconfig', kc], { cwd: elsewhere, env: { HOME: elsewhere } });
+      expect([ok.status, ok.stderr.trim()]).toEqual([0, 'No releases found in namespace default.']);
+      const broken = path.join(dir, 'cli', 'broken');
+      writeFileSync(broken, `users:\n- name: u\n  user:\n    token: ${TOKEN}\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=\n  - : [\n`);
+      const bad = await runKdAsync(['list', '--verbose', '--kubeconfig', broken], { cwd: elsewhere, env: { HOME: elsewhere } });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(`kubeconfig ${broken} cannot be read: invalid YAML at line `);
+      expectNoSecret(bad.stdout + bad.stderr);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 
