@@ -71,10 +71,15 @@ export function credentialsForConnection(connection: ClusterConnection, options:
     const basic = `Basic ${Buffer.from(`${user.username ?? ''}:${user.password ?? ''}`).toString('base64')}`;
     return { ...base, headers: async () => ({ ...impersonation, Authorization: basic }) };
   }
+  if (user.authProvider?.name === 'oidc') {
+    const token = oidcIdToken(user.name, user.authProvider.config, clock);
+    return { ...base, headers: async () => ({ ...impersonation, Authorization: `Bearer ${token}` }) };
+  }
   if (user.authProvider) {
+    // kubectl itself dropped gcp and azure (1.26): they name their exec plugins.
     throw environmentError(
       `user ${user.name} uses the auth-provider ${user.authProvider.name || '(unnamed)'}, which kd does not support`,
-      'use an exec credential plugin (the provider\'s kubectl plugin, e.g. kubelogin or gke-gcloud-auth-plugin), as current kubectl versions require',
+      'use the provider\'s exec credential plugin (e.g. gke-gcloud-auth-plugin, kubelogin), as current kubectl versions require',
     );
   }
   if (user.exec && !(cert && key)) {
@@ -93,6 +98,28 @@ export function credentialsForConnection(connection: ClusterConnection, options:
     };
   }
   return { ...base, headers: async () => ({ ...impersonation }) };
+}
+
+/**
+ * The oidc auth-provider's `id-token` while it is valid. kubectl would refresh an expired one
+ * with the refresh-token at the issuer and write it back into the kubeconfig; kd does not write
+ * kubeconfigs, so it says how to get a fresh one instead.
+ */
+function oidcIdToken(userName: string, config: Record<string, string>, clock: ClusterClock): string {
+  const token = config['id-token'] ?? '';
+  let exp: number | undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    if (typeof payload.exp === 'number') exp = payload.exp * 1000;
+  } catch {
+    // not a JWT: treated as missing below
+  }
+  if (!token || exp === undefined || exp <= clock.now())
+    throw environmentError(
+      `the oidc id-token of user ${userName} is ${token ? (exp === undefined ? 'not a JWT with an expiry' : 'expired') : 'missing'}; kd does not refresh oidc tokens`,
+      'run any kubectl command with this context (kubectl refreshes the token and saves it in the kubeconfig), or switch to an exec plugin such as kubelogin',
+    );
+  return token;
 }
 
 function readPem(file: string | undefined, what: string): Buffer | undefined {

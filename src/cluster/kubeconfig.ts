@@ -86,7 +86,8 @@ export interface KubeconfigUser {
   impersonateGroups?: string[];
   impersonateUserExtra?: Record<string, string[]>;
   exec?: ExecConfig;
-  authProvider?: { name: string };
+  /** Legacy `auth-provider`: only `oidc`'s current id-token is used (see credentials.ts). */
+  authProvider?: { name: string; config: Record<string, string> };
 }
 
 export interface ClusterConnection {
@@ -375,7 +376,14 @@ function shape(root: unknown, base: string, file: string): KubeconfigFile {
       const extra = obj(u['as-user-extra'], `${at}.as-user-extra`);
       user.impersonateUserExtra = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, strings(v ?? [], `${at}.as-user-extra.${k}`)]));
     }
-    if (u['auth-provider'] !== undefined && u['auth-provider'] !== null) user.authProvider = { name: str(obj(u['auth-provider'], `${at}.auth-provider`), 'name', `${at}.auth-provider`) ?? '' };
+    if (u['auth-provider'] !== undefined && u['auth-provider'] !== null) {
+      const ap = obj(u['auth-provider'], `${at}.auth-provider`);
+      const config = obj(ap['config'] ?? {}, `${at}.auth-provider.config`);
+      user.authProvider = {
+        name: str(ap, 'name', `${at}.auth-provider`) ?? '',
+        config: Object.fromEntries(Object.keys(config).map((k) => [k, str(config, k, `${at}.auth-provider.config`) ?? ''])),
+      };
+    }
     if (u['exec'] !== undefined && u['exec'] !== null) user.exec = execConfig(obj(u['exec'], `${at}.exec`), `${at}.exec`, base);
     out.users.set(name, user);
   }

@@ -408,6 +408,23 @@ describe('proxies', () => {
   });
 });
 
+describe('legacy auth-provider', () => {
+  const jwt = (exp: number) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ iss: 'https://idp.example', exp })).toString('base64url')}.c2ln`;
+  it("oidc: the current id-token is sent; an expired one is refused without being shown; gcp names its exec plugin", async () => {
+    const caData = Buffer.from(ca).toString('base64');
+    const valid = jwt(Math.floor(Date.now() / 1000) + 3600);
+    const kc = writeKubeconfig('oidc', { server: tok.sim.url, 'certificate-authority-data': caData }, { 'auth-provider': { name: 'oidc', config: { 'client-id': 'kd', 'id-token': valid, 'refresh-token': PASSWORD, 'idp-issuer-url': 'https://idp.example' } } });
+    const connection = await loadKubeconfig({ kubeconfig: kc, env: {} });
+    expect((await credentialsForConnection(connection).headers())['Authorization']).toBe(`Bearer ${valid}`);
+    const expired = writeKubeconfig('oidc', { server: tok.sim.url, 'certificate-authority-data': caData }, { 'auth-provider': { name: 'oidc', config: { 'id-token': jwt(1000), 'refresh-token': PASSWORD } } });
+    const message = await outcome(expired);
+    expect(message).toBe('environment: the oidc id-token of user u is expired; kd does not refresh oidc tokens');
+    expectNoSecret(message);
+    const gcp = writeKubeconfig('gcp', { server: tok.sim.url, 'certificate-authority-data': caData }, { 'auth-provider': { name: 'gcp', config: { 'access-token': TOKEN } } });
+    expect(await outcome(gcp)).toBe('environment: user u uses the auth-provider gcp, which kd does not support');
+  });
+});
+
 describe("clientcmd's checks on the entries in use", () => {
   it('refuses what kubectl refuses, naming the entry, and ignores unused entries', async () => {
     const caData = Buffer.from(ca).toString('base64');
