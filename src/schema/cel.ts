@@ -10,6 +10,7 @@
  */
 import type { CelInput } from '@bufbuild/cel';
 import { T_NUMBER, type SchemaNode, type ValidationRule } from './compiled.js';
+import { celRe2 } from './re2.js';
 
 type Evaluator = (ctx: Record<string, CelInput>) => unknown;
 
@@ -73,7 +74,8 @@ export type RuleOutcome =
 let env: ReturnType<CelEngine['cel']['celEnv']> | undefined;
 function celEnvironment() {
   const { cel, strings } = requireEngine();
-  env ??= cel.celEnv({ funcs: strings });
+  // matches() with Go's RE2 semantics and each pattern compiled once (the library's own compiles per call).
+  env ??= cel.celEnv({ funcs: strings, re2: celRe2 });
   return env;
 }
 
@@ -123,6 +125,17 @@ export function ruleSyntaxError(rule: string): string | undefined {
   if (!engine) return undefined; // unchecked syntax is reported when the rule is evaluated
   const c = compileExpression(rule);
   return 'error' in c ? c.error : undefined;
+}
+
+/**
+ * What the CRD checks need of a rule or messageExpression: whether it compiles (`error`) and
+ * whether it reads `oldSelf` (a transition rule). Undefined when the engine is not loaded.
+ */
+export function analyzeExpression(text: string): { error: string } | { usesOldSelf: boolean } | undefined {
+  if (!engine) return undefined;
+  const c = compileExpression(text);
+  if ('error' in c) return { error: c.error.replace(/^does not compile: /, '') };
+  return { usesOldSelf: c.facts.idents.has('oldSelf') };
 }
 
 export function compileRule(rule: ValidationRule): CompiledRule {

@@ -20,7 +20,10 @@ export interface ValidateManifestsOptions {
   strict: boolean;
   /** Namespace for namespaced objects that set none (`-n`, the context's, else `default`). */
   defaultNamespace?: string;
-  /** CRDs from `--crd`: their schemas are used, their own problems reported too. */
+  /**
+   * CRDs from `--crd`: their schemas are used, their own problems reported too (once, even when
+   * the same document is among the inputs). An invalid CRD's kinds are "schema unavailable".
+   */
   crdManifests?: readonly Manifest[];
 }
 
@@ -41,7 +44,15 @@ export async function prepareRegistry(
 ): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const definitions: CustomResourceDefinitionInfo[] = [];
-  const crds = [...crdManifests, ...manifests].filter((m) => isCrdObject(m.object));
+  // A CRD given both with --crd and among the inputs is one CRD: read (and reported) once.
+  const seen = new Set<string>();
+  const crds = [...manifests, ...crdManifests].filter((m) => {
+    if (!isCrdObject(m.object)) return false;
+    const key = `${m.file}\u0000${m.documentIndex}\u0000${m.listIndex ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   // CRD checks compile their rules, so the CEL engine must be there before them when they have any.
   if (crds.some((m) => schemaUsesCel(m.object.spec))) await loadCelEngine();
   for (const m of crds) {
