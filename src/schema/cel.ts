@@ -160,7 +160,24 @@ export function compiledRules(node: SchemaNode): CompiledRule[] {
   return node.compiledRules as CompiledRule[];
 }
 
-/** The value as CEL sees it: ints as bigint (unless the schema says number), lists, maps. */
+/** CEL's reserved words: a property so named is `__name__` in rules (apiserver's escaping). */
+const CEL_RESERVED = new Set([
+  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var',
+]);
+
+/** A declared property's name as rules spell it (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). */
+export function celPropertyName(name: string): string {
+  if (CEL_RESERVED.has(name)) return `__${name}__`;
+  if (!/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) return name;
+  if (!/[_.\-/]/.test(name)) return name;
+  return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+}
+
+/**
+ * The value as CEL sees it on the server: ints as bigint (unless the schema says number), lists,
+ * maps; declared properties under their escaped names, and absent ones that have a schema default
+ * filled in, since the server defaults an object before its rules run.
+ */
 export function toCel(value: unknown, node: SchemaNode | undefined): CelInput {
   if (typeof value === 'number') {
     if (node && (node.types & T_NUMBER) !== 0) return value;
@@ -169,10 +186,15 @@ export function toCel(value: unknown, node: SchemaNode | undefined): CelInput {
   if (Array.isArray(value)) return value.map((v) => toCel(v, node?.items));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, CelInput> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const child = node?.properties?.get(k) ?? (typeof node?.additional === 'object' ? node.additional : undefined);
-      out[k] = toCel(v, child);
+    const obj = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(obj)) {
+      const declared = node?.properties?.get(k);
+      if (declared) out[celPropertyName(k)] = toCel(v, declared);
+      else out[k] = toCel(v, typeof node?.additional === 'object' ? node.additional : undefined);
     }
+    if (node?.properties)
+      for (const [k, child] of node.properties)
+        if (child.default !== undefined && !Object.hasOwn(obj, k)) out[celPropertyName(k)] = toCel(child.default, child);
     return out as unknown as CelInput;
   }
   return value as CelInput;

@@ -153,7 +153,12 @@ class Walker {
       } else if (typeof value === 'number' && Number.isInteger(value)) {
         const why = this.semantics === 'builtin' ? checkIntegerFormat('int32', value) : undefined;
         if (why) this.report('error', 'schema/format', `${this.field()}: ${value} ${why}`, 'value', this.path);
-      } else this.report('error', 'schema/type', `${this.field()}: must be integer or string, got ${jsonType(value)}`, 'value', this.path);
+      } else {
+        this.report('error', 'schema/type', `${this.field()}: must be integer or string, got ${jsonType(value)}`, 'value', this.path);
+        return;
+      }
+      // controller-gen's `allOf: [{anyOf: [integer, string]}, {pattern: ...}]` form constrains here.
+      if (node.allOf || node.anyOf || node.oneOf || node.not) this.junctors(value, node);
       this.rules(value, node);
       return;
     }
@@ -197,7 +202,8 @@ class Walker {
     }
     if (node.required) {
       for (const r of node.required) {
-        const present = r in obj && !(this.semantics === 'builtin' && obj[r] === null);
+        // A custom resource is defaulted before it is validated: a defaulted field is never missing.
+        const present = (r in obj && !(this.semantics === 'builtin' && obj[r] === null)) || (this.semantics === 'crd' && props?.get(r)?.default !== undefined);
         if (!present) this.report('error', 'schema/required', `missing required field ${JSON.stringify(this.field(r))}`, 'key', this.path);
       }
     }
