@@ -131,11 +131,18 @@ export function ruleSyntaxError(rule: string): string | undefined {
  * What the CRD checks need of a rule or messageExpression: whether it compiles (`error`) and
  * whether it reads `oldSelf` (a transition rule). Undefined when the engine is not loaded.
  */
-export function analyzeExpression(text: string): { error: string } | { usesOldSelf: boolean } | undefined {
+export function analyzeExpression(text: string): { error: string } | { usesOldSelf: boolean; expr: unknown } | undefined {
   if (!engine) return undefined;
-  const c = compileExpression(text);
-  if ('error' in c) return { error: c.error.replace(/^does not compile: /, '') };
-  return { usesOldSelf: c.facts.idents.has('oldSelf') };
+  const { cel } = engine;
+  let parsed;
+  try {
+    parsed = cel.parse(text);
+  } catch (e) {
+    return { error: (e as Error).message.replace(/^<input>:/, '') };
+  }
+  const facts: AstFacts = { calls: new Set(), idents: new Set() };
+  collect(parsed.expr, facts);
+  return { usesOldSelf: facts.idents.has('oldSelf'), expr: parsed.expr };
 }
 
 export function compileRule(rule: ValidationRule): CompiledRule {

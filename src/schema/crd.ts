@@ -15,7 +15,8 @@
  *   validate against its schema and be pruned (no field the schema would drop);
  * - `x-kubernetes-validations` (`crd/validation-rule`): message, reason and fieldPath rules, and,
  *   where the schema is otherwise valid, that rules compile and that transition rules (oldSelf)
- *   sit where old and new values correlate. The server's cost estimate is not computed.
+ *   sit where old and new values correlate; of the server's cost estimate, only the certain case
+ *   (iteration nested over unbounded lists or maps) is decided.
  *
  * `crdFromObject` never fails on odd input: it returns what it can use, or undefined when the
  * object is not a usable CRD; `readCrd` adds the positioned diagnostics and marks a definition
@@ -194,6 +195,8 @@ interface OpenApiErrors {
 const hasNewlines = (s: string) => /[\n\r]/.test(s);
 
 class OpenApiChecker {
+  /** Rules whose estimated cost is far over the per-rule budget (they also break the schema's total). */
+  readonly overBudget: JsonPath[] = [];
   /** Whether CEL rules are compiled at all: only when the schema is structural and its defaults valid. */
   constructor(readonly compileRules: boolean) {}
 
@@ -253,7 +256,7 @@ class OpenApiChecker {
     if (Array.isArray(rules) && rules.length > 0) {
       out.schema.push(...this.ruleShapes(rules, s, path));
       // As the server: no CEL errors where the schema has errors here or below (they would mislead).
-      if (out.schema.length === 0 && ctx.cel && this.compileRules) out.cel.push(...this.compile(rules, path, ctx));
+      if (out.schema.length === 0 && ctx.cel && this.compileRules) out.cel.push(...this.compile(rules, s, path, ctx));
     }
     return out;
   }
@@ -384,7 +387,7 @@ class OpenApiChecker {
     return out;
   }
 
-  compile(rules: unknown[], path: JsonPath, ctx: OpenApiContext): Problem[] {
+  compile(rules: unknown[], s: Rec, path: JsonPath, ctx: OpenApiContext): Problem[] {
     const out: Problem[] = [];
     rules.forEach((raw, i) => {
       const r = rec(raw) ?? {};
@@ -399,6 +402,10 @@ class OpenApiChecker {
         if (m && 'error' in m) out.push(invalid('crd/validation-rule', at('messageExpression'), r, `messageExpression compilation failed: ${m.error}`));
       }
       if ('error' in facts) return;
+      if (nestedUnboundedIteration(facts.expr, s)) {
+        out.push(forbidden('crd/validation-rule', at('rule'), `estimated rule cost exceeds budget by factor of more than 100x ${COST_HINT}`));
+        this.overBudget.push(at('rule'));
+      }
       if (facts.usesOldSelf) {
         if (ctx.uncorrelatable)
           out.push(invalid('crd/validation-rule', at('rule'), r.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${crdFieldPath(ctx.uncorrelatable)}`));
@@ -406,6 +413,49 @@ class OpenApiChecker {
     });
     return out;
   }
+}
+
+const COST_HINT = '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
+
+/**
+ * The one case of the server's CEL cost estimate kd decides: a comprehension (all, exists, map,
+ * filter...) nested in another, both over lists or maps without maxItems/maxProperties. The
+ * server bounds such a list by the request size (about a million elements), so the estimate is
+ * at least 10^12 against a budget of 10^7 per rule and 10^8 per schema: "more than 100x" both.
+ * Ranges kd cannot resolve to the schema count as bounded, so this never reports wrongly.
+ */
+function nestedUnboundedIteration(expr: unknown, self: Rec): boolean {
+  const resolve = (e: unknown, vars: Map<string, Rec | undefined>): Rec | undefined => {
+    const kind = rec(rec(e)?.exprKind);
+    const v = rec(kind?.value);
+    if (kind?.case === 'identExpr') return v?.name === 'self' ? self : vars.get(String(v?.name));
+    if (kind?.case === 'selectExpr' && v?.testOnly !== true) {
+      const props = rec(resolve(v?.operand, vars)?.properties);
+      const field = String(v?.field);
+      return props && Object.hasOwn(props, field) ? rec(props[field]) : undefined;
+    }
+    return undefined;
+  };
+  const unbounded = (s: Rec | undefined): boolean =>
+    s !== undefined && ((s.type === 'array' && s.maxItems === undefined) || (s.type === 'object' && rec(s.additionalProperties) !== undefined && s.maxProperties === undefined));
+  const visit = (e: unknown, depth: number, vars: Map<string, Rec | undefined>): boolean => {
+    const kind = rec(rec(e)?.exprKind);
+    const v = rec(kind?.value);
+    if (!kind || !v) return false;
+    if (kind.case === 'comprehensionExpr') {
+      const range = resolve(v.iterRange, vars);
+      const inner = depth + (unbounded(range) ? 1 : 0);
+      if (inner >= 2) return true;
+      const element = range?.type === 'array' ? rec(range.items) : range?.type === 'object' ? { type: 'string' } : undefined;
+      const scoped = new Map(vars).set(String(v.iterVar), element);
+      return visit(v.iterRange, depth, vars) || visit(v.accuInit, depth, vars) || visit(v.loopCondition, inner, scoped) || visit(v.loopStep, inner, scoped) || visit(v.result, depth, vars);
+    }
+    if (kind.case === 'callExpr') return visit(v.target, depth, vars) || (Array.isArray(v.args) && v.args.some((a) => visit(a, depth, vars)));
+    if (kind.case === 'selectExpr') return visit(v.operand, depth, vars);
+    if (kind.case === 'listExpr') return Array.isArray(v.elements) && v.elements.some((a) => visit(a, depth, vars));
+    return false;
+  };
+  return visit(expr, 0, new Map());
 }
 
 /** Whether a rule's fieldPath (`.spec.x['a.b'][0]`) names a field the schema has. */
@@ -719,8 +769,13 @@ class CrdChecker {
       errors.push(...defaults);
       celAllowed = defaults.length === 0;
     }
-    const openapi = new OpenApiChecker(celAllowed).check(schema, path, { allowDefaults: true, insideResourceMeta: false, cel: true }, true);
+    const checker = new OpenApiChecker(celAllowed);
+    const openapi = checker.check(schema, path, { allowDefaults: true, insideResourceMeta: false, cel: true }, true);
     errors.push(...openapi.schema, ...openapi.cel);
+    if (checker.overBudget.length > 0) {
+      for (const p of checker.overBudget) errors.push(forbidden('crd/validation-rule', p, 'contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema'));
+      errors.push(forbidden('crd/validation-rule', path, `x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x ${COST_HINT}`));
+    }
     // One problem is one diagnostic, even where two of the server's checks word it alike.
     const seen = new Set<string>();
     for (const e of errors) {
