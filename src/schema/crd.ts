@@ -512,7 +512,7 @@ const NESTED_FORBIDDEN: ReadonlyArray<[string, string]> = [
 const NESTED_FALSE = ['nullable', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string'];
 
 /** The parts of a schema that a Structural keeps; what metadata at the root may not hold. */
-const NOT_STRUCTURAL = new Set(['example', 'externalDocs', '$schema', 'id', '$ref', 'definitions', 'dependencies', 'patternProperties', 'additionalItems']);
+const NOT_STRUCTURAL = new Set(['example', '$schema', 'id', '$ref', 'definitions', 'dependencies', 'patternProperties', 'additionalItems']);
 
 class StructuralChecker {
   readonly out: Problem[] = [];
@@ -800,14 +800,38 @@ function existing(object: unknown, path: JsonPath): { path: JsonPath; complete: 
 }
 
 /**
+ * What a CRD too broken for `crdFromObject` (no plural, say) still tells: its group, kind and
+ * version names, enough for its objects to be "schema unavailable" rather than of an unknown kind.
+ */
+function brokenDefinition(object: KubeObject): CustomResourceDefinitionInfo | undefined {
+  const spec = rec(object.spec);
+  const group = str(spec?.group);
+  const kind = str(rec(spec?.names)?.kind);
+  const versions = Array.isArray(spec?.versions) ? spec.versions.map((v) => str(rec(v)?.name)).filter((n): n is string => n !== undefined) : [];
+  if (!group || !kind || versions.length === 0) return undefined;
+  return {
+    name: str(rec(object.metadata)?.name) ?? `${kind.toLowerCase()}s.${group}`,
+    group,
+    kind,
+    plural: str(rec(spec?.names)?.plural) ?? `${kind.toLowerCase()}s`,
+    shortNames: [],
+    categories: [],
+    namespaced: spec?.scope !== 'Cluster',
+    versions: versions.map((name) => ({ name, served: true, storage: false, subresources: [] })),
+    invalid: true,
+  };
+}
+
+/**
  * Reads a CRD manifest: the registry entry (when usable) and every problem, positioned. A
  * definition with errors comes back marked `invalid`: the server would not serve its kinds.
  */
 export function readCrd(manifest: Manifest): { definition?: CustomResourceDefinitionInfo; diagnostics: Diagnostic[] } {
   const checker = new CrdChecker(manifest);
   checker.definition(manifest.object);
-  const definition = crdFromObject(manifest.object);
+  const hasErrors = checker.out.some((d) => d.severity === 'error');
+  const definition = crdFromObject(manifest.object) ?? (hasErrors ? brokenDefinition(manifest.object) : undefined);
   if (!definition) return { diagnostics: checker.out };
-  if (checker.out.some((d) => d.severity === 'error')) definition.invalid = true;
+  if (hasErrors) definition.invalid = true;
   return { definition, diagnostics: checker.out };
 }
