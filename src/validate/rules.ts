@@ -34,7 +34,7 @@ const rules: RuleInfo[] = [
   { id: 'crd/structural', description: 'A CustomResourceDefinition schema is not structural.' },
   { id: 'crd/invalid', description: 'A CustomResourceDefinition is malformed (names, scope, versions, missing schema).' },
   { id: 'crd/default', description: 'A default in a CustomResourceDefinition schema does not validate against its schema, is not pruned, or is not allowed there.' },
-  { id: 'crd/validation-rule', description: 'An x-kubernetes-validations rule is malformed: does not compile, bad message/reason/fieldPath, oldSelf where values do not correlate.' },
+  { id: 'crd/validation-rule', description: 'An x-kubernetes-validations rule is malformed: does not compile, bad message/reason/fieldPath, oldSelf where values do not correlate, estimated cost far over budget.' },
   { id: 'crd/schema-unavailable', description: "The object's CustomResourceDefinition is invalid, so the object cannot be validated (the CRD's errors are reported at the CRD)." },
   { id: 'metadata/name', description: 'The object name is not valid for its kind.' },
   { id: 'metadata/namespace', description: 'The namespace is invalid or set on a cluster-scoped kind.' },
