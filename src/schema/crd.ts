@@ -635,15 +635,7 @@ class StructuralChecker {
     }
   }
 
-  /** Completeness is checked from every structural node down (junctors at any depth). */
-  walkCompleteness(s: Rec, path: JsonPath): void {
-    this.completeness(s, s, path, path);
-    const items = rec(s.items);
-    if (items) this.walkCompleteness(items, [...path, 'items']);
-    for (const [k, c] of Object.entries(rec(s.properties) ?? {})) if (rec(c)) this.walkCompleteness(rec(c)!, [...path, 'properties', k]);
-    const ap = rec(s.additionalProperties);
-    if (ap) this.walkCompleteness(ap, [...path, 'additionalProperties']);
-  }
+
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -760,7 +752,8 @@ class CrdChecker {
     if (schema.nullable === true) errors.push(forbidden('crd/structural', [...path, 'nullable'], 'nullable cannot be true at the root'));
     const structural = new StructuralChecker();
     structural.invariants(schema, 'root', path);
-    structural.walkCompleteness(schema, path);
+    // As the server: completeness starts from the root's junctors (and follows what they name).
+    structural.completeness(schema, schema, path, path);
     let celAllowed = false;
     if (structural.out.length > 0) errors.push(...structural.out);
     else {
