@@ -35,7 +35,8 @@ export interface ValidateManifestsResult {
 
 /**
  * Teaches the registry the CRDs among `manifests` and `crdManifests`, then loads the documents
- * every manifest needs. Returns the CRDs' own diagnostics.
+ * every manifest needs. Returns the CRDs' own diagnostics: errors for CRDs among the inputs,
+ * warnings for those only lent with `--crd` (an invalid one still makes its kinds' objects fail).
  */
 export async function prepareRegistry(
   registry: SchemaRegistry,
@@ -55,9 +56,12 @@ export async function prepareRegistry(
   });
   // CRD checks compile their rules, so the CEL engine must be there before them when they have any.
   if (crds.some((m) => schemaUsesCel(m.object.spec))) await loadCelEngine();
+  const inputs = new Set(manifests);
   for (const m of crds) {
     const crd = readCrd(m);
-    diagnostics.push(...crd.diagnostics);
+    // A CRD only lent with --crd is context, not a subject: its problems are warnings at its
+    // file, so that unrelated inputs still pass; objects of its kinds fail (schema unavailable).
+    diagnostics.push(...(inputs.has(m) ? crd.diagnostics : crd.diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d))));
     if (crd.definition) definitions.push(crd.definition);
   }
   if (definitions.length) registry.addCustomResources(definitions);
