@@ -690,7 +690,21 @@ function checkDefaults(s: Rec, path: JsonPath, embeddedRoot: boolean, insideMeta
 
 class CrdChecker {
   readonly out: Diagnostic[] = [];
-  constructor(readonly manifest: Manifest) {}
+  /** A field the published CRD schema requires is absent: invalid, reported there (schema/required). */
+  missingRequired = false;
+  constructor(
+    readonly manifest: Manifest,
+    readonly requiredReportedElsewhere: boolean,
+  ) {}
+
+  /**
+   * A required definition field: when absent and the object is also validated against the CRD
+   * schema, that reports it (`schema/required`), so it is not said twice; otherwise here.
+   */
+  missing(path: JsonPath, value: unknown): void {
+    if (value === undefined && this.requiredReportedElsewhere) this.missingRequired = true;
+    else this.push(required('crd/invalid', path, ''));
+  }
 
   push(p: Problem): void {
     const m = this.manifest;
@@ -709,18 +723,19 @@ class CrdChecker {
 
   definition(object: KubeObject): void {
     const spec = rec(object.spec);
-    if (!spec) return this.push(required('crd/invalid', ['spec'], ''));
+    if (!spec) return this.missing(['spec'], object.spec);
     const names = rec(spec.names);
-    if (!str(spec.group)) this.push(required('crd/invalid', ['spec', 'group'], ''));
-    if (!names) this.push(required('crd/invalid', ['spec', 'names'], ''));
+    if (!str(spec.group)) this.missing(['spec', 'group'], spec.group);
+    if (!names) this.missing(['spec', 'names'], spec.names);
     else {
-      if (!str(names.kind)) this.push(required('crd/invalid', ['spec', 'names', 'kind'], ''));
-      if (!str(names.plural)) this.push(required('crd/invalid', ['spec', 'names', 'plural'], ''));
+      if (!str(names.kind)) this.missing(['spec', 'names', 'kind'], names.kind);
+      if (!str(names.plural)) this.missing(['spec', 'names', 'plural'], names.plural);
       else if (str(spec.group) && str(rec(object.metadata)?.name) && rec(object.metadata)!.name !== `${names.plural as string}.${spec.group as string}`)
         this.push(invalid('crd/invalid', ['metadata', 'name'], rec(object.metadata)!.name, `must be spec.names.plural+"."+spec.group`));
     }
     if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster')
-      this.push(spec.scope === undefined ? required('crd/invalid', ['spec', 'scope'], '') : notSupported('crd/invalid', ['spec', 'scope'], spec.scope, ['Cluster', 'Namespaced']));
+      if (spec.scope === undefined) this.missing(['spec', 'scope'], spec.scope);
+      else this.push(notSupported('crd/invalid', ['spec', 'scope'], spec.scope, ['Cluster', 'Namespaced']));
     if (spec.preserveUnknownFields === true)
       this.push(invalid('crd/invalid', ['spec', 'preserveUnknownFields'], true, 'cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead'));
     if (!Array.isArray(spec.versions) || spec.versions.length === 0) {
@@ -732,7 +747,7 @@ class CrdChecker {
     spec.versions.forEach((raw, i) => {
       const v = rec(raw);
       const base: JsonPath = ['spec', 'versions', i];
-      if (!v || !str(v.name)) return this.push(required('crd/invalid', [...base, 'name'], ''));
+      if (!v || !str(v.name)) return this.missing([...base, 'name'], v?.name);
       const schema = rec(rec(v.schema)?.openAPIV3Schema);
       if (!schema) return this.push(required('crd/invalid', [...base, 'schema', 'openAPIV3Schema'], 'schemas are required'));
       this.schema(schema, [...base, 'schema'], rec(rec(v.subresources)?.status) !== undefined);
@@ -819,10 +834,16 @@ function brokenDefinition(object: KubeObject): CustomResourceDefinitionInfo | un
  * Reads a CRD manifest: the registry entry (when usable) and every problem, positioned. A
  * definition with errors comes back marked `invalid`: the server would not serve its kinds.
  */
-export function readCrd(manifest: Manifest): { definition?: CustomResourceDefinitionInfo; diagnostics: Diagnostic[] } {
-  const checker = new CrdChecker(manifest);
+export function readCrd(
+  manifest: Manifest,
+  options: {
+    /** The CRD object is also validated against its published schema, which reports absent required fields. */
+    schemaValidated?: boolean;
+  } = {},
+): { definition?: CustomResourceDefinitionInfo; diagnostics: Diagnostic[] } {
+  const checker = new CrdChecker(manifest, options.schemaValidated === true);
   checker.definition(manifest.object);
-  const hasErrors = checker.out.some((d) => d.severity === 'error');
+  const hasErrors = checker.missingRequired || checker.out.some((d) => d.severity === 'error');
   const definition = crdFromObject(manifest.object) ?? (hasErrors ? brokenDefinition(manifest.object) : undefined);
   if (!definition) return { diagnostics: checker.out };
   if (hasErrors) definition.invalid = true;

@@ -58,7 +58,7 @@ export async function prepareRegistry(
   if (crds.some((m) => schemaUsesCel(m.object.spec))) await loadCelEngine();
   const inputs = new Set(manifests);
   for (const m of crds) {
-    const crd = readCrd(m);
+    const crd = readCrd(m, { schemaValidated: inputs.has(m) });
     // A CRD only lent with --crd is context, not a subject: its problems are warnings at its
     // file, so that unrelated inputs still pass; objects of its kinds fail (schema unavailable).
     diagnostics.push(...(inputs.has(m) ? crd.diagnostics : crd.diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d))));

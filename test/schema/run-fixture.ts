@@ -22,7 +22,7 @@ export async function runFixture(file: string, text: string, strict = true): Pro
   const crds: CustomResourceDefinitionInfo[] = [];
   for (const m of manifests) {
     if (!isCrdObject(m.object)) continue;
-    const r = readCrd(m);
+    const r = readCrd(m, { schemaValidated: true });
     diagnostics.push(...r.diagnostics);
     if (r.definition) crds.push(r.definition);
   }
