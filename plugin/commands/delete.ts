@@ -38,7 +38,7 @@ export function deleteOptionsFrom(argv: Record<string, unknown>): DeleteOptions 
 
 function line(event: ApplyEvent): string {
   switch (event.type) {
-    case 'prune':
+    case 'object-deleted':
       return `${event.result === 'gone' ? 'gone' : 'deleted'} ${describeRef(event.ref)}\n`;
     case 'hook-started':
       return `hook ${event.phase} ${describeRef(event.ref)} started\n`;
@@ -99,4 +99,6 @@ export const deleteCommand: CommandSpec = {
     const options = deleteOptionsFrom(argv);
     return withReleaseTarget(argv, ctx, (target) => runDelete(options, target, ctx));
   },
+  // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.
+  handlesInterrupt: true,
 };

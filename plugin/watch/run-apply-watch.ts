@@ -69,6 +69,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         paths: options.paths,
         description: 'apply --watch',
         prune: options.prune,
+        allowEmpty: options.allowEmpty,
         timeoutMs: options.timeoutMs,
         concurrency: options.concurrency,
         forceConflicts: options.forceConflicts,
