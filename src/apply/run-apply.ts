@@ -15,7 +15,7 @@
  *  5. Pre-apply: moved dependencies, then the pre-apply hooks; a failure stops before any wave.
  *  6. Waves in order: apply tier by tier, run the wave's Sync hooks, then wait until every object
  *     of the wave is healthy before the next wave starts.
- *  7. Prune (with `--prune`), the inventory narrowed, then the post-apply hooks.
+ *  7. Prune and the inventory narrowed (both with `--prune` only), then the post-apply hooks.
  *  8. On failure: the apply-failed hooks; with `--atomic`, the last deployed revision re-applied.
  *  9. The revision is marked deployed or failed and the lock released, whatever happened,
  *     interrupts included (the runner's `finally`).
@@ -310,7 +310,8 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
 
       // 7. Prune, then post-apply hooks.
       if (request.prune) await prune(ctx, plan.prune);
-      if (records && ports && release) await ports.inventory.commit(release, contentsOf(allEntries.filter((e) => !e.hook).map((e) => e.ref)));
+      // Narrowed only after a prune: without one, what left the files is still in the set.
+      if (request.prune && records && ports && release) await ports.inventory.commit(release, contentsOf(allEntries.filter((e) => !e.hook).map((e) => e.ref)));
       if (hooks) await runHooks(ctx, plan.postApply, 'post-apply');
     } catch (error) {
       result.failure = asRunFailure(error, signal);
