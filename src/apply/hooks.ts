@@ -19,6 +19,21 @@ import { nameOf } from './object-refs.js';
 import type { RunContext } from './run-context.js';
 import { waitGone } from './wait-gone.js';
 
+/** The moments of a run at which hooks run: where a new hook phase plugs into the runner. */
+export type HookMoment = 'pre-apply' | 'post-apply' | 'apply-failed' | 'pre-delete' | 'post-delete';
+
+/** The hooks of one moment, in the plan's order (the one place that maps phases to plan lists). */
+export function hooksAt(plan: { preApply?: readonly PlanEntry[]; postApply?: readonly PlanEntry[]; applyFailed?: readonly PlanEntry[]; preDelete?: readonly PlanEntry[]; postDelete?: readonly PlanEntry[] }, moment: HookMoment): PlanEntry[] {
+  const lists: Record<HookMoment, readonly PlanEntry[] | undefined> = {
+    'pre-apply': plan.preApply,
+    'post-apply': plan.postApply,
+    'apply-failed': plan.applyFailed,
+    'pre-delete': plan.preDelete,
+    'post-delete': plan.postDelete,
+  };
+  return (lists[moment] ?? []).filter((e) => e.hook !== undefined);
+}
+
 /** Runs the hooks in order; throws a RunFailure for the first that fails. */
 export async function runHooks(ctx: RunContext, hooks: readonly PlanEntry[], stage: ApplyStage): Promise<void> {
   for (const hook of hooks) {

@@ -29,7 +29,7 @@ import { applyEntries, createNamespaceIfMissing, gate } from './apply-entries.js
 import { CollectionCache } from './collection-cache.js';
 import type { ApplyEvent, DoneEvent, FailureKind } from './events.js';
 import { asRunFailure, RunFailure } from './failure.js';
-import { runHooks } from './hooks.js';
+import { hooksAt, runHooks } from './hooks.js';
 import { fetchLive } from './live-state.js';
 import { byKey, refOf, withLabels } from './object-refs.js';
 import type { ReleasePorts, ReleaseRef, ReleaseSnapshot } from './ports.js';
@@ -288,7 +288,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       // 5. Pre-apply.
       const preDeps = plan.preApply.filter((e) => !e.hook);
       if (preDeps.length > 0) await gate(ctx, await applyEntries(ctx, preDeps, { stage: 'pre-apply' }));
-      if (hooks) await runHooks(ctx, plan.preApply.filter((e) => e.hook), 'pre-apply');
+      if (hooks) await runHooks(ctx, hooksAt(plan, 'pre-apply'), 'pre-apply');
 
       // 6. Waves.
       for (const wave of plan.waves) {
@@ -312,13 +312,13 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       if (request.prune) await prune(ctx, plan.prune);
       // Narrowed only after a prune: without one, what left the files is still in the set.
       if (request.prune && records && ports && release) await ports.inventory.commit(release, contentsOf(allEntries.filter((e) => !e.hook).map((e) => e.ref)));
-      if (hooks) await runHooks(ctx, plan.postApply, 'post-apply');
+      if (hooks) await runHooks(ctx, hooksAt(plan, 'post-apply'), 'post-apply');
     } catch (error) {
       result.failure = asRunFailure(error, signal);
       // 8. apply-failed hooks (not after an interrupt: the user asked to stop).
-      if (hooks && result.failure.kind !== 'interrupted' && plan.applyFailed.length > 0 && !signal.aborted) {
+      if (hooks && result.failure.kind !== 'interrupted' && hooksAt(plan, 'apply-failed').length > 0 && !signal.aborted) {
         try {
-          await runHooks(ctx, plan.applyFailed, 'apply-failed');
+          await runHooks(ctx, hooksAt(plan, 'apply-failed'), 'apply-failed');
         } catch (hookError) {
           const f = asRunFailure(hookError, signal);
           result.failure = new RunFailure(result.failure.kind, `${result.failure.message}; and the apply-failed hook failed: ${f.message}`, {

@@ -23,7 +23,7 @@ import type { ClusterClient } from '../../cluster/types.js';
 import { CollectionCache } from '../collection-cache.js';
 import type { ApplyEvent } from '../events.js';
 import { RunFailure } from '../failure.js';
-import { runHooks } from '../hooks.js';
+import { hooksAt, runHooks } from '../hooks.js';
 import { refOf } from '../object-refs.js';
 import type { ReleaseLock, ReleaseRef } from '../ports.js';
 import type { RunContext } from '../run-context.js';
@@ -111,7 +111,7 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     run.counts.deleted = 0;
     try {
       // 3.
-      if (request.hooks !== false) await runHooks(ctx, plan.preDelete, 'pre-delete');
+      if (request.hooks !== false) await runHooks(ctx, hooksAt(plan, 'pre-delete'), 'pre-delete');
       // 4.
       for (const group of kindGroups(plan.delete)) {
         if (signal.aborted) throw signal.reason;
@@ -137,7 +137,7 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
         );
       }
       // 5.
-      if (request.hooks !== false) await runHooks(ctx, plan.postDelete, 'post-delete');
+      if (request.hooks !== false) await runHooks(ctx, hooksAt(plan, 'post-delete'), 'post-delete');
     } finally {
       cache.stop();
     }
