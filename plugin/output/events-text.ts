@@ -30,7 +30,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
     const line = (tag: string, text: string, color: (s: string) => string = (s) => s) => `${time} ${color(tag.padEnd(TAG_WIDTH))} ${text}\n`;
     switch (e.type) {
       case 'plan': {
-        const head = e.release ? `release ${e.release.namespace}/${e.release.name}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
+        const rollback = e.operation === 'rollback' ? ' (rollback)' : '';
+        const head = e.release ? `release ${e.release.namespace}/${e.release.name}${rollback}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
         return (head ? line('plan', head) : '') + indent(renderPlanText(e.plan));
       }
       case 'diagnostics':

@@ -68,4 +68,9 @@ describe('apply event printers', () => {
     const verbose = eventsTextFormatter({ style: makeStyle(false), startedAt: T, verbose: true })(done);
     expect(verbose).toContain('RangeError: Invalid string length\n    at JSON.stringify (<anonymous>)\n');
   });
+
+  it('text: a rollback run says so in its plan line', () => {
+    const format = eventsTextFormatter({ style: makeStyle(false), startedAt: T });
+    expect(format({ type: 'plan', at: T, plan, release: { name: 'shop', namespace: 'shop' }, dryRun: 'none', operation: 'rollback' }).split('\n')[0]).toBe('+  0.0s plan     release shop/shop (rollback)');
+  });
 });
