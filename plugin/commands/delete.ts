@@ -76,6 +76,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
   const failure = result.failure!;
   if (failure.kind === 'interrupted') {
     ctx.stderr.write(`${style.yellow('interrupted')}: ${failure.message}\n`);
+    if (failure.hint) ctx.stderr.write(`${style.dim('hint')}: ${failure.hint}\n`);
     return ExitCode.interrupted;
   }
   ctx.stderr.write(`${style.red('error')}: ${failure.message}\n`);

@@ -138,7 +138,7 @@ spec:
     expect(code).toBe(130);
     expect(stdout).toContain(`hook pre-delete Job ${ns}/farewell failed: `);
     expect(stdout).toContain('(deleted)');
-    expect(stderr).toContain('interrupted');
+    expect(stderr).toBe(`interrupted: no new work was started; the release may be partly deleted\nhint: run kubectl kd delete app again to finish\n`);
     expect(await holder(ns, 'app')).toBeUndefined();
     expect(await rs.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' })).toBeDefined();
     const job = await rs.session.client.get({ group: 'batch', version: 'v1', kind: 'Job', namespace: ns, name: 'farewell' });

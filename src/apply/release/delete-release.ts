@@ -150,7 +150,11 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     deps.emit?.(event);
     if (event.type === 'done') {
       result.ok = event.status === 'succeeded';
-      if (event.failure) result.failure = event.failure;
+      if (event.failure)
+        result.failure =
+          event.failure.kind === 'interrupted'
+            ? { kind: 'interrupted', message: 'no new work was started; the release may be partly deleted', hint: `run kubectl kd delete ${release.name} again to finish` }
+            : event.failure;
     }
   }
   return result;
