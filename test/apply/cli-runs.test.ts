@@ -145,6 +145,44 @@ spec:
     expect(job === undefined || (job['metadata'] as { deletionTimestamp?: string }).deletionTimestamp !== undefined).toBe(true);
   }, 60_000);
 
+  it('Ctrl-C during a rollback: exit 130, its revision marked failed, the lock released', async () => {
+    const ns = await rs.namespace('rbint');
+    const dir = mkdtempSync(path.join(tmpdir(), 'kd-rbint-'));
+    const file = path.join(dir, 'app.yaml');
+    const deployment = (readyAfter: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web }, annotations: { sim.kd.io/ready-after: ${readyAfter} } }
+    spec: { containers: [{ name: web, image: example/web:1 }] }
+`;
+    writeFileSync(file, deployment('1h'));
+    expect(await runKdAsyncCode(['apply', file, '-n', ns, '--release', 'app', '--timeout', '1s'])).toBe(1);
+    writeFileSync(file, deployment('10ms'));
+    expect(await runKdAsyncCode(['apply', file, '-n', ns, '--release', 'app'])).toBe(0);
+    const child = start(['rollback', 'app', '1', '-n', ns]);
+    let stdout = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes(`health   Deployment ${ns}/web InProgress`)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stdout).toContain(`plan     release ${ns}/app (rollback)`);
+    expect((await store().revisions({ name: 'app', namespace: ns })).map((r) => `${r.revision} ${r.status} ${r.message}`)).toEqual([
+      expect.stringMatching(/^1 failed /),
+      expect.stringMatching(/^2 deployed /),
+      '3 failed interrupted',
+    ]);
+    expect(await holder(ns, 'app')).toBeUndefined();
+  }, 60_000);
+
   function runKdAsyncCode(args: string[]): Promise<number | null> {
     const child = start(args);
     child.stdout.resume();
