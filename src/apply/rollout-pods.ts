@@ -56,7 +56,9 @@ export function rolloutPodMatcher(workload: KubeObject, owned: Iterable<KubeObje
       label = TEMPLATE_HASH;
       const wanted = annotationOf(workload, REVISION_ANNOTATION);
       const byRevision = (o: KubeObject) => Number(annotationOf(o, REVISION_ANNOTATION) ?? 0);
-      const newest = (wanted !== undefined ? mine.find((rs) => annotationOf(rs, REVISION_ANNOTATION) === wanted) : undefined) ?? mine.sort((a, b) => byRevision(b) - byRevision(a))[0];
+      // The Deployment names its current revision; a ReplicaSet of it not seen yet (the watch lags)
+      // means no pods are the rollout's, never the previous revision's.
+      const newest = wanted !== undefined ? mine.find((rs) => annotationOf(rs, REVISION_ANNOTATION) === wanted) : mine.sort((a, b) => byRevision(b) - byRevision(a))[0];
       value = newest ? labelOf(newest, TEMPLATE_HASH) : undefined;
     } else {
       label = REVISION_HASH;

@@ -27,6 +27,7 @@ describe('rollout pods', () => {
 
   it('a Deployment not yet observed by its controller, or whose new ReplicaSet does not exist yet: no pods', () => {
     expect(names(pods, rolloutPodMatcher({ ...deploy, status: { observedGeneration: 1 } }, [rs('6b7f9c8d4', '1'), rs('5c4d8f7b9', '2')]))).toEqual([]);
+    expect(names(pods, rolloutPodMatcher(deploy, [rs('6b7f9c8d4', '1')]))).toEqual([]);
     expect(names(pods, rolloutPodMatcher({ ...deploy, metadata: { ...(deploy.metadata as object), annotations: {} } }, [rs('6b7f9c8d4', '1')]))).toEqual(['web-6b7f9c8d4-aaaaa']);
   });
 
