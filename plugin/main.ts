@@ -27,7 +27,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') return;
   if (!interrupt.handled) process.exit(process.exitCode ?? 0);
   if (interrupted) return;
-  interrupted = true;
+  interrupted = { signal: 'SIGPIPE', at: Date.now() };
   controller.abort(new Error('standard output was closed (EPIPE)'));
 });
 

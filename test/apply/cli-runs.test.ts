@@ -13,11 +13,8 @@ import { SecretReleaseStore } from '../../src/apply/release/index.js';
 import { startReleaseSim, type ReleaseSim } from '../release/support.js';
 
 describe('--dry-run parsing', () => {
-  // A HOME of its own: kd caches discovery under it, and tests never write into the source tree.
-  let env: NodeJS.ProcessEnv;
   beforeAll(() => {
     if (!existsSync(kdBin)) throw new Error('run `npm run build` first (bin/kubectl-kd.cjs is missing)');
-    env = { HOME: mkdtempSync(path.join(tmpdir(), 'kd-home-')) };
   });
 
   for (const args of [
@@ -26,7 +23,7 @@ describe('--dry-run parsing', () => {
     ['apply', '--sim', '--dry-run', 'client', 'examples/shop'],
   ]) {
     it(`${args.slice(2).join(' ')}: a client dry run of examples/shop`, () => {
-      const r = runKd(args, { env });
+      const r = runKd(args);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('plan     release default/shop (dry run: client)\n');
@@ -38,13 +35,13 @@ describe('--dry-run parsing', () => {
   }
 
   it('--dry-run server is a server dry run; an empty or unknown value is a usage error, exit 2', () => {
-    const server = runKd(['apply', '--sim', '--dry-run', 'server', 'test/fixtures/apply/cli/deployment-never-ready.yaml'], { env });
+    const server = runKd(['apply', '--sim', '--dry-run', 'server', 'test/fixtures/apply/cli/deployment-never-ready.yaml']);
     expect(server.stderr).toBe('');
     expect(server.status).toBe(0);
     expect(server.stdout).toContain('(dry run: server)');
     expect(server.stdout).toContain('created (server dry run)');
     for (const value of ['', 'true']) {
-      const r = runKd(['apply', '--sim', `--dry-run=${value}`, 'examples/shop'], { env });
+      const r = runKd(['apply', '--sim', `--dry-run=${value}`, 'examples/shop']);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`error: --dry-run must be none, client or server, not "${value}"`);
       expect(r.stdout).toBe('');
