@@ -30,11 +30,13 @@ const GET_SECONDS = Number(process.env.BENCH_GET_SECONDS ?? 5);
 const WATCH_WRITES = 300;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// kd sim requires the bearer token it writes into its kubeconfig; set once the kubeconfig exists.
+let auth = {};
 
 function request(base, method, p, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(base + p, { method, agent, headers: { 'Content-Type': 'application/json', ...(data ? { 'Content-Length': data.length } : {}) } }, (res) => {
+    const req = http.request(base + p, { method, agent, headers: { 'Content-Type': 'application/json', ...auth, ...(data ? { 'Content-Length': data.length } : {}) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
@@ -90,9 +92,21 @@ function memory(pid) {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
-async function waitUp(base, child) {
+/** The bearer token kd sim wrote into its kubeconfig (a `token:` line of the user). */
+function tokenOf(kubeconfig) {
+  const m = /^\s*token:\s*(\S+)\s*$/m.exec(readFileSync(kubeconfig, 'utf8'));
+  if (!m) throw new Error(`no token in ${kubeconfig}`);
+  return m[1];
+}
+
+async function waitUp(base, child, kubeconfig) {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`kd sim exited with ${child.exitCode}`);
+    if (!existsSync(kubeconfig)) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    auth = { Authorization: `Bearer ${tokenOf(kubeconfig)}` };
     try {
       if ((await request(base, 'GET', '/version')).status === 200) return;
     } catch {
@@ -125,7 +139,7 @@ async function load(base) {
 
 function runClient(base) {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--client', base, String(GET_SECONDS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--client', base, String(GET_SECONDS), auth.Authorization], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('error', reject);
@@ -140,7 +154,7 @@ async function watchLatency(base) {
   const rv = list.metadata.resourceVersion;
   const waiting = new Map();
   const watchAgent = new http.Agent({ keepAlive: false });
-  const req = http.get(`${base}/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, { agent: watchAgent });
+  const req = http.get(`${base}/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, { agent: watchAgent, headers: auth });
   const res = await new Promise((resolve, reject) => {
     req.on('response', resolve);
     req.on('error', reject);
@@ -188,9 +202,10 @@ async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-bench-sim-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', path.join(dir, 'kubeconfig'), '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const server = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', kubeconfig, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    await waitUp(base, server);
+    await waitUp(base, server, kubeconfig);
     const idle = memory(server.pid);
     console.log(`kd sim (${bin}) on ${base}, pid ${server.pid}; Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0].toFixed(1)} (other work on the machine shows in the p99)`);
     console.log(`idle RSS ${idle.rss.toFixed(0)} MB`);
@@ -219,7 +234,10 @@ async function main() {
   }
 }
 
-if (process.argv[2] === '--client') await client(process.argv[3], Number(process.argv[4]));
+if (process.argv[2] === '--client') {
+  auth = { Authorization: process.argv[5] };
+  await client(process.argv[3], Number(process.argv[4]));
+}
 else
   await main().catch((e) => {
     console.error(e instanceof Error ? e.message : e);

@@ -24,7 +24,8 @@ export async function connectCluster(options: import('./cluster/index.js').Conne
   return (await import('./cluster/index.js')).connectCluster(options);
 }
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
-export { startSim, realClock, type SimOptions, type SimHandle } from './sim/server.js';
+export { startSim, realClock, isLoopbackHost, type SimOptions, type SimHandle } from './sim/server.js';
+export { writeFilePrivate } from './sim/state-file.js';
 export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
 export * from './drift/index.js';

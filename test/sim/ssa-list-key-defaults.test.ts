@@ -12,6 +12,7 @@ import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import type { SchemaSource } from '../../src/schema/types.js';
 import { SCHEMA_DIR } from './sim-support.js';
+import { simFetch } from '../support/sim-fetch.js';
 
 type Json = Record<string, any>;
 
@@ -55,9 +56,7 @@ describe.each(sources)('server-side apply with list-map key defaults, schemas fr
   });
 
   async function call(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
-    const init: RequestInit = { method, headers: { 'Content-Type': contentType } };
-    if (body !== undefined) init.body = JSON.stringify(body);
-    const r = await fetch(sim.url + p, init);
+    const r = await simFetch(sim, p, { method, headers: { 'Content-Type': contentType }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await r.text();
     return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
   }
