@@ -261,7 +261,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
     res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ua=${req.headers['user-agent'] ?? ''}`));
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(hostHeader))
-      return sendStatus(res, 403, 'Forbidden', `forbidden: kd sim does not answer for host "${req.headers.host ?? ''}"; use ${host}:${port}, localhost:${port} or 127.0.0.1:${port}`);
+      return sendStatus(res, 403, 'Forbidden', `forbidden: kd sim does not answer for host "${req.headers.host ?? ''}"; use ${[...new Set([bracketed(host), '127.0.0.1', 'localhost'])].map((h) => `${h}:${port}`).join(', ')}`);
     if (authRequired) {
       const auth = Buffer.from(req.headers.authorization ?? '');
       const byToken = expectedAuth !== undefined && auth.length === expectedAuth.length && timingSafeEqual(auth, expectedAuth);

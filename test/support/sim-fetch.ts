@@ -29,7 +29,8 @@ export function simFetch(sim: SimEndpoint, p: string, init: SimFetchInit = {}): 
   if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
   return new Promise((resolve, reject) => {
     const options: https.RequestOptions = { method: init.method ?? 'GET', headers, ...(init.signal ? { signal: init.signal } : {}) };
-    if (url.protocol === 'https:') options.ca = sim.caCert;
+    // The certificate names localhost; a test's own Host header must not change what is verified.
+    if (url.protocol === 'https:') Object.assign(options, { ca: sim.caCert, servername: 'localhost' });
     const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
       const h = new Headers();
       for (const [k, v] of Object.entries(res.headers)) {
