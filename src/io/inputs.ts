@@ -18,7 +18,8 @@
  * binary data (a NUL byte), invalid UTF-8 (positioned at the first bad byte). A UTF-8 byte order
  * mark is dropped.
  */
-import { createReadStream, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { constants, createReadStream, openSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
 import path from 'node:path';
 import { inputError, KdError } from '../errors.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -38,9 +39,12 @@ export interface InputOptions {
   allowRemote?: boolean;
 }
 
+/** Standard input as a stream (read under the cap), or its bytes already read; called once. */
+export type StdinReader = () => AsyncIterable<Uint8Array | string> | Promise<Buffer>;
+
 export interface ReadInputsOptions extends InputOptions {
-  /** Standard input as a stream (or its bytes); required when a path is `-`. */
-  readStdin?: () => AsyncIterable<Uint8Array | string> | Promise<Buffer>;
+  /** Standard input; required when a path is `-`. */
+  readStdin?: StdinReader;
   /** The kubectl binary used to render kustomizations. Default `kubectl` (from PATH). */
   kubectl?: string;
 }
@@ -85,6 +89,18 @@ function limitOf(options: InputOptions): number {
 export function formatLimit(limit: number): string {
   const mib = limit / (1024 * 1024);
   return Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`;
+}
+
+/**
+ * A stream over a file that is not a plain sized file. A FIFO (`mkfifo`, `<(cmd)`) is opened
+ * non-blocking and read through the event loop: a blocking open or read of a pipe whose writer
+ * is silent would hold a thread-pool thread that process exit waits for, so the process could
+ * not stop on a signal. Other files (devices such as /dev/zero, /proc files) are read normally.
+ */
+function openStream(file: string, info: Stats): AsyncIterable<Uint8Array | string> {
+  if (!info.isFIFO()) return createReadStream(file);
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  return new Socket({ fd, readable: true, writable: false });
 }
 
 function tooLargeError(name: string, limit: number) {
@@ -199,7 +215,7 @@ async function readOneFile(file: string, known: Stats | undefined, options: Read
     if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
     // A regular file with a size is read at once; pipes, devices and files whose size stat does
     // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.
-    bytes = info.isFile() && info.size > 0 ? capped(file, readFileSync(file), limit) : await readCapped(createReadStream(file), file, limit);
+    bytes = info.isFile() && info.size > 0 ? capped(file, readFileSync(file), limit) : await readCapped(openStream(file, info), file, limit);
   } catch (error) {
     if (error instanceof KdError) throw error;
     throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
