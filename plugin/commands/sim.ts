@@ -97,7 +97,7 @@ export async function runSim(options: SimCommandOptions, ctx: CommandContext): P
   else schemaSource = builtInSource();
   if (options.noAuth) ctx.stderr.write(`warning: --no-auth: any program of any user of this machine can read and change the simulated cluster, Secrets included\n`);
   if (!isLoopbackHost(options.host))
-    ctx.stderr.write(`warning: --host ${options.host} serves beyond this machine: anyone who can reach it and has the kubeconfig's ${options.tls && !options.token ? 'client certificate' : 'token'} controls the simulated cluster${options.tls ? '' : ', and the token travels unencrypted (add --tls)'}\n`);
+    ctx.stderr.write(`warning: --host ${options.host} serves beyond this machine: anyone who can reach it and has the kubeconfig's ${options.tls && !options.token ? 'client certificate' : 'token'} controls the simulated cluster\n`);
   const sim = await startEmbeddedSim({
     schemaSource,
     port: options.port,

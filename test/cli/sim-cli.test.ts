@@ -140,6 +140,24 @@ describe('kubectl kd sim as a local service', () => {
     expect(wide.stderr).toContain('--no-auth cannot be used with --host 0.0.0.0');
   });
 
+  it('--host beyond loopback keeps authentication and warns', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'kd-sim-home-'));
+    const kc = path.join(home, 'kc');
+    const s = startKdSim(['--host', '0.0.0.0', '--kubeconfig-out', kc], home);
+    try {
+      await s.serving;
+      expect(s.err()).toBe(
+        "warning: --host 0.0.0.0 serves beyond this machine: anyone who can reach it and has the kubeconfig's token controls the simulated cluster\n",
+      );
+      expect(s.out()).toMatch(/serving Kubernetes v1\.32 API at https:\/\/0\.0\.0\.0:\d+/);
+      const config = parse(readFileSync(kc, 'utf8'));
+      expect(config.users[0].user.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    } finally {
+      s.child.kill('SIGTERM');
+      expect(await s.exit).toBe(0);
+    }
+  });
+
   it('--state in a missing folder exits 2 before serving, with no stack trace', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'kd-sim-home-'));
     const r = runKd(['sim', '--state', 'missing-dir/s.json'], { cwd: home, env: { HOME: home } });
