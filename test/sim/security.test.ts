@@ -46,7 +46,7 @@ describe('authentication by default', () => {
   });
 
   it('answers 401 with a kube-apiserver Status without the token or with a wrong one', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: `Bearer ${sim.token}x` }, { Authorization: `Basic ${sim.token}` }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong' }, { Authorization: `Bearer ${sim.token}x` }, { Authorization: `Basic ${sim.token}` }]) {
       const r = await simFetch(sim, '/api/v1/namespaces/default/secrets', { anonymous: true, headers });
       expect(r.status).toBe(401);
       expect(await r.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
@@ -142,6 +142,16 @@ describe('request bodies', () => {
     expect(((await bigSecret.json()) as { message: string }).message).toBe('Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes');
     // 1 MiB of decoded bytes is 1.33 MiB of base64 in the body: the limit is on the data, not the text.
     expect((await simFetch(sim, '/api/v1/namespaces/default/secrets', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: secret('exact', over - 1) })).status).toBe(201);
+  });
+  it("refuses an object etcd would not store (over 1.5 MiB) with etcd's message, but not on a dry run", async () => {
+    const template = (name: string) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'PodTemplate', metadata: { name }, template: { spec: { containers: [{ name: 'c', image: 'busybox', env: [{ name: 'BIG', value: 'x'.repeat(1600 * 1024) }] }] } } });
+    const r = await simFetch(sim, '/api/v1/namespaces/default/podtemplates', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: template('big') });
+    expect(r.status).toBe(500);
+    expect(await r.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request is too large', code: 500 });
+    expect((await simFetch(sim, '/api/v1/namespaces/default/podtemplates/big')).status).toBe(404);
+    const dry = await simFetch(sim, '/api/v1/namespaces/default/podtemplates?dryRun=All', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: template('big') });
+    expect(dry.status).toBe(201);
   });
 });
 
