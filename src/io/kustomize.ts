@@ -16,7 +16,6 @@
  * fetch them; they are refused unless remote bases are allowed (`--allow-remote`). A kustomization
  * that cannot be rendered is a `KustomizationError`, which the reader turns into a diagnostic.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -116,7 +115,10 @@ interface RunResult {
   stderr: string;
 }
 
-function run(command: string, args: string[]): Promise<RunResult> {
+// node:child_process (with net and dgram behind it) is loaded only when a kustomization is
+// rendered: every `validate` reaches this module, few render one.
+async function run(command: string, args: string[]): Promise<RunResult> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(command, args, { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(error);

@@ -49,6 +49,13 @@ export interface SimOptions {
   token?: string;
   /** Serve plain HTTP without authentication (the old behaviour); refused for a non-loopback `host`. */
   noAuth?: boolean;
+  /**
+   * Serve plain HTTP yet still require the token: only for testing clients that must not send
+   * credentials over http (kubectl sends none there, so nothing else can use it).
+   */
+  insecureHttp?: boolean;
+  /** Further `Host` names to answer (a DNS name or proxy name that reaches this server), with the port. */
+  hostNames?: string[];
   /** Problems that do not stop the server (a failed state write), one line each. */
   warn?: (line: string) => void;
   /** A parsed spec or the `--faults` string (grammar in faults.ts). */
@@ -150,8 +157,8 @@ function bracketed(address: string): string {
  * its port (and, on a wildcard bind, this machine's interface addresses and host name). A DNS
  * rebinding page reaches the socket under its own name, so anything else is refused.
  */
-function allowedHosts(bound: string, port: number, tls: boolean): Set<string> {
-  const names = new Set(['localhost', '127.0.0.1', '[::1]', bracketed(bound.toLowerCase())]);
+function allowedHosts(bound: string, port: number, tls: boolean, extra: string[]): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', bracketed(bound.toLowerCase()), ...extra.map((n) => bracketed(n.toLowerCase()))]);
   if (bound === '0.0.0.0' || bound === '::') {
     names.add(hostname().toLowerCase());
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(bracketed(a.address.toLowerCase()));
@@ -239,7 +246,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
         });
 
   let tlsMaterial: TlsMaterial | undefined;
-  if (options.noAuth !== true) tlsMaterial = generateTlsMaterial(certificateHosts(bindHost));
+  if (options.noAuth !== true && options.insecureHttp !== true) tlsMaterial = generateTlsMaterial(certificateHosts(bindHost));
   const host = bindHost;
   // With `tls` the client certificate authenticates; otherwise a token, generated when none is given.
   const token = options.token ?? (options.noAuth === true || options.tls === true ? undefined : randomBytes(32).toString('base64url'));
@@ -312,7 +319,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(host, port, tlsMaterial !== undefined);
+  hosts = allowedHosts(host, port, tlsMaterial !== undefined, options.hostNames ?? []);
   const url = `${tlsMaterial ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const controllerHost = new StoreControllerHost(storage);
   const stopControllers = (options.controllers ?? []).map((start) => start(controllerHost));
