@@ -24,6 +24,8 @@ export interface SimCommandOptions {
   tls: boolean;
   token?: string;
   noAuth: boolean;
+  /** Further Host names to answer (`--allow-host`). */
+  allowHosts: string[];
   faults?: string;
   schemaDir?: string;
   speed: number;
@@ -46,6 +48,7 @@ export function simOptionsFrom(argv: Record<string, unknown>): SimCommandOptions
     logRequests: argv['log-requests'] === true,
     tls: argv.tls === true,
     noAuth: argv.auth === false,
+    allowHosts: ([] as unknown[]).concat(argv['allow-host'] ?? []).map(String),
     speed,
     nodes,
   };
@@ -104,6 +107,7 @@ export async function runSim(options: SimCommandOptions, ctx: CommandContext): P
     host: options.host,
     tls: options.tls,
     noAuth: options.noAuth,
+    hostNames: options.allowHosts,
     warn: (line: string) => ctx.stderr.write(`warning: ${line}\n`),
     speed: options.speed,
     nodes: options.nodes,
@@ -154,6 +158,7 @@ export const simCommand: CommandSpec = {
       .option('state', { type: 'string', describe: 'keep the cluster state in FILE across restarts (atomic, owner-only writes)' })
       .option('tls', { type: 'boolean', default: false, describe: 'serve HTTPS with a generated CA and client certificate' })
       .option('token', { type: 'string', describe: 'require this bearer token (default: a random one per start, written into the kubeconfig)' })
+      .option('allow-host', { type: 'string', describe: 'also answer requests for this host name (repeatable), e.g. a DNS name of this machine' })
       .option('auth', { type: 'boolean', default: true, describe: 'require authentication; --no-auth serves anyone who can connect (loopback only)' })
       .option('faults', { type: 'string', describe: 'inject faults, e.g. "seed=1,latency=5-20ms,429=0.05,500=0.02,reset=0.01,watch-close=30s"' })
       .option('schema-dir', { type: 'string', describe: 'serve the API of these OpenAPI v3 documents instead of the built-in ones' })
