@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const all = ['validate', 'sim', 'apply', 'drift', 'watch', 'lsp'];
+const all = ['validate', 'sim', 'apply', 'drift', 'watch', 'lsp', 'diff'];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length) {
