@@ -34,6 +34,7 @@ import type { LockHandle, ReleasePorts, ReleaseRef, ReleaseSnapshot } from './po
 import { prune } from './prune.js';
 import type { EventInput, RunContext, RunCounts } from './run-context.js';
 import { objectDiff } from './unified-diff.js';
+import { unchangedRevision } from './release/unchanged.js';
 
 export type DryRunMode = 'none' | 'client' | 'server';
 
@@ -111,6 +112,8 @@ interface PassResult {
   plan?: Plan;
   failure?: RunFailure;
   revision?: number;
+  /** No revision was written: `revision` is the deployed one, still in force (release/unchanged.ts). */
+  unchanged?: boolean;
 }
 
 async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEvent) => void): Promise<void> {
@@ -118,7 +121,7 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
   const started = clock.now();
   const emit = (e: EventInput) => push({ ...e, at: clock.now() } as ApplyEvent);
   const counts: RunCounts = { applied: 0, unchanged: 0, pruned: 0, hooks: 0 };
-  const done = (status: RunStatus, extra: Partial<Pick<DoneEvent, 'failure' | 'revision'>> = {}) =>
+  const done = (status: RunStatus, extra: Partial<Pick<DoneEvent, 'failure' | 'revision' | 'unchanged'>> = {}) =>
     emit({ type: 'done', status, ...extra, durationMs: clock.now() - started, counts });
 
   // 1. Input problems.
@@ -139,6 +142,7 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
   let lock: LockHandle | undefined;
   let failure: RunFailure | undefined;
   let revision: number | undefined;
+  let unchanged = false;
   try {
     // 2. Lock.
     if (ports && release) {
@@ -158,6 +162,7 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
     const pass = await applyPass(request, { ...deps, signal: runSignal }, emit, counts, { ports, release, snapshot: reading, description: request.description ?? 'apply' });
     failure = pass.failure;
     revision = pass.revision;
+    unchanged = pass.unchanged === true;
     const snapshot = pass.failure ? await reading.catch(() => undefined) : await reading;
 
     // 8. Atomic: back to what was deployed.
@@ -183,9 +188,10 @@ async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEv
     unsubscribeRetries?.();
     if (lock) await lock.release();
     const status: RunStatus = failure === undefined ? 'succeeded' : failure.kind === 'interrupted' ? 'interrupted' : 'failed';
-    const extra: Partial<Pick<DoneEvent, 'failure' | 'revision'>> = {};
+    const extra: Partial<Pick<DoneEvent, 'failure' | 'revision' | 'unchanged'>> = {};
     if (failure) extra.failure = { kind: failure.kind, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
     if (revision !== undefined) extra.revision = revision;
+    if (unchanged && status === 'succeeded') extra.unchanged = true;
     done(status, extra);
   }
 }
@@ -269,13 +275,15 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
       // Delete-phase hooks are not applied, but `kubectl kd delete` runs them from the record.
       const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook').map((n) => objectKey(n.ref)));
       for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(withLabels(d.object, memberLabels, d.ref.namespace));
+      const same = unchangedRevision(plan, snapshot, objects, { hooks: request.hooks ?? true });
+      if (same !== undefined) Object.assign(result, { revision: same, unchanged: true });
       // Both before any object is written; neither needs the other.
-      const settled = await Promise.allSettled([
+      const settled = same !== undefined ? [] : await Promise.allSettled([
         ports.releases.begin(release, { objects, paths: request.paths ?? [], description: options.description }),
         ports.inventory.prepare(release, contentsOf([...allEntries.filter((e) => !e.hook).map((e) => e.ref), ...members.map((m) => m.ref)])),
       ]);
       // A revision that was begun is finished (marked failed) below even when prepare failed.
-      if (settled[0].status === 'fulfilled') revision = result.revision = settled[0].value;
+      if (settled[0]?.status === 'fulfilled') revision = result.revision = settled[0].value;
       for (const s of settled) if (s.status === 'rejected') throw s.reason;
     }
 
