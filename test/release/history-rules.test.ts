@@ -12,7 +12,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../plugin/cli.js';
 import type { CommandContext } from '../../plugin/context.js';
-import { decodeRecord, encodeRecord, SecretReleaseStore, recordName, type RecordPayload } from '../../src/index.js';
+import { ApplyLoop } from '../../plugin/watch/apply-loop.js';
+import type { LoopEvent } from '../../plugin/watch/loop-events.js';
+import { decodeRecord, encodeRecord, releasePorts, runApply, SecretReleaseStore, recordName, type Manifest, type RecordPayload } from '../../src/index.js';
+import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
 import { startReleaseSim, type ReleaseSim } from './support.js';
 
@@ -79,6 +82,32 @@ describe('revisions', () => {
     const bad = await kd(['apply', files('v9'), '--release', 'app', '-n', ns, '--history-max', 'lots']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--history-max must be a whole number');
+  }, 60_000);
+
+  it('apply --watch: a save (or `a`) that changes nothing writes no revision either', async () => {
+    const ns = await rs.namespace('watch-same');
+    const loaded = loadManifests([{ path: 'config.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  value: one\n' }]);
+    const manifests: Manifest[] = applyNamespaceDefaults(loaded.manifests, { defaultNamespace: ns, isNamespaced: () => true });
+    const snapshot = { manifests, diagnostics: [], files: 1 };
+    const events: LoopEvent[] = [];
+    const ports = releasePorts(rs.session.client, systemClock, 'test');
+    const loop = new ApplyLoop({
+      source: { loadAll: async () => snapshot, reload: async (batch) => ({ ...snapshot, reread: batch.changed, removed: batch.removed }) },
+      request: { release: { name: 'app', namespace: ns } },
+      apply: (request, signal) => runApply(request, { client: rs.session.client, clock: systemClock, signal, ports }),
+      emit: (e) => events.push(e),
+      now: () => 0,
+    });
+    await loop.start();
+    loop.applyNow();
+    await loop.idle();
+    await loop.stop();
+    const dones = events.flatMap((e) => (e.type === 'apply' && e.event.type === 'done' ? [e.event] : []));
+    expect(dones.map((d) => [d.status, d.revision, d.unchanged ?? false])).toEqual([
+      ['succeeded', 1, false],
+      ['succeeded', 1, true],
+    ]);
+    expect(await revisionsOf('app', ns)).toEqual(['1 deployed']);
   }, 60_000);
 
   it('the default keeps 10 revisions', async () => {
