@@ -35,6 +35,7 @@ import { prune } from './prune.js';
 import type { EventInput, RunContext, RunCounts } from './run-context.js';
 import { objectDiff } from './unified-diff.js';
 import { unchangedRevision } from './release/unchanged.js';
+import { managedFieldsDiff } from './client-diff.js';
 
 export type DryRunMode = 'none' | 'client' | 'server';
 
@@ -370,8 +371,7 @@ function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: ReleaseSnapshot 
   const recorded = snapshot ? lastAppliedMap(snapshot, memberLabels) : new Map<string, KubeObject>();
   const entries: PlanEntry[] = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply].filter((e) => !e.hook && e.action !== 'unchanged');
   for (const e of entries) {
-    const before = recorded.get(e.key) ?? ctx.live.get(e.key);
-    const diff = objectDiff(e.ref, before, e.object);
+    const diff = managedFieldsDiff(e.ref, ctx.live.get(e.key), e.object, recorded.get(e.key));
     if (diff !== '') ctx.emit({ type: 'diff', ref: e.ref, diff });
   }
   for (const e of plan.prune) {

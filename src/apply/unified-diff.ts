@@ -1,7 +1,8 @@
 /**
- * Unified diffs of two objects as YAML, for `--diff`: server-owned bookkeeping (managedFields,
- * resourceVersion, generation, status) is dropped from both sides first, and Secret values are
- * masked, so the diff shows what the apply changes and nothing it must not show.
+ * Unified diffs of two objects as YAML, for `--diff`. Both sides are normalised the same way
+ * first, as `kubectl diff` does: server bookkeeping (managedFields, resourceVersion, generation,
+ * uid, creationTimestamp, selfLink, status) dropped, map keys sorted (so a file that orders keys
+ * differently from the server shows no change), Secret values masked (src/drift/mask.ts).
  * Line diff by Myers' O(ND) algorithm in linear space, after trimming the common prefix and
  * suffix: a 40k-line object with one changed line costs two passes over its lines. A diff whose
  * edit distance would take too long (unrelated objects of many thousand lines) shows the rest as
@@ -12,22 +13,35 @@ import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js'
 import { maskSecretPair } from './mask-secrets.js';
 
 const CONTEXT = 3;
-const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'];
+const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 
-/** The diff of one object; empty when there is no difference. */
-export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined): string {
-  const [b, a] = maskSecretPair(before && clean(before), after && clean(after));
+/** The diff of one object; empty when there is no difference. `before` is the live side. */
+export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, names: { to?: string } = {}): string {
+  const [b, a] = maskSecretPair(before && normalizeForDiff(before), after && normalizeForDiff(after));
   const label = describeRef(ref);
-  return unifiedDiff(b === undefined ? '' : stringify(b), a === undefined ? '' : stringify(a), { from: before ? `live ${label}` : '/dev/null', to: after ? `applied ${label}` : '/dev/null' });
+  return unifiedDiff(b === undefined ? '' : stringify(b), a === undefined ? '' : stringify(a), {
+    from: before ? `live ${label}` : '/dev/null',
+    to: after ? `${names.to ?? 'applied'} ${label}` : '/dev/null',
+  });
 }
 
-function clean(object: KubeObject): KubeObject {
+/** Both sides of a diff go through this: bookkeeping dropped, keys sorted. */
+export function normalizeForDiff(object: KubeObject): KubeObject {
   const { status: _status, ...rest } = object;
   const metadata = rest.metadata;
-  if (typeof metadata !== 'object' || metadata === null) return rest;
-  const m: Record<string, unknown> = { ...(metadata as Record<string, unknown>) };
-  for (const key of VOLATILE_METADATA) delete m[key];
-  return { ...rest, metadata: m };
+  if (typeof metadata === 'object' && metadata !== null) {
+    const m: Record<string, unknown> = { ...(metadata as Record<string, unknown>) };
+    for (const key of VOLATILE_METADATA) delete m[key];
+    rest.metadata = m;
+  }
+  return sortKeys(rest) as KubeObject;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
 }
 
 export function unifiedDiff(before: string, after: string, names: { from: string; to: string }): string {

@@ -121,4 +121,34 @@ data: { mode: slow }
       for (const secret of ['hunter2', 'correct-horse', 'tok-s3cr3t', Buffer.from('tok-s3cr3t').toString('base64'), Buffer.from('hunter2').toString('base64')]) expect(out).not.toContain(secret);
     }
   });
+
+  it('--diff shows only what the apply changes: no finalizers, namespace label, last-applied annotation or key order (client, server and real runs)', async () => {
+    const ns = 'diff-noise';
+    const release = { name: 'noise', namespace: ns };
+    const crdText = (order: 'file' | 'server', extra: string) =>
+      order === 'server'
+        ? `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.noise.example.com\nspec:\n  group: noise.example.com\n  names:\n    kind: Widget\n    plural: widgets\n${extra}  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                size: { type: integer }\n`
+        : `kind: CustomResourceDefinition\napiVersion: apiextensions.k8s.io/v1\nspec:\n  versions:\n    - schema:\n        openAPIV3Schema:\n          properties:\n            spec:\n              properties:\n                size: { type: integer }\n              type: object\n          type: object\n      storage: true\n      served: true\n      name: v1\n  scope: Namespaced\n  names:\n${extra}    plural: widgets\n    kind: Widget\n  group: noise.example.com\nmetadata:\n  name: widgets.noise.example.com\n`;
+    // The cluster as others left it: a namespace created by the API (finalizers, name label), a
+    // ConfigMap from `kubectl apply` (last-applied annotation), the CRD as the server orders its keys.
+    await s.session.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { mode: 'fast' } };
+    await s.session.client.create({ ...cm, metadata: { ...cm.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(cm) } } });
+    await s.session.client.create(manifests(crdText('server', ''), ns)[0]!.object);
+    const liveNs = await s.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: ns });
+    expect(JSON.stringify(liveNs)).toContain('kubernetes.io/metadata.name');
+
+    const files = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels: { team: a }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: slow }\n---\n${crdText('file', '    shortNames: [wd]\n')}`;
+    for (const dryRun of ['client', 'server', 'none'] as const) {
+      const events = await s.apply({ objects: manifests(files, ns), release, diff: true, dryRun, forceConflicts: true }, { ports });
+      expect(doneOf(events).status).toBe('succeeded');
+      const diffs = new Map(events.flatMap((e) => (e.type === 'diff' ? [[e.ref.kind, e.diff] as const] : [])));
+      // The release's membership label is a real change of a real run (which dry runs show is another matter).
+      const changed = (kind: string) => (diffs.get(kind) ?? '').split('\n').filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l) && !l.includes('applyset.kubernetes.io/part-of') && !(dryRun === 'none' && l === '+  labels:'));
+      // Client side, the live namespace is shown through the fields kd manages only: it has no labels there.
+      expect([dryRun, changed('Namespace')]).toEqual([dryRun, dryRun === 'client' ? ['+  labels:', '+    team: a'] : ['+    team: a']]);
+      expect([dryRun, changed('ConfigMap')]).toEqual([dryRun, ['-  mode: fast', '+  mode: slow']]);
+      expect([dryRun, changed('CustomResourceDefinition')]).toEqual([dryRun, ['+    shortNames:', '+      - wd']]);
+    }
+  });
 });
