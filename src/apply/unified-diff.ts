@@ -2,14 +2,15 @@
  * Unified diffs of two objects as YAML, for `--diff`. Both sides are normalised the same way
  * first, as `kubectl diff` does: server bookkeeping (managedFields, resourceVersion, generation,
  * uid, creationTimestamp, selfLink, status) dropped, map keys sorted (so a file that orders keys
- * differently from the server shows no change), Secret values masked (src/drift/mask.ts).
+ * differently from the server shows no change), Secret values masked (src/drift/mask.ts), then
+ * rendered as YAML by diff-yaml.ts (fast enough for objects of tens of thousands of lines).
  * Line diff by Myers' O(ND) algorithm in linear space, after trimming the common prefix and
  * suffix: a 40k-line object with one changed line costs two passes over its lines. A diff whose
  * edit distance would take too long (unrelated objects of many thousand lines) shows the rest as
  * one coarse hunk (all old lines out, all new lines in) instead. Three lines of context per hunk.
  */
-import { stringify } from 'yaml';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
+import { toYaml } from './diff-yaml.js';
 import { maskSecretPair } from './mask-secrets.js';
 
 const CONTEXT = 3;
@@ -19,13 +20,13 @@ const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'ui
 export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, names: { to?: string } = {}): string {
   const [b, a] = maskSecretPair(before && normalizeForDiff(before), after && normalizeForDiff(after));
   const label = describeRef(ref);
-  return unifiedDiff(b === undefined ? '' : stringify(b), a === undefined ? '' : stringify(a), {
+  return unifiedDiff(b === undefined ? '' : toYaml(b, { sortKeys: true }), a === undefined ? '' : toYaml(a, { sortKeys: true }), {
     from: before ? `live ${label}` : '/dev/null',
     to: after ? `${names.to ?? 'applied'} ${label}` : '/dev/null',
   });
 }
 
-/** Both sides of a diff go through this: bookkeeping dropped, keys sorted. */
+/** Both sides of a diff go through this (keys are sorted when rendered): bookkeeping dropped. */
 export function normalizeForDiff(object: KubeObject): KubeObject {
   const { status: _status, ...rest } = object;
   const metadata = rest.metadata;
@@ -34,14 +35,7 @@ export function normalizeForDiff(object: KubeObject): KubeObject {
     for (const key of VOLATILE_METADATA) delete m[key];
     rest.metadata = m;
   }
-  return sortKeys(rest) as KubeObject;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+  return rest;
 }
 
 export function unifiedDiff(before: string, after: string, names: { from: string; to: string }): string {
@@ -100,7 +94,7 @@ function splitLines(text: string): string[] {
  * Work (diagonal steps) one diff may spend before a range is shown as a coarse replacement:
  * keeps a pathological input (two unrelated 40k-line objects) to well under a second.
  */
-export const DIFF_WORK_LIMIT = 5_000_000;
+export const DIFF_WORK_LIMIT = 2_000_000;
 
 /** The edit script of two line arrays, in order: equal lines, deletions and insertions. */
 export function diffLines(a: readonly string[], b: readonly string[], workLimit = DIFF_WORK_LIMIT): Op[] {
