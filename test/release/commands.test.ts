@@ -200,6 +200,7 @@ describe('kubectl kd delete', () => {
     const result = await kd(['delete', 'app', '-n', ns]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`deleted Namespace ${ns}\n`);
+    expect(result.stdout).toContain(`release app deleted: 2 objects deleted, 1 record removed\n`);
     expect((await kd(['history', 'app', '-n', ns])).code).toBe(2);
   }, 60_000);
 

@@ -142,7 +142,11 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     if (request.hooks !== false) await runHooks(ctx, plan.postDelete, 'post-apply');
     await inventory.remove(release).catch(() => undefined);
     if (request.keepHistory) await store.markDeleted(release, `deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'}`);
-    else result.recordsDeleted = await store.deleteHistory(release);
+    else {
+      result.recordsDeleted = await store.deleteHistory(release);
+      // The release's own Namespace went with its records in it: they were deleted all the same.
+      if (result.deleted.some((r) => isHistoryNamespace(r, release))) result.recordsDeleted = Math.max(result.recordsDeleted, revisions.length);
+    }
     result.ok = true;
   } catch (error) {
     if (error instanceof KdError && error.kind !== 'cluster' && error.kind !== 'interrupted') throw error;
