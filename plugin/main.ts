@@ -7,18 +7,28 @@ import { VERSION } from './version.js';
 
 const controller = new AbortController();
 const interrupt = { handled: false };
-let interrupted = false;
+let interrupted: { signal: NodeJS.Signals; at: number } | undefined;
 const onSignal = (signal: NodeJS.Signals) => {
+  // The same signal again within a moment is one event delivered twice, not a second Ctrl-C: in a
+  // terminal it reaches both kd and the bin shim that re-runs kd on its own Node, which passes it
+  // on (bin/node-check.cjs).
+  if (interrupted && interrupted.signal === signal && Date.now() - interrupted.at < 250) return;
   // A command that does not clean up on its own, or a second Ctrl-C: end now, as the shell would.
   if (interrupted || !interrupt.handled) process.exit(130);
-  interrupted = true;
+  interrupted = { signal, at: Date.now() };
   controller.abort(new Error(`received ${signal}`));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-// A closed pipe (`kubectl kd validate . | head`) is a normal end, not a crash.
+// A closed pipe (`kubectl kd validate . | head`) is a normal end, not a crash. A command that
+// cleans up after itself (`apply -o jsonl | head -5`) is stopped as by Ctrl-C: no new work, the
+// revision marked failed, hooks cleaned per policy, the lock released; its later output is lost.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (e.code !== 'EPIPE') return;
+  if (!interrupt.handled) process.exit(process.exitCode ?? 0);
+  if (interrupted) return;
+  interrupted = { signal: 'SIGPIPE', at: Date.now() };
+  controller.abort(new Error('standard output was closed (EPIPE)'));
 });
 
 const code = await runCli(process.argv.slice(2), {

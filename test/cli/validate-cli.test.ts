@@ -2,15 +2,15 @@
  * `kubectl kd validate` as a user runs it: the real binary, real files, exit codes and output.
  * (The build runs before the tests: `npm test` builds first.)
  */
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, symlinkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runKd } from './run-kd.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
 const fixture = (name: string) => path.join('test', 'fixtures', 'cli', name);
-const v135 = path.resolve(repoRoot, '..', 'shared', 'kubernetes-openapi', 'v1.35');
 
 describe('kubectl kd validate', () => {
   it('accepts the example app with exit 0 and a summary line', () => {
@@ -79,8 +79,12 @@ describe('kubectl kd validate', () => {
   });
 
   it('uses a schema directory given with --schema-dir and narrows it with --kubernetes-version', () => {
-    expect(runKd(['validate', '--schema-dir', v135, 'examples/']).status).toBe(0);
-    const parent = path.dirname(v135);
+    expect(runKd(['validate', '--schema-dir', BUILT_IN_SCHEMAS, 'examples/']).status).toBe(0);
+    // A folder per version, as users keep them: v1.35/ holds documents, v1.34/ is empty.
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'kd-schema-versions-'));
+    symlinkSync(BUILT_IN_SCHEMAS, path.join(parent, 'v1.35'));
+    mkdirSync(path.join(parent, 'v1.34'));
+    expect(runKd(['validate', '--schema-dir', parent, '--kubernetes-version', '1.34', 'examples/']).status).not.toBe(0);
     expect(runKd(['validate', '--schema-dir', parent, '--kubernetes-version', '1.35', 'examples/']).status).toBe(0);
     const r = runKd(['validate', '--kubernetes-version', '1.20', 'examples/']);
     expect(r.status).toBe(2);
@@ -111,12 +115,61 @@ describe('kubectl kd validate', () => {
     expect(r.stdout).toBe('');
   });
 
+  it("keeps the bundles' compiled code in Node's compile cache for the next start", () => {
+    // Unset, Node keeps no cache; kd turns it on, in the temp folder unless NODE_COMPILE_CACHE says.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-compile-cache-'));
+    expect(runKd(['validate', 'examples/'], { env: { TMPDIR: tmp, NODE_COMPILE_CACHE: '' } }).status).toBe(0);
+    const entries = readdirSync(path.join(tmp, 'node-compile-cache'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(entries.length).toBeGreaterThan(3);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
   it('runs on the Node 22 installed with it when the running Node is too old', () => {
     const preload = path.join(repoRoot, 'test', 'fixtures', 'cli', 'pretend-node-20.cjs');
     const r = runKd(['validate', 'examples/'], { nodeArgs: ['--require', preload] });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('valid: 9 objects in 7 files\n');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('kubectl kd validate with an invalid CRD', () => {
+  const crd = fixture('crd-containment/widget-crd-invalid.yaml');
+  const app = fixture('crd-containment/app.yaml');
+  const crdProblems = (severity: 'error' | 'warning') => [
+    `${crd}:27:23: ${severity}: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[0].type: Forbidden: must be empty to be structural [crd/structural]`,
+    `${crd}:29:23: ${severity}: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[1].type: Forbidden: must be empty to be structural [crd/structural]`,
+    `${crd}:32:28: ${severity}: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[name].pattern: Invalid value: "^(?!kube-).*$": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?!\` [crd/structural]`,
+  ];
+  const unavailable = `${app}:10:7: error: schema unavailable: CRD invalid: CustomResourceDefinition "widgets.example.com" has errors (reported at the CRD), so Widget objects cannot be validated [crd/schema-unavailable]`;
+
+  it('reports a --crd CRD once at its own file (as warnings: it is context), and its objects in one line each', () => {
+    const r = runKd(['validate', '--crd', crd, app]);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([unavailable, ...crdProblems('warning'), 'invalid: 1 error, 3 warnings in 2 objects in 1 file']);
+    expect(r.status).toBe(1);
+  });
+
+  it('lets a ConfigMap validated beside a bad --crd pass', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-crd-'));
+    const cm = path.join(dir, 'cm.yaml');
+    writeFileSync(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\ndata:\n  a: b\n');
+    const r = runKd(['validate', '--crd', crd, cm]);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([...crdProblems('warning'), 'valid: 1 object in 1 file (3 warnings)']);
+    expect(r.status).toBe(0);
+  });
+
+  it('prints each CRD error once when the CRD is both under --crd and among the inputs (then it is a subject: errors)', () => {
+    for (const args of [
+      ['validate', '--crd', crd, crd, app],
+      ['validate', '--crd', fixture('crd-containment'), fixture('crd-containment')],
+      ['validate', '--crd', `./${crd}`, crd, app],
+    ]) {
+      const r = runKd(args);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(new Set(lines).size, args.join(' ')).toBe(lines.length);
+      expect(lines.slice(0, -1), args.join(' ')).toEqual([unavailable, ...crdProblems('error')]);
+      expect(r.status).toBe(1);
+    }
   });
 });
 

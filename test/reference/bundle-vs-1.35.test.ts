@@ -10,10 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBundle } from '../../scripts/gen-bundle.mjs';
-import { compareDocuments, formatDifference, type Difference } from './compare-openapi.js';
+import { referenceSchemas } from '../support/schemas.js';
+import { compareDocuments, formatDifference, type Difference } from '../bundle/compare-openapi.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const reference = path.resolve(repo, '../shared/kubernetes-openapi/v1.35');
+const reference = referenceSchemas();
 
 type Glob = string | string[];
 interface Loss {
