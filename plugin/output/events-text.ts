@@ -81,7 +81,7 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
 function doneText(e: DoneEvent, line: (tag: string, text: string, color?: (s: string) => string) => string, style: Style, verbose: boolean): string {
   const c = e.counts;
   const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${c.hooks} hooks` : ''}`;
-  const revision = e.revision !== undefined ? `revision ${e.revision}, ` : '';
+  const revision = e.revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${e.revision}, ` : '';
   if (e.status === 'succeeded') return line('done', `succeeded in ${formatDuration(e.durationMs)} (${revision}${counts})`, style.green);
   const head = line('done', `${e.status} after ${formatDuration(e.durationMs)} (${revision}${counts}): ${e.failure?.message ?? ''}`, e.status === 'interrupted' ? style.yellow : style.red);
   const detail = verbose && e.failure?.detail ? `${e.failure.detail}\n` : '';

@@ -179,12 +179,37 @@ const WORKLOADS = new Set(['apps/Deployment', 'apps/ReplicaSet', 'apps/StatefulS
 
 /**
  * Kind-specific validation of a (defaulted) object on create and update that the server does
- * itself: label values. The per-kind rules of pkg/apis/<group>/validation (selectors, containers,
- * ports, ...) are the core's (src/validate/builtin), run behind writes by core-validation.ts.
+ * itself: label values, and the 1 MiB data limit of Secrets and ConfigMaps (also here so a sim
+ * without the core validator keeps it; the core's identical cause is merged with it). The other
+ * per-kind rules of pkg/apis/<group>/validation (selectors, containers, ports, ...) are the
+ * core's (src/validate/builtin), run behind writes by core-validation.ts.
  */
-export function validateKind(_group: string, _kind: string, o: Record<string, unknown>): StatusCause[] {
+export function validateKind(group: string, kind: string, o: Record<string, unknown>): StatusCause[] {
+  const out: StatusCause[] = [];
+  if (group === '' && (kind === 'Secret' || kind === 'ConfigMap')) out.push(...validateDataSize(kind, o));
   const m = isPlainObject(o.metadata) ? o.metadata : {};
-  return validateLabels(m.labels, 'metadata.labels');
+  out.push(...validateLabels(m.labels, 'metadata.labels'));
+  return out;
+}
+
+/** core.MaxSecretSize: the most a Secret's or ConfigMap's data may hold together. */
+export const MAX_DATA_SIZE = 1024 * 1024;
+
+/**
+ * ValidateSecret / ValidateConfigMap's size rule: the decoded bytes of every value together (a
+ * ConfigMap's `data` and `binaryData`) at most 1 MiB. Secret stringData is already merged into
+ * data here. The ConfigMap error is on the whole object, which Go prints as the field `[]`.
+ */
+function validateDataSize(kind: string, o: Record<string, unknown>): StatusCause[] {
+  let total = 0;
+  const add = (m: unknown, base64: boolean) => {
+    if (!isPlainObject(m)) return;
+    for (const v of Object.values(m)) if (typeof v === 'string') total += base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v, 'utf8');
+  };
+  add(o.data, kind === 'Secret');
+  if (kind === 'ConfigMap') add(o.binaryData, true);
+  if (total <= MAX_DATA_SIZE) return [];
+  return [{ reason: 'FieldValueTooLong', field: kind === 'Secret' ? 'data' : '[]', message: `Too long: may not be more than ${MAX_DATA_SIZE} bytes` }];
 }
 
 /** Immutable-field rules on update, with the upstream messages. */

@@ -24,9 +24,9 @@ const messages = (object: Record<string, unknown>) => checkBuiltin(manifest(obje
 describe('built-in rules', () => {
   it('refuses Secrets and ConfigMaps over 1 MiB, counting decoded bytes', () => {
     const big = 'a'.repeat(1024 * 1024);
-    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: big, b: 'x' } })).toEqual(['Too long: must have at most 1048576 bytes']);
+    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: big, b: 'x' } })).toEqual(['[]: Too long: may not be more than 1048576 bytes']);
     expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: big } })).toEqual([]);
-    expect(messages({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { a: big, b: 'x' } })).toEqual(['data: Too long: must have at most 1048576 bytes']);
+    expect(messages({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { a: big, b: 'x' } })).toEqual(['data: Too long: may not be more than 1048576 bytes']);
     // 1 MiB of base64 text is 768 KiB of data: fine.
     expect(messages({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data: { a: 'QUFB'.repeat(262144) } })).toEqual([]);
   });

@@ -187,6 +187,7 @@ export function validateConfigMap(o: Record<string, unknown>): FieldError[] {
     e.invalidEach(FieldPath.root('binaryData').key(k), k, isConfigMapKey(k), 'key');
     total += typeof v === 'string' ? base64Length(v) : 0;
   }
-  if (total > MAX_DATA_SIZE) e.tooLong(FieldPath.root().at([Object.keys(data).length > 0 ? 'data' : 'binaryData']), MAX_DATA_SIZE);
+  // The error is on the whole object, which Go's field path prints as `[]`.
+  if (total > MAX_DATA_SIZE) e.tooLong(FieldPath.root('[]').at([Object.keys(data).length > 0 ? 'data' : 'binaryData']), MAX_DATA_SIZE);
   return e.list;
 }

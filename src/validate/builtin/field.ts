@@ -154,7 +154,7 @@ export class Errors {
   }
 
   tooLong(path: FieldPath, max: number): void {
-    this.push('TooLong', path, `Too long: must have at most ${max} bytes`);
+    this.push('TooLong', path, `Too long: may not be more than ${max} bytes`);
   }
 
   notFound(path: FieldPath, value: GoValue): void {
