@@ -3,7 +3,8 @@
  * or JSON lines: how `apply` and `rollback` report a run. The exit code is the `done` event's;
  * a stream that ends without one is an error.
  */
-import { ExitCode, exitCodeOf, runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
+import { exitForApply } from '../exit-codes.js';
+import { runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';
@@ -23,6 +24,5 @@ export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, 
     if (text) ctx.stdout.write(text);
     last = event;
   }
-  if (!last || last.type !== 'done') return ExitCode.error;
-  return exitCodeOf(last);
+  return exitForApply(last?.type === 'done' ? last : undefined);
 }

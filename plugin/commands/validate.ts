@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, allRules, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
+import { exitForDiagnostics } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
 import { readAll, stdoutStyle, type CommandContext } from '../context.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
@@ -77,7 +78,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   else if (options.output === 'sarif') text = formatSarif(result.diagnostics, { toolVersion: ctx.version, cwd: ctx.cwd, ruleInfo });
   else text = formatDiagnosticsText(result.diagnostics, summary, stdoutStyle(ctx, options.color));
   ctx.stdout.write(text);
-  return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.no : ExitCode.ok;
+  return exitForDiagnostics(result.diagnostics);
 }
 
 export const validateCommand: CommandSpec = {
