@@ -19,9 +19,11 @@ export function formatDriftJson(report: DriftReport): string {
       release: t.release,
       namespace: t.namespace,
       ...(t.revision === undefined ? {} : { revision: t.revision }),
+      ...(t.note === undefined ? {} : { note: t.note }),
       counts: t.counts,
       objects: t.objects.map(objectJson),
     })),
+    ...(report.notes ? { notes: report.notes } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }
