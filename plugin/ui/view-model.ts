@@ -171,7 +171,7 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       return v;
     case 'done': {
       const c = e.counts;
-      const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${c.hooks} hooks` : ''}`;
+      const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${plural(c.hooks, 'hook')}` : ''}`;
       const revision = e.revision ?? v.revision;
       const ok = e.status === 'succeeded';
       const text = ok ? `succeeded in ${duration(e.durationMs)} (${counts})` : `${e.status}: ${e.failure?.message ?? ''}`;

@@ -14,7 +14,7 @@ describe('kubectl kd apply (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\+ +[\d.]+s plan {5}release default\/shop\n/);
-    expect(r.stdout).toMatch(/done {5}succeeded in .* \(revision 1, 8 applied, 0 unchanged, 1 hooks\)\n$/);
+    expect(r.stdout).toMatch(/done {5}succeeded in .* \(revision 1, 8 applied, 0 unchanged, 1 hook\)\n$/);
     expect(r.stdout).toContain('wave     wave 2 healthy after');
   });
 

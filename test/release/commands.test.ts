@@ -174,7 +174,7 @@ describe('kubectl kd delete', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`deleted ConfigMap ${ns}/a\nrelease app deleted: 1 object deleted, history kept\n`);
     const history = await kd(['history', 'app', '-n', ns]);
-    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 1 apply: deleted 1 object\n');
+    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 1 apply; release deleted (deleted 1 object, history kept)\n');
     expect(await configMaps(ns)).toEqual([]);
   }, 60_000);
 

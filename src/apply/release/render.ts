@@ -16,7 +16,9 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
 }
 
 /** `apply: health: Deployment shop/web ...`: the description, and the status message when there is one. */
-export function describeRevision(r: Pick<RevisionInfo, 'description' | 'message'>): string {
+export function describeRevision(r: Pick<RevisionInfo, 'description' | 'message'> & { status?: RevisionInfo['status'] }): string {
+  // A revision kept by `delete --keep-history`: the message is the deletion's, not the apply's.
+  if (r.status === 'deleted') return `${r.description === '' ? '' : `${r.description}; `}release deleted (${r.message === '' ? 'history kept' : `${r.message}, history kept`})`;
   if (r.message === '') return r.description;
   if (r.description === '') return r.message;
   return `${r.description}: ${r.message}`;
