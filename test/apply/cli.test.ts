@@ -29,7 +29,7 @@ describe('kubectl kd apply (CLI)', () => {
   it('fails fast with exit 1 and the reason when a pod crash-loops', () => {
     const r = runKd(['apply', '--sim', '-n', 'demo', 'test/fixtures/apply/cli/deployment-crashloop.yaml']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/failed +Deployment demo\/crashy: CrashLoopBackOff: pod crashy-[a-z0-9-]+ container app: CrashLoopBackOff/);
+    expect(r.stdout).toMatch(/failed +Deployment demo\/crashy: pod crashy-[a-z0-9-]+ container app: CrashLoopBackOff/);
     expect(r.stdout).toContain('recent events:');
     expect(r.stdout).toMatch(/hint {5}inspect it with `kubectl describe deployment crashy -n demo`\n$/);
   });
