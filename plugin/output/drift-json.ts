@@ -2,12 +2,12 @@
  * `kubectl kd drift -o json`: the document described by schemas/drift-result.schema.json. Paths
  * are JSON pointers (and the API server's dotted form); Secret values arrive masked.
  */
-import { formatApiVersion, toFieldPath, toJsonPointer, type DriftFinding, type DriftReport, type ObjectDrift } from '../../src/index.js';
+import { documentHead, objectReference } from './json-document.js';
+import { toFieldPath, toJsonPointer, type DriftFinding, type DriftReport, type ObjectDrift } from '../../src/index.js';
 
 export function formatDriftJson(report: DriftReport): string {
   const doc = {
-    kind: 'DriftReport',
-    apiVersion: 'kd.io/v1alpha1',
+    ...documentHead('DriftReport'),
     time: report.time,
     failOn: report.failOn,
     driftFound: report.driftFound,
@@ -30,10 +30,7 @@ export function formatDriftJson(report: DriftReport): string {
 
 function objectJson(o: ObjectDrift): Record<string, unknown> {
   return {
-    apiVersion: formatApiVersion(o.ref),
-    kind: o.ref.kind,
-    ...(o.ref.namespace ? { namespace: o.ref.namespace } : {}),
-    name: o.ref.name,
+    object: objectReference(o.ref),
     class: o.class,
     appliedFrom: o.appliedFrom,
     ...(o.file === undefined ? {} : { file: o.file }),

@@ -5,34 +5,14 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { normalizeColorArgs, runCli } from '../../plugin/cli.js';
+import { normalizeColorArgs } from '../../plugin/cli.js';
 import { commandWord } from '../../plugin/commands/index.js';
-import type { CommandContext } from '../../plugin/context.js';
 import { shouldColor } from '../../plugin/output/style.js';
 import { runKd } from './run-kd.js';
+import { kdInProcess } from './support/cli-sim.js';
 
-export async function kdIn(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {}) {
-  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty === true, columns: 100 });
-  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty === true });
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const home = mkdtempSync(path.join(tmpdir(), 'kd-home-'));
-  const ctx: CommandContext = {
-    stdout,
-    stderr,
-    stdin: Readable.from([]),
-    env: { HOME: home, KUBECONFIG: path.join(home, 'none'), ...options.env },
-    cwd: options.cwd ?? process.cwd(),
-    signal: new AbortController().signal,
-    version: '0.1.0',
-  };
-  const code = await runCli(args, ctx);
-  return { code, stdout: out, stderr: err };
-}
+const kdIn = kdInProcess;
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'kd-cli-'));
@@ -116,9 +96,9 @@ describe('colour', () => {
     expect(forced.stdout).toContain('\u001b[');
     const plain = await kdIn(['validate', dir], { env: { NO_COLOR: '1' }, tty: true });
     expect(plain.stdout).not.toContain('\u001b[');
-    const tty = await kdIn(['validate', dir], { tty: true });
+    const tty = await kdIn(['validate', dir], { env: { NO_COLOR: undefined }, tty: true });
     expect(tty.stdout).toContain('\u001b[');
-    const never = await kdIn(['validate', dir, '--no-color'], { tty: true });
+    const never = await kdIn(['validate', dir, '--no-color'], { env: { NO_COLOR: undefined }, tty: true });
     expect(never.stdout).not.toContain('\u001b[');
   });
 });

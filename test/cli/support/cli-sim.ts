@@ -12,6 +12,7 @@ import type { CommandContext } from '../../../plugin/context.js';
 import { connectCluster, type ClusterSession } from '../../../src/cluster/index.js';
 import { builtInSource } from '../../../src/io/schema-sources.js';
 import { startSim, type SimHandle } from '../../../src/sim/server.js';
+import { checkMachineOutput } from '../../support/output-schemas.js';
 
 export interface KdResult {
   code: number;
@@ -76,6 +77,7 @@ export async function kdInProcess(args: string[], options: { cwd?: string; env?:
     version: '0.1.0',
   };
   const code = await runCli(args, ctx);
+  if (code < 2) checkMachineOutput(args, out);
   return { code, stdout: out, stderr: err };
 }
 
