@@ -50,5 +50,6 @@ function findingJson(f: DriftFinding): Record<string, unknown> {
     ...('live' in f ? { live: f.live } : {}),
     ...(f.masked ? { masked: true } : {}),
     ...(f.owner ? { owner: f.owner } : {}),
+    ...(f.line === undefined ? {} : { line: f.line, column: f.column ?? 1 }),
   };
 }

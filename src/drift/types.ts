@@ -53,6 +53,9 @@ export interface DriftFinding {
   masked?: true;
   /** Who set the live value (drifted, conflict, foreign), when managedFields tell. */
   owner?: FieldOwner;
+  /** The 1-based line and column of the field (or its nearest ancestor) in the object's file. */
+  line?: number;
+  column?: number;
 }
 
 export interface ObjectDrift {

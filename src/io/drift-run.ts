@@ -292,9 +292,20 @@ async function compareRelease(
   // 4. Compare.
   const objects: ObjectDrift[] = [];
   const options = { fieldManager: FIELD_MANAGER, ignore: request.ignore, showForeign: request.showForeign, diff: request.diff, secretSalt: request.secretSalt };
+  const manifestOf = new Map([...entries.values()].filter((e) => e.manifest).map((e) => [objectKey(e.ref), e.manifest!]));
   for (const input of inputs) {
     const drift = compareObject(input, options);
-    if (drift) objects.push(drift);
+    if (!drift) continue;
+    // Each field finding points at its field in the files (SARIF annotates that line), not the object's first line.
+    const manifest = manifestOf.get(objectKey(input.ref));
+    if (manifest)
+      for (const f of drift.findings) {
+        if (f.path === undefined || f.path.length === 0) continue;
+        const start = manifest.locate(f.path, 'key').start;
+        f.line = start.line;
+        f.column = start.column;
+      }
+    objects.push(drift);
   }
   const sorted = sortObjects(objects);
   return { release: release.name, namespace: release.namespace, ...(snapshot ? { revision: snapshot.revision } : {}), ...(note ? { note } : {}), counts: countObjects(sorted), objects: sorted };

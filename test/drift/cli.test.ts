@@ -119,7 +119,7 @@ describe('kubectl kd drift', () => {
     expect(JSON.stringify(results(first.stdout)[0]!.locations)).toContain('"uri":"app.yaml"');
   });
 
-  it('writes JUnit with a test case per object and a failure per finding', async () => {
+  it('writes JUnit with a test case per object and one failure per failing case', async () => {
     const r = await kd(['-o', 'junit']);
     expectNoSecret(r.stdout);
     expect(r.stdout.match(/<testcase /g)?.length).toBe(2);
