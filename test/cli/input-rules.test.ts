@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeHost } from '../../lsp/node-host.js';
+import { isIgnoredPath } from '../../plugin/watch/change-batch.js';
 import { matchesIgnorePatterns, parseIgnorePatterns } from '../../src/index.js';
 import { readInputs } from '../../src/io/inputs.js';
 import { fileUri, startClient, type TestClient } from '../lsp/support/lsp-client.js';
@@ -108,5 +109,8 @@ describe('which files are manifests', () => {
     expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
     const r = await kdInProcess(['validate', dir]);
     expect(r.stdout).not.toMatch(/error|warning/);
+    // apply --watch re-reads on changes below the same folders only.
+    expect(['vendor/lib/crd.yaml', 'dist/out.yaml', 'node_modules/x.yaml', '.git/x.yaml', 'notes.txt'].map((p) => isIgnoredPath(p, true))).toEqual([true, true, true, true, true]);
+    expect(isIgnoredPath('deploy/settings.yaml', true)).toBe(false);
   });
 });
