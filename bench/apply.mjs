@@ -6,7 +6,9 @@
  *     pods ready at once), each with a kubeconfig file and the namespace `bench` created;
  *  2. times the real `kubectl-kd apply` binary against the first (waves, health gating, release
  *     record included) and `kubectl apply --server-side -f` of the same files against the second;
- *  3. times `kubectl-kd apply` again with nothing changed.
+ *  3. times `kubectl-kd apply` again with nothing changed;
+ *  4. (issue 17) the same against `kubectl apply --server-side --validate=false`, and 200
+ *     Deployments applied and healthy against `kubectl apply` + `kubectl wait --for=condition=Available`.
  * Prints both times, the ratio (target: kd at least 3x faster) and the re-apply's share of the
  * first apply (target: at most 20 %). Needs `npm run build` first and `kubectl` on PATH.
  */
@@ -15,6 +17,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { recordGoal } from './goals.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'apply');
@@ -51,6 +54,16 @@ for (let w = 0; w < WAVES; w++) {
       `apiVersion: apps/v1\nkind: Deployment\n${meta(`app-${w}-${i}`)}spec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: app-${w}-${i}\n  template:\n    metadata:\n      labels:\n        app: app-${w}-${i}\n    spec:\n      containers:\n        - name: app\n          image: example/app:${w}\n`,
     );
 }
+
+// 200 Deployments (issue 17): applied and healthy, against kubectl apply + kubectl wait.
+const deployments = path.join(out, 'deployments');
+mkdirSync(deployments, { recursive: true });
+const DEPLOYMENTS = 200;
+for (let i = 0; i < DEPLOYMENTS; i++)
+  writeFileSync(
+    path.join(deployments, `web-${i}.yaml`),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i}\n  namespace: bench\nspec:\n  replicas: ${1 + (i % 2)}\n  selector:\n    matchLabels:\n      app: web-${i}\n  template:\n    metadata:\n      labels:\n        app: web-${i}\n    spec:\n      containers:\n        - name: web\n          image: example/web:${i}\n          ports:\n            - containerPort: 8080\n`,
+  );
 
 // 2. A kd sim server process: bundled from the sources so that it is the same simulator the tests use.
 const simScript = path.join(out, 'sim-server.mjs');
@@ -113,6 +126,18 @@ try {
   const first = timed('kubectl-kd apply', process.execPath, [kdBin, ...kdArgs]);
   const kubectl = timed('kubectl apply --server-side', 'kubectl', ['--kubeconfig', kubectlSim.kubeconfig, 'apply', '--server-side', '--field-manager', 'kubectl', '-f', files]);
   const again = timed('kubectl-kd apply (unchanged)', process.execPath, [kdBin, ...kdArgs]);
+  // kubectl's fast mode: no client-side validation (users who care about speed run it so), on a
+  // fresh sim, then again with nothing changed.
+  const novalSim = await startSimProcess('kubectl-novalidate');
+  let noval;
+  let novalAgain;
+  try {
+    const args = ['--kubeconfig', novalSim.kubeconfig, 'apply', '--server-side', '--validate=false', '--field-manager', 'kubectl', '-f', files];
+    noval = timed('kubectl apply --server-side --validate=false', 'kubectl', args);
+    novalAgain = timed('kubectl apply --server-side --validate=false (unchanged)', 'kubectl', args);
+  } finally {
+    novalSim.stop();
+  }
   // kd applies no client-side rate limit by default (kubectl effectively applies none either);
   // the same apply with an explicit, high limit shows the cost of the shared bucket.
   const fastSim = await startSimProcess('kd-qps');
@@ -121,6 +146,21 @@ try {
     fast = timed('kubectl-kd apply --qps 500 --burst 1000', process.execPath, [kdBin, ...kdArgs.map((a) => (a === kdSim.kubeconfig ? fastSim.kubeconfig : a)), '--qps', '500', '--burst', '1000']);
   } finally {
     fastSim.stop();
+  }
+  // 200 Deployments applied and healthy: kd waits for health itself; kubectl needs `kubectl wait`.
+  const kdDeploySim = await startSimProcess('kd-deployments');
+  const kubectlDeploySim = await startSimProcess('kubectl-deployments');
+  try {
+    const kdDeploy = timed('kubectl-kd apply (200 Deployments, healthy)', process.execPath, [kdBin, 'apply', deployments, '--kubeconfig', kdDeploySim.kubeconfig, '-n', 'bench', '--release', 'web', '--timeout', '10m']);
+    const started = process.hrtime.bigint();
+    timed('kubectl apply (200 Deployments)', 'kubectl', ['--kubeconfig', kubectlDeploySim.kubeconfig, 'apply', '-f', deployments]);
+    timed('kubectl wait --for=condition=Available', 'kubectl', ['--kubeconfig', kubectlDeploySim.kubeconfig, 'wait', '--for=condition=Available', 'deployment', '--all', '-n', 'bench', '--timeout=10m']);
+    const kubectlDeployMs = Number(process.hrtime.bigint() - started) / 1e6;
+    console.log(`${DEPLOYMENTS} Deployments applied and healthy: kubectl-kd apply ${(kdDeploy.ms / 1000).toFixed(2)} s; kubectl apply + kubectl wait ${(kubectlDeployMs / 1000).toFixed(2)} s (${(kubectlDeployMs / kdDeploy.ms).toFixed(1)}x)`);
+    recordGoal({ goal: `${DEPLOYMENTS} Deployments applied and healthy`, kd: kdDeploy.ms / 1000, peer: kubectlDeployMs / 1000, peerLabel: 'kubectl apply + kubectl wait', target: '>= 10x faster', ok: kubectlDeployMs >= 10 * kdDeploy.ms });
+  } finally {
+    kdDeploySim.stop();
+    kubectlDeploySim.stop();
   }
   const unchanged = /(\d+) applied, (\d+) unchanged/.exec(again.stdout.split('\n').filter(Boolean).at(-1) ?? '');
 
@@ -132,6 +172,10 @@ try {
   console.log(`kubectl apply --server-side -f (no waiting):               ${s(kubectl.ms)}`);
   console.log(`ratio kubectl / kd: ${ratio.toFixed(2)}x (target >= 3x) ${ratio >= 3 ? 'ok' : 'MISSED'}`);
   console.log(`kubectl-kd apply --qps 500 --burst 1000 (fresh sim):           ${s(fast.ms)} = ${(kubectl.ms / fast.ms).toFixed(2)}x faster than kubectl`);
+  console.log(`kubectl apply --server-side --validate=false -f:            ${s(noval.ms)}; unchanged again: ${s(novalAgain.ms)}`);
+  recordGoal({ goal: `apply ${count} objects (waves, health, record)`, kd: first.ms / 1000, peer: kubectl.ms / 1000, peerLabel: 'kubectl apply --server-side', target: '>= 3x faster', ok: ratio >= 3 });
+  recordGoal({ goal: `apply ${count} objects (waves, health, record)`, kd: first.ms / 1000, peer: noval.ms / 1000, peerLabel: 'kubectl apply --server-side --validate=false', target: 'at least as fast', ok: first.ms <= noval.ms });
+  recordGoal({ goal: `re-apply ${count} objects unchanged`, kd: again.ms / 1000, peer: novalAgain.ms / 1000, peerLabel: 'kubectl apply --server-side --validate=false', target: 'at least as fast', ok: again.ms <= novalAgain.ms });
   console.log(`re-apply, nothing changed: ${s(again.ms)} = ${(share * 100).toFixed(0)} % of the first apply (target <= 20 %) ${share <= 0.2 ? 'ok' : 'MISSED'}${unchanged ? ` [${unchanged[1]} applied, ${unchanged[2]} unchanged]` : ''}`);
 } finally {
   kdSim.stop();

@@ -1,26 +1,27 @@
 /**
- * Benchmark of `kubectl kd drift` (issue 5, section 5): 1,000 objects (500 ConfigMaps, 250
- * Deployments, 250 Services in 1,000 files) applied with `kubectl kd apply` to a `kd sim`
- * started as its own process; then, against that same server and in the same run, the median of
- * N runs of `kubectl kd drift` and of the peer the issue names, `kubectl diff --server-side -f`
- * over the same files. Prints both times and the ratio (target: kd at least 3x faster).
- * kd is bundled from the current sources into bench/out/drift/kd (esbuild, the build's options),
- * so the figures are for this checkout. Needs kubectl on PATH.
+ * Benchmark of `kubectl kd drift` (issue 5, section 5; issue 17): releases of 1, 100, 300 and
+ * 1,000 objects (ConfigMaps, Deployments and Services, one file each; BENCH_DRIFT_SIZES to choose)
+ * applied with `kubectl kd apply` to one `kubectl kd sim` started as its own process; then, against
+ * that same server and in the same run, the median of N runs of `kubectl kd drift` and of the
+ * peer in both of its modes: `kubectl diff --server-side -f` and `kubectl diff -f` (client-side
+ * apply computed by the server's dry run) over the same files. Prints both ratios per size and
+ * records the goals: a 1-object release <= 4x `kubectl diff --server-side`, from 100 objects up
+ * >= 3x faster. Runs the built kd (`npm run build` first), as users run it. Needs kubectl on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordGoal } from './goals.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'drift');
 const files = path.join(out, 'manifests');
-const kd = path.join(out, 'kd', 'kubectl-kd.js');
+const kd = path.join(root, 'bin', 'kubectl-kd.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const N = 1000;
-const ns = 'bench';
+const SIZES = (process.env.BENCH_DRIFT_SIZES ?? '1,100,300,1000').split(',').map(Number);
 
-function object(i) {
+function object(i, ns) {
   if (i % 4 < 2)
     return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\n  namespace: ${ns}\ndata:\n  key: value-${i}\n  level: "${i % 7}"\n`;
   if (i % 4 === 2)
@@ -41,62 +42,55 @@ function timed(cmd, args, env) {
 }
 
 async function main() {
+  if (!existsSync(path.join(root, 'dist', 'kubectl-kd.js'))) throw new Error('run `npm run build` first');
   rmSync(out, { recursive: true, force: true });
-  mkdirSync(files, { recursive: true });
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: { 'kubectl-kd': path.join(root, 'plugin', 'main.ts') },
-    outdir: path.join(out, 'kd'),
-    bundle: true,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    jsx: 'automatic',
-    logLevel: 'error',
-    // Ink's optional devtools are not installed; kd never loads them.
-    external: ['react-devtools-core'],
-    banner: { js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);" },
-    define: { 'process.env.DEV': '"false"' },
-  });
-  writeFileSync(path.join(files, '000-namespace.yaml'), `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
-  for (let i = 0; i < N; i++) writeFileSync(path.join(files, `obj-${String(i).padStart(4, '0')}.yaml`), object(i));
-
+  mkdirSync(out, { recursive: true });
   const kubeconfig = path.join(out, 'kubeconfig');
   const home = path.join(out, 'home');
   mkdirSync(home, { recursive: true });
-  const sim = spawn(process.execPath, [kd, 'sim', '--kubeconfig-out', kubeconfig, '--speed', '50'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = { KUBECONFIG: kubeconfig, HOME: home, NO_COLOR: '1' };
+  const sim = spawn(process.execPath, [kd, 'sim', '--kubeconfig-out', kubeconfig, '--speed', '50'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   try {
     for (let i = 0; i < 200 && !existsSync(kubeconfig); i++) await new Promise((r) => setTimeout(r, 50));
     if (!existsSync(kubeconfig)) throw new Error('kd sim did not start');
-    const env = { KUBECONFIG: kubeconfig, HOME: home, NO_COLOR: '1' };
-    const applied = timed(process.execPath, [kd, 'apply', files, '--release', 'bench', '-n', ns, '--timeout', '10m'], env);
-    if (applied.status !== 0) throw new Error(`apply failed:\n${applied.stdout.slice(-2000)}\n${applied.stderr}`);
-    console.log(`applied ${N} objects in ${(applied.ms / 1000).toFixed(1)} s`);
+    const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+    for (const N of SIZES) {
+      const ns = `bench-${N}`;
+      const files = path.join(out, `manifests-${N}`);
+      mkdirSync(files, { recursive: true });
+      for (let i = 0; i < N; i++) writeFileSync(path.join(files, `obj-${String(i).padStart(4, '0')}.yaml`), object(i, ns));
+      const created = timed('kubectl', ['--kubeconfig', kubeconfig, 'create', 'namespace', ns], env);
+      if (created.status !== 0) throw new Error(`kubectl create namespace failed: ${created.stderr}`);
+      const applied = timed(process.execPath, [kd, 'apply', files, '--release', ns, '-n', ns, '--timeout', '10m'], env);
+      if (applied.status !== 0) throw new Error(`apply failed:\n${applied.stdout.slice(-2000)}\n${applied.stderr}`);
 
-    const kdTimes = [];
-    const peerTimes = [];
-    for (let r = 0; r < runs; r++) {
-      const drift = timed(process.execPath, [kd, 'drift', files, '--release', 'bench', '-n', ns, '-o', 'json'], env);
-      if (drift.status !== 0) {
-        const found = drift.status === 1 ? JSON.parse(drift.stdout).targets.flatMap((t) => t.objects.filter((o) => o.class !== 'in-sync')).slice(0, 5) : [];
-        throw new Error(`kd drift found drift or failed (exit ${drift.status}):\n${drift.stderr}\n${JSON.stringify(found, null, 1)}`);
+      const kdTimes = [];
+      const serverSide = [];
+      const clientSide = [];
+      for (let r = 0; r < runs; r++) {
+        const drift = timed(process.execPath, [kd, 'drift', files, '--release', ns, '-n', ns, '-o', 'json'], env);
+        if (drift.status !== 0) {
+          const found = drift.status === 1 ? JSON.parse(drift.stdout).targets.flatMap((t) => t.objects.filter((o) => o.class !== 'in-sync')).slice(0, 5) : [];
+          throw new Error(`kd drift found drift or failed (exit ${drift.status}):\n${drift.stderr}\n${JSON.stringify(found, null, 1)}`);
+        }
+        const report = JSON.parse(drift.stdout);
+        if (report.counts['in-sync'] !== N) throw new Error(`expected ${N} objects in sync, got ${JSON.stringify(report.counts)}`);
+        kdTimes.push(drift.ms);
+        for (const [mode, times] of [[['--server-side'], serverSide], [[], clientSide]]) {
+          const diff = timed('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(home, 'cache'), 'diff', ...mode, '-f', files], { ...env, KUBECTL_EXTERNAL_DIFF: '' });
+          // kubectl diff exits 1 when it finds differences (kd's member labels are not in the files), >1 on error.
+          if (diff.status !== 0 && diff.status !== 1) throw new Error(`kubectl diff ${mode.join(' ')} failed (exit ${diff.status}):\n${diff.stderr.slice(0, 2000)}`);
+          times.push(diff.ms);
+        }
       }
-      const report = JSON.parse(drift.stdout);
-      if (report.counts['in-sync'] !== N + 1) throw new Error(`expected ${N + 1} objects in sync, got ${JSON.stringify(report.counts)}`);
-      kdTimes.push(drift.ms);
-      const diff = timed('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', path.join(home, 'cache'), 'diff', '--server-side', '-f', files], { ...env, KUBECTL_EXTERNAL_DIFF: '' });
-      // kubectl diff exits 1 when it finds differences (kd's member labels are not in the files), >1 on error.
-      if (diff.status !== 0 && diff.status !== 1) throw new Error(`kubectl diff failed (exit ${diff.status}):\n${diff.stderr.slice(0, 2000)}`);
-      peerTimes.push(diff.ms);
+      const k = median(kdTimes);
+      const ss = median(serverSide);
+      const cs = median(clientSide);
+      console.log(`\n${N} objects (median of ${runs}): kubectl kd drift ${s(k)}; kubectl diff --server-side ${s(ss)} (peer/kd ${(ss / k).toFixed(2)}x); kubectl diff ${s(cs)} (peer/kd ${(cs / k).toFixed(2)}x)`);
+      if (N === 1) recordGoal({ goal: 'drift of a 1-object release', kd: k / 1000, peer: ss / 1000, peerLabel: 'kubectl diff --server-side', target: '<= 4x the peer', ok: k <= 4 * ss });
+      else recordGoal({ goal: `drift of ${N} objects`, kd: k / 1000, peer: ss / 1000, peerLabel: 'kubectl diff --server-side', target: '>= 3x faster', ok: ss >= 3 * k });
+      if (N !== 1) console.log(`  vs kubectl diff (client-side mode): ${(cs / k).toFixed(2)}x`);
     }
-    const k = median(kdTimes);
-    const p = median(peerTimes);
-    console.log(`kubectl kd drift (${N + 1} objects, median of ${runs}):        ${(k / 1000).toFixed(2)} s`);
-    console.log(`kubectl diff --server-side -f (same files, same server): ${(p / 1000).toFixed(2)} s`);
-    console.log(`ratio: kd is ${(p / k).toFixed(1)}x faster (target >= 3x) ${p / k >= 3 ? 'OK' : 'MISSED'}`);
-    writeFileSync(path.join(out, 'result.json'), JSON.stringify({ objects: N + 1, runs, kdMs: kdTimes, kubectlDiffMs: peerTimes, ratio: p / k }, null, 2) + '\n');
   } finally {
     sim.kill('SIGTERM');
   }

@@ -32,7 +32,8 @@ const opt = (name, def) => {
 const DOCS = opt('docs', 2000);
 const EDITS = opt('edits', 30);
 const COMPLETIONS = opt('completions', 50);
-const SCHEMA_DIR = process.env.KD_SCHEMA_DIR || path.resolve(root, '../shared/kubernetes-openapi/v1.35');
+// The built-in bundle (what kd-lsp uses out of the box) unless KD_SCHEMA_DIR names another folder.
+const SCHEMA_DIR = process.env.KD_SCHEMA_DIR || path.join(root, 'schemas', 'kubernetes');
 const YLS = process.env.KD_BENCH_YLS || '/tmp/yls/node_modules/yaml-language-server/bin/yaml-language-server';
 
 // 1. Workload ------------------------------------------------------------------------------------
@@ -259,7 +260,14 @@ async function stop(server) {
   } catch {
     // already gone
   }
-  setTimeout(() => server.child.kill(), 3000).unref();
+  // The bench must end once it has printed its figures: wait a moment for the server to leave on
+  // its own, then end it, and drop the connection (its stream handles keep this process alive).
+  const gone = server.child.exitCode !== null || server.child.signalCode !== null ? Promise.resolve() : new Promise((r) => server.child.once('exit', r));
+  if ((await Promise.race([gone.then(() => 'gone'), new Promise((r) => setTimeout(() => r('running'), 3000))])) === 'running') {
+    server.child.kill('SIGKILL');
+    await gone;
+  }
+  server.conn.dispose();
 }
 
 function report(name, r) {
@@ -327,3 +335,5 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+// Nothing of the bench is left to wait for; a handle a peer leaked must not keep it running.
+process.exit(process.exitCode ?? 0);

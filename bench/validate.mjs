@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordGoal } from './goals.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'validate');
@@ -146,3 +147,10 @@ const [files, one, small, peerFiles, peerOne] = results;
 console.log(`\nratio peer/kd: files ${(peerFiles.wall / files.wall).toFixed(2)}x, one file ${(peerOne.wall / one.wall).toFixed(2)}x`);
 const verdict = (ok) => (ok ? 'met' : 'MISSED');
 console.log(`targets: 5,000 in <= 1.0 s: ${verdict(Math.max(files.wall, one.wall) <= 1.0)}; small cold <= 0.25 s: ${verdict(small.wall <= 0.25)}; peak RSS <= 300 MB: ${verdict(Math.max(files.rssMb, one.rssMb) <= 300)}`);
+// Issue 17: one small file cold in <= 0.12 s, and <= 3x kubeconform when a kubeconform binary is
+// given (KD_BENCH_KUBECONFORM; the project never installs it).
+const kubeconform = process.env.KD_BENCH_KUBECONFORM;
+const peerSmall = kubeconform ? measure('peer: kubeconform, one small file', kubeconform, ['-summary', path.join(out, 'small.yaml')]) : null;
+recordGoal({ goal: 'validate one small file, cold', kd: small.wall, target: '<= 0.12 s', ok: small.wall <= 0.12 });
+if (peerSmall) recordGoal({ goal: 'validate one small file vs kubeconform', kd: small.wall, peer: peerSmall.wall, peerLabel: 'kubeconform', target: '<= 3x kubeconform', ok: small.wall <= 3 * peerSmall.wall });
+else console.log('kubeconform: not given (set KD_BENCH_KUBECONFORM to a kubeconform binary to compare)');

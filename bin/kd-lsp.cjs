@@ -1,5 +1,4 @@
 #!/usr/bin/env node
 // Entry shim: plain CommonJS so that it runs on any Node and can say clearly when it is too old.
 'use strict';
-require('./node-check.cjs').ensureNode('kd-lsp', __filename);
-import('../dist/kd-lsp.js');
+if (require('./node-check.cjs').ensureNode('kd-lsp', __filename)) import('../dist/kd-lsp.js');

@@ -60,6 +60,7 @@ async function parseAndRun(colorArgs: string[], ctx: CommandContext, setVerbose:
       },
     );
   }
+  skipHelpCache(parser);
   await parser.parseAsync();
   return exitCode;
 }
@@ -91,4 +92,16 @@ export function normalizeColorArgs(args: readonly string[]): { args: string[]; c
     out.push(a);
   }
   return color === undefined ? { args: out } : { args: out, color };
+}
+
+/**
+ * yargs renders the whole help text before it runs a command, to have it at hand should the
+ * command fail; kd never shows help once a command has started (its failures go through
+ * handleError), and that rendering (cliui, string-width, wrap-ansi) was a tenth of the start-up
+ * of `kubectl kd validate` on a small file. `--help` itself renders as before.
+ */
+function skipHelpCache(parser: Argv): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }

@@ -8,11 +8,15 @@ import { VERSION } from './version.js';
 
 const controller = new AbortController();
 const interrupt = { handled: false };
-let interrupted = false;
+let interrupted: { signal: NodeJS.Signals; at: number } | undefined;
 const onSignal = (signal: NodeJS.Signals) => {
+  // The same signal again within a moment is one event delivered twice, not a second Ctrl-C: in a
+  // terminal it reaches both kd and the bin shim that re-runs kd on its own Node, which passes it
+  // on (bin/node-check.cjs).
+  if (interrupted && interrupted.signal === signal && Date.now() - interrupted.at < 250) return;
   // A command that does not clean up on its own, or a second Ctrl-C: end now, as the shell would.
   if (interrupted || !interrupt.handled) process.exit(ExitCode.interrupted);
-  interrupted = true;
+  interrupted = { signal, at: Date.now() };
   controller.abort(new Error(`received ${signal}`));
 };
 process.on('SIGINT', onSignal);

@@ -2,18 +2,20 @@
  * Build: bundles with esbuild, then generates the built-in Kubernetes schema bundle from the
  * pinned @kubernetes/client-node package.
  *
- * Start-up time is part of the product, so each kubectl-kd command is its own bundle
- * (dist/commands/<name>.js) holding exactly the code it needs, and the entry (dist/kubectl-kd.js)
- * holds only argument parsing and loads one command bundle at run time. (With one bundle and
- * code splitting, esbuild groups modules into chunks by the entry points that reach them, and
- * the core's barrel made every command reach everything: `validate` paid for the simulator.)
- * Within a command bundle, code splitting still keeps rarely used parts (the Kubernetes client,
- * the terminal UI) out of its start-up.
+ * Start-up time is part of the product, and so is the size of the package: one build with code
+ * splitting over both entries (dist/kubectl-kd.js, dist/kd-lsp.js). The entry holds only argument
+ * parsing; each command module is loaded at run time as its own chunk (the dynamic imports of
+ * plugin/commands/index.ts), and what commands share is in shared chunks, once. The core's barrel
+ * does not make every command reach everything, because its modules are marked free of side
+ * effects (below), so esbuild keeps only the statements a chunk uses: `validate` does not load
+ * the simulator. Source maps are written beside the bundles for development and kept out of the
+ * published package (`files` in package.json).
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { barrelImports } from './barrel-imports.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
@@ -23,21 +25,6 @@ process.chdir(root);
 const out = `dist.tmp-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 
-const commandsDir = path.join(root, 'plugin', 'commands');
-const commandNames = readdirSync(commandsDir)
-  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
-  .map((f) => f.slice(0, -3));
-
-/** In the entry, `import('./validate.js')` from commands/index.ts becomes the command's own bundle. */
-const commandBundles = {
-  name: 'kd-command-bundles',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
-      if (path.resolve(args.importer) !== path.join(commandsDir, 'index.ts') || args.kind !== 'dynamic-import') return undefined;
-      return { path: `./commands/${args.path.slice(2)}`, external: true };
-    });
-  },
-};
 
 /**
  * The core's modules have no import-time side effects, so a command bundle keeps only the core
@@ -74,20 +61,17 @@ const common = {
   define: { 'process.env.DEV': '"false"' },
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: { 'kubectl-kd': 'plugin/main.ts' }, outdir: out, plugins: [commandBundles, pureCore], splitting: true, chunkNames: 'chunks/main-[hash]' }),
-  ...commandNames.map((name) =>
-    build({
-      ...common,
-      entryPoints: { [name]: `plugin/commands/${name}.ts` },
-      outdir: `${out}/commands`,
-      plugins: [pureCore],
-      splitting: true,
-      chunkNames: `chunks/${name}-[hash]`,
-    }),
-  ),
-  build({ ...common, entryPoints: { 'kd-lsp': 'lsp/main.ts' }, outdir: out, splitting: true, chunkNames: 'chunks/lsp-[hash]' }),
-]);
+// One build for both programs: every command module (a dynamic import in
+// plugin/commands/index.ts) becomes its own chunk, and code that several commands (or the CLI and
+// the language server) use lives in chunks they share instead of a copy per command.
+await build({
+  ...common,
+  entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
+  outdir: out,
+  plugins: [barrelImports(root), pureCore],
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
 
 const old = `dist.old-${process.pid}`;
 if (existsSync('dist')) renameSync('dist', old);

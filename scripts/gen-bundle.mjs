@@ -11,7 +11,7 @@
  * Quantity and int-or-string fields, list and map semantics, strategic-merge-patch keys, the
  * allowed values of enumerated string fields, the deprecated `/watch/` paths) is put back from the knowledge tables at the end of this file;
  * what cannot be put back is listed in `schemas/bundle-losses.json`, and
- * `test/bundle/bundle-vs-1.35.test.ts` keeps both honest against real 1.35 documents.
+ * `test/reference/bundle-vs-1.35.test.ts` keeps both honest against real 1.35 documents.
  *
  * Invariants: the output depends only on the client package, this file and the losses file
  * (no clock, no network, nothing outside the repository), so builds are reproducible; when the

@@ -2,8 +2,9 @@
  * The list of kd's commands, in the order --help shows them. Each command's module is loaded
  * only when that command runs (or for the overall --help), so `kubectl kd validate` never loads
  * the cluster client, the simulator or the terminal UI: start-up time is part of the product.
- * The build bundles each command module on its own (scripts/build.mjs) and rewrites these
- * imports to those bundles; under tests they are ordinary module imports.
+ * In the build each of these dynamic imports becomes a chunk of its own, sharing chunks with the
+ * other commands for what they have in common (scripts/build.mjs); under tests they are ordinary
+ * module imports.
  */
 import type { Argv } from 'yargs';
 import type { CommandContext } from '../context.js';

@@ -7,6 +7,14 @@
  *     once with `LockHeldError` (naming the holder and since when), or with `wait` poll until it
  *     is released or expires. An expired Lease (its run died) or a released one is taken over.
  *     Every write carries the Lease's resourceVersion, so two runs racing for it cannot both win.
+ *     Expiry never compares this machine's clock with another's (two CI runners whose clocks
+ *     differ by more than the duration would steal a live lock). A Lease has expired when
+ *     either (a) by the API server's clock (from the `Date` of its answers, `serverNow`) its
+ *     renewTime is more than the duration (plus a second for `Date`'s resolution) ago — kd writes
+ *     acquireTime and renewTime with the server's clock, so writer and reader share one clock —
+ *     or (b) this run has watched the Lease stay unchanged (same resourceVersion) for the
+ *     duration on its own clock: client-go's leaderelection rule, which needs no timestamps at
+ *     all and covers a server that sends no `Date` and holders that wrote their own clock.
  *  2. Renew every third of the duration while running. When renewals keep failing until the
  *     duration has passed, or another holder took the Lease, `lost` aborts: the run must stop.
  *  3. Release: stop renewing and delete the Lease if it is still ours; never throws (a Lease left
@@ -14,7 +22,8 @@
  *
  * Exit code: a held lock is not a usage or cluster-access problem but "this apply did not run",
  * so commands map `LockHeldError` to exit 1 (ExitCode.no), like any other failed run.
- * The clock is injected: tests take over an expired lock on a fake clock.
+ * The clock is injected (it measures only elapsed time here): tests take over an expired lock on
+ * a fake clock, and run holders on clocks skewed from the server's.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +36,8 @@ import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from './
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 export const DEFAULT_LEASE_SECONDS = 30;
+/** `Date` has whole seconds and arrives after it was stamped: expiry by the server's clock waits this much longer. */
+const SERVER_CLOCK_GRACE_MS = 1000;
 
 export function lockName(release: string): string {
   return `kd-lock-${release}`;
@@ -70,10 +81,17 @@ export interface LeaseLockOptions {
 interface LeaseState {
   holder: string;
   since: string;
-  /** ms since the epoch when it expires; undefined: no holder (released). */
-  expiresAt: number | undefined;
+  /** renewTime (ms since the epoch, the writer's clock: the server's when kd wrote it); undefined: no holder (released) or unreadable. */
+  renewedAt: number | undefined;
+  durationMs: number;
   resourceVersion: string;
   transitions: number;
+}
+
+/** When this run first saw the Lease in its current version, on this run's clock. */
+interface Observation {
+  resourceVersion: string;
+  at: number;
 }
 
 export class LeaseLock implements ReleaseLock {
@@ -96,6 +114,7 @@ export class LeaseLock implements ReleaseLock {
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
     const target = { ...LEASE, namespace: release.namespace, name: lockName(release.name) };
     let told = false;
+    let observed: Observation | undefined;
     for (;;) {
       if (options.signal.aborted) throw interrupted();
       const live = await this.#client.get(target, { signal: options.signal });
@@ -103,14 +122,15 @@ export class LeaseLock implements ReleaseLock {
       if (live === undefined) won = await this.#create(release, options.signal);
       else {
         const state = leaseState(live);
-        const now = this.#clock.now();
-        if (state.expiresAt === undefined || state.expiresAt <= now || state.holder === this.identity) won = await this.#takeOver(target, state, options.signal);
-        else if (!options.wait) throw new LockHeldError(release, state.holder, state.since, Math.ceil((state.expiresAt - now) / 1000));
+        if (observed?.resourceVersion !== state.resourceVersion) observed = { resourceVersion: state.resourceVersion, at: this.#clock.now() };
+        const remainingMs = this.#remainingMs(state, observed);
+        if (state.renewedAt === undefined || remainingMs <= 0 || state.holder === this.identity) won = await this.#takeOver(target, state, options.signal);
+        else if (!options.wait) throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000));
         else {
           if (!told) this.#onWait?.({ holder: state.holder, since: state.since });
           told = true;
           try {
-            await this.#clock.sleep(Math.max(1, Math.min(this.#pollMs, state.expiresAt - now)), options.signal);
+            await this.#clock.sleep(Math.max(1, Math.min(this.#pollMs, remainingMs)), options.signal);
           } catch {
             throw interrupted();
           }
@@ -155,8 +175,24 @@ export class LeaseLock implements ReleaseLock {
     }
   }
 
+  /**
+   * How long until a held Lease counts as expired (<= 0: it has): the sooner of the server-clock
+   * judgement and the observation one; never this machine's clock against the Lease's times.
+   */
+  #remainingMs(state: LeaseState, observed: Observation): number {
+    const byObservation = observed.at + state.durationMs - this.#clock.now();
+    const serverNow = this.#client.serverNow?.();
+    if (serverNow === undefined || state.renewedAt === undefined) return byObservation;
+    return Math.min(byObservation, state.renewedAt + state.durationMs + SERVER_CLOCK_GRACE_MS - serverNow);
+  }
+
+  /** The time kd writes into the Lease: the server's clock when known, so that every reader judges it on one clock. */
+  #leaseNow(): number {
+    return this.#client.serverNow?.() ?? this.#clock.now();
+  }
+
   #spec(transitions: number): Record<string, unknown> {
-    const now = microTime(this.#clock.now());
+    const now = microTime(this.#leaseNow());
     return { holderIdentity: this.identity, leaseDurationSeconds: this.#durationMs / 1000, acquireTime: now, renewTime: now, leaseTransitions: transitions };
   }
 
@@ -178,7 +214,7 @@ export class LeaseLock implements ReleaseLock {
             target,
             [
               { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion },
-              { op: 'replace', path: '/spec/renewTime', value: microTime(this.#clock.now()) },
+              { op: 'replace', path: '/spec/renewTime', value: microTime(this.#leaseNow()) },
             ],
             { type: 'json', signal: stop.signal },
           );
@@ -235,7 +271,8 @@ function leaseState(lease: KubeObject): LeaseState {
     holder,
     since,
     // A Lease without a holder or a readable renew time counts as free: nobody can be renewing it.
-    expiresAt: holder === '' || Number.isNaN(renew) ? undefined : renew + duration * 1000,
+    renewedAt: holder === '' || Number.isNaN(renew) ? undefined : renew,
+    durationMs: duration * 1000,
     resourceVersion: typeof metadata['resourceVersion'] === 'string' ? metadata['resourceVersion'] : '',
     transitions: typeof spec['leaseTransitions'] === 'number' ? spec['leaseTransitions'] : 0,
   };

@@ -267,6 +267,10 @@ export class KubeClient implements ClusterClient {
     }
   }
 
+  serverNow(): number | undefined {
+    return this.transport.serverNow();
+  }
+
   close(): void {
     this.transport.close();
   }

@@ -6,7 +6,7 @@
  * discovery TTL 10 minutes, cache folder `$XDG_CACHE_HOME/kd`.
  */
 import path from 'node:path';
-import { environmentError } from '../errors.js';
+import { environmentError, KdError } from '../errors.js';
 import type { ClusterClock, RandomSource } from './clock.js';
 import { KubeClient } from './client.js';
 import { Discovery } from './discovery.js';
@@ -15,7 +15,8 @@ import { loadKubeconfig, type ClusterConnection, type KubeconfigRequest } from '
 import { DEFAULT_BURST, DEFAULT_RATE_LIMIT } from './rate-limiter.js';
 import type { RetryOptions } from './retry.js';
 import { ClusterSchemaSource } from './schema-source.js';
-import { credentialsFromKubeConfig, HttpTransport, type RetryNotice } from './transport.js';
+import { credentialsForConnection } from './credentials.js';
+import { HttpTransport, type RetryNotice } from './transport.js';
 
 export interface ConnectOptions extends KubeconfigRequest {
   /** Requests per second after the burst (`--qps`); 0 disables limiting. Default 0, like kubectl. */
@@ -47,8 +48,9 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Clus
   const connection = await loadKubeconfig(options);
   let credentials;
   try {
-    credentials = await credentialsFromKubeConfig(connection.kubeConfig);
+    credentials = credentialsForConnection(connection, { env: options.env ?? process.env, ...(options.clock ? { clock: options.clock } : {}) });
   } catch (e) {
+    if (e instanceof KdError) throw e;
     throw environmentError(`the credentials of context ${connection.context} cannot be used: ${(e as Error).message}`, 'check the user entry of the context in the kubeconfig');
   }
   const transport = new HttpTransport({

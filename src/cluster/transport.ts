@@ -1,8 +1,9 @@
 /**
- * HTTP to one API server: authentication and TLS from the kubeconfig (through
- * @kubernetes/client-node's KubeConfig, so exec plugins, token files and client certificates
- * work as in kubectl), client-side rate limiting, and retries with backoff. Bodies are passed
- * through as text: nothing here decodes objects into typed classes, so unknown fields survive.
+ * HTTP to one API server: authentication, TLS and proxy as credentials.ts derived them from the
+ * kubeconfig, client-side rate limiting, and retries with backoff. Bodies are passed through as
+ * text: nothing here decodes objects into typed classes, so unknown fields survive.
+ * The server's clock is estimated from the `Date` header of its answers (`serverNow`), for
+ * decisions that must not depend on this machine's clock (the release lock's expiry).
  *
  * Every request waits for a rate-limit token, each retry too. Watch streams are opened with
  * `open` (one attempt, no timeout on the body); their resumption lives in watch.ts.
@@ -10,10 +11,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { abortReason, systemClock, type ClusterClock, type RandomSource } from './clock.js';
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
+import { agentFor, forwardedRequest, ForwardingAgent } from './proxy.js';
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetryClass, type RetryOptions } from './retry.js';
 
 export type QueryValue = string | number | boolean | undefined | ReadonlyArray<string>;
@@ -50,12 +51,18 @@ export interface RetryNotice {
   error: ClusterRequestError;
 }
 
-/** What the transport needs of a kubeconfig: where, how to trust it, and how to authenticate. */
+/** What the transport needs of a kubeconfig: where, through which proxy, how to trust it, and how to authenticate. */
 export interface ServerCredentials {
   server: string;
   tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string };
+  /** The proxy to connect through (http, https or socks5); undefined: directly. */
+  proxy?: URL;
   /** Headers for each request (a bearer token from a file or exec plugin may change over time). */
-  headers(): Promise<Record<string, string>>;
+  headers(): Promise<Record<string, string | string[]>>;
+  /** A client certificate that may rotate (from an exec plugin); asked before each request. */
+  clientCertificate?(): Promise<{ cert: Buffer; key: Buffer } | undefined>;
+  /** The server answered 401 to a request sent with this Authorization header. */
+  unauthorized?(sentAuthorization: string | undefined): void;
 }
 
 export interface TransportOptions {
@@ -83,7 +90,11 @@ export class HttpTransport {
   readonly #timeoutMs: number;
   readonly #userAgent: string;
   readonly #onRetry: ((notice: RetryNotice) => void) | undefined;
-  readonly #agent: http.Agent;
+  #agent: http.Agent;
+  #agentCert: { cert: Buffer; key: Buffer } | undefined;
+  readonly #agents: http.Agent[] = [];
+  /** The latest `Date` the server sent (ms) and this clock's time when it arrived. */
+  #serverDate: { date: number; at: number } | undefined;
 
   constructor(options: TransportOptions) {
     this.#credentials = options.credentials;
@@ -96,11 +107,39 @@ export class HttpTransport {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#userAgent = options.userAgent ?? 'kubectl-kd';
     this.#onRetry = options.onRetry;
-    const tls = options.credentials.tls;
-    this.#agent =
-      this.#base.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, ...definedOnly(tls) })
-        : new http.Agent({ keepAlive: true });
+    this.#agent = agentFor(this.#base, options.credentials.proxy, definedOnly(options.credentials.tls));
+    this.#agents.push(this.#agent);
+  }
+
+  /**
+   * The server's clock now, as a lower bound: the latest `Date` header received plus the time
+   * elapsed since on this transport's clock. Undefined before the first answer, or when the
+   * server sends no `Date`. (`Date` has whole seconds: the estimate may lag by up to a second.)
+   */
+  serverNow(): number | undefined {
+    const d = this.#serverDate;
+    return d === undefined ? undefined : d.date + Math.max(0, this.#clock.now() - d.at);
+  }
+
+  #observeDate(header: string | undefined): void {
+    if (header === undefined) return;
+    const date = Date.parse(header);
+    if (Number.isNaN(date)) return;
+    // Keep the tighter lower bound: an older answer arriving late must not move the estimate back.
+    const current = this.serverNow();
+    if (current === undefined || date > current) this.#serverDate = { date, at: this.#clock.now() };
+  }
+
+  /** The agent for the current client certificate (an exec plugin may rotate it: new connections then). */
+  async #agentForRequest(): Promise<http.Agent> {
+    const source = this.#credentials.clientCertificate;
+    if (!source) return this.#agent;
+    const pair = await source.call(this.#credentials);
+    if (pair === undefined || (this.#agentCert && this.#agentCert.cert.equals(pair.cert) && this.#agentCert.key.equals(pair.key))) return this.#agent;
+    this.#agentCert = pair;
+    this.#agent = agentFor(this.#base, this.#credentials.proxy, { ...definedOnly(this.#credentials.tls), cert: pair.cert, key: pair.key });
+    this.#agents.push(this.#agent);
+    return this.#agent;
   }
 
   get clock(): ClusterClock {
@@ -144,7 +183,7 @@ export class HttpTransport {
 
   /** Frees pooled connections; in-flight requests finish. */
   close(): void {
-    this.#agent.destroy();
+    for (const agent of this.#agents) agent.destroy();
   }
 
   async #attempt(req: HttpRequest): Promise<Omit<HttpResponse, 'attempts'>> {
@@ -163,7 +202,7 @@ export class HttpTransport {
       if (Array.isArray(v)) for (const item of v as readonly string[]) url.searchParams.append(k, item);
       else url.searchParams.set(k, String(v));
     }
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       Accept: req.accept ?? 'application/json',
       'User-Agent': this.#userAgent,
       ...(await this.#credentials.headers()),
@@ -173,9 +212,13 @@ export class HttpTransport {
       headers['Content-Length'] = String(Buffer.byteLength(req.body));
     }
     const lib = url.protocol === 'https:' ? https : http;
+    const agent = await this.#agentForRequest();
     return new Promise((resolve, reject) => {
       let settled = false;
-      const request = lib.request(url, { method: req.method, headers, agent: this.#agent });
+      const request =
+        agent instanceof ForwardingAgent
+          ? http.request({ ...forwardedRequest(agent, url, headers), method: req.method, agent })
+          : lib.request(url, { method: req.method, headers, agent });
       const fail = (e: unknown) => {
         if (settled) return;
         settled = true;
@@ -209,6 +252,8 @@ export class HttpTransport {
         }
         settled = true;
         cleanup();
+        this.#observeDate(response.headers.date);
+        if (response.statusCode === 401) this.#credentials.unauthorized?.(headers['Authorization'] as string | undefined);
         // The timer keeps running until the body is read (readBody clears it through 'close').
         if (timer) response.once('close', () => clearTimeout(timer));
         resolve({ request, response });
@@ -243,45 +288,4 @@ async function readBody(response: http.IncomingMessage, req: HttpRequest, reques
   if (signal?.aborted) throw abortReason(signal);
   if (!response.complete) throw networkError(req.subject, server, Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' }));
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Credentials from a loaded KubeConfig's current context. TLS material is read once; headers
- * are asked of the kubeconfig's authenticators on each request (they cache tokens themselves).
- */
-export async function credentialsFromKubeConfig(kc: KubeConfig): Promise<ServerCredentials> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  // `applyOptions` is what applyToHTTPSOptions uses without building an agent (which refuses
-  // plain-HTTP servers); it is private in the typings but stable across the 1.x and 2.x lines.
-  const internals = kc as unknown as { applyOptions?: (o: Record<string, unknown>) => Promise<void> };
-  const apply = async (): Promise<Record<string, unknown>> => {
-    const opts: Record<string, unknown> = { headers: {} };
-    if (typeof internals.applyOptions === 'function') await internals.applyOptions.call(kc, opts);
-    else await kc.applyToHTTPSOptions(opts as never);
-    return opts;
-  };
-  const first = await apply();
-  const user = kc.getCurrentUser();
-  const basic = user?.username ? `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}` : undefined;
-  const tls: ServerCredentials['tls'] = {};
-  if (Buffer.isBuffer(first.ca)) tls.ca = first.ca;
-  if (Buffer.isBuffer(first.cert)) tls.cert = first.cert;
-  if (Buffer.isBuffer(first.key)) tls.key = first.key;
-  if (typeof first.rejectUnauthorized === 'boolean') tls.rejectUnauthorized = first.rejectUnauthorized;
-  if (typeof first.servername === 'string') tls.servername = first.servername;
-  const headersOf = (o: Record<string, unknown>): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries((o.headers as Record<string, unknown> | undefined) ?? {})) if (v !== undefined) out[k] = String(v);
-    if (basic && out.Authorization === undefined) out.Authorization = basic;
-    return out;
-  };
-  // Static credentials (certificates, a literal token) need not be re-derived per request.
-  const dynamic = Boolean(user?.exec || user?.authProvider);
-  const fixed = headersOf(first);
-  return {
-    server: cluster.server,
-    tls,
-    headers: dynamic ? async () => headersOf(await apply()) : async () => fixed,
-  };
 }

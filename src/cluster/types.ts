@@ -129,6 +129,12 @@ export interface ClusterClient {
   apply(object: KubeObject, options?: ApplyOptions): Promise<KubeObject>;
   patch(target: ObjectTarget, patch: unknown, options: PatchOptions): Promise<KubeObject>;
   delete(target: ObjectTarget, options?: DeleteOptions): Promise<DeleteOutcome>;
+  /**
+   * The API server's clock (ms since the epoch), estimated from the `Date` header of its latest
+   * answer; a lower bound, within about a second. Undefined when unknown (no answer yet, no
+   * `Date`, or a client that does not track it).
+   */
+  serverNow?(): number | undefined;
   /** Frees connections. */
   close(): void;
 }

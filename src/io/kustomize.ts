@@ -11,7 +11,6 @@
  * file: they are reported against the kustomization file. If the user's kustomization asks for
  * origin annotations itself, it is rendered directly and the annotations are kept.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +28,10 @@ interface RunResult {
   stderr: string;
 }
 
-function run(command: string, args: string[]): Promise<RunResult> {
+// node:child_process (with net and dgram behind it) is loaded only when a kustomization is
+// rendered: every `validate` reaches this module, few render one.
+async function run(command: string, args: string[]): Promise<RunResult> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(command, args, { maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(error);

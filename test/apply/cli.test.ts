@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { kdBin, repoRoot, runKd } from '../cli/run-kd.js';
+import { tempHomeEnv } from '../support/temp-home.js';
 import { existsSync } from 'node:fs';
 
 describe('kubectl kd apply (CLI)', () => {
@@ -62,7 +63,7 @@ describe('kubectl kd apply (CLI)', () => {
   it('exits 130 within 2 seconds of Ctrl-C, reporting the run as interrupted', async () => {
     const child = spawn(process.execPath, [kdBin, 'apply', '--sim', '-n', 'demo', 'test/fixtures/apply/cli/deployment-never-ready.yaml'], {
       cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' },
+      env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' },
     });
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -1,7 +1,11 @@
-/** Runs the built kubectl-kd binary the way a user does, capturing output and exit code. */
+/**
+ * Runs the built kubectl-kd binary the way a user does, capturing output and exit code, with a
+ * temporary HOME (test/support/temp-home.ts) so its caches never land in the source tree.
+ */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { checkMachineOutput } from '../support/output-schemas.js';
+import { tempHomeEnv } from '../support/temp-home.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const kdBin = path.join(repoRoot, 'bin', 'kubectl-kd.cjs');
@@ -17,7 +21,7 @@ export function runKd(args: string[], options: { cwd?: string; input?: string; e
     cwd: options.cwd ?? repoRoot,
     input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', HOME: path.join(repoRoot, 'test', 'fixtures', 'cli', 'home'), KUBECONFIG: '', KD_SCHEMA_DIR: '', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', ...tempHomeEnv(), KUBECONFIG: '', KD_SCHEMA_DIR: '', ...options.env },
     timeout: 60_000,
   });
   // Every -o json / jsonl output a test produces must match its published schema.
@@ -33,7 +37,7 @@ export function runKdAsync(args: string[], options: { cwd?: string; env?: NodeJS
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [kdBin, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, NO_COLOR: '1', HOME: path.join(repoRoot, 'test', 'fixtures', 'cli', 'home'), KUBECONFIG: '', KD_SCHEMA_DIR: '', ...options.env },
+      env: { ...process.env, NO_COLOR: '1', ...tempHomeEnv(), KUBECONFIG: '', KD_SCHEMA_DIR: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

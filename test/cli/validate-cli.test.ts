@@ -2,15 +2,15 @@
  * `kubectl kd validate` as a user runs it: the real binary, real files, exit codes and output.
  * (The build runs before the tests: `npm test` builds first.)
  */
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, symlinkSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkJsonDocuments } from '../support/output-schemas.js';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runKd } from './run-kd.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
 const fixture = (name: string) => path.join('test', 'fixtures', 'cli', name);
-const v135 = path.resolve(repoRoot, '..', 'shared', 'kubernetes-openapi', 'v1.35');
 
 describe('kubectl kd validate', () => {
   it('accepts the example app with exit 0 and a summary line', () => {
@@ -78,8 +78,12 @@ describe('kubectl kd validate', () => {
   });
 
   it('uses a schema directory given with --schema-dir and narrows it with --kubernetes-version', () => {
-    expect(runKd(['validate', '--schema-dir', v135, 'examples/']).status).toBe(0);
-    const parent = path.dirname(v135);
+    expect(runKd(['validate', '--schema-dir', BUILT_IN_SCHEMAS, 'examples/']).status).toBe(0);
+    // A folder per version, as users keep them: v1.35/ holds documents, v1.34/ is empty.
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'kd-schema-versions-'));
+    symlinkSync(BUILT_IN_SCHEMAS, path.join(parent, 'v1.35'));
+    mkdirSync(path.join(parent, 'v1.34'));
+    expect(runKd(['validate', '--schema-dir', parent, '--kubernetes-version', '1.34', 'examples/']).status).not.toBe(0);
     expect(runKd(['validate', '--schema-dir', parent, '--kubernetes-version', '1.35', 'examples/']).status).toBe(0);
     const r = runKd(['validate', '--kubernetes-version', '1.20', 'examples/']);
     expect(r.status).toBe(2);
@@ -108,6 +112,15 @@ describe('kubectl kd validate', () => {
     expect(r.stderr).toMatch(/^error: kubectl-kd needs Node\.js 22 or newer, but this is Node\.js 20\.11\.0/);
     expect(r.stderr).toContain('hint: install Node.js 22');
     expect(r.stdout).toBe('');
+  });
+
+  it("keeps the bundles' compiled code in Node's compile cache for the next start", () => {
+    // Unset, Node keeps no cache; kd turns it on, in the temp folder unless NODE_COMPILE_CACHE says.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-compile-cache-'));
+    expect(runKd(['validate', 'examples/'], { env: { TMPDIR: tmp, NODE_COMPILE_CACHE: '' } }).status).toBe(0);
+    const entries = readdirSync(path.join(tmp, 'node-compile-cache'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(entries.length).toBeGreaterThan(3);
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('runs on the Node 22 installed with it when the running Node is too old', () => {

@@ -1,5 +1,5 @@
 /**
- * Helpers for the drift tests: a kd sim (Kubernetes 1.35 API, built-in controllers on a fast
+ * Helpers for the drift tests: a kd sim (the built-in bundle's Kubernetes API, built-in controllers on a fast
  * clock), manifests written to a temporary folder, `kubectl kd apply`'s executor to create
  * releases, the real kubectl to change the cluster behind kd's back, and `runDrift` against the
  * same sim with a fixed clock and salt.
@@ -14,9 +14,10 @@ import { runDrift, type DriftRunRequest, type DriftRunResult } from '../../src/i
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { KubectlEnv } from '../e2e/kubectl-harness.js';
 import { doneOf, startApplySim, type ApplySim } from '../apply/support/apply-sim.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const openapiDir = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+export const openapiDir = BUILT_IN_SCHEMAS;
 export const fixturesDir = path.resolve(here, '../fixtures/drift');
 export const repoRoot = path.resolve(here, '../..');
 export const REPORT_TIME = Date.UTC(2026, 0, 15, 12, 0, 0);

@@ -16,9 +16,10 @@ import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { KubectlEnv, requireKubectl, scrub } from './kubectl-harness.js';
 import { builtinControllers, FAIL_ANNOTATION } from '../../src/sim/controllers/index.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SCHEMAS = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+const SCHEMAS = BUILT_IN_SCHEMAS;
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 
 let sim: SimHandle;

@@ -6,15 +6,13 @@
  * dry-run results, finds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { KubectlEnv, requireKubectl } from './kubectl-harness.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SCHEMAS = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+const SCHEMAS = BUILT_IN_SCHEMAS;
 const NS = 'quantities';
 
 let sim: SimHandle;

@@ -57,7 +57,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'kd-watch-e2e-'));
   cpSync(path.join(root, 'examples', 'shop'), path.join(dir, 'shop'), { recursive: true });
   const kubeconfig = path.join(dir, 'kubeconfig');
-  sim = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', kubeconfig, '--speed', '4'], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  sim = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', kubeconfig, '--speed', '4'], { stdio: 'ignore', env: { ...process.env, HOME: dir, XDG_CACHE_HOME: path.join(dir, '.cache'), NO_COLOR: '1' } });
   const until = Date.now() + 15_000;
   while (!existsSync(kubeconfig) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   if (!existsSync(kubeconfig)) throw new Error('kd sim did not start');
@@ -71,7 +71,7 @@ afterAll(() => {
 
 test('watch: apply, edit, invalid edit, quit', async () => {
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const command = `cd ${dir} && CI=true NO_COLOR=1 ${process.execPath} ${bin} apply --watch shop --kubeconfig ${kubeconfig}; echo KD-EXIT=$?; sleep 60`;
+  const command = `cd ${dir} && HOME=${dir} XDG_CACHE_HOME=${dir}/.cache CI=true NO_COLOR=1 ${process.execPath} ${bin} apply --watch shop --kubeconfig ${kubeconfig}; echo KD-EXIT=$?; sleep 60`;
   expect(tmux('new-session', '-d', '-s', 'watch', '-x', '80', '-y', '24', command).status).toBe(0);
   expect(tmux('display-message', '-p', '-t', 'watch', '#{pane_width}x#{pane_height}').stdout.trim()).toBe('80x24');
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { tempHomeEnv } from '../support/temp-home.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'kd-lsp.cjs');
@@ -17,20 +18,20 @@ beforeAll(() => {
 });
 
 test('--version prints the version', () => {
-  const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', env: { ...process.env, ...tempHomeEnv() } });
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^kd-lsp \d+\.\d+\.\d+\n$/);
 });
 
 test('--help lists --stdio and the settings', () => {
-  const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env: { ...process.env, ...tempHomeEnv() } });
   expect(r.status).toBe(0);
   expect(r.stdout).toContain('kd-lsp --stdio');
   expect(r.stdout).toContain('crdPaths');
 });
 
 test('an unknown argument is a usage error (exit 2)', () => {
-  const r = spawnSync(process.execPath, [BIN, '--tcp'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, '--tcp'], { encoding: 'utf8', env: { ...process.env, ...tempHomeEnv() } });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('unknown arguments: --tcp');
 });
@@ -43,7 +44,7 @@ afterAll(() => {
 });
 
 test('over stdio with the built-in schemas: diagnostics for a manifest', async () => {
-  child = spawn(process.execPath, [BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, KD_SCHEMA_DIR: '' } });
+  child = spawn(process.execPath, [BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...tempHomeEnv(), KD_SCHEMA_DIR: '' } });
   conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const got = new Promise<PublishDiagnosticsParams>((resolve) => conn!.onNotification('textDocument/publishDiagnostics', resolve));
   conn.listen();

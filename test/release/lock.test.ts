@@ -1,7 +1,10 @@
 /**
  * The release lock against kd sim: a second run fails fast naming the holder, waits with
- * --wait-for-lock, takes over a lock left by a dead run once it expired (on a fake clock),
- * renews while running, and releases (deletes its Lease) at the end.
+ * --wait-for-lock, takes over a lock left by a dead run once it expired, renews while running,
+ * and releases (deletes its Lease) at the end. Expiry is judged by the server's clock or by
+ * watching the Lease stay unchanged, never by this machine's clock: the runs here have clocks
+ * skewed from the server's (the sim runs on this machine's real clock; ManualClock starts in 2025
+ * unless told otherwise).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLock, LockHeldError, microTime } from '../../src/apply/release/index.js';
@@ -31,18 +34,24 @@ describe('release lock', () => {
     const ns = await rs.namespace('lock');
     const clock = new ManualClock();
     const release = { name: 'shop', namespace: ns };
+    const before = Date.now();
     const first = await lock(clock, 'host-a/100/aaaaaa').acquire(release, { wait: false, signal: never });
     expect(first.holder).toBe('host-a/100/aaaaaa');
     const spec = (await lease(ns, 'kd-lock-shop'))?.['spec'] as Record<string, unknown>;
-    expect(spec).toMatchObject({ holderIdentity: 'host-a/100/aaaaaa', leaseDurationSeconds: 30, acquireTime: '2025-01-15T12:00:00.000000Z' });
+    expect(spec).toMatchObject({ holderIdentity: 'host-a/100/aaaaaa', leaseDurationSeconds: 30 });
+    // Written with the server's clock (from its Date header; whole seconds), not the run's 2025 clock.
+    const acquired = Date.parse(String(spec['acquireTime']));
+    expect(String(spec['acquireTime'])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(acquired).toBeGreaterThanOrEqual(before - 1000);
+    expect(acquired).toBeLessThanOrEqual(Date.now());
 
     clock.advance(5_000);
     const second = lock(clock, 'host-b/200/bbbbbb');
     const error = await second.acquire(release, { wait: false, signal: never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockHeldError);
-    expect((error as LockHeldError).message).toBe(`release shop in namespace ${ns} is locked by host-a/100/aaaaaa since 2025-01-15T12:00:00Z (Lease kd-lock-shop)`);
+    expect((error as LockHeldError).message).toBe(`release shop in namespace ${ns} is locked by host-a/100/aaaaaa since ${microTime(acquired).replace(/\.\d+Z$/, 'Z')} (Lease kd-lock-shop)`);
     expect((error as LockHeldError).hint).toContain('--wait-for-lock');
-    expect((error as LockHeldError).hint).toContain('expires in 25s');
+    expect((error as LockHeldError).hint).toContain('expires in 30s');
 
     await first.release();
     expect(await lease(ns, 'kd-lock-shop')).toBeUndefined();
@@ -51,25 +60,50 @@ describe('release lock', () => {
     await handle.release();
   });
 
-  it('takes over a lock left by a dead run once it has expired', async () => {
+  it('takes over a lock left by a dead run once it has expired by the server\'s clock, whatever the run\'s clock says', async () => {
     const ns = await rs.namespace('expired');
-    const clock = new ManualClock();
+    const clock = new ManualClock(); // a year or more behind the server: the old rule saw every Lease as fresh
     const release = { name: 'api', namespace: ns };
+    const server = Date.now(); // the sim's clock
     // A run that died: its Lease is there, renewed 10 s ago, never to be renewed again.
     await rs.session.client.create({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: 'kd-lock-api', namespace: ns },
-      spec: { holderIdentity: 'dead-host/1/dead00', leaseDurationSeconds: 30, acquireTime: microTime(clock.now() - 60_000), renewTime: microTime(clock.now() - 10_000), leaseTransitions: 2 },
+      spec: { holderIdentity: 'dead-host/1/dead00', leaseDurationSeconds: 30, acquireTime: microTime(server - 60_000), renewTime: microTime(server - 10_000), leaseTransitions: 2 },
     });
     const mine = lock(clock, 'host-c/300/cccccc');
-    await expect(mine.acquire(release, { wait: false, signal: never })).rejects.toThrow('locked by dead-host/1/dead00 since 2025-01-15T11:59:00Z');
-    clock.advance(20_001);
+    const held = (await mine.acquire(release, { wait: false, signal: never }).catch((e: unknown) => e)) as LockHeldError;
+    expect(held.message).toContain(`locked by dead-host/1/dead00 since ${microTime(server - 60_000).replace(/\.\d+Z$/, 'Z')}`);
+    expect(held.hint).toMatch(/expires in (20|21|22)s/);
+    // Renewed 40 s ago by the server's clock: expired, taken over at once.
+    const live = await lease(ns, 'kd-lock-api');
+    await rs.session.client.patch({ ...LEASE, namespace: ns, name: 'kd-lock-api' }, [{ op: 'replace', path: '/spec/renewTime', value: microTime(Date.now() - 40_000) }, { op: 'test', path: '/metadata/resourceVersion', value: (live!.metadata as { resourceVersion: string }).resourceVersion }], { type: 'json' });
     const handle = await mine.acquire(release, { wait: false, signal: never });
     const spec = (await lease(ns, 'kd-lock-api'))?.['spec'] as Record<string, unknown>;
     expect(spec['holderIdentity']).toBe('host-c/300/cccccc');
     expect(spec['leaseTransitions']).toBe(3);
     await handle.release();
+  });
+
+  it('does not steal a live lock from a holder whose clock is far behind (two CI runners, skewed clocks)', async () => {
+    const ns = await rs.namespace('skew');
+    const release = { name: 'web', namespace: ns };
+    const behind = new ManualClock(Date.now() - 3_600_000); // an hour slow: the old rule wrote renewTime an hour in the past
+    const ahead = new ManualClock(Date.now() + 3_600_000);
+    const holder = await lock(behind, 'runner-a/1/a').acquire(release, { wait: false, signal: never });
+    const renewTime = Date.parse(String(((await lease(ns, 'kd-lock-web'))?.['spec'] as Record<string, unknown>)['renewTime']));
+    expect(Math.abs(renewTime - Date.now())).toBeLessThan(5_000);
+    for (const clock of [new ManualClock(Date.now()), ahead]) {
+      const e = await lock(clock, 'runner-b/2/b').acquire(release, { wait: false, signal: never }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(LockHeldError);
+    }
+    // The holder renews on its own (slow) clock; the renewal keeps it held for a waiter far ahead.
+    behind.advance(10_000);
+    await expect.poll(async () => Date.parse(String(((await lease(ns, 'kd-lock-web'))?.['spec'] as Record<string, unknown>)['renewTime'])), { timeout: 2000 }).toBeGreaterThan(renewTime);
+    await expect(lock(ahead, 'runner-b/2/b').acquire(release, { wait: false, signal: never })).rejects.toBeInstanceOf(LockHeldError);
+    expect(holder.lost.aborted).toBe(false);
+    await holder.release();
   });
 
   it('waits with --wait-for-lock until the holder releases', async () => {
@@ -87,7 +121,8 @@ describe('release lock', () => {
     // Let the waiter look and go to sleep: it must not have the lock while the first holds it.
     await new Promise((r) => setTimeout(r, 200));
     expect(acquired).toBe(false);
-    expect(waits).toEqual(['host-a/1/a since 2025-01-15T12:00:00Z']);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatch(/^host-a\/1\/a since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     await first.release();
     clock.advance(1000);
     const handle = await pending;
@@ -95,15 +130,17 @@ describe('release lock', () => {
     await handle.release();
   });
 
-  it('waits for an expired lock on a fake clock without real waiting, and stops on interrupt', async () => {
+  it('takes over a Lease seen unchanged for its duration (a dead holder whose clock ran ahead), on a fake clock without real waiting; stops on interrupt', async () => {
     const ns = await rs.namespace('waitexp');
     const clock = new ManualClock();
     const release = { name: 'db', namespace: ns };
+    // Written by a holder an hour ahead of the server: by timestamps it looks fresh for an hour.
+    const future = Date.now() + 3_600_000;
     await rs.session.client.create({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: 'kd-lock-db', namespace: ns },
-      spec: { holderIdentity: 'gone/9/x', leaseDurationSeconds: 30, acquireTime: microTime(clock.now()), renewTime: microTime(clock.now()) },
+      spec: { holderIdentity: 'gone/9/x', leaseDurationSeconds: 30, acquireTime: microTime(future), renewTime: microTime(future) },
     });
     const interrupt = new AbortController();
     const waiting = lock(clock, 'host-d/4/d').acquire(release, { wait: true, signal: interrupt.signal });
@@ -112,8 +149,11 @@ describe('release lock', () => {
     await expect(waiting).rejects.toThrow('interrupted while waiting for the release lock');
 
     clock.autoAdvance = true;
+    const startedWaiting = clock.now();
     const handle = await lock(clock, 'host-d/4/d').acquire(release, { wait: true, signal: never });
-    expect(clock.now()).toBeGreaterThanOrEqual(Date.UTC(2025, 0, 15, 12, 0, 30));
+    // client-go's leaderelection rule: unchanged for a lease duration on the waiter's own clock.
+    expect(clock.now() - startedWaiting).toBeGreaterThanOrEqual(30_000);
+    expect(clock.now() - startedWaiting).toBeLessThan(32_000);
     expect(handle.holder).toBe('host-d/4/d');
     clock.autoAdvance = false;
     await handle.release();
@@ -124,12 +164,15 @@ describe('release lock', () => {
     const clock = new ManualClock();
     const release = { name: 'job', namespace: ns };
     const handle = await lock(clock, 'host-e/5/e').acquire(release, { wait: false, signal: never });
-    const renewTime = async () => ((await lease(ns, 'kd-lock-job'))?.['spec'] as { renewTime: string }).renewTime;
-    expect(await renewTime()).toBe('2025-01-15T12:00:00.000000Z');
+    const version = async () => ((await lease(ns, 'kd-lock-job'))?.metadata as { resourceVersion: string }).resourceVersion;
+    const v0 = await version();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await version()).toBe(v0);
     clock.advance(10_000);
-    await expect.poll(renewTime, { timeout: 2000 }).toBe('2025-01-15T12:00:10.000000Z');
+    await expect.poll(version, { timeout: 2000 }).not.toBe(v0);
+    const v1 = await version();
     clock.advance(10_000);
-    await expect.poll(renewTime, { timeout: 2000 }).toBe('2025-01-15T12:00:20.000000Z');
+    await expect.poll(version, { timeout: 2000 }).not.toBe(v1);
     // 20 s after acquiring a 30 s lease, another run still finds it held.
     await expect(lock(clock, 'other/1/o').acquire(release, { wait: false, signal: never })).rejects.toBeInstanceOf(LockHeldError);
     expect(handle.lost.aborted).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * Helpers for the release tests: a `kd sim` with the Kubernetes 1.35 API (no controllers unless
+ * Helpers for the release tests: a `kd sim` with the built-in bundle's Kubernetes API (no controllers unless
  * asked), a client connected through its kubeconfig, a manual clock for lock and record times,
  * and fresh namespaces per test.
  */
@@ -12,9 +12,10 @@ import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { builtinControllers } from '../../src/sim/controllers/index.js';
 import { connectCluster, type ClusterSession } from '../../src/cluster/index.js';
 import type { ClusterClock } from '../../src/cluster/clock.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const openapiDir = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+export const openapiDir = BUILT_IN_SCHEMAS;
 export const fixturesDir = path.resolve(here, '../fixtures/release');
 
 export interface ReleaseSim {

@@ -1,6 +1,6 @@
 /**
  * Runs one schema fixture: CRDs in the file are read (and checked) first, then every object is
- * validated against the Kubernetes 1.35 documents plus those CRDs, then duplicates are checked.
+ * validated against the built-in bundle's Kubernetes documents plus those CRDs, then duplicates are checked.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,11 @@ import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { compareDiagnostics, type Diagnostic } from '../../src/model/index.js';
 import { checkDuplicates, isCrdObject, readCrd, SchemaRegistry, validateManifest, type CustomResourceDefinitionInfo } from '../../src/schema/index.js';
 import { loadManifests } from './manifests.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixtures = path.join(here, '../fixtures/schema');
-export const openapiDir = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+export const openapiDir = BUILT_IN_SCHEMAS;
 export const source = new SchemaDirSource(openapiDir);
 
 export async function runFixture(file: string, text: string, strict = true): Promise<Diagnostic[]> {

@@ -1,53 +1,5 @@
-/**
- * Fidelity check with the real kubectl: `kubectl apply --server-side` twice with the `web`
- * Deployment and Service of examples/shop (ports without `protocol`) leaves one port each, as
- * against a real kube-apiserver, whichever schema source the sim runs on.
- */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
+/** kubectl-ssa-list-key-defaults.suite.ts with the built-in bundle; test/reference/sim-kubectl-ssa-list-key-defaults.test.ts runs it on the published 1.35 documents. */
 import { builtInSource } from '../../src/io/schema-sources.js';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
-import type { SchemaSource } from '../../src/schema/types.js';
-import { KubectlEnv, requireKubectl } from '../e2e/kubectl-harness.js';
-import { SCHEMA_DIR } from './sim-support.js';
+import { kubectlSsaListKeyDefaultsSuite } from './kubectl-ssa-list-key-defaults.suite.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WEB = readFileSync(path.resolve(here, '../../examples/shop/40-web.yaml'), 'utf8');
-
-const sources: Array<[string, () => SchemaSource]> = [
-  ['the 1.35 OpenAPI documents', () => new SchemaDirSource(SCHEMA_DIR)],
-  ['the built-in bundle', () => builtInSource()],
-];
-
-describe.each(sources)('kubectl apply --server-side twice, schemas from %s', (_label, makeSource) => {
-  let sim: SimHandle;
-
-  beforeAll(async () => {
-    requireKubectl();
-    const source = makeSource();
-    sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
-    const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
-    sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, { fieldManager: 'test' });
-  });
-  afterAll(async () => {
-    await sim?.stop();
-  });
-
-  it('keeps one container port and one Service port', async () => {
-    const k = new KubectlEnv(sim.kubeconfig({ namespace: 'shop' }));
-    const f = k.file('web.yaml', WEB);
-    const first = await k.run(['apply', '--server-side', '-f', f]);
-    expect(first).toMatchObject({ code: 0, stdout: 'deployment.apps/web serverside-applied\nservice/web serverside-applied\n' });
-    const second = await k.run(['apply', '--server-side', '-f', f]);
-    expect(second).toMatchObject({ code: 0, stdout: 'deployment.apps/web serverside-applied\nservice/web serverside-applied\n' });
-
-    const dep = await k.run(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].ports}']);
-    expect(JSON.parse(dep.stdout)).toEqual([{ containerPort: 8080, name: 'http', protocol: 'TCP' }]);
-    const svc = await k.run(['get', 'service', 'web', '-o', 'jsonpath={.spec.ports}']);
-    expect(JSON.parse(svc.stdout)).toEqual([{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }]);
-  });
-});
+kubectlSsaListKeyDefaultsSuite('the built-in bundle', () => builtInSource());

@@ -1,11 +1,10 @@
-/** Shared helpers of the simulator unit tests: the real 1.35 OpenAPI documents, by path. */
+/** Shared helpers of the simulator unit tests: the built-in bundle's OpenAPI documents, by path. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { OpenApiDocument } from '../../src/schema/types.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const SCHEMA_DIR = path.resolve(here, '../../../shared/kubernetes-openapi/v1.35');
+export const SCHEMA_DIR = BUILT_IN_SCHEMAS;
 
 const cache = new Map<string, OpenApiDocument>();
 

@@ -1,5 +1,5 @@
 /**
- * Helpers for the apply tests: a `kd sim` with the Kubernetes 1.35 API and the built-in
+ * Helpers for the apply tests: a `kd sim` with the built-in bundle's Kubernetes API and the built-in
  * controllers on a fast clock, a client connected through its kubeconfig, the executor's clock
  * tied to the simulator's (so timeouts and grace periods are simulated time), and manifests
  * from YAML text.
@@ -16,9 +16,10 @@ import type { ClusterClock } from '../../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../../src/manifest/index.js';
 import type { Manifest } from '../../../src/model/index.js';
 import { collectApply, RetryFeed, type ApplyEvent, type ApplyRequest, type ReleasePorts } from '../../../src/apply/index.js';
+import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const openapiDir = path.resolve(here, '../../../../shared/kubernetes-openapi/v1.35');
+export const openapiDir = BUILT_IN_SCHEMAS;
 export const fixturesDir = path.resolve(here, '../../fixtures/apply');
 const schemaSource = new SchemaDirSource(openapiDir);
 
@@ -37,7 +38,7 @@ export interface ApplySimOptions {
   speed?: number;
   podReadyDelayMs?: number;
   faults?: string;
-  /** The sim's schemas; the 1.35 documents by default (`kubectl kd apply --sim` uses the built-in bundle). */
+  /** The sim's schemas; the built-in bundle by default, as `kubectl kd apply --sim` uses. */
   schemaSource?: SchemaSource;
 }
 

@@ -1,19 +1,18 @@
 /**
- * Helpers for the cluster tests: a `kd sim` on loopback with the Kubernetes 1.35 API, a temp
+ * Helpers for the cluster tests: a `kd sim` on loopback with the built-in bundle's Kubernetes API, a temp
  * cache folder per test, a request log (to count what went over the wire), a fake clock, and a
  * client connected through the sim's own kubeconfig.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle, type SimOptions } from '../../../src/sim/server.js';
 import { connectCluster, type ClusterSession, type ConnectOptions } from '../../../src/cluster/index.js';
 import type { ClusterClock } from '../../../src/cluster/clock.js';
+import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const openapiDir = path.resolve(here, '../../../../shared/kubernetes-openapi/v1.35');
+export const openapiDir = BUILT_IN_SCHEMAS;
 export const schemaSource = new SchemaDirSource(openapiDir);
 
 export interface TestSim {

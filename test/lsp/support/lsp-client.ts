@@ -38,8 +38,9 @@ import { pathToFileURL } from 'node:url';
 import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
 import { nodeHost } from '../../../lsp/node-host.js';
 import { startServer } from '../../../lsp/server.js';
+import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
 
-export const K8S_SCHEMAS = new URL('../../../../shared/kubernetes-openapi/v1.35', import.meta.url).pathname;
+export const K8S_SCHEMAS = BUILT_IN_SCHEMAS;
 
 export interface ClientOptions {
   /** Workspace folder (absolute path). */
@@ -48,7 +49,7 @@ export interface ClientOptions {
   /** Answer to workspace/configuration for the `kd` section; omit to not advertise the capability. */
   configuration?: unknown;
   debounceMs?: number;
-  /** Choose schemas from the settings as the real server does (default: the 1.35 test documents). */
+  /** Choose schemas from the settings as the real server does (default: the built-in bundle). */
   schemasFromSettings?: boolean;
 }
 

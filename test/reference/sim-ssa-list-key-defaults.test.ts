@@ -1,0 +1,6 @@
+/** sim/ssa-list-key-defaults.suite.ts with the sim on the published Kubernetes 1.35 documents. */
+import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
+import { referenceSchemas } from '../support/schemas.js';
+import { ssaListKeyDefaultsSuite } from '../sim/ssa-list-key-defaults.suite.js';
+
+ssaListKeyDefaultsSuite('the 1.35 OpenAPI documents', () => new SchemaDirSource(referenceSchemas()));
