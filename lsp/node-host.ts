@@ -6,6 +6,7 @@
  * dependency or build folders, no Helm charts, `.kdignore`). It gives up on huge trees, so a
  * server opened on a home directory stays responsive.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -32,7 +33,17 @@ export interface NodeHostOptions {
 export function nodeHost(options: NodeHostOptions): ServerHost {
   // One connection per context, made on the first hover that needs it.
   const sessions = new Map<string, Promise<ClusterSession>>();
+  const chartDirs = new Map<string, boolean>();
+  const inChart = (dir: string): boolean => {
+    const known = chartDirs.get(dir);
+    if (known !== undefined) return known;
+    const parent = path.dirname(dir);
+    const answer = existsSync(path.join(dir, HELM_CHART_FILE)) || (parent !== dir && inChart(parent));
+    chartDirs.set(dir, answer);
+    return answer;
+  };
   const host: ServerHost = {
+    inHelmChart: (file: string) => inChart(path.dirname(path.resolve(file))),
     async liveHealth(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string> {
       const context = settings.context!;
       let session = sessions.get(context);

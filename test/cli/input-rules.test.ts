@@ -107,6 +107,10 @@ describe('which files are manifests', () => {
     const uri = fileUri(path.join(dir, 'compose.yaml'));
     client.open(uri, COMPOSE);
     expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
+    // A chart's template opened in the editor: quiet, as the CLI skips the chart.
+    const template = fileUri(path.join(dir, 'chart/templates/deployment.yaml'));
+    client.open(template, CHART['chart/templates/deployment.yaml']);
+    expect((await client.diagnostics(template)).diagnostics).toEqual([]);
     const r = await kdInProcess(['validate', dir]);
     expect(r.stdout).not.toMatch(/error|warning/);
     // apply --watch re-reads on changes below the same folders only.
