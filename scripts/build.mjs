@@ -51,9 +51,7 @@ const common = {
   jsx: 'automatic',
   logLevel: 'warning',
   // Ink loads React's devtools only when DEV=true and the package is installed; kd never ships it.
-  // The Kubernetes client (17 MB, used for kubeconfig and credentials only, loaded lazily) is
-  // read from node_modules at run time instead of being copied into every command bundle.
-  external: ['react-devtools-core', '@kubernetes/client-node'],
+  external: ['react-devtools-core'],
   banner: {
     // Bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);",

@@ -22,9 +22,15 @@ export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, 
   for await (const raw of runApply(request, executorDeps(target, ctx.signal))) {
     // The executor plans hooks and then skips them under --no-hooks: show the plan that runs.
     const event: ApplyEvent = raw.type === 'plan' && request.hooks === false ? { ...raw, plan: planWithoutHooks(raw.plan) } : raw;
-    const text = print(event);
+    // The stack of an internal error is for --verbose only.
+    const text = print(event.type === 'done' && event.failure?.detail && !options.verbose ? { ...event, failure: withoutDetail(event.failure) } : event);
     if (text) ctx.stdout.write(text);
     last = event;
   }
   return exitForApply(last?.type === 'done' ? last : undefined);
+}
+
+function withoutDetail<T extends { detail?: string }>(failure: T): Omit<T, 'detail'> {
+  const { detail: _dropped, ...rest } = failure;
+  return rest;
 }

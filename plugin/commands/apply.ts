@@ -25,6 +25,7 @@ export interface ApplyOptions {
   kubeconfig?: string;
   sim: boolean;
   prune: boolean;
+  allowEmpty: boolean;
   dryRun: DryRunMode;
   diff: boolean;
   timeoutMs: number;
@@ -48,7 +49,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
   const output = String(argv.output ?? 'text');
   if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for apply`, 'use -o text or -o jsonl');
   const dryRun = String(argv['dry-run'] ?? 'none');
-  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw usageError(`--dry-run must be none, client or server, not "${dryRun}"`);
+  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server')
+    throw usageError(`--dry-run must be none, client or server, not "${dryRun}"`, 'a bare --dry-run means --dry-run=client, as in kubectl');
   const timeoutMs = parseTimeout(String(argv.timeout ?? '5m'));
   const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number of at least 1, not "${String(argv.concurrency)}"`);
@@ -60,6 +62,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     release,
     sim: g.sim,
     prune: argv.prune === true,
+    allowEmpty: argv['allow-empty'] === true,
     dryRun,
     diff: argv.diff === true,
     timeoutMs,
@@ -131,6 +134,7 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       dryRun: options.dryRun,
       diff: options.diff,
       prune: options.prune,
+      allowEmpty: options.allowEmpty,
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       forceConflicts: options.forceConflicts,
@@ -152,7 +156,8 @@ export const applyCommand: CommandSpec = {
       .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path)' })
       .option('prune', { type: 'boolean', default: false, describe: 'delete objects of the release that are no longer in the files' })
-      .option('dry-run', { type: 'string', default: 'none', describe: 'none | client (print the plan) | server (also send each object as a server-side dry run)' })
+      .option('allow-empty', { type: 'boolean', default: false, describe: 'with --prune, allow an input without objects (it deletes every object of the release)' })
+      .option('dry-run', { type: 'string', default: 'none', describe: 'none | client (print the plan; a bare --dry-run means client) | server (also send each object as a server-side dry run)' })
       .option('diff', { type: 'boolean', default: false, describe: 'print unified diffs of what changes (Secret values masked)' })
       .option('timeout', { type: 'string', default: '5m', describe: 'how long to wait for objects to become healthy, for the whole run' })
       .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'objects applied in parallel within a wave' })

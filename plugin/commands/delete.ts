@@ -39,7 +39,7 @@ export function deleteOptionsFrom(argv: Record<string, unknown>): DeleteOptions 
 
 function line(event: ApplyEvent): string {
   switch (event.type) {
-    case 'prune':
+    case 'object-deleted':
       return `${event.result === 'gone' ? 'gone' : 'deleted'} ${describeRef(event.ref)}\n`;
     case 'hook-started':
       return `hook ${event.phase} ${describeRef(event.ref)} started\n`;
@@ -77,6 +77,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
   const failure = result.failure!;
   if (failure.kind === 'interrupted') {
     ctx.stderr.write(`${style.yellow('interrupted')}: ${failure.message}\n`);
+    if (failure.hint) ctx.stderr.write(`${style.dim('hint')}: ${failure.hint}\n`);
     return exitForFailure(failure.kind);
   }
   ctx.stderr.write(`${style.red('error')}: ${failure.message}\n`);
@@ -100,4 +101,6 @@ export const deleteCommand: CommandSpec = {
     const options = deleteOptionsFrom(argv);
     return withReleaseTarget(argv, ctx, (target) => runDelete(options, target, ctx));
   },
+  // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.
+  handlesInterrupt: true,
 };

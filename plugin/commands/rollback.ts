@@ -79,4 +79,6 @@ export const rollbackCommand: CommandSpec = {
     const options = rollbackOptionsFrom(argv);
     return withReleaseTarget(argv, ctx, (target) => runRollback(options, target, ctx));
   },
+  // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.
+  handlesInterrupt: true,
 };

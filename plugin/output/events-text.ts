@@ -39,9 +39,11 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'plan': {
         runs.push({ applied: 0, unchanged: 0, pruned: 0, hooks: 0 });
         dryRun = e.dryRun;
-        const rollback = runs.length > 1 ? line('rollback', 'the apply failed: re-applying the last deployed revision (--atomic)', style.yellow) : '';
-        const head = e.release ? `release ${e.release.namespace}/${e.release.name}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
-        return rollback + (head ? line('plan', head) : '') + indent(renderPlanText(e.plan));
+        // A second plan is --atomic rolling the failed run back.
+        const atomic = runs.length > 1 ? line('rollback', 'the apply failed: re-applying the last deployed revision (--atomic)', style.yellow) : '';
+        const rollback = e.operation === 'rollback' ? ' (rollback)' : '';
+        const head = e.release ? `release ${e.release.namespace}/${e.release.name}${rollback}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
+        return atomic + (head ? line('plan', head) : '') + indent(renderPlanText(e.plan));
       }
       case 'diagnostics':
         // The same lines `kubectl kd validate` prints, so a failed apply reads like a failed validate.
@@ -78,6 +80,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'prune':
         if (e.result !== 'gone') run().pruned++;
         return line('prune', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}${e.dryRun ? ' (dry run)' : ''}`, style.yellow);
+      case 'object-deleted':
+        return line('delete', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}`, style.yellow);
       case 'diff':
         return e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`;
       case 'object-failed': {
@@ -88,14 +92,14 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         return head + (e.events.length > 0 ? `${' '.repeat(time.length + TAG_WIDTH + 2)}${style.dim('recent events:')}\n${events}` : '');
       }
       case 'done':
-        return doneText(e, line, style, failed, runs, dryRun);
+        return doneText(e, line, style, failed, runs, dryRun, options.verbose ?? false);
     }
   };
 }
 
 /** `3 applied, 1 unchanged, 1 pruned, 1 hook`: the done line's counts (the watch screen's too). */
 export function formatCounts(c: DoneEvent['counts']): string {
-  return `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${plural(c.hooks, 'hook')}` : ''}`;
+  return `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}${c.hooks ? `, ${plural(c.hooks, 'hook')}` : ''}`;
 }
 
 function doneText(
@@ -105,6 +109,7 @@ function doneText(
   failed: readonly string[],
   runs: ReadonlyArray<DoneEvent['counts']>,
   dryRun: 'none' | 'client' | 'server',
+  verbose: boolean,
 ): string {
   let counts = runs.length > 1 ? `${formatCounts(runs[0]!)}; rolled back: ${formatCounts(runs[runs.length - 1]!)}` : formatCounts(e.counts);
   // Nothing was written: say what would have been.
@@ -116,7 +121,8 @@ function doneText(
   const named = failed.filter((ref) => message.startsWith(ref));
   const why = named.length > 0 ? `${named.join(', ')} failed (above)` : message;
   const head = line('done', `${e.status} after ${formatDuration(e.durationMs)} (${revision}${counts}): ${why}`, e.status === 'interrupted' ? style.yellow : style.red);
-  return head + (e.failure?.hint ? line('hint', e.failure.hint, style.dim) : '');
+  const detail = verbose && e.failure?.detail ? `${e.failure.detail}\n` : '';
+  return head + detail + (e.failure?.hint ? line('hint', e.failure.hint, style.dim) : '');
 }
 
 function indent(text: string): string {

@@ -159,6 +159,7 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       return finishedGroup ? withGroupState(next, e.phase, e.ok ? 'done' : 'failed') : next;
     }
     case 'prune':
+    case 'object-deleted':
       return updateRow(v, e.ref, (r) => ({ ...r, phase: 'pruned', endedAt: e.at }));
     case 'object-failed':
       return log(

@@ -70,6 +70,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         paths: options.paths,
         description: 'apply --watch',
         prune: options.prune,
+        allowEmpty: options.allowEmpty,
         timeoutMs: options.timeoutMs,
         concurrency: options.concurrency,
         forceConflicts: options.forceConflicts,
@@ -82,7 +83,8 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
       now,
       onApplyStart: () => follower.suspend(),
       onApplied: (manifests, done) => {
-        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock') {
+        // Runs stopped before anything was sent leave the cluster as it was.
+        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') {
           follower.follow(manifests);
           remember(history, manifests, done.revision);
         }

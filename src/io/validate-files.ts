@@ -4,6 +4,7 @@
  * pipeline. Large inputs are split across worker threads (see validate-parallel.ts) so that
  * both cores work; cross-object rules (duplicates) always run over the whole set here.
  */
+import path from 'node:path';
 import { isSkippedKind, loadManifests, parseIgnorePatterns, type IgnorePattern } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest, SourceText } from '../model/manifest.js';
@@ -124,7 +125,10 @@ export interface ReadAndValidateResult {
 export async function readAndValidate(request: ReadAndValidateRequest): Promise<ReadAndValidateResult> {
   const inputs = await readInputs(request.paths, { ...(request.readStdin ? { readStdin: request.readStdin } : {}), ...(request.exclude ? { exclude: request.exclude } : {}) });
   const crdPaths = request.crdPaths ?? [];
-  const crdInputs = crdPaths.length ? await readInputs(crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
+  const crdRead = crdPaths.length ? await readInputs(crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
+  // A file both among the inputs and under --crd is read once: its CRDs (and their errors) are the inputs'.
+  const inputFiles = new Set(inputs.sources.map((s) => path.resolve(s.path)));
+  const crdInputs = { sources: crdRead.sources.filter((s) => !inputFiles.has(path.resolve(s.path))), diagnostics: crdRead.diagnostics.filter((d) => !inputFiles.has(path.resolve(d.file))) };
   const loaded = loadManifests(inputs.sources);
   const crdLoaded = loadManifests(crdInputs.sources);
   const crdManifests = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');

@@ -11,7 +11,9 @@
  *  5. Post-delete hooks; then the ApplySet parent and, unless `keepHistory`, the records (with
  *     it, the latest revision is marked `deleted`).
  *  6. The lock is released whatever happened.
- * The outcome is a value (ok, or the failure with a hint); progress goes out as apply events.
+ * It runs through the task runner, like an apply: any error ends it as a failure, an interrupt as
+ * `interrupted` with its hooks cleaned up per policy and the lock released. The outcome is a
+ * value (ok, or the failure with a hint); progress goes out as events.
  */
 import { KdError } from '../../errors.js';
 import { describeRef, objectKey, type KubeObject, type ObjectRef } from '../../model/index.js';
@@ -20,11 +22,12 @@ import type { ClusterClock } from '../../cluster/clock.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import { CollectionCache } from '../collection-cache.js';
 import type { ApplyEvent } from '../events.js';
-import { asRunFailure, RunFailure } from '../failure.js';
-import { runHooks } from '../hooks.js';
+import { RunFailure } from '../failure.js';
+import { hooksAt, runHooks } from '../hooks.js';
 import { refOf } from '../object-refs.js';
-import type { LockHandle, ReleaseLock, ReleaseRef } from '../ports.js';
-import type { RunContext, EventInput } from '../run-context.js';
+import type { ReleaseLock, ReleaseRef } from '../ports.js';
+import type { RunContext } from '../run-context.js';
+import { runTask } from '../runner.js';
 import { waitGone } from '../wait-gone.js';
 import type { ApplySetInventory } from '../inventory.js';
 import type { SecretReleaseStore } from './store.js';
@@ -47,7 +50,7 @@ export interface DeleteReleaseDeps {
   store: SecretReleaseStore;
   lock: ReleaseLock;
   inventory: ApplySetInventory;
-  /** Progress: hook events, `object-applied` is not used; deletions are `prune` events with result deleted/gone. */
+  /** Progress: hook events (stages pre-delete and post-delete), `object-deleted` per object, then `done`. */
   emit?: (event: ApplyEvent) => void;
 }
 
@@ -62,17 +65,15 @@ export interface DeleteReleaseResult {
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
+/**
+ * Runs the delete through the task runner (which owns the lock and the `done` event) and returns
+ * its outcome; `emit` sees every event, `done` included.
+ */
 export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteReleaseDeps): Promise<DeleteReleaseResult> {
   const { client, clock, store, inventory, release } = { ...deps, release: request.release };
-  const emit = (e: EventInput) => deps.emit?.({ ...e, at: clock.now() } as ApplyEvent);
   const result: DeleteReleaseResult = { ok: false, deleted: [], kept: [], recordsDeleted: 0 };
-  let lock: LockHandle | undefined;
-  const cacheStop = new AbortController();
-  try {
-    // 1.
-    lock = await deps.lock.acquire(release, { wait: request.waitForLock ?? false, signal: deps.signal });
-    const signal = AbortSignal.any([deps.signal, lock.lost, cacheStop.signal]);
-
+  const events = runTask({ release, lock: deps.lock, waitForLock: request.waitForLock ?? false }, { client, clock, signal: deps.signal }, async (run) => {
+    const signal = run.signal;
     // 2.
     const revisions = await store.revisions(release);
     const members = await inventory.members(release, signal);
@@ -90,60 +91,71 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     result.plan = plan;
     result.kept = plan.notes.filter((n) => n.kind === 'kept').map((n) => n.ref);
 
+    const cache = new CollectionCache(client, signal);
     const ctx: RunContext = {
       client,
       clock,
       signal,
-      cache: new CollectionCache(client, signal),
-      emit,
+      cache,
+      emit: run.emit,
       dryRun: 'none',
       diff: false,
       forceConflicts: false,
       concurrency: 8,
       deadline: clock.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      memberLabels: {},
       live: new Map(),
       namespaces: new Set(),
       desiredNamespaces: new Set(),
-      counts: { applied: 0, unchanged: 0, pruned: 0, hooks: 0 },
-      sent: new Map(),
+      counts: run.counts,
     };
-
-    // 3.
-    if (request.hooks !== false) await runHooks(ctx, plan.preDelete, 'pre-apply');
-    // 4.
-    for (const group of kindGroups(plan.delete)) {
-      const waiting: ObjectRef[] = [];
-      await Promise.all(
-        group.map(async (entry) => {
-          const outcome = await client.delete(entry.ref, { propagationPolicy: 'Background', signal });
-          emit({ type: 'prune', ref: entry.ref, result: outcome.outcome === 'not-found' ? 'gone' : 'deleted' });
-          if (outcome.outcome !== 'not-found') result.deleted.push(entry.ref);
-          if (outcome.outcome === 'terminating') waiting.push(entry.ref);
-        }),
-      );
-      await waitGone(
-        ctx,
-        waiting,
-        (left) =>
-          new RunFailure('timeout', `timed out waiting for ${left.map((r) => describeRef(r)).join(', ')} to be deleted`, {
-            hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`',
+    run.counts.deleted = 0;
+    try {
+      // 3.
+      if (request.hooks !== false) await runHooks(ctx, hooksAt(plan, 'pre-delete'), 'pre-delete');
+      // 4.
+      for (const group of kindGroups(plan.delete)) {
+        if (signal.aborted) throw signal.reason;
+        const waiting: ObjectRef[] = [];
+        await Promise.all(
+          group.map(async (entry) => {
+            const outcome = await client.delete(entry.ref, { propagationPolicy: 'Background', signal });
+            run.emit({ type: 'object-deleted', ref: entry.ref, stage: 'delete', result: outcome.outcome === 'not-found' ? 'gone' : 'deleted' });
+            if (outcome.outcome !== 'not-found') {
+              result.deleted.push(entry.ref);
+              run.counts.deleted = (run.counts.deleted ?? 0) + 1;
+            }
+            if (outcome.outcome === 'terminating') waiting.push(entry.ref);
           }),
-      );
+        );
+        await waitGone(
+          ctx,
+          waiting,
+          (left) =>
+            new RunFailure('timeout', `timed out waiting for ${left.map((r) => describeRef(r)).join(', ')} to be deleted`, {
+              hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`',
+            }),
+        );
+      }
+      // 5.
+      if (request.hooks !== false) await runHooks(ctx, hooksAt(plan, 'post-delete'), 'post-delete');
+    } finally {
+      cache.stop();
     }
-    // 5.
-    if (request.hooks !== false) await runHooks(ctx, plan.postDelete, 'post-apply');
     await inventory.remove(release).catch(() => undefined);
     if (request.keepHistory) await store.markDeleted(release, `deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'}`);
     else result.recordsDeleted = await store.deleteHistory(release);
-    result.ok = true;
-  } catch (error) {
-    if (error instanceof KdError && error.kind !== 'cluster' && error.kind !== 'interrupted') throw error;
-    const f = error instanceof KdError && error.name === 'LockHeldError' ? new RunFailure('lock', error.message, error.hint ? { hint: error.hint } : {}) : asRunFailure(error, deps.signal);
-    result.failure = { kind: f.kind, message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
-  } finally {
-    cacheStop.abort();
-    if (lock) await lock.release();
+    return {};
+  });
+  for await (const event of events) {
+    deps.emit?.(event);
+    if (event.type === 'done') {
+      result.ok = event.status === 'succeeded';
+      if (event.failure)
+        result.failure =
+          event.failure.kind === 'interrupted'
+            ? { kind: 'interrupted', message: 'no new work was started; the release may be partly deleted', hint: `run kubectl kd delete ${release.name} again to finish` }
+            : event.failure;
+    }
   }
   return result;
 }

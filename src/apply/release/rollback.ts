@@ -42,7 +42,7 @@ export function rollbackRequest(release: ReleaseRef, record: ReleaseRecord, opti
     const ref = refOf(object);
     return ref === undefined ? [] : [{ object, ref }];
   });
-  const request: ApplyRequest = { objects, release, paths: record.paths, description: `rollback to revision ${record.revision}`, prune: true };
+  const request: ApplyRequest = { objects, release, paths: record.paths, description: `rollback to revision ${record.revision}`, prune: true, operation: 'rollback' };
   if (options.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
   if (options.waitForLock !== undefined) request.waitForLock = options.waitForLock;
   if (options.hooks !== undefined) request.hooks = options.hooks;
