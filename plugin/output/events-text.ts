@@ -119,10 +119,22 @@ function doneText(
   const message = e.failure?.message ?? '';
   // The executor's message repeats the failed object's reason, printed just above: name the object.
   const named = failed.filter((ref) => message.startsWith(ref));
-  const why = named.length > 0 ? `${named.join(', ')} failed (above)` : message;
+  const why = named.length > 0 ? `${named.join(', ')} failed (above)${afterFirstClause(message)}` : message;
   const head = line('done', `${e.status} after ${formatDuration(e.durationMs)} (${revision}${counts}): ${why}`, e.status === 'interrupted' ? style.yellow : style.red);
   const detail = verbose && e.failure?.detail ? `${e.failure.detail}\n` : '';
   return head + detail + (e.failure?.hint ? line('hint', e.failure.hint, style.dim) : '');
+}
+
+/** What the executor's message adds after its first clause (`...; rolled back to revision 1 as revision 3`), kept when the clause itself is replaced. */
+function afterFirstClause(message: string): string {
+  let depth = 0;
+  for (let i = 0; i < message.length; i++) {
+    const c = message[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0) return message.slice(i);
+  }
+  return '';
 }
 
 function indent(text: string): string {

@@ -71,6 +71,6 @@ describe('counts', () => {
     const r = await s.kd(['apply', next, '--release', 'app', '-n', ns, '--atomic', '--timeout', '2s']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('rollback the apply failed: re-applying the last deployed revision (--atomic)');
-    expect(r.stdout).toMatch(/done {5}failed after \S+ \(revision \d+, 2 applied, 1 unchanged; rolled back: 1 applied, 1 unchanged, 1 pruned\): Deployment \S+\/web failed \(above\)/);
+    expect(r.stdout).toMatch(/done {5}failed after \S+ \(revision \d+, 2 applied, 1 unchanged; rolled back: 1 applied, 1 unchanged, 1 pruned\): Deployment \S+\/web failed \(above\); rolled back to revision 1 as revision 3\n/);
   });
 });
