@@ -68,6 +68,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
     },
   );
   for (const ref of result.kept) ctx.stdout.write(`kept ${describeRef(ref)} (resource-policy: keep)\n`);
+  if (result.keptForHistory) ctx.stdout.write(`kept ${describeRef(result.keptForHistory)} (it holds the release's history; --keep-history)\n`);
   if (result.ok) {
     const history = options.keepHistory ? 'history kept' : `${result.recordsDeleted} record${result.recordsDeleted === 1 ? '' : 's'} removed`;
     ctx.stdout.write(`release ${release.name} deleted: ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'} deleted, ${history}\n`);

@@ -115,7 +115,7 @@ function doneText(
   // A server dry run sent every object but wrote none: say what would have been. (A client dry
   // run sends nothing: its counts are zeros and the plan above says what would be done.)
   if (dryRun === 'server') counts = `dry run: ${dryRun}, nothing written; ${counts.replace(/(\d+) applied/, '$1 would be applied').replace(/(\d+) pruned/, '$1 would be pruned')}`;
-  const revision = e.revision !== undefined ? `revision ${e.revision}, ` : '';
+  const revision = e.revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${e.revision}, ` : '';
   if (e.status === 'succeeded') return line('done', `succeeded in ${formatDuration(e.durationMs)} (${revision}${counts})`, style.green);
   const message = e.failure?.message ?? '';
   // The executor's message repeats the failed object's reason, printed just above: name the object.

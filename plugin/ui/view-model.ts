@@ -182,7 +182,7 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       const { conflict: _previous, ...rest } = v;
       const conflict = e.failure?.kind === 'conflict' ? { conflict: { message: e.failure.message, ...(e.failure.hint ? { hint: e.failure.hint } : {}) } } : {};
       const next: WatchView = { ...rest, ...conflict, state: 'watching', lastApply: { time, ok, text: ok ? `succeeded in ${duration(e.durationMs)}` : e.status === 'interrupted' ? 'interrupted' : `failed (${e.failure?.kind ?? 'error'})` }, ...(revision !== undefined ? { revision } : {}) };
-      const line = `${time} ${revision !== undefined ? `revision ${revision} ` : ''}${text}`;
+      const line = `${time} ${revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${revision} ` : ''}${text}`;
       return finish(log(next, wallAt, ok ? 'ok' : 'error', text), ok ? 'ok' : e.status === 'interrupted' ? 'warning' : 'error', line);
     }
   }
