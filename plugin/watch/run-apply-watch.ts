@@ -61,7 +61,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   /** What each object was at the last two applies, for `d`. */
   const history = new Map<string, { before: KubeObject | undefined; after: KubeObject }>();
   try {
-    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace });
+    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
       source: cache,
       request: {

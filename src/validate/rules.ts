@@ -17,6 +17,7 @@ const rules: RuleInfo[] = [
   { id: 'input/binary', description: 'The file is binary, not text.' },
   { id: 'input/encoding', description: 'The file is not valid UTF-8.' },
   { id: 'input/too-large', description: 'The file or document is larger than the limit.' },
+  { id: 'input/kustomization', description: 'A kustomization cannot be rendered, or names a remote base without --allow-remote.' },
   { id: 'manifest/not-an-object', description: 'A document is not a mapping (a Kubernetes object).' },
   { id: 'manifest/missing-field', description: 'apiVersion, kind or metadata.name (or generateName) is missing or not a string.' },
   { id: 'manifest/duplicate', description: 'Two inputs define the same object (group, kind, namespace, name).' },
