@@ -13,7 +13,7 @@ import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
-import { openTarget } from './target.js';
+import { historyMaxFlag, openTarget } from './target.js';
 import type { CommandSpec } from './index.js';
 
 export type ApplyOutput = 'text' | 'jsonl';
@@ -39,6 +39,8 @@ export interface ApplyOptions {
   /** Client-side rate limit; the cluster layer's defaults when unset. */
   qps?: number;
   burst?: number;
+  /** `--history-max`; the environment's KD_HISTORY_MAX, else 10, when unset. */
+  historyMax?: number;
   color?: boolean;
   verbose: boolean;
   /** `--max-input-size`, `--allow-remote`. */
@@ -85,6 +87,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     if (!Number.isFinite(n) || n < 0) throw usageError(`--${key} must be a number of at least 0, not "${String(value)}"`);
     options[key] = n;
   }
+  Object.assign(options, historyMaxFlag(argv));
   if (g.namespace) options.namespace = g.namespace;
   if (g.context) options.context = g.context;
   if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
@@ -170,6 +173,7 @@ export const applyCommand: CommandSpec = {
       .option('atomic', { type: 'boolean', default: false, describe: 'on failure, roll back to the last deployed revision' })
       .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another apply of the release to finish instead of failing' })
       .option('hooks', { type: 'boolean', default: true, describe: 'run hooks (--no-hooks skips them)' })
+      .option('history-max', { type: 'string', describe: 'revisions of the release to keep; older superseded and failed ones are deleted after a successful run (0 keeps all; default 10, or KD_HISTORY_MAX)' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
       .options(INPUT_FLAG_OPTIONS)
       // --watch (issue 6): re-apply on save; plugin/watch/ does the work.

@@ -172,6 +172,8 @@ export interface DoneEvent {
   /** Set when the run failed: what stopped it. */
   failure?: { kind: FailureKind; message: string; hint?: string; detail?: string };
   revision?: number;
+  /** Every object unchanged and no hook run: no revision was written; `revision` is the deployed one. */
+  unchanged?: boolean;
   durationMs: number;
   counts: { applied: number; unchanged: number; pruned: number; hooks: number; deleted?: number };
 }

@@ -38,6 +38,8 @@ import { RetryFeed } from './retry-feed.js';
 import type { EventInput, RunContext, RunCounts } from './run-context.js';
 import { runTask, type TaskRun, type TaskSpec } from './runner.js';
 import { objectDiff } from './unified-diff.js';
+import { unchangedRevision } from './release/unchanged.js';
+import { managedFieldsDiff } from './client-diff.js';
 
 export type DryRunMode = 'none' | 'client' | 'server';
 
@@ -149,7 +151,7 @@ export function runApply(request: ApplyRequest, deps: ApplyDeps): AsyncIterable<
       failure = new RunFailure(failure.kind, `${failure.message}; ${how}`, { ...(failure.hint ? { hint: failure.hint } : {}) });
       if (rollback.revision !== undefined) revision = rollback.revision;
     }
-    return { ...(failure ? { failure } : {}), ...(revision === undefined ? {} : { revision }) };
+    return { ...(failure ? { failure } : {}), ...(revision === undefined ? {} : { revision }), ...(pass.unchanged ? { unchanged: true } : {}) };
   });
 }
 
@@ -179,6 +181,8 @@ interface PassResult {
   plan?: Plan;
   failure?: RunFailure;
   revision?: number;
+  /** No revision was written: `revision` is the deployed one, still in force (release/unchanged.ts). */
+  unchanged?: boolean;
 }
 
 interface PassOptions {
@@ -273,13 +277,15 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       // Delete-phase hooks are not applied, but `kubectl kd delete` runs them from the record.
       const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook').map((n) => objectKey(n.ref)));
       for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(d.object);
+      const same = unchangedRevision(plan, snapshot, objects, { hooks: request.hooks ?? true });
+      if (same !== undefined) Object.assign(result, { revision: same, unchanged: true });
       // Both before any object is written; neither needs the other.
-      const settled = await Promise.allSettled([
+      const settled = same !== undefined ? [] : await Promise.allSettled([
         records.begin({ objects, paths: request.paths ?? [], description: options.description }),
         ports.inventory.prepare(release, contentsOf([...allEntries.filter((e) => !e.hook).map((e) => e.ref), ...members.map((m) => m.ref)])),
       ]);
       // A revision that was begun is finished (marked failed) below even when prepare failed.
-      if (settled[0].status === 'fulfilled') revision = result.revision = settled[0].value;
+      if (settled[0]?.status === 'fulfilled') revision = result.revision = settled[0].value;
       for (const s of settled) if (s.status === 'rejected') throw s.reason;
     }
 
@@ -344,8 +350,7 @@ function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: ReleaseSnapshot 
   const recorded = snapshot ? byKey(snapshot.objects) : new Map<string, KubeObject>();
   const entries: PlanEntry[] = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply].filter((e) => !e.hook && e.action !== 'unchanged');
   for (const e of entries) {
-    const before = recorded.get(e.key) ?? ctx.live.get(e.key);
-    const diff = objectDiff(e.ref, before, e.object);
+    const diff = managedFieldsDiff(e.ref, ctx.live.get(e.key), e.object, recorded.get(e.key));
     if (diff !== '') ctx.emit({ type: 'diff', ref: e.ref, diff });
   }
   for (const e of plan.prune) {

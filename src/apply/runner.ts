@@ -52,6 +52,8 @@ export interface TaskOutcome {
   failure?: RunFailure;
   /** The revision to report in `done` (an atomic rollback reports its own). */
   revision?: number;
+  /** No revision was written: `revision` is the deployed one, still in force (release/unchanged.ts). */
+  unchanged?: boolean;
 }
 
 /** Starts a run; iterate the result for its events. It ends with exactly one `done`, and never rejects. */
@@ -105,6 +107,7 @@ async function execute(spec: TaskSpec, deps: TaskDeps, body: (run: TaskRun) => P
     const done: Omit<DoneEvent, 'at'> = { type: 'done', status, durationMs: clock.now() - started, counts: { ...counts } };
     if (failure) done.failure = { kind: failure.kind, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.detail ? { detail: failure.detail } : {}) };
     if (outcome.revision !== undefined) done.revision = outcome.revision;
+    if (outcome.unchanged && status === 'succeeded') done.unchanged = true;
     emit(done);
   }
 }

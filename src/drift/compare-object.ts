@@ -11,13 +11,14 @@
  * leaves neither side has, owned by a manager other than kd and the last applier.
  */
 import { stringify } from 'yaml';
+import { readKdAnnotations } from '../annotations/index.js';
 import { unifiedDiff } from '../apply/unified-diff.js';
 import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../model/index.js';
 import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
 import { isIgnored, ignoredPointers, type IgnoreRule } from './ignore.js';
 import { LAST_APPLIED_ANNOTATION, lastApplied, type LastApplied } from './last-applied.js';
 import { deepEqual, isMap, leavesOf, project, sameValue, type Leaf, type LeafMap } from './leaves.js';
-import { isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
+import { carriesSecret, isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
 import type { DriftClass, DriftFinding, ObjectDrift } from './types.js';
 
 export interface ObjectDriftInput {
@@ -65,7 +66,12 @@ export function compareObject(input: ObjectDriftInput, options: CompareOptions):
     const cls = la.source === 'release' ? 'missing' : 'new';
     return base(cls, [{ class: cls }]);
   }
-  if (input.desired === undefined) return input.member ? base('orphan', [{ class: 'orphan' }]) : undefined;
+  if (input.desired === undefined) {
+    if (!input.member) return undefined;
+    // Prune leaves objects marked keep (selectPrune): calling them orphans would fail every audit.
+    const cls = readKdAnnotations(input.live).value.keep === true ? 'kept' : 'orphan';
+    return base(cls, [{ class: cls }]);
+  }
 
   const live = input.live;
   const secret = isSecretObject(input.ref);
@@ -233,7 +239,10 @@ function driftIgnoreOf(object: KubeObject | undefined): string[] {
 }
 
 function mask(finding: DriftFinding, secret: boolean, salt: string): DriftFinding {
-  if (!secret || finding.path === undefined || !isSecretPath(finding.path)) return finding;
+  if (finding.path === undefined) return finding;
+  const inSecret = secret && isSecretPath(finding.path);
+  const annotation = finding.path[0] === 'metadata' && finding.path[1] === 'annotations' && [finding.desired, finding.applied, finding.live].some(carriesSecret);
+  if (!inSecret && !annotation) return finding;
   const out: DriftFinding = { ...finding, masked: true };
   for (const key of ['desired', 'applied', 'live'] as const) if (finding[key] !== undefined) out[key] = maskValue(finding[key], salt);
   return out;
@@ -247,10 +256,8 @@ function objectDiffText(ref: ObjectRef, liveLeaves: LeafMap, desiredLeaves: Leaf
   }
   let before: Record<string, unknown> = project(liveLeaves, ids);
   let after: Record<string, unknown> = project(wanted, ids);
-  if (secret) {
-    before = maskSecretObject(before, salt);
-    after = maskSecretObject(after, salt);
-  }
+  before = maskSecretObject(before, salt, secret);
+  after = maskSecretObject(after, salt, secret);
   const label = describeRef(ref);
   return unifiedDiff(stringify(before), stringify(after), { from: `live ${label}`, to: `desired ${label}` });
 }

@@ -35,6 +35,7 @@ import { StoreControllerHost } from './store-controller-host.js';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
 import { checkStatePath, loadState, saveState } from './state-file.js';
 import { inputError, usageError } from '../errors.js';
+import { SIM_KUBERNETES_VERSION } from './version.js';
 
 export interface SimOptions {
   port?: number;
@@ -55,7 +56,7 @@ export interface SimOptions {
    * credentials over http (kubectl sends none there, so nothing else can use it).
    */
   insecureHttp?: boolean;
-  /** Further `Host` names to answer (a DNS name or proxy name that reaches this server), with the port. */
+  /** Further `Host` names to answer (a DNS name or proxy name that reaches this server), with the port; the certificate names them too. */
   hostNames?: string[];
   /** Problems that do not stop the server (a failed state write), one line each. */
   warn?: (line: string) => void;
@@ -247,14 +248,14 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
         });
 
   let tlsMaterial: TlsMaterial | undefined;
-  if (options.noAuth !== true && options.insecureHttp !== true) tlsMaterial = generateTlsMaterial(certificateHosts(bindHost));
+  if (options.noAuth !== true && options.insecureHttp !== true) tlsMaterial = generateTlsMaterial([...certificateHosts(bindHost), ...(options.hostNames ?? [])]);
   const host = bindHost;
   // With `tls` the client certificate authenticates; otherwise a token, generated when none is given.
   const token = options.token ?? (options.noAuth === true || options.tls === true ? undefined : randomBytes(32).toString('base64url'));
   const ctx: HandlerContext = {
     storage,
     openapi: new OpenApiService(catalog),
-    serverVersion: options.serverVersion ?? 'v1.32.4',
+    serverVersion: options.serverVersion ?? SIM_KUBERNETES_VERSION,
     serverAddress: () => `${host}:${port}`,
     watches: new Set(),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,

@@ -167,6 +167,28 @@ describe('Host header (DNS rebinding)', () => {
   });
 });
 
+describe('further host names', () => {
+  it('answers for the names it is given, and its certificate names them', async () => {
+    const named = await startSim({ schemaSource: source, hostNames: ['devbox.example'] });
+    try {
+      const p = new URL(named.url).port;
+      expect((await simFetch(named, '/version', { headers: { Host: `devbox.example:${p}` } })).status).toBe(200);
+      expect((await simFetch(named, '/version', { headers: { Host: `other.example:${p}` } })).status).toBe(403);
+      const tls = await import('node:tls');
+      const cert = await new Promise<X509Certificate>((resolve, reject) => {
+        const s = tls.connect({ host: '127.0.0.1', port: Number(p), ca: named.caCert, servername: 'devbox.example' }, () => {
+          resolve(s.getPeerX509Certificate()!);
+          s.end();
+        });
+        s.on('error', reject);
+      });
+      expect(cert.subjectAltName).toContain('DNS:devbox.example');
+    } finally {
+      await named.stop();
+    }
+  });
+});
+
 describe('state file', () => {
   it('is created owner-only through an unpredictable temporary name', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kd-sim-state-'));

@@ -7,9 +7,11 @@
  *  3. Pre-delete hooks, one at a time, each waited on until complete (the executor's hook runner).
  *  4. The other objects, higher waves first and kinds in reverse install order; each kind group is
  *     deleted and then waited on until gone (watches, not polling) before the next one starts.
- *     Objects marked keep stay.
+ *     Objects marked keep stay; with `keepHistory`, so does the release's own namespace when the
+ *     release contains it (the README's layout): deleting it would delete the records with it.
  *  5. Post-delete hooks; then the ApplySet parent and, unless `keepHistory`, the records (with
- *     it, the latest revision is marked `deleted`).
+ *     it, the latest revision is marked `deleted`; no record left to mark is an error, never a
+ *     silent "history kept").
  *  6. The lock is released whatever happened.
  * It runs through the task runner, like an apply: any error ends it as a failure, an interrupt as
  * `interrupted` with its hooks cleaned up per policy and the lock released. The outcome is a
@@ -59,6 +61,8 @@ export interface DeleteReleaseResult {
   plan?: DeletePlan;
   deleted: ObjectRef[];
   kept: ObjectRef[];
+  /** With keepHistory: the release's own Namespace, left in place because it holds the records. */
+  keptForHistory?: ObjectRef;
   recordsDeleted: number;
   failure?: { kind: string; message: string; hint?: string };
 }
@@ -87,7 +91,9 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
       break;
     }
     for (const m of members) if (!objects.has(objectKey(m.ref))) objects.set(objectKey(m.ref), { object: m.object, ref: m.ref });
-    const plan = planDelete({ objects: [...objects.values()] });
+    const planned = planDelete({ objects: [...objects.values()] });
+    const plan = request.keepHistory ? spareHistoryNamespace(planned, release) : planned;
+    if (plan !== planned) result.keptForHistory = planned.delete.find((e) => isHistoryNamespace(e.ref, release))!.ref;
     result.plan = plan;
     result.kept = plan.notes.filter((n) => n.kind === 'kept').map((n) => n.ref);
 
@@ -143,7 +149,11 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     }
     await inventory.remove(release).catch(() => undefined);
     if (request.keepHistory) await store.markDeleted(release, `deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'}`);
-    else result.recordsDeleted = await store.deleteHistory(release);
+    else {
+      result.recordsDeleted = await store.deleteHistory(release);
+      // The release's own Namespace went with its records in it: they were deleted all the same.
+      if (result.deleted.some((r) => isHistoryNamespace(r, release))) result.recordsDeleted = Math.max(result.recordsDeleted, revisions.length);
+    }
     return {};
   });
   for await (const event of events) {
@@ -158,6 +168,16 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     }
   }
   return result;
+}
+
+/** The plan without the deletion of the Namespace the records live in (when the release holds it). */
+function spareHistoryNamespace(plan: DeletePlan, release: ReleaseRef): DeletePlan {
+  if (!plan.delete.some((e) => isHistoryNamespace(e.ref, release))) return plan;
+  return { ...plan, delete: plan.delete.filter((e) => !isHistoryNamespace(e.ref, release)) };
+}
+
+function isHistoryNamespace(ref: ObjectRef, release: ReleaseRef): boolean {
+  return ref.group === '' && ref.kind === 'Namespace' && ref.name === release.namespace;
 }
 
 function add(into: Map<string, PlanInputObject>, object: KubeObject): void {
