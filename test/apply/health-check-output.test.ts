@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyEvent } from '../../src/index.js';
 import { eventsTextFormatter } from '../../plugin/output/events-text.js';
+import { formatEventJsonl } from '../../plugin/output/events-jsonl.js';
+import { checkJsonDocuments } from '../support/output-schemas.js';
 import { makeStyle } from '../../plugin/output/style.js';
 import { initialView, reduceView } from '../../plugin/ui/view-model.js';
 import { applied, entry, plan, utcClock } from '../ui/support.js';
@@ -34,6 +36,12 @@ describe('health check output', () => {
     );
     const verbose = eventsTextFormatter({ style: makeStyle(false), startedAt: T, verbose: true });
     expect(stream.map(verbose).join('').match(/retrying/g)).toHaveLength(2);
+  });
+
+  it('jsonl: health-check events match schemas/apply-event.schema.json', () => {
+    const docs = stream.map((e) => JSON.parse(formatEventJsonl(e)) as Record<string, unknown>);
+    expect(checkJsonDocuments(docs)).toBe(stream.length);
+    expect(docs[2]).toMatchObject({ kind: 'ApplyEvent', type: 'health-check', check, state: 'retrying', attempt: 1, delayMs: 500, object: { kind: 'Deployment', name: 'web' } });
   });
 
   it('watch screen: the row is in progress while the check runs and healthy once it passes', () => {
