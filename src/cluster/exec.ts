@@ -53,35 +53,20 @@ export async function execInPod(
 ): Promise<ExecResult> {
   const subject: RequestSubject = { verb: 'exec in', target: `Pod ${target.namespace}/${target.pod}` };
   const query = { command: [...command], stdout: 'true', stderr: 'true', ...(target.container ? { container: target.container } : {}) };
-  const ws: WebSocket = await transport.openWebSocket(
-    { path: `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/exec`, query, subject, ...(options.signal ? { signal: options.signal } : {}) },
-    EXEC_PROTOCOLS,
-  );
   const max = options.maxOutputBytes ?? 4096;
-  return new Promise<ExecResult>((resolve, reject) => {
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let statusText = '';
-    let settled = false;
-    const finish = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
-      f();
-    };
-    const onAbort = () => {
-      ws.terminate();
-      finish(() => reject(abortReason(options.signal!)));
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            ws.terminate();
-            finish(() => reject(networkError(subject, transport.server, Object.assign(new Error(`the command did not finish within ${Math.round(options.timeoutMs! / 1000)}s`), { code: 'ETIMEDOUT' }))));
-          }, options.timeoutMs);
+  const out: Buffer[] = [];
+  let outBytes = 0;
+  let statusText = '';
+  let closed: () => void = () => {};
+  let failed: (e: unknown) => void = () => {};
+  const ended = new Promise<void>((resolve, reject) => {
+    closed = resolve;
+    failed = reject;
+  });
+  // An error before the upgrade completes rejects openWebSocket instead; this one then has no reader.
+  ended.catch(() => {});
+  // Listeners go on before the upgrade completes: the server may answer everything at once.
+  const setup = (ws: WebSocket) => {
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (!isBinary || buf.length === 0) return;
@@ -92,14 +77,37 @@ export async function execInPod(
         outBytes += payload.length;
       } else if (channel === 3) statusText += payload.toString('utf8');
     });
-    ws.on('close', () => {
-      finish(() => {
-        const output = Buffer.concat(out).toString('utf8');
-        // Without a status the stream ended early: client-go reports success then, and so does kd.
-        const status = statusText === '' ? { exitCode: 0 } : exitOfStatus(statusText);
-        resolve({ ...status, output });
-      });
-    });
-    ws.on('error', (e) => finish(() => reject(networkError(subject, transport.server, e))));
-  });
+    ws.on('close', () => closed());
+    ws.on('error', (e) => failed(e));
+  };
+  const ws = await transport.openWebSocket(
+    { path: `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/exec`, query, subject, ...(options.signal ? { signal: options.signal } : {}) },
+    EXEC_PROTOCOLS,
+    setup,
+  );
+  const onAbort = () => ws.terminate();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          ws.terminate();
+        }, options.timeoutMs);
+  try {
+    await ended;
+  } catch (e) {
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    throw networkError(subject, transport.server, e);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
+  }
+  if (options.signal?.aborted) throw abortReason(options.signal);
+  if (timedOut) throw networkError(subject, transport.server, Object.assign(new Error(`the command did not finish within ${Math.round(options.timeoutMs! / 1000)}s`), { code: 'ETIMEDOUT' }));
+  const output = Buffer.concat(out).toString('utf8');
+  // Without a status the stream ended early: client-go reports success then, and so does kd.
+  const status = statusText === '' ? { exitCode: 0 } : exitOfStatus(statusText);
+  return { ...status, output };
 }

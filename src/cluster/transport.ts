@@ -193,9 +193,11 @@ export class HttpTransport {
 
   /**
    * Opens a WebSocket to `path` (pods/exec) with this connection's credentials, TLS options and
-   * proxy, offering `protocols`; resolves once the server accepted the upgrade.
+   * proxy, offering `protocols`; resolves once the server accepted the upgrade. `setup` attaches
+   * the consumer's listeners at once: a server may send its messages with the upgrade answer,
+   * before a promise continuation could attach them.
    */
-  async openWebSocket(req: Pick<HttpRequest, 'path' | 'query' | 'subject' | 'signal'>, protocols: string[]): Promise<WebSocket> {
+  async openWebSocket(req: Pick<HttpRequest, 'path' | 'query' | 'subject' | 'signal'>, protocols: string[], setup: (ws: WebSocket) => void): Promise<WebSocket> {
     if (req.signal?.aborted) throw abortReason(req.signal);
     await this.#bucket.acquire(req.signal);
     const url = new URL(this.#base.pathname.replace(/\/$/, '') + req.path, this.#base);
@@ -210,29 +212,32 @@ export class HttpTransport {
       throw networkError(req.subject, this.server, Object.assign(new Error('WebSocket connections through an http proxy to a plain-http server are not supported'), { code: 'EPROTO' }));
     const headers = { 'User-Agent': this.#userAgent, ...(await this.#credentials.headers()) } as Record<string, string>;
     const ws = new WebSocket(url, protocols, { agent, headers, ...definedOnly(this.#credentials.tls), handshakeTimeout: this.#timeoutMs });
+    setup(ws);
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        req.signal?.removeEventListener('abort', onAbort);
+        f();
+      };
       const onAbort = () => {
+        settle(() => reject(abortReason(req.signal!)));
         ws.terminate();
-        reject(abortReason(req.signal!));
       };
       req.signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => req.signal?.removeEventListener('abort', onAbort);
-      ws.once('open', () => {
-        done();
-        resolve(ws);
-      });
-      ws.once('unexpected-response', (_request, response) => {
-        done();
+      ws.once('open', () => settle(() => resolve(ws)));
+      ws.once('unexpected-response', (request, response) => {
+        // The refusal's Status is the error; nothing after it (the aborted socket) is.
         const chunks: Buffer[] = [];
         response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => reject(statusError(req.subject, response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), undefined)));
-        response.on('error', (e) => reject(networkError(req.subject, this.server, e)));
-        ws.terminate();
+        response.on('end', () => {
+          settle(() => reject(statusError(req.subject, response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), undefined)));
+          request.destroy();
+        });
+        response.on('error', (e) => settle(() => reject(networkError(req.subject, this.server, e))));
       });
-      ws.once('error', (e) => {
-        done();
-        reject(req.signal?.aborted ? abortReason(req.signal) : networkError(req.subject, this.server, e));
-      });
+      ws.on('error', (e) => settle(() => reject(req.signal?.aborted ? abortReason(req.signal) : networkError(req.subject, this.server, e))));
     });
   }
 
