@@ -10,7 +10,7 @@ import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../model/object-ref.js';
 import { ApiError, badRequest, notFound } from './api-status.js';
 import type { RestStorage } from './rest-storage.js';
-import { matchesLabels, selectorFromMap } from './selectors.js';
+import { selectorFromMap } from './selectors.js';
 
 export const HTTP_STATUS_ANNOTATION = 'sim.kd.io/http-status';
 
@@ -54,7 +54,7 @@ export function serveProxy(storage: RestStorage, route: ProxyRoute, method: stri
   if (route.plural === 'services') {
     const selector = (target['spec'] as { selector?: Record<string, string> } | undefined)?.selector;
     const pods = selector ? storage.list(storage.catalog.resource('', 'v1', 'pods')!, route.namespace, selectorFromMap(selector)) : [];
-    const ready = pods.filter((p) => isReady(p) && matchesLabels(selectorFromMap(selector ?? {}), (p.metadata as { labels?: Record<string, unknown> }).labels));
+    const ready = pods.filter(isReady);
     if (ready[0] === undefined) throw new ApiError(503, 'ServiceUnavailable', `no endpoints available for service "${route.name}"`);
     pod = ready[0];
   }
