@@ -47,7 +47,8 @@ describe('kubectl kd apply --sim with health checks', () => {
     const r = runKd(['apply', '--sim', file]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/done +failed after .*: Deployment default\/web: health check GET \/healthz failed: pod web-\S+ answered 503 \(expected 2xx\)/);
+    expect(r.stdout).toMatch(/failed +Deployment default\/web: HealthCheckFailed: GET \/healthz: pod web-\S+ answered 503 \(expected 2xx\)/);
+    expect(r.stdout).toMatch(/done +failed after .*: Deployment default\/web failed/);
     expect(r.stdout).toMatch(/health +Deployment default\/web check GET \/healthz retrying: pod web-\S+ answered 503/);
   });
 
