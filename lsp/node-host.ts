@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
-import type { KdLspSettings } from './settings.js';
+import type { KdLspSettings } from './service/settings.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor', 'dist', 'build', 'target', '.terraform']);
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;

@@ -16,6 +16,8 @@ export interface SegmentResult {
   /** Per-object rule results, positions relative to the segment, for one check generation. */
   checked?: { generation: number; diagnostics: Diagnostic[] };
   lines?: string[];
+  /** Its outline entries, positions relative to the segment (symbols.ts). */
+  symbols?: Array<{ name: string; detail: string; range: SourceRange; selectionRange: SourceRange }>;
   /** Manifests with file positions, for the segment's current place in the file. */
   placed?: { startLine: number; index: number; manifests: Manifest[] };
 }
