@@ -403,11 +403,16 @@ try {
     const version = ylsKubernetesVersion(SCHEMA_DIR);
     const files = kubernetesJsonSchemas(SCHEMA_DIR);
     const served = [];
+    // Kinds whose own schema it asked for: its per-kind routing at work.
+    const routed = new Set();
     // The URLs its `kubernetes` schema resolves to: <base>/<version>-standalone-strict/{all,_definitions}.json.
     const content = (uri) => {
       const m = /-standalone-strict\/([^/#]+\.json)(?:#.*)?$/.exec(uri);
       const text = m ? files[m[1]] : undefined;
       if (text !== undefined) served.push(m[1]);
+      const kind = /#\/definitions\/(.+)$/.exec(uri)?.[1];
+      if (kind) routed.add(kind.split('.').pop());
+      if (process.env.KD_BENCH_DEBUG) console.log(`  (yaml-language-server asked for ${uri})`);
       return text;
     };
     const yamlSettings = {
@@ -432,7 +437,7 @@ try {
     ylsResult = await measure('yaml-language-server', yls, file, text);
     await stop(yls);
     console.log('');
-    report(`yaml-language-server (peer: schemas {kubernetes: "*.yaml"}, kubernetesVersion ${version}, served offline: ${[...new Set(served)].join(', ') || 'nothing asked'})`, ylsResult);
+    report(`yaml-language-server (peer: schemas {kubernetes: "*.yaml"}, kubernetesVersion ${version}, served offline: ${[...new Set(served)].join(', ') || 'nothing asked'}; routed per kind: ${[...routed].join(', ') || 'none'})`, ylsResult);
   }
 
   console.log('\np95 per request type        kd-lsp       yaml-language-server   ratio (peer / kd)');

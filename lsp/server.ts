@@ -19,11 +19,13 @@ import {
   TextDocuments,
   type CancellationToken,
   type Connection,
+  type DocumentSymbol,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ObjectRef } from '../src/index.js';
+import type { SymbolEntry } from './service/types.js';
 import {
   fromLspDiagnostic,
   toCorePosition,
@@ -250,10 +252,27 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     return session.service.codeActions(params.textDocument.uri, diagnostics).map((a) => toLspCodeAction(a, params.textDocument.uri));
   });
 
+  /** The last outline per document: editors ask again for the same version (on focus, on scroll). */
+  const outlines = new Map<string, { version: number; service: unknown; symbols: DocumentSymbol[] }>();
+  documents.onDidClose((e) => outlines.delete(e.document.uri));
+  const lspSymbols = new WeakMap<SymbolEntry, DocumentSymbol>();
+
   connection.onDocumentSymbol((params, token) => {
-    const symbols = session.service.documentSymbols(params.textDocument.uri, () => token.isCancellationRequested);
+    const uri = params.textDocument.uri;
+    const version = documents.get(uri)?.version;
+    const service = session.service;
+    const known = outlines.get(uri);
+    if (known && version !== undefined && known.version === version && known.service === service) return known.symbols;
+    const symbols = service.documentSymbols(uri, () => token.isCancellationRequested);
     if (symbols === undefined || token.isCancellationRequested) return cancelled();
-    return symbols.map(toLspDocumentSymbol);
+    const lsp = symbols.map((entry) => {
+      // The service hands back the same entry for an unchanged document: convert it once.
+      let converted = lspSymbols.get(entry);
+      if (!converted) lspSymbols.set(entry, (converted = toLspDocumentSymbol(entry)));
+      return converted;
+    });
+    if (version !== undefined) outlines.set(uri, { version, service, symbols: lsp });
+    return lsp;
   });
 
   connection.onWorkspaceSymbol((params, token) => {

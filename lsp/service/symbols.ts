@@ -11,7 +11,7 @@
  */
 import { formatApiVersion, type SourceRange } from '../../src/index.js';
 import type { SymbolEntry } from './types.js';
-import { segmentLines, shiftRange, type FileState, type SegmentState } from './workspace.js';
+import { shiftRange, type FileState, type SegmentResult, type SegmentState } from './workspace.js';
 
 function within(inner: SourceRange, outer: SourceRange): boolean {
   const before = (a: SourceRange['start'], b: SourceRange['start']) => a.line < b.line || (a.line === b.line && a.column <= b.column);
@@ -66,7 +66,8 @@ function scanMetadataName(lines: readonly string[]): SourceRange | undefined {
 function localSymbols(s: SegmentState): LocalSymbol[] {
   const result = s.result;
   if (result.symbols) return result.symbols;
-  const lines = segmentLines(result);
+  // Not kept (segmentLines would keep them): an outline of every document must not hold every line.
+  const lines = result.lines ?? result.text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   let last = lines.length - 1;
   while (last > 0 && lines[last] === '') last--;
   const range: SourceRange = { start: { line: 1, column: 1 }, end: { line: last + 1, column: (lines[last]?.length ?? 0) + 1 } };
@@ -89,10 +90,17 @@ function localSymbols(s: SegmentState): LocalSymbol[] {
   return result.symbols;
 }
 
+/** Placed symbols per document result, reused while the document stays on the same line of the same file. */
+const placedSymbols = new WeakMap<SegmentResult, { uri: string; startLine: number; entries: SymbolEntry[] }>();
+
 function symbolsOf(file: FileState, s: SegmentState): SymbolEntry[] {
   if (!s.result.kubernetes) return [];
+  const known = placedSymbols.get(s.result);
+  if (known && known.uri === file.uri && known.startLine === s.segment.startLine) return known.entries;
   const delta = s.segment.startLine - 1;
-  return localSymbols(s).map((l) => ({ name: l.name, detail: l.detail, uri: file.uri, range: shiftRange(l.range, delta), selectionRange: shiftRange(l.selectionRange, delta) }));
+  const entries = localSymbols(s).map((l) => ({ name: l.name, detail: l.detail, uri: file.uri, range: shiftRange(l.range, delta), selectionRange: shiftRange(l.selectionRange, delta) }));
+  placedSymbols.set(s.result, { uri: file.uri, startLine: s.segment.startLine, entries });
+  return entries;
 }
 
 /** The file's symbols; undefined when `cancelled()` turned true on the way. */
