@@ -270,6 +270,7 @@ async function measure(name, server, file, text) {
     editTimes.push(got.at - t);
     await symbols;
   }
+  if (process.env.KD_BENCH_DEBUG) console.log(`  (${name}: edit → diagnostics ${editTimes.map((x) => x.toFixed(0)).join(' ')}; symbols after edit ${symbolsAfterEdit.map((x) => x.toFixed(0)).join(' ')})`);
   if (symbolCount !== DOCS) console.log(`  (${name}: ${symbolCount} document symbols for ${DOCS} documents)`);
   await new Promise((r) => setTimeout(r, 300));
 

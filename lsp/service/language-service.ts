@@ -254,8 +254,12 @@ export class LanguageService {
         s.result.checked = { generation, diagnostics };
       }
     }
+    // The check across every object of the workspace is a slice of its own.
+    await this.#pause();
     // The text may have been replaced while paused: answer only for the file that was checked.
-    if (this.workspace.get(uri) !== f) return undefined;
+    if (stale() || this.workspace.get(uri) !== f) return undefined;
+    // CRDs changed meanwhile: the per-object results are of the previous generation.
+    if (generation !== this.#generation) return this.diagnostics(uri, stale);
     const out: Diagnostic[] = [];
     for (const s of f.segments) {
       if (!s.result.kubernetes) continue;
