@@ -29,6 +29,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { recordGoal } from './goals.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -448,6 +449,23 @@ try {
     const goal = type === 'textDocument/documentSymbol' ? 50 : 100;
     console.log(`  ${type.padEnd(28)}${ms(kdP95).padEnd(13)}${(peer === undefined ? 'n/a' : ms(peer)).padEnd(23)}${ratio.padEnd(8)} goal ≤ ${goal} ms: ${kdP95 <= goal ? 'ok' : 'short'}`);
   }
+  const peerFigure = (x) => (x === undefined ? {} : { peer: x / 1000, peerLabel: 'yaml-language-server' });
+  recordGoal({
+    goal: `kd-lsp documentSymbol p95, ${DOCS} docs`,
+    kd: kdResult.symP95 / 1000,
+    ...peerFigure(ylsResult?.symP95),
+    target: '<= 0.05 s',
+    ok: kdResult.symP95 <= 50,
+  });
+  // Requests only: edit → diagnostics is a notification's effect, with its own target above.
+  const slowest = (r) => Math.max(...Object.entries(r.perRequest).filter(([t]) => t.startsWith('textDocument/')).map(([, v]) => v));
+  recordGoal({
+    goal: `kd-lsp slowest request type p95, ${DOCS} docs`,
+    kd: slowest(kdResult) / 1000,
+    ...peerFigure(ylsResult && slowest(ylsResult)),
+    target: '<= 0.1 s',
+    ok: slowest(kdResult) <= 100,
+  });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

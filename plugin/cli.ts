@@ -12,12 +12,43 @@ import { STDIN_ARG } from './flags.js';
 
 export { STDIN_ARG, globalFlags, type GlobalFlags } from './flags.js';
 
+/**
+ * Flags whose value is optional, as kubectl declares them (pflag's NoOptDefVal): a bare `--dry-run`
+ * means `--dry-run=client`, and the word after it is an argument (a path), not its value, unless
+ * it is one of the flag's values. yargs has no such flags, so they are spelled out before parsing.
+ */
+const OPTIONAL_VALUE_FLAGS: Record<string, { implied: string; values: readonly string[] }> = {
+  '--dry-run': { implied: 'client', values: ['none', 'client', 'server'] },
+};
+
+export function withOptionalValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const flag = OPTIONAL_VALUE_FLAGS[arg];
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (!flag) {
+      out.push(arg);
+      continue;
+    }
+    const next = args[i + 1];
+    if (next !== undefined && flag.values.includes(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(`${arg}=${flag.implied}`);
+  }
+  return out;
+}
+
 export async function runCli(args: string[], ctx: CommandContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let verbose = args.includes('--verbose');
   const color = args.includes('--no-color') ? false : args.includes('--color') ? true : undefined;
   // yargs drops a lone `-` (stdin, as kubectl's `-f -`); carry it through as a placeholder.
-  const argsForYargs = args.map((a) => (a === '-' ? STDIN_ARG : a));
+  const argsForYargs = withOptionalValues(args).map((a) => (a === '-' ? STDIN_ARG : a));
   let parser: Argv = yargs(argsForYargs)
     .scriptName('kubectl kd')
     .usage('$0 <command> [options]\n\nValidate, drift-check, apply and simulate Kubernetes manifests kept in files.')

@@ -20,9 +20,15 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-// A closed pipe (`kubectl kd validate . | head`) is a normal end, not a crash.
+// A closed pipe (`kubectl kd validate . | head`) is a normal end, not a crash. A command that
+// cleans up after itself (`apply -o jsonl | head -5`) is stopped as by Ctrl-C: no new work, the
+// revision marked failed, hooks cleaned per policy, the lock released; its later output is lost.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (e.code !== 'EPIPE') return;
+  if (!interrupt.handled) process.exit(process.exitCode ?? 0);
+  if (interrupted) return;
+  interrupted = { signal: 'SIGPIPE', at: Date.now() };
+  controller.abort(new Error('standard output was closed (EPIPE)'));
 });
 
 const code = await runCli(process.argv.slice(2), {

@@ -53,7 +53,8 @@ function annotationDocs(): AnnotationDoc[] {
 }
 
 function readCrdDiagnostics(m: Manifest): Diagnostic[] {
-  return isCrdObject(m.object) ? readCrd(m).diagnostics : [];
+  // check() validates the CRD object against its schema too: absent required fields are said once.
+  return isCrdObject(m.object) ? readCrd(m, { schemaValidated: true }).diagnostics : [];
 }
 
 export class CoreEngine implements KdEngine {

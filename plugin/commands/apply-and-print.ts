@@ -19,10 +19,16 @@ export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, 
   const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
   let last: ApplyEvent | undefined;
   for await (const event of runApply(request, executorDeps(target, ctx.signal))) {
-    const text = print(event);
+    // The stack of an internal error is for --verbose only.
+    const text = print(event.type === 'done' && event.failure?.detail && !options.verbose ? { ...event, failure: withoutDetail(event.failure) } : event);
     if (text) ctx.stdout.write(text);
     last = event;
   }
   if (!last || last.type !== 'done') return ExitCode.error;
   return exitCodeOf(last);
+}
+
+function withoutDetail<T extends { detail?: string }>(failure: T): Omit<T, 'detail'> {
+  const { detail: _dropped, ...rest } = failure;
+  return rest;
 }

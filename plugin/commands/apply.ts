@@ -9,10 +9,11 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode } from '../../src/index.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
-import { openTarget } from './target.js';
+import { historyMaxFlag, openTarget } from './target.js';
 import type { CommandSpec } from './index.js';
 
 export type ApplyOutput = 'text' | 'jsonl';
@@ -25,6 +26,7 @@ export interface ApplyOptions {
   kubeconfig?: string;
   sim: boolean;
   prune: boolean;
+  allowEmpty: boolean;
   dryRun: DryRunMode;
   diff: boolean;
   timeoutMs: number;
@@ -37,8 +39,12 @@ export interface ApplyOptions {
   /** Client-side rate limit; the cluster layer's defaults when unset. */
   qps?: number;
   burst?: number;
+  /** `--history-max`; the environment's KD_HISTORY_MAX, else 10, when unset. */
+  historyMax?: number;
   color?: boolean;
   verbose: boolean;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
 }
 
 export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
@@ -48,7 +54,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
   const output = String(argv.output ?? 'text');
   if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for apply`, 'use -o text or -o jsonl');
   const dryRun = String(argv['dry-run'] ?? 'none');
-  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw usageError(`--dry-run must be none, client or server, not "${dryRun}"`);
+  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server')
+    throw usageError(`--dry-run must be none, client or server, not "${dryRun}"`, 'a bare --dry-run means --dry-run=client, as in kubectl');
   const timeoutMs = parseTimeout(String(argv.timeout ?? '5m'));
   const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number of at least 1, not "${String(argv.concurrency)}"`);
@@ -60,6 +67,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     release,
     sim: g.sim,
     prune: argv.prune === true,
+    allowEmpty: argv['allow-empty'] === true,
     dryRun,
     diff: argv.diff === true,
     timeoutMs,
@@ -70,6 +78,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     hooks: argv.hooks !== false,
     output,
     verbose: g.verbose,
+    input: inputFlags(argv),
   };
   for (const key of ['qps', 'burst'] as const) {
     const value = argv[key];
@@ -78,6 +87,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     if (!Number.isFinite(n) || n < 0) throw usageError(`--${key} must be a number of at least 0, not "${String(value)}"`);
     options[key] = n;
   }
+  Object.assign(options, historyMaxFlag(argv));
   if (g.namespace) options.namespace = g.namespace;
   if (g.context) options.context = g.context;
   if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
@@ -118,7 +128,8 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
     target = await openTarget(options, ctx);
     const desired = await readDesired({
       paths: options.paths,
-      readStdin: () => readAll(ctx.stdin),
+      readStdin: () => ctx.stdin,
+      input: options.input,
       defaultNamespace: target.namespace,
       env: ctx.env,
       cwd: ctx.cwd,
@@ -131,6 +142,7 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       dryRun: options.dryRun,
       diff: options.diff,
       prune: options.prune,
+      allowEmpty: options.allowEmpty,
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       forceConflicts: options.forceConflicts,
@@ -152,7 +164,8 @@ export const applyCommand: CommandSpec = {
       .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path)' })
       .option('prune', { type: 'boolean', default: false, describe: 'delete objects of the release that are no longer in the files' })
-      .option('dry-run', { type: 'string', default: 'none', describe: 'none | client (print the plan) | server (also send each object as a server-side dry run)' })
+      .option('allow-empty', { type: 'boolean', default: false, describe: 'with --prune, allow an input without objects (it deletes every object of the release)' })
+      .option('dry-run', { type: 'string', default: 'none', describe: 'none | client (print the plan; a bare --dry-run means client) | server (also send each object as a server-side dry run)' })
       .option('diff', { type: 'boolean', default: false, describe: 'print unified diffs of what changes (Secret values masked)' })
       .option('timeout', { type: 'string', default: '5m', describe: 'how long to wait for objects to become healthy, for the whole run' })
       .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'objects applied in parallel within a wave' })
@@ -160,7 +173,9 @@ export const applyCommand: CommandSpec = {
       .option('atomic', { type: 'boolean', default: false, describe: 'on failure, roll back to the last deployed revision' })
       .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another apply of the release to finish instead of failing' })
       .option('hooks', { type: 'boolean', default: true, describe: 'run hooks (--no-hooks skips them)' })
+      .option('history-max', { type: 'string', describe: 'revisions of the release to keep; older superseded and failed ones are deleted after a successful run (0 keeps all; default 10, or KD_HISTORY_MAX)' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
+      .options(INPUT_FLAG_OPTIONS)
       // --watch (issue 6): re-apply on save; plugin/watch/ does the work.
       .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 're-apply whenever a watched file is saved, with a terminal screen (q quits)' })
       .option('tui', { type: 'boolean', default: true, describe: 'with --watch: the terminal screen (--no-tui prints plain lines; also when not a TTY)' })

@@ -38,7 +38,7 @@ export function deleteOptionsFrom(argv: Record<string, unknown>): DeleteOptions 
 
 function line(event: ApplyEvent): string {
   switch (event.type) {
-    case 'prune':
+    case 'object-deleted':
       return `${event.result === 'gone' ? 'gone' : 'deleted'} ${describeRef(event.ref)}\n`;
     case 'hook-started':
       return `hook ${event.phase} ${describeRef(event.ref)} started\n`;
@@ -67,6 +67,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
     },
   );
   for (const ref of result.kept) ctx.stdout.write(`kept ${describeRef(ref)} (resource-policy: keep)\n`);
+  if (result.keptForHistory) ctx.stdout.write(`kept ${describeRef(result.keptForHistory)} (it holds the release's history; --keep-history)\n`);
   if (result.ok) {
     const history = options.keepHistory ? 'history kept' : `${result.recordsDeleted} record${result.recordsDeleted === 1 ? '' : 's'} removed`;
     ctx.stdout.write(`release ${release.name} deleted: ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'} deleted, ${history}\n`);
@@ -76,6 +77,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
   const failure = result.failure!;
   if (failure.kind === 'interrupted') {
     ctx.stderr.write(`${style.yellow('interrupted')}: ${failure.message}\n`);
+    if (failure.hint) ctx.stderr.write(`${style.dim('hint')}: ${failure.hint}\n`);
     return ExitCode.interrupted;
   }
   ctx.stderr.write(`${style.red('error')}: ${failure.message}\n`);
@@ -99,4 +101,6 @@ export const deleteCommand: CommandSpec = {
     const options = deleteOptionsFrom(argv);
     return withReleaseTarget(argv, ctx, (target) => runDelete(options, target, ctx));
   },
+  // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.
+  handlesInterrupt: true,
 };

@@ -6,7 +6,7 @@
 import { KdError, SecretReleaseStore, releaseNameProblem, usageError, type ApplyTarget, type ReleaseRef } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
-import { openTarget } from './target.js';
+import { historyMaxFlag, openTarget } from './target.js';
 
 /** A connected target plus the release store over it. */
 export interface ReleaseTarget extends ApplyTarget {
@@ -14,7 +14,7 @@ export interface ReleaseTarget extends ApplyTarget {
 }
 
 export async function openReleaseTarget(argv: Record<string, unknown>, ctx: CommandContext): Promise<ReleaseTarget> {
-  const target = await openTarget(globalFlags(argv), ctx);
+  const target = await openTarget({ ...globalFlags(argv), ...historyMaxFlag(argv) }, ctx);
   return { ...target, store: new SecretReleaseStore({ client: target.client, now: () => target.clock.now(), kdVersion: ctx.version, signal: ctx.signal }) };
 }
 

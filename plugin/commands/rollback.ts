@@ -6,7 +6,7 @@
  * held), 2 usage, unknown release or revision, cluster access, 130 interrupted.
  */
 import type { Argv } from 'yargs';
-import { chooseRollbackRevision, rollbackRequest, usageError } from '../../src/index.js';
+import { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, usageError } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
@@ -57,7 +57,7 @@ export async function runRollback(options: RollbackOptions, target: ReleaseTarge
   if (record === undefined) throw releaseNotFound(release);
   const request = rollbackRequest(release, record, { timeoutMs: options.timeoutMs, waitForLock: options.waitForLock, hooks: options.hooks, forceConflicts: options.forceConflicts });
   // The one place a rollback runs: the executor, exactly as an apply.
-  return applyAndPrint(request, target, ctx, options);
+  return applyAndPrint(request, { ...target, ports: tolerateCorruptDeployed(target.ports) }, ctx, options);
 }
 
 export const rollbackCommand: CommandSpec = {
@@ -71,6 +71,7 @@ export const rollbackCommand: CommandSpec = {
       .option('wait-for-lock', { type: 'boolean', default: false, describe: 'wait for another run on the release to finish instead of failing' })
       .option('hooks', { type: 'boolean', default: true, describe: 'run the revision\'s hooks (--no-hooks skips them)' })
       .option('force-conflicts', { type: 'boolean', default: false, describe: 'take over fields other field managers own' })
+      .option('history-max', { type: 'string', describe: 'revisions of the release to keep (0 keeps all; default 10, or KD_HISTORY_MAX)' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
       .example('$0 rollback shop', 'back to the revision before the current one')
       .example('$0 rollback shop 3', 'back to revision 3')
@@ -79,4 +80,6 @@ export const rollbackCommand: CommandSpec = {
     const options = rollbackOptionsFrom(argv);
     return withReleaseTarget(argv, ctx, (target) => runRollback(options, target, ctx));
   },
+  // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.
+  handlesInterrupt: true,
 };

@@ -5,7 +5,8 @@
 import type { Argv } from 'yargs';
 import { ExitCode, allRules, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, stdoutStyle, type CommandContext } from '../context.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
 import { formatSarif } from '../output/sarif.js';
@@ -25,6 +26,8 @@ export interface ValidateOptions {
   kubeconfig?: string;
   color?: boolean;
   cluster: boolean;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
 }
 
 export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOptions {
@@ -41,6 +44,7 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
     // Repeatable, one value each (an array option would swallow the paths after it).
     crds: ([] as unknown[]).concat(argv.crd ?? []).map(String),
     cluster: argv.cluster === true,
+    input: inputFlags(argv),
   };
   if (options.cluster && (argv['schema-dir'] !== undefined || argv['kubernetes-version'] !== undefined))
     throw usageError('--cluster takes the schemas from the cluster; it cannot be combined with --schema-dir or --kubernetes-version');
@@ -56,7 +60,8 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
 export async function runValidate(options: ValidateOptions, ctx: CommandContext): Promise<number> {
   const request: ValidateFilesRequest = {
     paths: options.paths,
-    readStdin: () => readAll(ctx.stdin),
+    readStdin: () => ctx.stdin,
+    input: options.input,
     strict: options.strict,
     crdPaths: options.crds,
     env: ctx.env,
@@ -91,6 +96,7 @@ export const validateCommand: CommandSpec = {
       .option('kubernetes-version', { type: 'string', describe: 'Kubernetes version of the schemas (default: the built-in bundle)' })
       .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
       .option('cluster', { type: 'boolean', default: false, describe: "use the kubeconfig cluster's OpenAPI v3 schemas and CRDs (online)" })
+      .options(INPUT_FLAG_OPTIONS)
       .option('crd', { type: 'string', describe: 'CRD files or folders whose schemas to use (repeatable)' })
       .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
       .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')

@@ -30,7 +30,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
     const line = (tag: string, text: string, color: (s: string) => string = (s) => s) => `${time} ${color(tag.padEnd(TAG_WIDTH))} ${text}\n`;
     switch (e.type) {
       case 'plan': {
-        const head = e.release ? `release ${e.release.namespace}/${e.release.name}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
+        const rollback = e.operation === 'rollback' ? ' (rollback)' : '';
+        const head = e.release ? `release ${e.release.namespace}/${e.release.name}${rollback}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
         return (head ? line('plan', head) : '') + indent(renderPlanText(e.plan));
       }
       case 'diagnostics':
@@ -62,6 +63,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         return line('retry', `${e.request}: ${e.reason}, attempt ${e.attempt + 1} in ${formatDuration(e.delayMs)}`, style.dim);
       case 'prune':
         return line('prune', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}${e.dryRun ? ' (dry run)' : ''}`, style.yellow);
+      case 'object-deleted':
+        return line('delete', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}`, style.yellow);
       case 'diff':
         return e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`;
       case 'object-failed': {
@@ -70,18 +73,19 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         return head + (e.events.length > 0 ? `${' '.repeat(time.length + TAG_WIDTH + 2)}${style.dim('recent events:')}\n${events}` : '');
       }
       case 'done':
-        return doneText(e, line, style);
+        return doneText(e, line, style, options.verbose ?? false);
     }
   };
 }
 
-function doneText(e: DoneEvent, line: (tag: string, text: string, color?: (s: string) => string) => string, style: Style): string {
+function doneText(e: DoneEvent, line: (tag: string, text: string, color?: (s: string) => string) => string, style: Style, verbose: boolean): string {
   const c = e.counts;
   const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${c.hooks} hooks` : ''}`;
-  const revision = e.revision !== undefined ? `revision ${e.revision}, ` : '';
+  const revision = e.revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${e.revision}, ` : '';
   if (e.status === 'succeeded') return line('done', `succeeded in ${formatDuration(e.durationMs)} (${revision}${counts})`, style.green);
   const head = line('done', `${e.status} after ${formatDuration(e.durationMs)} (${revision}${counts}): ${e.failure?.message ?? ''}`, e.status === 'interrupted' ? style.yellow : style.red);
-  return head + (e.failure?.hint ? line('hint', e.failure.hint, style.dim) : '');
+  const detail = verbose && e.failure?.detail ? `${e.failure.detail}\n` : '';
+  return head + detail + (e.failure?.hint ? line('hint', e.failure.hint, style.dim) : '');
 }
 
 function indent(text: string): string {

@@ -157,6 +157,7 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       return finishedGroup ? withGroupState(next, e.phase, e.ok ? 'done' : 'failed') : next;
     }
     case 'prune':
+    case 'object-deleted':
       return updateRow(v, e.ref, (r) => ({ ...r, phase: 'pruned', endedAt: e.at }));
     case 'object-failed':
       return log(
@@ -177,7 +178,7 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       const text = ok ? `succeeded in ${duration(e.durationMs)} (${counts})` : `${e.status}: ${e.failure?.message ?? ''}`;
       const time = env.formatClock(wallAt);
       const next: WatchView = { ...v, state: 'watching', lastApply: { time, ok, text: ok ? `succeeded in ${duration(e.durationMs)}` : e.status === 'interrupted' ? 'interrupted' : `failed (${e.failure?.kind ?? 'error'})` }, ...(revision !== undefined ? { revision } : {}) };
-      const line = `${time} ${revision !== undefined ? `revision ${revision} ` : ''}${text}`;
+      const line = `${time} ${revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${revision} ` : ''}${text}`;
       return finish(log(next, wallAt, ok ? 'ok' : 'error', text), ok ? 'ok' : e.status === 'interrupted' ? 'warning' : 'error', line);
     }
   }

@@ -11,7 +11,7 @@
  * per object; the panel runs on every watch event with only what this session applied and what
  * the cluster holds, so it compares those two directly.
  */
-import { MASK, type KubeObject, type ObjectRef } from '../../src/index.js';
+import { MASK, carriesSecret, type KubeObject, type ObjectRef } from '../../src/index.js';
 import type { DriftEntry } from './loop-events.js';
 
 const SKIPPED_TOP = new Set(['apiVersion', 'kind', 'status']);
@@ -63,8 +63,10 @@ function sameScalar(a: unknown, b: unknown): boolean {
 }
 
 function entry(ref: ObjectRef, path: string, applied: unknown, live: unknown): DriftEntry {
-  // Secret values are never shown: the panel says that a value changed, not what it is.
-  if (ref.kind === 'Secret' && ref.group === '' && (path === 'data' || path.startsWith('data.') || path.startsWith('data['))) {
+  // Secret values are never shown: the panel says that a value changed, not what it is. They hide
+  // in a Secret's data and in annotations holding a Secret's JSON (kubectl's last-applied one).
+  const secretData = ref.kind === 'Secret' && ref.group === '' && /^(data|metadata\.annotations\.kubectl\.kubernetes\.io\/last-applied-configuration)([.[]|$)/.test(path);
+  if (secretData || (path.startsWith('metadata.annotations.') && (carriesSecret(applied) || carriesSecret(live)))) {
     return { ref, path, applied: MASK, live: live === undefined ? '(missing)' : MASK };
   }
   return { ref, path, applied: short(applied), live: live === undefined ? '(missing)' : short(live) };

@@ -61,7 +61,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   /** What each object was at the last two applies, for `d`. */
   const history = new Map<string, { before: KubeObject | undefined; after: KubeObject }>();
   try {
-    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace });
+    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
       source: cache,
       request: {
@@ -69,6 +69,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         paths: options.paths,
         description: 'apply --watch',
         prune: options.prune,
+        allowEmpty: options.allowEmpty,
         timeoutMs: options.timeoutMs,
         concurrency: options.concurrency,
         forceConflicts: options.forceConflicts,
@@ -81,7 +82,8 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
       now,
       onApplyStart: () => follower.suspend(),
       onApplied: (manifests, done) => {
-        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock') {
+        // Runs stopped before anything was sent leave the cluster as it was.
+        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') {
           follower.follow(manifests);
           remember(history, manifests);
         }

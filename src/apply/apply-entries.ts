@@ -22,7 +22,6 @@ import type { PlanEntry } from '../plan/index.js';
 import { forEachBounded } from './bounded.js';
 import type { ApplyStage } from './events.js';
 import { conflictFailure, RunFailure } from './failure.js';
-import { withLabels } from './object-refs.js';
 import { recentEvents } from './recent-events.js';
 import type { RunContext } from './run-context.js';
 import { objectDiff } from './unified-diff.js';
@@ -33,9 +32,9 @@ import { FIELD_MANAGER } from '../cluster/client.js';
 
 const NAMESPACE_GVK = { group: '', version: 'v1', kind: 'Namespace' } as const;
 
-/** The object as kd sends it: namespace set, the inventory's labels merged in. */
-export function prepareObject(entry: PlanEntry, memberLabels: Record<string, string>): KubeObject {
-  return withLabels(entry.object ?? {}, memberLabels, entry.ref.namespace);
+/** The object as kd sends it: the plan's desired object already has its namespace and the inventory's labels. */
+export function prepareObject(entry: PlanEntry): KubeObject {
+  return entry.object ?? {};
 }
 
 /** Applies the entries (not hooks) tier by tier; returns the wait targets for the health gate. */
@@ -90,8 +89,7 @@ export async function gate(ctx: RunContext, targets: readonly WaitTarget[]): Pro
 }
 
 async function applyEntry(ctx: RunContext, entry: PlanEntry, where: { stage: ApplyStage; wave?: number }): Promise<WaitTarget | undefined> {
-  const object = prepareObject(entry, ctx.memberLabels);
-  ctx.sent.set(entry.key, object);
+  const object = prepareObject(entry);
   const g = healthGate(object);
   const applied = (action: PlanEntry['action']) =>
     ctx.emit({ type: 'object-applied', ref: entry.ref, stage: where.stage, ...(where.wave === undefined ? {} : { wave: where.wave }), action, ...(ctx.dryRun === 'server' ? { dryRun: true } : {}) });

@@ -5,7 +5,7 @@
  */
 export class EventChannel<T> implements AsyncIterable<T> {
   readonly #buffer: T[] = [];
-  #waiting: ((result: IteratorResult<T>) => void) | undefined;
+  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
   #closed = false;
   #failure: { error: unknown } | undefined;
 
@@ -14,21 +14,27 @@ export class EventChannel<T> implements AsyncIterable<T> {
     const waiting = this.#waiting;
     if (waiting) {
       this.#waiting = undefined;
-      waiting({ value, done: false });
+      waiting.resolve({ value, done: false });
     } else this.#buffer.push(value);
   }
 
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
     const waiting = this.#waiting;
     this.#waiting = undefined;
-    waiting?.({ value: undefined, done: true });
+    waiting?.resolve({ value: undefined, done: true });
   }
 
   /** Ends the stream with an error, thrown to the consumer after the buffered events. */
   fail(error: unknown): void {
-    this.#failure = { error };
-    this.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    // A reader already waiting gets the rejection itself (the buffer is empty when one waits).
+    if (waiting) waiting.reject(error);
+    else this.#failure = { error };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -44,8 +50,8 @@ export class EventChannel<T> implements AsyncIterable<T> {
           }
           return Promise.resolve({ value: undefined, done: true });
         }
-        return new Promise((resolve) => {
-          this.#waiting = resolve;
+        return new Promise((resolve, reject) => {
+          this.#waiting = { resolve, reject };
         });
       },
     };

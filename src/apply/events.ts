@@ -3,9 +3,13 @@
  * lines, the terminal UI) only consumes this stream, so what a run did can be reconstructed from
  * it alone: tests prove ordering (wave N+1 starts after wave N is healthy) from the events.
  *
- * Invariants: exactly one `plan` event first (unless validation stopped the run, then only
- * `diagnostics` and `done`), exactly one `done` event last; `wave-started`/`wave-finished` pair up;
- * every `hook-started` has a `hook-finished`. Events carry data, never Secret values.
+ * Invariants (test/apply/event-invariants.test.ts checks them over several runs): an apply or
+ * rollback has exactly one `plan` event before any object is touched (unless its input was
+ * refused, then only `diagnostics` and `done`), plus one more, saying `operation: rollback`, when
+ * `--atomic` rolls a failed run back; a rollback's plan says `operation: rollback`; a delete has
+ * no plan and reports its objects as `object-deleted`; exactly one `done` event last;
+ * `wave-started`/`wave-finished` pair up; every `hook-started` has a `hook-finished`. Events carry
+ * data, never Secret values.
  * `at` is milliseconds since the epoch from the executor's injected clock.
  */
 import type { Diagnostic, ObjectRef } from '../model/index.js';
@@ -13,12 +17,12 @@ import type { HealthStatus } from '../health/index.js';
 import type { Plan, PlanAction } from '../plan/index.js';
 
 /** Where in the run an object is handled. */
-export type ApplyStage = 'pre-apply' | 'wave' | 'prune' | 'post-apply' | 'apply-failed';
+export type ApplyStage = 'pre-apply' | 'wave' | 'prune' | 'post-apply' | 'apply-failed' | 'pre-delete' | 'delete' | 'post-delete';
 
 export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 /** Why a run failed, as a stable word for machines and the exit code. */
-export type FailureKind = 'invalid' | 'conflict' | 'health' | 'timeout' | 'hook' | 'cluster' | 'interrupted' | 'lock';
+export type FailureKind = 'invalid' | 'conflict' | 'health' | 'timeout' | 'hook' | 'cluster' | 'interrupted' | 'lock' | 'refused' | 'internal';
 
 export interface PlanEvent {
   type: 'plan';
@@ -27,6 +31,8 @@ export interface PlanEvent {
   /** The release and the revision about to be written, when a release store is in use. */
   release?: { name: string; namespace: string; revision?: number };
   dryRun: 'none' | 'client' | 'server';
+  /** Set when the run re-applies a recorded revision (`kubectl kd rollback`, or `--atomic` after a failure). */
+  operation?: 'rollback';
 }
 
 export interface DiagnosticsEvent {
@@ -110,6 +116,16 @@ export interface PruneEvent {
   dryRun?: boolean;
 }
 
+/** `kubectl kd delete`: one object of the release deleted (its own event, not a prune). */
+export interface ObjectDeletedEvent {
+  type: 'object-deleted';
+  at: number;
+  ref: ObjectRef;
+  stage: 'delete';
+  /** `deleted`, or `gone` when it had already disappeared. */
+  result: 'deleted' | 'gone';
+}
+
 /** A unified diff of one object (`--diff`), Secret values masked. */
 export interface DiffEvent {
   type: 'diff';
@@ -135,10 +151,12 @@ export interface DoneEvent {
   at: number;
   status: RunStatus;
   /** Set when the run failed: what stopped it. */
-  failure?: { kind: FailureKind; message: string; hint?: string };
+  failure?: { kind: FailureKind; message: string; hint?: string; detail?: string };
   revision?: number;
+  /** Every object unchanged and no hook run: no revision was written; `revision` is the deployed one. */
+  unchanged?: boolean;
   durationMs: number;
-  counts: { applied: number; unchanged: number; pruned: number; hooks: number };
+  counts: { applied: number; unchanged: number; pruned: number; hooks: number; deleted?: number };
 }
 
 export type ApplyEvent =
@@ -152,6 +170,7 @@ export type ApplyEvent =
   | HookFinishedEvent
   | RetryEvent
   | PruneEvent
+  | ObjectDeletedEvent
   | DiffEvent
   | ObjectFailedEvent
   | DoneEvent;

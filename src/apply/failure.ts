@@ -11,6 +11,8 @@ export class RunFailure extends Error {
   readonly kind: FailureKind;
   readonly hint?: string;
   readonly ref?: ObjectRef;
+  /** More than the message, for `--verbose` (the stack of an internal error). */
+  detail?: string;
 
   constructor(kind: FailureKind, message: string, options: { hint?: string; ref?: ObjectRef; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -33,7 +35,11 @@ export function conflictFailure(ref: ObjectRef, error: ClusterRequestError): Run
   });
 }
 
-/** Maps anything thrown during a run to a failure (cluster errors keep their message and hint). */
+/**
+ * Maps anything thrown during a run to a failure (cluster errors keep their message and hint).
+ * Never throws: an error kd did not foresee (a TypeError, a RangeError from a huge string) is an
+ * `internal` failure carrying its stack, so a run can only end as failed, never as succeeded.
+ */
 export function asRunFailure(error: unknown, signal: AbortSignal): RunFailure {
   if (error instanceof RunFailure) return error;
   if (signal.aborted) return new RunFailure('interrupted', 'interrupted: no new work was started; the revision is marked failed');
@@ -46,5 +52,11 @@ export function asRunFailure(error: unknown, signal: AbortSignal): RunFailure {
     const hint = (error as { hint?: string }).hint;
     return new RunFailure(kdKind === 'interrupted' ? 'interrupted' : 'cluster', error.message, { ...(hint ? { hint } : {}), cause: error });
   }
-  throw error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : `unexpected error: ${String(error)}`;
+  const failure = new RunFailure('internal', message, {
+    hint: 'this is a bug in kd; re-run with --verbose for the stack trace and report it',
+    cause: error,
+  });
+  if (error instanceof Error && error.stack) failure.detail = error.stack;
+  return failure;
 }

@@ -4,7 +4,8 @@
  *     and its disappearance awaited, so the new one starts clean.
  *  2. Created (Server-Side Apply; POST for `generateName` hooks, which get a new name each run),
  *     then waited on with `completion: true` (Job Complete, Pod Succeeded; other kinds healthy).
- *  3. Deleted afterwards per `hook-succeeded` / `hook-failed`.
+ *  3. Deleted afterwards per `hook-succeeded` / `hook-failed` (an interrupted hook counts as failed).
+ * Every `hook-started` is followed by one `hook-finished`, whatever happens in between.
  * Hooks of a phase run one at a time in the plan's order (weight, then kind, then name), as Helm
  * does, so a lower weight has finished before a higher one starts. A failed hook stops its phase.
  */
@@ -18,6 +19,21 @@ import { nameOf } from './object-refs.js';
 import type { RunContext } from './run-context.js';
 import { waitGone } from './wait-gone.js';
 
+/** The moments of a run at which hooks run: where a new hook phase plugs into the runner. */
+export type HookMoment = 'pre-apply' | 'post-apply' | 'apply-failed' | 'pre-delete' | 'post-delete';
+
+/** The hooks of one moment, in the plan's order (the one place that maps phases to plan lists). */
+export function hooksAt(plan: { preApply?: readonly PlanEntry[]; postApply?: readonly PlanEntry[]; applyFailed?: readonly PlanEntry[]; preDelete?: readonly PlanEntry[]; postDelete?: readonly PlanEntry[] }, moment: HookMoment): PlanEntry[] {
+  const lists: Record<HookMoment, readonly PlanEntry[] | undefined> = {
+    'pre-apply': plan.preApply,
+    'post-apply': plan.postApply,
+    'apply-failed': plan.applyFailed,
+    'pre-delete': plan.preDelete,
+    'post-delete': plan.postDelete,
+  };
+  return (lists[moment] ?? []).filter((e) => e.hook !== undefined);
+}
+
 /** Runs the hooks in order; throws a RunFailure for the first that fails. */
 export async function runHooks(ctx: RunContext, hooks: readonly PlanEntry[], stage: ApplyStage): Promise<void> {
   for (const hook of hooks) {
@@ -30,54 +46,52 @@ async function runHook(ctx: RunContext, entry: PlanEntry, stage: ApplyStage): Pr
   const info = entry.hook!;
   const phase = info.phase;
   const policies = info.deletePolicies;
-  const object = prepareObject(entry, ctx.memberLabels);
-  ctx.sent.set(entry.key, object);
+  const object = prepareObject(entry);
   const ns = entry.ref.namespace;
   if (ns && ctx.dryRun === 'none' && !ctx.desiredNamespaces.has(ns)) await ensureNamespace(ctx, ns);
   ctx.emit({ type: 'hook-started', ref: entry.ref, phase, weight: info.weight });
-  if (ctx.dryRun !== 'none') {
-    if (ctx.dryRun === 'server') {
-      if (entry.ref.name) await ssa(ctx, entry.ref, object, true);
-      else await ctx.client.create(object, { fieldManager: FIELD_MANAGER, dryRun: true, signal: ctx.signal });
-    }
-    ctx.emit({ type: 'hook-finished', ref: entry.ref, phase, ok: true, message: 'dry run: not run', deleted: false });
-    return;
-  }
-
-  // 1. The previous run's object.
-  if (entry.ref.name && policies.includes('before-hook-creation')) await deleteAndWait(ctx, entry.ref);
-
-  // 2. Create and wait.
+  // From here on every way out says `hook-finished` (the event stream's invariant).
   let ref = entry.ref;
-  let created: KubeObject;
-  try {
-    created = entry.ref.name ? await ssa(ctx, entry.ref, object, false) : await ctx.client.create(object, { fieldManager: FIELD_MANAGER, signal: ctx.signal });
-  } catch (error) {
-    ctx.emit({ type: 'hook-finished', ref, phase, ok: false, message: error instanceof Error ? error.message : String(error), deleted: false });
-    throw error;
-  }
-  if (!ref.name) ref = { ...ref, name: nameOf(created) };
-  ctx.counts.hooks++;
-  ctx.emit({ type: 'object-applied', ref, stage, action: 'create', ...(entry.wave === undefined ? {} : { wave: entry.wave }) });
-  const g = healthGate(object);
+  let created: KubeObject | undefined;
   let failure: unknown;
+  let deleted = false;
   try {
+    if (ctx.dryRun !== 'none') {
+      if (ctx.dryRun === 'server') {
+        if (entry.ref.name) await ssa(ctx, entry.ref, object, true);
+        else await ctx.client.create(object, { fieldManager: FIELD_MANAGER, dryRun: true, signal: ctx.signal });
+      }
+      ctx.emit({ type: 'hook-finished', ref, phase, ok: true, message: 'dry run: not run', deleted: false });
+      return;
+    }
+    // 1. The previous run's object.
+    if (entry.ref.name && policies.includes('before-hook-creation')) await deleteAndWait(ctx, entry.ref);
+    // 2. Create and wait.
+    created = entry.ref.name ? await ssa(ctx, entry.ref, object, false) : await ctx.client.create(object, { fieldManager: FIELD_MANAGER, signal: ctx.signal });
+    if (!ref.name) ref = { ...ref, name: nameOf(created) };
+    ctx.counts.hooks++;
+    ctx.emit({ type: 'object-applied', ref, stage, action: 'create', ...(entry.wave === undefined ? {} : { wave: entry.wave }) });
+    const g = healthGate(object);
     if (g.mode === 'wait') await gate(ctx, [waitTarget(ctx, ref, { timeoutMs: g.timeoutMs, completion: true }, created)]);
   } catch (error) {
     failure = error;
   }
   const ok = failure === undefined;
-
-  // 3. Delete per policy (never on interrupt: leave it for the next run's before-hook-creation).
-  let deleted = false;
-  if (!ctx.signal.aborted && ((ok && policies.includes('hook-succeeded')) || (!ok && policies.includes('hook-failed')))) {
-    await ctx.client.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal });
-    deleted = true;
+  // 3. Delete per policy, an interrupted hook included (it did not succeed: `hook-failed` applies);
+  // with a signal of its own, since the run's may be aborted.
+  if (created !== undefined && ((ok && policies.includes('hook-succeeded')) || (!ok && policies.includes('hook-failed')))) {
+    try {
+      await ctx.client.delete(ref, { propagationPolicy: 'Background', signal: ctx.signal.aborted ? AbortSignal.timeout(5000) : ctx.signal });
+      deleted = true;
+    } catch (error) {
+      failure ??= error;
+    }
   }
-  const message = ok ? 'completed' : failure instanceof Error ? failure.message : String(failure);
-  ctx.emit({ type: 'hook-finished', ref, phase, ok, message, deleted });
-  if (!ok) {
-    if (failure instanceof RunFailure) throw new RunFailure('hook', `${phase} hook ${describeRef(ref)} failed: ${failure.message}`, { ...(failure.hint ? { hint: failure.hint } : {}), ref, cause: failure });
+  const message = failure === undefined ? 'completed' : failure instanceof Error ? failure.message : String(failure);
+  ctx.emit({ type: 'hook-finished', ref, phase, ok: failure === undefined, message, deleted });
+  if (failure !== undefined) {
+    if (failure instanceof RunFailure && failure.kind !== 'interrupted')
+      throw new RunFailure('hook', `${phase} hook ${describeRef(ref)} failed: ${failure.message}`, { ...(failure.hint ? { hint: failure.hint } : {}), ref, cause: failure });
     throw failure;
   }
 }

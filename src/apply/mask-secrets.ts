@@ -1,42 +1,29 @@
 /**
- * Secret values never leave kd in clear: before an object is shown (diffs, events, errors) the
- * values of a Secret's `data` and `stringData` become `***`. When two versions are shown side by
- * side (a diff), values that differ become `*** (before)` and `*** (after)`, as kubectl diff
- * does, so a change stays visible without its content.
+ * Secret values never leave kd in clear: before an object is shown (diffs, events, errors) its
+ * secret values are masked by drift's masking (src/drift/mask.ts, the one implementation): a
+ * Secret's `data` and `stringData`, kubectl's last-applied annotation on it, and Secret JSON in
+ * any annotation become `*** #<hash>`. The hash is salted once per process, so in one diff a
+ * changed value shows as a changed line (different hashes) and an unchanged one does not,
+ * without its content, and the hash means nothing outside this run.
  */
+import { randomBytes } from 'node:crypto';
+import { maskSecretObject } from '../drift/mask.js';
 import type { KubeObject } from '../model/index.js';
 
-const MASK = '***';
+const PROCESS_SALT = randomBytes(16).toString('hex');
 
 export function isSecret(object: KubeObject | undefined): boolean {
   return object !== undefined && object.kind === 'Secret' && (object.apiVersion === 'v1' || object.apiVersion === undefined);
 }
 
-/** A copy with every Secret value masked; other kinds are returned as they are. */
-export function maskSecret(object: KubeObject): KubeObject {
-  if (!isSecret(object)) return object;
-  const out: KubeObject = { ...object };
-  for (const key of ['data', 'stringData'] as const) {
-    const values = object[key];
-    if (isMap(values)) out[key] = Object.fromEntries(Object.keys(values).map((k) => [k, MASK]));
-  }
-  return out;
+/** A copy with every secret value masked; objects without any are returned as they are. */
+export function maskSecret(object: KubeObject, salt = PROCESS_SALT): KubeObject {
+  return maskSecretObject(object, salt);
 }
 
-/** Both versions masked, marking values that differ. Either side may be absent (create, delete). */
-export function maskSecretPair(before: KubeObject | undefined, after: KubeObject | undefined): [KubeObject | undefined, KubeObject | undefined] {
-  if (!isSecret(before) && !isSecret(after)) return [before, after];
-  const b = before ? { ...before } : undefined;
-  const a = after ? { ...after } : undefined;
-  for (const key of ['data', 'stringData'] as const) {
-    const bv = before && isMap(before[key]) ? (before[key] as Record<string, unknown>) : undefined;
-    const av = after && isMap(after[key]) ? (after[key] as Record<string, unknown>) : undefined;
-    if (b && bv) b[key] = Object.fromEntries(Object.keys(bv).map((k) => [k, av && k in av && av[k] !== bv[k] ? `${MASK} (before)` : MASK]));
-    if (a && av) a[key] = Object.fromEntries(Object.keys(av).map((k) => [k, bv && k in bv && av[k] !== bv[k] ? `${MASK} (after)` : MASK]));
-  }
-  return [b, a];
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Both versions masked with one salt, so values that differ still differ. Either side may be absent (create, delete). */
+export function maskSecretPair(before: KubeObject | undefined, after: KubeObject | undefined, salt = PROCESS_SALT): [KubeObject | undefined, KubeObject | undefined] {
+  // A side that is no Secret object (a rename of kind aside) is masked as the other side is.
+  const secret = isSecret(before) || isSecret(after);
+  return [before && maskSecretObject(before, salt, secret), after && maskSecretObject(after, salt, secret)];
 }

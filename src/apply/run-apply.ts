@@ -1,8 +1,12 @@
 /**
  * `runApply`: the executor. Runs one apply (or a dry run) through the cluster and reports it as a
  * stream of events (events.ts); it never prints and never exits.
- *  1. Problems in the input (load or validation errors) stop the run before the cluster is asked.
- *  2. The lock is taken (releases only), the last deployed revision and the set's members read,
+ *  It is a body run by the task runner (runner.ts), which owns the lock, the record's end and the
+ *  `done` event; any error can only end the run as failed.
+ *  1. Problems in the input (load or validation errors), or `--prune` with an input that has no
+ *     objects (without `--allow-empty`), stop the run before the cluster is asked.
+ *  2. The lock is taken (real runs of a release), the last deployed revision and the set's members
+ *     read (dry runs read them too, so they plan the same prunes and labels),
  *     the live objects fetched (the record at the same time as the rest), and the plan made:
  *     emitted as the `plan` event.
  *  3. `--dry-run=client` stops here (with diffs against the record when asked).
@@ -11,29 +15,31 @@
  *  5. Pre-apply: moved dependencies, then the pre-apply hooks; a failure stops before any wave.
  *  6. Waves in order: apply tier by tier, run the wave's Sync hooks, then wait until every object
  *     of the wave is healthy before the next wave starts.
- *  7. Prune (with `--prune`), the inventory narrowed, then the post-apply hooks.
+ *  7. Prune and the inventory narrowed (both with `--prune` only), then the post-apply hooks.
  *  8. On failure: the apply-failed hooks; with `--atomic`, the last deployed revision re-applied.
  *  9. The revision is marked deployed or failed and the lock released, whatever happened,
- *     interrupts included (with a fresh signal bounded in time, since the run's is aborted).
+ *     interrupts included (the runner's `finally`).
  */
 import type { ClusterClock } from '../cluster/clock.js';
-import type { RetryNotice } from '../cluster/transport.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { Diagnostic, KubeObject, ObjectRef } from '../model/index.js';
 import { objectKey } from '../model/index.js';
 import { planApply, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
 import { applyEntries, createNamespaceIfMissing, gate } from './apply-entries.js';
 import { CollectionCache } from './collection-cache.js';
-import { EventChannel } from './event-channel.js';
-import type { ApplyEvent, DoneEvent, FailureKind, RunStatus } from './events.js';
+import type { ApplyEvent, DoneEvent, FailureKind } from './events.js';
 import { asRunFailure, RunFailure } from './failure.js';
-import { runHooks } from './hooks.js';
+import { hooksAt, runHooks } from './hooks.js';
 import { fetchLive } from './live-state.js';
 import { byKey, refOf, withLabels } from './object-refs.js';
-import type { LockHandle, ReleasePorts, ReleaseRef, ReleaseSnapshot } from './ports.js';
+import type { ReleasePorts, ReleaseRef, ReleaseSnapshot } from './ports.js';
 import { prune } from './prune.js';
+import { RetryFeed } from './retry-feed.js';
 import type { EventInput, RunContext, RunCounts } from './run-context.js';
+import { runTask, type TaskRun, type TaskSpec } from './runner.js';
 import { objectDiff } from './unified-diff.js';
+import { unchangedRevision } from './release/unchanged.js';
+import { managedFieldsDiff } from './client-diff.js';
 
 export type DryRunMode = 'none' | 'client' | 'server';
 
@@ -51,6 +57,10 @@ export interface ApplyRequest {
   dryRun?: DryRunMode;
   diff?: boolean;
   prune?: boolean;
+  /** `--allow-empty`: with prune, an input without objects may delete every object of the release. */
+  allowEmpty?: boolean;
+  /** A rollback re-applies a recorded revision; its plan event says so. Default `apply`. */
+  operation?: 'apply' | 'rollback';
   /** `--timeout`: the whole run's health waiting. Default 5 minutes. */
   timeoutMs?: number;
   /** Objects applied in parallel within a tier. Default 8. */
@@ -78,26 +88,71 @@ export interface ApplyDeps {
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_CONCURRENCY = 8;
 
-/** Retry notices from the transport, fanned out to whoever listens (the running apply). */
-export class RetryFeed {
-  readonly #listeners = new Set<(notice: RetryNotice) => void>();
-  readonly push = (notice: RetryNotice): void => {
-    for (const l of this.#listeners) l(notice);
-  };
-  subscribe(listener: (notice: RetryNotice) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-}
+export { RetryFeed };
 
 /** Starts the run; iterate the result for its events. The run ends with exactly one `done`. */
 export function runApply(request: ApplyRequest, deps: ApplyDeps): AsyncIterable<ApplyEvent> {
-  const channel = new EventChannel<ApplyEvent>();
-  execute(request, deps, (e) => channel.push(e)).then(
-    () => channel.close(),
-    (error: unknown) => channel.fail(error),
-  );
-  return channel;
+  const dryRun = request.dryRun ?? 'none';
+  const release = request.release;
+  // Dry runs read the release (record, members, labels) exactly as a real run does, so they plan
+  // the same prunes and labels; they take no lock and write nothing.
+  const ports = release ? deps.ports : undefined;
+  const writes = dryRun === 'none' && ports !== undefined;
+  const early = refusal(request);
+  let createdNamespace = false;
+  const spec: TaskSpec = {};
+  if (release) spec.release = release;
+  if (writes && !early && release) {
+    spec.lock = ports.lock;
+    spec.store = ports.releases;
+    spec.waitForLock = request.waitForLock ?? false;
+    spec.beforeLock = async (signal) => {
+      createdNamespace = await createNamespaceIfMissing(deps.client, release.namespace, signal);
+    };
+  }
+  return runTask(spec, deps, async (run) => {
+    // 1. Input problems.
+    const diagnostics = request.diagnostics ?? [];
+    if (diagnostics.length > 0) run.emit({ type: 'diagnostics', diagnostics: [...diagnostics] });
+    if (early) return { failure: early };
+
+    // Read under the lock, but alongside the live objects (applyPass awaits both at once).
+    const reading = ports && release ? ports.releases.lastDeployed(release) : Promise.resolve(undefined);
+    reading.catch(() => {}); // a failure is reported where applyPass awaits it
+    const pass = await applyPass(request, deps, run, {
+      ports,
+      release,
+      writes,
+      createdNamespace,
+      snapshot: reading,
+      description: request.description ?? 'apply',
+      operation: request.operation ?? 'apply',
+    });
+    let failure = pass.failure;
+    let revision = pass.revision;
+    const snapshot = pass.failure ? await reading.catch(() => undefined) : await reading;
+
+    // 8. Atomic: back to what was deployed.
+    if (failure && failure.kind !== 'interrupted' && failure.kind !== 'refused' && request.atomic && snapshot && writes && release && !run.signal.aborted) {
+      const objects = snapshot.objects.flatMap((o): PlanInputObject[] => {
+        const ref = refOf(o);
+        return ref ? [{ object: o, ref }] : [];
+      });
+      const rollback = await applyPass({ ...request, objects, prune: true, hooks: false, diff: false }, deps, run, {
+        ports,
+        release,
+        writes,
+        createdNamespace: false,
+        snapshot: Promise.resolve(snapshot),
+        description: `rollback to revision ${snapshot.revision} (--atomic)`,
+        operation: 'rollback',
+      });
+      const how = rollback.failure ? `the rollback to revision ${snapshot.revision} failed too: ${rollback.failure.message}` : `rolled back to revision ${snapshot.revision} as revision ${rollback.revision ?? '?'}`;
+      failure = new RunFailure(failure.kind, `${failure.message}; ${how}`, { ...(failure.hint ? { hint: failure.hint } : {}) });
+      if (rollback.revision !== undefined) revision = rollback.revision;
+    }
+    return { ...(failure ? { failure } : {}), ...(revision === undefined ? {} : { revision }), ...(pass.unchanged ? { unchanged: true } : {}) };
+  });
 }
 
 /** Runs to the end and collects the events (for callers that do not stream). */
@@ -107,101 +162,48 @@ export async function collectApply(request: ApplyRequest, deps: ApplyDeps): Prom
   return out;
 }
 
+/** Why a run stops before the cluster is asked: invalid manifests, or an empty input that would prune everything. */
+function refusal(request: ApplyRequest): RunFailure | undefined {
+  const errors = (request.diagnostics ?? []).filter((d) => d.severity === 'error');
+  if (errors.length > 0) return new RunFailure('invalid', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the manifests; nothing was applied`);
+  if (request.prune && !request.allowEmpty && request.objects.length === 0) return emptyPruneRefusal(request);
+  return undefined;
+}
+
+function emptyPruneRefusal(request: ApplyRequest): RunFailure {
+  const name = request.release ? `release ${request.release.name}` : 'the release';
+  return new RunFailure('refused', `the input has no objects for ${name}: --prune would delete every object of it; nothing was applied or deleted`, {
+    hint: 'check the paths; to really remove everything, add --allow-empty (or use `kubectl kd delete`)',
+  });
+}
+
 interface PassResult {
   plan?: Plan;
   failure?: RunFailure;
   revision?: number;
-}
-
-async function execute(request: ApplyRequest, deps: ApplyDeps, push: (e: ApplyEvent) => void): Promise<void> {
-  const { clock } = deps;
-  const started = clock.now();
-  const emit = (e: EventInput) => push({ ...e, at: clock.now() } as ApplyEvent);
-  const counts: RunCounts = { applied: 0, unchanged: 0, pruned: 0, hooks: 0 };
-  const done = (status: RunStatus, extra: Partial<Pick<DoneEvent, 'failure' | 'revision'>> = {}) =>
-    emit({ type: 'done', status, ...extra, durationMs: clock.now() - started, counts });
-
-  // 1. Input problems.
-  const errors = (request.diagnostics ?? []).filter((d) => d.severity === 'error');
-  if ((request.diagnostics ?? []).length > 0) emit({ type: 'diagnostics', diagnostics: [...(request.diagnostics ?? [])] });
-  if (errors.length > 0) {
-    done('failed', { failure: { kind: 'invalid', message: `${errors.length} problem${errors.length === 1 ? '' : 's'} in the manifests; nothing was applied` } });
-    return;
-  }
-
-  const dryRun = request.dryRun ?? 'none';
-  const ports = dryRun === 'none' && request.release ? deps.ports : undefined;
-  const release = request.release;
-  const signal = deps.signal;
-  const unsubscribeRetries = deps.retries?.subscribe((n) =>
-    emit({ type: 'retry', request: `${n.subject.verb} ${n.subject.target}`, attempt: n.attempt, delayMs: n.delayMs, reason: n.error.reason }),
-  );
-  let lock: LockHandle | undefined;
-  let failure: RunFailure | undefined;
-  let revision: number | undefined;
-  try {
-    // 2. Lock.
-    if (ports && release) {
-      try {
-        await createNamespaceIfMissing(deps.client, release.namespace, signal);
-        lock = await ports.lock.acquire(release, { wait: request.waitForLock ?? false, signal });
-      } catch (error) {
-        const f = asRunFailure(error, signal);
-        failure = f.kind === 'interrupted' ? f : new RunFailure('lock', f.message, { ...(f.hint ? { hint: f.hint } : {}), cause: error });
-        return;
-      }
-    }
-    const runSignal = lock ? AbortSignal.any([signal, lock.lost]) : signal;
-    // Read under the lock, but alongside the live objects (applyPass awaits both at once).
-    const reading = ports && release ? ports.releases.lastDeployed(release) : Promise.resolve(undefined);
-    reading.catch(() => {}); // a failure is reported where applyPass awaits it
-    const pass = await applyPass(request, { ...deps, signal: runSignal }, emit, counts, { ports, release, snapshot: reading, description: request.description ?? 'apply' });
-    failure = pass.failure;
-    revision = pass.revision;
-    const snapshot = pass.failure ? await reading.catch(() => undefined) : await reading;
-
-    // 8. Atomic: back to what was deployed.
-    if (failure && failure.kind !== 'interrupted' && request.atomic && snapshot && ports && release && !runSignal.aborted) {
-      const objects = snapshot.objects.flatMap((o): PlanInputObject[] => {
-        const ref = refOf(o);
-        return ref ? [{ object: o, ref }] : [];
-      });
-      const rollback = await applyPass(
-        { ...request, objects, prune: true, hooks: false, diff: false },
-        { ...deps, signal: runSignal },
-        emit,
-        counts,
-        { ports, release, snapshot: Promise.resolve(snapshot), description: `rollback to revision ${snapshot.revision} (--atomic)` },
-      );
-      const how = rollback.failure ? `the rollback to revision ${snapshot.revision} failed too: ${rollback.failure.message}` : `rolled back to revision ${snapshot.revision} as revision ${rollback.revision ?? '?'}`;
-      failure = new RunFailure(failure.kind, `${failure.message}; ${how}`, { ...(failure.hint ? { hint: failure.hint } : {}) });
-      if (rollback.revision !== undefined) revision = rollback.revision;
-    }
-  } catch (error) {
-    failure = asRunFailure(error, signal);
-  } finally {
-    unsubscribeRetries?.();
-    if (lock) await lock.release();
-    const status: RunStatus = failure === undefined ? 'succeeded' : failure.kind === 'interrupted' ? 'interrupted' : 'failed';
-    const extra: Partial<Pick<DoneEvent, 'failure' | 'revision'>> = {};
-    if (failure) extra.failure = { kind: failure.kind, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
-    if (revision !== undefined) extra.revision = revision;
-    done(status, extra);
-  }
+  /** No revision was written: `revision` is the deployed one, still in force (release/unchanged.ts). */
+  unchanged?: boolean;
 }
 
 interface PassOptions {
   ports: ReleasePorts | undefined;
   release: ReleaseRef | undefined;
+  /** A real run with a release: records a revision and maintains the inventory. */
+  writes: boolean;
+  /** The runner created the release's namespace just before locking: it is new to this run. */
+  createdNamespace: boolean;
   /** The last deployed revision, still being read when the pass starts. */
   snapshot: Promise<ReleaseSnapshot | undefined>;
   description: string;
+  operation: 'apply' | 'rollback';
 }
 
 /** One pass of steps 2–8 over a set of objects: the apply itself, or an atomic rollback. */
-async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: EventInput) => void, counts: RunCounts, options: PassOptions): Promise<PassResult> {
-  const { client, clock, signal } = deps;
+async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, options: PassOptions): Promise<PassResult> {
+  const { client, clock } = deps;
+  const { signal, emit, counts } = run;
   const { ports, release } = options;
+  const records = options.writes ? run.records : undefined;
   const dryRun = request.dryRun ?? 'none';
   const concurrency = Math.max(1, request.concurrency ?? DEFAULT_CONCURRENCY);
   const memberLabels = ports && release ? ports.inventory.memberLabels(release) : {};
@@ -209,8 +211,9 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
   const result: PassResult = {};
   let revision: number | undefined;
   try {
-    // 2. What is there, and the plan.
-    const desired = request.objects;
+    // 2. What is there, and the plan. The desired objects carry the member labels from here on:
+    // the plan compares, the record keeps and the cluster gets exactly what is sent.
+    const desired = request.objects.map((d): PlanInputObject => ({ ...d, object: withLabels(d.object, memberLabels, d.ref.namespace) }));
     // The record is read alongside the set's members and the live objects: they are independent.
     const [snapshot, { members, live }] = await Promise.all([
       options.snapshot,
@@ -220,19 +223,27 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
         return { members, live };
       })(),
     ]);
+    // The release's own Namespace, created by this run only to hold its lock, is still a `create`.
+    if (options.createdNamespace && release) live.delete(objectKey({ group: '', version: 'v1', kind: 'Namespace', name: release.namespace }));
     const plan = planApply({
       desired,
       live,
-      ...(snapshot ? { lastApplied: lastAppliedMap(snapshot, memberLabels) } : {}),
+      ...(snapshot ? { lastApplied: byKey(snapshot.objects) } : {}),
       ...(request.prune ? { prune: members.map((m) => m.ref) } : {}),
     });
     result.plan = plan;
     const planEvent: EventInput = { type: 'plan', plan, dryRun };
+    if (options.operation !== 'apply') planEvent.operation = options.operation;
     if (release) planEvent.release = { ...release };
     emit(planEvent);
     if (plan.diagnostics.some((d) => d.severity === 'error')) {
       emit({ type: 'diagnostics', diagnostics: plan.diagnostics });
       result.failure = new RunFailure('invalid', `the plan has ${plan.diagnostics.length} problem${plan.diagnostics.length === 1 ? '' : 's'}; nothing was applied`);
+      return result;
+    }
+    const allEntries = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply, ...plan.applyFailed];
+    if (request.prune && !request.allowEmpty && allEntries.every((e) => e.hook) && plan.prune.length > 0) {
+      result.failure = emptyPruneRefusal(request);
       return result;
     }
 
@@ -247,35 +258,34 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
       forceConflicts: request.forceConflicts ?? false,
       concurrency,
       deadline: clock.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      memberLabels,
       live,
       namespaces: new Set(),
       desiredNamespaces: new Set(desired.filter((d) => d.ref.group === '' && d.ref.kind === 'Namespace').map((d) => d.ref.name)),
       counts,
-      sent: new Map(),
     };
     if (request.unschedulableGraceMs !== undefined) ctx.unschedulableGraceMs = request.unschedulableGraceMs;
 
     // 3. Client dry run: the plan (and diffs against the record) is all.
     if (dryRun === 'client') {
-      if (ctx.diff) emitRecordDiffs(ctx, plan, snapshot, memberLabels);
+      if (ctx.diff) emitRecordDiffs(ctx, plan, snapshot);
       return result;
     }
 
     // 4. The record and the inventory parent.
-    const allEntries = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply, ...plan.applyFailed];
-    if (ports && release) {
-      const objects = allEntries.map((e) => withLabels(e.object ?? {}, memberLabels, e.ref.namespace));
+    if (records && ports && release) {
+      const objects = allEntries.map((e) => e.object ?? {});
       // Delete-phase hooks are not applied, but `kubectl kd delete` runs them from the record.
       const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook').map((n) => objectKey(n.ref)));
-      for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(withLabels(d.object, memberLabels, d.ref.namespace));
+      for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(d.object);
+      const same = unchangedRevision(plan, snapshot, objects, { hooks: request.hooks ?? true });
+      if (same !== undefined) Object.assign(result, { revision: same, unchanged: true });
       // Both before any object is written; neither needs the other.
-      const settled = await Promise.allSettled([
-        ports.releases.begin(release, { objects, paths: request.paths ?? [], description: options.description }),
+      const settled = same !== undefined ? [] : await Promise.allSettled([
+        records.begin({ objects, paths: request.paths ?? [], description: options.description }),
         ports.inventory.prepare(release, contentsOf([...allEntries.filter((e) => !e.hook).map((e) => e.ref), ...members.map((m) => m.ref)])),
       ]);
       // A revision that was begun is finished (marked failed) below even when prepare failed.
-      if (settled[0].status === 'fulfilled') revision = result.revision = settled[0].value;
+      if (settled[0]?.status === 'fulfilled') revision = result.revision = settled[0].value;
       for (const s of settled) if (s.status === 'rejected') throw s.reason;
     }
 
@@ -284,7 +294,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
       // 5. Pre-apply.
       const preDeps = plan.preApply.filter((e) => !e.hook);
       if (preDeps.length > 0) await gate(ctx, await applyEntries(ctx, preDeps, { stage: 'pre-apply' }));
-      if (hooks) await runHooks(ctx, plan.preApply.filter((e) => e.hook), 'pre-apply');
+      if (hooks) await runHooks(ctx, hooksAt(plan, 'pre-apply'), 'pre-apply');
 
       // 6. Waves.
       for (const wave of plan.waves) {
@@ -306,14 +316,15 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
 
       // 7. Prune, then post-apply hooks.
       if (request.prune) await prune(ctx, plan.prune);
-      if (ports && release) await ports.inventory.commit(release, contentsOf(allEntries.filter((e) => !e.hook).map((e) => e.ref)));
-      if (hooks) await runHooks(ctx, plan.postApply, 'post-apply');
+      // Narrowed only after a prune: without one, what left the files is still in the set.
+      if (request.prune && records && ports && release) await ports.inventory.commit(release, contentsOf(allEntries.filter((e) => !e.hook).map((e) => e.ref)));
+      if (hooks) await runHooks(ctx, hooksAt(plan, 'post-apply'), 'post-apply');
     } catch (error) {
       result.failure = asRunFailure(error, signal);
       // 8. apply-failed hooks (not after an interrupt: the user asked to stop).
-      if (hooks && result.failure.kind !== 'interrupted' && plan.applyFailed.length > 0 && !signal.aborted) {
+      if (hooks && result.failure.kind !== 'interrupted' && hooksAt(plan, 'apply-failed').length > 0 && !signal.aborted) {
         try {
-          await runHooks(ctx, plan.applyFailed, 'apply-failed');
+          await runHooks(ctx, hooksAt(plan, 'apply-failed'), 'apply-failed');
         } catch (hookError) {
           const f = asRunFailure(hookError, signal);
           result.failure = new RunFailure(result.failure.kind, `${result.failure.message}; and the apply-failed hook failed: ${f.message}`, {
@@ -326,44 +337,20 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, emit: (e: Event
     result.failure = asRunFailure(error, signal);
   } finally {
     cache.stop();
-    // 9. The record, with a signal of its own: the run's may be aborted.
-    if (ports && release && revision !== undefined) {
-      const f = result.failure;
-      const message = f === undefined ? summaryMessage(counts) : f.kind === 'interrupted' ? 'interrupted' : f.message;
-      try {
-        await ports.releases.finish(release, revision, { status: f === undefined ? 'deployed' : 'failed', message });
-      } catch (error) {
-        result.failure ??= new RunFailure('cluster', `the apply succeeded but its revision ${revision} could not be marked deployed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    // 9. The record (the runner marks it failed if this is never reached).
+    if (records && revision !== undefined) {
+      const f = await records.finish(revision, result.failure, summaryMessage(counts));
+      result.failure ??= f;
     }
   }
   return result;
 }
 
-/** The record's objects keyed like the plan's, with the member labels kd added set aside. */
-function lastAppliedMap(snapshot: ReleaseSnapshot, memberLabels: Record<string, string>): Map<string, KubeObject> {
-  const out = new Map<string, KubeObject>();
-  for (const [key, object] of byKey(snapshot.objects)) out.set(key, withoutLabels(object, memberLabels));
-  return out;
-}
-
-function withoutLabels(object: KubeObject, labels: Record<string, string>): KubeObject {
-  const metadata = object.metadata as Record<string, unknown> | undefined;
-  const own = metadata?.['labels'] as Record<string, unknown> | undefined;
-  if (!own || Object.keys(labels).length === 0) return object;
-  const rest = Object.fromEntries(Object.entries(own).filter(([k, v]) => labels[k] !== v));
-  const m: Record<string, unknown> = { ...metadata };
-  if (Object.keys(rest).length > 0) m['labels'] = rest;
-  else delete m['labels'];
-  return { ...object, metadata: m };
-}
-
-function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: ReleaseSnapshot | undefined, memberLabels: Record<string, string>): void {
-  const recorded = snapshot ? lastAppliedMap(snapshot, memberLabels) : new Map<string, KubeObject>();
+function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: ReleaseSnapshot | undefined): void {
+  const recorded = snapshot ? byKey(snapshot.objects) : new Map<string, KubeObject>();
   const entries: PlanEntry[] = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply].filter((e) => !e.hook && e.action !== 'unchanged');
   for (const e of entries) {
-    const before = recorded.get(e.key) ?? ctx.live.get(e.key);
-    const diff = objectDiff(e.ref, before, e.object);
+    const diff = managedFieldsDiff(e.ref, ctx.live.get(e.key), e.object, recorded.get(e.key));
     if (diff !== '') ctx.emit({ type: 'diff', ref: e.ref, diff });
   }
   for (const e of plan.prune) {
@@ -389,11 +376,11 @@ function summaryMessage(counts: RunCounts): string {
   return parts.join(', ');
 }
 
-/** Exit code of a finished run: 0 succeeded, 1 failed (health, hook, conflict, invalid), 2 cluster access, 130 interrupted. */
+/** Exit code of a finished run: 0 succeeded, 1 failed (health, hook, conflict, invalid, internal), 2 cluster access or a refused input, 130 interrupted. */
 export function exitCodeOf(done: DoneEvent): 0 | 1 | 2 | 130 {
   if (done.status === 'succeeded') return 0;
   if (done.status === 'interrupted') return 130;
   const kind: FailureKind | undefined = done.failure?.kind;
-  return kind === 'cluster' ? 2 : 1;
+  return kind === 'cluster' || kind === 'refused' ? 2 : 1;
 }
 

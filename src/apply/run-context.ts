@@ -17,6 +17,8 @@ export interface RunCounts {
   unchanged: number;
   pruned: number;
   hooks: number;
+  /** Delete runs only: objects deleted. */
+  deleted?: number;
 }
 
 export interface RunContext {
@@ -33,8 +35,6 @@ export interface RunContext {
   /** `--timeout`, as a point on the clock. */
   deadline: number;
   unschedulableGraceMs?: number;
-  /** Labels every applied object carries (the inventory's part-of). */
-  memberLabels: Record<string, string>;
   /** What the cluster held before the run, by object key. */
   live: Map<string, KubeObject>;
   /** Namespaces known to exist. */
@@ -42,6 +42,4 @@ export interface RunContext {
   /** Namespaces some desired Namespace object creates (the plan orders those). */
   desiredNamespaces: Set<string>;
   counts: RunCounts;
-  /** Objects as sent, by key: what the release record keeps. */
-  sent: Map<string, KubeObject>;
 }

@@ -29,6 +29,8 @@ export interface ApplyTargetRequest {
   /** Client-side rate limit (`--qps`, `--burst`); otherwise none, like kubectl (see cluster/rate-limiter.ts). */
   qps?: number;
   burst?: number;
+  /** Revisions a release keeps (`--history-max`); 0 keeps all. Default 10. */
+  historyMax?: number;
 }
 
 export interface ApplyTarget {
@@ -63,7 +65,7 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
         namespace: session.connection.namespace,
         description: `kd sim (in-process, ${sim.url})`,
         retries,
-        ports: releasePorts(session.client, clock, request.version),
+        ports: releasePorts(session.client, clock, request.version, historyOf(request)),
         async close() {
           session.close();
           await sim.stop();
@@ -90,7 +92,7 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
     namespace: session.connection.namespace,
     description: `context ${session.connection.context}`,
     retries,
-    ports: releasePorts(session.client, systemClock, request.version),
+    ports: releasePorts(session.client, systemClock, request.version, historyOf(request)),
     close: async () => session.close(),
   };
 }
@@ -99,10 +101,14 @@ function rateLimit(request: ApplyTargetRequest): { qps?: number; burst?: number 
   return { ...(request.qps === undefined ? {} : { qps: request.qps }), ...(request.burst === undefined ? {} : { burst: request.burst }) };
 }
 
+function historyOf(request: ApplyTargetRequest): { historyMax?: number } {
+  return request.historyMax === undefined ? {} : { historyMax: request.historyMax };
+}
+
 /** The release store, lock and inventory of kd, over one client. */
-export function releasePorts(client: ClusterClient, clock: ClusterClock, version: string): ReleasePorts {
+export function releasePorts(client: ClusterClient, clock: ClusterClock, version: string, options: { historyMax?: number } = {}): ReleasePorts {
   return {
-    releases: new SecretReleaseStore({ client, now: () => clock.now(), kdVersion: version }),
+    releases: new SecretReleaseStore({ client, now: () => clock.now(), kdVersion: version, ...options }),
     lock: new LeaseLock({ client, clock }),
     inventory: new ApplySetInventory({ client, version }),
   };

@@ -1,30 +1,41 @@
 /**
- * Unified diffs of two objects as YAML, for `--diff`: server-owned bookkeeping (managedFields,
- * resourceVersion, generation, status) is dropped from both sides first, and Secret values are
- * masked, so the diff shows what the apply changes and nothing it must not show.
- * Line diff by longest common subsequence (objects are small), three lines of context per hunk.
+ * Unified diffs of two objects as YAML, for `--diff`. Both sides are normalised the same way
+ * first, as `kubectl diff` does: server bookkeeping (managedFields, resourceVersion, generation,
+ * uid, creationTimestamp, selfLink, status) dropped, map keys sorted (so a file that orders keys
+ * differently from the server shows no change), Secret values masked (src/drift/mask.ts), then
+ * rendered as YAML by diff-yaml.ts (fast enough for objects of tens of thousands of lines).
+ * Line diff by Myers' O(ND) algorithm in linear space, after trimming the common prefix and
+ * suffix: a 40k-line object with one changed line costs two passes over its lines. A diff whose
+ * edit distance would take too long (unrelated objects of many thousand lines) shows the rest as
+ * one coarse hunk (all old lines out, all new lines in) instead. Three lines of context per hunk.
  */
-import { stringify } from 'yaml';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
+import { toYaml } from './diff-yaml.js';
 import { maskSecretPair } from './mask-secrets.js';
 
 const CONTEXT = 3;
-const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'];
+const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 
-/** The diff of one object; empty when there is no difference. */
-export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined): string {
-  const [b, a] = maskSecretPair(before && clean(before), after && clean(after));
+/** The diff of one object; empty when there is no difference. `before` is the live side. */
+export function objectDiff(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, names: { to?: string } = {}): string {
+  const [b, a] = maskSecretPair(before && normalizeForDiff(before), after && normalizeForDiff(after));
   const label = describeRef(ref);
-  return unifiedDiff(b === undefined ? '' : stringify(b), a === undefined ? '' : stringify(a), { from: before ? `live ${label}` : '/dev/null', to: after ? `applied ${label}` : '/dev/null' });
+  return unifiedDiff(b === undefined ? '' : toYaml(b, { sortKeys: true }), a === undefined ? '' : toYaml(a, { sortKeys: true }), {
+    from: before ? `live ${label}` : '/dev/null',
+    to: after ? `${names.to ?? 'applied'} ${label}` : '/dev/null',
+  });
 }
 
-function clean(object: KubeObject): KubeObject {
+/** Both sides of a diff go through this (keys are sorted when rendered): bookkeeping dropped. */
+export function normalizeForDiff(object: KubeObject): KubeObject {
   const { status: _status, ...rest } = object;
   const metadata = rest.metadata;
-  if (typeof metadata !== 'object' || metadata === null) return rest;
-  const m: Record<string, unknown> = { ...(metadata as Record<string, unknown>) };
-  for (const key of VOLATILE_METADATA) delete m[key];
-  return { ...rest, metadata: m };
+  if (typeof metadata === 'object' && metadata !== null) {
+    const m: Record<string, unknown> = { ...(metadata as Record<string, unknown>) };
+    for (const key of VOLATILE_METADATA) delete m[key];
+    rest.metadata = m;
+  }
+  return rest;
 }
 
 export function unifiedDiff(before: string, after: string, names: { from: string; to: string }): string {
@@ -79,27 +90,109 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function diffLines(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  // lcs[i][j]: length of the LCS of a[i..] and b[j..].
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+/**
+ * Work (diagonal steps) one diff may spend before a range is shown as a coarse replacement:
+ * keeps a pathological input (two unrelated 40k-line objects) to well under a second.
+ */
+export const DIFF_WORK_LIMIT = 2_000_000;
+
+/** The edit script of two line arrays, in order: equal lines, deletions and insertions. */
+export function diffLines(a: readonly string[], b: readonly string[], workLimit = DIFF_WORK_LIMIT): Op[] {
   const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      ops.push({ op: ' ', text: a[i]!, aLine: i + 1, bLine: j + 1 });
-      i++;
-      j++;
-    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
-      ops.push({ op: '-', text: a[i]!, aLine: i + 1, bLine: j + 1 });
-      i++;
-    } else {
-      ops.push({ op: '+', text: b[j]!, aLine: i + 1, bLine: j + 1 });
-      j++;
+  const size = a.length + b.length + 2;
+  const state: DiffState = { a, b, ops, forward: new Int32Array(2 * size + 1), backward: new Int32Array(2 * size + 1), work: 0, workLimit };
+  diffRange(state, 0, a.length, 0, b.length);
+  return ops;
+}
+
+interface DiffState {
+  a: readonly string[];
+  b: readonly string[];
+  ops: Op[];
+  /** The furthest x per diagonal, shared by every middle-snake search (they run one at a time). */
+  forward: Int32Array;
+  backward: Int32Array;
+  work: number;
+  workLimit: number;
+}
+
+function equal(s: DiffState, x: number, y: number): void {
+  s.ops.push({ op: ' ', text: s.a[x]!, aLine: x + 1, bLine: y + 1 });
+}
+
+/** Myers' linear-space divide and conquer over a[aLo..aHi) and b[bLo..bHi). */
+function diffRange(s: DiffState, aLo: number, aHi: number, bLo: number, bHi: number): void {
+  const { a, b } = s;
+  // Common prefix and suffix cost nothing and are the usual case (one changed line).
+  while (aLo < aHi && bLo < bHi && a[aLo] === b[bLo]) equal(s, aLo++, bLo++);
+  let suffix = 0;
+  while (aLo < aHi - suffix && bLo < bHi - suffix && a[aHi - 1 - suffix] === b[bHi - 1 - suffix]) suffix++;
+  aHi -= suffix;
+  bHi -= suffix;
+  if (aLo === aHi || bLo === bHi || s.work > s.workLimit) {
+    coarse(s, aLo, aHi, bLo, bHi);
+  } else {
+    const snake = middleSnake(s, aLo, aHi, bLo, bHi);
+    if (snake === undefined) coarse(s, aLo, aHi, bLo, bHi);
+    else {
+      diffRange(s, aLo, snake.x, bLo, snake.y);
+      for (let x = snake.x, y = snake.y; x < snake.u; x++, y++) equal(s, x, y);
+      diffRange(s, snake.u, aHi, snake.v, bHi);
     }
   }
-  return ops;
+  for (let i = 0; i < suffix; i++) equal(s, aHi + i, bHi + i);
+}
+
+/** Every line of a's range deleted, then every line of b's range inserted. */
+function coarse(s: DiffState, aLo: number, aHi: number, bLo: number, bHi: number): void {
+  for (let x = aLo; x < aHi; x++) s.ops.push({ op: '-', text: s.a[x]!, aLine: x + 1, bLine: bLo + 1 });
+  for (let y = bLo; y < bHi; y++) s.ops.push({ op: '+', text: s.b[y]!, aLine: aHi + 1, bLine: y + 1 });
+}
+
+/**
+ * The middle snake of an optimal path (Myers 1986, section 4b): forward and backward searches
+ * from both corners meet on it, in O(N+M) space. Returns [x,u) × [y,v) in absolute lines, or
+ * undefined when the work budget ran out (the caller shows the range coarsely).
+ */
+function middleSnake(s: DiffState, aLo: number, aHi: number, bLo: number, bHi: number): { x: number; y: number; u: number; v: number } | undefined {
+  const { a, b, forward: vf, backward: vb } = s;
+  const n = aHi - aLo;
+  const m = bHi - bLo;
+  const delta = n - m;
+  const odd = (delta & 1) !== 0;
+  const max = Math.ceil((n + m) / 2);
+  const off = max + 1;
+  vf[off + 1] = 0;
+  vb[off + 1] = 0;
+  for (let d = 0; d <= max; d++) {
+    s.work += 2 * d + 1;
+    if (s.work > s.workLimit) return undefined;
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && vf[off + k - 1]! < vf[off + k + 1]!) ? vf[off + k + 1]! : vf[off + k - 1]! + 1;
+      let y = x - k;
+      const x0 = x;
+      const y0 = y;
+      while (x < n && y < m && a[aLo + x] === b[bLo + y]) {
+        x++;
+        y++;
+      }
+      vf[off + k] = x;
+      const c = delta - k;
+      if (odd && c >= -(d - 1) && c <= d - 1 && x + vb[off + c]! >= n) return { x: aLo + x0, y: bLo + y0, u: aLo + x, v: bLo + y };
+    }
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && vb[off + k - 1]! < vb[off + k + 1]!) ? vb[off + k + 1]! : vb[off + k - 1]! + 1;
+      let y = x - k;
+      const x0 = x;
+      const y0 = y;
+      while (x < n && y < m && a[aHi - 1 - x] === b[bHi - 1 - y]) {
+        x++;
+        y++;
+      }
+      vb[off + k] = x;
+      const c = delta - k;
+      if (!odd && c >= -d && c <= d && x + vf[off + c]! >= n) return { x: aHi - x, y: bHi - y, u: aHi - x0, v: bHi - y0 };
+    }
+  }
+  return undefined;
 }

@@ -14,7 +14,7 @@ import { describeRef, objectKey, type KubeObject, type ObjectRef } from '../mode
 import type { ClusterClock } from '../cluster/clock.js';
 import type { CollectionCache } from './collection-cache.js';
 import type { HealthChangedEvent } from './events.js';
-import { podMatcher } from './label-selector.js';
+import { rolloutOwnedKind, rolloutPodMatcher } from './rollout-pods.js';
 
 export interface WaitTarget {
   ref: ObjectRef;
@@ -125,7 +125,7 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
       for (const p of pending.values()) {
         if (now >= p.deadline) {
           const object = ctx.cache.collection(p.target.ref, p.target.ref.namespace).objects.get(p.target.ref.name);
-          const pods = object && kindHasPods(p.target.ref) ? matchingPods(object, ctx) : [];
+          const pods = object && kindHasPods(p.target.ref) ? matchingPods(p.target.ref, object, ctx) : [];
           return { ok: false, ref: p.target.ref, kind: 'timeout', health: p.last ?? computeHealth(object, { now, pods }), pods };
         }
         wakeAt = Math.min(wakeAt, p.deadline, recheckAt(p, ctx, grace, now));
@@ -170,18 +170,25 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
 }
 
 async function podsOf(p: Pending, workload: KubeObject, ctx: WaitContext, podWatchers: Map<string, Set<Pending>>): Promise<KubeObject[]> {
-  const pods = ctx.cache.collection(POD_GVK, p.target.ref.namespace);
-  let set = podWatchers.get(pods.key);
-  if (!set) podWatchers.set(pods.key, (set = new Set()));
-  set.add(p);
-  await pods.ready;
-  return matchingPods(workload, ctx);
+  const ownedKind = rolloutOwnedKind(p.target.ref);
+  // Pods, and what says which of them are the current rollout's (a Deployment's ReplicaSets).
+  const collections = [ctx.cache.collection(POD_GVK, p.target.ref.namespace), ...(ownedKind ? [ctx.cache.collection(ownedKind, p.target.ref.namespace)] : [])];
+  for (const c of collections) {
+    let set = podWatchers.get(c.key);
+    if (!set) podWatchers.set(c.key, (set = new Set()));
+    set.add(p);
+  }
+  await Promise.all(collections.map((c) => c.ready));
+  return matchingPods(p.target.ref, workload, ctx);
 }
 
-function matchingPods(workload: KubeObject, ctx: WaitContext): KubeObject[] {
+/** The pods of the rollout being gated (rollout-pods.ts): old revisions' pods are not judged. */
+function matchingPods(ref: ObjectRef, workload: KubeObject, ctx: WaitContext): KubeObject[] {
   const ns = (workload.metadata as { namespace?: string } | undefined)?.namespace;
   const pods = ctx.cache.collection(POD_GVK, ns);
-  const match = podMatcher(workload);
+  const ownedKind = rolloutOwnedKind(ref);
+  const owned = ownedKind ? ctx.cache.collection(ownedKind, ns).objects.values() : [];
+  const match = rolloutPodMatcher(workload, owned);
   return [...pods.objects.values()].filter(match);
 }
 
@@ -190,7 +197,7 @@ function recheckAt(p: Pending, ctx: WaitContext, grace: number, now: number): nu
   if (!kindHasPods(p.target.ref) && p.target.ref.kind !== 'Pod') return Infinity;
   const object = ctx.cache.collection(p.target.ref, p.target.ref.namespace).objects.get(p.target.ref.name);
   if (!object) return Infinity;
-  const pods = p.target.ref.kind === 'Pod' ? [object] : matchingPods(object, ctx);
+  const pods = p.target.ref.kind === 'Pod' ? [object] : matchingPods(p.target.ref, object, ctx);
   let at = Infinity;
   for (const pod of pods) {
     const conditions = (pod['status'] as { conditions?: Array<Record<string, unknown>> } | undefined)?.conditions ?? [];

@@ -17,7 +17,7 @@ import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
 import { isIgnored, ignoredPointers, type IgnoreRule } from './ignore.js';
 import { LAST_APPLIED_ANNOTATION, lastApplied, type LastApplied } from './last-applied.js';
 import { deepEqual, isMap, leavesOf, project, sameValue, type Leaf, type LeafMap } from './leaves.js';
-import { isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
+import { carriesSecret, isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
 import type { DriftClass, DriftFinding, ObjectDrift } from './types.js';
 
 export interface ObjectDriftInput {
@@ -233,7 +233,10 @@ function driftIgnoreOf(object: KubeObject | undefined): string[] {
 }
 
 function mask(finding: DriftFinding, secret: boolean, salt: string): DriftFinding {
-  if (!secret || finding.path === undefined || !isSecretPath(finding.path)) return finding;
+  if (finding.path === undefined) return finding;
+  const inSecret = secret && isSecretPath(finding.path);
+  const annotation = finding.path[0] === 'metadata' && finding.path[1] === 'annotations' && [finding.desired, finding.applied, finding.live].some(carriesSecret);
+  if (!inSecret && !annotation) return finding;
   const out: DriftFinding = { ...finding, masked: true };
   for (const key of ['desired', 'applied', 'live'] as const) if (finding[key] !== undefined) out[key] = maskValue(finding[key], salt);
   return out;
@@ -247,10 +250,8 @@ function objectDiffText(ref: ObjectRef, liveLeaves: LeafMap, desiredLeaves: Leaf
   }
   let before: Record<string, unknown> = project(liveLeaves, ids);
   let after: Record<string, unknown> = project(wanted, ids);
-  if (secret) {
-    before = maskSecretObject(before, salt);
-    after = maskSecretObject(after, salt);
-  }
+  before = maskSecretObject(before, salt, secret);
+  after = maskSecretObject(after, salt, secret);
   const label = describeRef(ref);
   return unifiedDiff(stringify(before), stringify(after), { from: `live ${label}`, to: `desired ${label}` });
 }

@@ -5,5 +5,5 @@ export { lastApplied, LAST_APPLIED_ANNOTATION, type LastApplied } from './last-a
 export { parseIgnoreRule, parseIgnoreFile, ignoredPointers, isIgnored, type IgnoreRule } from './ignore.js';
 export { leavesOf, sameValue, quantityValue, type Leaf, type LeafMap } from './leaves.js';
 export { managedEntries, ownerOf, type ManagedEntry } from './field-owners.js';
-export { maskValue, MASK } from './mask.js';
+export { maskValue, carriesSecret, MASK } from './mask.js';
 export { buildReport, countObjects, objectFails, parseFailOn, sortObjects } from './report.js';

@@ -10,6 +10,7 @@
  */
 import type { CelInput } from '@bufbuild/cel';
 import { T_NUMBER, type SchemaNode, type ValidationRule } from './compiled.js';
+import { celRe2 } from './re2.js';
 
 type Evaluator = (ctx: Record<string, CelInput>) => unknown;
 
@@ -73,7 +74,8 @@ export type RuleOutcome =
 let env: ReturnType<CelEngine['cel']['celEnv']> | undefined;
 function celEnvironment() {
   const { cel, strings } = requireEngine();
-  env ??= cel.celEnv({ funcs: strings });
+  // matches() with Go's RE2 semantics and each pattern compiled once (the library's own compiles per call).
+  env ??= cel.celEnv({ funcs: strings, re2: celRe2 });
   return env;
 }
 
@@ -125,6 +127,24 @@ export function ruleSyntaxError(rule: string): string | undefined {
   return 'error' in c ? c.error : undefined;
 }
 
+/**
+ * What the CRD checks need of a rule or messageExpression: whether it compiles (`error`) and
+ * whether it reads `oldSelf` (a transition rule). Undefined when the engine is not loaded.
+ */
+export function analyzeExpression(text: string): { error: string } | { usesOldSelf: boolean; expr: unknown } | undefined {
+  if (!engine) return undefined;
+  const { cel } = engine;
+  let parsed;
+  try {
+    parsed = cel.parse(text);
+  } catch (e) {
+    return { error: (e as Error).message.replace(/^<input>:/, '') };
+  }
+  const facts: AstFacts = { calls: new Set(), idents: new Set() };
+  collect(parsed.expr, facts);
+  return { usesOldSelf: facts.idents.has('oldSelf'), expr: parsed.expr };
+}
+
 export function compileRule(rule: ValidationRule): CompiledRule {
   if (!engine) return { kind: 'skip', rule, reason: 'the CEL engine was not loaded' };
   const c = compileExpression(rule.rule);
@@ -147,7 +167,24 @@ export function compiledRules(node: SchemaNode): CompiledRule[] {
   return node.compiledRules as CompiledRule[];
 }
 
-/** The value as CEL sees it: ints as bigint (unless the schema says number), lists, maps. */
+/** CEL's reserved words: a property so named is `__name__` in rules (apiserver's escaping). */
+const CEL_RESERVED = new Set([
+  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var',
+]);
+
+/** A declared property's name as rules spell it (`namespace` → `__namespace__`, `a-b` → `a__dash__b`). */
+export function celPropertyName(name: string): string {
+  if (CEL_RESERVED.has(name)) return `__${name}__`;
+  if (!/^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/.test(name)) return name;
+  if (!/[_.\-/]/.test(name)) return name;
+  return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+}
+
+/**
+ * The value as CEL sees it on the server: ints as bigint (unless the schema says number), lists,
+ * maps; declared properties under their escaped names, and absent ones that have a schema default
+ * filled in, since the server defaults an object before its rules run.
+ */
 export function toCel(value: unknown, node: SchemaNode | undefined): CelInput {
   if (typeof value === 'number') {
     if (node && (node.types & T_NUMBER) !== 0) return value;
@@ -156,10 +193,15 @@ export function toCel(value: unknown, node: SchemaNode | undefined): CelInput {
   if (Array.isArray(value)) return value.map((v) => toCel(v, node?.items));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, CelInput> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const child = node?.properties?.get(k) ?? (typeof node?.additional === 'object' ? node.additional : undefined);
-      out[k] = toCel(v, child);
+    const obj = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(obj)) {
+      const declared = node?.properties?.get(k);
+      if (declared) out[celPropertyName(k)] = toCel(v, declared);
+      else out[k] = toCel(v, typeof node?.additional === 'object' ? node.additional : undefined);
     }
+    if (node?.properties)
+      for (const [k, child] of node.properties)
+        if (child.default !== undefined && !Object.hasOwn(obj, k)) out[celPropertyName(k)] = toCel(child.default, child);
     return out as unknown as CelInput;
   }
   return value as CelInput;

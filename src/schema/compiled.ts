@@ -1,6 +1,6 @@
 /**
  * Schemas compiled for validation: `$ref`/`allOf` wrappers resolved, `type` turned into a bit
- * mask, enums into sets, patterns into RegExps, built once per schema name and shared by every
+ * mask, enums into sets, patterns into RE2 matchers, built once per schema name and shared by every
  * kind of the document (cycles, like JSONSchemaProps, are closed through the cache).
  *
  * Two semantics, because kube-apiserver has two: built-in kinds are decoded into Go structs
@@ -8,6 +8,7 @@
  * resources are validated as structural schemas (`null` only where `nullable`, objects prune
  * what their properties do not name).
  */
+import { re2Pattern, type Re2Pattern } from './re2.js';
 import type { SchemaObject } from './types.js';
 
 export const T_OBJECT = 1;
@@ -54,7 +55,8 @@ export interface SchemaNode extends Pick<SchemaObject, (typeof BOUND_KEYS)[numbe
   enumValues?: Set<unknown>;
   enumList?: unknown[];
   format?: string;
-  pattern?: RegExp;
+  /** Go RE2 semantics, as the API server matches patterns. */
+  pattern?: Re2Pattern;
   patternSource?: string;
   listType?: 'atomic' | 'set' | 'map';
   listMapKeys?: string[];
@@ -185,11 +187,11 @@ function fill(node: SchemaNode, s: SchemaObject, ctx: CompileContext, name: stri
   // OpenAPI v3.0's exclusive bounds are flags on minimum/maximum: only `true` means anything.
   for (const k of BOUND_KEYS) if (k.startsWith('exclusive') ? s[k] === true : s[k] !== undefined) Object.assign(node, { [k]: s[k] });
   if (s.pattern !== undefined) {
-    try {
-      node.pattern = new RegExp(s.pattern, 'u');
+    // An uncompilable pattern is reported by the CRD checks; validation ignores it.
+    const pattern = re2Pattern(s.pattern);
+    if (pattern) {
+      node.pattern = pattern;
       node.patternSource = s.pattern;
-    } catch {
-      // An uncompilable pattern is reported by the CRD checks; validation ignores it.
     }
   }
   if (s['x-kubernetes-list-type'] !== undefined) node.listType = s['x-kubernetes-list-type'];

@@ -247,6 +247,7 @@ export class SchemaRegistry implements KindSchemaLookup {
 
   #compile(gvk: GroupVersionKind): KindSchema | undefined {
     const custom = this.#custom.get(gvkKey(gvk));
+    if (custom?.definition.invalid) return undefined;
     if (custom) {
       const ctx: CompileContext = { components: {}, semantics: 'crd', cache: new Map() };
       const node = custom.schema ? compileSchema(custom.schema, ctx) : compileSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, ctx);
@@ -263,6 +264,12 @@ export class SchemaRegistry implements KindSchemaLookup {
     if (!d || name === undefined || !d.resources.has(gvk.kind)) return undefined;
     const node = compileNamed(name, d.ctx);
     return node ? { node, semantics: 'builtin' } : undefined;
+  }
+
+  /** The name of the invalid CRD that defines this kind, when one does (see `readCrd`). */
+  invalidDefinition(gvk: GroupVersionKind): string | undefined {
+    const custom = this.#custom.get(gvkKey(gvk));
+    return custom?.definition.invalid ? custom.definition.name : undefined;
   }
 
   objectMetaNode(): SchemaNode {

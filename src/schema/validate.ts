@@ -23,6 +23,8 @@ export interface ValidateOptions {
   strict: boolean;
   /** Severity for a kind no schema knows. Default `error`, as the server would refuse it. */
   unknownKindSeverity?: Severity;
+  /** How messages name the value's root (`<root>` for objects; `default` for a CRD default). */
+  rootName?: string;
 }
 
 export interface KindSchema {
@@ -42,6 +44,8 @@ export interface KindSchemaLookup {
   kindSchema(gvk: GroupVersionKind): KindSchema | undefined;
   explainUnknownKind(gvk: GroupVersionKind): UnknownKind;
   objectMetaNode(): SchemaNode;
+  /** The name of the CRD defining this kind when that CRD is invalid (its errors are reported at it). */
+  invalidDefinition?(gvk: GroupVersionKind): string | undefined;
 }
 
 type PathPart = string | number;
@@ -104,7 +108,9 @@ class Walker {
 
   field(extra?: PathPart): string {
     const p = extra === undefined ? this.path : [...this.path, extra];
-    return p.length === 0 ? '<root>' : toFieldPath(p);
+    const root = this.options.rootName;
+    if (root === undefined) return p.length === 0 ? '<root>' : toFieldPath(p);
+    return p.length === 0 ? root : typeof p[0] === 'number' ? `${root}${toFieldPath(p)}` : `${root}.${toFieldPath(p)}`;
   }
 
   report(severity: Severity, rule: string, message: string, target: 'key' | 'value', path: JsonPath, suggestions?: string[]): void {
@@ -147,7 +153,12 @@ class Walker {
       } else if (typeof value === 'number' && Number.isInteger(value)) {
         const why = this.semantics === 'builtin' ? checkIntegerFormat('int32', value) : undefined;
         if (why) this.report('error', 'schema/format', `${this.field()}: ${value} ${why}`, 'value', this.path);
-      } else this.report('error', 'schema/type', `${this.field()}: must be integer or string, got ${jsonType(value)}`, 'value', this.path);
+      } else {
+        this.report('error', 'schema/type', `${this.field()}: must be integer or string, got ${jsonType(value)}`, 'value', this.path);
+        return;
+      }
+      // controller-gen's `allOf: [{anyOf: [integer, string]}, {pattern: ...}]` form constrains here.
+      if (node.allOf || node.anyOf || node.oneOf || node.not) this.junctors(value, node);
       this.rules(value, node);
       return;
     }
@@ -191,7 +202,8 @@ class Walker {
     }
     if (node.required) {
       for (const r of node.required) {
-        const present = r in obj && !(this.semantics === 'builtin' && obj[r] === null);
+        // A custom resource is defaulted before it is validated: a defaulted field is never missing.
+        const present = (r in obj && !(this.semantics === 'builtin' && obj[r] === null)) || (this.semantics === 'crd' && props?.get(r)?.default !== undefined);
         if (!present) this.report('error', 'schema/required', `missing required field ${JSON.stringify(this.field(r))}`, 'key', this.path);
       }
     }
@@ -350,11 +362,42 @@ export function parseFieldPath(fieldPath: string): PathPart[] {
   return out;
 }
 
+/**
+ * Errors of a bare value against a compiled schema (CRD defaults are checked this way): message
+ * and path relative to the value, which messages call `rootName`. Unknown fields are left to the
+ * caller (the API server reports them as unpruned defaults).
+ */
+export function valueErrors(value: unknown, node: SchemaNode, objectMeta: SchemaNode, rootName: string): Array<{ path: JsonPath; message: string }> {
+  const none = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+  const stub = { object: {}, ref: { group: '', version: '', kind: '', name: '' }, file: '', documentIndex: 0, locate: () => none } as unknown as Manifest;
+  const walker = new Walker(stub, { strict: false, rootName }, 'crd', objectMeta);
+  walker.value(value, node);
+  // A rule kd cannot evaluate on a bare default (no surrounding object) is no finding about it.
+  const found = walker.out.filter((d) => d.severity === 'error' && !(d.rule === 'schema/cel' && d.message.includes('could not be evaluated')));
+  return found.map((d) => ({ path: d.path ?? [], message: d.message }));
+}
+
 /** Checks one manifest against its kind's schema; the registry must hold its group-version. */
 export function validateManifest(manifest: Manifest, registry: KindSchemaLookup, options: ValidateOptions): Diagnostic[] {
   const ref = manifest.ref;
   if (typeof manifest.object.apiVersion !== 'string' || typeof manifest.object.kind !== 'string') return [];
   const gvk = { group: ref.group, version: ref.version, kind: ref.kind };
+  const brokenCrd = registry.invalidDefinition?.(gvk);
+  if (brokenCrd !== undefined) {
+    // One line per object: the CRD's own errors are reported once, at the CRD.
+    return [
+      {
+        severity: 'error',
+        rule: 'crd/schema-unavailable',
+        message: `schema unavailable: CRD invalid: CustomResourceDefinition "${brokenCrd}" has errors (reported at the CRD), so ${ref.kind} objects cannot be validated`,
+        file: manifest.file,
+        range: manifest.locate(['kind'], 'value'),
+        object: ref,
+        path: ['kind'],
+        documentIndex: manifest.documentIndex,
+      },
+    ];
+  }
   const schema = registry.kindSchema(gvk);
   if (!schema) {
     const why = registry.explainUnknownKind(gvk);

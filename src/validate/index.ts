@@ -20,7 +20,10 @@ export interface ValidateManifestsOptions {
   strict: boolean;
   /** Namespace for namespaced objects that set none (`-n`, the context's, else `default`). */
   defaultNamespace?: string;
-  /** CRDs from `--crd`: their schemas are used, their own problems reported too. */
+  /**
+   * CRDs from `--crd`: their schemas are used, their own problems reported too (once, even when
+   * the same document is among the inputs). An invalid CRD's kinds are "schema unavailable".
+   */
   crdManifests?: readonly Manifest[];
 }
 
@@ -32,7 +35,8 @@ export interface ValidateManifestsResult {
 
 /**
  * Teaches the registry the CRDs among `manifests` and `crdManifests`, then loads the documents
- * every manifest needs. Returns the CRDs' own diagnostics.
+ * every manifest needs. Returns the CRDs' own diagnostics: errors for CRDs among the inputs,
+ * warnings for those only lent with `--crd` (an invalid one still makes its kinds' objects fail).
  */
 export async function prepareRegistry(
   registry: SchemaRegistry,
@@ -41,12 +45,23 @@ export async function prepareRegistry(
 ): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const definitions: CustomResourceDefinitionInfo[] = [];
-  const crds = [...crdManifests, ...manifests].filter((m) => isCrdObject(m.object));
+  // A CRD given both with --crd and among the inputs is one CRD: read (and reported) once.
+  const seen = new Set<string>();
+  const crds = [...manifests, ...crdManifests].filter((m) => {
+    if (!isCrdObject(m.object)) return false;
+    const key = `${m.file}\u0000${m.documentIndex}\u0000${m.listIndex ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   // CRD checks compile their rules, so the CEL engine must be there before them when they have any.
   if (crds.some((m) => schemaUsesCel(m.object.spec))) await loadCelEngine();
+  const inputs = new Set(manifests);
   for (const m of crds) {
-    const crd = readCrd(m);
-    diagnostics.push(...crd.diagnostics);
+    const crd = readCrd(m, { schemaValidated: inputs.has(m) });
+    // A CRD only lent with --crd is context, not a subject: its problems are warnings at its
+    // file, so that unrelated inputs still pass; objects of its kinds fail (schema unavailable).
+    diagnostics.push(...(inputs.has(m) ? crd.diagnostics : crd.diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d))));
     if (crd.definition) definitions.push(crd.definition);
   }
   if (definitions.length) registry.addCustomResources(definitions);

@@ -53,4 +53,24 @@ describe('apply event printers', () => {
     expect(lines.join('')).not.toContain('hunter2');
     expect(lines[0]).toContain('"action":"create"');
   });
+
+  it('text: an internal failure shows its message and hint, and its stack only with --verbose', () => {
+    const done: ApplyEvent = {
+      type: 'done',
+      at: T + 50,
+      status: 'failed',
+      failure: { kind: 'internal', message: 'RangeError: Invalid string length', hint: 'this is a bug in kd; re-run with --verbose for the stack trace and report it', detail: 'RangeError: Invalid string length\n    at JSON.stringify (<anonymous>)' },
+      durationMs: 50,
+      counts: { applied: 0, unchanged: 0, pruned: 0, hooks: 0 },
+    };
+    const plain = eventsTextFormatter({ style: makeStyle(false), startedAt: T })(done);
+    expect(plain).toBe('+  0.1s done     failed after 50ms (0 applied, 0 unchanged): RangeError: Invalid string length\n+  0.1s hint     this is a bug in kd; re-run with --verbose for the stack trace and report it\n');
+    const verbose = eventsTextFormatter({ style: makeStyle(false), startedAt: T, verbose: true })(done);
+    expect(verbose).toContain('RangeError: Invalid string length\n    at JSON.stringify (<anonymous>)\n');
+  });
+
+  it('text: a rollback run says so in its plan line', () => {
+    const format = eventsTextFormatter({ style: makeStyle(false), startedAt: T });
+    expect(format({ type: 'plan', at: T, plan, release: { name: 'shop', namespace: 'shop' }, dryRun: 'none', operation: 'rollback' }).split('\n')[0]).toBe('+  0.0s plan     release shop/shop (rollback)');
+  });
 });

@@ -79,7 +79,7 @@ export function reapplyUnchangedSuite(label: string, makeSource: () => SchemaSou
       });
       const run = await s.apply({ objects: edited, release }, { ports });
       expect(doneOf(run)).toMatchObject({ status: 'succeeded', counts: { applied: 2, unchanged: 6 } });
-      expect(planLines(run).filter((l) => !l.startsWith('unchanged '))).toEqual(['update Service web metadata.labels', 'update Deployment web spec.replicas']);
+      expect(planLines(run).filter((l) => !l.startsWith('unchanged '))).toEqual(['update Service web metadata.labels.edited', 'update Deployment web spec.replicas']);
       const web = await s.session.client.get({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' });
       const spec = web?.['spec'] as { replicas: number; template: { spec: { containers: Array<{ ports: unknown[] }> } } };
       expect(spec.replicas).toBe(3);

@@ -42,12 +42,12 @@ describe('apply with a release record', () => {
     await s.stop();
   });
 
-  it('re-applies nothing that is unchanged since the last revision, and still records a revision', async () => {
+  it('re-applies nothing that is unchanged since the last revision, and writes no new revision', async () => {
     const objects = manifests(base, 'rel-unchanged');
     const first = await s.apply({ objects, release: release('rel-unchanged') }, { ports });
     expect(doneOf(first)).toMatchObject({ status: 'succeeded', revision: 1, counts: { applied: 4, unchanged: 0 } });
     const second = await s.apply({ objects, release: release('rel-unchanged') }, { ports });
-    expect(doneOf(second)).toMatchObject({ status: 'succeeded', revision: 2, counts: { applied: 0, unchanged: 4 } });
+    expect(doneOf(second)).toMatchObject({ status: 'succeeded', revision: 1, unchanged: true, counts: { applied: 0, unchanged: 4 } });
     expect(eventLines(second, ['object-applied'])).toEqual([
       'applied unchanged ConfigMap kept',
       'applied unchanged ConfigMap settings',
@@ -55,7 +55,7 @@ describe('apply with a release record', () => {
       'applied unchanged Deployment api',
     ]);
     const store = new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
-    expect((await store.revisions(release('rel-unchanged'))).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 deployed']);
+    expect((await store.revisions(release('rel-unchanged'))).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 deployed']);
   });
 
   it('stops on a field conflict naming the other manager and its fields, and takes them over with --force-conflicts', async () => {

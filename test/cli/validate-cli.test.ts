@@ -133,6 +133,46 @@ describe('kubectl kd validate', () => {
   });
 });
 
+describe('kubectl kd validate with an invalid CRD', () => {
+  const crd = fixture('crd-containment/widget-crd-invalid.yaml');
+  const app = fixture('crd-containment/app.yaml');
+  const crdProblems = (severity: 'error' | 'warning') => [
+    `${crd}:27:23: ${severity}: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[0].type: Forbidden: must be empty to be structural [crd/structural]`,
+    `${crd}:29:23: ${severity}: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[1].type: Forbidden: must be empty to be structural [crd/structural]`,
+    `${crd}:32:28: ${severity}: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[name].pattern: Invalid value: "^(?!kube-).*$": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?!\` [crd/structural]`,
+  ];
+  const unavailable = `${app}:10:7: error: schema unavailable: CRD invalid: CustomResourceDefinition "widgets.example.com" has errors (reported at the CRD), so Widget objects cannot be validated [crd/schema-unavailable]`;
+
+  it('reports a --crd CRD once at its own file (as warnings: it is context), and its objects in one line each', () => {
+    const r = runKd(['validate', '--crd', crd, app]);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([unavailable, ...crdProblems('warning'), 'invalid: 1 error, 3 warnings in 2 objects in 1 file']);
+    expect(r.status).toBe(1);
+  });
+
+  it('lets a ConfigMap validated beside a bad --crd pass', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-crd-'));
+    const cm = path.join(dir, 'cm.yaml');
+    writeFileSync(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: default\ndata:\n  a: b\n');
+    const r = runKd(['validate', '--crd', crd, cm]);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([...crdProblems('warning'), 'valid: 1 object in 1 file (3 warnings)']);
+    expect(r.status).toBe(0);
+  });
+
+  it('prints each CRD error once when the CRD is both under --crd and among the inputs (then it is a subject: errors)', () => {
+    for (const args of [
+      ['validate', '--crd', crd, crd, app],
+      ['validate', '--crd', fixture('crd-containment'), fixture('crd-containment')],
+      ['validate', '--crd', `./${crd}`, crd, app],
+    ]) {
+      const r = runKd(args);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(new Set(lines).size, args.join(' ')).toBe(lines.length);
+      expect(lines.slice(0, -1), args.join(' ')).toEqual([unavailable, ...crdProblems('error')]);
+      expect(r.status).toBe(1);
+    }
+  });
+});
+
 describe('kubectl kd validate with CEL rules', () => {
   it('loads the CEL engine when a CRD in the inputs has rules, and reports a failed rule', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-cel-'));

@@ -67,6 +67,30 @@ describe('workspace', () => {
     expect(after.diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
   });
 
+  test('an invalid workspace CRD is reported once at its file; its objects get one line, other objects none', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
+    temps.push(dir);
+    for (const f of ['widget-crd-invalid.yaml', 'app.yaml']) cpSync(fixturePath(`workspace-bad-crd/${f}`), path.join(dir, f));
+    client = await startClient({ root: dir });
+    const app = fileUri(path.join(dir, 'app.yaml'));
+    client.open(app, fixture('workspace-bad-crd/app.yaml'));
+    const appDiagnostics = await client.diagnostics(app, (p) => p.diagnostics.length > 0);
+    expect(formatDiagnostics(appDiagnostics.diagnostics)).toBe(
+      '9:6-9:12 error crd/schema-unavailable schema unavailable: CRD invalid: CustomResourceDefinition "widgets.example.com" has errors (reported at the CRD), so Widget objects cannot be validated\n',
+    );
+    const crd = fileUri(path.join(dir, 'widget-crd-invalid.yaml'));
+    client.open(crd, fixture('workspace-bad-crd/widget-crd-invalid.yaml'));
+    const crdDiagnostics = await client.diagnostics(crd, (p) => p.diagnostics.length > 0);
+    expect(formatDiagnostics(crdDiagnostics.diagnostics)).toBe(
+      [
+        '26:22-26:26 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[0].type: Forbidden: must be empty to be structural',
+        '28:22-28:26 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[1].type: Forbidden: must be empty to be structural',
+        '31:27-31:40 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[name].pattern: Invalid value: "^(?!kube-).*$": must be a valid regular expression, but isn\'t: error parsing regexp: invalid or unsupported Perl syntax: `(?!`',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('crdPaths from the settings are read at start', async () => {
     const dir = tempWorkspace(['promotion.yaml']);
     client = await startClient({ root: dir, initializationOptions: { crdPaths: [path.join(SHOP, 'crd.yaml')] } });

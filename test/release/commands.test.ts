@@ -178,6 +178,38 @@ describe('kubectl kd delete', () => {
     expect(await configMaps(ns)).toEqual([]);
   }, 60_000);
 
+  it('--keep-history keeps the history of a release that contains its own Namespace: the namespace stays, and says why', async () => {
+    const ns = await rs.namespace('delownns');
+    await apply(ns, 'app', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n` + cm('a'));
+    const result = await kd(['delete', 'app', '-n', ns, '--keep-history']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `deleted ConfigMap ${ns}/a\nkept Namespace ${ns} (it holds the release's history; --keep-history)\nrelease app deleted: 1 object deleted, history kept\n`,
+    );
+    const history = await kd(['history', 'app', '-n', ns]);
+    expect(history.code).toBe(0);
+    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 2 apply: deleted 1 object\n');
+    expect(await rs.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: ns })).toBeDefined();
+    expect(await configMaps(ns)).toEqual([]);
+  }, 60_000);
+
+  it('without --keep-history the release\'s own Namespace goes, records and all', async () => {
+    const ns = await rs.namespace('delownns-all');
+    await apply(ns, 'app', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n` + cm('a'));
+    const result = await kd(['delete', 'app', '-n', ns]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`deleted Namespace ${ns}\n`);
+    expect(result.stdout).toContain(`release app deleted: 2 objects deleted, 1 record removed\n`);
+    expect((await kd(['history', 'app', '-n', ns])).code).toBe(2);
+  }, 60_000);
+
+  it('markDeleted refuses to pretend: no records left is an error, not a silent return', async () => {
+    const ns = await rs.namespace('delnorec');
+    const store = new SecretReleaseStore({ client: rs.session.client, now: () => systemClock.now(), kdVersion: 'test' });
+    await expect(store.markDeleted({ name: 'ghost', namespace: ns }, 'deleted')).rejects.toThrow(`the history of release ghost was not found in namespace ${ns}, so it could not be kept`);
+  });
+
   it('fails with exit 1 naming the holder when another run holds the lock', async () => {
     const ns = await rs.namespace('dellock');
     await apply(ns, 'busy', cm('a'));

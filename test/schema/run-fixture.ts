@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { compareDiagnostics, type Diagnostic } from '../../src/model/index.js';
-import { checkDuplicates, isCrdObject, readCrd, SchemaRegistry, validateManifest, type CustomResourceDefinitionInfo } from '../../src/schema/index.js';
+import { checkDuplicates, isCrdObject, loadCelEngine, readCrd, SchemaRegistry, validateManifest, type CustomResourceDefinitionInfo } from '../../src/schema/index.js';
 import { loadManifests } from './manifests.js';
 import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
@@ -17,11 +17,13 @@ export const source = new SchemaDirSource(openapiDir);
 
 export async function runFixture(file: string, text: string, strict = true): Promise<Diagnostic[]> {
   const manifests = loadManifests(file, text);
+  // As the validation pipeline: CRD rules are compiled (and objects' rules checked) with the engine loaded.
+  await loadCelEngine();
   const diagnostics: Diagnostic[] = [];
   const crds: CustomResourceDefinitionInfo[] = [];
   for (const m of manifests) {
     if (!isCrdObject(m.object)) continue;
-    const r = readCrd(m);
+    const r = readCrd(m, { schemaValidated: true });
     diagnostics.push(...r.diagnostics);
     if (r.definition) crds.push(r.definition);
   }

@@ -142,6 +142,11 @@ describe('statefulsets and daemonsets', () => {
       updatedNumberScheduled: 4,
       numberMisscheduled: 0,
     });
+    // As the real controller: pods carry the template hash, the ControllerRevision has it as a label.
+    const [revision] = sim.list(R.controllerRevisions, 'default');
+    const hash = revision.metadata.name.slice('agent-'.length);
+    expect(revision.metadata.labels).toMatchObject({ app: 'agent', 'controller-revision-hash': hash });
+    expect(sim.list(R.pods, 'default').map((p) => p.metadata.labels['controller-revision-hash'])).toEqual([hash, hash, hash, hash]);
   });
 });
 

@@ -4,8 +4,9 @@
  * server's 1 MiB Secret limit with room for metadata) they are split over the main Secret and
  * part Secrets `...part-1`, `...part-2`, in order; the main Secret says how many there are.
  *
- * Decoding never throws: a missing part, bad base64, bad gzip or bad JSON comes back as a
- * problem text, so one damaged revision cannot break history or a rollback to another one.
+ * Decoding never throws: a missing part, bad base64, bad gzip, a record that inflates past
+ * MAX_RECORD_BYTES or bad JSON comes back as a problem text naming the Secret, so one damaged
+ * revision cannot break history or a rollback to another one.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KubeObject } from '../../model/index.js';
@@ -31,6 +32,13 @@ import {
 import type { RecordPayload, RevisionInfo, RevisionStatus } from './types.js';
 
 export const DEFAULT_CHUNK_BYTES = 900 * 1024;
+
+/**
+ * Largest decompressed record read back: far above any real release (kd writes what it applied,
+ * a few MiB at most), so only a damaged or tampered record reaches it, and it cannot make kd
+ * allocate hundreds of MiB.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /** Longest description kept in an annotation; the payload keeps the whole text. */
 const MAX_ANNOTATION_TEXT = 1024;
@@ -97,7 +105,7 @@ export type DecodeResult = { payload: RecordPayload } | { problem: string };
  * The payload of a revision from its main Secret and its parts (any order; extra Secrets are
  * ignored). The main Secret's `kd.io/parts` says how many chunks to expect.
  */
-export function decodeRecord(main: KubeObject, parts: readonly KubeObject[]): DecodeResult {
+export function decodeRecord(main: KubeObject, parts: readonly KubeObject[], maxBytes = MAX_RECORD_BYTES): DecodeResult {
   const name = metaString(main, 'name');
   const count = Number(annotationsOf(main)[ANNOTATION_PARTS] ?? '1');
   if (!Number.isInteger(count) || count < 1) return { problem: `${name}: kd.io/parts is not a positive number` };
@@ -114,8 +122,10 @@ export function decodeRecord(main: KubeObject, parts: readonly KubeObject[]): De
   }
   let json: string;
   try {
-    json = gunzipSync(Buffer.concat(buffers)).toString('utf8');
+    json = gunzipSync(Buffer.concat(buffers), { maxOutputLength: maxBytes }).toString('utf8');
   } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      return { problem: `${name}: the record decompresses to more than ${Math.round(maxBytes / 2 ** 20)} MiB (the limit); it was not written by kd` };
     return { problem: `${name}: the record is not valid gzip data (${(e as Error).message})` };
   }
   let value: unknown;

@@ -7,11 +7,15 @@
  *  3. Pre-delete hooks, one at a time, each waited on until complete (the executor's hook runner).
  *  4. The other objects, higher waves first and kinds in reverse install order; each kind group is
  *     deleted and then waited on until gone (watches, not polling) before the next one starts.
- *     Objects marked keep stay.
+ *     Objects marked keep stay; with `keepHistory`, so does the release's own namespace when the
+ *     release contains it (the README's layout): deleting it would delete the records with it.
  *  5. Post-delete hooks; then the ApplySet parent and, unless `keepHistory`, the records (with
- *     it, the latest revision is marked `deleted`).
+ *     it, the latest revision is marked `deleted`; no record left to mark is an error, never a
+ *     silent "history kept").
  *  6. The lock is released whatever happened.
- * The outcome is a value (ok, or the failure with a hint); progress goes out as apply events.
+ * It runs through the task runner, like an apply: any error ends it as a failure, an interrupt as
+ * `interrupted` with its hooks cleaned up per policy and the lock released. The outcome is a
+ * value (ok, or the failure with a hint); progress goes out as events.
  */
 import { KdError } from '../../errors.js';
 import { describeRef, objectKey, type KubeObject, type ObjectRef } from '../../model/index.js';
@@ -20,11 +24,12 @@ import type { ClusterClock } from '../../cluster/clock.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import { CollectionCache } from '../collection-cache.js';
 import type { ApplyEvent } from '../events.js';
-import { asRunFailure, RunFailure } from '../failure.js';
-import { runHooks } from '../hooks.js';
+import { RunFailure } from '../failure.js';
+import { hooksAt, runHooks } from '../hooks.js';
 import { refOf } from '../object-refs.js';
-import type { LockHandle, ReleaseLock, ReleaseRef } from '../ports.js';
-import type { RunContext, EventInput } from '../run-context.js';
+import type { ReleaseLock, ReleaseRef } from '../ports.js';
+import type { RunContext } from '../run-context.js';
+import { runTask } from '../runner.js';
 import { waitGone } from '../wait-gone.js';
 import type { ApplySetInventory } from '../inventory.js';
 import type { SecretReleaseStore } from './store.js';
@@ -47,7 +52,7 @@ export interface DeleteReleaseDeps {
   store: SecretReleaseStore;
   lock: ReleaseLock;
   inventory: ApplySetInventory;
-  /** Progress: hook events, `object-applied` is not used; deletions are `prune` events with result deleted/gone. */
+  /** Progress: hook events (stages pre-delete and post-delete), `object-deleted` per object, then `done`. */
   emit?: (event: ApplyEvent) => void;
 }
 
@@ -56,23 +61,23 @@ export interface DeleteReleaseResult {
   plan?: DeletePlan;
   deleted: ObjectRef[];
   kept: ObjectRef[];
+  /** With keepHistory: the release's own Namespace, left in place because it holds the records. */
+  keptForHistory?: ObjectRef;
   recordsDeleted: number;
   failure?: { kind: string; message: string; hint?: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
+/**
+ * Runs the delete through the task runner (which owns the lock and the `done` event) and returns
+ * its outcome; `emit` sees every event, `done` included.
+ */
 export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteReleaseDeps): Promise<DeleteReleaseResult> {
   const { client, clock, store, inventory, release } = { ...deps, release: request.release };
-  const emit = (e: EventInput) => deps.emit?.({ ...e, at: clock.now() } as ApplyEvent);
   const result: DeleteReleaseResult = { ok: false, deleted: [], kept: [], recordsDeleted: 0 };
-  let lock: LockHandle | undefined;
-  const cacheStop = new AbortController();
-  try {
-    // 1.
-    lock = await deps.lock.acquire(release, { wait: request.waitForLock ?? false, signal: deps.signal });
-    const signal = AbortSignal.any([deps.signal, lock.lost, cacheStop.signal]);
-
+  const events = runTask({ release, lock: deps.lock, waitForLock: request.waitForLock ?? false }, { client, clock, signal: deps.signal }, async (run) => {
+    const signal = run.signal;
     // 2.
     const revisions = await store.revisions(release);
     const members = await inventory.members(release, signal);
@@ -86,66 +91,93 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
       break;
     }
     for (const m of members) if (!objects.has(objectKey(m.ref))) objects.set(objectKey(m.ref), { object: m.object, ref: m.ref });
-    const plan = planDelete({ objects: [...objects.values()] });
+    const planned = planDelete({ objects: [...objects.values()] });
+    const plan = request.keepHistory ? spareHistoryNamespace(planned, release) : planned;
+    if (plan !== planned) result.keptForHistory = planned.delete.find((e) => isHistoryNamespace(e.ref, release))!.ref;
     result.plan = plan;
     result.kept = plan.notes.filter((n) => n.kind === 'kept').map((n) => n.ref);
 
+    const cache = new CollectionCache(client, signal);
     const ctx: RunContext = {
       client,
       clock,
       signal,
-      cache: new CollectionCache(client, signal),
-      emit,
+      cache,
+      emit: run.emit,
       dryRun: 'none',
       diff: false,
       forceConflicts: false,
       concurrency: 8,
       deadline: clock.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      memberLabels: {},
       live: new Map(),
       namespaces: new Set(),
       desiredNamespaces: new Set(),
-      counts: { applied: 0, unchanged: 0, pruned: 0, hooks: 0 },
-      sent: new Map(),
+      counts: run.counts,
     };
-
-    // 3.
-    if (request.hooks !== false) await runHooks(ctx, plan.preDelete, 'pre-apply');
-    // 4.
-    for (const group of kindGroups(plan.delete)) {
-      const waiting: ObjectRef[] = [];
-      await Promise.all(
-        group.map(async (entry) => {
-          const outcome = await client.delete(entry.ref, { propagationPolicy: 'Background', signal });
-          emit({ type: 'prune', ref: entry.ref, result: outcome.outcome === 'not-found' ? 'gone' : 'deleted' });
-          if (outcome.outcome !== 'not-found') result.deleted.push(entry.ref);
-          if (outcome.outcome === 'terminating') waiting.push(entry.ref);
-        }),
-      );
-      await waitGone(
-        ctx,
-        waiting,
-        (left) =>
-          new RunFailure('timeout', `timed out waiting for ${left.map((r) => describeRef(r)).join(', ')} to be deleted`, {
-            hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`',
+    run.counts.deleted = 0;
+    try {
+      // 3.
+      if (request.hooks !== false) await runHooks(ctx, hooksAt(plan, 'pre-delete'), 'pre-delete');
+      // 4.
+      for (const group of kindGroups(plan.delete)) {
+        if (signal.aborted) throw signal.reason;
+        const waiting: ObjectRef[] = [];
+        await Promise.all(
+          group.map(async (entry) => {
+            const outcome = await client.delete(entry.ref, { propagationPolicy: 'Background', signal });
+            run.emit({ type: 'object-deleted', ref: entry.ref, stage: 'delete', result: outcome.outcome === 'not-found' ? 'gone' : 'deleted' });
+            if (outcome.outcome !== 'not-found') {
+              result.deleted.push(entry.ref);
+              run.counts.deleted = (run.counts.deleted ?? 0) + 1;
+            }
+            if (outcome.outcome === 'terminating') waiting.push(entry.ref);
           }),
-      );
+        );
+        await waitGone(
+          ctx,
+          waiting,
+          (left) =>
+            new RunFailure('timeout', `timed out waiting for ${left.map((r) => describeRef(r)).join(', ')} to be deleted`, {
+              hint: 'look for finalizers that nothing removes: `kubectl get <kind> <name> -o yaml`',
+            }),
+        );
+      }
+      // 5.
+      if (request.hooks !== false) await runHooks(ctx, hooksAt(plan, 'post-delete'), 'post-delete');
+    } finally {
+      cache.stop();
     }
-    // 5.
-    if (request.hooks !== false) await runHooks(ctx, plan.postDelete, 'post-apply');
     await inventory.remove(release).catch(() => undefined);
     if (request.keepHistory) await store.markDeleted(release, `deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'}`);
-    else result.recordsDeleted = await store.deleteHistory(release);
-    result.ok = true;
-  } catch (error) {
-    if (error instanceof KdError && error.kind !== 'cluster' && error.kind !== 'interrupted') throw error;
-    const f = error instanceof KdError && error.name === 'LockHeldError' ? new RunFailure('lock', error.message, error.hint ? { hint: error.hint } : {}) : asRunFailure(error, deps.signal);
-    result.failure = { kind: f.kind, message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
-  } finally {
-    cacheStop.abort();
-    if (lock) await lock.release();
+    else {
+      result.recordsDeleted = await store.deleteHistory(release);
+      // The release's own Namespace went with its records in it: they were deleted all the same.
+      if (result.deleted.some((r) => isHistoryNamespace(r, release))) result.recordsDeleted = Math.max(result.recordsDeleted, revisions.length);
+    }
+    return {};
+  });
+  for await (const event of events) {
+    deps.emit?.(event);
+    if (event.type === 'done') {
+      result.ok = event.status === 'succeeded';
+      if (event.failure)
+        result.failure =
+          event.failure.kind === 'interrupted'
+            ? { kind: 'interrupted', message: 'no new work was started; the release may be partly deleted', hint: `run kubectl kd delete ${release.name} again to finish` }
+            : event.failure;
+    }
   }
   return result;
+}
+
+/** The plan without the deletion of the Namespace the records live in (when the release holds it). */
+function spareHistoryNamespace(plan: DeletePlan, release: ReleaseRef): DeletePlan {
+  if (!plan.delete.some((e) => isHistoryNamespace(e.ref, release))) return plan;
+  return { ...plan, delete: plan.delete.filter((e) => !isHistoryNamespace(e.ref, release)) };
+}
+
+function isHistoryNamespace(ref: ObjectRef, release: ReleaseRef): boolean {
+  return ref.group === '' && ref.kind === 'Namespace' && ref.name === release.namespace;
 }
 
 function add(into: Map<string, PlanInputObject>, object: KubeObject): void {

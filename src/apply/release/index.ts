@@ -1,10 +1,10 @@
 /** Releases: revision records and their history, the release lock, the ApplySet inventory, delete. */
 export { defaultReleaseName, releaseNameProblem, recordName, partName, RECORD_TYPE, MAX_RELEASE_NAME } from './names.js';
 export type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
-export { encodeRecord, decodeRecord, revisionInfo, DEFAULT_CHUNK_BYTES, type DecodeResult, type EncodeOptions } from './codec.js';
-export { SecretReleaseStore, isoSeconds, type ReleaseStoreOptions } from './store.js';
+export { encodeRecord, decodeRecord, revisionInfo, DEFAULT_CHUNK_BYTES, MAX_RECORD_BYTES, type DecodeResult, type EncodeOptions } from './codec.js';
+export { SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, isoSeconds, type ReleaseStoreOptions } from './store.js';
 export { renderHistoryJson, renderHistoryText, renderListJson, renderListText, renderTable, describeRevision } from './render.js';
-export { chooseRollbackRevision, rollbackRequest, type RollbackRequestOptions } from './rollback.js';
+export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';
 export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions } from '../lock.js';
 export {

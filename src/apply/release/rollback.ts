@@ -5,12 +5,15 @@
  *
  * Default target: the newest revision older than the current one (the last deployed) that was
  * itself deployed once (now superseded) — a failed or pending revision is never the default.
+ * A rollback is the way out of a damaged deployed record, so it runs without that record (the
+ * plan then compares with the live objects only): `tolerateCorruptDeployed`.
  */
 import { KdError } from '../../errors.js';
 import type { PlanInputObject } from '../../plan/index.js';
 import { refOf } from '../object-refs.js';
 import type { ApplyRequest } from '../run-apply.js';
-import type { ReleaseRef } from '../ports.js';
+import type { ReleasePorts, ReleaseRef } from '../ports.js';
+import { CorruptRecordError } from './store.js';
 import type { ReleaseRecord, RevisionInfo } from './types.js';
 
 export function chooseRollbackRevision(release: ReleaseRef, revisions: readonly RevisionInfo[], requested?: number): number {
@@ -42,10 +45,30 @@ export function rollbackRequest(release: ReleaseRef, record: ReleaseRecord, opti
     const ref = refOf(object);
     return ref === undefined ? [] : [{ object, ref }];
   });
-  const request: ApplyRequest = { objects, release, paths: record.paths, description: `rollback to revision ${record.revision}`, prune: true };
+  const request: ApplyRequest = { objects, release, paths: record.paths, description: `rollback to revision ${record.revision}`, prune: true, operation: 'rollback' };
   if (options.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
   if (options.waitForLock !== undefined) request.waitForLock = options.waitForLock;
   if (options.hooks !== undefined) request.hooks = options.hooks;
   if (options.forceConflicts !== undefined) request.forceConflicts = options.forceConflicts;
   return request;
+}
+
+/**
+ * The ports a rollback runs with: a deployed record that cannot be read counts as no record
+ * (the rollback's own target was read already), instead of stopping the way out of it.
+ */
+export function tolerateCorruptDeployed(ports: ReleasePorts): ReleasePorts {
+  const releases = ports.releases;
+  return {
+    ...ports,
+    releases: {
+      lastDeployed: (release) =>
+        releases.lastDeployed(release).catch((error: unknown) => {
+          if (error instanceof CorruptRecordError) return undefined;
+          throw error;
+        }),
+      begin: (release, revision) => releases.begin(release, revision),
+      finish: (release, revision, result) => releases.finish(release, revision, result),
+    },
+  };
 }

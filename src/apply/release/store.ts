@@ -10,6 +10,11 @@
  *
  * Writes order: parts before the main Secret, so a main Secret that is visible has its parts.
  * The clock is injected: every time written comes from it.
+ *
+ * History is bounded: after a revision is deployed, the oldest revisions that are no longer in
+ * force (superseded, failed, deleted) are deleted until at most `historyMax` remain (default 10,
+ * 0 keeps all), as Helm's --history-max. A record that cannot be read (changed outside kd) throws
+ * a `CorruptRecordError` naming its Secret and revision, with the ways out.
  */
 import { KdError } from '../../errors.js';
 import type { KubeObject } from '../../model/index.js';
@@ -21,6 +26,23 @@ import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from 
 
 const SECRET = { group: '', version: 'v1', kind: 'Secret' } as const;
 
+export const DEFAULT_HISTORY_MAX = 10;
+
+/** A revision's record that cannot be decoded; names the Secret, the revision and the ways out. */
+export class CorruptRecordError extends KdError {
+  readonly release: ReleaseRef;
+  readonly revision: number;
+  readonly secret: string;
+
+  constructor(release: ReleaseRef, revision: number, secret: string, problem: string, hint: string) {
+    super('cluster', `revision ${revision} of release ${release.name} (Secret ${secret} in namespace ${release.namespace}) cannot be read: ${problem}`, { hint });
+    this.name = 'CorruptRecordError';
+    this.release = release;
+    this.revision = revision;
+    this.secret = secret;
+  }
+}
+
 export interface ReleaseStoreOptions {
   client: ClusterClient;
   /** Milliseconds since the epoch. */
@@ -29,6 +51,10 @@ export interface ReleaseStoreOptions {
   kdVersion: string;
   /** Split size of the compressed record; default 900 KiB. */
   chunkBytes?: number;
+  /** Revisions kept after a deploy (older superseded/failed/deleted ones are deleted); 0 keeps all. Default 10. */
+  historyMax?: number;
+  /** Largest decompressed record read; default 64 MiB. */
+  maxRecordBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -43,6 +69,8 @@ export class SecretReleaseStore implements ReleaseStore {
   readonly #kdVersion: string;
   readonly #chunkBytes: number | undefined;
   readonly #signal: AbortSignal | undefined;
+  readonly #historyMax: number;
+  readonly #maxRecordBytes: number | undefined;
 
   constructor(options: ReleaseStoreOptions) {
     this.#client = options.client;
@@ -50,6 +78,8 @@ export class SecretReleaseStore implements ReleaseStore {
     this.#kdVersion = options.kdVersion;
     this.#chunkBytes = options.chunkBytes;
     this.#signal = options.signal;
+    this.#historyMax = options.historyMax ?? DEFAULT_HISTORY_MAX;
+    this.#maxRecordBytes = options.maxRecordBytes;
   }
 
   /** Every revision of a release, oldest first. */
@@ -63,9 +93,10 @@ export class SecretReleaseStore implements ReleaseStore {
     const secrets = await this.#secrets(release.namespace, release.name, revision);
     const main = secrets.mains[0];
     if (main === undefined) return undefined;
-    return this.#decode(main, secrets.parts);
+    return this.#decode(release, revision, main, secrets.parts);
   }
 
+  /** Throws a CorruptRecordError when the deployed revision's record cannot be read. */
   async lastDeployed(release: ReleaseRef): Promise<ReleaseSnapshot | undefined> {
     const deployed = (await this.revisions(release)).filter((r) => r.status === 'deployed');
     const latest = deployed[deployed.length - 1];
@@ -115,8 +146,29 @@ export class SecretReleaseStore implements ReleaseStore {
   async finish(release: ReleaseRef, revision: number, result: FinishRevision): Promise<void> {
     await this.#setStatus(release, revision, result.status, result.message);
     if (result.status !== 'deployed') return;
-    for (const r of await this.revisions(release))
-      if (r.revision !== revision && r.status === 'deployed') await this.#setStatus(release, r.revision, 'superseded', r.message);
+    const revisions = await this.revisions(release);
+    for (const r of revisions)
+      if (r.revision !== revision && r.status === 'deployed') {
+        await this.#setStatus(release, r.revision, 'superseded', r.message);
+        r.status = 'superseded';
+      }
+    await this.#trim(release, revisions);
+  }
+
+  /** --history-max: the oldest revisions no longer in force go until at most historyMax remain. */
+  async #trim(release: ReleaseRef, revisions: readonly RevisionInfo[]): Promise<void> {
+    if (this.#historyMax <= 0 || revisions.length <= this.#historyMax) return;
+    const old = revisions.filter((r) => r.status === 'superseded' || r.status === 'failed' || r.status === 'deleted');
+    for (const r of old.slice(0, revisions.length - this.#historyMax)) await this.deleteRevision(release, r.revision);
+  }
+
+  /** Deletes one revision's Secrets (parts first, so a visible main Secret always has its parts). */
+  async deleteRevision(release: ReleaseRef, revision: number): Promise<void> {
+    const secrets = await this.#secrets(release.namespace, release.name, revision);
+    for (const s of [...secrets.parts, ...secrets.mains]) {
+      const name = (s.metadata as { name?: string } | undefined)?.name ?? '';
+      await this.#client.delete({ ...SECRET, namespace: release.namespace, name }, this.#options());
+    }
   }
 
   /** The latest revision of each release in a namespace, or in all namespaces; sorted by namespace, then name. */
@@ -144,7 +196,10 @@ export class SecretReleaseStore implements ReleaseStore {
   async markDeleted(release: ReleaseRef, message: string): Promise<void> {
     const revisions = await this.revisions(release);
     const latest = revisions[revisions.length - 1];
-    if (latest === undefined) return;
+    if (latest === undefined)
+      throw new KdError('cluster', `the history of release ${release.name} was not found in namespace ${release.namespace}, so it could not be kept`, {
+        hint: `its record Secrets (kubectl get secrets -n ${release.namespace} -l ${releaseSelector(release.name)}) were deleted while the release was being deleted`,
+      });
     await this.#setStatus(release, latest.revision, 'deleted', message);
     for (const r of revisions) if (r.revision !== latest.revision && r.status === 'deployed') await this.#setStatus(release, r.revision, 'superseded', r.message);
   }
@@ -184,17 +239,26 @@ export class SecretReleaseStore implements ReleaseStore {
     return { mains, parts };
   }
 
-  #decode(main: KubeObject, parts: readonly KubeObject[]): ReleaseRecord {
+  #decode(release: ReleaseRef, revision: number, main: KubeObject, parts: readonly KubeObject[]): ReleaseRecord {
     const info = revisionInfo(main);
-    const decoded = decodeRecord(main, parts);
-    if (info === undefined || 'problem' in decoded)
-      throw new KdError('cluster', `the release record cannot be read: ${'problem' in decoded ? decoded.problem : 'labels are missing or wrong'}`, {
-        hint: 'the Secret was changed outside kd; roll back to another revision, or delete the damaged Secret',
-      });
+    const decoded = decodeRecord(main, parts, this.#maxRecordBytes);
+    if (info === undefined || 'problem' in decoded) {
+      const secret = (main.metadata as { name?: string } | undefined)?.name ?? '';
+      throw new CorruptRecordError(release, revision, secret, 'problem' in decoded ? decoded.problem : 'its labels are missing or wrong', corruptHint(release, secret));
+    }
     return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, manifest: decoded.payload.objects };
   }
 
   #options(): { signal?: AbortSignal } {
     return this.#signal === undefined ? {} : { signal: this.#signal };
   }
+}
+
+/** The ways out of a damaged record: roll back to a readable revision, or drop the damaged one. */
+function corruptHint(release: ReleaseRef, secret: string): string {
+  const ns = release.namespace === 'default' ? '' : ` -n ${release.namespace}`;
+  return (
+    `the Secret was changed outside kd. Roll back to a readable revision (\`kubectl kd rollback ${release.name} <revision>${ns}\`, see \`kubectl kd history ${release.name}${ns}\`), ` +
+    `or delete the damaged record (\`kubectl delete secret ${secret} -n ${release.namespace}\`) and apply again`
+  );
 }

@@ -25,7 +25,7 @@ export function ensureControllerRevision(host: ControllerHost, owner: KubeObject
       {
         apiVersion: 'apps/v1',
         kind: 'ControllerRevision',
-        metadata: { name, namespace: ns, labels: { ...labels, 'controller.kubernetes.io/hash': name.slice(name.lastIndexOf('-') + 1) }, ownerReferences: [ownerRefTo(owner)] },
+        metadata: { name, namespace: ns, labels: { ...labels, [hashLabel(owner)]: name.slice(name.lastIndexOf('-') + 1) }, ownerReferences: [ownerRefTo(owner)] },
         data: { spec: { template: { ...(template ?? {}), $patch: 'replace' } } },
         revision,
       },
@@ -35,4 +35,9 @@ export function ensureControllerRevision(host: ControllerHost, owner: KubeObject
     // The revision name in status is what clients rely on; the object is a convenience.
   }
   return name;
+}
+
+/** The label holding the hash: the DaemonSet controller uses its pods' `controller-revision-hash`, the StatefulSet one `controller.kubernetes.io/hash`. */
+function hashLabel(owner: KubeObject): string {
+  return owner.kind === 'DaemonSet' ? 'controller-revision-hash' : 'controller.kubernetes.io/hash';
 }
