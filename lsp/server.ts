@@ -170,6 +170,13 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   // Fires on open too (after onDidOpen): an opened document validates at once, an edit debounced.
   documents.onDidChangeContent((e) => {
     const uri = e.document.uri;
+    const file = uriToPath(uri);
+    if (file !== undefined && host.inHelmChart?.(file)) {
+      // Chart templates are not YAML until `helm template` renders them: quiet, as `kubectl kd validate` skips them.
+      justOpened.delete(uri);
+      void connection.sendDiagnostics({ uri, version: e.document.version, diagnostics: [] });
+      return;
+    }
     session.opened(uri, e.document.getText());
     schedule(uri, justOpened.delete(uri) ? 0 : debounceMs);
     if (documents.all().length > 1) revalidateOpen(uri);

@@ -35,6 +35,8 @@ export interface SessionHost {
   readFile(file: string): Promise<string | undefined>;
   /** The manifest files under a folder, or the file itself (kd's rule of which files are manifests). */
   listManifestFiles(fileOrDir: string): Promise<string[]>;
+  /** Whether the file is part of a Helm chart (a folder above it holds Chart.yaml): not a manifest until rendered, as for the CLI. */
+  inHelmChart?(file: string): boolean;
   /** Where problems go that are not about a document (an unreadable schema dir). */
   log?(message: string): void;
 }
@@ -208,7 +210,8 @@ export class WorkspaceSession {
   /** A document closed in the editor: back to its text on disk, or gone. */
   async closed(uri: string): Promise<void> {
     const file = this.#names.toPath(uri);
-    const onDisk = file !== undefined && (this.#isInWorkspace(uri) || this.#crdFiles.has(uri)) ? await this.#host.readFile(file) : undefined;
+    const manifest = file !== undefined && !this.#host.inHelmChart?.(file) && (this.#isInWorkspace(uri) || this.#crdFiles.has(uri));
+    const onDisk = manifest ? await this.#host.readFile(file) : undefined;
     if (this.#isOpen(uri)) return;
     if (onDisk === undefined) this.#service.remove(uri);
     else this.#service.update(uri, this.displayPath(uri), onDisk, false);
@@ -220,7 +223,7 @@ export class WorkspaceSession {
       if (this.#isOpen(change.uri)) continue;
       const file = this.#names.toPath(change.uri);
       if (file === undefined) continue;
-      if (change.deleted) this.#service.remove(change.uri);
+      if (change.deleted || this.#host.inHelmChart?.(file)) this.#service.remove(change.uri);
       else {
         const text = await this.#host.readFile(file);
         if (text === undefined) this.#service.remove(change.uri);
