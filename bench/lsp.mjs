@@ -459,7 +459,7 @@ try {
   console.log('\np95 per request type        kd-lsp       yaml-language-server   ratio (peer / kd)');
   for (const [type, kdP95] of Object.entries(kdResult.perRequest)) {
     const peer = ylsResult?.perRequest[type];
-    const ratio = peer !== undefined && kdP95 > 0 ? `${(peer / kdP95).toFixed(1)}×` : '';
+    const ratio = peer !== undefined && kdP95 > 0 ? `${(peer / kdP95).toFixed(peer < kdP95 ? 2 : 1)}×` : '';
     const goal = type === 'textDocument/documentSymbol' ? 50 : 100;
     console.log(`  ${type.padEnd(28)}${ms(kdP95).padEnd(13)}${(peer === undefined ? 'n/a' : ms(peer)).padEnd(23)}${ratio.padEnd(8)} goal ≤ ${goal} ms: ${kdP95 <= goal ? 'ok' : 'short'}`);
   }
