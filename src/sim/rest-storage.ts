@@ -20,10 +20,13 @@ import {
   ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, successStatus, unsupportedMediaType,
 } from './api-status.js';
 import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
-import { applyDefaults, type Allocator } from './defaults.js';
+import { ServiceAllocator } from './allocator.js';
+import { strategyFor } from './strategies/index.js';
+import { subdomainName } from './strategies/names.js';
+import { CRD_CLEANUP_FINALIZER } from './strategies/crd.js';
 import { convertThroughInternal } from './internal-conversion.js';
 import { canonicalizeQuantities } from './quantity-canonical.js';
-import { checkStructure, validateImmutable, validateKind, validateName } from './object-validation.js';
+import { checkStructure, validateLabels } from './object-validation.js';
 import { conflictMessage, formatFieldPath, serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './managed-fields.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
 import { applyStrategicMergePatch, PatchError } from './strategic-merge-patch.js';
@@ -104,14 +107,14 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export class RestStorage implements Allocator {
+export class RestStorage {
   readonly catalog: ApiCatalog;
   readonly store: ObjectStore;
   readonly clock: SimClock;
   readonly #validator: WriteValidator | undefined;
   readonly #uid: () => string;
-  #nextIp = 1;
-  #nextPort = 30000;
+  /** Cluster IPs and node ports of Services. */
+  readonly allocator: ServiceAllocator;
   #gcScheduled = false;
   /** CRD name → the group-versions it registered. */
   readonly #crdApis = new Map<string, CrdVersionApi[]>();
@@ -124,31 +127,10 @@ export class RestStorage implements Allocator {
     this.clock = options.clock;
     this.#validator = options.validator;
     this.#uid = options.uid ?? randomUUID;
+    this.allocator = new ServiceAllocator(this.store);
     const ext = this.catalog.document('apis/apiextensions.k8s.io/v1') ?? this.catalog.document('api/v1');
     const schemas = ext?.components?.schemas ?? {};
     this.#metaSchemas = Object.fromEntries(Object.entries(schemas).filter(([k]) => k.startsWith('io.k8s.apimachinery.pkg.apis.meta.v1.')));
-  }
-
-  // Allocator ------------------------------------------------------------------------------------
-
-  clusterIP(): string {
-    const used = new Set(this.store.list('', 'services').map((s) => String((isPlainObject(s.spec) && s.spec.clusterIP) || '')));
-    for (;;) {
-      const n = 10 + this.#nextIp++;
-      const ip = `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
-      if (!used.has(ip)) return ip;
-    }
-  }
-
-  nodePort(): number {
-    const used = new Set<number>();
-    for (const s of this.store.list('', 'services'))
-      for (const p of isPlainObject(s.spec) && Array.isArray(s.spec.ports) ? s.spec.ports : []) if (isPlainObject(p) && typeof p.nodePort === 'number') used.add(p.nodePort);
-    for (let i = 0; i < 2768; i++) {
-      const p = 30000 + ((this.#nextPort++ - 30000) % 2768);
-      if (!used.has(p)) return p;
-    }
-    throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
   }
 
   // Reads -----------------------------------------------------------------------------------------
@@ -362,9 +344,8 @@ export class RestStorage implements Allocator {
         else obj.status = {};
       }
     }
-    if (!old && res.group === '' && res.plural === 'pods') {
-      obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
-    }
+    const strategy = strategyFor(res);
+    if (!old && strategy.initialStatus) obj.status = strategy.initialStatus(obj);
     const m = meta(obj);
     // 2.
     if (old) {
@@ -376,7 +357,7 @@ export class RestStorage implements Allocator {
       // 3.
       const rv = m.resourceVersion;
       if (rv !== undefined && rv !== '' && rv !== om.resourceVersion) throw conflict(res.group, res.plural, name);
-      if (res.group === '' && res.plural === 'services') keepAllocated(old, obj);
+      strategy.prepareForUpdate?.(old as Obj, obj);
     } else {
       m.uid = this.#uid();
       m.creationTimestamp = this.now();
@@ -407,14 +388,14 @@ export class RestStorage implements Allocator {
     }
     convertThroughInternal(res.group, res.kind, obj);
     // 5.
-    applyDefaults(res.custom ? '\u0000custom' : res.group, res.kind, obj, this, String(m.uid ?? ''));
-    if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions') defaultCrd(obj);
+    strategy.defaults?.(obj, { alloc: this.allocator, uid: String(m.uid ?? '') });
     // 6.
     const causes: StatusCause[] = [];
-    if (!old) causes.push(...validateName(res.group, res.kind, name));
+    if (!old) causes.push(...(strategy.validateName ?? subdomainName)(name));
     causes.push(...checkStructure(obj, schema).required.filter((c) => !c.field?.startsWith('status') || opts.subresource === 'status'));
-    causes.push(...validateKind(res.group, res.kind, obj));
-    if (old) causes.push(...validateImmutable(res.group, res.kind, old as Obj, obj));
+    causes.push(...(strategy.validate?.(obj) ?? []));
+    causes.push(...validateLabels(m.labels, 'metadata.labels'));
+    if (old && strategy.validateUpdate) causes.push(...strategy.validateUpdate(old as Obj, obj));
     if (old && meta(old).deletionTimestamp !== undefined) {
       const before = new Set(Array.isArray(meta(old).finalizers) ? (meta(old).finalizers as string[]) : []);
       const added = (Array.isArray(m.finalizers) ? (m.finalizers as string[]) : []).filter((f) => !before.has(f));
@@ -556,7 +537,7 @@ export class RestStorage implements Allocator {
       throw conflict(res.group, res.plural, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(om.resourceVersion)}`);
     let policy = options.propagationPolicy;
     if (policy === undefined && options.orphanDependents !== undefined) policy = options.orphanDependents ? 'Orphan' : 'Background';
-    if (policy === undefined && res.group === 'batch' && res.plural === 'jobs') policy = 'Orphan';
+    if (policy === undefined) policy = strategyFor(res).defaultPropagation;
     if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy))
       throw invalid(res.group, res.kind, name, [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"` }]);
     const obj = clone(old) as Obj;
@@ -566,8 +547,8 @@ export class RestStorage implements Allocator {
       if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
       if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
       if (policy === 'Background') finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
-      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && !finalizers.includes('customresourcecleanup.apiextensions.k8s.io'))
-        finalizers.push('customresourcecleanup.apiextensions.k8s.io');
+      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && !finalizers.includes(CRD_CLEANUP_FINALIZER))
+        finalizers.push(CRD_CLEANUP_FINALIZER);
     }
     const isNamespace = res.group === '' && res.plural === 'namespaces';
     const nsFinalizers = isNamespace && isPlainObject(obj.spec) && Array.isArray(obj.spec.finalizers) ? obj.spec.finalizers : [];
@@ -693,7 +674,7 @@ export class RestStorage implements Allocator {
         changed = this.#finalizeNamespace(res, obj) || changed;
         continue;
       }
-      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && finalizers.includes('customresourcecleanup.apiextensions.k8s.io')) {
+      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && finalizers.includes(CRD_CLEANUP_FINALIZER)) {
         for (const api of this.#crdApis.get(nameOf(obj)) ?? []) {
           for (const cr of this.store.list(api.group, api.resource.plural)) {
             const crm = meta(cr);
@@ -701,7 +682,7 @@ export class RestStorage implements Allocator {
           }
         }
         const left = (this.#crdApis.get(nameOf(obj)) ?? []).some((api) => this.store.list(api.group, api.resource.plural).length > 0);
-        if (!left) this.#removeFinalizer(res, obj, 'customresourcecleanup.apiextensions.k8s.io');
+        if (!left) this.#removeFinalizer(res, obj, CRD_CLEANUP_FINALIZER);
         changed = true;
       }
     }
@@ -841,49 +822,4 @@ function withoutVolatile(o: Obj): Obj {
   delete m.resourceVersion;
   if (Array.isArray(m.managedFields)) m.managedFields = m.managedFields.map((e) => (isPlainObject(e) ? { ...e, time: undefined } : e));
   return c;
-}
-
-/** Allocated Service fields survive updates that leave them empty (upstream patchAllocatedValues). */
-function keepAllocated(old: KubeObject, obj: Obj): void {
-  const os = isPlainObject(old.spec) ? old.spec : {};
-  const ns = isPlainObject(obj.spec) ? obj.spec : undefined;
-  if (!ns) return;
-  if (os.type === ns.type || (ns.type === undefined && os.type === 'ClusterIP')) {
-    if ((ns.clusterIP === undefined || ns.clusterIP === '') && os.clusterIP !== undefined) ns.clusterIP = os.clusterIP;
-    if (ns.clusterIPs === undefined && os.clusterIPs !== undefined && ns.clusterIP === os.clusterIP) ns.clusterIPs = os.clusterIPs;
-  }
-  const oldPorts = Array.isArray(os.ports) ? os.ports.filter(isPlainObject) : [];
-  if (Array.isArray(ns.ports))
-    for (const p of ns.ports)
-      if (isPlainObject(p) && (p.nodePort === undefined || p.nodePort === 0)) {
-        const prev = oldPorts.find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-        if (prev?.nodePort !== undefined) p.nodePort = prev.nodePort;
-      }
-}
-
-function qosClass(pod: Obj): string {
-  const spec = isPlainObject(pod.spec) ? pod.spec : {};
-  const cs = (Array.isArray(spec.containers) ? spec.containers : []).filter(isPlainObject);
-  let any = false;
-  let guaranteed = cs.length > 0;
-  for (const c of cs) {
-    const r = isPlainObject(c.resources) ? c.resources : {};
-    const req = isPlainObject(r.requests) ? r.requests : {};
-    const lim = isPlainObject(r.limits) ? r.limits : {};
-    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
-    for (const k of ['cpu', 'memory']) if (lim[k] === undefined || (req[k] !== undefined && req[k] !== lim[k])) guaranteed = false;
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
-
-function defaultCrd(crd: Obj): void {
-  const spec = isPlainObject(crd.spec) ? crd.spec : undefined;
-  if (!spec) return;
-  const names = isPlainObject(spec.names) ? spec.names : undefined;
-  if (names) {
-    if (names.singular === undefined && typeof names.kind === 'string') names.singular = names.kind.toLowerCase();
-    if (names.listKind === undefined && typeof names.kind === 'string') names.listKind = `${names.kind}List`;
-  }
-  if (spec.conversion === undefined) spec.conversion = { strategy: 'None' };
 }
