@@ -21,6 +21,7 @@ import {
 } from './api-status.js';
 import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
 import { ServiceAllocator } from './allocator.js';
+import { GarbageCollector, servedResource } from './garbage-collector.js';
 import { strategyFor } from './strategies/index.js';
 import { subdomainName } from './strategies/names.js';
 import { CRD_CLEANUP_FINALIZER } from './strategies/crd.js';
@@ -115,7 +116,7 @@ export class RestStorage {
   readonly #uid: () => string;
   /** Cluster IPs and node ports of Services. */
   readonly allocator: ServiceAllocator;
-  #gcScheduled = false;
+  readonly #gc: GarbageCollector;
   /** CRD name → the group-versions it registered. */
   readonly #crdApis = new Map<string, CrdVersionApi[]>();
   /** Base documents of the schema source, CRD entries merge into copies of them. */
@@ -128,6 +129,13 @@ export class RestStorage {
     this.#validator = options.validator;
     this.#uid = options.uid ?? randomUUID;
     this.allocator = new ServiceAllocator(this.store);
+    this.#gc = new GarbageCollector({
+      catalog: this.catalog,
+      store: this.store,
+      delete: (res, namespace, name, options) => this.delete(res, namespace, name, options),
+      updateAsController: (res, old, obj) => void this.#commit(res, old, obj, { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' }, undefined),
+      customResourcesOf: (crdName) => this.#crdApis.get(crdName) ?? [],
+    });
     const ext = this.catalog.document('apis/apiextensions.k8s.io/v1') ?? this.catalog.document('api/v1');
     const schemas = ext?.components?.schemas ?? {};
     this.#metaSchemas = Object.fromEntries(Object.entries(schemas).filter(([k]) => k.startsWith('io.k8s.apimachinery.pkg.apis.meta.v1.')));
@@ -584,141 +592,20 @@ export class RestStorage {
     return out;
   }
 
-  // Garbage collection, namespace and CRD finalization ----------------------------------------------
+  // Garbage collection --------------------------------------------------------------------------
 
+  /** Runs a collector pass soon (once however many writes ask before it runs). */
   scheduleGc(): void {
-    if (this.#gcScheduled) return;
-    this.#gcScheduled = true;
-    setImmediate(() => {
-      this.#gcScheduled = false;
-      this.runGc();
-    });
-  }
-
-  #resourceFor(group: string, plural: string): SimResource | undefined {
-    for (const g of this.catalog.groups()) {
-      if (g.group !== group) continue;
-      for (const v of g.versions) {
-        const r = this.catalog.resource(group, v, plural);
-        if (r) return r;
-      }
-    }
-    return undefined;
-  }
-
-  #removeFinalizer(res: SimResource, obj: KubeObject, finalizer: string): void {
-    const o = clone(obj) as Obj;
-    const m = meta(o);
-    m.finalizers = (Array.isArray(m.finalizers) ? (m.finalizers as string[]) : []).filter((f) => f !== finalizer);
-    if ((m.finalizers as string[]).length === 0) delete m.finalizers;
-    this.#commit(res, obj, o, { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' }, undefined);
+    this.#gc.schedule();
   }
 
   /** One pass of the garbage collector and the namespace/CRD finalizers; repeats until settled. */
   runGc(): void {
-    for (let round = 0; round < 20; round++) if (!this.#gcPass()) return;
+    this.#gc.run();
   }
 
-  #gcPass(): boolean {
-    let changed = false;
-    const all: Array<{ res: SimResource; obj: KubeObject }> = [];
-    const uids = new Set<string>();
-    for (const { group, plural } of this.store.resources()) {
-      const res = this.#resourceFor(group, plural);
-      if (!res) continue;
-      for (const obj of this.store.list(group, plural)) {
-        all.push({ res, obj });
-        uids.add(String(meta(obj).uid));
-      }
-    }
-    const dependentsOf = (uid: string) =>
-      all.filter(({ obj }) => {
-        const refs = meta(obj).ownerReferences;
-        return Array.isArray(refs) && refs.some((r) => isPlainObject(r) && r.uid === uid);
-      });
-    for (const { res, obj } of all) {
-      const m = meta(obj);
-      const uid = String(m.uid);
-      const finalizers = Array.isArray(m.finalizers) ? (m.finalizers as string[]) : [];
-      if (m.deletionTimestamp === undefined) {
-        const refs = Array.isArray(m.ownerReferences) ? m.ownerReferences.filter(isPlainObject) : [];
-        if (refs.length > 0 && refs.every((r) => !uids.has(String(r.uid)))) {
-          if (this.store.get(res.group, res.plural, namespaceOf(obj), nameOf(obj))) {
-            this.delete(res, namespaceOf(obj), nameOf(obj), { propagationPolicy: 'Background' });
-            changed = true;
-          }
-        }
-        continue;
-      }
-      if (finalizers.includes('orphan')) {
-        for (const d of dependentsOf(uid)) {
-          const c = clone(d.obj) as Obj;
-          const dm = meta(c);
-          dm.ownerReferences = (dm.ownerReferences as unknown[]).filter((r) => !(isPlainObject(r) && r.uid === uid));
-          if ((dm.ownerReferences as unknown[]).length === 0) delete dm.ownerReferences;
-          this.#commit(d.res, d.obj, c, { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' }, undefined);
-        }
-        this.#removeFinalizer(res, obj, 'orphan');
-        changed = true;
-        continue;
-      }
-      if (finalizers.includes('foregroundDeletion')) {
-        const deps = dependentsOf(uid);
-        for (const d of deps)
-          if (meta(d.obj).deletionTimestamp === undefined) this.delete(d.res, namespaceOf(d.obj), nameOf(d.obj), { propagationPolicy: 'Foreground' });
-        if (deps.length === 0) this.#removeFinalizer(res, obj, 'foregroundDeletion');
-        changed = true;
-        continue;
-      }
-      if (res.group === '' && res.plural === 'namespaces') {
-        changed = this.#finalizeNamespace(res, obj) || changed;
-        continue;
-      }
-      if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions' && finalizers.includes(CRD_CLEANUP_FINALIZER)) {
-        for (const api of this.#crdApis.get(nameOf(obj)) ?? []) {
-          for (const cr of this.store.list(api.group, api.resource.plural)) {
-            const crm = meta(cr);
-            if (crm.deletionTimestamp === undefined) this.delete(api.resource, namespaceOf(cr), nameOf(cr), { propagationPolicy: 'Background' });
-          }
-        }
-        const left = (this.#crdApis.get(nameOf(obj)) ?? []).some((api) => this.store.list(api.group, api.resource.plural).length > 0);
-        if (!left) this.#removeFinalizer(res, obj, CRD_CLEANUP_FINALIZER);
-        changed = true;
-      }
-    }
-    return changed;
-  }
-
-  #finalizeNamespace(res: SimResource, nsObj: KubeObject): boolean {
-    const ns = nameOf(nsObj);
-    let remaining = 0;
-    for (const { group, plural } of this.store.resources()) {
-      const r = this.#resourceFor(group, plural);
-      if (!r || !r.namespaced) continue;
-      for (const obj of this.store.list(group, plural, ns)) {
-        remaining++;
-        if (meta(obj).deletionTimestamp === undefined) this.delete(r, ns, nameOf(obj), { propagationPolicy: 'Background' });
-      }
-    }
-    if (remaining > 0) return true;
-    const spec = isPlainObject(nsObj.spec) ? nsObj.spec : {};
-    const c = clone(nsObj) as Obj;
-    if (Array.isArray(spec.finalizers) && spec.finalizers.length > 0) {
-      c.spec = { ...spec, finalizers: [] };
-      delete (c.spec as Obj).finalizers;
-      if (Object.keys(c.spec as Obj).length === 0) delete c.spec;
-    }
-    const m = meta(c);
-    const fins = Array.isArray(m.finalizers) ? m.finalizers : [];
-    if (fins.length === 0) {
-      this.store.remove(res.group, res.plural, '', ns);
-      return true;
-    }
-    if (!deepEqual(c, nsObj)) {
-      this.store.put(res.group, res.plural, c, 'MODIFIED');
-      return true;
-    }
-    return false;
+  #resourceFor(group: string, plural: string): SimResource | undefined {
+    return servedResource(this.catalog, group, plural);
   }
 
   // CRDs ------------------------------------------------------------------------------------------
