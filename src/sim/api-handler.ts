@@ -1,27 +1,26 @@
 /**
  * The HTTP face of the simulator: routes kube-apiserver URLs to discovery, OpenAPI and the
- * RestStorage, negotiates JSON / Table / PartialObjectMetadata, streams watches, and turns
- * ApiErrors into Status responses. One function per request; no state besides what it is given.
+ * RestStorage (lists with continue tokens, writes, deletes, the status, scale and log
+ * subresources), and turns ApiErrors into Status responses. Bodies and negotiation are
+ * http-io.ts's, watches watch-stream.ts's, the Scale mapping scale.ts's (through the storage).
+ * One function per request; no state besides what it is given.
  *
  * Limits: answers are JSON only (protobuf request bodies are read for the kinds protobuf-decode.ts
  * covers; `/openapi/v2` in protobuf is empty); no exec/attach/port-forward; `pods/log` answers an
  * empty log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
-import type { KubeObject } from '../model/object-ref.js';
 import type { SimResource } from './api-catalog.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, AGGREGATED_CONTENT_TYPE_V2BETA1, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { OpenApiService } from './openapi-service.js';
-import { ApiError, badRequest, conflict, methodNotAllowed, notFound, pathNotFound, gone, internalError, unsupportedMediaType } from './api-status.js';
-import { PATCH_TYPES, type FieldValidation, type RestStorage, type WriteOptions } from './rest-storage.js';
-import { parseFieldSelector, parseLabelSelector, matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from './selectors.js';
+import { ApiError, badRequest, conflict, methodNotAllowed, notFound, pathNotFound, gone, internalError } from './api-status.js';
+import type { FieldValidation, RestStorage, WriteOptions } from './rest-storage.js';
 import { tableFor } from './tables.js';
-import { meta, nameOf, namespaceOf, type StoredEvent } from './object-store.js';
-import { clone, isPlainObject } from './schema-nav.js';
-import { applyJsonPatch, applyMergePatch } from './json-patch.js';
+import { meta, nameOf, namespaceOf } from './object-store.js';
+import { isPlainObject } from './schema-nav.js';
 import type { FaultInjector } from './faults.js';
-import { decodeKubeProtobuf, PROTOBUF_KINDS } from './protobuf-decode.js';
+import { apiVersionOf, partialMetadata, readRequest, selectorsOf, send, sendError, TABLE_CT, wantsPartialMetadata, wantsTable } from './http-io.js';
+import { watch } from './watch-stream.js';
 import { proxyRoute, serveProxy } from './pod-proxy.js';
 
 type Obj = Record<string, unknown>;
@@ -38,8 +37,6 @@ export interface HandlerContext {
   bookmarkIntervalMs: number;
 }
 
-const TABLE_CT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
-
 function versionInfo(gitVersion: string): Obj {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
   return {
@@ -55,108 +52,12 @@ function versionInfo(gitVersion: string): Obj {
   };
 }
 
-function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}, contentType = 'application/json'): void {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': String(buf.length), 'Cache-Control': 'no-cache, private', ...headers });
-  res.end(buf);
-}
-
-function sendError(res: ServerResponse, err: ApiError, headers: Record<string, string | string[]> = {}): void {
-  // The rest of a too-large body is never read: close the connection rather than drain it.
-  send(res, err.code, err.toStatus(), err.code === 413 ? { ...headers, Connection: 'close' } : headers);
-}
-
 interface Route {
   resource: SimResource;
   namespace: string | undefined;
   name?: string;
   subresource?: string;
   legacyWatch: boolean;
-}
-
-function wantsTable(accept: string): boolean {
-  return /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
-}
-
-function wantsPartialMetadata(accept: string): boolean {
-  return /as=PartialObjectMetadata/.test(accept);
-}
-
-/** kube-apiserver's `--max-request-body-bytes` default (3 MiB); its 413 names this figure. */
-export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) throw requestTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    const b = c as Buffer;
-    size += b.length;
-    if (size > MAX_REQUEST_BODY_BYTES) throw requestTooLarge();
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
-function requestTooLarge(): ApiError {
-  return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`);
-}
-
-/**
- * The body media types kube-apiserver 1.32 decodes (CBOR is behind an alpha gate there, off by
- * default). Anything else is 415, which is also what keeps a browser's `text/plain` or form POST
- * (a CSRF "simple request") from ever being parsed.
- */
-const OBJECT_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
-
-function mediaTypeOf(req: IncomingMessage): string {
-  return String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-/**
- * Reads and decodes a request body. `object` bodies (create, update, delete options) take the
- * serializer types, with no header meaning JSON as in kube-apiserver's negotiation; `patch`
- * bodies must name one of the patch types. A delete with an empty body needs no type.
- */
-async function readRequest(req: IncomingMessage, as: 'object' | 'patch'): Promise<{ body: unknown; contentType: string }> {
-  const declared = mediaTypeOf(req);
-  const contentType = declared === '' && as === 'object' ? 'application/json' : declared;
-  const accepted = as === 'patch' ? PATCH_TYPES : OBJECT_TYPES;
-  if (!accepted.includes(contentType)) {
-    const buf = req.method === 'DELETE' ? await readBody(req) : undefined;
-    if (buf === undefined || buf.length > 0) throw unsupportedMediaType(accepted);
-    return { body: undefined, contentType };
-  }
-  return { body: parseBody(await readBody(req), contentType), contentType };
-}
-
-function parseBody(buf: Buffer, contentType: string): unknown {
-  if (contentType === 'application/vnd.kubernetes.protobuf') {
-    if (buf.length === 0) return undefined;
-    const decoded = decodeKubeProtobuf(buf);
-    if (decoded === undefined)
-      throw new ApiError(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (kd sim decodes protobuf bodies only for ${PROTOBUF_KINDS.join(', ')}, and only the fields kubectl's create commands set)`,
-      );
-    return decoded;
-  }
-  const text = buf.toString('utf8');
-  if (text.trim() === '') return undefined;
-  if (contentType === 'application/apply-patch+yaml' || contentType === 'application/yaml') {
-    try {
-      return parseYaml(text) as unknown;
-    } catch (e) {
-      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
-    }
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
-  }
 }
 
 /** Parses `/api/v1/...` and `/apis/g/v/...` into a resource route. */
@@ -209,33 +110,8 @@ function defaultManager(req: IncomingMessage): string {
   return ua.split('/')[0]!.slice(0, 128) || 'unknown';
 }
 
-function selectorsOf(q: URLSearchParams, r: SimResource): { labels?: LabelSelector; fields?: FieldRequirement[] } {
-  const out: { labels?: LabelSelector; fields?: FieldRequirement[] } = {};
-  const ls = q.get('labelSelector');
-  if (ls) {
-    const p = parseLabelSelector(ls);
-    if ('error' in p) throw badRequest(`unable to parse requirement: ${p.error}`);
-    out.labels = p.selector;
-  }
-  const fs = q.get('fieldSelector');
-  if (fs) {
-    const p = parseFieldSelector(fs, r.group, r.plural);
-    if ('error' in p) throw badRequest(p.error);
-    out.fields = p.selector;
-  }
-  return out;
-}
-
 function listKind(r: SimResource): string {
   return `${r.kind}List`;
-}
-
-function apiVersionOf(r: SimResource): string {
-  return r.group === '' ? r.version : `${r.group}/${r.version}`;
-}
-
-function partialMetadata(obj: KubeObject): Obj {
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
 interface ContinueToken {
@@ -452,102 +328,6 @@ function list(ctx: HandlerContext, r: Route, q: URLSearchParams, accept: string,
   send(res, 200, { kind: listKind(r.resource), apiVersion: apiVersionOf(r.resource), metadata: listMeta, items });
 }
 
-function watch(ctx: HandlerContext, r: Route, q: URLSearchParams, accept: string, req: IncomingMessage, res: ServerResponse): void {
-  const sel = selectorsOf(q, r.resource);
-  if (r.name !== undefined) sel.fields = [...(sel.fields ?? []), { field: 'metadata.name', op: 'eq', value: r.name }];
-  const table = wantsTable(accept);
-  const rvParam = q.get('resourceVersion') ?? '';
-  const store = ctx.storage.store;
-  const matches = (o: KubeObject | undefined): boolean => {
-    if (!o) return false;
-    if (r.resource.namespaced && r.namespace !== undefined && namespaceOf(o) !== r.namespace) return false;
-    if (sel.labels && !matchesLabels(sel.labels, isPlainObject(o.metadata) ? (o.metadata.labels as Obj) : undefined)) return false;
-    if (sel.fields && !matchesFields(sel.fields, o)) return false;
-    return true;
-  };
-  let replay: StoredEvent[] | undefined = [];
-  const initial: KubeObject[] = [];
-  if (rvParam === '' || rvParam === '0') initial.push(...ctx.storage.list(r.resource, r.namespace, sel.labels, sel.fields));
-  else {
-    const since = Number(rvParam);
-    if (!Number.isInteger(since)) return sendError(res, badRequest(`invalid resource version: ${rvParam}`));
-    replay = store.eventsSince(since);
-  }
-  res.writeHead(200, { 'Content-Type': table ? TABLE_CT : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-  res.flushHeaders();
-  ctx.watches.add(res);
-  const present = (o: KubeObject): unknown => {
-    const apiVersion = apiVersionOf(r.resource);
-    const obj = o.apiVersion === apiVersion ? o : { ...o, apiVersion };
-    if (table) return tableFor(r.resource, [obj], String(meta(obj).resourceVersion ?? ''), { now: ctx.storage.clock.now(), includeObject: q.get('includeObject') ?? 'Metadata' });
-    if (wantsPartialMetadata(accept)) return partialMetadata(obj);
-    return obj;
-  };
-  const write = (type: string, object: unknown) => {
-    if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
-  };
-  let closed = false;
-  const timers: NodeJS.Timeout[] = [];
-  let unsubscribe = () => {};
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-    for (const t of timers) clearTimeout(t);
-    ctx.watches.delete(res);
-    if (!res.writableEnded) res.end();
-  };
-  if (replay === undefined) {
-    write('ERROR', {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: `too old resource version: ${rvParam} (${store.compactedResourceVersion + 1})`,
-      reason: 'Expired',
-      code: 410,
-    });
-    close();
-    return;
-  }
-  const deliver = (e: StoredEvent) => {
-    if (e.group !== r.resource.group || e.plural !== r.resource.plural) return;
-    const now = matches(e.object);
-    if (e.type === 'MODIFIED') {
-      const before = e.previous === undefined ? now : matches(e.previous);
-      if (now && before) write('MODIFIED', present(e.object));
-      else if (now) write('ADDED', present(e.object));
-      else if (before) write('DELETED', present(e.object));
-      return;
-    }
-    if (now) write(e.type, present(e.object));
-  };
-  for (const o of initial) write('ADDED', present(o));
-  for (const e of replay) deliver(e);
-  const bookmarks = q.get('allowWatchBookmarks') === 'true';
-  const bookmark = (extraAnnotations?: Obj) => {
-    const metadata: Obj = { resourceVersion: String(store.resourceVersion) };
-    if (extraAnnotations) metadata.annotations = extraAnnotations;
-    write('BOOKMARK', { kind: r.resource.kind, apiVersion: apiVersionOf(r.resource), metadata });
-  };
-  if (bookmarks && q.get('sendInitialEvents') === 'true') bookmark({ 'k8s.io/initial-events-end': 'true' });
-  unsubscribe = store.subscribe(deliver);
-  if (bookmarks) {
-    const tick = () => {
-      if (closed) return;
-      bookmark();
-      timers.push(setTimeout(tick, ctx.bookmarkIntervalMs));
-    };
-    timers.push(setTimeout(tick, ctx.bookmarkIntervalMs));
-  }
-  const timeout = Number(q.get('timeoutSeconds') ?? '0');
-  let limitMs = Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : 30 * 60 * 1000;
-  if (ctx.faults?.spec.watchCloseMs !== undefined) limitMs = Math.min(limitMs, ctx.faults.spec.watchCloseMs);
-  timers.push(setTimeout(close, limitMs));
-  req.on('close', close);
-  res.on('close', close);
-}
-
 async function subresource(
   ctx: HandlerContext,
   r: Route,
@@ -576,36 +356,12 @@ async function subresource(
     throw methodNotAllowed(r.resource.group, r.resource.plural);
   }
   if (sub === 'scale') {
-    const paths = storage.scalePaths(r.resource);
-    if (!paths) throw pathNotFound();
-    const current = storage.get(r.resource, ns, name);
-    const scale = toScale(current, paths);
+    const scale = storage.getScale(r.resource, ns, name);
     if (method === 'GET') return send(res, 200, scale);
     const { body, contentType: ct } = await readRequest(req, method === 'PATCH' ? 'patch' : 'object');
-    let next: unknown;
-    if (method === 'PUT') next = body;
-    else if (method === 'PATCH') {
-      if (ct === 'application/json-patch+json') {
-        const p = applyJsonPatch(scale, body);
-        if ('error' in p) throw new ApiError(422, 'Invalid', p.error);
-        next = p.value;
-      } else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json' || ct === 'application/apply-patch+yaml') next = applyMergePatch(scale, body);
-      else throw unsupportedMediaType(PATCH_TYPES);
-    } else throw methodNotAllowed(r.resource.group, r.resource.plural);
-    const n = isPlainObject(next) ? next : {};
-    const replicas = isPlainObject(n.spec) ? n.spec.replicas : undefined;
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`, {
-        name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${String(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
-      });
-    const nm = isPlainObject(n.metadata) ? n.metadata : {};
-    if (typeof nm.resourceVersion === 'string' && nm.resourceVersion !== '' && nm.resourceVersion !== meta(current).resourceVersion)
-      throw conflict(r.resource.group, r.resource.plural, name);
-    const updated = clone(current) as Obj;
-    setPath(updated, paths.spec, replicas);
-    const opts = writeOpts();
-    const out = storage.update(r.resource, ns, name, updated, { ...opts, subresource: 'scale' });
-    return send(res, 200, toScale(out.object, paths), warningHeaders());
+    if (method === 'PUT') return send(res, 200, storage.updateScale(r.resource, ns, name, body, writeOpts()), warningHeaders());
+    if (method === 'PATCH') return send(res, 200, storage.patchScale(r.resource, ns, name, ct, body, writeOpts()), warningHeaders());
+    throw methodNotAllowed(r.resource.group, r.resource.plural);
   }
   if (sub === 'log' && method === 'GET') {
     storage.get(r.resource, ns, name);
@@ -614,40 +370,3 @@ async function subresource(
   throw notFound(r.resource.group, `${r.resource.plural}/${sub}`, name);
 }
 
-function getPath(o: unknown, p: string[]): unknown {
-  let cur = o;
-  for (const k of p) cur = isPlainObject(cur) ? cur[k] : undefined;
-  return cur;
-}
-
-function setPath(o: Obj, p: string[], v: unknown): void {
-  let cur = o;
-  for (const k of p.slice(0, -1)) {
-    if (!isPlainObject(cur[k])) cur[k] = {};
-    cur = cur[k] as Obj;
-  }
-  cur[p[p.length - 1]!] = v;
-}
-
-function toScale(obj: KubeObject, paths: { spec: string[]; status: string[]; selector?: string[] }): Obj {
-  const m = meta(obj);
-  const metadata: Obj = { name: m.name, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp };
-  if (m.namespace !== undefined) metadata.namespace = m.namespace;
-  const status: Obj = { replicas: getPath(obj, paths.status) ?? 0 };
-  const sel = paths.selector ? getPath(obj, paths.selector) : undefined;
-  if (typeof sel === 'string') status.selector = sel;
-  else if (isPlainObject(sel)) {
-    const parts: string[] = [];
-    if (isPlainObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`${k}=${String(v)}`);
-    if (Array.isArray(sel.matchExpressions))
-      for (const e of sel.matchExpressions.filter(isPlainObject)) {
-        const vals = Array.isArray(e.values) ? e.values.join(',') : '';
-        if (e.operator === 'In') parts.push(`${String(e.key)} in (${vals})`);
-        else if (e.operator === 'NotIn') parts.push(`${String(e.key)} notin (${vals})`);
-        else if (e.operator === 'Exists') parts.push(String(e.key));
-        else if (e.operator === 'DoesNotExist') parts.push(`!${String(e.key)}`);
-      }
-    status.selector = parts.join(',');
-  }
-  return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata, spec: { replicas: getPath(obj, paths.spec) ?? 0 }, status };
-}

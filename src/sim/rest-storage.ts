@@ -17,10 +17,11 @@ import type { SimClock } from './controller-host.js';
 import type { ApiCatalog, SimResource } from './api-catalog.js';
 import { ObjectStore, meta, nameOf, namespaceOf } from './object-store.js';
 import {
-  ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, successStatus, unsupportedMediaType,
+  ApiError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, pathNotFound, successStatus, unsupportedMediaType,
 } from './api-status.js';
 import { clone, cursor, deepEqual, isPlainObject, type SchemaCursor } from './schema-nav.js';
 import { ServiceAllocator } from './allocator.js';
+import { patchScale, requestedReplicas, setPath, toScale, type ScalePaths } from './scale.js';
 import { GarbageCollector, servedResource } from './garbage-collector.js';
 import { strategyFor } from './strategies/index.js';
 import { subdomainName } from './strategies/names.js';
@@ -658,14 +659,47 @@ export class RestStorage {
     this.catalog.addDocument({ group, version }, doc, entries.map((e) => e.resource).sort((a, b) => (a.plural < b.plural ? -1 : 1)));
   }
 
+  // Scale subresource ------------------------------------------------------------------------------
+
+  /** The Scale of an object; 404 when its resource serves no scale. */
+  getScale(res: SimResource, namespace: string, name: string): KubeObject {
+    const paths = this.scalePaths(res);
+    if (!paths) throw pathNotFound();
+    return toScale(this.get(res, namespace, name), paths) as KubeObject;
+  }
+
+  /** PUT of a Scale: its replicas are written to the object (as an update of the scale subresource). */
+  updateScale(res: SimResource, namespace: string, name: string, body: unknown, opts: WriteOptions): KubeObject {
+    return this.#writeScale(res, namespace, name, () => body, opts);
+  }
+
+  /** PATCH of a Scale, with the patch type's own semantics applied to the Scale view (scale.ts). */
+  patchScale(res: SimResource, namespace: string, name: string, contentType: string, body: unknown, opts: WriteOptions): KubeObject {
+    const doc = this.catalog.document('apis/autoscaling/v1');
+    const schema = doc?.components.schemas['io.k8s.api.autoscaling.v1.Scale'] ? cursor(doc, doc.components.schemas['io.k8s.api.autoscaling.v1.Scale']) : undefined;
+    return this.#writeScale(res, namespace, name, (scale) => patchScale(scale, contentType, body, schema, PATCH_TYPES), opts);
+  }
+
+  #writeScale(res: SimResource, namespace: string, name: string, next: (scale: Obj) => unknown, opts: WriteOptions): KubeObject {
+    const paths = this.scalePaths(res);
+    if (!paths) throw pathNotFound();
+    const current = this.get(res, namespace, name);
+    const { replicas, resourceVersion } = requestedReplicas(next(toScale(current, paths)), name);
+    if (resourceVersion !== undefined && resourceVersion !== meta(current).resourceVersion) throw conflict(res.group, res.plural, name);
+    const updated = clone(current) as Obj;
+    setPath(updated, paths.spec, replicas);
+    const out = this.update(res, namespace, name, updated, { ...opts, subresource: 'scale' });
+    return toScale(out.object, paths) as KubeObject;
+  }
+
   /** Scale subresource support of a resource: built-in paths, or the CRD's declared paths. */
-  scalePaths(res: SimResource): { spec: string[]; status: string[]; selector?: string[] } | undefined {
+  scalePaths(res: SimResource): ScalePaths | undefined {
     if (!res.subresources.includes('scale')) return undefined;
     if (res.custom) {
       const api = [...this.#crdApis.values()].flat().find((a) => a.group === res.group && a.version === res.version && a.resource.plural === res.plural);
       if (!api?.scale) return undefined;
       const p = (s: string) => s.replace(/^\./, '').split('.');
-      const out: { spec: string[]; status: string[]; selector?: string[] } = { spec: p(api.scale.specReplicasPath), status: p(api.scale.statusReplicasPath) };
+      const out: ScalePaths = { spec: p(api.scale.specReplicasPath), status: p(api.scale.statusReplicasPath) };
       if (api.scale.labelSelectorPath) out.selector = p(api.scale.labelSelectorPath);
       return out;
     }

@@ -225,6 +225,23 @@ describe('object metadata and server-set fields', () => {
     expect(patched.json).toMatchObject({ kind: 'Scale', spec: { replicas: 7 } });
     expect((await call('GET', `/apis/apps/v1/namespaces/${ns}/deployments/w`)).json.spec.replicas).toBe(7);
   });
+
+  it('scale patches apply each patch type to the Scale, and a patch that is not an object is a bad request', async () => {
+    const ns = await namespace('scale-patch');
+    await call('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { replicas: 2, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } });
+    const path = `/apis/apps/v1/namespaces/${ns}/deployments/w/scale`;
+    const json = await call('PATCH', path, [{ op: 'replace', path: '/spec/replicas', value: 3 }], { 'Content-Type': 'application/json-patch+json' });
+    expect(json.json).toMatchObject({ kind: 'Scale', spec: { replicas: 3 } });
+    const strategic = await call('PATCH', path, { spec: { replicas: 4 } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(strategic.json).toMatchObject({ kind: 'Scale', spec: { replicas: 4 } });
+    // Before, an array merge patch replaced the whole Scale and was answered 422 "Invalid value: undefined".
+    const merge = await call('PATCH', path, [{ spec: { replicas: 5 } }], { 'Content-Type': 'application/merge-patch+json' });
+    expect(merge.status).toBe(400);
+    expect(merge.json.message).toBe('json: cannot unmarshal array into Go value of type map[string]interface {}');
+    const smp = await call('PATCH', path, [{ spec: { replicas: 5 } }], { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(smp.status).toBe(400);
+    expect((await call('GET', `/apis/apps/v1/namespaces/${ns}/deployments/w`)).json.spec.replicas).toBe(4);
+  });
 });
 
 describe('lists and watches', () => {
