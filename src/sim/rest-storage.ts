@@ -1,10 +1,11 @@
 /**
- * The API semantics over the object store, in the shape of kube-apiserver's generic registry and
- * per-kind strategies: create/update/patch/delete with preconditions, defaults, validation,
- * immutable fields, generation, managedFields (Update and Apply), status and scale subresources,
- * finalizers, propagation policies with a small garbage collector over ownerReferences, namespace
- * lifecycle (Active → Terminating → gone) and CRD registration. Failures are thrown as ApiError and
- * answered by the HTTP layer; nothing here knows HTTP.
+ * The API semantics over the object store, in the shape of kube-apiserver's generic registry:
+ * create/update/patch/apply/delete with preconditions, the per-kind strategies (strategies/:
+ * defaults, validation, immutable fields), generation, managedFields (Update and Apply), status and
+ * scale subresources, finalizers and propagation policies (the collector itself is
+ * garbage-collector.ts), namespace population and CRD objects (their served resources are
+ * crd-serving.ts's). Failures are thrown as ApiError and answered by the HTTP layer; nothing here
+ * knows HTTP.
  *
  * Invariants: nothing is persisted on dryRun; a write that changes nothing is not persisted (no new
  * resourceVersion, no event); generation moves only when something outside metadata and status
@@ -32,8 +33,9 @@ import { checkStructure, validateLabels } from './object-validation.js';
 import { conflictMessage, formatFieldPath, serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './managed-fields.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
 import { applyStrategicMergePatch, PatchError } from './strategic-merge-patch.js';
-import { acceptedCrdStatus, crdVersionApis, type CrdVersionApi } from './crd-registration.js';
-import { groupVersionPath, type OpenApiDocument } from '../schema/types.js';
+import { acceptedCrdStatus } from './crd-registration.js';
+import { CustomResourceServing } from './crd-serving.js';
+import { groupVersionPath } from '../schema/types.js';
 import { matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from './selectors.js';
 
 type Obj = Record<string, unknown>;
@@ -118,10 +120,7 @@ export class RestStorage {
   /** Cluster IPs and node ports of Services. */
   readonly allocator: ServiceAllocator;
   readonly #gc: GarbageCollector;
-  /** CRD name → the group-versions it registered. */
-  readonly #crdApis = new Map<string, CrdVersionApi[]>();
-  /** Base documents of the schema source, CRD entries merge into copies of them. */
-  readonly #metaSchemas: Record<string, unknown>;
+  readonly #crds: CustomResourceServing;
 
   constructor(options: RestStorageOptions) {
     this.catalog = options.catalog;
@@ -130,16 +129,14 @@ export class RestStorage {
     this.#validator = options.validator;
     this.#uid = options.uid ?? randomUUID;
     this.allocator = new ServiceAllocator(this.store);
+    this.#crds = new CustomResourceServing(this.catalog, this.store);
     this.#gc = new GarbageCollector({
       catalog: this.catalog,
       store: this.store,
       delete: (res, namespace, name, options) => this.delete(res, namespace, name, options),
       updateAsController: (res, old, obj) => void this.#commit(res, old, obj, { fieldManager: 'kube-controller-manager', fieldValidation: 'Ignore' }, undefined),
-      customResourcesOf: (crdName) => this.#crdApis.get(crdName) ?? [],
+      customResourcesOf: (crdName) => this.#crds.apisOf(crdName),
     });
-    const ext = this.catalog.document('apis/apiextensions.k8s.io/v1') ?? this.catalog.document('api/v1');
-    const schemas = ext?.components?.schemas ?? {};
-    this.#metaSchemas = Object.fromEntries(Object.entries(schemas).filter(([k]) => k.startsWith('io.k8s.apimachinery.pkg.apis.meta.v1.')));
   }
 
   // Reads -----------------------------------------------------------------------------------------
@@ -522,7 +519,7 @@ export class RestStorage {
 
   #afterWrite(res: SimResource, obj: KubeObject, deleted: boolean): void {
     if (res.group === 'apiextensions.k8s.io' && res.plural === 'customresourcedefinitions') {
-      if (deleted) this.#unregisterCrd(nameOf(obj));
+      if (deleted) this.#crds.stop(nameOf(obj));
       else this.#registerCrd(obj as Obj);
     }
     // A pass scans every object, so it runs only when this write can give it work: something was
@@ -609,16 +606,12 @@ export class RestStorage {
     return servedResource(this.catalog, group, plural);
   }
 
-  // CRDs ------------------------------------------------------------------------------------------
+  // CRD objects: served resources (crd-serving.ts), the Established condition --------------------
 
   #registerCrd(crd: Obj): void {
     const name = nameOf(crd);
     this.#validator?.crdStored?.(crd);
-    const apis = crdVersionApis(crd);
-    const before = this.#crdApis.get(name) ?? [];
-    this.#crdApis.set(name, apis);
-    for (const b of before) if (!apis.some((a) => a.group === b.group && a.version === b.version)) this.#rebuildGroupVersion(b.group, b.version);
-    for (const a of apis) this.#rebuildGroupVersion(a.group, a.version);
+    const apis = this.#crds.serve(crd);
     const st = isPlainObject(crd.status) ? crd.status : {};
     const conds = Array.isArray(st.conditions) ? st.conditions : [];
     const established = conds.some((c) => isPlainObject(c) && c.type === 'Established' && c.status === 'True');
@@ -633,30 +626,6 @@ export class RestStorage {
           this.#commit(crdRes, cur, c, { fieldManager: 'kube-apiserver', fieldValidation: 'Ignore', subresource: 'status' }, undefined);
         });
     }
-  }
-
-  #unregisterCrd(name: string): void {
-    const apis = this.#crdApis.get(name) ?? [];
-    this.#crdApis.delete(name);
-    for (const a of apis) {
-      this.store.dropResource(a.group, a.resource.plural);
-      this.#rebuildGroupVersion(a.group, a.version);
-    }
-  }
-
-  /** Custom group-versions may hold several CRDs; their document is rebuilt from all of them. */
-  #rebuildGroupVersion(group: string, version: string): void {
-    const entries = [...this.#crdApis.values()].flat().filter((a) => a.group === group && a.version === version);
-    if (entries.length === 0) {
-      this.catalog.removeGroupVersion({ group, version });
-      return;
-    }
-    const doc: OpenApiDocument = { openapi: '3.0.0', info: { title: 'Kubernetes CRD Swagger', version: 'v0.1.0' }, paths: {}, components: { schemas: { ...(this.#metaSchemas as OpenApiDocument['components']['schemas']) } } };
-    for (const e of entries) {
-      Object.assign(doc.paths, e.paths);
-      Object.assign(doc.components.schemas, e.schemas);
-    }
-    this.catalog.addDocument({ group, version }, doc, entries.map((e) => e.resource).sort((a, b) => (a.plural < b.plural ? -1 : 1)));
   }
 
   // Scale subresource ------------------------------------------------------------------------------
@@ -696,7 +665,7 @@ export class RestStorage {
   scalePaths(res: SimResource): ScalePaths | undefined {
     if (!res.subresources.includes('scale')) return undefined;
     if (res.custom) {
-      const api = [...this.#crdApis.values()].flat().find((a) => a.group === res.group && a.version === res.version && a.resource.plural === res.plural);
+      const api = this.#crds.apiOf(res);
       if (!api?.scale) return undefined;
       const p = (s: string) => s.replace(/^\./, '').split('.');
       const out: ScalePaths = { spec: p(api.scale.specReplicasPath), status: p(api.scale.statusReplicasPath) };
