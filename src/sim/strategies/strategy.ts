@@ -7,6 +7,7 @@
  * and node ports) comes through the `Allocator` the caller owns.
  */
 import type { StatusCause } from '../../model/status.js';
+import { goStringMap } from '../../validate/builtin/field.js';
 import { isPlainObject } from '../schema-nav.js';
 
 export type Obj = Record<string, unknown>;
@@ -53,15 +54,7 @@ export function specOf(o: Obj): Obj {
   return child(o, 'spec');
 }
 
-/** Go's `%#v` of a string map, as validation messages print label maps. */
-export function goStringMap(m: unknown): string {
-  if (!isPlainObject(m)) return 'map[string]string(nil)';
-  const parts = Object.keys(m)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(m[k]))}`);
-  return `map[string]string{${parts.join(', ')}}`;
-}
-
+/** Go's `%#v` of a LabelSelector, as immutable-selector messages print it. */
 export function goLabelSelector(sel: unknown): string {
   const s = isPlainObject(sel) ? sel : {};
   const ml = s.matchLabels === undefined ? 'map[string]string(nil)' : goStringMap(s.matchLabels);
