@@ -25,6 +25,7 @@ export async function connectCluster(options: import('./cluster/index.js').Conne
 }
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
 export { startSim, realClock, type SimOptions, type SimHandle } from './sim/server.js';
+export { SIM_KUBERNETES_VERSION } from './sim/version.js';
 export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
 export * from './drift/index.js';

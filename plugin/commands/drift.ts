@@ -2,8 +2,8 @@
  * `kubectl kd drift [PATH...]`: three-way drift for audits — the files, what kd (or kubectl)
  * last applied, and the cluster. Flags become a DriftOptions value; `runDrift` gathers and
  * compares; the renderers (text, JSON, SARIF, JUnit) print the one report.
- * Exit codes, like `kubectl diff`: 0 nothing of the `--fail-on` classes found, 1 found, 2 error
- * (usage, invalid files, cluster access).
+ * Exit codes, like `kubectl diff`: 0 nothing of the `--fail-on` classes found, 1 found or the
+ * files are invalid (as validate), 2 error (usage, unreadable input, cluster access).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,6 @@ import type { Argv } from 'yargs';
 import {
   DEFAULT_DRIFT_CONCURRENCY,
   DEFAULT_FAIL_ON,
-  ExitCode,
   inputError,
   parseFailOn,
   parseIgnoreFile,
@@ -23,6 +22,7 @@ import {
   type DriftRunRequest,
   type IgnoreRule,
 } from '../../src/index.js';
+import { exitForDiagnostics, exitForDrift } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
 import { readAll, stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
@@ -134,14 +134,15 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
   if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
   const { report, diagnostics } = await runDrift(request);
   if (diagnostics.length > 0) ctx.stderr.write(formatDiagnosticsText(diagnostics, { files: 0, objects: 0 }, stderrStyle(ctx, options.color)));
-  if (diagnostics.some((d) => d.severity === 'error')) return ExitCode.error;
+  // Invalid manifests are a "no" (1) as for validate: the files are the user's input, not kd's environment.
+  if (diagnostics.some((d) => d.severity === 'error')) return exitForDiagnostics(diagnostics);
   let text: string;
   if (options.output === 'json') text = formatDriftJson(report);
   else if (options.output === 'sarif') text = formatDriftSarif(report, { toolVersion: ctx.version, cwd: ctx.cwd });
   else if (options.output === 'junit') text = formatDriftJunit(report);
   else text = formatDriftText(report, { style: stdoutStyle(ctx, options.color), diff: options.diff });
   ctx.stdout.write(text);
-  return report.driftFound ? ExitCode.no : ExitCode.ok;
+  return exitForDrift(report.driftFound);
 }
 
 export const driftCommand: CommandSpec = {
@@ -165,7 +166,7 @@ export const driftCommand: CommandSpec = {
       .example('$0 drift deploy/ --context prod-eu,prod-us -o json', 'one report over several clusters')
       .epilogue(
         'Classes: in-sync, pending (files changed), drifted (cluster changed), conflict (both), missing, new, orphan, foreign (--show-foreign). ' +
-          'Exit codes: 0 nothing of the --fail-on classes, 1 found, 2 usage, input or cluster error.',
+          'Exit codes: 0 nothing of the --fail-on classes, 1 found or invalid manifests, 2 usage, input or cluster error.',
       ),
   run: (argv, ctx) => runDriftCommand(driftOptionsFrom(argv, ctx.cwd), ctx),
 };

@@ -1,7 +1,9 @@
 /**
  * The shell's side of manifest loading: turns the paths a user named into `SourceText`s for the
- * pure loader. Files are read as named; directories recursively (`.yaml`, `.yml`, `.json`, in
- * code-point order of their names, skipping hidden folders and `node_modules`); `-` is standard
+ * pure loader. Files are read as named; directories recursively, in code-point order of their
+ * names, by the shared rule of which files are manifests (src/manifest/input-rules.ts: `.yaml`,
+ * `.yml`, `.json`; no hidden, dependency or build folders; Helm charts and documents that are not
+ * Kubernetes objects skipped with a note; `.kdignore` and `--exclude` patterns); `-` is standard
  * input. A directory holding a kustomization is rendered with `kubectl kustomize` instead
  * (kustomize.ts), also when met during a recursive walk.
  *
@@ -10,9 +12,20 @@
  * and the file is skipped: binary data (a NUL byte), invalid UTF-8 (positioned at the first bad
  * byte), files over the size limit (checked before reading). A UTF-8 byte order mark is dropped.
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../errors.js';
+import {
+  HELM_CHART_FILE,
+  KDIGNORE_FILE,
+  helmChartHint,
+  matchesIgnorePatterns,
+  isManifestFileName,
+  isSkippedFolder,
+  keepKubernetesDocuments,
+  parseIgnorePatterns,
+  type IgnorePattern,
+} from '../manifest/input-rules.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { SourceText } from '../model/manifest.js';
 import type { Position } from '../model/source.js';
@@ -20,7 +33,6 @@ import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize.js';
 
 export const STDIN_NAME = '<stdin>';
 const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export interface ReadInputsOptions {
   /** Reads all of standard input; required when a path is `-`. */
@@ -29,6 +41,14 @@ export interface ReadInputsOptions {
   maxFileBytes?: number;
   /** The kubectl binary used to render kustomizations. Default `kubectl` (from PATH). */
   kubectl?: string;
+  /** `--exclude`: patterns (gitignore syntax) of paths left out of folder walks, added to each folder's `.kdignore`. */
+  exclude?: readonly IgnorePattern[];
+}
+
+/** Where a folder walk started and what it ignores. */
+interface Walk {
+  root: string;
+  patterns: IgnorePattern[];
 }
 
 export interface Inputs {
@@ -55,8 +75,8 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
       if (code === 'ENOENT' || code === 'ENOTDIR') throw inputError(`${p}: no such file or directory`, 'check the path; give files, folders, or - for standard input');
       throw inputError(`${p}: cannot be read (${code ?? String(error)})`);
     }
-    if (info.isDirectory()) await readDirectory(p, options, out, seen, true);
-    else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, true);
+    if (info.isDirectory()) await readDirectory(p, options, out, seen, undefined);
+    else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, undefined);
     else await readOneFile(p, info.size, options, out, seen);
   }
   return out;
@@ -72,7 +92,20 @@ async function kustomizationIn(dir: string): Promise<string | undefined> {
   return KUSTOMIZATION_FILES.find((k) => names.includes(k));
 }
 
-async function readDirectory(dir: string, options: ReadInputsOptions, out: Inputs, seen: Set<string>, named: boolean): Promise<void> {
+/** A folder's `.kdignore` patterns, and `--exclude`'s. */
+function walkOf(dir: string, options: ReadInputsOptions): Walk {
+  let text = '';
+  try {
+    text = readFileSync(path.join(dir, KDIGNORE_FILE), 'utf8');
+  } catch {
+    // no .kdignore
+  }
+  return { root: dir, patterns: [...parseIgnorePatterns(text), ...(options.exclude ?? [])] };
+}
+
+/** `walk` is undefined for a folder the user named (it starts a walk), set for one met inside a walk. */
+async function readDirectory(dir: string, options: ReadInputsOptions, out: Inputs, seen: Set<string>, walk: Walk | undefined): Promise<void> {
+  const named = walk === undefined;
   let real: string;
   try {
     real = realpathSync(dir);
@@ -87,6 +120,13 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
     out.sources.push(await renderKustomization(dir, path.join(dir, kustomization), options.kubectl === undefined ? {} : { kubectl: options.kubectl }));
     return;
   }
+  if (existsSync(path.join(dir, HELM_CHART_FILE))) {
+    // Templates are not YAML until rendered: reading them gives only syntax errors.
+    if (named) throw inputError(`${dir} is a Helm chart (${HELM_CHART_FILE}); kd reads Kubernetes manifests`, helmChartHint(dir));
+    out.diagnostics.push(note(path.join(dir, HELM_CHART_FILE), 'input/helm-chart', `a Helm chart: its folder is skipped; ${helmChartHint(dir)}`));
+    return;
+  }
+  const current = walk ?? walkOf(dir, options);
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -96,8 +136,8 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const name = entry.name;
-    if (name.startsWith('.') || name === 'node_modules') continue;
     const child = path.join(dir, name);
+    if (name.startsWith('.')) continue;
     // Only links need a stat to know what they point at; plain entries say it themselves.
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
@@ -110,8 +150,16 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
         continue; // a dangling symlink: nothing to read
       }
     }
-    if (isDir) await readDirectory(child, options, out, seen, false);
-    else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase())) await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
+    const relative = path.relative(current.root, child).split(path.sep).join('/');
+    if (isDir) {
+      if (isSkippedFolder(name) || matchesIgnorePatterns(relative, true, current.patterns)) continue;
+      await readDirectory(child, options, out, seen, current);
+    } else if (isFile && isManifestFileName(name) && !matchesIgnorePatterns(relative, false, current.patterns)) {
+      const before = out.sources.length;
+      await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
+      const source = out.sources[before];
+      if (source) keepOnlyKubernetes(source, out);
+    }
   }
 }
 
@@ -141,6 +189,19 @@ async function readOneFile(file: string, size: number | undefined, options: Read
     throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   addBytes(file, bytes, options, out);
+}
+
+/** A file found in a walk: its documents that are not Kubernetes objects (compose, CI, package.json) are left out, with a note. */
+function keepOnlyKubernetes(source: SourceText, out: Inputs): void {
+  const kept = keepKubernetesDocuments(source.text);
+  if (kept.skipped === 0) return;
+  source.text = kept.text;
+  const what = kept.skipped === 1 ? 'a document that is not a Kubernetes object' : `${kept.skipped} documents that are not Kubernetes objects`;
+  out.diagnostics.push(note(source.path, 'input/not-kubernetes', `${what} (no apiVersion or kind): skipped; name the file to have it checked`));
+}
+
+function note(file: string, rule: string, message: string): Diagnostic {
+  return { severity: 'info', rule, message, file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
 }
 
 function tooLarge(file: string, limit: number): Diagnostic {

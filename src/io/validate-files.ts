@@ -5,7 +5,7 @@
  * both cores work; cross-object rules (duplicates) always run over the whole set here.
  */
 import path from 'node:path';
-import { loadManifests } from '../manifest/index.js';
+import { isSkippedKind, loadManifests, parseIgnorePatterns, type IgnorePattern } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest, SourceText } from '../model/manifest.js';
 import { SchemaRegistry, type SchemaSource } from '../schema/index.js';
@@ -29,6 +29,10 @@ export interface ValidateFilesRequest {
   signal?: AbortSignal;
   /** `--cluster`: schemas and CRDs from the kubeconfig's cluster instead of offline ones. */
   cluster?: boolean;
+  /** `--skip`: kinds (or group/version/Kind) left out. */
+  skipKinds?: readonly string[];
+  /** `--exclude`: gitignore-style patterns left out of folder walks. */
+  exclude?: readonly string[];
 }
 
 export interface ValidateFilesResult {
@@ -86,6 +90,8 @@ async function validateWith(request: ValidateFilesRequest, cluster: Awaited<Retu
     registry: cluster ? cluster.registry : new SchemaRegistry(sources),
     strict: request.strict,
     defaultNamespace,
+    ...(request.skipKinds ? { skipKinds: request.skipKinds } : {}),
+    ...(request.exclude ? { exclude: parseIgnorePatterns(request.exclude.join('\n')) } : {}),
   });
   return {
     diagnostics: read.diagnostics,
@@ -103,6 +109,8 @@ export interface ReadAndValidateRequest {
   registry: SchemaRegistry;
   strict: boolean;
   defaultNamespace: string;
+  skipKinds?: readonly string[];
+  exclude?: readonly IgnorePattern[];
 }
 
 export interface ReadAndValidateResult {
@@ -115,7 +123,7 @@ export interface ReadAndValidateResult {
 
 /** Paths to validated manifests: the one pipeline behind validate, apply, drift and watch. */
 export async function readAndValidate(request: ReadAndValidateRequest): Promise<ReadAndValidateResult> {
-  const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
+  const inputs = await readInputs(request.paths, { ...(request.readStdin ? { readStdin: request.readStdin } : {}), ...(request.exclude ? { exclude: request.exclude } : {}) });
   const crdPaths = request.crdPaths ?? [];
   const crdRead = crdPaths.length ? await readInputs(crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   // A file both among the inputs and under --crd is read once: its CRDs (and their errors) are the inputs'.
@@ -124,7 +132,9 @@ export async function readAndValidate(request: ReadAndValidateRequest): Promise<
   const loaded = loadManifests(inputs.sources);
   const crdLoaded = loadManifests(crdInputs.sources);
   const crdManifests = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
-  const result = await validateManifests(loaded.manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests });
+  const skip = request.skipKinds ?? [];
+  const manifests = skip.length > 0 ? loaded.manifests.filter((m) => !isSkippedKind(m.ref, skip)) : loaded.manifests;
+  const result = await validateManifests(manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests });
   return {
     manifests: result.manifests,
     diagnostics: [...inputs.diagnostics, ...crdInputs.diagnostics, ...loaded.diagnostics, ...crdLoaded.diagnostics, ...result.diagnostics],

@@ -26,6 +26,7 @@ import { StoreControllerHost } from './store-controller-host.js';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
 import { loadState, saveState } from './state-file.js';
 import { inputError } from '../errors.js';
+import { SIM_KUBERNETES_VERSION } from './version.js';
 
 export interface SimOptions {
   port?: number;
@@ -159,7 +160,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
   const ctx: HandlerContext = {
     storage,
     openapi: new OpenApiService(catalog),
-    serverVersion: options.serverVersion ?? 'v1.32.4',
+    serverVersion: options.serverVersion ?? SIM_KUBERNETES_VERSION,
     serverAddress: () => `${host}:${port}`,
     watches: new Set(),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,

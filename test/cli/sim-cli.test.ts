@@ -49,7 +49,7 @@ afterAll(() => {
 
 describe('kubectl kd sim', () => {
   it('prints where it serves and where the kubeconfig is', () => {
-    expect(output).toMatch(/^kd sim serving Kubernetes v1\.32 API at http:\/\/127\.0\.0\.1:\d+ \(built-in schemas \(Kubernetes \d+\.\d+\), clock x20\)\n/);
+    expect(output).toMatch(/^kd sim serving at http:\/\/127\.0\.0\.1:\d+: reports Kubernetes v1\.32\.4 \(kubectl version, nodes\), serves the API of built-in schemas \(Kubernetes \d+\.\d+\), clock x20\n/);
     expect(output).toContain(`kubeconfig written to ${kubeconfig}`);
     const config = parse(readFileSync(kubeconfig, 'utf8'));
     expect(config['current-context']).toBe('kd-sim');
