@@ -173,6 +173,7 @@ export const applyCommand: CommandSpec = {
       // --watch (issue 6): re-apply on save; plugin/watch/ does the work.
       .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 're-apply whenever a watched file is saved, with a terminal screen (q quits)' })
       .option('tui', { type: 'boolean', default: true, describe: 'with --watch: the terminal screen (--no-tui prints plain lines; also when not a TTY)' })
+      .option('self-heal', { type: 'boolean', default: false, describe: 'with --watch: re-apply what another manager changes or deletes in the cluster (after a short delay; stops on a field another controller keeps changing back)' })
       .example('$0 apply --watch examples/shop --sim', 'apply, then re-apply on every save')
       .option('qps', { type: 'number', describe: 'client-side request rate limit per second for the whole run (default: none, like kubectl)' })
       .option('burst', { type: 'number', describe: 'requests allowed at once before --qps applies (default 10)' })
@@ -181,7 +182,7 @@ export const applyCommand: CommandSpec = {
       .example('$0 apply deploy/ --dry-run=client', 'print the plan: phases, waves, and per object create / update / unchanged / prune')
       .epilogue(`Default timeout ${DEFAULT_TIMEOUT_MS / 60_000}m. Exit codes: 0 applied and healthy, 1 apply failed (invalid, health, hook, conflict, lock), 2 usage, input or cluster access, 130 interrupted.`),
   // --watch (issue 6)
-  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv), tui: argv.tui !== false }, ctx) : runApplyCommand(applyOptionsFrom(argv), ctx)),
+  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv), tui: argv.tui !== false, selfHeal: argv['self-heal'] === true }, ctx) : runApplyCommand(applyOptionsFrom(argv), ctx)),
   // Ctrl-C stops new work, marks the revision failed and releases the lock before exiting 130.
   handlesInterrupt: true,
 };
