@@ -127,7 +127,7 @@ export function reduceView(view: WatchView, event: LoopEvent, env: ViewEnv): Wat
       const known = new Set(view.drift.map(driftKey));
       const added = event.entries.filter((e) => !known.has(driftKey(e)));
       if (event.entries.length === 0) return view.drift.length === 0 ? v : log(v, event.at, 'info', 'drift: the cluster matches the files again');
-      return added.reduce((acc, e) => log(acc, event.at, 'warning', `drift: ${describeDrift(e, env.formatClock)}`), v);
+      return added.reduce((acc, e) => log(acc, event.at, 'warning', describeDrift(e, env.formatClock)), v);
     }
     case 'healed':
       return log(view, event.at, event.level, event.message);
@@ -298,25 +298,26 @@ export function moveSelection(view: WatchView, delta: number): WatchView {
 }
 
 /**
- * One drift finding as a line: `Deployment shop/web spec.replicas: 3 → 6 by kubectl (Update) 00:12:03`
- * (drifted: applied → live), `pending: 3 → 4 in the files`, `conflict: files 4, cluster 6 by …`.
+ * One drift finding as a line, its class first: `drifted Deployment shop/web spec.replicas 3 → 6
+ * by kubectl (Update) 00:12:03` (applied → live, and who wrote the live value); `pending …: 3 → 4
+ * in the files`; `conflict …: files 4, cluster 6 by …`.
  */
 export function describeDrift(e: DriftEntry, formatClock: (ms: number) => string): string {
   const name = displayRef(e.ref);
-  const by = e.owner ? ` by ${e.owner.manager} (${e.owner.operation}${e.owner.subresource ? ` ${e.owner.subresource}` : ''})${e.owner.time ? ` ${formatClock(Date.parse(e.owner.time))}` : ''}` : '';
+  const by = e.owner ? ` by ${e.owner.manager} (${e.owner.operation})${e.owner.time ? ` ${formatClock(Date.parse(e.owner.time))}` : ''}` : '';
   const v = (x: string | undefined) => x ?? '(absent)';
   switch (e.class) {
     case 'missing':
-      return `${name} missing: deleted in the cluster`;
+      return `missing ${name}: deleted in the cluster`;
     case 'orphan':
-      return `${name} orphan: in the cluster, no longer in the files`;
+      return `orphan ${name}: in the cluster, no longer in the files`;
     case 'pending':
-      return `${name} ${e.path}: pending ${v(e.applied)} → ${v(e.desired)} in the files`;
+      return `pending ${name} ${e.path} ${v(e.applied)} → ${v(e.desired)} in the files`;
     case 'conflict':
-      return `${name} ${e.path}: conflict: files ${v(e.desired)}, cluster ${v(e.live)}${by} (applied ${v(e.applied)})`;
+      return `conflict ${name} ${e.path}: files ${v(e.desired)}, cluster ${v(e.live)}${by}`;
     case 'foreign':
-      return `${name} ${e.path}: foreign ${v(e.live)}${by}`;
+      return `foreign ${name} ${e.path} ${v(e.live)}${by}`;
     case 'drifted':
-      return `${name} ${e.path}: drifted ${v(e.applied)} → ${v(e.live)}${by}`;
+      return `drifted ${name} ${e.path} ${v(e.applied)} → ${v(e.live)}${by}`;
   }
 }

@@ -131,7 +131,7 @@ export class SelfHealer {
 /** `Deployment shop/web: spec.replicas 3 → 6 by kubectl (Update) 00:12:03`. */
 export function healLine(e: DriftEntry, formatClock: (ms: number) => string): string {
   if (e.class === 'missing') return `${displayRef(e.ref)}: deleted in the cluster`;
-  const owner = e.owner ? ` by ${e.owner.manager} (${e.owner.operation}${e.owner.subresource ? ` ${e.owner.subresource}` : ''})${e.owner.time ? ` ${formatClock(Date.parse(e.owner.time))}` : ''}` : '';
+  const owner = e.owner ? ` by ${e.owner.manager} (${e.owner.operation})${e.owner.time ? ` ${formatClock(Date.parse(e.owner.time))}` : ''}` : '';
   return `${displayRef(e.ref)}: ${e.path} ${e.desired ?? e.applied ?? '(absent)'} → ${e.live ?? '(absent)'}${owner}`;
 }
 

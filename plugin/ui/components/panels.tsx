@@ -106,7 +106,7 @@ export const HELP_LINES = [
   '  a           apply now (read everything again; also when nothing changed)',
   '  F           after a field conflict: apply again with --force-conflicts',
   '  p           pause / resume watching (saves while paused apply on resume)',
-  '  d           diff of the selected object: live (the cluster now) → files; `in sync` when they agree',
+  '  d           diff of the selected object: the cluster now → the files',
   '  e           recent events of the selected object',
   '  ↑ ↓ j k     select an object',
   '  ?           this help; esc closes it',
