@@ -121,7 +121,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         else watcher.pause();
         emit({ type: paused ? 'resumed' : 'paused', at: now() });
       },
-      diff: (row) => emit({ type: 'detail', at: now(), title: `diff ${describeRef(row.ref)}: live → files`, lines: follower.diffLines(row.ref) }),
+      diff: (row) => emit({ type: 'detail', at: now(), title: `diff ${describeRef(row.ref)}: live → files`, lines: row.action.endsWith('hook') ? ['a hook: created by each apply and deleted after it, so not followed'] : follower.diffLines(row.ref) }),
       events: (row) => {
         void eventLines(target, row).then((lines) => emit({ type: 'detail', at: now(), title: `events ${describeRef(row.ref)}`, lines }));
       },

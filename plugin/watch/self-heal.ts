@@ -128,11 +128,14 @@ export class SelfHealer {
   }
 }
 
-/** `Deployment shop/web: spec.replicas 3 → 6 by kubectl (Update) 00:12:03`. */
+/**
+ * `web: spec.replicas 3 → 6 by kubectl (Update) 00:12:03`: the object's name only, so the line
+ * fits a terminal row (the drift line above it names the kind and namespace).
+ */
 export function healLine(e: DriftEntry, formatClock: (ms: number) => string): string {
   if (e.class === 'missing') return `${displayRef(e.ref)}: deleted in the cluster`;
   const owner = e.owner ? ` by ${e.owner.manager} (${e.owner.operation})${e.owner.time ? ` ${formatClock(Date.parse(e.owner.time))}` : ''}` : '';
-  return `${displayRef(e.ref)}: ${e.path} ${e.desired ?? e.applied ?? '(absent)'} → ${e.live ?? '(absent)'}${owner}`;
+  return `${e.ref.name}: ${e.path} ${e.desired ?? e.applied ?? '(absent)'} → ${e.live ?? '(absent)'}${owner}`;
 }
 
 function healable(e: DriftEntry): boolean {

@@ -117,9 +117,9 @@ describe('watch screen frames (80×24, no colour)', () => {
       'conflict Service shop/web spec.ports[0].port: files 8080, cluster 81 by kubectl-edit (Update)',
     ]);
     // The cluster back as the files say: one line, the panel gone.
-    const back = viewOf([...start, ...applied([...firstApplyUntilWave2, ...firstApplyDone]), { type: 'drift', at: WALL + 90_000, entries: [{ ref: web.ref, class: 'drifted', path: 'spec.replicas', applied: '2', live: '5', owner: scaled }] }, { type: 'healed', at: WALL + 92_000, level: 'ok', message: 'Deployment shop/web: spec.replicas 2 → 5 by kubectl (Update) · restored' }, { type: 'drift', at: WALL + 92_500, entries: [] }]);
+    const back = viewOf([...start, ...applied([...firstApplyUntilWave2, ...firstApplyDone]), { type: 'drift', at: WALL + 90_000, entries: [{ ref: web.ref, class: 'drifted', path: 'spec.replicas', applied: '2', live: '5', owner: scaled }] }, { type: 'healed', at: WALL + 92_000, level: 'ok', message: 'web: spec.replicas 2 → 5 by kubectl (Update) · restored' }, { type: 'drift', at: WALL + 92_500, entries: [] }]);
     expect(back.drift).toEqual([]);
-    expect(back.log.slice(-2).map((l) => l.text)).toEqual(['Deployment shop/web: spec.replicas 2 → 5 by kubectl (Update) · restored', 'drift: the cluster matches the files again']);
+    expect(back.log.slice(-2).map((l) => l.text)).toEqual(['web: spec.replicas 2 → 5 by kubectl (Update) · restored', 'drift: the cluster matches the files again']);
     expectGolden('drift-healed', plain(frame(back)));
   });
 

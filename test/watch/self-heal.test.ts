@@ -65,7 +65,7 @@ describe('self-heal', () => {
     expect(applies).toEqual([]);
     await clock.advance(1);
     expect(applies).toHaveLength(1);
-    expect(lines()).toEqual(['Deployment shop/web: spec.replicas 3 → 6 by kubectl (Update) 00:12:03 · restored']);
+    expect(lines()).toEqual(['web: spec.replicas 3 → 6 by kubectl (Update) 00:12:03 · restored']);
   });
 
   it('a deleted object is re-created', async () => {
