@@ -123,6 +123,14 @@ describe('watch screen frames (80×24, no colour)', () => {
     expectGolden('drift-healed', plain(frame(back)));
   });
 
+  test('the header names the namespaces the release\'s objects use (cluster-scoped ones aside)', () => {
+    const payments = entry('Deployment', 'ledger', { namespace: 'payments', wave: 1 });
+    const twoNamespaces = plan({ preApply: [ns], waves: [[0, [config]], [1, [web, payments]]] });
+    const view = viewOf([...start, ...applied([{ type: 'plan', at: T, plan: twoNamespaces, release: { name: 'shop', namespace: 'shop' }, dryRun: 'none' }])]);
+    expect(view.namespaces).toEqual(['payments', 'shop']);
+    expect(plain(frame(view)).split('\n')[0]).toBe('kd apply --watch context kind-dev namespaces payments,shop release shop');
+  });
+
   test('a short terminal shows a window of the plan around the selection', () => {
     const view = { ...viewOf([...start, ...applied(firstApplyUntilWave2)]), now: T + 6800, selected: 5 };
     expectGolden('small-80x12', plain(frame(view, { width: 80, height: 12 })));
