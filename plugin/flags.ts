@@ -23,3 +23,4 @@ export function globalFlags(argv: Record<string, unknown>): GlobalFlags {
   if (typeof argv.color === 'boolean') flags.color = argv.color;
   return flags;
 }
+

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode } from '../../src/index.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
 import { historyMaxFlag, openTarget } from './target.js';
@@ -42,6 +43,8 @@ export interface ApplyOptions {
   historyMax?: number;
   color?: boolean;
   verbose: boolean;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
 }
 
 export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
@@ -75,6 +78,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     hooks: argv.hooks !== false,
     output,
     verbose: g.verbose,
+    input: inputFlags(argv),
   };
   for (const key of ['qps', 'burst'] as const) {
     const value = argv[key];
@@ -124,7 +128,8 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
     target = await openTarget(options, ctx);
     const desired = await readDesired({
       paths: options.paths,
-      readStdin: () => readAll(ctx.stdin),
+      readStdin: () => ctx.stdin,
+      input: options.input,
       defaultNamespace: target.namespace,
       env: ctx.env,
       cwd: ctx.cwd,
@@ -170,6 +175,7 @@ export const applyCommand: CommandSpec = {
       .option('hooks', { type: 'boolean', default: true, describe: 'run hooks (--no-hooks skips them)' })
       .option('history-max', { type: 'string', describe: 'revisions of the release to keep; older superseded and failed ones are deleted after a successful run (0 keeps all; default 10, or KD_HISTORY_MAX)' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
+      .options(INPUT_FLAG_OPTIONS)
       // --watch (issue 6): re-apply on save; plugin/watch/ does the work.
       .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 're-apply whenever a watched file is saved, with a terminal screen (q quits)' })
       .option('tui', { type: 'boolean', default: true, describe: 'with --watch: the terminal screen (--no-tui prints plain lines; also when not a TTY)' })

@@ -24,7 +24,8 @@ import {
 } from '../../src/index.js';
 import { exitForDiagnostics, exitForDrift } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
+import { stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
 import { formatDriftJson } from '../output/drift-json.js';
 import { formatDriftJunit } from '../output/drift-junit.js';
@@ -51,6 +52,8 @@ export interface DriftOptions {
   output: DriftOutput;
   concurrency: number;
   color?: boolean;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
 }
 
 export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string): DriftOptions {
@@ -99,6 +102,7 @@ export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string): Dr
     failOn: failOn.failOn,
     output,
     concurrency,
+    input: inputFlags(argv),
   };
   if (!allReleases) options.release = typeof argv.release === 'string' && argv.release !== '' ? argv.release : defaultReleaseName(paths[0]!);
   if (g.namespace) options.namespace = g.namespace;
@@ -112,7 +116,8 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
     ctx.stderr.write(stderrStyle(ctx, options.color).dim('note: --sim compares against a fresh in-process kd sim: it holds nothing unless seeded, so every object shows as new\n'));
   const request: DriftRunRequest = {
     paths: options.paths,
-    readStdin: () => readAll(ctx.stdin),
+    readStdin: () => ctx.stdin,
+    input: options.input,
     env: ctx.env,
     cwd: ctx.cwd,
     allReleases: options.allReleases,
@@ -152,6 +157,7 @@ export const driftCommand: CommandSpec = {
     y
       .positional('paths', { type: 'string', array: true, describe: 'the release\'s files, folders or kustomizations (as for apply), or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path, as apply)' })
+      .options(INPUT_FLAG_OPTIONS)
       .option('all-releases', { type: 'boolean', default: false, describe: 'audit every release of the namespace (-A: of the cluster) against its last deployed revision' })
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'with --all-releases: every namespace' })
       .option('ignore', { type: 'string', describe: 'KIND:/json/pointer to leave out (repeatable; KIND may be * or Kind.group)' })

@@ -5,12 +5,12 @@
  * temporary kubeconfig. `--add-context` never replaces an existing `kd-sim` context unless
  * `--force`. With `--state FILE` the cluster's content survives restarts.
  */
-import { renameSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { parse, stringify } from 'yaml';
-import { ExitCode, SIM_KUBERNETES_VERSION, SchemaDirSource, builtInSource, kubeconfigFiles, startEmbeddedSim, usageError, type SchemaSource } from '../../src/index.js';
+import { ExitCode, SIM_KUBERNETES_VERSION, SchemaDirSource, builtInSource, isLoopbackHost, kubeconfigFiles, startEmbeddedSim, usageError, writeFilePrivate, type SchemaSource } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { CommandSpec } from './index.js';
@@ -27,6 +27,9 @@ export interface SimCommandOptions {
   state?: string;
   tls: boolean;
   token?: string;
+  noAuth: boolean;
+  /** Further Host names to answer (`--allow-host`). */
+  allowHosts: string[];
   faults?: string;
   schemaDir?: string;
   speed: number;
@@ -49,6 +52,8 @@ export function simOptionsFrom(argv: Record<string, unknown>): SimCommandOptions
     force: argv.force === true,
     logRequests: argv['log-requests'] === true,
     tls: argv.tls === true,
+    noAuth: argv.auth === false,
+    allowHosts: ([] as unknown[]).concat(argv['allow-host'] ?? []).map(String),
     speed,
     nodes,
   };
@@ -56,18 +61,23 @@ export function simOptionsFrom(argv: Record<string, unknown>): SimCommandOptions
   if (g.kubeconfig) o.kubeconfig = g.kubeconfig;
   if (typeof argv.state === 'string') o.state = argv.state;
   if (typeof argv.token === 'string') o.token = argv.token;
+  if (o.noAuth && (o.token !== undefined || o.tls)) throw usageError('--no-auth cannot be combined with --token or --tls', 'choose one: --no-auth serves without authentication');
+  if (o.noAuth && !isLoopbackHost(o.host))
+    throw usageError(`--no-auth cannot be used with --host ${o.host}: every machine that reaches it could read and change the simulated cluster, Secrets included`, 'drop --no-auth (clients use the token in the written kubeconfig), or listen on 127.0.0.1');
+  if (o.token !== undefined && o.token.trim() === '') throw usageError('--token must not be empty', 'omit --token to get a random one in the written kubeconfig');
   if (typeof argv.faults === 'string') o.faults = argv.faults;
   if (typeof argv['schema-dir'] === 'string') o.schemaDir = argv['schema-dir'];
   if (g.color !== undefined) o.color = g.color;
   return o;
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a kubeconfig. */
+/**
+ * Writes through a fresh owner-only temporary file and a rename, so a reader never sees half a
+ * kubeconfig and nobody else can read the token in it.
+ */
 function writeAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFilePrivate(file, text);
 }
 
 type Named = { name?: string };
@@ -105,11 +115,17 @@ export async function runSim(options: SimCommandOptions, ctx: CommandContext): P
   let schemaSource: SchemaSource;
   if (options.schemaDir) schemaSource = new SchemaDirSource(path.resolve(ctx.cwd, options.schemaDir));
   else schemaSource = builtInSource();
+  if (options.noAuth) ctx.stderr.write(`warning: --no-auth: any program of any user of this machine can read and change the simulated cluster, Secrets included\n`);
+  if (!isLoopbackHost(options.host))
+    ctx.stderr.write(`warning: --host ${options.host} serves beyond this machine: anyone who can reach it and has the kubeconfig's ${options.tls && !options.token ? 'client certificate' : 'token'} controls the simulated cluster\n`);
   const sim = await startEmbeddedSim({
     schemaSource,
     port: options.port,
     host: options.host,
     tls: options.tls,
+    noAuth: options.noAuth,
+    hostNames: options.allowHosts,
+    warn: (line: string) => ctx.stderr.write(`warning: ${line}\n`),
     speed: options.speed,
     nodes: options.nodes,
     ...(options.token ? { token: options.token } : {}),
@@ -126,7 +142,8 @@ export async function runSim(options: SimCommandOptions, ctx: CommandContext): P
       writeAtomic(contextTarget.target, mergeKubeconfig(contextTarget.existing, kubeconfig));
       where = `context kd-sim added to ${contextTarget.target} (use --context kd-sim)`;
     } else {
-      const target = path.resolve(ctx.cwd, options.kubeconfigOut ?? path.join(os.tmpdir(), `kd-sim-${new URL(sim.url).port}.kubeconfig`));
+      // The default lives in a fresh private folder: a fixed name in the shared temp folder could be planted or read by others.
+      const target = path.resolve(ctx.cwd, options.kubeconfigOut ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'kd-sim-')), 'kubeconfig'));
       writeAtomic(target, kubeconfig);
       if (options.kubeconfigOut === undefined) temporary = target;
       where = `kubeconfig written to ${target}${temporary ? ' (removed when the sim stops)' : ''}\n  export KUBECONFIG=${target}`;
@@ -159,9 +176,11 @@ export const simCommand: CommandSpec = {
       .option('add-context', { type: 'boolean', default: false, describe: 'add a kd-sim context to your kubeconfig instead (never switches the current context; refuses to replace an existing kd-sim context)' })
       .option('force', { type: 'boolean', default: false, describe: 'with --add-context: replace an existing kd-sim context' })
       .option('log-requests', { alias: 'v', type: 'boolean', default: false, describe: 'log every request to stderr' })
-      .option('state', { type: 'string', describe: 'keep the cluster state in FILE across restarts (atomic writes)' })
+      .option('state', { type: 'string', describe: 'keep the cluster state in FILE across restarts (atomic, owner-only writes)' })
       .option('tls', { type: 'boolean', default: false, describe: 'serve HTTPS with a generated CA and client certificate' })
-      .option('token', { type: 'string', describe: 'require this bearer token' })
+      .option('token', { type: 'string', describe: 'require this bearer token (default: a random one per start, written into the kubeconfig)' })
+      .option('allow-host', { type: 'string', describe: 'also answer requests for this host name (repeatable), e.g. a DNS name of this machine' })
+      .option('auth', { type: 'boolean', default: true, describe: 'require authentication; --no-auth serves anyone who can connect (loopback only)' })
       .option('faults', { type: 'string', describe: 'inject faults, e.g. "seed=1,latency=5-20ms,429=0.05,500=0.02,reset=0.01,watch-close=30s"' })
       .option('schema-dir', { type: 'string', describe: 'serve the API of these OpenAPI v3 documents instead of the built-in ones' })
       .option('speed', { type: 'number', default: 1, describe: 'simulated seconds per real second for the controllers' })

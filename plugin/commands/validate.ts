@@ -6,7 +6,8 @@ import type { Argv } from 'yargs';
 import { allRules, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
 import { exitForDiagnostics } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, stdoutStyle, type CommandContext } from '../context.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
 import { formatSarif } from '../output/sarif.js';
@@ -26,6 +27,8 @@ export interface ValidateOptions {
   kubeconfig?: string;
   color?: boolean;
   cluster: boolean;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
   /** `--skip KIND,...`: kinds (or group/version/Kind) left out, as kubeconform's -skip. */
   skipKinds: string[];
   /** `--exclude PATTERN`: gitignore-style patterns of paths left out of folder walks (with `.kdignore`). */
@@ -46,6 +49,7 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
     // Repeatable, one value each (an array option would swallow the paths after it).
     crds: ([] as unknown[]).concat(argv.crd ?? []).map(String),
     cluster: argv.cluster === true,
+    input: inputFlags(argv),
     skipKinds: [],
     exclude: ([] as unknown[]).concat(argv.exclude ?? []).map(String),
   };
@@ -66,7 +70,8 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
 export async function runValidate(options: ValidateOptions, ctx: CommandContext): Promise<number> {
   const request: ValidateFilesRequest = {
     paths: options.paths,
-    readStdin: () => readAll(ctx.stdin),
+    readStdin: () => ctx.stdin,
+    input: options.input,
     strict: options.strict,
     crdPaths: options.crds,
     env: ctx.env,
@@ -103,6 +108,7 @@ export const validateCommand: CommandSpec = {
       .option('kubernetes-version', { type: 'string', describe: 'Kubernetes version of the schemas (default: the built-in bundle)' })
       .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
       .option('cluster', { type: 'boolean', default: false, describe: "use the kubeconfig cluster's OpenAPI v3 schemas and CRDs (online)" })
+      .options(INPUT_FLAG_OPTIONS)
       .option('crd', { type: 'string', describe: 'CRD files or folders whose schemas to use (repeatable)' })
       .option('skip', { type: 'string', describe: 'kinds to leave out, comma-separated: Kind or group/version/Kind (repeatable)' })
       .option('exclude', { type: 'string', describe: 'paths to leave out of folder walks, a gitignore-style pattern (repeatable; also .kdignore)' })

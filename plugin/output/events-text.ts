@@ -112,8 +112,9 @@ function doneText(
   verbose: boolean,
 ): string {
   let counts = runs.length > 1 ? `${formatCounts(runs[0]!)}; rolled back: ${formatCounts(runs[runs.length - 1]!)}` : formatCounts(e.counts);
-  // Nothing was written: say what would have been.
-  if (dryRun !== 'none') counts = `dry run: ${dryRun}, nothing written; ${counts.replace(/(\d+) applied/, '$1 would be applied').replace(/(\d+) pruned/, '$1 would be pruned')}`;
+  // A server dry run sent every object but wrote none: say what would have been. (A client dry
+  // run sends nothing: its counts are zeros and the plan above says what would be done.)
+  if (dryRun === 'server') counts = `dry run: ${dryRun}, nothing written; ${counts.replace(/(\d+) applied/, '$1 would be applied').replace(/(\d+) pruned/, '$1 would be pruned')}`;
   const revision = e.revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${e.revision}, ` : '';
   if (e.status === 'succeeded') return line('done', `succeeded in ${formatDuration(e.durationMs)} (${revision}${counts})`, style.green);
   const message = e.failure?.message ?? '';

@@ -70,7 +70,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex') });
   let lastDone: DoneEvent | undefined;
   try {
-    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace });
+    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
       source: cache,
       request: {

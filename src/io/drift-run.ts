@@ -16,6 +16,7 @@
 import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
+import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from './inputs.js';
 import { readDesired } from '../apply/read-desired.js';
 import { SecretReleaseStore, isoSeconds } from '../apply/release/store.js';
 import { openApplyTarget } from '../apply/target.js';
@@ -53,7 +54,9 @@ export interface DriftTarget {
 
 export interface DriftRunRequest {
   paths: string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  /** The input size cap and remote kustomize bases (`--max-input-size`, `--allow-remote`). */
+  input?: InputOptions;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** The release to audit; required unless `allReleases`. */
@@ -100,8 +103,15 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
   const targets: DriftTargetReport[] = [];
   const notes: string[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Standard input is read once (under the cap) and its bytes reused for every context.
   let stdin: Promise<Buffer> | undefined;
-  const readStdin = request.readStdin ? () => (stdin ??= request.readStdin!()) : undefined;
+  const readStdin = request.readStdin
+    ? () => {
+        if (stdin) return stdin;
+        const s = request.readStdin!();
+        return (stdin = s instanceof Promise ? s : readCapped(s, STDIN_NAME, request.input?.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES));
+      }
+    : undefined;
   for (const context of contexts) {
     const target = await openTarget(context);
     try {
@@ -113,6 +123,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
           env: request.env,
           cwd: request.cwd,
           ...(readStdin ? { readStdin } : {}),
+          ...(request.input ? { input: request.input } : {}),
           ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
         });
         // The same files read for every context: report their problems once.

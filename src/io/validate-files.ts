@@ -10,13 +10,15 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest, SourceText } from '../model/manifest.js';
 import { SchemaRegistry, type SchemaSource } from '../schema/index.js';
 import { validateManifests } from '../validate/index.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type InputOptions, type StdinReader } from './inputs.js';
 import { contextNamespace } from './kubeconfig-namespace.js';
 import { resolveSchemaSources } from './schema-sources.js';
 
 export interface ValidateFilesRequest {
   paths: string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  /** The input size cap and remote kustomize bases (`--max-input-size`, `--allow-remote`). */
+  input?: InputOptions;
   strict: boolean;
   crdPaths: string[];
   schemaDir?: string;
@@ -86,6 +88,7 @@ async function validateWith(request: ValidateFilesRequest, cluster: Awaited<Retu
   const read = await readAndValidate({
     paths: request.paths,
     ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+    ...(request.input ? { input: request.input } : {}),
     crdPaths: request.crdPaths,
     registry: cluster ? cluster.registry : new SchemaRegistry(sources),
     strict: request.strict,
@@ -103,7 +106,8 @@ async function validateWith(request: ValidateFilesRequest, cluster: Awaited<Retu
 
 export interface ReadAndValidateRequest {
   paths: readonly string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  input?: InputOptions;
   /** Files or folders whose CRDs lend their schemas (`--crd`); their other objects are ignored. */
   crdPaths?: readonly string[];
   registry: SchemaRegistry;
@@ -123,9 +127,9 @@ export interface ReadAndValidateResult {
 
 /** Paths to validated manifests: the one pipeline behind validate, apply, drift and watch. */
 export async function readAndValidate(request: ReadAndValidateRequest): Promise<ReadAndValidateResult> {
-  const inputs = await readInputs(request.paths, { ...(request.readStdin ? { readStdin: request.readStdin } : {}), ...(request.exclude ? { exclude: request.exclude } : {}) });
+  const inputs = await readInputs(request.paths, { ...request.input, ...(request.readStdin ? { readStdin: request.readStdin } : {}), ...(request.exclude ? { exclude: request.exclude } : {}) });
   const crdPaths = request.crdPaths ?? [];
-  const crdRead = crdPaths.length ? await readInputs(crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
+  const crdRead = crdPaths.length ? await readInputs(crdPaths, { ...request.input }) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   // A file both among the inputs and under --crd is read once: its CRDs (and their errors) are the inputs'.
   const inputFiles = new Set(inputs.sources.map((s) => path.resolve(s.path)));
   const crdInputs = { sources: crdRead.sources.filter((s) => !inputFiles.has(path.resolve(s.path))), diagnostics: crdRead.diagnostics.filter((d) => !inputFiles.has(path.resolve(d.file))) };

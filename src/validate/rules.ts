@@ -17,6 +17,7 @@ const rules: RuleInfo[] = [
   { id: 'input/binary', description: 'The file is binary, not text.' },
   { id: 'input/encoding', description: 'The file is not valid UTF-8.' },
   { id: 'input/too-large', description: 'The file or document is larger than the limit.' },
+  { id: 'input/kustomization', description: 'A kustomization cannot be rendered, or names a remote base without --allow-remote.' },
   { id: 'input/not-kubernetes', description: 'A folder walk met YAML or JSON documents that are not Kubernetes objects (no apiVersion or kind): skipped (a note).' },
   { id: 'input/helm-chart', description: 'A folder walk met a Helm chart (Chart.yaml): skipped; render it with helm template and pipe it to kubectl kd validate - (a note).' },
   { id: 'manifest/not-an-object', description: 'A document is not a mapping (a Kubernetes object).' },

@@ -191,7 +191,7 @@ describe('kubectl kd delete', () => {
     );
     const history = await kd(['history', 'app', '-n', ns]);
     expect(history.code).toBe(0);
-    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 2 apply: deleted 1 object\n');
+    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 2 apply; release deleted (deleted 1 object, history kept)\n');
     expect(await rs.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: ns })).toBeDefined();
     expect(await configMaps(ns)).toEqual([]);
   }, 60_000);
