@@ -28,7 +28,10 @@ export interface ClusterFollowerOptions {
 }
 
 interface Followed {
+  /** The object as last applied. */
   manifest: Manifest;
+  /** False once it left the files while still in the cluster (applied without --prune): an orphan. */
+  inFiles: boolean;
   live: KubeObject | undefined;
   seen: boolean;
   entries: DriftEntry[];
@@ -60,8 +63,10 @@ export class ClusterFollower {
       if (HOOK_ANNOTATIONS.some((a) => a in annotations)) continue;
       const key = objectKey(m.ref);
       const before = this.#followed.get(key);
-      next.set(key, { manifest: m, live: before?.live, seen: before?.seen ?? false, entries: [], generation: (before?.generation ?? 0) + 1, ...(before?.predicted ? { predicted: before.predicted } : {}) });
+      next.set(key, { manifest: m, inFiles: true, live: before?.live, seen: before?.seen ?? false, entries: [], generation: (before?.generation ?? 0) + 1, ...(before?.predicted ? { predicted: before.predicted } : {}) });
     }
+    // Objects that left the files but are still there (no --prune) stay followed, as orphans.
+    for (const [key, before] of this.#followed) if (!next.has(key) && before.live !== undefined) next.set(key, { ...before, inFiles: false, entries: [], generation: before.generation + 1 });
     this.#followed.clear();
     for (const [k, v] of next) this.#followed.set(k, v);
     const wanted = new Map<string, Manifest>();
@@ -143,9 +148,9 @@ export class ClusterFollower {
   }
 
   #input(f: Followed): LiveDriftInput {
-    const desired = f.manifest.object;
-    const predicted = f.predicted && f.predicted.for === JSON.stringify(desired) ? f.predicted.object : undefined;
-    return { ref: f.manifest.ref, desired, applied: desired, live: f.live, salt: this.#o.salt, ...(predicted ? { predicted } : {}) };
+    const applied = f.manifest.object;
+    const predicted = f.predicted && f.predicted.for === JSON.stringify(applied) ? f.predicted.object : undefined;
+    return { ref: f.manifest.ref, ...(f.inFiles ? { desired: applied } : {}), applied, live: f.live, salt: this.#o.salt, ...(predicted ? { predicted } : {}) };
   }
 
   /**
@@ -158,7 +163,7 @@ export class ClusterFollower {
     const drift = liveDrift(input);
     f.entries = entriesOf(drift);
     const key = JSON.stringify(input.desired);
-    if (!needsNormalising(drift) || f.predicted?.for === key) return;
+    if (!input.desired || !needsNormalising(drift) || f.predicted?.for === key) return;
     const dryRun = this.#o.client.apply(input.desired, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
     dryRun.then(
       (object) => {

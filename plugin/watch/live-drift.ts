@@ -17,7 +17,8 @@ const MAX_VALUE = 40;
 
 export interface LiveDriftInput {
   ref: ObjectRef;
-  desired: KubeObject;
+  /** Absent when the object left the files but is still in the cluster (no --prune): an orphan. */
+  desired?: KubeObject;
   applied: KubeObject;
   live: KubeObject | undefined;
   predicted?: KubeObject;
@@ -27,9 +28,9 @@ export interface LiveDriftInput {
 
 /** The object's drift; undefined when it is in sync. `diff` adds the live → files text. */
 export function liveDrift(input: LiveDriftInput, diff = false): ObjectDrift | undefined {
-  if (input.live !== undefined && !diff && agreesAsWritten({ desired: input.desired, live: input.live, applied: input.applied })) return undefined;
+  if (input.desired !== undefined && input.live !== undefined && !diff && agreesAsWritten({ desired: input.desired, live: input.live, applied: input.applied })) return undefined;
   const drift = compareObject(
-    { ref: input.ref, desired: input.desired, record: input.applied, ...(input.live ? { live: input.live } : {}), member: true, ...(input.predicted ? { predicted: input.predicted } : {}) },
+    { ref: input.ref, ...(input.desired ? { desired: input.desired } : {}), record: input.applied, ...(input.live ? { live: input.live } : {}), member: true, ...(input.predicted ? { predicted: input.predicted } : {}) },
     { fieldManager: FIELD_MANAGER, ignore: [], showForeign: false, diff, secretSalt: input.salt },
   );
   return drift && drift.class !== 'in-sync' ? drift : undefined;
@@ -57,6 +58,7 @@ export function entriesOf(drift: ObjectDrift | undefined): DriftEntry[] {
 /** `d`: the files against the live object now, or `in sync`. */
 export function liveDiffLines(input: LiveDriftInput | undefined): string[] {
   if (!input) return ['not applied yet in this watch'];
+  if (input.desired === undefined) return input.live === undefined ? ['no longer in the files, nor in the cluster'] : ['orphan: no longer in the files, still in the cluster (apply --prune deletes it)'];
   if (input.live === undefined) return ['not in the cluster (deleted since the last apply): the next apply creates it'];
   const drift = liveDrift(input, true);
   if (!drift || !drift.diff) return ['in sync: the cluster has every field the files set (server defaults and other managers\' fields aside)'];
