@@ -25,6 +25,8 @@ export interface ClusterFollowerOptions {
   now: () => number;
   /** Salt of masked Secret values' hashes. */
   salt: string;
+  /** ISO time from which other managers' new fields count as foreign (the watch's start). */
+  foreignSince?: string;
 }
 
 interface Followed {
@@ -150,7 +152,7 @@ export class ClusterFollower {
   #input(f: Followed): LiveDriftInput {
     const applied = f.manifest.object;
     const predicted = f.predicted && f.predicted.for === JSON.stringify(applied) ? f.predicted.object : undefined;
-    return { ref: f.manifest.ref, ...(f.inFiles ? { desired: applied } : {}), applied, live: f.live, salt: this.#o.salt, ...(predicted ? { predicted } : {}) };
+    return { ref: f.manifest.ref, ...(f.inFiles ? { desired: applied } : {}), applied, live: f.live, salt: this.#o.salt, ...(this.#o.foreignSince ? { foreignSince: this.#o.foreignSince } : {}), ...(predicted ? { predicted } : {}) };
   }
 
   /**

@@ -5,6 +5,10 @@
  * the owner of each drifted field (manager, operation, time from managedFields), Secret values
  * masked by `src/drift`. Also `d`'s diff: live → files over the fields kd sets.
  *
+ * Foreign fields (set by another manager, never by kd) are listed only when written during the
+ * watch by someone other than the cluster's controllers: `kubectl label` shows, a Deployment's
+ * revision annotation does not.
+ *
  * Normalisation: values are compared as written when they already agree (`agreesAsWritten`, most
  * events); otherwise the caller may pass the server's dry run of the desired object (`predicted`),
  * asked once per object and desired version when a change arrives (cluster-follow.ts), so
@@ -24,16 +28,43 @@ export interface LiveDriftInput {
   predicted?: KubeObject;
   /** Salt of masked Secret values' hashes (one per watch). */
   salt: string;
+  /**
+   * ISO time the watch started: fields another manager added since then (`kubectl label`,
+   * `kubectl annotate`) are listed as foreign. Controllers' own fields (kube-*, *controller*)
+   * and anything written before are not: they are the cluster's, not someone's change.
+   */
+  foreignSince?: string;
 }
 
 /** The object's drift; undefined when it is in sync. `diff` adds the live → files text. */
 export function liveDrift(input: LiveDriftInput, diff = false): ObjectDrift | undefined {
-  if (input.desired !== undefined && input.live !== undefined && !diff && agreesAsWritten({ desired: input.desired, live: input.live, applied: input.applied })) return undefined;
-  const drift = compareObject(
+  const foreign = input.foreignSince !== undefined && input.live !== undefined && recentWriters(input.live, input.foreignSince).size > 0;
+  if (!foreign && input.desired !== undefined && input.live !== undefined && !diff && agreesAsWritten({ desired: input.desired, live: input.live, applied: input.applied })) return undefined;
+  const found = compareObject(
     { ref: input.ref, ...(input.desired ? { desired: input.desired } : {}), record: input.applied, ...(input.live ? { live: input.live } : {}), member: true, ...(input.predicted ? { predicted: input.predicted } : {}) },
-    { fieldManager: FIELD_MANAGER, ignore: [], showForeign: false, diff, secretSalt: input.salt },
+    { fieldManager: FIELD_MANAGER, ignore: [], showForeign: foreign, diff, secretSalt: input.salt },
   );
+  const drift = found && foreign ? onlyRecentForeign(found, recentWriters(input.live!, input.foreignSince!)) : found;
   return drift && drift.class !== 'in-sync' ? drift : undefined;
+}
+
+/** Managers other than kd and the cluster's controllers that wrote the object at or after `since`. */
+function recentWriters(live: KubeObject, since: string): Set<string> {
+  const out = new Set<string>();
+  const entries = (live.metadata as { managedFields?: Array<{ manager?: unknown; time?: unknown; subresource?: unknown }> } | undefined)?.managedFields ?? [];
+  for (const e of entries) {
+    if (typeof e.manager !== 'string' || e.manager === FIELD_MANAGER || e.subresource === 'status') continue;
+    if (e.manager.startsWith('kube-') || e.manager.includes('controller')) continue;
+    if (typeof e.time === 'string' && e.time >= since) out.add(e.manager);
+  }
+  return out;
+}
+
+function onlyRecentForeign(drift: ObjectDrift, writers: Set<string>): ObjectDrift {
+  const findings = drift.findings.filter((f) => f.class !== 'foreign' || (f.owner !== undefined && writers.has(f.owner.manager)));
+  const order = ['conflict', 'drifted', 'pending', 'foreign'] as const;
+  const objectLevel = findings.find((f) => f.path === undefined)?.class;
+  return { ...drift, findings, class: objectLevel ?? order.find((c) => findings.some((f) => f.class === c)) ?? 'in-sync' };
 }
 
 /** Whether a dry run could change the answer: only field findings depend on normalisation. */

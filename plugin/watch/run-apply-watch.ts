@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, describeRef, inputError, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
+import { ExitCode, describeRef, inputError, isoSeconds, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
 import { executorDeps, openTarget } from '../commands/target.js';
@@ -67,7 +67,8 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
     if (shown.type === 'drift') healer?.observe(shown.entries);
   };
   let watcher: ReturnType<typeof watchInputs> | undefined;
-  const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex') });
+  // Fields others add from now on (kubectl label) are foreign; a minute's slack for the server's clock.
+  const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex'), foreignSince: isoSeconds(target.clock.now() - 60_000) });
   let lastDone: DoneEvent | undefined;
   try {
     const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });

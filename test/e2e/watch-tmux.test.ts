@@ -117,6 +117,9 @@ test('watch: apply, edit, invalid edit, quit', async () => {
   const drifted = await waitForScreen((s) => /drifted Deployment shop\/web spec\.replicas 3 → 6 by kubectl/.test(s), 'drift by kubectl', 5_000, 50);
   expect(Date.now() - scaledAt).toBeLessThan(1000);
   expect(drifted).toMatch(/^drift \(1\)/m);
+  // kubectl label: a field kd never set, added during the watch: foreign, by kubectl.
+  expect(kubectl('label', 'deployment/web', '-n', 'shop', 'tier=gold').status).toBe(0);
+  await waitForScreen((s) => /foreign Deployment shop\/web metadata\.labels\.tier "gold" by kubectl/.test(s), 'the label as foreign', 5_000, 50);
 
   expect(history()).not.toContain(dir);
 

@@ -55,8 +55,9 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 
 const manifest = (object: KubeObject, namespaced = true): Manifest => {
   const meta = object.metadata as { name: string; namespace?: string };
-  const [group, version] = object.apiVersion!.includes('/') ? object.apiVersion!.split('/') : ['', object.apiVersion!];
-  return { object, ref: { group: group!, version: version!, kind: object.kind!, name: meta.name, ...(namespaced ? { namespace: meta.namespace ?? 'shop' } : {}) }, file: 'shop/x.yaml', documentIndex: 0, locate: () => ({ start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }) };
+  const apiVersion = String(object.apiVersion);
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  return { object, ref: { group: group!, version: version!, kind: String(object.kind), name: meta.name, ...(namespaced ? { namespace: meta.namespace ?? 'shop' } : {}) }, file: 'shop/x.yaml', documentIndex: 0, locate: () => ({ start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }) };
 };
 const web: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 3 } };
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'shop' } } };

@@ -100,6 +100,20 @@ describe('live drift', () => {
     expect(entriesOf(liveDrift({ ref: nsRef, desired: ns, applied: ns, live: labelled, salt: 's' })).map((e) => [e.class, e.path, e.live])).toEqual([['drifted', 'metadata.labels.team', '"payments"']]);
   });
 
+  it('kubectl label during the watch is foreign, by kubectl; controllers\' fields and older writes are not', () => {
+    const labelled = liveOf(3, [
+      { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-05T00:12:10Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:annotations': { '.': {}, 'f:deployment.kubernetes.io/revision': {} } } } },
+      { manager: 'kubectl-label', operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-05T00:12:30Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:tier': {} } } } },
+    ]);
+    (labelled.metadata as { labels: Record<string, string> }).labels = { app: 'web', tier: 'gold' };
+    // kd still owns replicas here, so the first entry stays kd's (the fixture drops it only for a scale).
+    (labelled.metadata as { managedFields: Array<{ fieldsV1: { 'f:spec': Record<string, unknown> } }> }).managedFields[0]!.fieldsV1['f:spec']['f:replicas'] = {};
+    const during = entriesOf(liveDrift({ ...input(labelled), foreignSince: '2026-12-05T00:12:00Z' }));
+    expect(during.map((e) => [e.class, e.path, e.live, e.owner?.manager])).toEqual([['foreign', 'metadata.labels.tier', '"gold"', 'kubectl-label']]);
+    expect(liveDrift({ ...input(labelled), foreignSince: '2026-12-05T00:13:00Z' })).toBeUndefined();
+    expect(liveDrift(input(labelled))).toBeUndefined();
+  });
+
   it('a Secret value changed is drift without either value on screen', () => {
     const sref = { group: '', version: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' };
     const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, type: 'Opaque', data: { password: 'c2VjcmV0LTE=' } };
