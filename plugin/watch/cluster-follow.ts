@@ -30,8 +30,10 @@ export interface ClusterFollowerOptions {
 }
 
 interface Followed {
-  /** The object as last applied. */
+  /** The object as the files have it. */
   manifest: Manifest;
+  /** As kd last applied it: the files' object, or the one before when this apply failed on it. */
+  applied: KubeObject;
   /** False once it left the files while still in the cluster (applied without --prune): an orphan. */
   inFiles: boolean;
   live: KubeObject | undefined;
@@ -55,8 +57,11 @@ export class ClusterFollower {
     this.#o = options;
   }
 
-  /** Replaces the set of followed objects with what was just applied. */
-  follow(manifests: readonly Manifest[]): void {
+  /**
+   * Replaces the set of followed objects with what was just applied; `failed` (object keys) were
+   * not applied by this run, so their last applied state stays the one before.
+   */
+  follow(manifests: readonly Manifest[], failed: ReadonlySet<string> = new Set()): void {
     if (this.#stopped) return;
     const next = new Map<string, Followed>();
     for (const m of manifests) {
@@ -65,7 +70,10 @@ export class ClusterFollower {
       if (HOOK_ANNOTATIONS.some((a) => a in annotations)) continue;
       const key = objectKey(m.ref);
       const before = this.#followed.get(key);
-      next.set(key, { manifest: m, inFiles: true, live: before?.live, seen: before?.seen ?? false, entries: [], generation: (before?.generation ?? 0) + 1, ...(before?.predicted ? { predicted: before.predicted } : {}) });
+      const applied = failed.has(key) ? before?.applied : m.object;
+      // Never applied (its first apply failed): nothing to compare with yet.
+      if (applied === undefined) continue;
+      next.set(key, { manifest: m, applied, inFiles: true, live: before?.live, seen: before?.seen ?? false, entries: [], generation: (before?.generation ?? 0) + 1, ...(before?.predicted ? { predicted: before.predicted } : {}) });
     }
     // Objects that left the files but are still there (no --prune) stay followed, as orphans.
     for (const [key, before] of this.#followed) if (!next.has(key) && before.live !== undefined) next.set(key, { ...before, inFiles: false, entries: [], generation: before.generation + 1 });
@@ -150,9 +158,9 @@ export class ClusterFollower {
   }
 
   #input(f: Followed): LiveDriftInput {
-    const applied = f.manifest.object;
-    const predicted = f.predicted && f.predicted.for === JSON.stringify(applied) ? f.predicted.object : undefined;
-    return { ref: f.manifest.ref, ...(f.inFiles ? { desired: applied } : {}), applied, live: f.live, salt: this.#o.salt, ...(this.#o.foreignSince ? { foreignSince: this.#o.foreignSince } : {}), ...(predicted ? { predicted } : {}) };
+    const desired = f.manifest.object;
+    const predicted = f.inFiles && f.predicted && f.predicted.for === JSON.stringify(desired) ? f.predicted.object : undefined;
+    return { ref: f.manifest.ref, ...(f.inFiles ? { desired } : {}), applied: f.applied, live: f.live, salt: this.#o.salt, ...(this.#o.foreignSince ? { foreignSince: this.#o.foreignSince } : {}), ...(predicted ? { predicted } : {}) };
   }
 
   /**

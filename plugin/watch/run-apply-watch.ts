@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, describeRef, inputError, isoSeconds, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
+import { ExitCode, describeRef, inputError, isoSeconds, objectKey, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
 import { executorDeps, openTarget } from '../commands/target.js';
@@ -61,7 +61,11 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
 
   const out = tui ? screenOutput(options, ctx, target, () => finish(ExitCode.ok)) : plainOutput(options, ctx);
   let healer: SelfHealer | undefined;
+  /** Objects the running apply failed on: their last applied state stays the previous one. */
+  let failed = new Set<string>();
   const emit = (e: LoopEvent) => {
+    if (e.type === 'apply-started') failed = new Set();
+    if (e.type === 'apply' && e.event.type === 'object-failed') failed.add(objectKey(e.event.ref));
     const shown = relativePaths(e, ctx.cwd);
     out.emit(shown);
     if (shown.type === 'drift') healer?.observe(shown.entries);
@@ -94,7 +98,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
       onApplied: (manifests, done) => {
         // Runs stopped before anything was sent leave the cluster as it was.
         lastDone = done;
-        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') follower.follow(manifests);
+        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') follower.follow(manifests, failed);
         follower.resume();
       },
     });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterFollower } from '../../plugin/watch/cluster-follow.js';
 import type { DriftEntry, LoopEvent } from '../../plugin/watch/loop-events.js';
-import type { ClusterClient, KubeObject, Manifest, WatchEvent } from '../../src/index.js';
+import { objectKey, type ClusterClient, type KubeObject, type Manifest, type WatchEvent } from '../../src/index.js';
 
 /** A watch per kind and namespace whose events the test pushes. */
 class Streams {
@@ -118,6 +118,23 @@ describe('cluster follower', () => {
     streams.push('ConfigMap/shop', { type: 'DELETED', object: live(cm) });
     await tick();
     expect(drift.at(-1)).toEqual([]);
+    follower.stop();
+  });
+
+  it('an object the apply failed on keeps its previous applied state: pending, or conflict when the cluster moved too', async () => {
+    const { streams, drift, follower } = setup();
+    follower.follow([manifest(web)]);
+    await tick();
+    streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
+    await tick();
+    const four = manifest({ ...web, spec: { replicas: 4 } });
+    follower.follow([four], new Set([objectKey(four.ref)]));
+    await tick();
+    expect(drift.at(-1)!.map((e) => [e.class, e.path, e.applied, e.desired])).toEqual([['pending', 'spec.replicas', '3', '4']]);
+    const scaled = { manager: 'kubectl', operation: 'Update', apiVersion: 'apps/v1', time: '2026-12-05T00:12:03Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' };
+    streams.push('Deployment/shop', { type: 'MODIFIED', object: live(web, { spec: { replicas: 6 } }, [scaled]) });
+    await tick();
+    expect(drift.at(-1)!.map((e) => [e.class, e.path, e.live, e.owner?.manager])).toEqual([['conflict', 'spec.replicas', '6', 'kubectl']]);
     follower.stop();
   });
 
