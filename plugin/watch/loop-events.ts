@@ -29,7 +29,7 @@ export type LoopEvent =
   | { type: 'validated'; at: number; diagnostics: Diagnostic[]; errors: number; objects: number }
   | { type: 'skipped'; at: number; reason: string }
   | { type: 'queued'; at: number }
-  | { type: 'apply-started'; at: number; trigger: 'start' | 'change' | 'manual' }
+  | { type: 'apply-started'; at: number; trigger: 'start' | 'change' | 'manual' | 'heal' }
   /** An executor event; `at` is the wall clock when it arrived (the event's own `at` is the executor's clock). */
   | { type: 'apply'; at: number; event: ApplyEvent }
   | { type: 'paused'; at: number }

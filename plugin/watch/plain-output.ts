@@ -33,7 +33,7 @@ export function plainWatchFormatter(options: { style: Style; verbose?: boolean; 
         return line(e.at, 'watch', 'change queued: one more apply after this one');
       case 'apply-started':
         formatApply = eventsTextFormatter({ style, verbose: options.verbose ?? false });
-        return line(e.at, 'watch', e.trigger === 'start' ? 'applying' : e.trigger === 'manual' ? 'applying (asked)' : 're-applying');
+        return line(e.at, 'watch', e.trigger === 'start' ? 'applying' : e.trigger === 'manual' ? 'applying (asked)' : e.trigger === 'heal' ? 're-applying to restore what changed in the cluster (--self-heal)' : 're-applying');
       case 'apply':
         // Validation problems were printed by `validated` already.
         return e.event.type === 'diagnostics' ? '' : formatApply(e.event);

@@ -107,10 +107,10 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         clock: { now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
         formatClock: clockTime,
         emit,
-        // Taking the fields back from the manager that changed them: --force-conflicts, as `F`.
+        // Taking the fields back from the manager that changed them: --force-conflicts, as `F`; no hooks.
         reapply: async () => {
           lastDone = undefined;
-          loop.applyNow({ forceConflicts: true });
+          loop.applyNow({ heal: true });
           await loop.idle();
           return (lastDone as DoneEvent | undefined)?.status === 'succeeded';
         },

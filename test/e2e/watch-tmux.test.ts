@@ -170,8 +170,9 @@ test('watch --self-heal: kubectl scale is undone within 5 s, with a line naming 
   expect(replicas()).toBe('3');
   expect(history().match(/· restored/g)).toHaveLength(1);
   expect(Date.now() - scaledAt).toBeLessThan(5000);
-  // Something was restored: one new revision.
+  // Something was restored: one new revision, the one object written, no hook run.
   expect(restored).toMatch(new RegExp(`revision ${revision + 1} +● watching`));
+  expect(history()).toMatch(new RegExp(`revision ${revision + 1} succeeded in \\S+ \\(1 applied, \\d+ unchanged\\)`));
   expect(history()).not.toContain(dir);
 
   tmux('send-keys', '-t', 'watch', 'q');
