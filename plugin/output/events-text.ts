@@ -67,6 +67,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         return line('delete', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}`, style.yellow);
       case 'diff':
         return e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`;
+      case 'warning':
+        return line('warning', e.message, style.yellow);
       case 'object-failed': {
         const head = line('failed', `${describeRef(e.ref)}: ${e.reason}: ${e.message}`, style.red);
         const events = e.events.map((ev) => `${' '.repeat(time.length + TAG_WIDTH + 2)}${style.dim(ev)}\n`).join('');
