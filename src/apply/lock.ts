@@ -78,6 +78,17 @@ export interface LeaseLockOptions {
   onWait?: (holder: { holder: string; since: string }) => void;
 }
 
+/** A held Lease as `inspect` sees it. */
+export interface LockStatus {
+  holder: string;
+  /** ISO time the holder took it. */
+  since: string;
+  /** Renewed within its duration: its run is (as far as the server can tell) still going. */
+  live: boolean;
+  /** 0 once expired. */
+  expiresInSeconds: number;
+}
+
 interface LeaseState {
   holder: string;
   since: string;
@@ -109,6 +120,21 @@ export class LeaseLock implements ReleaseLock {
     this.#durationMs = (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     this.#pollMs = options.pollMs ?? 1000;
     this.#onWait = options.onWait;
+  }
+
+  /**
+   * The release's lock as it stands, without taking it (`kubectl kd list --pending`): undefined
+   * when there is no Lease or nobody holds it. `live` is judged on the API server's clock only
+   * (one look cannot observe a renewal); without it, on this machine's clock, for display.
+   */
+  async inspect(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined> {
+    const live = await this.#client.get({ ...LEASE, namespace: release.namespace, name: lockName(release.name) }, signal ? { signal } : {});
+    if (live === undefined) return undefined;
+    const state = leaseState(live);
+    if (state.renewedAt === undefined) return undefined;
+    const now = this.#client.serverNow?.() ?? this.#clock.now();
+    const remainingMs = state.renewedAt + state.durationMs + SERVER_CLOCK_GRACE_MS - now;
+    return { holder: state.holder, since: state.since, live: remainingMs > 0, expiresInSeconds: Math.max(0, Math.ceil(remainingMs / 1000)) };
   }
 
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {

@@ -3,10 +3,10 @@ export { defaultReleaseName, releaseNameProblem, recordName, partName, RECORD_TY
 export type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
 export { encodeRecord, decodeRecord, revisionInfo, DEFAULT_CHUNK_BYTES, MAX_RECORD_BYTES, type DecodeResult, type EncodeOptions } from './codec.js';
 export { SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, isoSeconds, type ReleaseStoreOptions } from './store.js';
-export { renderHistoryJson, renderHistoryText, renderListJson, renderListText, renderTable, describeRevision } from './render.js';
+export { renderHistoryJson, renderHistoryText, renderListJson, renderListText, renderPendingJson, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
 export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';
-export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions } from '../lock.js';
+export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions, type LockStatus } from '../lock.js';
 export {
   ApplySetInventory,
   applySetId,
@@ -26,3 +26,13 @@ export {
   type ApplySetParentContents,
   type PruneSelection,
 } from '../inventory.js';
+export {
+  diffRevisions,
+  parseRevisionRange,
+  renderRevisionDiffJson,
+  renderRevisionDiffText,
+  resolveRevisionRange,
+  type ObjectChange,
+  type RevisionDiff,
+  type RevisionRange,
+} from './revision-diff.js';
