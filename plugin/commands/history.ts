@@ -7,6 +7,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, renderHistoryJson, renderHistoryText, usageError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
@@ -24,7 +25,7 @@ export function historyOptionsFrom(argv: Record<string, unknown>): HistoryOption
 export async function runHistory(options: HistoryOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const release = { name: options.name, namespace: target.namespace };
   const revisions = await target.store.revisions(release);
-  if (revisions.length === 0) throw releaseNotFound(release);
+  if (revisions.length === 0) throw releaseNotFound(release, target);
   ctx.stdout.write(options.output === 'json' ? renderHistoryJson(release, revisions) : renderHistoryText(revisions));
   return ExitCode.ok;
 }
@@ -33,7 +34,7 @@ export const historyCommand: CommandSpec = {
   name: 'history <name>',
   describe: 'show the revisions of a release',
   builder: (y: Argv) =>
-    y
+    withStorageOptions(y)
       .positional('name', { type: 'string', describe: 'the release' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })
       .example('$0 history shop -n shop', 'revisions of release "shop"')

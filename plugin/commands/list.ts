@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, renderListJson, renderListText, usageError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { withStorageOptions } from '../flags.js';
 import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
@@ -33,7 +34,7 @@ export const listCommand: CommandSpec = {
   name: 'list',
   describe: 'list the releases in a namespace, or in all namespaces with -A',
   builder: (y: Argv) =>
-    y
+    withStorageOptions(y)
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'releases in every namespace' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })
       .example('$0 list -A', 'every release in the cluster')
