@@ -7,7 +7,7 @@
  * or cluster access, 130 interrupted.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, ApplySetInventory, deleteRelease, describeRef, type ApplyEvent } from '../../src/index.js';
+import { ExitCode, deleteRelease, inventoryFor, describeRef, type ApplyEvent } from '../../src/index.js';
 import { globalFlags, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import { stderrStyle, type CommandContext } from '../context.js';
@@ -64,7 +64,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
       signal: ctx.signal,
       store: target.store,
       lock: target.lock,
-      inventory: new ApplySetInventory({ client: target.client, version: ctx.version }),
+      inventory: inventoryFor(target.storage, target.client, ctx.version),
       emit: (e) => {
         notifier?.observe(e);
         const text = line(e);

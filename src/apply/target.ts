@@ -12,7 +12,7 @@ import { builtinControllers, ScaledClock } from '../sim/controllers/index.js';
 import { startSim } from '../sim/server.js';
 import { ApplySetInventory } from './inventory.js';
 import type { ReleasePorts } from './ports.js';
-import { openStorage, type StorageChoice } from './release/storage.js';
+import { inventoryFor, openStorage, type StorageChoice } from './release/storage.js';
 import { RetryFeed } from './run-apply.js';
 
 export interface ApplyTargetRequest {
@@ -117,7 +117,7 @@ function storageOf(request: ApplyTargetRequest): StorageChoice {
 /** The release store, lock and inventory of kd, over one client. */
 export function releasePorts(client: ClusterClient, clock: ClusterClock, version: string, options: { historyMax?: number; storage?: StorageChoice } = {}): ReleasePorts {
   const { store, lock } = openStorage(options.storage ?? { kind: 'secret' }, { client, clock, kdVersion: version, ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }) });
-  return { releases: store, lock, inventory: new ApplySetInventory({ client, version }) };
+  return { releases: store, lock, inventory: inventoryFor(options.storage ?? { kind: 'secret' }, client, version) };
 }
 
 /** The executor's clock on a simulator's scaled time, so timeouts match what the simulator does. */

@@ -18,7 +18,7 @@ import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
 import { readDesired } from '../apply/read-desired.js';
 import { RecordStore, isoSeconds } from '../apply/release/store.js';
-import { recordDriver, type StorageChoice } from '../apply/release/storage.js';
+import { inventoryFor, recordDriver, type StorageChoice } from '../apply/release/storage.js';
 import { openApplyTarget } from '../apply/target.js';
 import type { ReleaseRef } from '../apply/ports.js';
 import { isHook, readKdAnnotations } from '../annotations/index.js';
@@ -189,7 +189,7 @@ async function compareRelease(
   const { client } = target;
   const signal = request.signal ?? new AbortController().signal;
   const snapshot = await store.lastDeployed(release);
-  const inventory = new ApplySetInventory({ client, version: request.kdVersion });
+  const inventory = inventoryFor(request.storage ?? { kind: 'secret' }, client, request.kdVersion);
   const members = await inventory.members(release, signal);
   const memberLabels = inventory.memberLabels(release);
   const setId = memberLabels[APPLYSET_PART_OF_LABEL];

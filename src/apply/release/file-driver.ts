@@ -28,6 +28,7 @@ import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
 
 const LOCK_FILE = '.lock';
+const PARENT_FILE = 'applyset.json';
 
 export class FileRecordDriver implements RecordDriver {
   readonly kind = 'file' as const;
@@ -90,6 +91,18 @@ export class FileRecordDriver implements RecordDriver {
   removeHint(namespace: string, name: string): string {
     return `rm ${path.join(this.dir, namespace, '<release>', `${name}.json`)}`;
   }
+
+  /** The ApplySet parent of a release, kept as `applyset.json` beside its records (never in the cluster). */
+  readonly applySetParent = {
+    read: (release: ReleaseRef): Promise<KubeObject | undefined> => readRecord(path.join(this.releaseDir(release), PARENT_FILE)),
+    write: async (release: ReleaseRef, parent: KubeObject): Promise<void> => {
+      await mkdir(this.releaseDir(release), { recursive: true, mode: 0o700 });
+      await writeAtomic(path.join(this.releaseDir(release), PARENT_FILE), JSON.stringify(parent, null, 2) + '\n');
+    },
+    remove: async (release: ReleaseRef): Promise<void> => {
+      await rm(path.join(this.releaseDir(release), PARENT_FILE), { force: true });
+    },
+  };
 
   /** The directory of one release, where its records and lock file live. */
   releaseDir(release: ReleaseRef): string {

@@ -8,6 +8,7 @@ import type { ClusterClock } from '../../cluster/clock.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import { KdError } from '../../errors.js';
 import { LeaseLock } from '../lock.js';
+import { ApplySetInventory } from '../inventory.js';
 import type { ReleaseLock } from '../ports.js';
 import { ClusterRecordDriver, type RecordDriver, type StorageKind } from './drivers.js';
 import { FileLock, FileRecordDriver } from './file-driver.js';
@@ -64,6 +65,12 @@ export interface StorageDeps {
 
 export function recordDriver(choice: StorageChoice, client: ClusterClient, signal?: AbortSignal): RecordDriver {
   return choice.kind === 'file' ? new FileRecordDriver(choice.dir ?? '.') : new ClusterRecordDriver(choice.kind, client, signal);
+}
+
+/** The ApplySet inventory for a storage choice: its parent a Secret, a ConfigMap, or a file beside the records. */
+export function inventoryFor(choice: StorageChoice, client: ClusterClient, version: string): ApplySetInventory {
+  if (choice.kind === 'file') return new ApplySetInventory({ client, version, parentFile: new FileRecordDriver(choice.dir ?? '.').applySetParent });
+  return new ApplySetInventory({ client, version, parentKind: choice.kind === 'configmap' ? 'ConfigMap' : 'Secret' });
 }
 
 /** The record store and the lock for a storage choice. */
