@@ -16,6 +16,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../plugin/cli.js';
 import type { CommandContext } from '../../plugin/context.js';
+import { startReleaseSim } from '../release/support.js';
 import { NotificationBuilder, deliverNotification, type ApplyEvent, type NotificationSender, type RunNotification } from '../../src/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -151,6 +152,34 @@ describe('--notify against a loopback listener', () => {
     const bad = await kd(['apply', '--sim', file('x.yaml', SECRET_YAML), '--notify', 'ftp://example.com/x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not an http or https URL');
+  }, 60_000);
+});
+
+describe('--notify on rollback and delete', () => {
+  it('tells each run with its operation, the delete with its deleted count', async () => {
+    const rs = await startReleaseSim();
+    try {
+      const ns = await rs.namespace('notify');
+      const validate = validator();
+      const cm = (v: string) => file(`cm-${v}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: "${v}"\n`);
+      const k = (args: string[]) => kd([...args, '-n', ns, '--kubeconfig', rs.kubeconfigPath, '--notify', url]);
+      received.length = 0;
+      expect((await k(['apply', cm('one'), '--release', 'app'])).code).toBe(0);
+      expect((await k(['apply', cm('two'), '--release', 'app'])).code).toBe(0);
+      expect((await k(['rollback', 'app'])).code).toBe(0);
+      expect((await k(['delete', 'app'])).code).toBe(0);
+      const docs = received.map((r) => JSON.parse(r.body) as RunNotification);
+      for (const d of docs) expect(validate(d), JSON.stringify(validate.errors)).toBe(true);
+      expect(docs.map((d) => [d.operation, d.status, d.revision])).toEqual([
+        ['apply', 'succeeded', 1],
+        ['apply', 'succeeded', 2],
+        ['rollback', 'succeeded', 3],
+        ['delete', 'succeeded', null],
+      ]);
+      expect(docs[3]!.counts.deleted).toBe(1);
+    } finally {
+      await rs.stop();
+    }
   }, 60_000);
 });
 
