@@ -21,6 +21,7 @@ import {
   type RevisionRange,
 } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
@@ -42,7 +43,7 @@ export function historyOptionsFrom(argv: Record<string, unknown>): HistoryOption
 export async function runHistory(options: HistoryOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const release = { name: options.name, namespace: target.namespace };
   const revisions = await target.store.revisions(release);
-  if (revisions.length === 0) throw releaseNotFound(release);
+  if (revisions.length === 0) throw releaseNotFound(release, target);
   if (options.diff) {
     const { from, to } = resolveRevisionRange(release, revisions, options.diff);
     const [a, b] = await Promise.all([target.store.record(release, from), target.store.record(release, to)]);
@@ -60,7 +61,7 @@ export const historyCommand: CommandSpec = {
   name: 'history <name>',
   describe: 'show the revisions of a release',
   builder: (y: Argv) =>
-    y
+    withStorageOptions(y)
       .positional('name', { type: 'string', describe: 'the release' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })
       .option('diff', { type: 'string', describe: 'FROM..TO, or FROM (against the latest): what changed between two revisions' })

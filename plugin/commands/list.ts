@@ -8,6 +8,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, LeaseLock, renderListJson, renderListText, renderPendingJson, renderPendingText, usageError, type PendingRelease } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { withStorageOptions } from '../flags.js';
 import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
@@ -37,10 +38,11 @@ export async function runList(options: ListOptions, target: ReleaseTarget, ctx: 
 }
 
 async function listPending(releases: ReadonlyArray<Omit<PendingRelease, 'lock'>>, options: ListOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
-  const lock = new LeaseLock({ client: target.client, clock: target.clock });
+  // The lock of the chosen storage (a Lease, or a lock file with --storage file:DIR).
+  const lock = target.lock.inspect ? target.lock : new LeaseLock({ client: target.client, clock: target.clock });
   const pending: PendingRelease[] = [];
   for (const r of releases) {
-    const status = await lock.inspect({ name: r.name, namespace: r.namespace }, ctx.signal);
+    const status = await lock.inspect!({ name: r.name, namespace: r.namespace }, ctx.signal);
     pending.push({ ...r, lock: status ?? null });
   }
   if (options.output === 'json') ctx.stdout.write(renderPendingJson(pending));
@@ -53,7 +55,7 @@ export const listCommand: CommandSpec = {
   name: 'list',
   describe: 'list the releases in a namespace, or in all namespaces with -A',
   builder: (y: Argv) =>
-    y
+    withStorageOptions(y)
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'releases in every namespace' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })
       .option('pending', { type: 'boolean', default: false, describe: 'only releases whose latest revision is pending, with whether their lock is live or expired' })

@@ -21,7 +21,7 @@ export interface RecoverOptions {
 export async function runRecover(options: RecoverOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const release = { name: options.name, namespace: target.namespace };
   const revisions = await target.store.revisions(release);
-  if (revisions.length === 0) throw releaseNotFound(release);
+  if (revisions.length === 0) throw releaseNotFound(release, target);
   if (!revisions.some((r) => r.status === 'pending')) {
     const latest = revisions[revisions.length - 1]!;
     ctx.stdout.write(`release ${release.name} has no pending revision (the latest, ${latest.revision}, is ${latest.status}): nothing to recover\n`);
@@ -29,11 +29,13 @@ export async function runRecover(options: RecoverOptions, target: ReleaseTarget,
   }
   let lock;
   try {
-    lock = await target.ports.lock.acquire(release, { wait: false, signal: ctx.signal });
+    lock = await target.lock.acquire(release, { wait: false, signal: ctx.signal });
   } catch (error) {
-    if (!(error instanceof LockHeldError)) throw error;
+    // A Lease says LockHeldError; the file lock (--storage file:DIR) a KdError saying the same.
+    const held = error instanceof LockHeldError ? `held by ${error.holder} since ${error.since}` : error instanceof KdError && / is locked by /.test(error.message) ? error.message.replace(/^.* is locked by /, 'held by ') : undefined;
+    if (held === undefined) throw error;
     ctx.stderr.write(
-      `error: not recovering release ${release.name}: its lock is live, held by ${error.holder} since ${error.since}: that run may still be going\n` +
+      `error: not recovering release ${release.name}: its lock is live, ${held}: that run may still be going\n` +
         `hint: wait for it to finish; a lock left by a run that died expires on its own (see \`kubectl kd list --pending\`), then run this again\n`,
     );
     return ExitCode.no;

@@ -17,7 +17,8 @@ import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
 import { readDesired } from '../apply/read-desired.js';
-import { SecretReleaseStore, isoSeconds } from '../apply/release/store.js';
+import { RecordStore, isoSeconds } from '../apply/release/store.js';
+import { inventoryFor, recordDriver, type StorageChoice } from '../apply/release/storage.js';
 import { openApplyTarget } from '../apply/target.js';
 import type { ReleaseRef } from '../apply/ports.js';
 import { isHook, readKdAnnotations } from '../annotations/index.js';
@@ -79,6 +80,8 @@ export interface DriftRunRequest {
   signal?: AbortSignal;
   kdVersion: string;
   schemaDir?: string;
+  /** Where the records are read (`--storage`, `--storage-namespace`); default Secrets. */
+  storage?: StorageChoice;
 }
 
 export interface DriftRunDeps {
@@ -120,7 +123,13 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
         desired = read.manifests;
       }
       const serverVersion = await target.client.serverVersion(signalOf(request)).then((v) => v.gitVersion, () => undefined);
-      const store = new SecretReleaseStore({ client: target.client, now: request.now, kdVersion: request.kdVersion, ...signalOf(request) });
+      const storage = request.storage ?? { kind: 'secret' };
+      const store = new RecordStore({
+        driver: recordDriver(storage, target.client, request.signal),
+        now: request.now,
+        kdVersion: request.kdVersion,
+        ...(storage.namespace === undefined ? {} : { storageNamespace: storage.namespace }),
+      });
       let releases: ReleaseRef[];
       if (request.allReleases) {
         const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
@@ -173,14 +182,14 @@ interface Entry {
 async function compareRelease(
   request: DriftRunRequest,
   target: DriftTarget,
-  store: SecretReleaseStore,
+  store: RecordStore,
   release: ReleaseRef,
   manifests: Manifest[] | undefined,
 ): Promise<Omit<DriftTargetReport, 'context' | 'server' | 'serverVersion'>> {
   const { client } = target;
   const signal = request.signal ?? new AbortController().signal;
   const snapshot = await store.lastDeployed(release);
-  const inventory = new ApplySetInventory({ client, version: request.kdVersion });
+  const inventory = inventoryFor(request.storage ?? { kind: 'secret' }, client, request.kdVersion);
   const members = await inventory.members(release, signal);
   const memberLabels = inventory.memberLabels(release);
   const setId = memberLabels[APPLYSET_PART_OF_LABEL];
