@@ -6,11 +6,12 @@
  * Exit codes: 0 listed (also when there are none), 2 usage or cluster access.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, LeaseLock, renderListJson, renderListText, renderPendingJson, renderPendingText, usageError, type PendingRelease } from '../../src/index.js';
+import { ExitCode, LeaseLock, renderListText, renderPendingText, usageError, type PendingRelease } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { withStorageOptions } from '../flags.js';
 import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
+import { formatListJson, formatPendingJson } from '../output/releases-json.js';
 
 export interface ListOptions {
   allNamespaces: boolean;
@@ -30,7 +31,7 @@ export function listOptionsFrom(argv: Record<string, unknown>): ListOptions {
 export async function runList(options: ListOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const releases = await target.store.releases(options.allNamespaces ? { allNamespaces: true } : { namespace: target.namespace });
   if (options.pending) return listPending(releases.filter((r) => r.status === 'pending'), options, target, ctx);
-  if (options.output === 'json') ctx.stdout.write(renderListJson(releases));
+  if (options.output === 'json') ctx.stdout.write(formatListJson(releases));
   // Like kubectl: nothing on stdout, a note on stderr, so scripts read an empty list.
   else if (releases.length === 0) ctx.stderr.write(options.allNamespaces ? 'No releases found.\n' : `No releases found in namespace ${target.namespace}.\n`);
   else ctx.stdout.write(renderListText(releases));
@@ -45,7 +46,7 @@ async function listPending(releases: ReadonlyArray<Omit<PendingRelease, 'lock'>>
     const status = await lock.inspect!({ name: r.name, namespace: r.namespace }, ctx.signal);
     pending.push({ ...r, lock: status ?? null });
   }
-  if (options.output === 'json') ctx.stdout.write(renderPendingJson(pending));
+  if (options.output === 'json') ctx.stdout.write(formatPendingJson(pending));
   else if (pending.length === 0) ctx.stderr.write(options.allNamespaces ? 'No pending releases found.\n' : `No pending releases found in namespace ${target.namespace}.\n`);
   else ctx.stdout.write(renderPendingText(pending));
   return ExitCode.ok;

@@ -11,6 +11,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, KdError, LockHeldError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 
@@ -55,7 +56,7 @@ export const recoverCommand: CommandSpec = {
   name: 'recover <name>',
   describe: 'mark the pending revision of a release whose run died as failed',
   builder: (y: Argv) =>
-    y
+    withStorageOptions(y)
       .positional('name', { type: 'string', describe: 'the release' })
       .example('$0 list -A --pending', 'releases left pending, and whether their lock is live or expired')
       .example('$0 recover shop -n shop', 'mark the pending revision of "shop" failed once its lock has expired')
