@@ -12,11 +12,12 @@
  * Peer: no other API server can run on these machines (no container engine, no kube-apiserver
  * binary), so there is no side-by-side figure; kubectl's own per-request cost is a process start
  * and discovery, not comparable with a loop of keep-alive GETs, so it is not timed either.
- * Run as `node bench/sim.mjs` (the `--client URL SECONDS` form is the GET loop's own process).
+ * Run as `node bench/sim.mjs` (the `--client URL SECONDS AUTHORIZATION CA` form is the GET loop's own
+ * process; kd sim serves HTTPS with a bearer token, both read from the kubeconfig it writes).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,12 +30,21 @@ const LOOPS = 16;
 const GET_SECONDS = Number(process.env.BENCH_GET_SECONDS ?? 5);
 const WATCH_WRITES = 300;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// kd sim serves HTTPS with its own CA and requires the bearer token of the kubeconfig it writes;
+// both are set once the kubeconfig exists (the client process gets them as arguments).
+let agent;
+let ca;
+let auth = {};
+function useCredentials(caPem, authorization) {
+  ca = caPem;
+  auth = { Authorization: authorization };
+  agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca });
+}
 
 function request(base, method, p, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(base + p, { method, agent, headers: { 'Content-Type': 'application/json', ...(data ? { 'Content-Length': data.length } : {}) } }, (res) => {
+    const req = https.request(base + p, { method, agent, headers: { 'Content-Type': 'application/json', ...auth, ...(data ? { 'Content-Length': data.length } : {}) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
@@ -90,9 +100,24 @@ function memory(pid) {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
-async function waitUp(base, child) {
+/** The bearer token and CA kd sim wrote into its kubeconfig. */
+function credentialsOf(kubeconfig) {
+  const text = readFileSync(kubeconfig, 'utf8');
+  const token = /^\s*token:\s*(\S+)\s*$/m.exec(text)?.[1];
+  const caData = /^\s*certificate-authority-data:\s*(\S+)\s*$/m.exec(text)?.[1];
+  if (!token || !caData) throw new Error(`no token or CA in ${kubeconfig}`);
+  return { ca: Buffer.from(caData, 'base64').toString('utf8'), authorization: `Bearer ${token}` };
+}
+
+async function waitUp(base, child, kubeconfig) {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`kd sim exited with ${child.exitCode}`);
+    if (!existsSync(kubeconfig)) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    const c = credentialsOf(kubeconfig);
+    useCredentials(c.ca, c.authorization);
     try {
       if ((await request(base, 'GET', '/version')).status === 200) return;
     } catch {
@@ -125,7 +150,7 @@ async function load(base) {
 
 function runClient(base) {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--client', base, String(GET_SECONDS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(process.execPath, [fileURLToPath(import.meta.url), '--client', base, String(GET_SECONDS), auth.Authorization, Buffer.from(ca).toString('base64')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('error', reject);
@@ -139,8 +164,8 @@ async function watchLatency(base) {
   const list = JSON.parse((await request(base, 'GET', `/api/v1/namespaces/${ns}/configmaps?limit=1`)).body);
   const rv = list.metadata.resourceVersion;
   const waiting = new Map();
-  const watchAgent = new http.Agent({ keepAlive: false });
-  const req = http.get(`${base}/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, { agent: watchAgent });
+  const watchAgent = new https.Agent({ keepAlive: false, ca });
+  const req = https.get(`${base}/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, { agent: watchAgent, headers: auth });
   const res = await new Promise((resolve, reject) => {
     req.on('response', resolve);
     req.on('error', reject);
@@ -187,10 +212,11 @@ async function main() {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-bench-sim-'));
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', path.join(dir, 'kubeconfig'), '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `https://127.0.0.1:${port}`;
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const server = spawn(process.execPath, [bin, 'sim', '--kubeconfig-out', kubeconfig, '--port', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    await waitUp(base, server);
+    await waitUp(base, server, kubeconfig);
     const idle = memory(server.pid);
     console.log(`kd sim (${bin}) on ${base}, pid ${server.pid}; Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0].toFixed(1)} (other work on the machine shows in the p99)`);
     console.log(`idle RSS ${idle.rss.toFixed(0)} MB`);
@@ -215,11 +241,14 @@ async function main() {
     console.log('peer: none — no other API server can run here (no container engine, no kube-apiserver binary); kubectl per request is a process start plus discovery, not comparable with keep-alive GETs');
   } finally {
     server.kill('SIGTERM');
-    agent.destroy();
+    agent?.destroy();
   }
 }
 
-if (process.argv[2] === '--client') await client(process.argv[3], Number(process.argv[4]));
+if (process.argv[2] === '--client') {
+  useCredentials(Buffer.from(process.argv[6], 'base64').toString('utf8'), process.argv[5]);
+  await client(process.argv[3], Number(process.argv[4]));
+}
 else
   await main().catch((e) => {
     console.error(e instanceof Error ? e.message : e);

@@ -1,18 +1,25 @@
 /**
  * The server's I/O on Node: schema sources chosen as `kubectl kd validate` chooses them (the
  * schemaDir setting or `KD_SCHEMA_DIR`, else the built-in bundle), the default namespace from the
- * kubeconfig (as the CLI defaults it), reading files, and listing the YAML/JSON files of a workspace.
- * The workspace scan skips VCS, dependency and build folders and gives up on huge trees, so a
+ * kubeconfig (as the CLI defaults it), reading files, and listing the YAML/JSON files of a workspace
+ * by the rule `kubectl kd validate` walks folders with (src/manifest/input-rules.ts: no hidden,
+ * dependency or build folders, no Helm charts, `.kdignore`). It gives up on huge trees, so a
  * server opened on a home directory stays responsive.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
+import {
+  HELM_CHART_FILE,
+  KDIGNORE_FILE,
+  isManifestFileName,
+  isSkippedFolder,
+  matchesIgnorePatterns,
+  parseIgnorePatterns,
+  computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './settings.js';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor', 'dist', 'build', 'target', '.terraform']);
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 const MAX_FILES = 20_000;
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -26,7 +33,17 @@ export interface NodeHostOptions {
 export function nodeHost(options: NodeHostOptions): ServerHost {
   // One connection per context, made on the first hover that needs it.
   const sessions = new Map<string, Promise<ClusterSession>>();
+  const chartDirs = new Map<string, boolean>();
+  const inChart = (dir: string): boolean => {
+    const known = chartDirs.get(dir);
+    if (known !== undefined) return known;
+    const parent = path.dirname(dir);
+    const answer = existsSync(path.join(dir, HELM_CHART_FILE)) || (parent !== dir && inChart(parent));
+    chartDirs.set(dir, answer);
+    return answer;
+  };
   const host: ServerHost = {
+    inHelmChart: (file: string) => inChart(path.dirname(path.resolve(file))),
     async liveHealth(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string> {
       const context = settings.context!;
       let session = sessions.get(context);
@@ -65,6 +82,8 @@ export function nodeHost(options: NodeHostOptions): ServerHost {
       const s = await stat(fileOrDir);
       if (s.isFile()) return [fileOrDir];
       const out: string[] = [];
+      const root = fileOrDir;
+      const patterns = parseIgnorePatterns(await readFile(path.join(root, KDIGNORE_FILE), 'utf8').catch(() => ''));
       const walk = async (dir: string): Promise<void> => {
         let entries;
         try {
@@ -72,11 +91,15 @@ export function nodeHost(options: NodeHostOptions): ServerHost {
         } catch {
           return;
         }
+        // A Helm chart's templates are not YAML until rendered (the CLI skips them too).
+        if (entries.some((e) => e.isFile() && e.name === HELM_CHART_FILE)) return;
         for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
           if (out.length >= MAX_FILES) return;
+          const child = path.join(dir, e.name);
+          const relative = path.relative(root, child).split(path.sep).join('/');
           if (e.isDirectory()) {
-            if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(path.join(dir, e.name));
-          } else if (e.isFile() && MANIFEST_FILE.test(e.name)) out.push(path.join(dir, e.name));
+            if (!isSkippedFolder(e.name) && !matchesIgnorePatterns(relative, true, patterns)) await walk(child);
+          } else if (e.isFile() && !e.name.startsWith('.') && isManifestFileName(e.name) && !matchesIgnorePatterns(relative, false, patterns)) out.push(child);
         }
       };
       await walk(fileOrDir);

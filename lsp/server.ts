@@ -45,6 +45,8 @@ export interface ServerHost {
   readFile(file: string): Promise<string | undefined>;
   /** YAML and JSON files under a folder or the file itself, skipping VCS and dependency folders. */
   listManifestFiles(fileOrDir: string): Promise<string[]>;
+  /** Whether the file is part of a Helm chart (a folder above it holds Chart.yaml): not a manifest until rendered, as for the CLI. */
+  inHelmChart?(file: string): boolean;
   /**
    * The live health of an object in the cluster of `settings.context`, one line of markdown;
    * only called when a context is configured.
@@ -266,6 +268,13 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   // Fires on open too (after onDidOpen): an opened document validates at once, an edit debounced.
   documents.onDidChangeContent((e) => {
     const uri = e.document.uri;
+    const file = uriToPath(uri);
+    if (file !== undefined && host.inHelmChart?.(file)) {
+      // Chart templates are not YAML until `helm template` renders them: quiet, as `kubectl kd validate` skips them.
+      justOpened.delete(uri);
+      void connection.sendDiagnostics({ uri, version: e.document.version, diagnostics: [] });
+      return;
+    }
     service.update(uri, displayPath(uri), e.document.getText(), true);
     schedule(uri, justOpened.delete(uri) ? 0 : debounceMs);
     if (documents.all().length > 1) revalidateOpen(uri);

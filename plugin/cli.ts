@@ -44,11 +44,21 @@ export function withOptionalValues(args: readonly string[]): string[] {
 }
 
 export async function runCli(args: string[], ctx: CommandContext): Promise<number> {
-  let exitCode: number = ExitCode.ok;
   let verbose = args.includes('--verbose');
-  const color = args.includes('--no-color') ? false : args.includes('--color') ? true : undefined;
+  let color: boolean | undefined;
+  try {
+    const normalized = normalizeColorArgs(args);
+    color = normalized.color;
+    return await parseAndRun(normalized.args, ctx, (v) => (verbose = v));
+  } catch (error) {
+    return handleError(error, ctx, { verbose, ...(color === undefined ? {} : { color }) });
+  }
+}
+
+async function parseAndRun(colorArgs: string[], ctx: CommandContext, setVerbose: (v: boolean) => void): Promise<number> {
+  let exitCode: number = ExitCode.ok;
   // yargs drops a lone `-` (stdin, as kubectl's `-f -`); carry it through as a placeholder.
-  const argsForYargs = withOptionalValues(args).map((a) => (a === '-' ? STDIN_ARG : a));
+  const argsForYargs = withOptionalValues(colorArgs).map((a) => (a === '-' ? STDIN_ARG : a));
   let parser: Argv = yargs(argsForYargs)
     .scriptName('kubectl kd')
     .usage('$0 <command> [options]\n\nValidate, drift-check, apply and simulate Kubernetes manifests kept in files.')
@@ -57,44 +67,62 @@ export async function runCli(args: string[], ctx: CommandContext): Promise<numbe
     .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file', global: true })
     .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster', global: true })
     .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors', global: true })
-    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on for a TTY unless NO_COLOR is set)', global: true })
+    .option('color', { type: 'boolean', describe: 'colour: --color (or =always), --no-color (or --color=never), --color=auto (default: on for a TTY unless NO_COLOR is set)', global: true })
     .version(ctx.version)
     .help()
     .alias('help', 'h')
     .strict()
     .demandCommand(1, 'a command is required: kubectl kd <command> (see --help)')
-    .recommendCommands()
     .wrap(Math.min(110, ctx.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      const text = message ?? 'invalid arguments';
-      // yargs' suggestion alone ("Did you mean validate?") does not say what was wrong.
-      if (/^Did you mean /.test(text)) {
-        const word = args.find((a) => !a.startsWith('-'));
-        throw usageError(`unknown command "${word ?? ''}"; ${text.charAt(0).toLowerCase()}${text.slice(1)}`, 'run kubectl kd --help to see the commands');
-      }
-      throw usageError(text, 'run with --help to see the accepted flags');
+      throw usageError(message ?? 'invalid arguments', 'run with --help to see the accepted flags');
     });
-  for (const command of await loadCommands(args)) {
+  for (const command of await loadCommands(colorArgs)) {
     parser = parser.command(
       command.name,
       command.describe,
       (y) => command.builder(y),
       async (argv) => {
-        verbose = argv.verbose === true;
+        setVerbose(argv.verbose === true);
         if (ctx.interrupt) ctx.interrupt.handled = command.handlesInterrupt === true;
         exitCode = await command.run(argv as Record<string, unknown>, ctx);
       },
     );
   }
   skipHelpCache(parser);
-  try {
-    await parser.parseAsync();
-    return exitCode;
-  } catch (error) {
-    return handleError(error, ctx, { verbose, ...(color === undefined ? {} : { color }) });
+  await parser.parseAsync();
+  return exitCode;
+}
+
+/**
+ * `--color=always|never|auto` (the GNU and kubectl-plugin spelling) as the boolean flag yargs
+ * knows: always → --color, never → --no-color, auto → no flag. Returns the flag's value too,
+ * because errors raised before yargs parses are printed with it.
+ */
+export function normalizeColorArgs(args: readonly string[]): { args: string[]; color?: boolean } {
+  let color: boolean | undefined;
+  const out: string[] = [];
+  for (const a of args) {
+    const m = /^--colou?r=(.*)$/.exec(a);
+    if (a === '--') {
+      out.push(...args.slice(args.indexOf(a)));
+      break;
+    }
+    if (m) {
+      const when = m[1]!.toLowerCase();
+      if (when === 'always' || when === 'true') (color = true), out.push('--color');
+      else if (when === 'never' || when === 'false') (color = false), out.push('--no-color');
+      else if (when === 'auto') color = undefined;
+      else throw usageError(`--color=${m[1]} is not a colour mode`, 'use --color=always, --color=never or --color=auto');
+      continue;
+    }
+    if (a === '--color') color = true;
+    if (a === '--no-color') color = false;
+    out.push(a);
   }
+  return color === undefined ? { args: out } : { args: out, color };
 }
 
 /**

@@ -28,9 +28,3 @@ export function stdoutStyle(ctx: CommandContext, colorFlag?: boolean): Style {
 export function stderrStyle(ctx: CommandContext, colorFlag?: boolean): Style {
   return makeStyle(shouldColor(ctx.stderr, ctx.env, colorFlag));
 }
-
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}

@@ -40,3 +40,4 @@ export function globalFlags(argv: Record<string, unknown>): GlobalFlags {
   if (typeof argv.color === 'boolean') flags.color = argv.color;
   return flags;
 }
+

@@ -3,6 +3,7 @@
  * that touches `process` directly; SIGINT/SIGTERM abort the running command (exit 130).
  */
 import { runCli } from './cli.js';
+import { ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 const controller = new AbortController();
@@ -14,7 +15,7 @@ const onSignal = (signal: NodeJS.Signals) => {
   // on (bin/node-check.cjs).
   if (interrupted && interrupted.signal === signal && Date.now() - interrupted.at < 250) return;
   // A command that does not clean up on its own, or a second Ctrl-C: end now, as the shell would.
-  if (interrupted || !interrupt.handled) process.exit(130);
+  if (interrupted || !interrupt.handled) process.exit(ExitCode.interrupted);
   interrupted = { signal, at: Date.now() };
   controller.abort(new Error(`received ${signal}`));
 };

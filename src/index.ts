@@ -8,7 +8,7 @@ export * from './manifest/index.js';
 export * from './schema/index.js';
 export * from './annotations/index.js';
 export * from './validate/index.js';
-export { readInputs, STDIN_NAME, type Inputs, type ReadInputsOptions } from './io/inputs.js';
+export { readInputs, STDIN_NAME, DEFAULT_MAX_INPUT_BYTES, type Inputs, type InputOptions, type ReadInputsOptions } from './io/inputs.js';
 export { SchemaDirSource } from './io/schema-dir-source.js';
 export { resolveSchemaSources, builtInSource, bundleDir, packageRoot } from './io/schema-sources.js';
 export { contextNamespace, kubeconfigFiles } from './io/kubeconfig-namespace.js';
@@ -24,7 +24,9 @@ export async function connectCluster(options: import('./cluster/index.js').Conne
   return (await import('./cluster/index.js')).connectCluster(options);
 }
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
-export { startSim, realClock, type SimOptions, type SimHandle } from './sim/server.js';
+export { startSim, realClock, isLoopbackHost, type SimOptions, type SimHandle } from './sim/server.js';
+export { writeFilePrivate } from './sim/state-file.js';
+export { SIM_KUBERNETES_VERSION } from './sim/version.js';
 export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
 export * from './drift/index.js';

@@ -5,7 +5,7 @@
  * are relative to the document and shifted to file lines when asked for. Documents that do not
  * look like Kubernetes objects (no top-level apiVersion and kind) are never loaded.
  */
-import type { Diagnostic, Manifest, SourceRange } from '../../src/index.js';
+import { looksLikeKubernetes, type Diagnostic, type Manifest, type SourceRange } from '../../src/index.js';
 import type { KdEngine, LoadedDocument } from './engine.js';
 import { splitYamlDocuments, type YamlSegment } from './split-documents.js';
 
@@ -35,15 +35,8 @@ export interface FileState {
 }
 
 const EMPTY: LoadedDocument = { manifests: [], diagnostics: [] };
-const YAML_TOP_API_VERSION = /^(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
-const YAML_TOP_KIND = /^(?:kind|"kind"|'kind')[ \t]*:/m;
-
-/** Kubernetes objects have a top-level apiVersion and kind; compose files and CI workflows do not. */
-export function looksLikeKubernetes(text: string): boolean {
-  if (YAML_TOP_API_VERSION.test(text) && YAML_TOP_KIND.test(text)) return true;
-  const t = text.replace(/^---[^\n]*\n/, '').trimStart();
-  return t.startsWith('{') && /"apiVersion"\s*:/.test(t) && /"kind"\s*:/.test(t);
-}
+/** The CLI's rule (src/manifest/input-rules.ts): a top-level apiVersion or kind; compose files and CI workflows have neither. */
+export { looksLikeKubernetes };
 
 export function segmentLines(result: SegmentResult): string[] {
   result.lines ??= result.text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));

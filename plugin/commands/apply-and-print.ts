@@ -3,7 +3,8 @@
  * or JSON lines: how `apply` and `rollback` report a run. The exit code is the `done` event's;
  * a stream that ends without one is an error.
  */
-import { ExitCode, exitCodeOf, runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
+import { exitForApply } from '../exit-codes.js';
+import { planWithoutHooks, runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';
@@ -21,7 +22,9 @@ export interface EventOutputOptions {
 export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, ctx: CommandContext, options: EventOutputOptions): Promise<number> {
   const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
   let last: ApplyEvent | undefined;
-  for await (const event of runApply(request, executorDeps(target, ctx.signal))) {
+  for await (const raw of runApply(request, executorDeps(target, ctx.signal))) {
+    // The executor plans hooks and then skips them under --no-hooks: show the plan that runs.
+    const event: ApplyEvent = raw.type === 'plan' && request.hooks === false ? { ...raw, plan: planWithoutHooks(raw.plan) } : raw;
     // The stack of an internal error is for --verbose only.
     const text = print(event.type === 'done' && event.failure?.detail && !options.verbose ? { ...event, failure: withoutDetail(event.failure) } : event);
     if (text) ctx.stdout.write(text);
@@ -29,8 +32,7 @@ export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, 
     last = event;
   }
   await options.notifier?.send(ctx, options.color);
-  if (!last || last.type !== 'done') return ExitCode.error;
-  return exitCodeOf(last);
+  return exitForApply(last?.type === 'done' ? last : undefined);
 }
 
 function withoutDetail<T extends { detail?: string }>(failure: T): Omit<T, 'detail'> {

@@ -10,7 +10,8 @@ import type { Argv } from 'yargs';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode, type StorageChoice } from '../../src/index.js';
 import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
-import { readAll, type CommandContext } from '../context.js';
+import type { CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
 import { historyMaxFlag, openTarget, storageOf } from './target.js';
@@ -47,6 +48,8 @@ export interface ApplyOptions {
   storage?: StorageChoice;
   /** `--notify` (or KD_NOTIFY): where each run's summary is POSTed. */
   notify?: NotifyConfig;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
 }
 
 export function applyOptionsFrom(argv: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): ApplyOptions {
@@ -80,6 +83,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>, env: NodeJS.Proc
     hooks: argv.hooks !== false,
     output,
     verbose: g.verbose,
+    input: inputFlags(argv),
   };
   for (const key of ['qps', 'burst'] as const) {
     const value = argv[key];
@@ -132,7 +136,8 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
     target = await openTarget(options, ctx);
     const desired = await readDesired({
       paths: options.paths,
-      readStdin: () => readAll(ctx.stdin),
+      readStdin: () => ctx.stdin,
+      input: options.input,
       defaultNamespace: target.namespace,
       env: ctx.env,
       cwd: ctx.cwd,
@@ -181,6 +186,7 @@ export const applyCommand: CommandSpec = {
       .option('hooks', { type: 'boolean', default: true, describe: 'run hooks (--no-hooks skips them)' })
       .option('history-max', { type: 'string', describe: 'revisions of the release to keep; older superseded and failed ones are deleted after a successful run (0 keeps all; default 10, or KD_HISTORY_MAX)' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | jsonl' })
+      .options(INPUT_FLAG_OPTIONS)
       // --watch (issue 6): re-apply on save; plugin/watch/ does the work.
       .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 're-apply whenever a watched file is saved, with a terminal screen (q quits)' })
       .option('tui', { type: 'boolean', default: true, describe: 'with --watch: the terminal screen (--no-tui prints plain lines; also when not a TTY)' })

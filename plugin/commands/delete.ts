@@ -8,6 +8,7 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, deleteRelease, inventoryFor, describeRef, type ApplyEvent } from '../../src/index.js';
+import { exitForFailure } from '../exit-codes.js';
 import { globalFlags, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import { stderrStyle, type CommandContext } from '../context.js';
@@ -85,11 +86,11 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
   if (failure.kind === 'interrupted') {
     ctx.stderr.write(`${style.yellow('interrupted')}: ${failure.message}\n`);
     if (failure.hint) ctx.stderr.write(`${style.dim('hint')}: ${failure.hint}\n`);
-    return ExitCode.interrupted;
+    return exitForFailure(failure.kind);
   }
   ctx.stderr.write(`${style.red('error')}: ${failure.message}\n`);
   if (failure.hint) ctx.stderr.write(`${style.dim('hint')}: ${failure.hint}\n`);
-  return failure.kind === 'cluster' ? ExitCode.error : ExitCode.no;
+  return exitForFailure(failure.kind);
 }
 
 export const deleteCommand: CommandSpec = {

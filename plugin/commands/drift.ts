@@ -2,8 +2,8 @@
  * `kubectl kd drift [PATH...]`: three-way drift for audits — the files, what kd (or kubectl)
  * last applied, and the cluster. Flags become a DriftOptions value; `runDrift` gathers and
  * compares; the renderers (text, JSON, SARIF, JUnit) print the one report.
- * Exit codes, like `kubectl diff`: 0 nothing of the `--fail-on` classes found, 1 found, 2 error
- * (usage, invalid files, cluster access).
+ * Exit codes, like `kubectl diff`: 0 nothing of the `--fail-on` classes found, 1 found or the
+ * files are invalid (as validate), 2 error (usage, unreadable input, cluster access).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,6 @@ import {
   type StorageChoice,
   DEFAULT_DRIFT_CONCURRENCY,
   DEFAULT_FAIL_ON,
-  ExitCode,
   inputError,
   parseFailOn,
   parseIgnoreFile,
@@ -24,9 +23,11 @@ import {
   type DriftRunRequest,
   type IgnoreRule,
 } from '../../src/index.js';
+import { exitForDiagnostics, exitForDrift } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
 import { storageOf } from './target.js';
-import { readAll, stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
+import { stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
 import { formatDriftJson } from '../output/drift-json.js';
 import { formatDriftJunit } from '../output/drift-junit.js';
@@ -55,6 +56,8 @@ export interface DriftOptions {
   color?: boolean;
   /** Where the records are read (`--storage`, `--storage-namespace`). */
   storage?: StorageChoice;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
 }
 
 export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string, env: NodeJS.ProcessEnv = {}): DriftOptions {
@@ -103,6 +106,7 @@ export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string, env
     failOn: failOn.failOn,
     output,
     concurrency,
+    input: inputFlags(argv),
   };
   if (!allReleases) options.release = typeof argv.release === 'string' && argv.release !== '' ? argv.release : defaultReleaseName(paths[0]!);
   if (g.namespace) options.namespace = g.namespace;
@@ -117,7 +121,8 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
     ctx.stderr.write(stderrStyle(ctx, options.color).dim('note: --sim compares against a fresh in-process kd sim: it holds nothing unless seeded, so every object shows as new\n'));
   const request: DriftRunRequest = {
     paths: options.paths,
-    readStdin: () => readAll(ctx.stdin),
+    readStdin: () => ctx.stdin,
+    input: options.input,
     env: ctx.env,
     cwd: ctx.cwd,
     allReleases: options.allReleases,
@@ -140,14 +145,15 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
   if (options.storage !== undefined) request.storage = options.storage;
   const { report, diagnostics } = await runDrift(request);
   if (diagnostics.length > 0) ctx.stderr.write(formatDiagnosticsText(diagnostics, { files: 0, objects: 0 }, stderrStyle(ctx, options.color)));
-  if (diagnostics.some((d) => d.severity === 'error')) return ExitCode.error;
+  // Invalid manifests are a "no" (1) as for validate: the files are the user's input, not kd's environment.
+  if (diagnostics.some((d) => d.severity === 'error')) return exitForDiagnostics(diagnostics);
   let text: string;
   if (options.output === 'json') text = formatDriftJson(report);
   else if (options.output === 'sarif') text = formatDriftSarif(report, { toolVersion: ctx.version, cwd: ctx.cwd });
   else if (options.output === 'junit') text = formatDriftJunit(report);
   else text = formatDriftText(report, { style: stdoutStyle(ctx, options.color), diff: options.diff });
   ctx.stdout.write(text);
-  return report.driftFound ? ExitCode.no : ExitCode.ok;
+  return exitForDrift(report.driftFound);
 }
 
 export const driftCommand: CommandSpec = {
@@ -157,6 +163,7 @@ export const driftCommand: CommandSpec = {
     withStorageOptions(y)
       .positional('paths', { type: 'string', array: true, describe: 'the release\'s files, folders or kustomizations (as for apply), or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path, as apply)' })
+      .options(INPUT_FLAG_OPTIONS)
       .option('all-releases', { type: 'boolean', default: false, describe: 'audit every release of the namespace (-A: of the cluster) against its last deployed revision' })
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'with --all-releases: every namespace' })
       .option('ignore', { type: 'string', describe: 'KIND:/json/pointer to leave out (repeatable; KIND may be * or Kind.group)' })
@@ -171,7 +178,7 @@ export const driftCommand: CommandSpec = {
       .example('$0 drift deploy/ --context prod-eu,prod-us -o json', 'one report over several clusters')
       .epilogue(
         'Classes: in-sync, pending (files changed), drifted (cluster changed), conflict (both), missing, new, orphan, foreign (--show-foreign). ' +
-          'Exit codes: 0 nothing of the --fail-on classes, 1 found, 2 usage, input or cluster error.',
+          'Exit codes: 0 nothing of the --fail-on classes, 1 found or invalid manifests, 2 usage, input or cluster error.',
       ),
   run: (argv, ctx) => runDriftCommand(driftOptionsFrom(argv, ctx.cwd, ctx.env), ctx),
 };

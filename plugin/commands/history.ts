@@ -5,11 +5,12 @@
  * Exit codes: 0 shown, 2 usage, unknown release or cluster access.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, renderHistoryJson, renderHistoryText, usageError } from '../../src/index.js';
+import { ExitCode, renderHistoryText, usageError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
+import { formatHistoryJson } from '../output/releases-json.js';
 
 export interface HistoryOptions {
   name: string;
@@ -26,7 +27,7 @@ export async function runHistory(options: HistoryOptions, target: ReleaseTarget,
   const release = { name: options.name, namespace: target.namespace };
   const revisions = await target.store.revisions(release);
   if (revisions.length === 0) throw releaseNotFound(release, target);
-  ctx.stdout.write(options.output === 'json' ? renderHistoryJson(release, revisions) : renderHistoryText(revisions));
+  ctx.stdout.write(options.output === 'json' ? formatHistoryJson(release, revisions) : renderHistoryText(revisions));
   return ExitCode.ok;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Argv } from 'yargs';
 import type { CommandContext } from '../context.js';
+import { usageError } from '../../src/index.js';
 
 export interface CommandSpec {
   name: string;
@@ -35,10 +36,36 @@ export const commandIndex: CommandEntry[] = [
   { word: 'sim', load: async () => (await import('./sim.js')).simCommand },
 ];
 
-/** The declarations needed for these arguments: the named command's only, else all (help, typos). */
+/** Global flags (plugin/cli.ts) that take a value as the next word: `-n shop`, `--context prod`. */
+const GLOBAL_FLAGS_WITH_VALUE = new Set(['-n', '--namespace', '--context', '--kubeconfig']);
+
+/**
+ * The command word: the first word that is neither a flag nor a global flag's value, as kubectl
+ * reads `kubectl -n shop get pods`. Only that position names the command, so a release or a
+ * folder called `apply` or `sim` given to another command stays an argument.
+ */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return args[i + 1];
+    if (GLOBAL_FLAGS_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-') continue;
+    return a;
+  }
+  return undefined;
+}
+
+/** The declarations needed for these arguments: the named command's only, else all (help). */
 export async function loadCommands(args: readonly string[]): Promise<CommandSpec[]> {
-  const entry = commandIndex.find((e) => args.includes(e.word));
-  if (entry) return [await entry.load()];
+  const word = commandWord(args);
+  if (word !== undefined) {
+    const entry = commandIndex.find((e) => e.word === word);
+    if (entry) return [await entry.load()];
+    throw usageError(`unknown command "${word}"`, `the commands are: ${commandIndex.map((e) => e.word).join(', ')} (kubectl kd --help)`);
+  }
   if (args.length === 1 && args[0] === '--version') return [];
   return Promise.all(commandIndex.map((e) => e.load()));
 }

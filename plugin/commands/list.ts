@@ -4,11 +4,12 @@
  * Exit codes: 0 listed (also when there are none), 2 usage or cluster access.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, renderListJson, renderListText, usageError } from '../../src/index.js';
+import { ExitCode, renderListText, usageError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { withStorageOptions } from '../flags.js';
 import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
+import { formatListJson } from '../output/releases-json.js';
 
 export interface ListOptions {
   allNamespaces: boolean;
@@ -23,7 +24,7 @@ export function listOptionsFrom(argv: Record<string, unknown>): ListOptions {
 
 export async function runList(options: ListOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const releases = await target.store.releases(options.allNamespaces ? { allNamespaces: true } : { namespace: target.namespace });
-  if (options.output === 'json') ctx.stdout.write(renderListJson(releases));
+  if (options.output === 'json') ctx.stdout.write(formatListJson(releases));
   // Like kubectl: nothing on stdout, a note on stderr, so scripts read an empty list.
   else if (releases.length === 0) ctx.stderr.write(options.allNamespaces ? 'No releases found.\n' : `No releases found in namespace ${target.namespace}.\n`);
   else ctx.stdout.write(renderListText(releases));

@@ -3,9 +3,11 @@
  * Exit 0 when valid (warnings allowed), 1 when any error was found, 2 on usage or I/O errors.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, allRules, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
+import { allRules, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
+import { exitForDiagnostics } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
-import { readAll, stdoutStyle, type CommandContext } from '../context.js';
+import { stdoutStyle, type CommandContext } from '../context.js';
+import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
 import { formatSarif } from '../output/sarif.js';
@@ -25,6 +27,12 @@ export interface ValidateOptions {
   kubeconfig?: string;
   color?: boolean;
   cluster: boolean;
+  /** `--max-input-size`, `--allow-remote`. */
+  input: InputFlags;
+  /** `--skip KIND,...`: kinds (or group/version/Kind) left out, as kubeconform's -skip. */
+  skipKinds: string[];
+  /** `--exclude PATTERN`: gitignore-style patterns of paths left out of folder walks (with `.kdignore`). */
+  exclude: string[];
 }
 
 export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOptions {
@@ -41,7 +49,13 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
     // Repeatable, one value each (an array option would swallow the paths after it).
     crds: ([] as unknown[]).concat(argv.crd ?? []).map(String),
     cluster: argv.cluster === true,
+    input: inputFlags(argv),
+    skipKinds: [],
+    exclude: ([] as unknown[]).concat(argv.exclude ?? []).map(String),
   };
+  const skip = parseSkipKinds(([] as unknown[]).concat(argv.skip ?? []).map(String));
+  if ('problem' in skip) throw usageError(skip.problem);
+  options.skipKinds = skip.skip;
   if (options.cluster && (argv['schema-dir'] !== undefined || argv['kubernetes-version'] !== undefined))
     throw usageError('--cluster takes the schemas from the cluster; it cannot be combined with --schema-dir or --kubernetes-version');
   if (typeof argv['kubernetes-version'] === 'string') options.kubernetesVersion = argv['kubernetes-version'];
@@ -56,13 +70,16 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
 export async function runValidate(options: ValidateOptions, ctx: CommandContext): Promise<number> {
   const request: ValidateFilesRequest = {
     paths: options.paths,
-    readStdin: () => readAll(ctx.stdin),
+    readStdin: () => ctx.stdin,
+    input: options.input,
     strict: options.strict,
     crdPaths: options.crds,
     env: ctx.env,
     cwd: ctx.cwd,
     signal: ctx.signal,
     cluster: options.cluster,
+    skipKinds: options.skipKinds,
+    exclude: options.exclude,
   };
   if (options.schemaDir !== undefined) request.schemaDir = options.schemaDir;
   if (options.kubernetesVersion !== undefined) request.kubernetesVersion = options.kubernetesVersion;
@@ -77,7 +94,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   else if (options.output === 'sarif') text = formatSarif(result.diagnostics, { toolVersion: ctx.version, cwd: ctx.cwd, ruleInfo });
   else text = formatDiagnosticsText(result.diagnostics, summary, stdoutStyle(ctx, options.color));
   ctx.stdout.write(text);
-  return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.no : ExitCode.ok;
+  return exitForDiagnostics(result.diagnostics);
 }
 
 export const validateCommand: CommandSpec = {
@@ -91,9 +108,13 @@ export const validateCommand: CommandSpec = {
       .option('kubernetes-version', { type: 'string', describe: 'Kubernetes version of the schemas (default: the built-in bundle)' })
       .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
       .option('cluster', { type: 'boolean', default: false, describe: "use the kubeconfig cluster's OpenAPI v3 schemas and CRDs (online)" })
+      .options(INPUT_FLAG_OPTIONS)
       .option('crd', { type: 'string', describe: 'CRD files or folders whose schemas to use (repeatable)' })
+      .option('skip', { type: 'string', describe: 'kinds to leave out, comma-separated: Kind or group/version/Kind (repeatable)' })
+      .option('exclude', { type: 'string', describe: 'paths to leave out of folder walks, a gitignore-style pattern (repeatable; also .kdignore)' })
       .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
       .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')
+      .example("$0 validate deploy/ --skip Secret --exclude 'legacy/**'", 'leave out Secrets and the legacy folder')
       .epilogue(`Rules: ${allRules().length} (see README, "Validation rules"). Exit codes: 0 valid, 1 invalid, 2 usage or I/O error.`),
   run: (argv, ctx) => runValidate(validateOptionsFrom(argv), ctx),
 };

@@ -2,12 +2,12 @@
  * `kubectl kd drift -o json`: the document described by schemas/drift-result.schema.json. Paths
  * are JSON pointers (and the API server's dotted form); Secret values arrive masked.
  */
-import { formatApiVersion, toFieldPath, toJsonPointer, type DriftFinding, type DriftReport, type ObjectDrift } from '../../src/index.js';
+import { documentHead, objectReference } from './json-document.js';
+import { toFieldPath, toJsonPointer, type DriftFinding, type DriftReport, type ObjectDrift } from '../../src/index.js';
 
 export function formatDriftJson(report: DriftReport): string {
   const doc = {
-    kind: 'DriftReport',
-    apiVersion: 'kd.io/v1alpha1',
+    ...documentHead('DriftReport'),
     time: report.time,
     failOn: report.failOn,
     driftFound: report.driftFound,
@@ -19,19 +19,18 @@ export function formatDriftJson(report: DriftReport): string {
       release: t.release,
       namespace: t.namespace,
       ...(t.revision === undefined ? {} : { revision: t.revision }),
+      ...(t.note === undefined ? {} : { note: t.note }),
       counts: t.counts,
       objects: t.objects.map(objectJson),
     })),
+    ...(report.notes ? { notes: report.notes } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
 function objectJson(o: ObjectDrift): Record<string, unknown> {
   return {
-    apiVersion: formatApiVersion(o.ref),
-    kind: o.ref.kind,
-    ...(o.ref.namespace ? { namespace: o.ref.namespace } : {}),
-    name: o.ref.name,
+    object: objectReference(o.ref),
     class: o.class,
     appliedFrom: o.appliedFrom,
     ...(o.file === undefined ? {} : { file: o.file }),
@@ -51,5 +50,6 @@ function findingJson(f: DriftFinding): Record<string, unknown> {
     ...('live' in f ? { live: f.live } : {}),
     ...(f.masked ? { masked: true } : {}),
     ...(f.owner ? { owner: f.owner } : {}),
+    ...(f.line === undefined ? {} : { line: f.line, column: f.column ?? 1 }),
   };
 }

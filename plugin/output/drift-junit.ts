@@ -1,7 +1,9 @@
 /**
  * `kubectl kd drift -o junit` for CI dashboards: a test suite per release and cluster, a test
- * case per object, a `<failure>` per finding of a `--fail-on` class; findings of other classes
- * (foreign, new by default) are listed in the case's `<system-out>` and do not fail it.
+ * case per object, at most one `<failure>` per case (the JUnit schema allows one; several are
+ * dropped or merged by many readers): its message is the first failing finding and how many more,
+ * its text every failing finding, one per line. Findings of other classes (foreign, new by
+ * default) are listed in the case's `<system-out>` and do not fail it.
  */
 import { describeRef, type DriftReport } from '../../src/index.js';
 import { describeFinding } from './drift-values.js';
@@ -25,7 +27,12 @@ export function formatDriftJunit(report: DriftReport): string {
         continue;
       }
       out.push(`    <testcase ${attrs}>`);
-      for (const f of failing) out.push(`      <failure type="${f.class}" message="${xml(describeFinding(f))}"/>`);
+      if (failing.length > 0) {
+        const first = failing[0]!;
+        const more = failing.length > 1 ? ` (and ${failing.length - 1} more)` : '';
+        const text = failing.map((f) => `${f.class}: ${describeFinding(f)}`).join('\n');
+        out.push(`      <failure type="${first.class}" message="${xml(`${first.class}: ${describeFinding(first)}${more}`)}">${xml(text)}</failure>`);
+      }
       if (other.length > 0) out.push(`      <system-out>${xml(other.map((f) => `${f.class}: ${describeFinding(f)}`).join('\n'))}</system-out>`);
       out.push('    </testcase>');
     }

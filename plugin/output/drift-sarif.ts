@@ -16,6 +16,7 @@ const RULES: Record<string, string> = {
   'drift/missing': 'kd applied the object; it is gone from the cluster.',
   'drift/new': 'The object is in the files and was never applied.',
   'drift/orphan': 'The object is in the release\'s ApplySet and no longer in the files.',
+  'drift/kept': 'The object is in the release\'s ApplySet, no longer in the files, and marked resource-policy: keep: prune leaves it.',
   'drift/foreign': 'Another field manager set a field kd never set.',
 };
 
@@ -24,13 +25,14 @@ export function driftDiagnostics(report: DriftReport): Diagnostic[] {
   for (const t of report.targets)
     for (const o of t.objects)
       for (const f of o.findings) {
-        const line = o.line ?? 1;
+        const line = f.line ?? o.line ?? 1;
+        const column = f.line !== undefined ? (f.column ?? 1) : 1;
         const d: Diagnostic = {
-          severity: report.failOn.includes(f.class) ? 'error' : f.class === 'foreign' || f.class === 'new' ? 'info' : 'warning',
+          severity: report.failOn.includes(f.class) ? 'error' : f.class === 'foreign' || f.class === 'new' || f.class === 'kept' ? 'info' : 'warning',
           rule: `drift/${f.class}`,
           message: `${report.targets.length > 1 ? `[${t.context}] ` : ''}${o.ref.kind} ${o.ref.namespace ? `${o.ref.namespace}/` : ''}${o.ref.name}: ${describeFinding(f)}`,
           file: o.file ?? '',
-          range: o.file ? { start: { line, column: 1 }, end: { line, column: 1 } } : FILE_START,
+          range: o.file ? { start: { line, column }, end: { line, column } } : FILE_START,
           object: o.ref,
           path: f.path ?? [],
         };

@@ -12,6 +12,7 @@ export function formatDriftText(report: DriftReport, options: { style: Style; di
   const out: string[] = [];
   for (const t of report.targets) {
     out.push(style.bold(header(t)));
+    if (t.note) out.push(`note: ${t.note}`);
     if (t.objects.length === 0) {
       out.push('no objects: nothing in the files, the release record or its set', '');
       continue;
@@ -20,7 +21,9 @@ export function formatDriftText(report: DriftReport, options: { style: Style; di
     for (const o of t.objects) {
       const name = describeRef(o.ref);
       const fieldFindings = o.findings.filter((f) => f.path !== undefined);
-      if (fieldFindings.length === 0) rows.push([name, o.class, o.note ?? '']);
+      // Object-level classes (missing, new, orphan, kept) say what they mean on their row.
+      const objectFinding = o.findings.find((f) => f.path === undefined);
+      if (fieldFindings.length === 0) rows.push([name, o.class, o.note ?? (objectFinding ? describeFinding(objectFinding) : '')]);
       fieldFindings.forEach((f, i) => rows.push([i === 0 ? name : '', f.class, describeFinding(f)]));
       if (o.note && fieldFindings.length > 0) rows.push(['', '', o.note]);
     }
@@ -30,12 +33,13 @@ export function formatDriftText(report: DriftReport, options: { style: Style; di
     out.push(summary(t.objects.length, t.counts), '');
     if (options.diff) for (const o of t.objects) if (o.diff) out.push(o.diff);
   }
+  for (const note of report.notes ?? []) out.push(`note: ${note}`);
   if (report.targets.length > 1) out.push(`total: ${summary(report.targets.reduce((n, t) => n + t.objects.length, 0), report.counts)}`);
   return out.join('\n').replace(/\n*$/, '\n');
 }
 
 function header(t: DriftTargetReport): string {
-  const revision = t.revision === undefined ? 'never applied by kd' : `revision ${t.revision}`;
+  const revision = t.revision !== undefined ? `revision ${t.revision}` : t.note?.startsWith('no revision') ? 'no deployed revision' : 'never applied by kd';
   return `release ${t.release} in ${t.namespace} (${revision}), context ${t.context}${t.serverVersion ? `, server ${t.serverVersion}` : ''}`;
 }
 
@@ -45,7 +49,7 @@ function summary(objects: number, counts: DriftCounts): string {
 }
 
 function paint(style: Style, cls: string): string {
-  if (cls === 'in-sync') return style.green(cls);
+  if (cls === 'in-sync' || cls === 'kept') return style.green(cls);
   if (cls === 'foreign' || cls === 'new') return style.cyan(cls);
   if (cls === 'pending') return style.yellow(cls);
   return style.red(cls);

@@ -28,6 +28,8 @@ export function describeFinding(f: DriftFinding): string {
       return 'in the files, never applied';
     case 'orphan':
       return 'in the release\'s set, no longer in the files (apply --prune deletes it)';
+    case 'kept':
+      return 'in the release\'s set, no longer in the files; resource-policy: keep (prune leaves it)';
     case 'pending':
       return `${path}: ${showValue(f.applied)} → ${showValue(f.desired)} in the files`;
     case 'drifted':

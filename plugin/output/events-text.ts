@@ -7,7 +7,7 @@
  */
 import { describeRef, renderPlanText, type ApplyEvent, type DoneEvent } from '../../src/index.js';
 import { formatDiagnosticLine } from './diagnostics-text.js';
-import type { Style } from './style.js';
+import { plural, type Style } from './style.js';
 
 const TAG_WIDTH = 8;
 
@@ -24,15 +24,26 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
   const { style } = options;
   let start = options.startedAt;
   const lastStatus = new Map<string, string>();
+  // Objects whose failure was printed with its reason: the done line names them, not the reason again.
+  const failed: string[] = [];
+  // Counts per run as the events tell them: --atomic's rollback is a second run (a second plan
+  // event) whose objects the executor's done counts add to the failed run's.
+  const runs: Array<DoneEvent['counts']> = [];
+  let dryRun: 'none' | 'client' | 'server' = 'none';
+  const run = () => runs[runs.length - 1] ?? (runs[0] = { applied: 0, unchanged: 0, pruned: 0, hooks: 0 });
   return (e) => {
     const origin = (start ??= e.at);
     const time = style.dim(formatElapsed(e.at - origin));
     const line = (tag: string, text: string, color: (s: string) => string = (s) => s) => `${time} ${color(tag.padEnd(TAG_WIDTH))} ${text}\n`;
     switch (e.type) {
       case 'plan': {
+        runs.push({ applied: 0, unchanged: 0, pruned: 0, hooks: 0 });
+        dryRun = e.dryRun;
+        // A second plan is --atomic rolling the failed run back.
+        const atomic = runs.length > 1 ? line('rollback', 'the apply failed: re-applying the last deployed revision (--atomic)', style.yellow) : '';
         const rollback = e.operation === 'rollback' ? ' (rollback)' : '';
         const head = e.release ? `release ${e.release.namespace}/${e.release.name}${rollback}${e.dryRun !== 'none' ? ` (dry run: ${e.dryRun})` : ''}` : e.dryRun !== 'none' ? `dry run: ${e.dryRun}` : '';
-        return (head ? line('plan', head) : '') + indent(renderPlanText(e.plan));
+        return atomic + (head ? line('plan', head) : '') + indent(renderPlanText(e.plan));
       }
       case 'diagnostics':
         // The same lines `kubectl kd validate` prints, so a failed apply reads like a failed validate.
@@ -42,6 +53,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'wave-finished':
         return line('wave', `wave ${e.wave} ${e.ok ? 'healthy' : 'failed'} after ${formatDuration(e.durationMs)}`, e.ok ? style.green : style.red);
       case 'object-applied': {
+        if (e.action === 'unchanged') run().unchanged++;
+        else run().applied++;
         const dry = e.dryRun ? ' (server dry run)' : '';
         const action = e.action === 'namespace-created' ? 'created (namespace)' : e.action === 'create' ? 'created' : e.action === 'update' ? 'configured' : e.action;
         return line('apply', `${describeRef(e.ref)} ${action}${dry}`, e.action === 'unchanged' ? style.dim : (s) => s);
@@ -51,6 +64,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         const previous = lastStatus.get(key);
         lastStatus.set(key, e.status);
         if (!options.verbose && previous === e.status && e.status !== 'Failed') return '';
+        // A failure is printed once, on its `failed` line with the object's events.
+        if (!options.verbose && e.status === 'Failed') return '';
         const ready = e.ready ? ` ${e.ready.ready}/${e.ready.desired}` : '';
         const color = e.status === 'Current' ? style.green : e.status === 'Failed' ? style.red : style.yellow;
         return line('health', `${key} ${color(e.status)}${ready}: ${e.message}`);
@@ -58,34 +73,69 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'hook-started':
         return line('hook', `${e.phase} hook ${describeRef(e.ref)} started (weight ${e.weight})`, style.cyan);
       case 'hook-finished':
+        run().hooks++;
         return line('hook', `${e.phase} hook ${describeRef(e.ref)} ${e.ok ? 'succeeded' : `failed: ${e.message}`}${e.deleted ? ' (deleted)' : ''}`, e.ok ? style.cyan : style.red);
       case 'retry':
         return line('retry', `${e.request}: ${e.reason}, attempt ${e.attempt + 1} in ${formatDuration(e.delayMs)}`, style.dim);
       case 'prune':
+        if (e.result !== 'gone') run().pruned++;
         return line('prune', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}${e.dryRun ? ' (dry run)' : ''}`, style.yellow);
       case 'object-deleted':
         return line('delete', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}`, style.yellow);
       case 'diff':
         return e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`;
       case 'object-failed': {
-        const head = line('failed', `${describeRef(e.ref)}: ${e.reason}: ${e.message}`, style.red);
+        failed.push(describeRef(e.ref));
+        const reason = e.message.includes(e.reason) ? e.message : `${e.reason}: ${e.message}`;
+        const head = line('failed', `${describeRef(e.ref)}: ${reason}`, style.red);
         const events = e.events.map((ev) => `${' '.repeat(time.length + TAG_WIDTH + 2)}${style.dim(ev)}\n`).join('');
         return head + (e.events.length > 0 ? `${' '.repeat(time.length + TAG_WIDTH + 2)}${style.dim('recent events:')}\n${events}` : '');
       }
       case 'done':
-        return doneText(e, line, style, options.verbose ?? false);
+        return doneText(e, line, style, failed, runs, dryRun, options.verbose ?? false);
     }
   };
 }
 
-function doneText(e: DoneEvent, line: (tag: string, text: string, color?: (s: string) => string) => string, style: Style, verbose: boolean): string {
-  const c = e.counts;
-  const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${c.hooks} hooks` : ''}`;
+/** `3 applied, 1 unchanged, 1 pruned, 1 hook`: the done line's counts (the watch screen's too). */
+export function formatCounts(c: DoneEvent['counts']): string {
+  return `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}${c.hooks ? `, ${plural(c.hooks, 'hook')}` : ''}`;
+}
+
+function doneText(
+  e: DoneEvent,
+  line: (tag: string, text: string, color?: (s: string) => string) => string,
+  style: Style,
+  failed: readonly string[],
+  runs: ReadonlyArray<DoneEvent['counts']>,
+  dryRun: 'none' | 'client' | 'server',
+  verbose: boolean,
+): string {
+  let counts = runs.length > 1 ? `${formatCounts(runs[0]!)}; rolled back: ${formatCounts(runs[runs.length - 1]!)}` : formatCounts(e.counts);
+  // A server dry run sent every object but wrote none: say what would have been. (A client dry
+  // run sends nothing: its counts are zeros and the plan above says what would be done.)
+  if (dryRun === 'server') counts = `dry run: ${dryRun}, nothing written; ${counts.replace(/(\d+) applied/, '$1 would be applied').replace(/(\d+) pruned/, '$1 would be pruned')}`;
   const revision = e.revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${e.revision}, ` : '';
   if (e.status === 'succeeded') return line('done', `succeeded in ${formatDuration(e.durationMs)} (${revision}${counts})`, style.green);
-  const head = line('done', `${e.status} after ${formatDuration(e.durationMs)} (${revision}${counts}): ${e.failure?.message ?? ''}`, e.status === 'interrupted' ? style.yellow : style.red);
+  const message = e.failure?.message ?? '';
+  // The executor's message repeats the failed object's reason, printed just above: name the object.
+  const named = failed.filter((ref) => message.startsWith(ref));
+  const why = named.length > 0 ? `${named.join(', ')} failed (above)${afterFirstClause(message)}` : message;
+  const head = line('done', `${e.status} after ${formatDuration(e.durationMs)} (${revision}${counts}): ${why}`, e.status === 'interrupted' ? style.yellow : style.red);
   const detail = verbose && e.failure?.detail ? `${e.failure.detail}\n` : '';
   return head + detail + (e.failure?.hint ? line('hint', e.failure.hint, style.dim) : '');
+}
+
+/** What the executor's message adds after its first clause (`...; rolled back to revision 1 as revision 3`), kept when the clause itself is replaced. */
+function afterFirstClause(message: string): string {
+  let depth = 0;
+  for (let i = 0; i < message.length; i++) {
+    const c = message[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0) return message.slice(i);
+  }
+  return '';
 }
 
 function indent(text: string): string {

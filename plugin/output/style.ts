@@ -1,6 +1,6 @@
 /**
- * Terminal styling for human output: colour only when writing to a TTY and NO_COLOR is unset
- * (https://no-color.org), or when FORCE_COLOR asks for it. Every human renderer takes a Style,
+ * Terminal styling for human output: colour when --color asks for it, else only when writing to
+ * a TTY and NO_COLOR is unset (https://no-color.org), or when FORCE_COLOR asks for it. Every human renderer takes a Style,
  * so tests render with colours off and compare plain text.
  */
 
@@ -28,11 +28,14 @@ export function makeStyle(color: boolean): Style {
   };
 }
 
-/** Decides colour the way most CLI tools do: NO_COLOR wins, then FORCE_COLOR, then isTTY. */
+/**
+ * Decides colour: an explicit --color/--no-color wins (the user asked for this run), then
+ * NO_COLOR (https://no-color.org: "user-level configuration ... should be able to override
+ * it"), then FORCE_COLOR, then whether the stream is a terminal.
+ */
 export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag?: boolean): boolean {
-  if (flag === false) return false;
+  if (flag !== undefined) return flag;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (flag === true) return true;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }

@@ -63,6 +63,8 @@ export interface WatchView {
   finished: FinishedLine[];
   selected: number;
   overlay?: { kind: 'help' | 'diff' | 'events'; title: string; lines: string[] };
+  /** The last apply failed on a field conflict: its whole message and hint, shown until the next apply ends (F re-applies with force). */
+  conflict?: { message: string; hint?: string };
   /** The executor's clock as of the last event or tick, for elapsed times. */
   now: number;
   spinner: number;
@@ -172,12 +174,14 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       return v;
     case 'done': {
       const c = e.counts;
-      const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${c.hooks} hooks` : ''}`;
+      const counts = `${c.applied} applied, ${c.unchanged} unchanged${c.pruned ? `, ${c.pruned} pruned` : ''}${c.hooks ? `, ${plural(c.hooks, 'hook')}` : ''}`;
       const revision = e.revision ?? v.revision;
       const ok = e.status === 'succeeded';
       const text = ok ? `succeeded in ${duration(e.durationMs)} (${counts})` : `${e.status}: ${e.failure?.message ?? ''}`;
       const time = env.formatClock(wallAt);
-      const next: WatchView = { ...v, state: 'watching', lastApply: { time, ok, text: ok ? `succeeded in ${duration(e.durationMs)}` : e.status === 'interrupted' ? 'interrupted' : `failed (${e.failure?.kind ?? 'error'})` }, ...(revision !== undefined ? { revision } : {}) };
+      const { conflict: _previous, ...rest } = v;
+      const conflict = e.failure?.kind === 'conflict' ? { conflict: { message: e.failure.message, ...(e.failure.hint ? { hint: e.failure.hint } : {}) } } : {};
+      const next: WatchView = { ...rest, ...conflict, state: 'watching', lastApply: { time, ok, text: ok ? `succeeded in ${duration(e.durationMs)}` : e.status === 'interrupted' ? 'interrupted' : `failed (${e.failure?.kind ?? 'error'})` }, ...(revision !== undefined ? { revision } : {}) };
       const line = `${time} ${revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${revision} ` : ''}${text}`;
       return finish(log(next, wallAt, ok ? 'ok' : 'error', text), ok ? 'ok' : e.status === 'interrupted' ? 'warning' : 'error', line);
     }

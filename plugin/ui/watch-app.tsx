@@ -13,6 +13,8 @@ import type { ViewStore } from './view-store.js';
 export interface WatchActions {
   quit(): void;
   applyNow(): void;
+  /** `F` after a conflict: apply again with --force-conflicts. */
+  applyWithForce(): void;
   togglePause(): void;
   diff(row: ObjectRow): void;
   events(row: ObjectRow): void;
@@ -33,6 +35,7 @@ export function WatchApp({ store, actions, theme, formatClock }: WatchAppProps) 
     if (key.escape) return store.update((v) => (v.overlay ? { ...v, overlay: undefined } : v));
     if (input === '?') return store.update((v) => (v.overlay?.kind === 'help' ? { ...v, overlay: undefined } : { ...v, overlay: helpOverlay() }));
     if (input === 'a') return actions.applyNow();
+    if (input === 'F' && store.getSnapshot().conflict) return actions.applyWithForce();
     if (input === 'p') return actions.togglePause();
     if (key.upArrow || input === 'k') return store.update((v) => moveSelection(v, -1));
     if (key.downArrow || input === 'j') return store.update((v) => moveSelection(v, 1));

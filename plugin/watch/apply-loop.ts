@@ -43,6 +43,8 @@ export class ApplyLoop {
   readonly #stop = new AbortController();
   #pending: ChangeBatch[] = [];
   #manual = false;
+  /** `F`: the next manual apply takes conflicting fields over (--force-conflicts), once. */
+  #forceOnce = false;
   #queuedReported = false;
   #running: Promise<void> | undefined;
   #started = false;
@@ -68,9 +70,10 @@ export class ApplyLoop {
     void this.#kick('change');
   }
 
-  /** `a`: read everything again and apply even when nothing changed (a retry). */
-  applyNow(): void {
+  /** `a`: read everything again and apply even when nothing changed (a retry); `F`: the same with --force-conflicts. */
+  applyNow(options: { forceConflicts?: boolean } = {}): void {
     this.#manual = true;
+    if (options.forceConflicts) this.#forceOnce = true;
     void this.#kick('manual');
   }
 
@@ -118,6 +121,8 @@ export class ApplyLoop {
     const { emit, now } = this.#o;
     const manual = this.#manual;
     this.#manual = false;
+    const force = manual && this.#forceOnce;
+    this.#forceOnce = false;
     const batches = this.#pending.splice(0);
     let snapshot: DesiredSnapshot;
     if (manual) {
@@ -152,7 +157,9 @@ export class ApplyLoop {
     this.#o.onApplyStart?.();
     let done: DoneEvent | undefined;
     try {
-      for await (const event of this.#o.apply({ ...this.#o.request, objects: snapshot.manifests, diagnostics: snapshot.diagnostics }, signal)) {
+      const request: ApplyRequest = { ...this.#o.request, objects: snapshot.manifests, diagnostics: snapshot.diagnostics };
+      if (force) request.forceConflicts = true;
+      for await (const event of this.#o.apply(request, signal)) {
         emit({ type: 'apply', at: now(), event });
         if (event.type === 'done') done = event;
       }

@@ -9,6 +9,8 @@
  * with no changes there is no timer at all.
  */
 
+import { isManifestFileName, isSkippedFolder } from '../../src/index.js';
+
 export type FileChangeKind = 'changed' | 'removed';
 
 export interface ChangeBatch {
@@ -82,22 +84,20 @@ export function isEditorArtifact(file: string): boolean {
   return false;
 }
 
-const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 
 /**
  * Whether a path below a watched root (given relative to that root) can hold or be input:
- * hidden entries (`.git`, `.idea`), `node_modules` and editor artifacts never are; files must be
+ * hidden entries (`.git`, `.idea`), dependency and build folders (`node_modules`, `vendor`,
+ * `dist`, ...: the shared input rule) and editor artifacts never are; files must be
  * manifests (a kustomization is YAML too). Folders pass, so new folders are walked. Relative,
  * because a root may itself live under a hidden folder.
  */
 export function isIgnoredPath(relative: string, isFile: boolean | undefined): boolean {
   const file = relative;
   const parts = file.split(/[\\/]/).filter((p) => p !== '');
-  for (const part of parts) {
-    if (part === 'node_modules') return true;
-    if (part.startsWith('.') && part !== '.' && part !== '..') return true;
-  }
+  // The folders and files `kubectl kd validate` walks (src/manifest/input-rules.ts).
+  for (const part of parts) if (part !== '.' && part !== '..' && isSkippedFolder(part)) return true;
   if (isEditorArtifact(file)) return true;
-  if (isFile === true && !MANIFEST_EXTENSIONS.test(file)) return true;
+  if (isFile === true && !isManifestFileName(file)) return true;
   return false;
 }

@@ -24,6 +24,7 @@ import {
   resolveSchemaSources,
   validateEach,
   type Diagnostic,
+  type InputOptions,
   type Manifest,
   type SchemaSource,
   type SourceText,
@@ -40,6 +41,8 @@ export interface DesiredCacheOptions {
   env: NodeJS.ProcessEnv;
   defaultNamespace: string;
   schemaSources?: SchemaSource[];
+  /** `--max-input-size`, `--allow-remote`. */
+  input?: InputOptions;
 }
 
 export interface DesiredSnapshot {
@@ -90,7 +93,7 @@ export class DesiredCache {
 
   /** Reads every input (throws only what `apply` throws: a named path that does not exist). */
   async loadAll(): Promise<DesiredSnapshot> {
-    const inputs = await readInputs(this.#options.paths);
+    const inputs = await readInputs(this.#options.paths, { ...this.#options.input });
     this.#units.clear();
     for (const [key, unit] of this.#group(inputs.sources)) this.#units.set(key, unit);
     this.#inputDiagnostics = [];
@@ -143,7 +146,7 @@ export class DesiredCache {
       let diagnostics: Diagnostic[];
       try {
         if (!existsSync(key)) throw new KdError('input', `${readPath}: no such file or directory`);
-        const inputs = await readInputs([readPath]);
+        const inputs = await readInputs([readPath], { ...this.#options.input });
         sources = inputs.sources;
         diagnostics = inputs.diagnostics;
       } catch (error) {

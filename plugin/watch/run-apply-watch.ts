@@ -10,7 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, describeRef, inputError, objectDiff, runApply, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
+import { stringify } from 'yaml';
+import { ExitCode, describeRef, inputError, maskSecretPair, runApply, unifiedDiff, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
 import { executorDeps, openTarget } from '../commands/target.js';
@@ -60,11 +61,11 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   let watcher: ReturnType<typeof watchInputs> | undefined;
   const follower = new ClusterFollower({ client: target.client, emit, now });
   /** What each object was at the last two applies, for `d`. */
-  const history = new Map<string, { before: KubeObject | undefined; after: KubeObject }>();
+  const history = new Map<string, AppliedPair>();
   /** `--notify` deliveries still under way; awaited before exiting. */
   const notifying = new Set<Promise<void>>();
   try {
-    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace });
+    const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
       source: cache,
       request: {
@@ -93,13 +94,14 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         // Runs stopped before anything was sent leave the cluster as it was.
         if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') {
           follower.follow(manifests);
-          remember(history, manifests);
+          remember(history, manifests, done.revision);
         }
         follower.resume();
       },
     });
     out.bind({
       applyNow: () => loop.applyNow(),
+      applyWithForce: () => loop.applyNow({ forceConflicts: true }),
       togglePause: () => {
         if (!watcher) return;
         const paused = out.paused();
@@ -138,7 +140,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
 
 interface Output {
   emit(e: LoopEvent): void;
-  bind(actions: { applyNow(): void; togglePause(): void; diff(row: ObjectRow): void; events(row: ObjectRow): void }): void;
+  bind(actions: { applyNow(): void; applyWithForce(): void; togglePause(): void; diff(row: ObjectRow): void; events(row: ObjectRow): void }): void;
   paused(): boolean;
   stopping(): void;
   close(): Promise<void>;
@@ -176,6 +178,7 @@ function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyT
       actions: {
         quit,
         applyNow: () => actions?.applyNow(),
+        applyWithForce: () => actions?.applyWithForce(),
         togglePause: () => actions?.togglePause(),
         diff: (row) => actions?.diff(row),
         events: (row) => actions?.events(row),
@@ -195,19 +198,36 @@ function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyT
   };
 }
 
-function remember(history: Map<string, { before: KubeObject | undefined; after: KubeObject }>, manifests: readonly Manifest[]): void {
+/** An object as the files had it at its previous apply in this watch (and that revision), and as they have it now. */
+export interface AppliedPair {
+  before: KubeObject | undefined;
+  beforeRevision: number | undefined;
+  after: KubeObject;
+  afterRevision?: number;
+}
+
+export function remember(history: Map<string, AppliedPair>, manifests: readonly Manifest[], revision: number | undefined): void {
   for (const m of manifests) {
     const key = describeRef(m.ref);
     const previous = history.get(key);
     if (previous && JSON.stringify(previous.after) === JSON.stringify(m.object)) continue;
-    history.set(key, { before: previous?.after, after: m.object });
+    const pair: AppliedPair = { before: previous?.after, beforeRevision: previous?.afterRevision, after: m.object };
+    if (revision !== undefined) pair.afterRevision = revision;
+    history.set(key, pair);
   }
 }
 
-function diffLines(row: ObjectRow, history: Map<string, { before: KubeObject | undefined; after: KubeObject }>): string[] {
+/**
+ * `d`: what the last apply changed in the object's file: the file as applied before (revision N)
+ * against the files now. It compares files, not the cluster: live drift is the drift panel's.
+ */
+export function diffLines(row: ObjectRow, history: Map<string, AppliedPair>): string[] {
   const entry = history.get(describeRef(row.ref));
   if (!entry) return ['not applied yet in this watch'];
-  const diff = objectDiff(row.ref, entry.before, entry.after);
+  const [before, after] = maskSecretPair(entry.before, entry.after);
+  const label = describeRef(row.ref);
+  const from = before ? `applied (rev ${entry.beforeRevision ?? '?'}) ${label}` : '/dev/null (first apply in this watch)';
+  const diff = unifiedDiff(before ? stringify(before) : '', after ? stringify(after) : '', { from, to: `files ${label}` });
   return diff === '' ? ['no change in the last apply'] : diff.replace(/\n$/, '').split('\n');
 }
 

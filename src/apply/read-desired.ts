@@ -6,13 +6,16 @@
  */
 import { readAndValidate } from '../io/validate-files.js';
 import { resolveSchemaSources } from '../io/schema-sources.js';
+import type { InputOptions, StdinReader } from '../io/inputs.js';
 import type { Diagnostic, Manifest } from '../model/index.js';
 import { SchemaRegistry } from '../schema/index.js';
 import type { SchemaSource } from '../schema/types.js';
 
 export interface ReadDesiredRequest {
   paths: string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  /** The input size cap and remote kustomize bases (`--max-input-size`, `--allow-remote`). */
+  input?: InputOptions;
   defaultNamespace: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -33,6 +36,7 @@ export async function readDesired(request: ReadDesiredRequest): Promise<DesiredO
   return readAndValidate({
     paths: request.paths,
     ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+    ...(request.input ? { input: request.input } : {}),
     registry: new SchemaRegistry(sources),
     strict: true,
     defaultNamespace: request.defaultNamespace,

@@ -11,6 +11,7 @@
  * leaves neither side has, owned by a manager other than kd and the last applier.
  */
 import { stringify } from 'yaml';
+import { readKdAnnotations } from '../annotations/index.js';
 import { unifiedDiff } from '../apply/unified-diff.js';
 import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../model/index.js';
 import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
@@ -65,7 +66,12 @@ export function compareObject(input: ObjectDriftInput, options: CompareOptions):
     const cls = la.source === 'release' ? 'missing' : 'new';
     return base(cls, [{ class: cls }]);
   }
-  if (input.desired === undefined) return input.member ? base('orphan', [{ class: 'orphan' }]) : undefined;
+  if (input.desired === undefined) {
+    if (!input.member) return undefined;
+    // Prune leaves objects marked keep (selectPrune): calling them orphans would fail every audit.
+    const cls = readKdAnnotations(input.live).value.keep === true ? 'kept' : 'orphan';
+    return base(cls, [{ class: cls }]);
+  }
 
   const live = input.live;
   const secret = isSecretObject(input.ref);

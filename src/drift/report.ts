@@ -32,14 +32,16 @@ export function objectFails(object: ObjectDrift, failOn: readonly DriftClass[]):
   return failOn.includes(object.class) || object.findings.some((f) => failOn.includes(f.class));
 }
 
-export function buildReport(input: { time: string; failOn: readonly DriftClass[]; targets: DriftTargetReport[] }): DriftReport {
+export function buildReport(input: { time: string; failOn: readonly DriftClass[]; targets: DriftTargetReport[]; notes?: readonly string[] }): DriftReport {
   const counts = emptyCounts();
   for (const t of input.targets) for (const c of DRIFT_CLASSES) counts[c] += t.counts[c];
-  return {
+  const report: DriftReport = {
     time: input.time,
     failOn: [...input.failOn],
     driftFound: input.targets.some((t) => t.objects.some((o) => objectFails(o, input.failOn))),
     counts,
     targets: input.targets,
   };
+  if (input.notes && input.notes.length > 0) report.notes = [...input.notes];
+  return report;
 }

@@ -13,11 +13,13 @@ import type { JsonPath, ObjectRef } from '../model/index.js';
  * - `missing`: applied, in the files, gone from the cluster;
  * - `new`: in the files, never applied;
  * - `orphan`: a member of the release's ApplySet no longer in the files (`apply --prune` deletes it);
+ * - `kept`: such a member annotated `kd.io/resource-policy: keep` (or Helm's alias): prune leaves
+ *   it in place by design, so it is not drift;
  * - `foreign`: informational, a field set in the cluster by another manager that kd never set.
  */
-export type DriftClass = 'in-sync' | 'pending' | 'drifted' | 'conflict' | 'missing' | 'new' | 'orphan' | 'foreign';
+export type DriftClass = 'in-sync' | 'pending' | 'drifted' | 'conflict' | 'missing' | 'new' | 'orphan' | 'kept' | 'foreign';
 
-export const DRIFT_CLASSES: readonly DriftClass[] = ['in-sync', 'pending', 'drifted', 'conflict', 'missing', 'new', 'orphan', 'foreign'];
+export const DRIFT_CLASSES: readonly DriftClass[] = ['in-sync', 'pending', 'drifted', 'conflict', 'missing', 'new', 'orphan', 'kept', 'foreign'];
 
 /** The classes that make `kubectl kd drift` exit 1 unless `--fail-on` says otherwise. */
 export const DEFAULT_FAIL_ON: readonly DriftClass[] = ['drifted', 'conflict', 'missing', 'orphan', 'pending'];
@@ -36,7 +38,7 @@ export interface FieldOwner {
 }
 
 /**
- * One field (or, for `missing`, `new` and `orphan`, the whole object). A value key that is
+ * One field (or, for `missing`, `new`, `orphan` and `kept`, the whole object). A value key that is
  * absent means the field is absent on that side. Secret values are `***` followed by a salted
  * hash (`*** #1a2b3c4d`): equal hashes mean equal values, and the value never leaves kd.
  */
@@ -51,6 +53,9 @@ export interface DriftFinding {
   masked?: true;
   /** Who set the live value (drifted, conflict, foreign), when managedFields tell. */
   owner?: FieldOwner;
+  /** The 1-based line and column of the field (or its nearest ancestor) in the object's file. */
+  line?: number;
+  column?: number;
 }
 
 export interface ObjectDrift {
@@ -77,8 +82,10 @@ export interface DriftTargetReport {
   serverVersion?: string;
   release: string;
   namespace: string;
-  /** The release revision compared against; absent when kd never applied the release. */
+  /** The release revision compared against; absent when no revision of the release was deployed. */
   revision?: number;
+  /** What the reader must know about the release itself: its revisions all failed, it lives in another namespace. */
+  note?: string;
   counts: DriftCounts;
   objects: ObjectDrift[];
 }
@@ -91,8 +98,10 @@ export interface DriftReport {
   driftFound: boolean;
   counts: DriftCounts;
   targets: DriftTargetReport[];
+  /** About the audit as a whole: `--all-releases` found no release in the namespace. */
+  notes?: string[];
 }
 
 export function emptyCounts(): DriftCounts {
-  return { 'in-sync': 0, pending: 0, drifted: 0, conflict: 0, missing: 0, new: 0, orphan: 0, foreign: 0 };
+  return { 'in-sync': 0, pending: 0, drifted: 0, conflict: 0, missing: 0, new: 0, orphan: 0, kept: 0, foreign: 0 };
 }

@@ -13,9 +13,10 @@
  *     objects whose files, record and live values already agree as written (agreesAsWritten).
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
-import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
+import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
+import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from './inputs.js';
 import { readDesired } from '../apply/read-desired.js';
 import { RecordStore, isoSeconds } from '../apply/release/store.js';
 import { inventoryFor, recordDriver, type StorageChoice } from '../apply/release/storage.js';
@@ -54,7 +55,9 @@ export interface DriftTarget {
 
 export interface DriftRunRequest {
   paths: string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  /** The input size cap and remote kustomize bases (`--max-input-size`, `--allow-remote`). */
+  input?: InputOptions;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** The release to audit; required unless `allReleases`. */
@@ -101,9 +104,17 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
   const openTarget = deps.openTarget ?? ((context) => openDefaultTarget(request, context));
   const contexts: Array<string | undefined> = request.contexts.length > 0 ? request.contexts : [undefined];
   const targets: DriftTargetReport[] = [];
+  const notes: string[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Standard input is read once (under the cap) and its bytes reused for every context.
   let stdin: Promise<Buffer> | undefined;
-  const readStdin = request.readStdin ? () => (stdin ??= request.readStdin!()) : undefined;
+  const readStdin = request.readStdin
+    ? () => {
+        if (stdin) return stdin;
+        const s = request.readStdin!();
+        return (stdin = s instanceof Promise ? s : readCapped(s, STDIN_NAME, request.input?.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES));
+      }
+    : undefined;
   for (const context of contexts) {
     const target = await openTarget(context);
     try {
@@ -115,6 +126,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
           env: request.env,
           cwd: request.cwd,
           ...(readStdin ? { readStdin } : {}),
+          ...(request.input ? { input: request.input } : {}),
           ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
         });
         // The same files read for every context: report their problems once.
@@ -134,6 +146,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       if (request.allReleases) {
         const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
         releases = (await store.releases(scope)).filter((r) => r.status !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
+        if (releases.length === 0) notes.push(`no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${target.namespace}`} of context ${target.context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, target.namespace)}`);
       } else releases = [{ name: request.release ?? 'default', namespace: target.namespace }];
       for (const release of releases) {
         const report = await compareRelease(request, target, store, release, desired);
@@ -143,7 +156,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       await target.close();
     }
   }
-  return { report: buildReport({ time: isoSeconds(request.now()), failOn: request.failOn, targets }), diagnostics };
+  return { report: buildReport({ time: isoSeconds(request.now()), failOn: request.failOn, targets, notes }), diagnostics };
 }
 
 async function openDefaultTarget(request: DriftRunRequest, context: string | undefined): Promise<DriftTarget> {
@@ -189,6 +202,20 @@ async function compareRelease(
   const { client } = target;
   const signal = request.signal ?? new AbortController().signal;
   const snapshot = await store.lastDeployed(release);
+  let note: string | undefined;
+  let standIn: KubeObject[] | undefined;
+  if (!snapshot) {
+    const latest = (await store.revisions(release)).at(-1);
+    if (latest) {
+      // Not "never applied": kd tried, and every revision failed (or is still running).
+      note = `no revision of release ${release.name} was deployed: the latest, revision ${latest.revision}, is ${latest.status}${latest.message ? ` (${latest.message})` : ''}`;
+      if (!manifests) {
+        // With --all-releases the files are not at hand: what the latest revision tried to apply stands for them.
+        standIn = (await store.record(release, latest.revision))?.manifest;
+        if (standIn) note += `; compared with what revision ${latest.revision} applied`;
+      }
+    } else note = `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}`;
+  }
   const inventory = inventoryFor(request.storage ?? { kind: 'secret' }, client, request.kdVersion);
   const members = await inventory.members(release, signal);
   const memberLabels = inventory.memberLabels(release);
@@ -209,6 +236,11 @@ async function compareRelease(
   }
   if (manifests) {
     for (const m of manifests) if (m.ref.name && tracked(m.object)) Object.assign(entry(m.ref), { manifest: m, ref: m.ref });
+  } else if (standIn) {
+    for (const object of standIn) {
+      const ref = refOf(object);
+      if (ref && ref.name && tracked(object)) entry(ref).desired = object;
+    }
   } else for (const e of entries.values()) if (e.record) e.desired = e.record;
   for (const m of members) entry(m.ref).live = m.object;
 
@@ -280,12 +312,37 @@ async function compareRelease(
   // 4. Compare.
   const objects: ObjectDrift[] = [];
   const options = { fieldManager: FIELD_MANAGER, ignore: request.ignore, showForeign: request.showForeign, diff: request.diff, secretSalt: request.secretSalt };
+  const manifestOf = new Map([...entries.values()].filter((e) => e.manifest).map((e) => [objectKey(e.ref), e.manifest!]));
   for (const input of inputs) {
     const drift = compareObject(input, options);
-    if (drift) objects.push(drift);
+    if (!drift) continue;
+    // Each field finding points at its field in the files (SARIF annotates that line), not the object's first line.
+    const manifest = manifestOf.get(objectKey(input.ref));
+    if (manifest)
+      for (const f of drift.findings) {
+        if (f.path === undefined || f.path.length === 0) continue;
+        const start = manifest.locate(f.path, 'key').start;
+        f.line = start.line;
+        f.column = start.column;
+      }
+    objects.push(drift);
   }
   const sorted = sortObjects(objects);
-  return { release: release.name, namespace: release.namespace, ...(snapshot ? { revision: snapshot.revision } : {}), counts: countObjects(sorted), objects: sorted };
+  return { release: release.name, namespace: release.namespace, ...(snapshot ? { revision: snapshot.revision } : {}), ...(note ? { note } : {}), counts: countObjects(sorted), objects: sorted };
+}
+
+/** `; it exists in namespace shop (use -n shop)`: the usual cause of an empty answer is the wrong namespace. */
+async function elsewhereHint(store: RecordStore, name: string | undefined, namespace: string): Promise<string> {
+  let all;
+  try {
+    all = await store.releases({ allNamespaces: true });
+  } catch {
+    return ''; // no right to list across namespaces: no hint, the answer stands
+  }
+  const namespaces = [...new Set(all.filter((r) => r.status !== 'deleted' && (name === undefined || r.name === name) && r.namespace !== namespace).map((r) => r.namespace))];
+  if (namespaces.length === 0) return '';
+  const what = name === undefined ? 'releases exist' : 'it exists';
+  return `; ${what} in namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')} (use -n ${namespaces[0]}${namespaces.length > 1 || name === undefined ? ', or -A with --all-releases' : ''})`;
 }
 
 function dryRun(client: ClusterClient, object: KubeObject, signal: AbortSignal): Promise<KubeObject> {

@@ -1,34 +1,72 @@
 /**
  * The shell's side of manifest loading: turns the paths a user named into `SourceText`s for the
- * pure loader. Files are read as named; directories recursively (`.yaml`, `.yml`, `.json`, in
- * code-point order of their names, skipping hidden folders and `node_modules`); `-` is standard
+ * pure loader. Files are read as named; directories recursively, in code-point order of their
+ * names, by the shared rule of which files are manifests (src/manifest/input-rules.ts: `.yaml`,
+ * `.yml`, `.json`; no hidden, dependency or build folders; Helm charts and documents that are not
+ * Kubernetes objects skipped with a note; `.kdignore` and `--exclude` patterns); `-` is standard
  * input. A directory holding a kustomization is rendered with `kubectl kustomize` instead
  * (kustomize.ts), also when met during a recursive walk.
  *
- * Usage problems throw (a path that does not exist: `KdError('input')`; kubectl missing or
- * kustomize failing: `KdError('environment')`). Problems with a file's content are diagnostics
- * and the file is skipped: binary data (a NUL byte), invalid UTF-8 (positioned at the first bad
- * byte), files over the size limit (checked before reading). A UTF-8 byte order mark is dropped.
+ * Every input is read under one size cap (`maxInputBytes`, `--max-input-size`, default 64 MiB):
+ * a regular file whose size is known is checked before a synchronous read (the fast path of
+ * thousands of small files); anything else (standard input, FIFOs, `<(cmd)`, devices such as
+ * /dev/zero, files whose stat says 0 bytes) is streamed asynchronously and abandoned as soon as it
+ * passes the cap, so memory stays bounded and signals are still handled during the read.
+ *
+ * Usage problems throw (a path that does not exist, an input over the cap: `KdError('input')`;
+ * kubectl missing: `KdError('environment')`). A kustomization that fails to render, or names a
+ * remote base without `allowRemote`, is a diagnostic on its kustomization file and the other
+ * inputs are still read. Problems with a file's content are diagnostics and the file is skipped:
+ * binary data (a NUL byte), invalid UTF-8 (positioned at the first bad byte). A UTF-8 byte order
+ * mark is dropped.
  */
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { constants, createReadStream, existsSync, openSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
 import path from 'node:path';
-import { inputError } from '../errors.js';
+import { inputError, KdError } from '../errors.js';
+import {
+  HELM_CHART_FILE,
+  KDIGNORE_FILE,
+  helmChartHint,
+  matchesIgnorePatterns,
+  isManifestFileName,
+  isSkippedFolder,
+  keepKubernetesDocuments,
+  parseIgnorePatterns,
+  type IgnorePattern,
+} from '../manifest/input-rules.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { SourceText } from '../model/manifest.js';
 import type { Position } from '../model/source.js';
-import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize.js';
+import { findRemoteReference, KustomizationError, KUSTOMIZATION_FILES, renderKustomization } from './kustomize.js';
 
 export const STDIN_NAME = '<stdin>';
-const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export interface ReadInputsOptions {
-  /** Reads all of standard input; required when a path is `-`. */
-  readStdin?: () => Promise<Buffer>;
-  /** Files larger than this are skipped with a diagnostic. Default 64 MiB. */
-  maxFileBytes?: number;
+/** How inputs are read, as the commands' flags set it. */
+export interface InputOptions {
+  /** The most bytes any one input may have (`--max-input-size`). Default 64 MiB. */
+  maxInputBytes?: number;
+  /** Let kustomize fetch remote bases (`--allow-remote`); refused by default, kd being offline. */
+  allowRemote?: boolean;
+}
+
+/** Standard input as a stream (read under the cap), or its bytes already read; called once. */
+export type StdinReader = () => AsyncIterable<Uint8Array | string> | Promise<Buffer>;
+
+export interface ReadInputsOptions extends InputOptions {
+  /** Standard input; required when a path is `-`. */
+  readStdin?: StdinReader;
   /** The kubectl binary used to render kustomizations. Default `kubectl` (from PATH). */
   kubectl?: string;
+  /** `--exclude`: patterns (gitignore syntax) of paths left out of folder walks, added to each folder's `.kdignore`. */
+  exclude?: readonly IgnorePattern[];
+}
+
+/** Where a folder walk started and what it ignores. */
+interface Walk {
+  root: string;
+  patterns: IgnorePattern[];
 }
 
 export interface Inputs {
@@ -44,7 +82,8 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
       if (!options.readStdin) throw inputError('standard input (-) cannot be read here');
       if (seen.has(STDIN_NAME)) continue;
       seen.add(STDIN_NAME);
-      addBytes(STDIN_NAME, await options.readStdin(), options, out);
+      const stdin = options.readStdin();
+      addBytes(STDIN_NAME, stdin instanceof Promise ? capped(STDIN_NAME, await stdin, limitOf(options)) : await readCapped(stdin, STDIN_NAME, limitOf(options)), options, out);
       continue;
     }
     let info;
@@ -55,11 +94,62 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
       if (code === 'ENOENT' || code === 'ENOTDIR') throw inputError(`${p}: no such file or directory`, 'check the path; give files, folders, or - for standard input');
       throw inputError(`${p}: cannot be read (${code ?? String(error)})`);
     }
-    if (info.isDirectory()) await readDirectory(p, options, out, seen, true);
-    else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, true);
-    else await readOneFile(p, info.size, options, out, seen);
+    if (info.isDirectory()) await readDirectory(p, options, out, seen, undefined);
+    else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, undefined);
+    else await readOneFile(p, info, options, out, seen);
   }
   return out;
+}
+
+function limitOf(options: InputOptions): number {
+  return options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+}
+
+/** `12 MiB` for whole MiB, else bytes. */
+export function formatLimit(limit: number): string {
+  const mib = limit / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`;
+}
+
+/**
+ * A stream over a file that is not a plain sized file. A FIFO (`mkfifo`, `<(cmd)`) is opened
+ * non-blocking and read through the event loop: a blocking open or read of a pipe whose writer
+ * is silent would hold a thread-pool thread that process exit waits for, so the process could
+ * not stop on a signal. Other files (devices such as /dev/zero, /proc files) are read normally.
+ */
+function openStream(file: string, info: Stats): AsyncIterable<Uint8Array | string> {
+  if (!info.isFIFO()) return createReadStream(file);
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  return new Socket({ fd, readable: true, writable: false });
+}
+
+function tooLargeError(name: string, limit: number) {
+  return inputError(`${name}: larger than the input limit of ${formatLimit(limit)}; it was not read`, 'pass a smaller input, or raise the limit with --max-input-size');
+}
+
+function capped(name: string, bytes: Buffer, limit: number): Buffer {
+  if (bytes.length > limit) throw tooLargeError(name, limit);
+  return bytes;
+}
+
+/**
+ * Reads a stream up to `limit` bytes, then gives up on it (the source is destroyed when it can
+ * be): the memory a read can take is the cap, whatever the source, and the read never blocks the
+ * event loop.
+ */
+export async function readCapped(stream: AsyncIterable<Uint8Array | string>, name: string, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    size += b.length;
+    if (size > limit) {
+      (stream as { destroy?: () => void }).destroy?.();
+      throw tooLargeError(name, limit);
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 async function kustomizationIn(dir: string): Promise<string | undefined> {
@@ -72,7 +162,20 @@ async function kustomizationIn(dir: string): Promise<string | undefined> {
   return KUSTOMIZATION_FILES.find((k) => names.includes(k));
 }
 
-async function readDirectory(dir: string, options: ReadInputsOptions, out: Inputs, seen: Set<string>, named: boolean): Promise<void> {
+/** A folder's `.kdignore` patterns, and `--exclude`'s. */
+function walkOf(dir: string, options: ReadInputsOptions): Walk {
+  let text = '';
+  try {
+    text = readFileSync(path.join(dir, KDIGNORE_FILE), 'utf8');
+  } catch {
+    // no .kdignore
+  }
+  return { root: dir, patterns: [...parseIgnorePatterns(text), ...(options.exclude ?? [])] };
+}
+
+/** `walk` is undefined for a folder the user named (it starts a walk), set for one met inside a walk. */
+async function readDirectory(dir: string, options: ReadInputsOptions, out: Inputs, seen: Set<string>, walk: Walk | undefined): Promise<void> {
+  const named = walk === undefined;
   let real: string;
   try {
     real = realpathSync(dir);
@@ -84,9 +187,25 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
   seen.add(real);
   const kustomization = await kustomizationIn(dir);
   if (kustomization) {
-    out.sources.push(await renderKustomization(dir, path.join(dir, kustomization), options.kubectl === undefined ? {} : { kubectl: options.kubectl }));
+    const file = path.join(dir, kustomization);
+    try {
+      const remote = options.allowRemote ? undefined : findRemoteReference(dir);
+      if (remote)
+        throw new KustomizationError(`the kustomization names the remote base ${remote.entry}; kd does not fetch remote bases unless --allow-remote is given`, remote.file, remote.line);
+      out.sources.push(await renderKustomization(dir, file, options.kubectl === undefined ? {} : { kubectl: options.kubectl }));
+    } catch (error) {
+      if (!(error instanceof KustomizationError)) throw error;
+      out.diagnostics.push({ severity: 'error', rule: 'input/kustomization', message: error.message, file: error.file, range: { start: { line: error.line, column: 1 }, end: { line: error.line, column: 1 } } });
+    }
     return;
   }
+  if (existsSync(path.join(dir, HELM_CHART_FILE))) {
+    // Templates are not YAML until rendered: reading them gives only syntax errors.
+    if (named) throw inputError(`${dir} is a Helm chart (${HELM_CHART_FILE}); kd reads Kubernetes manifests`, helmChartHint(dir));
+    out.diagnostics.push(note(path.join(dir, HELM_CHART_FILE), 'input/helm-chart', `a Helm chart: its folder is skipped; ${helmChartHint(dir)}`));
+    return;
+  }
+  const current = walk ?? walkOf(dir, options);
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -96,8 +215,8 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const name = entry.name;
-    if (name.startsWith('.') || name === 'node_modules') continue;
     const child = path.join(dir, name);
+    if (name.startsWith('.')) continue;
     // Only links need a stat to know what they point at; plain entries say it themselves.
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
@@ -110,12 +229,20 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
         continue; // a dangling symlink: nothing to read
       }
     }
-    if (isDir) await readDirectory(child, options, out, seen, false);
-    else if (isFile && MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase())) await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
+    const relative = path.relative(current.root, child).split(path.sep).join('/');
+    if (isDir) {
+      if (isSkippedFolder(name) || matchesIgnorePatterns(relative, true, current.patterns)) continue;
+      await readDirectory(child, options, out, seen, current);
+    } else if (isFile && isManifestFileName(name) && !matchesIgnorePatterns(relative, false, current.patterns)) {
+      const before = out.sources.length;
+      await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
+      const source = out.sources[before];
+      if (source) keepOnlyKubernetes(source, out);
+    }
   }
 }
 
-async function readOneFile(file: string, size: number | undefined, options: ReadInputsOptions, out: Inputs, seen: Set<string>, knownRealPath?: string): Promise<void> {
+async function readOneFile(file: string, known: Stats | undefined, options: ReadInputsOptions, out: Inputs, seen: Set<string>, knownRealPath?: string): Promise<void> {
   // Files found in a walked folder are not links (checked by the caller), so their real path is
   // their folder's real path plus their name: no syscall needed. Many small files made the
   // per-file realpath, stat and async read the bulk of a validate run; these are synchronous.
@@ -129,39 +256,37 @@ async function readOneFile(file: string, size: number | undefined, options: Read
   }
   if (seen.has(real)) return;
   seen.add(real);
-  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const limit = limitOf(options);
   let bytes: Buffer;
   try {
-    if ((size ?? statSync(file).size) > limit) {
-      out.diagnostics.push(tooLarge(file, limit));
-      return;
-    }
-    bytes = readFileSync(file);
+    const info = known ?? statSync(file);
+    if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
+    // A regular file with a size is read at once; pipes, devices and files whose size stat does
+    // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.
+    bytes = info.isFile() && info.size > 0 ? capped(file, readFileSync(file), limit) : await readCapped(openStream(file, info), file, limit);
   } catch (error) {
+    if (error instanceof KdError) throw error;
     throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   addBytes(file, bytes, options, out);
 }
 
-function tooLarge(file: string, limit: number): Diagnostic {
-  const mib = limit / (1024 * 1024);
-  const shown = Number.isInteger(mib) ? `${mib} MiB` : `${limit} bytes`;
-  return {
-    severity: 'error',
-    rule: 'input/too-large',
-    message: `the file is larger than the limit of ${shown}; it was not read`,
-    file,
-    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-  };
+/** A file found in a walk: its documents that are not Kubernetes objects (compose, CI, package.json) are left out, with a note. */
+function keepOnlyKubernetes(source: SourceText, out: Inputs): void {
+  const kept = keepKubernetesDocuments(source.text);
+  if (kept.skipped === 0) return;
+  source.text = kept.text;
+  const what = kept.skipped === 1 ? 'a document that is not a Kubernetes object' : `${kept.skipped} documents that are not Kubernetes objects`;
+  out.diagnostics.push(note(source.path, 'input/not-kubernetes', `${what} (no apiVersion or kind): skipped; name the file to have it checked`));
+}
+
+function note(file: string, rule: string, message: string): Diagnostic {
+  return { severity: 'info', rule, message, file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
 }
 
 /** Checks and decodes one file's bytes; adds a source, or a diagnostic when it is not UTF-8 text. */
-export function addBytes(file: string, bytes: Uint8Array, options: { maxFileBytes?: number }, out: Inputs): void {
-  const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (bytes.length > limit) {
-    out.diagnostics.push(tooLarge(file, limit));
-    return;
-  }
+export function addBytes(file: string, bytes: Uint8Array, options: InputOptions, out: Inputs): void {
+  if (bytes.length > limitOf(options)) throw tooLargeError(file, limitOf(options));
   const nul = bytes.indexOf(0);
   const bad = nul >= 0 ? nul : firstInvalidUtf8(bytes);
   if (bad >= 0) {

@@ -10,7 +10,13 @@
  * Objects made by generators (configMapGenerator, ...) or fetched from remote bases have no local
  * file: they are reported against the kustomization file. If the user's kustomization asks for
  * origin annotations itself, it is rendered directly and the annotations are kept.
+ *
+ * kd is offline unless told otherwise: `findRemoteReference` walks the kustomization and its
+ * local bases for remote ones (URLs, `git@`, `github.com/...` shorthands) before kustomize would
+ * fetch them; they are refused unless remote bases are allowed (`--allow-remote`). A kustomization
+ * that cannot be rendered is a `KustomizationError`, which the reader turns into a diagnostic.
  */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +26,87 @@ import type { RenderedOrigin, SourceText } from '../model/manifest.js';
 import { loadManifests } from '../manifest/index.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** A kustomization that cannot be rendered (refused remote base, kustomize's own failure), at a line of `file`. */
+export class KustomizationError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line: number = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** The fields whose entries kustomize loads as files, folders or remote targets. */
+const REFERENCE_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'];
+
+/**
+ * kustomize's remote forms: a URL scheme (https, http, ssh, git, file, ...), `git::`, scp-like
+ * `user@host:path`, and a host name followed by a path (`github.com/org/repo//dir?ref=v1`) that is
+ * not a local path. kustomize tries the local path first, so an existing file or folder is local.
+ */
+function isRemote(entry: string, dir: string): boolean {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(entry) || entry.startsWith('git::') || /^[\w.-]+@[\w.-]+:/.test(entry)) return true;
+  if (existsSync(path.resolve(dir, entry))) return false;
+  return /^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+(:\d+)?\//.test(entry);
+}
+
+export interface RemoteReference {
+  /** The entry as written. */
+  entry: string;
+  /** The kustomization file that names it, and the line. */
+  file: string;
+  line: number;
+}
+
+/** The first remote base of the kustomization in `dir` or of its local bases, if any. */
+export function findRemoteReference(dir: string, seen: Set<string> = new Set()): RemoteReference | undefined {
+  const abs = path.resolve(dir);
+  if (seen.has(abs)) return undefined;
+  seen.add(abs);
+  let names: string[];
+  try {
+    names = readdirSync(abs);
+  } catch {
+    return undefined;
+  }
+  const name = KUSTOMIZATION_FILES.find((k) => names.includes(k));
+  if (!name) return undefined;
+  const file = path.join(dir, name);
+  let text: string;
+  let doc: unknown;
+  try {
+    text = readFileSync(file, 'utf8');
+    doc = parse(text);
+  } catch {
+    return undefined; // kustomize reports a broken kustomization itself
+  }
+  if (doc === null || typeof doc !== 'object') return undefined;
+  for (const field of REFERENCE_FIELDS) {
+    const list = (doc as Record<string, unknown>)[field];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (typeof entry !== 'string') continue;
+      if (isRemote(entry, abs)) {
+        const index = text.split('\n').findIndex((l) => l.includes(entry));
+        return { entry, file, line: index >= 0 ? index + 1 : 1 };
+      }
+      const local = path.join(dir, entry);
+      let isDir = false;
+      try {
+        isDir = statSync(local).isDirectory();
+      } catch {
+        continue;
+      }
+      if (isDir) {
+        const found = findRemoteReference(local, seen);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
 interface RunResult {
@@ -58,8 +145,7 @@ export async function renderKustomization(dir: string, file: string, options: { 
       );
     }
   };
-  const failed = (result: RunResult) =>
-    environmentError(`kustomize failed for ${dir}: ${result.stderr.trim() || `exit code ${result.code}`}`, 'run `kubectl kustomize ' + dir + '` to see the problem');
+  const failed = (result: RunResult) => new KustomizationError(`kustomize failed for ${dir}: ${result.stderr.trim() || `exit code ${result.code}`}`, file);
 
   let rendered: RunResult | undefined;
   let originsBase = absDir;

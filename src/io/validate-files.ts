@@ -5,18 +5,20 @@
  * both cores work; cross-object rules (duplicates) always run over the whole set here.
  */
 import path from 'node:path';
-import { loadManifests } from '../manifest/index.js';
+import { isSkippedKind, loadManifests, parseIgnorePatterns, type IgnorePattern } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest, SourceText } from '../model/manifest.js';
 import { SchemaRegistry, type SchemaSource } from '../schema/index.js';
 import { validateManifests } from '../validate/index.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type InputOptions, type StdinReader } from './inputs.js';
 import { contextNamespace } from './kubeconfig-namespace.js';
 import { resolveSchemaSources } from './schema-sources.js';
 
 export interface ValidateFilesRequest {
   paths: string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  /** The input size cap and remote kustomize bases (`--max-input-size`, `--allow-remote`). */
+  input?: InputOptions;
   strict: boolean;
   crdPaths: string[];
   schemaDir?: string;
@@ -29,6 +31,10 @@ export interface ValidateFilesRequest {
   signal?: AbortSignal;
   /** `--cluster`: schemas and CRDs from the kubeconfig's cluster instead of offline ones. */
   cluster?: boolean;
+  /** `--skip`: kinds (or group/version/Kind) left out. */
+  skipKinds?: readonly string[];
+  /** `--exclude`: gitignore-style patterns left out of folder walks. */
+  exclude?: readonly string[];
 }
 
 export interface ValidateFilesResult {
@@ -82,10 +88,13 @@ async function validateWith(request: ValidateFilesRequest, cluster: Awaited<Retu
   const read = await readAndValidate({
     paths: request.paths,
     ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+    ...(request.input ? { input: request.input } : {}),
     crdPaths: request.crdPaths,
     registry: cluster ? cluster.registry : new SchemaRegistry(sources),
     strict: request.strict,
     defaultNamespace,
+    ...(request.skipKinds ? { skipKinds: request.skipKinds } : {}),
+    ...(request.exclude ? { exclude: parseIgnorePatterns(request.exclude.join('\n')) } : {}),
   });
   return {
     diagnostics: read.diagnostics,
@@ -97,12 +106,15 @@ async function validateWith(request: ValidateFilesRequest, cluster: Awaited<Retu
 
 export interface ReadAndValidateRequest {
   paths: readonly string[];
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: StdinReader;
+  input?: InputOptions;
   /** Files or folders whose CRDs lend their schemas (`--crd`); their other objects are ignored. */
   crdPaths?: readonly string[];
   registry: SchemaRegistry;
   strict: boolean;
   defaultNamespace: string;
+  skipKinds?: readonly string[];
+  exclude?: readonly IgnorePattern[];
 }
 
 export interface ReadAndValidateResult {
@@ -115,16 +127,18 @@ export interface ReadAndValidateResult {
 
 /** Paths to validated manifests: the one pipeline behind validate, apply, drift and watch. */
 export async function readAndValidate(request: ReadAndValidateRequest): Promise<ReadAndValidateResult> {
-  const inputs = await readInputs(request.paths, request.readStdin ? { readStdin: request.readStdin } : {});
+  const inputs = await readInputs(request.paths, { ...request.input, ...(request.readStdin ? { readStdin: request.readStdin } : {}), ...(request.exclude ? { exclude: request.exclude } : {}) });
   const crdPaths = request.crdPaths ?? [];
-  const crdRead = crdPaths.length ? await readInputs(crdPaths) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
+  const crdRead = crdPaths.length ? await readInputs(crdPaths, { ...request.input }) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   // A file both among the inputs and under --crd is read once: its CRDs (and their errors) are the inputs'.
   const inputFiles = new Set(inputs.sources.map((s) => path.resolve(s.path)));
   const crdInputs = { sources: crdRead.sources.filter((s) => !inputFiles.has(path.resolve(s.path))), diagnostics: crdRead.diagnostics.filter((d) => !inputFiles.has(path.resolve(d.file))) };
   const loaded = loadManifests(inputs.sources);
   const crdLoaded = loadManifests(crdInputs.sources);
   const crdManifests = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
-  const result = await validateManifests(loaded.manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests });
+  const skip = request.skipKinds ?? [];
+  const manifests = skip.length > 0 ? loaded.manifests.filter((m) => !isSkippedKind(m.ref, skip)) : loaded.manifests;
+  const result = await validateManifests(manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests });
   return {
     manifests: result.manifests,
     diagnostics: [...inputs.diagnostics, ...crdInputs.diagnostics, ...loaded.diagnostics, ...crdLoaded.diagnostics, ...result.diagnostics],

@@ -13,3 +13,18 @@ export {
 export { applyNamespaceDefaults } from './namespace-defaults.js';
 export { splitDocuments, type DocumentSlice } from './split-documents.js';
 export { resolvePlainScalar } from './yaml-schema.js';
+export {
+  HELM_CHART_FILE,
+  KDIGNORE_FILE,
+  SKIPPED_FOLDERS,
+  helmChartHint,
+  matchesIgnorePatterns,
+  isManifestFileName,
+  isSkippedFolder,
+  isSkippedKind,
+  keepKubernetesDocuments,
+  looksLikeKubernetes,
+  parseIgnorePatterns,
+  parseSkipKinds,
+  type IgnorePattern,
+} from './input-rules.js';

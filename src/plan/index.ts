@@ -2,6 +2,7 @@
 export type { DeletePlan, DeletePlanInput, Plan, PlanAction, PlanEntry, PlanHook, PlanInput, PlanInputObject, PlanNote, PlanNoteKind, PlanWave } from './types.js';
 export { planApply } from './plan-apply.js';
 export { planDelete } from './plan-delete.js';
+export { planWithoutHooks } from './without-hooks.js';
 export { renderDeletePlanText, renderPlanText } from './render-text.js';
 export { displayRef } from './display-ref.js';
 export { detectChange, type ChangeInput, type ChangeResult } from './change-detection.js';

@@ -38,7 +38,6 @@ export interface HandlerContext {
 }
 
 const TABLE_CT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
-const MAX_BODY = 16 * 1024 * 1024;
 
 function versionInfo(gitVersion: string): Obj {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
@@ -62,7 +61,8 @@ function send(res: ServerResponse, code: number, body: unknown, headers: Record<
 }
 
 function sendError(res: ServerResponse, err: ApiError, headers: Record<string, string | string[]> = {}): void {
-  send(res, err.code, err.toStatus(), headers);
+  // The rest of a too-large body is never read: close the connection rather than drain it.
+  send(res, err.code, err.toStatus(), err.code === 413 ? { ...headers, Connection: 'close' } : headers);
 }
 
 interface Route {
@@ -81,20 +81,57 @@ function wantsPartialMetadata(accept: string): boolean {
   return /as=PartialObjectMetadata/.test(accept);
 }
 
+/** kube-apiserver's `--max-request-body-bytes` default (3 MiB); its 413 names this figure. */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) throw requestTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     const b = c as Buffer;
     size += b.length;
-    if (size > MAX_BODY) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    if (size > MAX_REQUEST_BODY_BYTES) throw requestTooLarge();
     chunks.push(b);
   }
   return Buffer.concat(chunks);
 }
 
+function requestTooLarge(): ApiError {
+  return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`);
+}
+
+/**
+ * The body media types kube-apiserver 1.32 decodes (CBOR is behind an alpha gate there, off by
+ * default). Anything else is 415, which is also what keeps a browser's `text/plain` or form POST
+ * (a CSRF "simple request") from ever being parsed.
+ */
+const OBJECT_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Reads and decodes a request body. `object` bodies (create, update, delete options) take the
+ * serializer types, with no header meaning JSON as in kube-apiserver's negotiation; `patch`
+ * bodies must name one of the patch types. A delete with an empty body needs no type.
+ */
+async function readRequest(req: IncomingMessage, as: 'object' | 'patch'): Promise<{ body: unknown; contentType: string }> {
+  const declared = mediaTypeOf(req);
+  const contentType = declared === '' && as === 'object' ? 'application/json' : declared;
+  const accepted = as === 'patch' ? PATCH_TYPES : OBJECT_TYPES;
+  if (!accepted.includes(contentType)) {
+    const buf = req.method === 'DELETE' ? await readBody(req) : undefined;
+    if (buf === undefined || buf.length > 0) throw unsupportedMediaType(accepted);
+    return { body: undefined, contentType };
+  }
+  return { body: parseBody(await readBody(req), contentType), contentType };
+}
+
 function parseBody(buf: Buffer, contentType: string): unknown {
-  if (contentType.startsWith('application/vnd.kubernetes.protobuf')) {
+  if (contentType === 'application/vnd.kubernetes.protobuf') {
     if (buf.length === 0) return undefined;
     const decoded = decodeKubeProtobuf(buf);
     if (decoded === undefined)
@@ -107,7 +144,7 @@ function parseBody(buf: Buffer, contentType: string): unknown {
   }
   const text = buf.toString('utf8');
   if (text.trim() === '') return undefined;
-  if (contentType.startsWith('application/apply-patch+yaml') || contentType.includes('yaml')) {
+  if (contentType === 'application/apply-patch+yaml' || contentType === 'application/yaml') {
     try {
       return parseYaml(text) as unknown;
     } catch (e) {
@@ -286,14 +323,14 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
         }
         case 'POST': {
           verbAllowed('create');
-          const body = parseBody(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
+          const { body } = await readRequest(req, 'object');
           if (r.resource.namespaced && r.namespace === undefined) throw pathNotFound();
           const created = ctx.storage.create(r.resource, ns, body, writeOpts());
           return send(res, 201, created, warningHeaders());
         }
         case 'DELETE': {
           verbAllowed('deletecollection');
-          const body = parseBody(await readBody(req), 'application/json');
+          const { body } = await readRequest(req, 'object');
           const sel = selectorsOf(q, r.resource);
           const deleted = ctx.storage.deleteCollection(r.resource, r.namespace, sel.labels, sel.fields, deleteOptions(body, q, dryRun));
           return send(res, 200, { kind: listKind(r.resource), apiVersion: apiVersionOf(r.resource), metadata: { resourceVersion: String(ctx.storage.store.resourceVersion) }, items: deleted });
@@ -312,21 +349,19 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
       }
       case 'PUT': {
         verbAllowed('update');
-        const body = parseBody(await readBody(req), String(req.headers['content-type'] ?? 'application/json'));
+        const { body } = await readRequest(req, 'object');
         const out = ctx.storage.update(r.resource, ns, r.name, body, writeOpts());
         return send(res, out.created ? 201 : 200, out.object, warningHeaders());
       }
       case 'PATCH': {
         verbAllowed('patch');
-        const ct = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
-        if (!PATCH_TYPES.includes(ct)) throw unsupportedMediaType(PATCH_TYPES);
-        const body = parseBody(await readBody(req), ct);
+        const { body, contentType: ct } = await readRequest(req, 'patch');
         const out = ctx.storage.patch(r.resource, ns, r.name, ct, body, { ...writeOpts(), force: q.get('force') === 'true' });
         return send(res, out.created ? 201 : 200, out.object, warningHeaders());
       }
       case 'DELETE': {
         verbAllowed('delete');
-        const body = parseBody(await readBody(req), 'application/json');
+        const { body } = await readRequest(req, 'object');
         const out = ctx.storage.delete(r.resource, ns, r.name, deleteOptions(body, q, dryRun));
         return send(res, out.status, out.body);
       }
@@ -526,8 +561,7 @@ async function subresource(
   const storage = ctx.storage;
   if (sub === 'status') {
     if (method === 'GET') return send(res, 200, storage.get(r.resource, ns, name));
-    const ct = String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
-    const body = parseBody(await readBody(req), ct);
+    const { body, contentType: ct } = await readRequest(req, method === 'PATCH' ? 'patch' : 'object');
     if (method === 'PUT') {
       const out = storage.update(r.resource, ns, name, body, writeOpts());
       return send(res, 200, out.object, warningHeaders());
@@ -544,8 +578,7 @@ async function subresource(
     const current = storage.get(r.resource, ns, name);
     const scale = toScale(current, paths);
     if (method === 'GET') return send(res, 200, scale);
-    const ct = String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
-    const body = parseBody(await readBody(req), ct);
+    const { body, contentType: ct } = await readRequest(req, method === 'PATCH' ? 'patch' : 'object');
     let next: unknown;
     if (method === 'PUT') next = body;
     else if (method === 'PATCH') {

@@ -208,11 +208,32 @@ export function validateKind(group: string, kind: string, o: Record<string, unkn
     else if (isPlainObject(sel) && !selectorMatches(sel, labels))
       out.push({ reason: 'FieldValueInvalid', field: 'spec.template.metadata.labels', message: `Invalid value: ${goStringMap(labels)}: \`selector\` does not match template \`labels\`` });
   }
+  if (group === '' && (kind === 'Secret' || kind === 'ConfigMap')) out.push(...validateDataSize(kind, o));
   if (group === '' && kind === 'Pod' && spec && Array.isArray(spec.containers) && spec.containers.length === 0)
     out.push({ reason: 'FieldValueRequired', field: 'spec.containers', message: 'Required value' });
   const m = isPlainObject(o.metadata) ? o.metadata : {};
   out.push(...validateLabels(m.labels, 'metadata.labels'));
   return out;
+}
+
+/** core.MaxSecretSize: the most a Secret's or ConfigMap's data may hold together. */
+export const MAX_DATA_SIZE = 1024 * 1024;
+
+/**
+ * ValidateSecret / ValidateConfigMap's size rule: the decoded bytes of every value together (a
+ * ConfigMap's `data` and `binaryData`) at most 1 MiB. Secret stringData is already merged into
+ * data here. The ConfigMap error is on the whole object, which Go prints as the field `[]`.
+ */
+function validateDataSize(kind: string, o: Record<string, unknown>): StatusCause[] {
+  let total = 0;
+  const add = (m: unknown, base64: boolean) => {
+    if (!isPlainObject(m)) return;
+    for (const v of Object.values(m)) if (typeof v === 'string') total += base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v, 'utf8');
+  };
+  add(o.data, kind === 'Secret');
+  if (kind === 'ConfigMap') add(o.binaryData, true);
+  if (total <= MAX_DATA_SIZE) return [];
+  return [{ reason: 'FieldValueTooLong', field: kind === 'Secret' ? 'data' : '[]', message: `Too long: may not be more than ${MAX_DATA_SIZE} bytes` }];
 }
 
 /** Immutable-field rules on update, with the upstream messages. */

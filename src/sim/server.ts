@@ -4,10 +4,18 @@
  * CA and client-certificate or bearer-token auth), optionally persists to a state file, applies
  * faults, and starts the simulated controllers against a ControllerHost over the same storage.
  *
+ * It is a local service that holds Secrets, so it is closed by default: HTTPS with a CA generated
+ * per start and a random bearer token per start, both only in the kubeconfig it hands out (TLS
+ * because kubectl sends no bearer token to a plain-HTTP server); client certificates instead with
+ * `tls`; plain HTTP without auth only with `noAuth`, and never beyond loopback. A Host check
+ * keeps DNS-rebinding pages out.
+ *
  * The process-level parts (signals, printing the address) belong to the `kubectl kd sim` command;
  * this module only owns the server's lifetime: `stop()` ends watches, controllers and sockets.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { networkInterfaces, hostname } from 'node:os';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -24,18 +32,33 @@ import { handle, type HandlerContext } from './api-handler.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.js';
 import { StoreControllerHost } from './store-controller-host.js';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
-import { loadState, saveState } from './state-file.js';
-import { inputError } from '../errors.js';
+import { checkStatePath, loadState, saveState } from './state-file.js';
+import { inputError, usageError } from '../errors.js';
+import { SIM_KUBERNETES_VERSION } from './version.js';
 
 export interface SimOptions {
   port?: number;
   host?: string;
   schemaSource: SchemaSource;
   clock?: SimClock;
-  /** Serve HTTPS with a generated CA; clients authenticate with the generated client certificate (or the token). */
+  /** Clients authenticate with the generated client certificate (the kubeconfig carries it) instead of a token. */
   tls?: boolean;
-  /** Require `Authorization: Bearer <token>` (a client certificate also passes under TLS). */
+  /**
+   * Require `Authorization: Bearer <token>` (a client certificate also passes). Without it (and
+   * without `tls` or `noAuth`) a random token is generated; `SimHandle.token` has it.
+   */
   token?: string;
+  /** Serve plain HTTP without authentication (the old behaviour); refused for a non-loopback `host`. */
+  noAuth?: boolean;
+  /**
+   * Serve plain HTTP yet still require the token: only for testing clients that must not send
+   * credentials over http (kubectl sends none there, so nothing else can use it).
+   */
+  insecureHttp?: boolean;
+  /** Further `Host` names to answer (a DNS name or proxy name that reaches this server), with the port; the certificate names them too. */
+  hostNames?: string[];
+  /** Problems that do not stop the server (a failed state write), one line each. */
+  warn?: (line: string) => void;
   /** A parsed spec or the `--faults` string (grammar in faults.ts). */
   faults?: FaultSpec | string;
   statePath?: string;
@@ -61,6 +84,12 @@ export interface KubeconfigOptions {
 
 export interface SimHandle {
   url: string;
+  /** The bearer token requests must carry, when authentication is by token. */
+  token: string | undefined;
+  /** The CA certificate (PEM) that signed the server's certificate; undefined for plain HTTP. */
+  caCert: string | undefined;
+  /** The `Authorization` header for `token` (empty when there is none), for direct HTTP clients. */
+  authHeaders(): Record<string, string>;
   kubeconfig(options?: KubeconfigOptions): string;
   host: ControllerHost;
   /** The API storage, for tests and the `kd sim` command (e.g. seeding objects). */
@@ -114,8 +143,58 @@ function seed(storage: RestStorage): void {
     );
 }
 
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+function bracketed(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/**
+ * The `Host` header values the server answers: the loopback names and the bound address with
+ * its port (and, on a wildcard bind, this machine's interface addresses and host name). A DNS
+ * rebinding page reaches the socket under its own name, so anything else is refused.
+ */
+function allowedHosts(bound: string, port: number, tls: boolean, extra: string[]): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', bracketed(bound.toLowerCase()), ...extra.map((n) => bracketed(n.toLowerCase()))]);
+  if (bound === '0.0.0.0' || bound === '::') {
+    names.add(hostname().toLowerCase());
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(bracketed(a.address.toLowerCase()));
+  }
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(`${n}:${port}`);
+    if (port === (tls ? 443 : 80)) out.add(n);
+  }
+  return out;
+}
+
+/** The names the server certificate is valid for: loopback, the bound address, and on a wildcard bind this machine's addresses. */
+function certificateHosts(bound: string): string[] {
+  const out = new Set(['127.0.0.1', 'localhost', '::1', bound]);
+  if (bound === '0.0.0.0' || bound === '::') {
+    out.add(hostname());
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.includes('%')) out.add(a.address);
+  }
+  return [...out];
+}
+
+function sendStatus(res: http.ServerResponse, code: number, reason: string, message: string): void {
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
 export async function startSim(options: SimOptions): Promise<SimHandle> {
   const log = options.log;
+  const bindHost = options.host ?? '127.0.0.1';
+  if (options.noAuth === true && !isLoopbackHost(bindHost))
+    throw usageError(`--no-auth cannot be used with --host ${bindHost}: every machine that reaches ${bindHost} could read and change the simulated cluster, Secrets included`, 'drop --no-auth (clients use the token in the written kubeconfig), or listen on 127.0.0.1');
+  if (options.noAuth === true && (options.tls === true || options.token !== undefined)) throw usageError('noAuth cannot be combined with tls or token');
+  if (options.statePath !== undefined) checkStatePath(options.statePath);
   const clock = options.clock ?? realClock;
   let faults: FaultInjector | undefined;
   if (options.faults !== undefined) {
@@ -142,6 +221,20 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
 
   let saveTimer: NodeJS.Timeout | undefined;
   const statePath = options.statePath;
+  // A failed write (disk full, folder removed) must not take the cluster down: report it once,
+  // keep serving, and say so when writing works again.
+  let stateFailing = false;
+  const persist = () => {
+    if (statePath === undefined) return;
+    try {
+      saveState(statePath, store.snapshot());
+      if (stateFailing) options.warn?.(`the state file ${statePath} is written again`);
+      stateFailing = false;
+    } catch (e) {
+      if (!stateFailing) options.warn?.(`cannot write the state file ${statePath}: ${(e as Error).message} (still serving; the state is kept in memory)`);
+      stateFailing = true;
+    }
+  };
   const unsubscribeState =
     statePath === undefined
       ? () => {}
@@ -149,37 +242,39 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
           if (saveTimer) return;
           saveTimer = setTimeout(() => {
             saveTimer = undefined;
-            saveState(statePath, store.snapshot());
+            persist();
           }, 100);
         });
 
   let tlsMaterial: TlsMaterial | undefined;
-  if (options.tls) tlsMaterial = generateTlsMaterial(options.host && options.host !== '127.0.0.1' ? [options.host, '127.0.0.1', 'localhost'] : undefined);
-  const host = options.host ?? '127.0.0.1';
+  if (options.noAuth !== true && options.insecureHttp !== true) tlsMaterial = generateTlsMaterial([...certificateHosts(bindHost), ...(options.hostNames ?? [])]);
+  const host = bindHost;
+  // With `tls` the client certificate authenticates; otherwise a token, generated when none is given.
+  const token = options.token ?? (options.noAuth === true || options.tls === true ? undefined : randomBytes(32).toString('base64url'));
   const ctx: HandlerContext = {
     storage,
     openapi: new OpenApiService(catalog),
-    serverVersion: options.serverVersion ?? 'v1.32.4',
+    serverVersion: options.serverVersion ?? SIM_KUBERNETES_VERSION,
     serverAddress: () => `${host}:${port}`,
     watches: new Set(),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     ...(faults ? { faults } : {}),
     ...(log ? { log } : {}),
   };
-  const authRequired = options.tls === true || options.token !== undefined;
+  const authRequired = options.noAuth !== true;
+  const expectedAuth = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
+  let hosts: Set<string> = new Set();
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = Date.now();
     res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ua=${req.headers['user-agent'] ?? ''}`));
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (!hosts.has(hostHeader))
+      return sendStatus(res, 403, 'Forbidden', `forbidden: kd sim does not answer for host "${req.headers.host ?? ''}"; use ${[...new Set([bracketed(host), '127.0.0.1', 'localhost'])].map((h) => `${h}:${port}`).join(', ')}`);
     if (authRequired) {
-      const auth = req.headers.authorization;
-      const byToken = options.token !== undefined && auth === `Bearer ${options.token}`;
-      const byCert = options.tls === true && (req.socket as TLSSocket).authorized === true;
-      if (!byToken && !byCert) {
-        const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-        res.writeHead(401, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
-        res.end(body);
-        return;
-      }
+      const auth = Buffer.from(req.headers.authorization ?? '');
+      const byToken = expectedAuth !== undefined && auth.length === expectedAuth.length && timingSafeEqual(auth, expectedAuth);
+      const byCert = tlsMaterial !== undefined && (req.socket as TLSSocket).authorized === true;
+      if (!byToken && !byCert) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
     }
     const run = () => {
       void handle(ctx, req, res);
@@ -225,6 +320,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(host, port, tlsMaterial !== undefined, options.hostNames ?? []);
   const url = `${tlsMaterial ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const controllerHost = new StoreControllerHost(storage);
   const stopControllers = (options.controllers ?? []).map((start) => start(controllerHost));
@@ -233,6 +329,9 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
   let stopped = false;
   return {
     url,
+    token,
+    caCert: tlsMaterial?.caCert,
+    authHeaders: (): Record<string, string> => (token === undefined ? {} : { Authorization: `Bearer ${token}` }),
     host: controllerHost,
     storage,
     kubeconfig(kc: KubeconfigOptions = {}): string {
@@ -241,12 +340,12 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
       const user: Record<string, unknown> = {};
       if (tlsMaterial) {
         cluster['certificate-authority-data'] = Buffer.from(tlsMaterial.caCert).toString('base64');
-        if (options.token === undefined) {
+        if (token === undefined) {
           user['client-certificate-data'] = Buffer.from(tlsMaterial.clientCert).toString('base64');
           user['client-key-data'] = Buffer.from(tlsMaterial.clientKey).toString('base64');
         }
       }
-      if (options.token !== undefined) user.token = options.token;
+      if (token !== undefined) user.token = token;
       const context: Record<string, unknown> = { cluster: name, user: name };
       if (kc.namespace !== undefined) context.namespace = kc.namespace;
       return yamlStringify({
@@ -266,7 +365,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
       for (const w of ctx.watches) w.end();
       unsubscribeState();
       if (saveTimer) clearTimeout(saveTimer);
-      if (statePath !== undefined) saveState(statePath, store.snapshot());
+      persist();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

@@ -23,7 +23,7 @@ export function generateTlsMaterial(hosts: string[] = ['127.0.0.1', 'localhost']
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     try {
-      run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=kd-sim-ca']);
+      run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '365', '-subj', '/CN=kd-sim-ca']);
     } catch (cause) {
       throw environmentError(`cannot generate certificates with openssl: ${(cause as Error).message.split('\n')[0]}`, 'install the openssl command line tool, or run the simulator without TLS');
     }
@@ -32,7 +32,7 @@ export function generateTlsMaterial(hosts: string[] = ['127.0.0.1', 'localhost']
     writeFileSync(path.join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n');
     for (const [name, subj] of [['server', '/CN=kd-sim'], ['client', '/O=system:masters/CN=kd-sim-admin']] as const) {
       run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj]);
-      run(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+      run(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '365', '-extfile', `${name}.ext`]);
     }
     const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
     return { caCert: read('ca.crt'), serverCert: read('server.crt'), serverKey: read('server.key'), clientCert: read('client.crt'), clientKey: read('client.key') };

@@ -15,7 +15,7 @@ describe('kubectl kd apply (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\+ +[\d.]+s plan {5}release default\/shop\n/);
-    expect(r.stdout).toMatch(/done {5}succeeded in .* \(revision 1, 8 applied, 0 unchanged, 1 hooks\)\n$/);
+    expect(r.stdout).toMatch(/done {5}succeeded in .* \(revision 1, 8 applied, 0 unchanged, 1 hook\)\n$/);
     expect(r.stdout).toContain('wave     wave 2 healthy after');
   });
 
@@ -30,7 +30,7 @@ describe('kubectl kd apply (CLI)', () => {
   it('fails fast with exit 1 and the reason when a pod crash-loops', () => {
     const r = runKd(['apply', '--sim', '-n', 'demo', 'test/fixtures/apply/cli/deployment-crashloop.yaml']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/failed +Deployment demo\/crashy: CrashLoopBackOff: pod crashy-[a-z0-9-]+ container app: CrashLoopBackOff/);
+    expect(r.stdout).toMatch(/failed +Deployment demo\/crashy: pod crashy-[a-z0-9-]+ container app: CrashLoopBackOff/);
     expect(r.stdout).toContain('recent events:');
     expect(r.stdout).toMatch(/hint {5}inspect it with `kubectl describe deployment crashy -n demo`\n$/);
   });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planApply, type ApplyEvent } from '../../src/index.js';
+import { planApply, planWithoutHooks, renderPlanText, type ApplyEvent } from '../../src/index.js';
 import { formatEventJsonl } from '../../plugin/output/events-jsonl.js';
 import { eventsTextFormatter } from '../../plugin/output/events-text.js';
 import { makeStyle } from '../../plugin/output/style.js';
@@ -42,6 +42,22 @@ describe('apply event printers', () => {
     const format = eventsTextFormatter({ style: makeStyle(false) });
     const text = stream.map(format).join('');
     expect(text).toBe(readFileSync(path.join(fixturesDir, 'events-text-expected.txt'), 'utf8'));
+    // The failure's reason is said once, on the failed line; one hook is "1 hook".
+    expect(text.match(/pod web-1 container web: CrashLoopBackOff/g)).toHaveLength(1);
+    expect(text).toContain('1 hook)');
+  });
+
+  it('text under --no-hooks: the plan shows and counts no hook', () => {
+    const withHook = planApply({
+      desired: manifests(
+        'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: { kd.io/hook: pre-apply }\nspec: { template: { spec: { restartPolicy: Never, containers: [{ name: m, image: registry.example/migrate:1 }] } } }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n',
+        'shop',
+      ),
+    });
+    expect(renderPlanText(withHook)).toContain('Job shop/migrate');
+    const text = renderPlanText(planWithoutHooks(withHook));
+    expect(text).not.toContain('migrate');
+    expect(text).toMatch(/^plan: 1 to create, /);
   });
 
   it('jsonl: one JSON object per event, ISO times, no object bodies', () => {

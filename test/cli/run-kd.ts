@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { checkMachineOutput } from '../support/output-schemas.js';
 import { tempHomeEnv } from '../support/temp-home.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -23,6 +24,8 @@ export function runKd(args: string[], options: { cwd?: string; input?: string; e
     env: { ...process.env, NO_COLOR: '1', ...tempHomeEnv(), KUBECONFIG: '', KD_SCHEMA_DIR: '', ...options.env },
     timeout: 60_000,
   });
+  // Every -o json / jsonl output a test produces must match its published schema.
+  if (r.status !== null && r.status < 2) checkMachineOutput(args, r.stdout);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,6 +48,12 @@ export function runKdAsync(args: string[], options: { cwd?: string; env?: NodeJS
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
+      try {
+        if (status !== null && status < 2) checkMachineOutput(args, stdout);
+      } catch (error) {
+        reject(error);
+        return;
+      }
       resolve({ status, stdout, stderr });
     });
   });

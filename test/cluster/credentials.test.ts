@@ -78,7 +78,12 @@ function expectNoSecret(text: string): void {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kd-credentials-'));
-  [tok, cert, plain] = await Promise.all([startTestSim({ tls: true, token: TOKEN }), startTestSim({ tls: true }), startTestSim({ token: TOKEN })]);
+  [tok, cert, plain] = await Promise.all([
+    // The proxy tests reach the sims under a name no DNS resolves, which they must answer to.
+    startTestSim({ tls: true, token: TOKEN, hostNames: ['kd-sim.invalid'] }),
+    startTestSim({ tls: true }),
+    startTestSim({ token: TOKEN, insecureHttp: true, hostNames: ['kd-sim.invalid'] }),
+  ]);
   ca = Buffer.from((parse(tok.sim.kubeconfig()) as { clusters: Array<{ cluster: Record<string, string> }> }).clusters[0]!.cluster['certificate-authority-data']!, 'base64').toString();
   const c = parse(cert.sim.kubeconfig()) as { clusters: Array<{ cluster: Record<string, string> }>; users: Array<{ user: Record<string, string> }> };
   certCa = Buffer.from(c.clusters[0]!.cluster['certificate-authority-data']!, 'base64').toString();

@@ -45,7 +45,7 @@ describe('discovery', () => {
 
   it('falls back to the legacy documents with the same answers', async () => {
     const session = await t.connect({ cacheDir: false });
-    const legacy = new Discovery({ transport: new LegacyOnlyTransport({ credentials: { server: t.sim.url, tls: {}, headers: async () => ({}) } }) });
+    const legacy = new Discovery({ transport: new LegacyOnlyTransport({ credentials: { server: t.sim.url, tls: { ca: Buffer.from(t.sim.caCert!) }, headers: async () => t.sim.authHeaders() } }) });
     const aggregated = session.client.discovery;
     const a = await legacy.resources();
     expect(legacy.mode).toBe('legacy');

@@ -93,7 +93,7 @@ describe('drift after kd apply', () => {
       'Deployment web foreign /metadata/annotations/deployment.kubernetes.io~1revision -|-|1 (kube-controller-manager Update)',
       'Deployment web foreign /metadata/labels/team -|-|payments (kubectl-label Update)',
     ]);
-    expect(report.targets[0]!.counts).toEqual({ 'in-sync': 0, pending: 0, drifted: 2, conflict: 0, missing: 1, new: 0, orphan: 1, foreign: 0 });
+    expect(report.targets[0]!.counts).toEqual({ 'in-sync': 0, pending: 0, drifted: 2, conflict: 0, missing: 1, new: 0, orphan: 1, kept: 0, foreign: 0 });
     expect(report.driftFound).toBe(true);
     // Without --show-foreign the informational findings are not there; --ignore drops a path.
     const quiet = await d.drift({ paths: [files.dir], namespace: ns, ignore: [{ kind: 'deployment', pointer: '/spec/replicas' }] });

@@ -14,6 +14,7 @@ import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { nodeHost } from '../../lsp/node-host.js';
 import { startServer } from '../../lsp/server.js';
 import { K8S_SCHEMAS } from './support/lsp-client.js';
+import { simFetch } from '../support/sim-fetch.js';
 
 let sim: EmbeddedSim;
 let dir: string;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const kubeconfig = sim.kubeconfig();
   context = (parse(kubeconfig) as { 'current-context': string })['current-context'];
   writeFileSync(path.join(dir, 'kubeconfig'), kubeconfig);
-  const response = await fetch(`${sim.url}/api/v1/namespaces/default/configmaps`, {
+  const response = await simFetch(sim, `/api/v1/namespaces/default/configmaps`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } }),

@@ -20,7 +20,7 @@ const inputs = readdirSync(dir, { withFileTypes: true })
 
 export function outcome(name: string, bytes: Uint8Array, options: LoadOptions): string {
   const read: Inputs = { sources: [], diagnostics: [] };
-  addBytes(name, bytes, options, read);
+  addBytes(name, bytes, {}, read);
   const { manifests, diagnostics } = loadManifests(read.sources, options);
   const lines: string[] = [];
   for (const m of manifests) {

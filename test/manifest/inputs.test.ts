@@ -41,15 +41,33 @@ describe('readInputs', () => {
   });
 
   it('walks directories in code-point order, skipping hidden folders, node_modules and other extensions', async () => {
-    const { sources, diagnostics } = await readInputs([tree], { maxFileBytes: 1000 });
-    expect(sources.map((s) => path.relative(tree, s.path))).toEqual(['B.yml', 'a.yaml', 'c.json', 'sub/d.yaml']);
-    expect(sources[3]!.text.startsWith('apiVersion')).toBe(true); // the BOM is dropped
+    const { sources, diagnostics } = await readInputs([tree]);
+    expect(sources.map((s) => path.relative(tree, s.path))).toEqual(['B.yml', 'a.yaml', 'c.json', 'sub/big.yaml', 'sub/d.yaml']);
+    expect(sources[4]!.text.startsWith('apiVersion')).toBe(true); // the BOM is dropped
     expect(diagnostics.map((d) => `${path.relative(tree, d.file)} ${d.range.start.line}:${d.range.start.column} ${d.rule}`)).toEqual([
-      'sub/big.yaml 1:1 input/too-large',
       'sub/binary.yaml 1:4 input/binary',
       'sub/latin1.yaml 2:7 input/encoding',
     ]);
-    expect(diagnostics[0]!.message).toContain('1000 bytes');
+  });
+
+  it('refuses an input over the cap (a walked file, a named one, stdin) as an input error naming it', async () => {
+    const big = path.join(tree, 'sub', 'big.yaml');
+    for (const paths of [[tree], [big]]) {
+      const error = await readInputs(paths, { maxInputBytes: 1000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KdError);
+      expect((error as KdError).kind).toBe('input');
+      expect((error as KdError).message).toBe(`${big}: larger than the input limit of 1000 bytes; it was not read`);
+    }
+    async function* endless() {
+      const chunk = new Uint8Array(64 * 1024);
+      for (;;) yield chunk;
+    }
+    const error = await readInputs(['-'], { readStdin: endless, maxInputBytes: 1024 * 1024 }).catch((e: unknown) => e);
+    expect((error as KdError).message).toBe('<stdin>: larger than the input limit of 1 MiB; it was not read');
+    async function* small() {
+      yield Buffer.from(cm('small'));
+    }
+    expect((await readInputs(['-'], { readStdin: small, maxInputBytes: 1000 })).sources).toEqual([{ path: '<stdin>', text: cm('small') }]);
   });
 
   it('reads named files whatever their extension, once each', async () => {
@@ -106,11 +124,44 @@ describe('kustomizations', () => {
     expect(named.sources.map((s) => s.path)).toEqual([path.join(overlay, 'kustomization.yaml')]);
   });
 
-  it('fails with an environment error carrying kustomize\'s message', async () => {
-    const error = await readInputs([path.join(fixtures, 'kustomize/broken')]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(KdError);
-    expect((error as KdError).kind).toBe('environment');
-    expect((error as KdError).message).toMatch(/^kustomize failed for .*broken: .*missing\.yaml/s);
+  it("reports a kustomize failure as a diagnostic on its kustomization and still reads the other inputs", async () => {
+    const broken = path.join(fixtures, 'kustomize/broken');
+    const { sources, diagnostics } = await readInputs([broken, overlay]);
+    expect(sources.map((s) => s.path)).toEqual([path.join(overlay, 'kustomization.yaml')]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', rule: 'input/kustomization', file: path.join(broken, 'kustomization.yaml') });
+    expect(diagnostics[0]!.message).toMatch(/^kustomize failed for .*broken: .*missing\.yaml/s);
+  });
+
+  it('refuses remote bases (URL, git, github.com shorthand, also in a local base) without allowRemote, never running kustomize', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'kd-remote-'));
+    const write = async (rel: string, text: string) => {
+      await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+      await writeFile(path.join(root, rel), text);
+    };
+    await write('https/kustomization.yaml', 'resources:\n  - local.yaml\n  - https://example.com/manifests/app.yaml\n');
+    await write('https/local.yaml', cm('local'));
+    await write('github/kustomization.yaml', 'namespace: shop\nresources:\n- github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0\n');
+    await write('git/kustomization.yaml', 'components:\n  - git@github.com:example/platform.git//components/tls\n');
+    await write('nested/kustomization.yaml', 'resources:\n  - ../nested-base\n');
+    await write('nested-base/kustomization.yaml', 'bases:\n  - git::https://example.com/org/repo.git//base?ref=main\n');
+    await write('plain/cm.yaml', cm('plain'));
+    try {
+      const dirs = ['https', 'github', 'git', 'nested', 'plain'].map((d) => path.join(root, d));
+      const { sources, diagnostics } = await readInputs(dirs, { kubectl: '/nonexistent/kubectl' });
+      expect(sources.map((s) => path.relative(root, s.path))).toEqual(['plain/cm.yaml']);
+      expect(diagnostics.map((d) => `${path.relative(root, d.file)}:${d.range.start.line} ${d.rule} ${d.message}`)).toEqual([
+        'https/kustomization.yaml:3 input/kustomization the kustomization names the remote base https://example.com/manifests/app.yaml; kd does not fetch remote bases unless --allow-remote is given',
+        'github/kustomization.yaml:3 input/kustomization the kustomization names the remote base github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.0.0; kd does not fetch remote bases unless --allow-remote is given',
+        'git/kustomization.yaml:2 input/kustomization the kustomization names the remote base git@github.com:example/platform.git//components/tls; kd does not fetch remote bases unless --allow-remote is given',
+        'nested-base/kustomization.yaml:2 input/kustomization the kustomization names the remote base git::https://example.com/org/repo.git//base?ref=main; kd does not fetch remote bases unless --allow-remote is given',
+      ]);
+      // With allowRemote kustomize is run (here: a kubectl that does not exist).
+      const allowed = await readInputs([path.join(root, 'github')], { kubectl: '/nonexistent/kubectl', allowRemote: true }).catch((e: unknown) => e);
+      expect((allowed as KdError).message).toContain('kubectl was not found');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('fails with an environment error when kubectl is missing', async () => {

@@ -10,6 +10,7 @@ import type { CommandContext } from '../../plugin/context.js';
 import { collectApply, contentsOf, releasePorts, LeaseLock, SecretReleaseStore } from '../../src/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
+import { checkMachineOutput } from '../support/output-schemas.js';
 import { startReleaseSim, type ReleaseSim } from './support.js';
 
 let rs: ReleaseSim;
@@ -33,6 +34,7 @@ async function kd(args: string[], signal = new AbortController().signal): Promis
   const stderr = new Sink();
   const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1' }, cwd: process.cwd(), signal, version: '0.1.0' };
   const code = await runCli([...args, '--kubeconfig', rs.kubeconfigPath], ctx);
+  if (code < 2) checkMachineOutput(args, stdout.text);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -108,7 +110,7 @@ describe('kubectl kd history / rollback / list', () => {
       '',
     ]);
     const all = await kd(['list', '-A', '-o', 'json']);
-    const names = (JSON.parse(all.stdout) as { releases: Array<{ name: string; namespace: string }> }).releases.filter((r) => r.namespace === ns).map((r) => r.name);
+    const names = (JSON.parse(all.stdout) as { items: Array<{ name: string; namespace: string }> }).items.filter((r) => r.namespace === ns).map((r) => r.name);
     expect(names).toEqual(['api', 'shop']);
   }, 60_000);
 
@@ -177,7 +179,7 @@ describe('kubectl kd delete', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`deleted ConfigMap ${ns}/a\nrelease app deleted: 1 object deleted, history kept\n`);
     const history = await kd(['history', 'app', '-n', ns]);
-    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 1 apply: deleted 1 object\n');
+    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 1 apply; release deleted (deleted 1 object, history kept)\n');
     expect(await configMaps(ns)).toEqual([]);
   }, 60_000);
 
@@ -192,7 +194,7 @@ describe('kubectl kd delete', () => {
     );
     const history = await kd(['history', 'app', '-n', ns]);
     expect(history.code).toBe(0);
-    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 2 apply: deleted 1 object\n');
+    expect(scrubTimes(history.stdout).replace(/ +/g, ' ')).toBe('REVISION UPDATED STATUS OBJECTS DESCRIPTION\n1 <time> deleted 2 apply; release deleted (deleted 1 object, history kept)\n');
     expect(await rs.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: ns })).toBeDefined();
     expect(await configMaps(ns)).toEqual([]);
   }, 60_000);

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SecretReleaseStore, decodeRecord, encodeRecord, renderHistoryText, renderListText, renderHistoryJson } from '../../src/apply/release/index.js';
+import { SecretReleaseStore, decodeRecord, encodeRecord, renderHistoryText, renderListText } from '../../src/apply/release/index.js';
+import { formatHistoryJson } from '../../plugin/output/releases-json.js';
 import { ManualClock, configMap, fixturesDir, incompressible, startReleaseSim, type ReleaseSim } from './support.js';
 
 let rs: ReleaseSim;
@@ -130,7 +131,7 @@ describe('release records', () => {
     const history = renderHistoryText(await s.revisions(release));
     expect(history).toBe(readFileSync(path.join(fixturesDir, 'history-three-revisions.txt'), 'utf8'));
     expect(history).not.toContain('do-not-print-me');
-    const json = renderHistoryJson(release, await s.revisions(release));
+    const json = formatHistoryJson(release, await s.revisions(release));
     expect(json).toBe(readFileSync(path.join(fixturesDir, 'history-three-revisions.json'), 'utf8'));
     expect(renderListText(await s.releases({ namespace: ns }))).toBe(readFileSync(path.join(fixturesDir, 'list-two-releases.txt'), 'utf8'));
   });

@@ -89,7 +89,7 @@ describe('--storage configmap --storage-namespace', () => {
     expect(byEnv.stdout).toBe(history.stdout);
 
     const list = await kd(['list', '-A', '-o', 'json', ...storage]);
-    expect((JSON.parse(list.stdout) as { releases: Array<{ name: string; namespace: string; revision: number }> }).releases).toEqual([
+    expect((JSON.parse(list.stdout) as { items: Array<{ name: string; namespace: string; revision: number }> }).items).toEqual([
       expect.objectContaining({ name: 'shop', namespace: ns, revision: 2 }),
     ]);
 
@@ -153,7 +153,7 @@ describe('--storage file:DIR', () => {
       [2, 'deployed'],
     ]);
     const list = await kd(['list', '-A', '-o', 'json', ...storage]);
-    expect((JSON.parse(list.stdout) as { releases: Array<{ name: string; namespace: string }> }).releases).toEqual([expect.objectContaining({ name: 'web', namespace: ns })]);
+    expect((JSON.parse(list.stdout) as { items: Array<{ name: string; namespace: string }> }).items).toEqual([expect.objectContaining({ name: 'web', namespace: ns })]);
     const drift = await kd(['drift', '--all-releases', '-n', ns, '-o', 'json', ...storage]);
     expect(drift.code, drift.stderr).toBe(0);
     expect((JSON.parse(drift.stdout) as { targets: Array<{ release: string; revision: number }> }).targets).toEqual([expect.objectContaining({ release: 'web', revision: 2 })]);

@@ -6,6 +6,7 @@ import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { SCHEMA_DIR } from './sim-support.js';
+import { simFetch } from '../support/sim-fetch.js';
 
 let sim: SimHandle;
 const source = new SchemaDirSource(SCHEMA_DIR);
@@ -21,9 +22,7 @@ afterAll(async () => {
 type Json = Record<string, any>;
 
 async function call(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; headers: Headers }> {
-  const init: RequestInit = { method, headers: { 'Content-Type': 'application/json', ...headers }, redirect: 'manual' };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const r = await fetch(sim.url + p, init);
+  const r = await simFetch(sim, p, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
   const text = await r.text();
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {}, headers: r.headers };
 }
@@ -40,7 +39,7 @@ const cm = (name: string, data: Record<string, string> = { a: '1' }, labels: Rec
 /** Reads watch events until `count` arrived or the stream ended. */
 async function watchEvents(p: string, count: number, during?: () => Promise<void>): Promise<Json[]> {
   const ac = new AbortController();
-  const r = await fetch(sim.url + p, { signal: ac.signal });
+  const r = await simFetch(sim, p, { signal: ac.signal });
   expect(r.status).toBe(200);
   const reader = r.body!.getReader();
   const events: Json[] = [];
@@ -109,18 +108,18 @@ describe('discovery and OpenAPI', () => {
     expect(index.headers.get('cache-control')).toBe('no-cache, private');
     const url: string = index.json.paths['apis/apps/v1'].serverRelativeURL;
     expect(url).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/);
-    const doc = await fetch(sim.url + url);
+    const doc = await simFetch(sim, url);
     expect(doc.headers.get('cache-control')).toBe('public, immutable');
     expect(doc.headers.get('expires')).not.toBeNull();
     const body = (await doc.json()) as Json;
     expect(body.paths['/apis/apps/v1/namespaces/{namespace}/deployments']).toBeDefined();
-    const stale = await fetch(sim.url + '/openapi/v3/apis/apps/v1?hash=0000', { redirect: 'manual' });
+    const stale = await simFetch(sim, '/openapi/v3/apis/apps/v1?hash=0000');
     expect(stale.status).toBe(301);
     expect(stale.headers.get('location')).toBe(url);
   });
 
   it('answers /openapi/v2 protobuf requests with the empty fallback kubectl accepts', async () => {
-    const r = await fetch(sim.url + '/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    const r = await simFetch(sim, '/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
     expect((await r.arrayBuffer()).byteLength).toBe(0);
@@ -358,16 +357,16 @@ describe('state file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kd-sim-state-'));
     const statePath = path.join(dir, 'state.json');
     const a = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), statePath });
-    const created = await fetch(`${a.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cm('kept')) });
+    const created = await simFetch(a, `/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cm('kept')) });
     const rv = Number(((await created.json()) as Json).metadata.resourceVersion);
     await a.stop();
     expect(existsSync(statePath)).toBe(true);
     expect(JSON.parse(readFileSync(statePath, 'utf8')).resourceVersion).toBe(rv);
     const b = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), statePath });
     try {
-      const got = (await (await fetch(`${b.url}/api/v1/namespaces/default/configmaps/kept`)).json()) as Json;
+      const got = (await (await simFetch(b, `/api/v1/namespaces/default/configmaps/kept`)).json()) as Json;
       expect(got.data).toEqual({ a: '1' });
-      const next = (await (await fetch(`${b.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cm('later')) })).json()) as Json;
+      const next = (await (await simFetch(b, `/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cm('later')) })).json()) as Json;
       expect(Number(next.metadata.resourceVersion)).toBeGreaterThan(rv);
     } finally {
       await b.stop();

@@ -8,6 +8,7 @@ import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import type { SimProblem, WriteValidator } from '../../src/sim/rest-storage.js';
 import { SCHEMA_DIR } from './sim-support.js';
+import { simFetch } from '../support/sim-fetch.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, '../fixtures/sim/core-validation');
@@ -16,9 +17,7 @@ const SHOP_CRD = path.resolve(here, '../../examples/shop/30-crd.yaml');
 type Json = Record<string, any>;
 
 async function call(sim: SimHandle, method: string, p: string, body?: unknown, query = ''): Promise<{ status: number; json: Json; headers: Headers }> {
-  const init: RequestInit = { method, headers: { 'Content-Type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const r = await fetch(sim.url + p + query, init);
+  const r = await simFetch(sim, p + query, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await r.text();
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {}, headers: r.headers };
 }

@@ -15,6 +15,7 @@ import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { SCHEMA_DIR, loadDoc } from './sim-support.js';
 import type { OpenApiDocument } from '../../src/schema/types.js';
+import { simFetch } from '../support/sim-fetch.js';
 
 type Json = Record<string, any>;
 
@@ -413,9 +414,7 @@ describe('the simulator stores quantities in canonical form', () => {
   const NS = 'quantities';
 
   async function call(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
-    const init: RequestInit = { method, headers: { 'Content-Type': contentType } };
-    if (body !== undefined) init.body = JSON.stringify(body);
-    const r = await fetch(sim.url + p, init);
+    const r = await simFetch(sim, p, { method, headers: { 'Content-Type': contentType }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await r.text();
     return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
   }

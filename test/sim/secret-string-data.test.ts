@@ -8,6 +8,7 @@ import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { coreValidatorFor } from '../../src/sim/embedded.js';
 import { SCHEMA_DIR } from './sim-support.js';
+import { simFetch } from '../support/sim-fetch.js';
 
 type Json = Record<string, any>;
 
@@ -25,9 +26,7 @@ afterAll(async () => {
 });
 
 async function call(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
-  const init: RequestInit = { method, headers: { 'Content-Type': contentType } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const r = await fetch(sim.url + p, init);
+  const r = await simFetch(sim, p, { method, headers: { 'Content-Type': contentType }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await r.text();
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
 }

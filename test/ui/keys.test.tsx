@@ -16,6 +16,7 @@ function setup() {
   const actions: WatchActions = {
     quit: () => calls.push('quit'),
     applyNow: () => calls.push('apply'),
+    applyWithForce: () => calls.push('apply --force-conflicts'),
     togglePause: () => calls.push('pause'),
     diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
     events: (row: ObjectRow) => calls.push(`events ${row.label}`),

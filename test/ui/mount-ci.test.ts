@@ -51,7 +51,7 @@ function mount() {
   const terminal = new FakeTerminal(80, 24);
   const keyboard = new FakeKeyboard();
   const store = new ViewStore(initialView({ context: 'kind-dev', namespace: 'shop', release: 'shop' }), { env: { formatClock: utcClock }, clock: () => T });
-  const actions = { quit: () => {}, applyNow: () => {}, togglePause: () => {}, diff: () => {}, events: () => {} };
+  const actions = { quit: () => {}, applyNow: () => {}, applyWithForce: () => {}, togglePause: () => {}, diff: () => {}, events: () => {} };
   const streams = { stdout: terminal as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, stderr: new FakeTerminal(80, 24) as unknown as NodeJS.WriteStream };
   const screen = mountWatchScreen({ store, actions, theme: { color: false }, formatClock: utcClock }, streams);
   mounted = { screen, store };

@@ -178,3 +178,23 @@ describe('apply loop', () => {
     expect(executor.requests).toHaveLength(1);
   });
 });
+
+describe('F after a conflict', () => {
+  test('applyNow with forceConflicts forces that one apply only', async () => {
+    const { source, executor, loop } = setup();
+    source.files.set('web', 2);
+    void loop.start();
+    await settle();
+    executor.finishOne();
+    await loop.idle();
+    loop.applyNow({ forceConflicts: true });
+    await settle();
+    executor.finishOne();
+    await loop.idle();
+    loop.applyNow();
+    await settle();
+    executor.finishOne();
+    await loop.idle();
+    expect(executor.requests.map((r) => r.forceConflicts === true)).toEqual([false, true, false]);
+  });
+});

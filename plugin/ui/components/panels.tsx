@@ -26,6 +26,29 @@ export function ProblemsPanel({ problems, height, theme }: { problems: readonly 
   );
 }
 
+/** A failed apply's field conflict, whole (wrapped, never cut), with what to do and the key for it. */
+export function ConflictPanel({ conflict, theme }: { conflict: { message: string; hint?: string } | undefined; theme: Theme }) {
+  if (!conflict) return null;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="wrap" {...bold(theme)} {...tone(theme, 'error')}>
+        {`conflict: ${conflict.message}`}
+      </Text>
+      {conflict.hint ? <Text wrap="wrap">{`hint: ${conflict.hint}`}</Text> : null}
+      <Text wrap="wrap" {...bold(theme)}>
+        press F to apply again with --force-conflicts (kd takes the fields over)
+      </Text>
+    </Box>
+  );
+}
+
+/** Rows the conflict panel takes at this width (its lines wrap). */
+export function conflictRows(conflict: { message: string; hint?: string } | undefined, width: number): number {
+  if (!conflict) return 0;
+  const rows = (text: string) => Math.max(1, Math.ceil(text.length / Math.max(1, width)));
+  return rows(`conflict: ${conflict.message}`) + (conflict.hint ? rows(`hint: ${conflict.hint}`) : 0) + rows('press F to apply again with --force-conflicts (kd takes the fields over)');
+}
+
 export function DriftPanel({ drift, height, theme }: { drift: readonly DriftEntry[]; height: number; theme: Theme }) {
   if (drift.length === 0 || height < 2) return null;
   const shown = drift.slice(0, height - 1);
@@ -80,8 +103,9 @@ export const HELP_LINES = [
   '',
   '  q, ctrl-c   quit (a running apply is stopped cleanly, the lock released)',
   '  a           apply now (read everything again; also when nothing changed)',
+  '  F           after a field conflict: apply again with --force-conflicts',
   '  p           pause / resume watching (saves while paused apply on resume)',
-  '  d           diff of the selected object: last applied → now',
+  '  d           diff of the selected object: applied before (rev N) → files now',
   '  e           recent events of the selected object',
   '  ↑ ↓ j k     select an object',
   '  ?           this help; esc closes it',

@@ -8,7 +8,7 @@ import { Box, Static, Text } from 'ink';
 import { tone, type Theme } from '../theme.js';
 import type { WatchView } from '../view-model.js';
 import { Header } from './header.js';
-import { DetailPanel, DriftPanel, HELP_LINES, KeyBar, LogPanel, ProblemsPanel } from './panels.js';
+import { ConflictPanel, DetailPanel, DriftPanel, HELP_LINES, KeyBar, LogPanel, ProblemsPanel, conflictRows } from './panels.js';
 import { PlanPanel } from './plan-panel.js';
 
 export interface WatchScreenProps {
@@ -20,7 +20,7 @@ export interface WatchScreenProps {
 }
 
 export function WatchScreen({ view, width, height, theme, formatClock }: WatchScreenProps) {
-  const layout = screenLayout(view, height);
+  const layout = screenLayout(view, height, width);
   return (
     <>
       <Static items={view.finished}>
@@ -37,6 +37,7 @@ export function WatchScreen({ view, width, height, theme, formatClock }: WatchSc
         ) : (
           <>
             <PlanPanel groups={view.groups} selected={view.selected} spinner={view.spinner} now={view.now} width={width} height={layout.plan} theme={theme} />
+            <ConflictPanel conflict={view.conflict} theme={theme} />
             <ProblemsPanel problems={view.problems} height={layout.problems} theme={theme} />
             <DriftPanel drift={view.drift} height={layout.drift} theme={theme} />
             <LogPanel log={view.log} height={layout.log} formatClock={formatClock} theme={theme} />
@@ -57,9 +58,10 @@ export function helpOverlay(): { kind: 'help'; title: string; lines: string[] } 
  * terminal makes Ink clear the screen); problems, drift and the log get a small share each
  * (problems first: they say why nothing was applied); the plan the rest.
  */
-export function screenLayout(view: Pick<WatchView, 'problems' | 'drift' | 'log'>, height: number): { body: number; plan: number; problems: number; drift: number; log: number } {
+export function screenLayout(view: Pick<WatchView, 'problems' | 'drift' | 'log'> & { conflict?: WatchView['conflict'] }, height: number, width = 80): { body: number; plan: number; problems: number; drift: number; log: number } {
   const body = Math.max(3, height - 4);
-  let left = body;
+  // A conflict is shown whole: its rows come first, the other panels share the rest.
+  let left = Math.max(3, body - conflictRows(view.conflict, width));
   const take = (want: number) => {
     const got = Math.max(0, Math.min(want, left - 2));
     left -= got;

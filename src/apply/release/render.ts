@@ -1,5 +1,5 @@
 /**
- * Text and JSON forms of history and list, stable so that tests compare them exactly. Tables are
+ * Text forms of history and list (the JSON forms are plugin/output/releases-json.ts), stable so that tests compare them exactly. Tables are
  * aligned like kubectl's (columns padded, three spaces apart, no trailing spaces). Only labels
  * and annotations of the records are shown: the objects (and the Secret values among them) never.
  */
@@ -16,7 +16,9 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
 }
 
 /** `apply: health: Deployment shop/web ...`: the description, and the status message when there is one. */
-export function describeRevision(r: Pick<RevisionInfo, 'description' | 'message'>): string {
+export function describeRevision(r: Pick<RevisionInfo, 'description' | 'message'> & { status?: RevisionInfo['status'] }): string {
+  // A revision kept by `delete --keep-history`: the message is the deletion's, not the apply's.
+  if (r.status === 'deleted') return `${r.description === '' ? '' : `${r.description}; `}release deleted (${r.message === '' ? 'history kept' : `${r.message}, history kept`})`;
   if (r.message === '') return r.description;
   if (r.description === '') return r.message;
   return `${r.description}: ${r.message}`;
@@ -29,32 +31,11 @@ export function renderHistoryText(revisions: readonly RevisionInfo[]): string {
   );
 }
 
-export function renderHistoryJson(release: { name: string; namespace: string }, revisions: readonly RevisionInfo[]): string {
-  const value = {
-    name: release.name,
-    namespace: release.namespace,
-    revisions: revisions.map((r) => ({
-      revision: r.revision,
-      updated: r.updated,
-      status: r.status,
-      objects: r.objects,
-      description: r.description,
-      message: r.message,
-      kdVersion: r.kdVersion,
-    })),
-  };
-  return JSON.stringify(value, null, 2) + '\n';
-}
-
 export function renderListText(releases: readonly ReleaseSummary[]): string {
   return renderTable(
     ['NAME', 'NAMESPACE', 'REVISION', 'STATUS', 'UPDATED', 'OBJECTS'],
     releases.map((r) => [r.name, r.namespace, String(r.revision), r.status, r.updated, String(r.objects)]),
   );
-}
-
-export function renderListJson(releases: readonly ReleaseSummary[]): string {
-  return JSON.stringify({ releases }, null, 2) + '\n';
 }
 
 function oneLine(text: string): string {

@@ -30,6 +30,12 @@ export function deploymentHealth(object: KubeObject): HealthResult {
     const old = total - updated;
     return result.inProgress('OldReplicasPending', `${old} old replica${old === 1 ? '' : 's'} pending termination`, counts);
   }
+  if (total > desired) {
+    // Scaled down: the extra replicas still run (kstatus: "Pending termination"); Current only
+    // when they are gone, so a watch never shows more ready replicas than wanted as healthy.
+    const extra = total - desired;
+    return result.inProgress('ExtraPods', `${extra} extra replica${extra === 1 ? '' : 's'} pending termination`, counts);
+  }
   if (ready < desired) {
     return result.inProgress('ReplicasNotReady', `${ready} of ${desired} updated replicas ready`, counts);
   }

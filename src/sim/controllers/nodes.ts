@@ -7,6 +7,7 @@ import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
 import { formatTime, jsonEqual, type Obj } from './objects.js';
+import { SIM_KUBERNETES_VERSION } from '../version.js';
 
 export const SIM_NODE_LABEL = 'sim.kd.io/node';
 
@@ -66,7 +67,7 @@ export function nodeStatus(index: number, now: number): Record<string, unknown> 
       containerRuntimeVersion: 'containerd://2.1.0',
       kernelVersion: '6.8.0',
       kubeProxyVersion: '',
-      kubeletVersion: 'v1.35.0',
+      kubeletVersion: SIM_KUBERNETES_VERSION,
       machineID: '',
       operatingSystem: 'linux',
       osImage: 'kd sim',

@@ -1,0 +1,86 @@
+/**
+ * The watch screen after a field conflict (issue 20): the server's message is shown whole
+ * (wrapped, never cut with "…") with the --force-conflicts hint, `F` re-applies with force, and
+ * `d` names what it compares: the object as applied before (rev N) and the files now.
+ */
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, expect, test } from 'vitest';
+import { WatchScreen } from '../../plugin/ui/components/watch-screen.js';
+import { WatchApp, type WatchActions } from '../../plugin/ui/watch-app.js';
+import { ViewStore } from '../../plugin/ui/view-store.js';
+import { initialView, reduceView, type ObjectRow } from '../../plugin/ui/view-model.js';
+import { diffLines, remember, type AppliedPair } from '../../plugin/watch/run-apply-watch.js';
+import type { Manifest } from '../../src/index.js';
+import { applied, entry, plain, plan, utcClock } from './support.js';
+
+afterEach(() => cleanup());
+
+const web = entry('Deployment', 'web');
+const MESSAGE =
+  'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas (Deployment shop/web); another field manager changed these fields since kd applied them';
+const HINT = 're-run with --force-conflicts to take these fields over, or remove the fields from your manifests so the other manager keeps them';
+
+function conflictView() {
+  let view = initialView({ context: 'c', namespace: 'shop', release: 'shop' });
+  const events = applied([
+    { type: 'plan', at: 1, plan: plan({ waves: [[0, [web]]] }), dryRun: 'none' },
+    { type: 'done', at: 2, status: 'failed', failure: { kind: 'conflict', message: MESSAGE, hint: HINT }, revision: 3, durationMs: 5, counts: { applied: 0, unchanged: 0, pruned: 0, hooks: 0 } },
+  ]);
+  for (const e of events) view = reduceView(view, e, { formatClock: utcClock });
+  return view;
+}
+
+test('a conflict is shown whole, wrapped, with the hint and the F key', () => {
+  const view = conflictView();
+  const app = render(<WatchScreen view={view} width={80} height={24} theme={{ color: false }} formatClock={utcClock} />);
+  const frame = plain(app.lastFrame());
+  const joined = frame.split('\n').map((l) => l.trimEnd()).join(' ').replace(/\s+/g, ' ');
+  expect(joined).toContain(`conflict: ${MESSAGE}`);
+  expect(joined).toContain(`hint: ${HINT}`);
+  expect(joined).toContain('press F to apply again with --force-conflicts');
+  // The panel's lines are never cut (the one-line log below may be: the panel holds the whole text).
+  const panel = frame.slice(frame.indexOf('conflict: '), frame.indexOf('press F'));
+  expect(panel).not.toContain('…');
+  expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+});
+
+test('F re-applies with force only after a conflict', async () => {
+  const calls: string[] = [];
+  const actions: WatchActions = {
+    quit: () => calls.push('quit'),
+    applyNow: () => calls.push('apply'),
+    applyWithForce: () => calls.push('apply --force-conflicts'),
+    togglePause: () => calls.push('pause'),
+    diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
+    events: (row: ObjectRow) => calls.push(`events ${row.label}`),
+  };
+  const store = new ViewStore({ ...conflictView(), state: 'watching' }, { env: { formatClock: utcClock }, clock: () => 1 });
+  const app = render(<WatchApp store={store} actions={actions} theme={{ color: false }} formatClock={utcClock} />);
+  app.stdin.write('F');
+  await new Promise((r) => setTimeout(r, 30));
+  expect(calls).toEqual(['apply --force-conflicts']);
+  store.update((v) => ({ ...v, conflict: undefined }));
+  app.stdin.write('F');
+  await new Promise((r) => setTimeout(r, 30));
+  expect(calls).toEqual(['apply --force-conflicts']);
+  store.dispose();
+});
+
+test('d compares the object as applied before (rev N) with the files now', () => {
+  const m = (replicas: number): Manifest => ({
+    object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas } },
+    ref: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+    file: 'web.yaml',
+    documentIndex: 0,
+    locate: () => ({ start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }),
+  });
+  const history = new Map<string, AppliedPair>();
+  remember(history, [m(2)], 1);
+  remember(history, [m(3)], 2);
+  const row = { key: 'k', ref: m(3).ref, label: 'Deployment shop/web', action: 'update', phase: 'healthy' } as ObjectRow;
+  const lines = diffLines(row, history);
+  expect(lines[0]).toBe('--- applied (rev 1) Deployment shop/web');
+  expect(lines[1]).toBe('+++ files Deployment shop/web');
+  expect(lines).toContain('-  replicas: 2');
+  expect(lines).toContain('+  replicas: 3');
+});
