@@ -56,8 +56,9 @@ export class LockHeldError extends KdError {
   /** ISO time the holder took the lock. */
   readonly since: string;
 
-  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number) {
-    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (Lease ${lockName(release.name)})`, {
+  /** `where`: the lock as messages name it; default the Lease in the release's namespace. */
+  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number, where = `Lease ${lockName(release.name)}`) {
+    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (${where})`, {
       hint: `another run is applying this release: wait for it, or re-run with --wait-for-lock; a lock left by a run that died expires in ${expiresInSeconds}s`,
     });
     this.name = 'LockHeldError';
@@ -83,6 +84,17 @@ export interface LeaseLockOptions {
    * namespaces do not share a lock.
    */
   storageNamespace?: string;
+}
+
+/** A held Lease as `inspect` sees it. */
+export interface LockStatus {
+  holder: string;
+  /** ISO time the holder took it. */
+  since: string;
+  /** Renewed within its duration: its run is (as far as the server can tell) still going. */
+  live: boolean;
+  /** 0 once expired. */
+  expiresInSeconds: number;
 }
 
 interface LeaseState {
@@ -127,6 +139,21 @@ export class LeaseLock implements ReleaseLock {
     return { namespace: storage, name: lockName(`${release.namespace}.${release.name}`) };
   }
 
+  /**
+   * The release's lock as it stands, without taking it (`kubectl kd list --pending`): undefined
+   * when there is no Lease or nobody holds it. `live` is judged on the API server's clock only
+   * (one look cannot observe a renewal); without it, on this machine's clock, for display.
+   */
+  async inspect(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined> {
+    const live = await this.#client.get({ ...LEASE, ...this.leaseOf(release) }, signal ? { signal } : {});
+    if (live === undefined) return undefined;
+    const state = leaseState(live);
+    if (state.renewedAt === undefined) return undefined;
+    const now = this.#client.serverNow?.() ?? this.#clock.now();
+    const remainingMs = state.renewedAt + state.durationMs + SERVER_CLOCK_GRACE_MS - now;
+    return { holder: state.holder, since: state.since, live: remainingMs > 0, expiresInSeconds: Math.max(0, Math.ceil(remainingMs / 1000)) };
+  }
+
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
     const target = { ...LEASE, ...this.leaseOf(release) };
     if (target.namespace !== release.namespace) await createNamespaceIfMissing(this.#client, target.namespace, options.signal);
@@ -142,7 +169,8 @@ export class LeaseLock implements ReleaseLock {
         if (observed?.resourceVersion !== state.resourceVersion) observed = { resourceVersion: state.resourceVersion, at: this.#clock.now() };
         const remainingMs = this.#remainingMs(state, observed);
         if (state.renewedAt === undefined || remainingMs <= 0 || state.holder === this.identity) won = await this.#takeOver(target, state, options.signal);
-        else if (!options.wait) throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000));
+        else if (!options.wait)
+          throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000), target.namespace === release.namespace ? `Lease ${target.name}` : `Lease ${target.name} in namespace ${target.namespace}`);
         else {
           if (!told) this.#onWait?.({ holder: state.holder, since: state.since });
           told = true;

@@ -40,6 +40,8 @@ export interface BeginRevision {
   paths: string[];
   /** Why this revision exists: `apply`, `rollback to 3`, ... */
   description: string;
+  /** Told which pending revisions of a dead run `begin` marked failed first (with the message it wrote), so the run can say so. */
+  onStaleRepaired?: (revisions: number[], message: string) => void;
 }
 
 export interface FinishRevision {

@@ -6,10 +6,10 @@ export { RecordStore, SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MA
 export { ClusterRecordDriver, toConfigMap, fromConfigMap, type RecordDriver, type RecordScope, type StorageKind } from './drivers.js';
 export { FileRecordDriver, FileLock, type FileLockOptions } from './file-driver.js';
 export { parseStorage, describeStorage, openStorage, recordDriver, inventoryFor, type StorageChoice, type StorageDeps } from './storage.js';
-export { renderHistoryText, renderListText, renderTable, describeRevision } from './render.js';
+export { renderHistoryText, renderListText, renderPendingJson, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
 export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';
-export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions } from '../lock.js';
+export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions, type LockStatus } from '../lock.js';
 export {
   ApplySetInventory,
   applySetId,
@@ -29,3 +29,13 @@ export {
   type ApplySetParentContents,
   type PruneSelection,
 } from '../inventory.js';
+export {
+  diffRevisions,
+  parseRevisionRange,
+  renderRevisionDiffJson,
+  renderRevisionDiffText,
+  resolveRevisionRange,
+  type ObjectChange,
+  type RevisionDiff,
+  type RevisionRange,
+} from './revision-diff.js';

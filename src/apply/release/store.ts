@@ -139,8 +139,9 @@ export class RecordStore implements ReleaseStore {
     const existing = await this.revisions(release);
     const stale = existing.filter((r) => r.status === 'pending');
     const next = (existing[existing.length - 1]?.revision ?? 0) + 1;
-    for (const r of stale)
-      await this.#setStatus(release, r.revision, 'failed', `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`);
+    const message = `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`;
+    for (const r of stale) await this.#setStatus(release, r.revision, 'failed', message);
+    if (stale.length > 0) revision.onStaleRepaired?.(stale.map((r) => r.revision), 'marked failed by revision ' + next);
     const startedAt = isoSeconds(this.#now());
     const payload: RecordPayload = {
       apiVersion: RECORD_TYPE,
