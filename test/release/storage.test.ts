@@ -126,6 +126,38 @@ describe('--storage configmap --storage-namespace', () => {
   });
 });
 
+describe('--storage-namespace with Secrets', () => {
+  it('keeps same-named releases of two namespaces apart in one storage namespace, with their locks beside the records', async () => {
+    const a = await rs.namespace('team-a');
+    const b = await rs.namespace('team-b');
+    const storage = ['--storage-namespace', 'kd-shared'];
+    expect((await kd(['apply', manifest('api', 'a1'), '--release', 'api', '-n', a, ...storage])).code).toBe(0);
+    expect((await kd(['apply', manifest('api', 'a2'), '--release', 'api', '-n', a, ...storage])).code).toBe(0);
+    expect((await kd(['apply', manifest('api', 'b1'), '--release', 'api', '-n', b, ...storage])).code).toBe(0);
+    const records = (await kdObjects('Secret', 'kd-shared')).filter((x) => x.metadata.labels?.['owner'] === 'kubectl-kd').map((x) => x.metadata.name);
+    expect(records.sort()).toEqual([`kd.release.v1.${a}.api.v1`, `kd.release.v1.${a}.api.v2`, `kd.release.v1.${b}.api.v1`].sort());
+    const historyOf = async (ns: string) =>
+      (JSON.parse((await kd(['history', 'api', '-n', ns, '-o', 'json', ...storage])).stdout) as { revisions: Array<{ revision: number }> }).revisions.map((r) => r.revision);
+    expect(await historyOf(a)).toEqual([1, 2]);
+    expect(await historyOf(b)).toEqual([1]);
+    const inA = JSON.parse((await kd(['list', '-n', a, '-o', 'json', ...storage])).stdout) as { items: Array<{ namespace: string; revision: number }> };
+    expect(inA.items).toEqual([expect.objectContaining({ namespace: a, revision: 2 })]);
+    const all = JSON.parse((await kd(['list', '-A', '-o', 'json', ...storage])).stdout) as { items: Array<{ namespace: string }> };
+    expect(all.items.map((r) => r.namespace).sort()).toEqual([a, b].sort());
+
+    // The Lease lives in the storage namespace, named after the release's namespace and name.
+    const { LeaseLock } = await import('../../src/index.js');
+    const { systemClock } = await import('../../src/cluster/clock.js');
+    const lock = new LeaseLock({ client: rs.session.client, clock: systemClock, storageNamespace: 'kd-shared', identity: 'test/1/000000' });
+    const held = await lock.acquire({ name: 'api', namespace: a }, { wait: false, signal: new AbortController().signal });
+    expect((await kdObjects('Lease', 'kd-shared')).map((l) => l.metadata.name)).toEqual([`kd-lock-${a}.api`]);
+    const busy = await kd(['apply', manifest('api', 'a3'), '--release', 'api', '-n', a, ...storage]);
+    expect(busy.code).toBe(1);
+    expect(busy.stdout + busy.stderr).toContain(`Lease kd-lock-${a}.api in namespace kd-shared`);
+    await held.release();
+  }, 60_000);
+});
+
 describe('--storage file:DIR', () => {
   it('leaves nothing of kd in the cluster; history, list -A, rollback and delete use the files', async () => {
     const ns = await rs.namespace('file-app');
@@ -139,7 +171,8 @@ describe('--storage file:DIR', () => {
     expect((await kdObjects('Secret')).length).toBe(before.secrets + 1);
     expect((await kdObjects('ConfigMap')).length).toBe(before.configMaps + 1);
     expect((await kdObjects('Lease')).length).toBe(before.leases);
-    expect((await kdObjects('Secret')).filter((s) => s.metadata.labels?.['owner'] === 'kubectl-kd')).toEqual([]);
+    expect((await kdObjects('Secret')).filter((s) => s.metadata.labels?.['name'] === 'web')).toEqual([]);
+    expect((await kdObjects('Secret', ns)).map((s) => s.metadata.name)).toEqual(['web-token']);
 
     const releaseDir = path.join(records, ns, 'web');
     // The records, and the ApplySet parent that would otherwise be a Secret in the cluster.
