@@ -183,6 +183,36 @@ describe('--notify on rollback and delete', () => {
   }, 60_000);
 });
 
+describe('--notify with apply --watch', () => {
+  it('sends one document per revision', async () => {
+    received.length = 0;
+    const watched = path.join(dir, 'watched');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(watched);
+    const cm = (v: string) => writeFileSync(path.join(watched, 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: live\ndata:\n  mode: "${v}"\n`);
+    cm('one');
+    const stop = new AbortController();
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1', HOME: dir }, cwd: dir, signal: stop.signal, version: '0.1.0' };
+    const running = runCli(['apply', '--watch', '--no-tui', '--sim', '-n', 'live', watched, '--release', 'live', '--notify', `${url}/watch`], ctx);
+    const until = async (n: number) => {
+      for (let i = 0; i < 400 && received.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    await until(1);
+    cm('two');
+    await until(2);
+    stop.abort();
+    await running;
+    const docs = received.map((r) => JSON.parse(r.body) as RunNotification);
+    expect(docs.map((d) => [d.operation, d.status, d.revision, d.release])).toEqual([
+      ['apply', 'succeeded', 1, 'live'],
+      ['apply', 'succeeded', 2, 'live'],
+    ]);
+    for (const d of docs) expect(validator()(d)).toBe(true);
+  }, 60_000);
+});
+
 describe('delivery', () => {
   const doc = (() => {
     const b = new NotificationBuilder({ release: { name: 'web', namespace: 'prod' }, context: 'prod-eu', operation: 'rollback' });
