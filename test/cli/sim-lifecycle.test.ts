@@ -90,6 +90,6 @@ describe('kd sim', () => {
     expect(await forced.stop()).toBe(0);
     const merged = parse(readFileSync(config, 'utf8'));
     expect(merged['current-context']).toBe('work');
-    expect(merged.clusters.find((c: { name: string }) => c.name === 'kd-sim').cluster.server).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(merged.clusters.find((c: { name: string }) => c.name === 'kd-sim').cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:/);
   });
 });
