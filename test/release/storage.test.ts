@@ -105,6 +105,20 @@ describe('--storage configmap --storage-namespace', () => {
     ]);
   }, 60_000);
 
+  it('delete --keep-history deletes the release\'s own Namespace when the records live elsewhere, and history still reads them', async () => {
+    const ns = `own-ns-${Date.now() % 100000}`;
+    const file = path.join(dir, 'own-ns.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: ${ns}\ndata:\n  mode: one\n`);
+    const storage = ['--storage', 'configmap', '--storage-namespace', 'kd-records'];
+    expect((await kd(['apply', file, '--release', 'own', '-n', ns, ...storage])).code).toBe(0);
+    const deleted = await kd(['delete', 'own', '-n', ns, '--keep-history', ...storage]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).not.toContain('it holds the release\'s history');
+    expect(deleted.stdout).toContain(`Namespace ${ns}`);
+    const history = await kd(['history', 'own', '-n', ns, '-o', 'json', ...storage]);
+    expect((JSON.parse(history.stdout) as { revisions: Array<{ status: string }> }).revisions.map((r) => r.status)).toEqual(['deleted']);
+  }, 60_000);
+
   it('says where history looked when it finds nothing, and names the other drivers', async () => {
     const ns = await rs.namespace('cm-missing');
     expect((await kd(['apply', manifest('moved', 'one'), '--release', 'moved', '-n', ns, '--storage', 'configmap'])).code).toBe(0);
