@@ -173,6 +173,23 @@ describe('--storage-namespace with Secrets', () => {
 });
 
 describe('--storage file:DIR', () => {
+  it('list --pending and recover work on file records and the lock file', async () => {
+    const ns = await rs.namespace('file-recover');
+    const records = path.join(dir, 'recover-records');
+    const { FileRecordDriver, RecordStore } = await import('../../src/index.js');
+    // A run that died after writing its pending revision (and whose lock file has expired).
+    const store = new RecordStore({ driver: new FileRecordDriver(records), now: () => Date.now(), kdVersion: '0.1.0' });
+    await store.begin({ name: 'stuck', namespace: ns }, { objects: [], paths: ['stuck/'], description: 'apply' });
+    const storage = ['--storage', `file:${records}`];
+    const pending = await kd(['list', '--pending', '-n', ns, '-o', 'json', ...storage]);
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(pending.stdout))).toContain('"stuck"');
+    const recovered = await kd(['recover', 'stuck', '-n', ns, ...storage]);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(recovered.stdout).toBe('release stuck: revision 1 marked failed; the next apply or a rollback starts clean\n');
+    expect((await store.revisions({ name: 'stuck', namespace: ns })).map((r) => r.status)).toEqual(['failed']);
+  }, 60_000);
+
   it('leaves nothing of kd in the cluster; history, list -A, rollback and delete use the files', async () => {
     const ns = await rs.namespace('file-app');
     const records = path.join(dir, 'records');
