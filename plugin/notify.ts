@@ -99,13 +99,16 @@ export class RunNotifier {
 
   /** Delivers the notification (when the run reached `done`); warnings go to stderr. Never throws. */
   async send(ctx: CommandContext, color?: boolean): Promise<void> {
-    const warnings = await this.deliver();
+    const warnings = await this.deliver(ctx.signal.aborted);
     const style = stderrStyle(ctx, color);
     for (const w of warnings) ctx.stderr.write(`${style.yellow('warning')}: ${w}\n`);
   }
 
-  /** Delivers the notification (when the run reached `done`); returns the warnings. Never throws. */
-  async deliver(): Promise<string[]> {
+  /**
+   * Delivers the notification (when the run reached `done`); returns the warnings. Never throws.
+   * `hurry`: kd was interrupted and must exit within 2 s — one short try, no backoff.
+   */
+  async deliver(hurry = false): Promise<string[]> {
     const doc = this.#builder.document();
     if (doc === undefined) return [];
     return deliverNotification(doc, {
@@ -113,6 +116,7 @@ export class RunNotifier {
       format: this.#config.format,
       sender: httpSender,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...(hurry ? { tries: 1, timeoutMs: 1000 } : {}),
     }).catch((error: unknown) => [`the notification was not sent: ${error instanceof Error ? error.message : String(error)}`]);
   }
 }

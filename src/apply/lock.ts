@@ -58,8 +58,9 @@ export class LockHeldError extends KdError {
   /** ISO time the holder took the lock. */
   readonly since: string;
 
-  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number) {
-    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (Lease ${lockName(release.name)})`, {
+  /** `where`: the lock as messages name it; default the Lease in the release's namespace. */
+  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number, where = `Lease ${lockName(release.name)}`) {
+    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (${where})`, {
       hint: `another run is applying this release: wait for it, or re-run with --wait-for-lock; a lock left by a run that died expires in ${expiresInSeconds}s`,
     });
     this.name = 'LockHeldError';
@@ -159,7 +160,8 @@ export class LeaseLock implements ReleaseLock {
         if (observed?.resourceVersion !== state.resourceVersion) observed = { resourceVersion: state.resourceVersion, at: this.#clock.now() };
         const remainingMs = this.#remainingMs(state, observed);
         if (state.renewedAt === undefined || remainingMs <= 0 || state.holder === this.identity) won = await this.#takeOver(target, state, options.signal);
-        else if (!options.wait) throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000));
+        else if (!options.wait)
+          throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000), target.namespace === release.namespace ? `Lease ${target.name}` : `Lease ${target.name} in namespace ${target.namespace}`);
         else {
           if (!told) this.#onWait?.({ holder: state.holder, since: state.since });
           told = true;

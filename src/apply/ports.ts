@@ -17,7 +17,10 @@
  */
 import type { KubeObject, ObjectRef } from '../model/index.js';
 
-/** A release: a name in a namespace. Its records, lock and inventory parent live in that namespace. */
+/**
+ * A release: a name in a namespace. Its inventory parent lives in that namespace; its records and
+ * lock too, unless the storage says otherwise (`--storage-namespace`, `--storage file:DIR`).
+ */
 export interface ReleaseRef {
   name: string;
   namespace: string;

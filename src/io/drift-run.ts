@@ -13,7 +13,7 @@
  *     objects whose files, record and live values already agree as written (agreesAsWritten).
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
-import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
+import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
 import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from './inputs.js';

@@ -130,6 +130,22 @@ describe('--notify against a loopback listener', () => {
     }
   }, 120_000);
 
+  it('tells an interrupted run as interrupted, exit 130', async () => {
+    received.length = 0;
+    const slow = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: slow\nspec:\n  replicas: 1\n  selector:\n    matchLabels: { app: slow }\n  template:\n    metadata:\n      labels: { app: slow }\n      annotations:\n        sim.kd.io/ready-after: 10h\n    spec:\n      containers:\n        - name: app\n          image: example/app:1\n`;
+    const stop = new AbortController();
+    const stdout = new Sink();
+    const ctx: CommandContext = { stdout, stderr: new Sink(), stdin: Readable.from([]), env: { NO_COLOR: '1', HOME: dir }, cwd: dir, signal: stop.signal, version: '0.1.0' };
+    const running = runCli(['apply', '--sim', '-n', 'slow', file('slow.yaml', slow), '--release', 'slow', '--notify', url], ctx);
+    for (let i = 0; i < 200 && !stdout.text.includes('slow'); i++) await new Promise((r) => setTimeout(r, 25));
+    stop.abort();
+    expect(await running).toBe(130);
+    expect(received).toHaveLength(1);
+    const doc = JSON.parse(received[0]!.body) as RunNotification;
+    expect(validator()(doc)).toBe(true);
+    expect(doc).toMatchObject({ status: 'interrupted', failure: { kind: 'interrupted' } });
+  }, 60_000);
+
   it('sends Slack\'s {"text"} form with --notify-format slack', async () => {
     received.length = 0;
     const r = await kd(['apply', '--sim', '-n', 'chat', file('chat.yaml', SECRET_YAML), '--release', 'chat', '--notify', url, '--notify-format', 'slack']);
@@ -180,6 +196,36 @@ describe('--notify on rollback and delete', () => {
     } finally {
       await rs.stop();
     }
+  }, 60_000);
+});
+
+describe('--notify with apply --watch', () => {
+  it('sends one document per revision', async () => {
+    received.length = 0;
+    const watched = path.join(dir, 'watched');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(watched);
+    const cm = (v: string) => writeFileSync(path.join(watched, 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: live\ndata:\n  mode: "${v}"\n`);
+    cm('one');
+    const stop = new AbortController();
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1', HOME: dir }, cwd: dir, signal: stop.signal, version: '0.1.0' };
+    const running = runCli(['apply', '--watch', '--no-tui', '--sim', '-n', 'live', watched, '--release', 'live', '--notify', `${url}/watch`], ctx);
+    const until = async (n: number) => {
+      for (let i = 0; i < 400 && received.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    await until(1);
+    cm('two');
+    await until(2);
+    stop.abort();
+    await running;
+    const docs = received.map((r) => JSON.parse(r.body) as RunNotification);
+    expect(docs.map((d) => [d.operation, d.status, d.revision, d.release])).toEqual([
+      ['apply', 'succeeded', 1, 'live'],
+      ['apply', 'succeeded', 2, 'live'],
+    ]);
+    for (const d of docs) expect(validator()(d)).toBe(true);
   }, 60_000);
 });
 

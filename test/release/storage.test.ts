@@ -105,6 +105,20 @@ describe('--storage configmap --storage-namespace', () => {
     ]);
   }, 60_000);
 
+  it('delete --keep-history deletes the release\'s own Namespace when the records live elsewhere, and history still reads them', async () => {
+    const ns = `own-ns-${Date.now() % 100000}`;
+    const file = path.join(dir, 'own-ns.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: ${ns}\ndata:\n  mode: one\n`);
+    const storage = ['--storage', 'configmap', '--storage-namespace', 'kd-records'];
+    expect((await kd(['apply', file, '--release', 'own', '-n', ns, ...storage])).code).toBe(0);
+    const deleted = await kd(['delete', 'own', '-n', ns, '--keep-history', ...storage]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).not.toContain('it holds the release\'s history');
+    expect(deleted.stdout).toContain(`Namespace ${ns}`);
+    const history = await kd(['history', 'own', '-n', ns, '-o', 'json', ...storage]);
+    expect((JSON.parse(history.stdout) as { revisions: Array<{ status: string }> }).revisions.map((r) => r.status)).toEqual(['deleted']);
+  }, 60_000);
+
   it('says where history looked when it finds nothing, and names the other drivers', async () => {
     const ns = await rs.namespace('cm-missing');
     expect((await kd(['apply', manifest('moved', 'one'), '--release', 'moved', '-n', ns, '--storage', 'configmap'])).code).toBe(0);
@@ -126,7 +140,56 @@ describe('--storage configmap --storage-namespace', () => {
   });
 });
 
+describe('--storage-namespace with Secrets', () => {
+  it('keeps same-named releases of two namespaces apart in one storage namespace, with their locks beside the records', async () => {
+    const a = await rs.namespace('team-a');
+    const b = await rs.namespace('team-b');
+    const storage = ['--storage-namespace', 'kd-shared'];
+    expect((await kd(['apply', manifest('api', 'a1'), '--release', 'api', '-n', a, ...storage])).code).toBe(0);
+    expect((await kd(['apply', manifest('api', 'a2'), '--release', 'api', '-n', a, ...storage])).code).toBe(0);
+    expect((await kd(['apply', manifest('api', 'b1'), '--release', 'api', '-n', b, ...storage])).code).toBe(0);
+    const records = (await kdObjects('Secret', 'kd-shared')).filter((x) => x.metadata.labels?.['owner'] === 'kubectl-kd').map((x) => x.metadata.name);
+    expect(records.sort()).toEqual([`kd.release.v1.${a}.api.v1`, `kd.release.v1.${a}.api.v2`, `kd.release.v1.${b}.api.v1`].sort());
+    const historyOf = async (ns: string) =>
+      (JSON.parse((await kd(['history', 'api', '-n', ns, '-o', 'json', ...storage])).stdout) as { revisions: Array<{ revision: number }> }).revisions.map((r) => r.revision);
+    expect(await historyOf(a)).toEqual([1, 2]);
+    expect(await historyOf(b)).toEqual([1]);
+    const inA = JSON.parse((await kd(['list', '-n', a, '-o', 'json', ...storage])).stdout) as { items: Array<{ namespace: string; revision: number }> };
+    expect(inA.items).toEqual([expect.objectContaining({ namespace: a, revision: 2 })]);
+    const all = JSON.parse((await kd(['list', '-A', '-o', 'json', ...storage])).stdout) as { items: Array<{ namespace: string }> };
+    expect(all.items.map((r) => r.namespace).sort()).toEqual([a, b].sort());
+
+    // The Lease lives in the storage namespace, named after the release's namespace and name.
+    const { LeaseLock } = await import('../../src/index.js');
+    const { systemClock } = await import('../../src/cluster/clock.js');
+    const lock = new LeaseLock({ client: rs.session.client, clock: systemClock, storageNamespace: 'kd-shared', identity: 'test/1/000000' });
+    const held = await lock.acquire({ name: 'api', namespace: a }, { wait: false, signal: new AbortController().signal });
+    expect((await kdObjects('Lease', 'kd-shared')).map((l) => l.metadata.name)).toEqual([`kd-lock-${a}.api`]);
+    const busy = await kd(['apply', manifest('api', 'a3'), '--release', 'api', '-n', a, ...storage]);
+    expect(busy.code).toBe(1);
+    expect(busy.stdout + busy.stderr).toContain(`Lease kd-lock-${a}.api in namespace kd-shared`);
+    await held.release();
+  }, 60_000);
+});
+
 describe('--storage file:DIR', () => {
+  it('list --pending and recover work on file records and the lock file', async () => {
+    const ns = await rs.namespace('file-recover');
+    const records = path.join(dir, 'recover-records');
+    const { FileRecordDriver, RecordStore } = await import('../../src/index.js');
+    // A run that died after writing its pending revision (and whose lock file has expired).
+    const store = new RecordStore({ driver: new FileRecordDriver(records), now: () => Date.now(), kdVersion: '0.1.0' });
+    await store.begin({ name: 'stuck', namespace: ns }, { objects: [], paths: ['stuck/'], description: 'apply' });
+    const storage = ['--storage', `file:${records}`];
+    const pending = await kd(['list', '--pending', '-n', ns, '-o', 'json', ...storage]);
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(pending.stdout))).toContain('"stuck"');
+    const recovered = await kd(['recover', 'stuck', '-n', ns, ...storage]);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(recovered.stdout).toBe('release stuck: revision 1 marked failed; the next apply or a rollback starts clean\n');
+    expect((await store.revisions({ name: 'stuck', namespace: ns })).map((r) => r.status)).toEqual(['failed']);
+  }, 60_000);
+
   it('leaves nothing of kd in the cluster; history, list -A, rollback and delete use the files', async () => {
     const ns = await rs.namespace('file-app');
     const records = path.join(dir, 'records');
@@ -139,7 +202,8 @@ describe('--storage file:DIR', () => {
     expect((await kdObjects('Secret')).length).toBe(before.secrets + 1);
     expect((await kdObjects('ConfigMap')).length).toBe(before.configMaps + 1);
     expect((await kdObjects('Lease')).length).toBe(before.leases);
-    expect((await kdObjects('Secret')).filter((s) => s.metadata.labels?.['owner'] === 'kubectl-kd')).toEqual([]);
+    expect((await kdObjects('Secret')).filter((s) => s.metadata.labels?.['name'] === 'web')).toEqual([]);
+    expect((await kdObjects('Secret', ns)).map((s) => s.metadata.name)).toEqual(['web-token']);
 
     const releaseDir = path.join(records, ns, 'web');
     // The records, and the ApplySet parent that would otherwise be a Secret in the cluster.

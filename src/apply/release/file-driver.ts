@@ -22,8 +22,8 @@ import path from 'node:path';
 import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { KubeObject } from '../../model/index.js';
-import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from '../ports.js';
-import { DEFAULT_LEASE_SECONDS, defaultHolderIdentity } from '../lock.js';
+import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from '../ports.js';
+import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity, type LockStatus } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
 
@@ -157,12 +157,12 @@ export class FileLock implements ReleaseLock {
     this.#onWait = options.onWait;
   }
 
-  /** The lock file as it stands (`kubectl kd list --pending`); its expiry is the holder's clock, as `acquire` judges it. */
+  /** The lock as it stands, without taking it (`list --pending`); undefined when nobody holds it. */
   async inspect(release: ReleaseRef): Promise<LockStatus | undefined> {
     const note = await readNote(path.join(this.#driver.releaseDir(release), LOCK_FILE), this.#durationMs);
     if (note === undefined) return undefined;
-    const remaining = note.expiresAt - this.#clock.now();
-    return { holder: note.holder, since: note.acquiredAt, live: remaining > 0, expiresInSeconds: Math.max(0, Math.ceil(remaining / 1000)) };
+    const remainingMs = note.expiresAt - this.#clock.now();
+    return { holder: note.holder, since: note.acquiredAt, live: remainingMs > 0, expiresInSeconds: Math.max(0, Math.ceil(remainingMs / 1000)) };
   }
 
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
@@ -182,10 +182,7 @@ export class FileLock implements ReleaseLock {
         await removeStale(dir);
         continue;
       }
-      if (!options.wait)
-        throw new KdError('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${note.holder} since ${note.acquiredAt} (lock file ${file})`, {
-          hint: `another run is applying this release: wait for it, or re-run with --wait-for-lock; a lock left by a run that died expires in ${Math.ceil(remaining / 1000)}s`,
-        });
+      if (!options.wait) throw new LockHeldError(release, note.holder, note.acquiredAt, Math.ceil(remaining / 1000), `lock file ${file}`);
       if (!told) this.#onWait?.({ holder: note.holder, since: note.acquiredAt });
       told = true;
       try {

@@ -99,6 +99,11 @@ export class RecordStore implements ReleaseStore {
     return this.#storageNamespace ?? namespace;
   }
 
+  /** The cluster namespace holding a release's records; undefined when they are not in the cluster (files). */
+  recordsNamespaceOf(namespace: string): string | undefined {
+    return this.driver.kind === 'file' ? undefined : this.storageNamespaceOf(namespace);
+  }
+
   /** Where the records of releases in a namespace are looked for, for messages. */
   where(namespace: string): string {
     return this.driver.where(this.storageNamespaceOf(namespace));
