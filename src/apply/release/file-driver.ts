@@ -117,7 +117,7 @@ export class FileRecordDriver implements RecordDriver {
   async #find(namespace: string, name: string): Promise<string | undefined> {
     for (const release of await subdirs(path.join(this.dir, namespace))) {
       const file = path.join(this.dir, namespace, release, `${name}.json`);
-      if ((await readRecord(file)) !== undefined) return file;
+      if (await stat(file).then((st) => st.isFile(), () => false)) return file;
     }
     return undefined;
   }
