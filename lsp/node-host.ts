@@ -18,7 +18,7 @@ import {
   parseIgnorePatterns,
   computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
-import type { KdLspSettings } from './settings.js';
+import type { KdLspSettings } from './service/settings.js';
 
 const MAX_FILES = 20_000;
 const MAX_FILE_BYTES = 8 * 1024 * 1024;

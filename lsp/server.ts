@@ -1,25 +1,31 @@
 /**
- * The protocol layer: wires an LSP connection to the language service. It owns what the service
- * must not know: documents and their versions, debouncing and cancelling validation, the
- * workspace scan, watched files and configuration, and sending results. Positions and result
- * shapes are converted in convert.ts only.
+ * The protocol layer: wires an LSP connection to the workspace session (service/session.ts:
+ * settings, the workspace scan, files on disk) and its language service. It owns what they must
+ * not know: documents and their versions, debouncing validation, cancellation, and sending
+ * results. Positions and result shapes are converted in convert.ts only.
  *
  * Validation after an edit waits `debounceMs` (a burst of keystrokes validates once) and checks
- * the document version before publishing: results for an older text are dropped, never sent.
+ * the document version before publishing: results for an older text are dropped, never sent. It
+ * runs in slices that give the event loop a turn, so symbols, completion and hover are answered
+ * from the parsed documents meanwhile. Requests honour $/cancelRequest: a cancelled one stops
+ * its work and answers RequestCancelled.
  */
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type Connection,
+  type DocumentSymbol,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ObjectRef, SchemaSource } from '../src/index.js';
+import type { ObjectRef } from '../src/index.js';
+import type { SymbolEntry } from './service/types.js';
 import {
   fromLspDiagnostic,
   toCorePosition,
@@ -30,30 +36,18 @@ import {
   toLspHover,
   toLspWorkspaceSymbol,
 } from './convert.js';
-import { CoreEngine } from './service/core-engine.js';
-import { LanguageService } from './service/language-service.js';
-import { DEFAULT_SETTINGS, parseSettings, type KdLspSettings } from './settings.js';
+import { nodeFileNames, uriToPath } from './file-names.js';
+import { WorkspaceSession, type SessionHost } from './service/session.js';
+import { parseSettings, type KdLspSettings } from './service/settings.js';
 
 /** The I/O the server needs, passed in so that tests run it in-process. */
-export interface ServerHost {
+export interface ServerHost extends SessionHost {
   version: string;
-  /** Schema sources for the settings: a schema directory, or else the built-in bundle. */
-  schemaSources(settings: KdLspSettings): SchemaSource[];
-  /** Namespace of objects that set none, as the CLI defaults it (the kubeconfig context's). */
-  defaultNamespace?(settings: KdLspSettings): string;
-  /** A file's text; undefined when it cannot be read (deleted, too large, binary). */
-  readFile(file: string): Promise<string | undefined>;
-  /** YAML and JSON files under a folder or the file itself, skipping VCS and dependency folders. */
-  listManifestFiles(fileOrDir: string): Promise<string[]>;
-  /** Whether the file is part of a Helm chart (a folder above it holds Chart.yaml): not a manifest until rendered, as for the CLI. */
-  inHelmChart?(file: string): boolean;
   /**
    * The live health of an object in the cluster of `settings.context`, one line of markdown;
    * only called when a context is configured.
    */
   liveHealth?(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string>;
-  /** Where problems go that are not about a document (an unreadable schema dir). */
-  log?(message: string): void;
 }
 
 export interface ServerOptions {
@@ -64,61 +58,22 @@ export interface ServerOptions {
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
 
-function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
+/** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
 export function startServer(connection: Connection, host: ServerHost, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 50;
   const documents = new TextDocuments(TextDocument);
-  let roots: string[] = [];
-  let initSettings: KdLspSettings = DEFAULT_SETTINGS;
-  let settings: KdLspSettings = DEFAULT_SETTINGS;
+  const session = new WorkspaceSession(host, nodeFileNames, (uri) => documents.get(uri) !== undefined, pause);
   let canPullConfig = false;
   let canWatchDynamically = false;
-  // Replaced in onInitialize, once the settings are known; until then a service without schemas.
-  let service = new LanguageService({ engine: new CoreEngine({ schemaSources: [] }), schemaSources: [] });
   const timers = new Map<string, NodeJS.Timeout>();
   /** What was last sent per document, so a re-check that finds the same answer sends nothing. */
   const lastPublished = new Map<string, { version: number; key: string }>();
-  /** Files from crdPaths, kept apart so that a settings change can drop them. */
-  let crdFiles = new Set<string>();
-
-  function createService(s: KdLspSettings): LanguageService {
-    const schemaSources = safeSources(s);
-    let defaultNamespace = 'default';
-    try {
-      defaultNamespace = host.defaultNamespace?.(s) ?? 'default';
-    } catch {
-      // An unreadable kubeconfig only means the `default` namespace, as in the CLI.
-    }
-    return new LanguageService({ engine: new CoreEngine({ schemaSources, defaultNamespace }), schemaSources, settings: { strict: s.strict } });
-  }
-
-  function safeSources(s: KdLspSettings): SchemaSource[] {
-    try {
-      return host.schemaSources(s);
-    } catch (error) {
-      host.log?.(`kd-lsp: no schemas: ${(error as Error).message}`);
-      return [];
-    }
-  }
-
-  /** The path diagnostics name: relative to the workspace folder holding it, like the CLI run there. */
-  function displayPath(uri: string): string {
-    const p = uriToPath(uri);
-    if (p === undefined) return uri;
-    for (const root of roots) {
-      const rel = path.relative(root, p);
-      if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
-    }
-    return p;
-  }
 
   function schedule(uri: string, delay = debounceMs): void {
     const pending = timers.get(uri);
@@ -136,8 +91,11 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    const current = service;
-    const stale = () => documents.get(uri)?.version !== version || service !== current;
+    // Cross-file rules need every file: the first answer waits for the workspace scan.
+    await session.ready();
+    const current = session.service;
+    const stale = () => documents.get(uri)?.version !== version || session.service !== current;
+    if (stale()) return;
     const diagnostics = await current.diagnostics(uri, stale);
     if (diagnostics === undefined || stale()) return;
     const lsp = diagnostics.map(toLspDiagnostic);
@@ -155,61 +113,8 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     for (const d of documents.all()) if (d.uri !== except) schedule(d.uri);
   }
 
-  async function addFromDisk(file: string): Promise<void> {
-    const uri = pathToFileURL(file).href;
-    if (documents.get(uri)) return;
-    const text = await host.readFile(file);
-    if (text === undefined || documents.get(uri)) return;
-    service.update(uri, displayPath(uri), text, false);
-  }
-
-  async function scanWorkspace(): Promise<void> {
-    for (const root of roots) {
-      let files: string[] = [];
-      try {
-        files = await host.listManifestFiles(root);
-      } catch {
-        continue;
-      }
-      for (const f of files) await addFromDisk(f);
-    }
-    await loadCrdPaths();
-  }
-
-  async function loadCrdPaths(): Promise<void> {
-    for (const uri of crdFiles) if (!documents.get(uri) && !isInWorkspace(uri)) service.remove(uri);
-    crdFiles = new Set();
-    for (const p of settings.crdPaths) {
-      const abs = path.isAbsolute(p) ? p : path.resolve(roots[0] ?? process.cwd(), p);
-      let files: string[] = [];
-      try {
-        files = await host.listManifestFiles(abs);
-      } catch {
-        host.log?.(`kd-lsp: crdPaths entry ${p} cannot be read`);
-        continue;
-      }
-      for (const f of files) {
-        crdFiles.add(pathToFileURL(f).href);
-        await addFromDisk(f);
-      }
-    }
-  }
-
-  function isInWorkspace(uri: string): boolean {
-    const p = uriToPath(uri);
-    return p !== undefined && roots.some((r) => !path.relative(r, p).startsWith('..'));
-  }
-
   async function applySettings(next: KdLspSettings): Promise<void> {
-    const previous = settings;
-    settings = next;
-    if (previous.schemaDir !== next.schemaDir || previous.kubernetesVersion !== next.kubernetesVersion || previous.context !== next.context) {
-      // New schemas: a new service, given every text the old one had.
-      const old = service;
-      service = createService(next);
-      for (const f of old.workspace.files()) service.update(f.uri, f.file, f.text, f.open);
-    } else service.configure({ strict: next.strict });
-    if (JSON.stringify(previous.crdPaths) !== JSON.stringify(next.crdPaths)) await loadCrdPaths();
+    await session.applySettings(next);
     revalidateOpen();
   }
 
@@ -217,7 +122,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     if (!canPullConfig) return;
     try {
       const raw: unknown = await connection.workspace.getConfiguration('kd');
-      await applySettings(parseSettings(raw, initSettings));
+      await applySettings(parseSettings(raw, session.initSettings));
     } catch {
       // A client that fails the request keeps the initialization settings.
     }
@@ -226,10 +131,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
     const rootUri = params.rootUri ? uriToPath(params.rootUri) : undefined;
-    roots = folders && folders.length > 0 ? folders : rootUri !== undefined ? [rootUri] : [];
-    initSettings = parseSettings(params.initializationOptions);
-    settings = initSettings;
-    service = createService(settings);
+    session.initialize(folders && folders.length > 0 ? folders : rootUri !== undefined ? [rootUri] : [], parseSettings(params.initializationOptions));
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canWatchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
@@ -250,14 +152,14 @@ export function startServer(connection: Connection, host: ServerHost, options: S
       await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MANIFEST_GLOB }] }).catch(() => undefined);
     }
     await pullConfiguration();
-    void service.warmUp();
-    await scanWorkspace();
+    void session.service.warmUp();
+    await session.scanWorkspace();
     revalidateOpen();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfig) await pullConfiguration();
-    else await applySettings(parseSettings(change.settings, initSettings));
+    else await applySettings(parseSettings(change.settings, session.initSettings));
   });
 
   const justOpened = new Set<string>();
@@ -275,7 +177,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
       void connection.sendDiagnostics({ uri, version: e.document.version, diagnostics: [] });
       return;
     }
-    service.update(uri, displayPath(uri), e.document.getText(), true);
+    session.opened(uri, e.document.getText());
     schedule(uri, justOpened.delete(uri) ? 0 : debounceMs);
     if (documents.all().length > 1) revalidateOpen(uri);
   });
@@ -287,51 +189,53 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     timers.delete(uri);
     lastPublished.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
-    const file = uriToPath(uri);
-    const onDisk = file !== undefined && (isInWorkspace(uri) || crdFiles.has(uri)) ? await host.readFile(file) : undefined;
-    if (documents.get(uri)) return;
-    if (onDisk === undefined) service.remove(uri);
-    else service.update(uri, displayPath(uri), onDisk, false);
+    await session.closed(uri);
     revalidateOpen();
   });
 
   connection.onDidChangeWatchedFiles(async (params) => {
-    for (const change of params.changes) {
-      if (documents.get(change.uri)) continue;
-      const file = uriToPath(change.uri);
-      if (file === undefined) continue;
-      if (change.type === FileChangeType.Deleted) service.remove(change.uri);
-      else {
-        const text = await host.readFile(file);
-        if (text === undefined) service.remove(change.uri);
-        else if (!documents.get(change.uri)) service.update(change.uri, displayPath(change.uri), text, false);
-      }
-    }
+    await session.filesChanged(params.changes.map((c) => ({ uri: c.uri, deleted: c.type === FileChangeType.Deleted })));
     revalidateOpen();
   });
 
-  connection.onCompletion(async (params) => {
+  connection.onCompletion(async (params, token) => {
     const position = toCorePosition(params.position);
+    const service = session.service;
     await service.ensureSchemasAt(params.textDocument.uri, position);
+    if (token.isCancellationRequested) return cancelled();
     const items = service.completion(params.textDocument.uri, position).map(toLspCompletionItem);
     return { isIncomplete: false, items };
   });
 
-  connection.onHover(async (params) => {
+  connection.onHover(async (params, token) => {
     const position = toCorePosition(params.position);
+    const service = session.service;
     await service.ensureSchemasAt(params.textDocument.uri, position);
+    if (token.isCancellationRequested) return cancelled();
     const h = service.hover(params.textDocument.uri, position);
     if (!h) return null;
-    if (h.object && settings.context !== undefined && host.liveHealth) h.contents += `\n\n${await liveLine(h.object)}`;
+    if (h.object && session.settings.context !== undefined && host.liveHealth) {
+      const line = await liveLine(h.object, token);
+      if (token.isCancellationRequested) return cancelled();
+      h.contents += `\n\n${line}`;
+    }
     return toLspHover(h);
   });
 
   /** The object's live health, or why it is not known: a slow or absent cluster never fails a hover. */
-  async function liveLine(object: ObjectRef): Promise<string> {
+  async function liveLine(object: ObjectRef, token: CancellationToken): Promise<string> {
+    const settings = session.settings;
     const context = settings.context!;
     const abort = new AbortController();
     const timeoutMs = options.liveTimeoutMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
+    let resolveCancelled!: (line: string) => void;
+    // A cancelled hover stops asking the cluster at once.
+    const onCancel = token.onCancellationRequested(() => {
+      abort.abort();
+      resolveCancelled('cancelled');
+    });
+    const cancel = new Promise<string>((resolve) => (resolveCancelled = resolve));
     const timeout = new Promise<string>((resolve) => {
       timer = setTimeout(() => {
         abort.abort();
@@ -339,23 +243,50 @@ export function startServer(connection: Connection, host: ServerHost, options: S
       }, timeoutMs);
     });
     try {
-      const line = await Promise.race([host.liveHealth!(settings, object, abort.signal), timeout]);
+      const line = await Promise.race([host.liveHealth!(settings, object, abort.signal), timeout, cancel]);
       return `**Live** (context \`${context}\`): ${line}`;
     } catch (error) {
       return `**Live** (context \`${context}\`): unavailable: ${(error as Error).message}`;
     } finally {
       clearTimeout(timer);
+      onCancel.dispose();
     }
   }
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction((params, token) => {
+    if (token.isCancellationRequested) return cancelled();
     const diagnostics = params.context.diagnostics.map(fromLspDiagnostic).filter((d) => d !== undefined);
-    return service.codeActions(params.textDocument.uri, diagnostics).map((a) => toLspCodeAction(a, params.textDocument.uri));
+    return session.service.codeActions(params.textDocument.uri, diagnostics).map((a) => toLspCodeAction(a, params.textDocument.uri));
   });
 
-  connection.onDocumentSymbol((params) => service.documentSymbols(params.textDocument.uri).map(toLspDocumentSymbol));
+  /** The last outline per document: editors ask again for the same version (on focus, on scroll). */
+  const outlines = new Map<string, { version: number; service: unknown; symbols: DocumentSymbol[] }>();
+  documents.onDidClose((e) => outlines.delete(e.document.uri));
+  const lspSymbols = new WeakMap<SymbolEntry, DocumentSymbol>();
 
-  connection.onWorkspaceSymbol((params) => service.workspaceSymbols(params.query).map(toLspWorkspaceSymbol));
+  connection.onDocumentSymbol((params, token) => {
+    const uri = params.textDocument.uri;
+    const version = documents.get(uri)?.version;
+    const service = session.service;
+    const known = outlines.get(uri);
+    if (known && version !== undefined && known.version === version && known.service === service) return known.symbols;
+    const symbols = service.documentSymbols(uri, () => token.isCancellationRequested);
+    if (symbols === undefined || token.isCancellationRequested) return cancelled();
+    const lsp = symbols.map((entry) => {
+      // The service hands back the same entry for an unchanged document: convert it once.
+      let converted = lspSymbols.get(entry);
+      if (!converted) lspSymbols.set(entry, (converted = toLspDocumentSymbol(entry)));
+      return converted;
+    });
+    if (version !== undefined) outlines.set(uri, { version, service, symbols: lsp });
+    return lsp;
+  });
+
+  connection.onWorkspaceSymbol((params, token) => {
+    const symbols = session.service.workspaceSymbols(params.query, () => token.isCancellationRequested);
+    if (symbols === undefined || token.isCancellationRequested) return cancelled();
+    return symbols.map(toLspWorkspaceSymbol);
+  });
 
   documents.listen(connection);
   connection.listen();

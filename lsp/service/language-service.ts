@@ -41,7 +41,15 @@ export interface ServiceOptions {
   /** Where schema documents for completion and hover come from, first one wins. */
   schemaSources: readonly SchemaSource[];
   settings?: ServiceSettings;
+  /**
+   * Gives the event loop a turn (the server passes `setImmediate`): long checks pause on it every
+   * few documents, so requests that arrive meanwhile are answered without waiting for them.
+   */
+  pause?: () => Promise<void>;
 }
+
+/** Documents checked between two pauses: about a millisecond of work on a slow machine. */
+const CHECKS_PER_SLICE = 16;
 
 /** What a feature sees of one cursor position. */
 export interface CursorView {
@@ -78,6 +86,7 @@ export class LanguageService {
   readonly workspace: Workspace;
   readonly #engine: KdEngine;
   readonly #sources: readonly SchemaSource[];
+  readonly #pause: () => Promise<void>;
   #settings: ServiceSettings;
   #generation = 0;
   #crdSignature = '';
@@ -92,6 +101,7 @@ export class LanguageService {
     this.#engine = options.engine;
     this.#sources = options.schemaSources;
     this.#settings = options.settings ?? { strict: true };
+    this.#pause = options.pause ?? (() => Promise.resolve());
     this.workspace = new Workspace(this.#engine);
   }
 
@@ -229,13 +239,27 @@ export class LanguageService {
         if (generation !== this.#generation) continue;
       }
       const options = { strict: this.#settings.strict };
+      let sinceLastPause = 0;
       for (const s of todo) {
         if (s.result.checked?.generation === generation) continue;
+        if (++sinceLastPause > CHECKS_PER_SLICE) {
+          sinceLastPause = 0;
+          await this.#pause();
+          if (stale() || this.workspace.get(uri) !== f) return undefined;
+          // A CRD seen meanwhile: start over against the new generation.
+          if (generation !== this.#generation) break;
+        }
         const diagnostics: Diagnostic[] = [];
         for (const m of s.result.loaded.manifests) diagnostics.push(...this.#engine.check(m, options));
         s.result.checked = { generation, diagnostics };
       }
     }
+    // The check across every object of the workspace is a slice of its own.
+    await this.#pause();
+    // The text may have been replaced while paused: answer only for the file that was checked.
+    if (stale() || this.workspace.get(uri) !== f) return undefined;
+    // CRDs changed meanwhile: the per-object results are of the previous generation.
+    if (generation !== this.#generation) return this.diagnostics(uri, stale);
     const out: Diagnostic[] = [];
     for (const s of f.segments) {
       if (!s.result.kubernetes) continue;
@@ -364,13 +388,15 @@ export class LanguageService {
     });
   }
 
-  documentSymbols(uri: string): SymbolEntry[] {
+  /** Undefined when `cancelled()` turned true before the answer was complete. */
+  documentSymbols(uri: string, cancelled?: () => boolean): SymbolEntry[] | undefined {
     const file = this.workspace.get(uri);
-    return file ? documentSymbols(file) : [];
+    return file ? documentSymbols(file, cancelled) : [];
   }
 
-  workspaceSymbols(query: string): SymbolEntry[] {
-    return workspaceSymbols(this.workspace.files(), query);
+  /** Undefined when `cancelled()` turned true before the answer was complete. */
+  workspaceSymbols(query: string, cancelled?: () => boolean): SymbolEntry[] | undefined {
+    return workspaceSymbols(this.workspace.files(), query, 1000, cancelled);
   }
 }
 

@@ -16,6 +16,8 @@ export interface SegmentResult {
   /** Per-object rule results, positions relative to the segment, for one check generation. */
   checked?: { generation: number; diagnostics: Diagnostic[] };
   lines?: string[];
+  /** Its outline entries, positions relative to the segment (symbols.ts). */
+  symbols?: Array<{ name: string; detail: string; range: SourceRange; selectionRange: SourceRange }>;
   /** Manifests with file positions, for the segment's current place in the file. */
   placed?: { startLine: number; index: number; manifests: Manifest[] };
 }
@@ -88,12 +90,29 @@ export class Workspace {
   /** Sets a file's text; returns the segments whose text changed (and so were loaded again). */
   set(uri: string, file: string, text: string, open: boolean): { file: FileState; changed: SegmentState[] } {
     const previous = this.#files.get(uri);
-    const cache = new Map<string, SegmentResult>();
-    if (previous && previous.file === file) for (const s of previous.segments) cache.set(s.result.text, s.result);
+    const before = previous && previous.file === file ? previous.segments : [];
+    // An edit changes one document in place: compare with the document at the same place first,
+    // and index every earlier document by its text only when documents were added or removed.
+    let next = 0;
+    let byText: Map<string, number> | undefined;
+    const cached = (t: string): SegmentResult | undefined => {
+      const aligned = before[next];
+      if (aligned?.result.text === t) {
+        next++;
+        return aligned.result;
+      }
+      if (!byText) {
+        byText = new Map();
+        for (let i = before.length - 1; i >= 0; i--) byText.set(before[i]!.result.text, i);
+      }
+      const at = byText.get(t);
+      next = at === undefined ? next + 1 : at + 1;
+      return at === undefined ? undefined : before[at]!.result;
+    };
     const changed: SegmentState[] = [];
     const segments: SegmentState[] = [];
     for (const segment of splitYamlDocuments(text)) {
-      let result = cache.get(segment.text);
+      let result = cached(segment.text);
       if (result === undefined) {
         const kubernetes = looksLikeKubernetes(segment.text);
         result = { text: segment.text, kubernetes, loaded: kubernetes ? this.#engine.load(file, segment.text) : EMPTY };

@@ -70,6 +70,16 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         const color = e.status === 'Current' ? style.green : e.status === 'Failed' ? style.red : style.yellow;
         return line('health', `${key} ${color(e.status)}${ready}: ${e.message}`);
       }
+      case 'health-check': {
+        // Each state once (attempts are many); --verbose shows every retry.
+        const key = `${describeRef(e.ref)} check`;
+        const previous = lastStatus.get(key);
+        lastStatus.set(key, e.state);
+        if (!options.verbose && previous === e.state && e.state === 'retrying') return '';
+        const color = e.state === 'passed' ? style.green : e.state === 'failed' ? style.red : style.yellow;
+        const retry = e.state === 'retrying' && e.delayMs !== undefined ? `, again in ${formatDuration(e.delayMs)}` : '';
+        return line('health', `${describeRef(e.ref)} check ${e.check} ${color(e.state)}: ${e.message}${retry}`);
+      }
       case 'hook-started':
         return line('hook', `${e.phase} hook ${describeRef(e.ref)} started (weight ${e.weight})`, style.cyan);
       case 'hook-finished':

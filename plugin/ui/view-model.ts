@@ -150,6 +150,16 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
         const phase: RowPhase = e.status === 'Current' ? (r.action === 'unchanged' ? 'unchanged' : 'healthy') : e.status === 'Failed' ? 'failed' : 'progressing';
         return { ...r, health, phase, ...(e.status === 'Current' || e.status === 'Failed' ? { endedAt: e.at } : {}), ...(r.startedAt === undefined ? { startedAt: e.at } : {}) };
       });
+    case 'health-check':
+      // The check is the last step of the row's health: in progress until it passes.
+      return updateRow(v, e.ref, (r) => {
+        const status: HealthStatus = e.state === 'passed' ? 'Current' : e.state === 'failed' ? 'Failed' : 'InProgress';
+        const text = e.state === 'running' ? `check ${e.check}` : `check ${e.check} ${e.state}: ${e.message}`;
+        const health: NonNullable<ObjectRow['health']> = { status, message: text, ...(r.health?.ready ? { ready: r.health.ready } : {}) };
+        const phase: RowPhase = e.state === 'passed' ? (r.action === 'unchanged' ? 'unchanged' : 'healthy') : e.state === 'failed' ? 'failed' : 'progressing';
+        const { endedAt: _ended, ...rest } = r;
+        return { ...rest, health, phase, ...(e.state === 'passed' || e.state === 'failed' ? { endedAt: e.at } : {}) };
+      });
     case 'hook-started':
       return withGroupState(updateRow(v, e.ref, (r) => ({ ...r, phase: 'applying', startedAt: e.at })), e.phase, 'running');
     case 'hook-finished': {

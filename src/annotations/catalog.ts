@@ -23,12 +23,33 @@ export type KdAnnotationField =
   | 'keep'
   | 'driftIgnore'
   | 'health'
-  | 'timeoutMs';
+  | 'timeoutMs'
+  | 'healthCheck'
+  | 'healthCheckPath'
+  | 'healthCheckPort'
+  | 'healthCheckExpect'
+  | 'healthCheckCommand'
+  | 'healthCheckContainer';
 
 /** How a value is written. */
-export type AnnotationValueKind = 'integer' | 'enum' | 'enum-list' | 'duration' | 'pointer-list';
+export type AnnotationValueKind =
+  | 'integer'
+  | 'enum'
+  | 'enum-list'
+  | 'duration'
+  | 'pointer-list'
+  /** A URL path starting with `/`. */
+  | 'url-path'
+  /** A port number (1-65535) or a port name. */
+  | 'port'
+  /** Comma list of HTTP status codes or classes (`200`, `2xx`). */
+  | 'status-list'
+  /** A command line, split into words as a POSIX shell would (quotes, backslashes), never run by one. */
+  | 'command'
+  /** A DNS label (a container name). */
+  | 'dns-label';
 
-export type AnnotationTool = 'kd' | 'Argo CD' | 'Helm';
+export type AnnotationTool = 'kd' | 'Argo CD' | 'Helm' | 'sherpack';
 
 export interface AnnotationValueDoc {
   /** The value as written. */
@@ -462,6 +483,168 @@ const timeout: KdAnnotationSpec = {
   aliases: [],
 };
 
+// Custom health checks ----------------------------------------------------------------------------
+
+const PORT_NUMBER = '[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]';
+// IANA_SVC_NAME, as Kubernetes validates container port names: at most 15 characters, a-z0-9 and
+// single inner hyphens, at least one letter.
+const PORT_NAME = '(?=[-a-z0-9]{1,15}$)(?=[-0-9]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*';
+const PORT_PATTERN = `^(?:${PORT_NUMBER}|${PORT_NAME})$`;
+const URL_PATH_PATTERN = '^/[^\\s#]*$';
+const STATUS = '[1-5](?:[0-9]{2}|xx)';
+const STATUS_LIST_PATTERN = `^ *${STATUS} *(?:, *${STATUS} *)*$`;
+/** One shell word: unquoted characters, backslash escapes, '...' and "..." (with escapes). */
+export const COMMAND_WORD = `(?:[^\\s'"\\\\]|\\\\[\\s\\S]|'[^']*'|"(?:[^"\\\\]|\\\\[\\s\\S])*")+`;
+export const COMMAND_PATTERN = `^\\s*${COMMAND_WORD}(?:\\s+${COMMAND_WORD})*\\s*$`;
+const DNS_LABEL_PATTERN = '^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$';
+
+const healthCheckValues: AnnotationValueDoc[] = [
+  { value: 'http', summary: 'GET a path of each ready pod (or the Service) through the API server proxy.' },
+  { value: 'command', summary: 'Run a command in each ready pod (pods/exec); exit code 0 is healthy.' },
+];
+
+const healthCheck: KdAnnotationSpec = {
+  key: 'kd.io/health-check',
+  tool: 'kd',
+  field: 'healthCheck',
+  summary: 'A check kd runs once the object is ready: http (a GET through the API server) or command (exec).',
+  documentation: [
+    'A custom health check that kd runs after the object is healthy by its kind\'s rules, until it',
+    'passes or the timeout (`kd.io/timeout`, `--timeout`) ends; a failure fails the apply.',
+    '',
+    ...healthCheckValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    '',
+    'Both go through the Kubernetes API server (the `proxy` and `exec` subresources of each ready',
+    'pod of the current rollout, or the `proxy` of a Service), so they work wherever kubectl works.',
+    'See `kd.io/health-check-path`, `-port`, `-expect`, `-command` and `-container`.',
+  ].join('\n'),
+  kind: 'enum',
+  valueSyntax: 'http or command',
+  values: healthCheckValues,
+  pattern: enumPattern(healthCheckValues),
+  examples: ['http', 'command'],
+  aliases: [
+    {
+      key: 'sherpack.io/health-check',
+      tool: 'sherpack',
+      summary: 'sherpack\'s switch for custom health checks; "true" is read as kd.io/health-check with sherpack.io/health-check-type (default http).',
+      documentation:
+        'sherpack\'s switch for custom health checks: `"true"` turns the check named by `sherpack.io/health-check-type` on (an HTTP check when no type is set); `"false"` turns it off.',
+      kind: 'enum',
+      valueSyntax: 'true or false',
+      values: [
+        { value: 'true', summary: 'Run the check of sherpack.io/health-check-type (http by default).', kdValue: 'default' },
+        { value: 'false', summary: 'No custom health check.', kdValue: 'none' },
+      ],
+      pattern: '^(?:true|false)$',
+      examples: ['true', 'false'],
+    },
+    {
+      key: 'sherpack.io/health-check-type',
+      tool: 'sherpack',
+      summary: "sherpack's health check type; read as kd.io/health-check.",
+      documentation: "sherpack's health check type (`http` or `command`), read exactly as `kd.io/health-check`.",
+      kind: 'enum',
+      valueSyntax: 'http or command',
+      values: healthCheckValues,
+      pattern: enumPattern(healthCheckValues),
+      examples: ['http', 'command'],
+    },
+  ],
+};
+
+function sherpackAlias(suffix: string, kind: AnnotationValueKind, valueSyntax: string, pattern: string, examples: string[]): AnnotationKeySpec {
+  return {
+    key: `sherpack.io/health-check-${suffix}`,
+    tool: 'sherpack',
+    summary: `sherpack's health check ${suffix}; read as kd.io/health-check-${suffix}.`,
+    documentation: `sherpack's health check ${suffix}, read exactly as \`kd.io/health-check-${suffix}\`.`,
+    kind,
+    valueSyntax,
+    pattern,
+    examples,
+  };
+}
+
+const PATH_SYNTAX = 'a URL path starting with / (no spaces)';
+const PORT_SYNTAX = 'a port number from 1 to 65535 or a port name (at most 15 of a-z, 0-9 and -)';
+const COMMAND_SYNTAX = 'a command line (words split as a shell would, with balanced quotes)';
+
+const healthCheckPath: KdAnnotationSpec = {
+  key: 'kd.io/health-check-path',
+  tool: 'kd',
+  field: 'healthCheckPath',
+  summary: 'The path the HTTP health check requests (default /).',
+  documentation: 'The path (and query) the `kd.io/health-check: http` check requests from each pod or the Service, such as `/healthz`. Default `/`.',
+  kind: 'url-path',
+  valueSyntax: PATH_SYNTAX,
+  pattern: URL_PATH_PATTERN,
+  examples: ['/healthz', '/ready?full=1'],
+  default: '/',
+  aliases: [sherpackAlias('path', 'url-path', PATH_SYNTAX, URL_PATH_PATTERN, ['/healthz'])],
+};
+
+const healthCheckPort: KdAnnotationSpec = {
+  key: 'kd.io/health-check-port',
+  tool: 'kd',
+  field: 'healthCheckPort',
+  summary: "The port of the HTTP health check: a number or a port name (default: the first container's first port).",
+  documentation: [
+    'The port the `kd.io/health-check: http` check requests: a number, or the name of a container',
+    'port (of a Service: a Service port). Default: the first port of the first container (of a',
+    'Service: its first port).',
+  ].join('\n'),
+  kind: 'port',
+  valueSyntax: PORT_SYNTAX,
+  pattern: PORT_PATTERN,
+  examples: ['8080', 'http'],
+  aliases: [sherpackAlias('port', 'port', PORT_SYNTAX, PORT_PATTERN, ['8080'])],
+};
+
+const healthCheckExpect: KdAnnotationSpec = {
+  key: 'kd.io/health-check-expect',
+  tool: 'kd',
+  field: 'healthCheckExpect',
+  summary: 'HTTP status codes the health check accepts, e.g. 200,204 or 2xx (default 2xx).',
+  documentation: 'The HTTP status codes that count as healthy: a comma list of codes (`200`) and classes (`2xx`). Default `2xx`.',
+  kind: 'status-list',
+  valueSyntax: 'a comma list of HTTP status codes or classes such as 200,204 or 2xx',
+  pattern: STATUS_LIST_PATTERN,
+  examples: ['2xx', '200,204'],
+  default: '2xx',
+  aliases: [],
+};
+
+const healthCheckCommand: KdAnnotationSpec = {
+  key: 'kd.io/health-check-command',
+  tool: 'kd',
+  field: 'healthCheckCommand',
+  summary: 'The command the command health check runs in each pod (split like a shell, never run by one).',
+  documentation: [
+    'The command `kd.io/health-check: command` runs in each ready pod through `pods/exec`; exit',
+    'code 0 is healthy. It is split into words as a POSIX shell would (quotes and backslashes) but',
+    "not run by a shell: write `sh -c '...'` for pipes or variables.",
+  ].join('\n'),
+  kind: 'command',
+  valueSyntax: COMMAND_SYNTAX,
+  pattern: COMMAND_PATTERN,
+  examples: ['/bin/check-ready.sh', "sh -c 'test -f /tmp/ready'"],
+  aliases: [sherpackAlias('command', 'command', COMMAND_SYNTAX, COMMAND_PATTERN, ['/bin/check-ready.sh'])],
+};
+
+const healthCheckContainer: KdAnnotationSpec = {
+  key: 'kd.io/health-check-container',
+  tool: 'kd',
+  field: 'healthCheckContainer',
+  summary: 'The container the command health check runs in (default: the first container).',
+  documentation: 'The container of each pod that `kd.io/health-check: command` runs in. Default: the first container.',
+  kind: 'dns-label',
+  valueSyntax: 'a container name (a DNS label)',
+  pattern: DNS_LABEL_PATTERN,
+  examples: ['web'],
+  aliases: [],
+};
+
 /** kd's annotations, in documentation order. */
 export const KD_ANNOTATIONS: readonly KdAnnotationSpec[] = [
   syncWave,
@@ -473,6 +656,12 @@ export const KD_ANNOTATIONS: readonly KdAnnotationSpec[] = [
   driftIgnore,
   health,
   timeout,
+  healthCheck,
+  healthCheckPath,
+  healthCheckPort,
+  healthCheckExpect,
+  healthCheckCommand,
+  healthCheckContainer,
 ];
 
 export interface AnnotationLookup {

@@ -87,8 +87,25 @@ export function checkAnnotations(manifest: Manifest): Diagnostic[] {
       }
     }
   }
+  // 4. Custom health checks missing what they need, or settings without a check.
+  const checkKeys = presentKeys(annotations, 'kd.io/health-check');
+  const settingKeys = ['kd.io/health-check-path', 'kd.io/health-check-port', 'kd.io/health-check-expect', 'kd.io/health-check-command', 'kd.io/health-check-container'].flatMap((k) => presentKeys(annotations, k));
+  const conflict = (key: string, message: string) => report({ key, severity: 'warning', rule: 'annotation/conflict', message }, 'key');
+  if (value.healthCheck !== undefined) {
+    const key = value.source.healthCheck ?? checkKeys[0]!;
+    const checkable = CHECKABLE_KINDS.has(`${manifest.ref.group}/${manifest.ref.kind}`);
+    if (!checkable) conflict(key, `${key} has no effect on a ${manifest.ref.kind}: kd checks Deployments, StatefulSets, DaemonSets, ReplicaSets, Pods and Services`);
+    else if (value.healthCheck === 'command' && value.healthCheckCommand.length === 0)
+      conflict(key, `${key} is command but no command is set: add kd.io/health-check-command (e.g. "/bin/check-ready.sh")`);
+    else if (value.healthCheck === 'command' && manifest.ref.kind === 'Service') conflict(key, `${key}: a Service can only have an http check (a command runs in pods)`);
+  } else if (settingKeys.length > 0 && checkKeys.length === 0) {
+    for (const key of settingKeys) conflict(key, `${key} has no effect: the object has no kd.io/health-check`);
+  }
   return diagnostics;
 }
+
+/** Kinds a custom health check can be on (src/health/custom-check.ts checks the same ones). */
+const CHECKABLE_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', '/Pod', '/Service']);
 
 /** The keys of one kd annotation family (kd's key and its aliases) that the object sets. */
 function presentKeys(annotations: Record<string, unknown>, kdKey: string): string[] {

@@ -10,6 +10,8 @@
  */
 import type { Severity } from '../model/diagnostic.js';
 import {
+  COMMAND_PATTERN,
+  COMMAND_WORD,
   HOOK_DELETE_POLICIES,
   HOOK_PHASES,
   INTEGER_MAX,
@@ -44,6 +46,17 @@ export interface KdAnnotations {
   health: HealthMode;
   /** Undefined when no timeout is set (the command's `--timeout` applies). */
   timeoutMs: number | undefined;
+  /** The custom health check kind; undefined when there is none. */
+  healthCheck: 'http' | 'command' | undefined;
+  healthCheckPath: string;
+  /** A port number or name; undefined for the first port. */
+  healthCheckPort: number | string | undefined;
+  /** Status codes (`200`) and classes (`2xx`). */
+  healthCheckExpect: readonly string[];
+  /** The command's words; empty when none is set. */
+  healthCheckCommand: readonly string[];
+  /** Undefined for the first container. */
+  healthCheckContainer: string | undefined;
   /** For each field set from an annotation: the key it was read from (kd's or an alias). */
   source: Partial<Record<KdAnnotationField, string>>;
 }
@@ -93,6 +106,12 @@ export function defaultKdAnnotations(): KdAnnotations {
     driftIgnore: [],
     health: 'wait',
     timeoutMs: undefined,
+    healthCheck: undefined,
+    healthCheckPath: '/',
+    healthCheckPort: undefined,
+    healthCheckExpect: ['2xx'],
+    healthCheckCommand: [],
+    healthCheckContainer: undefined,
     source: {},
   };
 }
@@ -115,9 +134,10 @@ export function readKdAnnotations(object: unknown): ReadAnnotationsResult {
       const parsed = parseValue(spec, keySpec, raw);
       problems.push(...parsed.problems);
       if (parsed.value === undefined) continue;
-      if (winner === undefined) {
+      // sherpack's `health-check: "true"` means "on, of the type health-check-type names".
+      if (winner === undefined || (winner.value === 'default' && (parsed.value === 'http' || parsed.value === 'command'))) {
         winner = { key: keySpec.key, value: parsed.value, raw };
-      } else if (!sameValue(winner.value, parsed.value)) {
+      } else if (!sameValue(winner.value, parsed.value) && !(parsed.value === 'default' && winner.value !== 'none')) {
         problems.push({
           key: keySpec.key,
           severity: 'warning',
@@ -165,6 +185,24 @@ function assign(target: KdAnnotations, field: KdAnnotationField, v: FieldValue):
     case 'timeoutMs':
       target.timeoutMs = v as number;
       break;
+    case 'healthCheck':
+      target.healthCheck = v === 'none' ? undefined : v === 'default' ? 'http' : (v as 'http' | 'command');
+      break;
+    case 'healthCheckPath':
+      target.healthCheckPath = v as string;
+      break;
+    case 'healthCheckPort':
+      target.healthCheckPort = /^[0-9]+$/.test(v as string) ? Number(v) : (v as string);
+      break;
+    case 'healthCheckExpect':
+      target.healthCheckExpect = v as string[];
+      break;
+    case 'healthCheckCommand':
+      target.healthCheckCommand = v as string[];
+      break;
+    case 'healthCheckContainer':
+      target.healthCheckContainer = v as string;
+      break;
   }
 }
 
@@ -207,7 +245,44 @@ function parseValue(spec: KdAnnotationSpec, keySpec: AnnotationKeySpec, raw: str
       return parseEnum(spec, keySpec, raw);
     case 'enum-list':
       return parseEnumList(spec, keySpec, raw);
+    case 'url-path':
+    case 'port':
+    case 'dns-label':
+      return matches(keySpec.pattern, raw) ? { value: raw, problems: [] } : { problems: [invalid(keySpec.key, `${keySpec.key} must be ${keySpec.valueSyntax}, not "${raw}"`)] };
+    case 'status-list':
+      return matches(keySpec.pattern, raw)
+        ? { value: splitList(raw), problems: [] }
+        : { problems: [invalid(keySpec.key, `${keySpec.key} must be ${keySpec.valueSyntax}, not "${raw}"`)] };
+    case 'command': {
+      const words = splitCommand(raw);
+      if (words === undefined) return { problems: [invalid(keySpec.key, `${keySpec.key} must be ${keySpec.valueSyntax}, not "${raw}"`)] };
+      return { value: words, problems: [] };
+    }
   }
+}
+
+const WORD = new RegExp(COMMAND_WORD, 'gu');
+const WORD_PART = /[^\s'"\\]|\\([\s\S])|'([^']*)'|"((?:[^"\\]|\\[\s\S])*)"/gu;
+
+/**
+ * The words of a command line as a POSIX shell splits them (no expansion): backslash escapes the
+ * next character, '...' is literal, "..." keeps `\"` and `\\` escapes. Undefined when quotes are
+ * unbalanced or the line is empty.
+ */
+export function splitCommand(line: string): string[] | undefined {
+  if (!matches(COMMAND_PATTERN, line)) return undefined;
+  const words: string[] = [];
+  for (const m of line.matchAll(WORD)) {
+    let word = '';
+    for (const part of m[0].matchAll(WORD_PART)) {
+      if (part[1] !== undefined) word += part[1];
+      else if (part[2] !== undefined) word += part[2];
+      else if (part[3] !== undefined) word += part[3].replace(/\\([\s\S])/gu, (all, c: string) => ('"\\$`'.includes(c) ? c : all));
+      else word += part[0];
+    }
+    words.push(word);
+  }
+  return words;
 }
 
 function parseInteger(keySpec: AnnotationKeySpec, raw: string): Parsed {

@@ -16,7 +16,7 @@
  */
 import { ClusterRequestError } from '../cluster/errors.js';
 import type { ClusterClient } from '../cluster/types.js';
-import { healthGate } from '../health/index.js';
+import { healthCheckOf, healthGate } from '../health/index.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { PlanEntry } from '../plan/index.js';
 import { forEachBounded } from './bounded.js';
@@ -25,7 +25,9 @@ import { conflictFailure, RunFailure } from './failure.js';
 import { recentEvents } from './recent-events.js';
 import type { RunContext } from './run-context.js';
 import { objectDiff } from './unified-diff.js';
-import { waitHealthy, type WaitTarget } from './wait-healthy.js';
+import { isSecret } from './mask-secrets.js';
+import { currentRolloutPods, waitHealthy, type WaitTarget } from './wait-healthy.js';
+import { runHealthChecks, type HealthCheckIo, type HealthCheckTarget } from './health-check.js';
 
 export { FIELD_MANAGER } from '../cluster/client.js';
 import { FIELD_MANAGER } from '../cluster/client.js';
@@ -73,7 +75,7 @@ export async function gate(ctx: RunContext, targets: readonly WaitTarget[]): Pro
     runDeadline: ctx.deadline,
     ...(ctx.unschedulableGraceMs === undefined ? {} : { unschedulableGraceMs: ctx.unschedulableGraceMs }),
   });
-  if (outcome.ok) return;
+  if (outcome.ok) return checkTargets(ctx, targets);
   if (outcome.kind === 'cluster') throw outcome.error;
   const events = await recentEvents(ctx.client, outcome.ref, outcome.pods, { signal: AbortSignal.timeout(5000) });
   const h = outcome.health;
@@ -88,8 +90,56 @@ export async function gate(ctx: RunContext, targets: readonly WaitTarget[]): Pro
   });
 }
 
+/** A Secret's values, so that no health check answer shows them (decoded `data` and `stringData`). */
+function rememberSecretValues(ctx: RunContext, object: KubeObject): void {
+  if (!isSecret(object)) return;
+  const values = (ctx.secretValues ??= new Set());
+  for (const [key, decode] of [['data', true], ['stringData', false]] as const) {
+    const map = object[key];
+    if (typeof map !== 'object' || map === null) continue;
+    for (const v of Object.values(map as Record<string, unknown>)) if (typeof v === 'string') values.add(decode ? Buffer.from(v, 'base64').toString('utf8') : v);
+  }
+}
+
+/** The custom health checks (health-check.ts) of targets healthy by their kind's rules; a failure becomes a RunFailure. */
+async function checkTargets(ctx: RunContext, targets: readonly WaitTarget[]): Promise<void> {
+  const checks: HealthCheckTarget[] = [];
+  for (const t of targets) {
+    if (t.check === undefined || t.completion) continue;
+    const timeoutDeadline = t.timeoutMs === undefined ? Infinity : t.startedAt + t.timeoutMs;
+    checks.push({ ref: t.ref, spec: t.check, deadline: Math.min(ctx.deadline, timeoutDeadline) });
+  }
+  if (checks.length === 0) return;
+  const client = ctx.client;
+  if (client.proxyGet === undefined || client.exec === undefined) throw new RunFailure('internal', 'this cluster client cannot run custom health checks (no proxy or exec support)');
+  const io: HealthCheckIo = {
+    proxyGet: (path, options) => client.proxyGet!(path, options),
+    exec: (target, command, options) => client.exec!(target, command, options),
+    live: async (ref) => {
+      const collection = ctx.cache.collection(ref, ref.namespace);
+      await collection.ready;
+      return collection.objects.get(ref.name);
+    },
+    rolloutPods: (ref, live) => currentRolloutPods(ref, live, ctx.cache),
+  };
+  const outcome = await runHealthChecks(checks, {
+    io,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    emit: (e) => ctx.emit({ type: 'health-check', ...e }),
+    ...(ctx.secretValues ? { secrets: [...ctx.secretValues] } : {}),
+  });
+  if (outcome.ok) return;
+  ctx.emit({ type: 'object-failed', ref: outcome.ref, kind: 'health', reason: 'HealthCheckFailed', message: `${outcome.check}: ${outcome.message}`, events: [] });
+  throw new RunFailure('health', `${describeRef(outcome.ref)}: health check ${outcome.check} failed: ${outcome.message}`, {
+    ref: outcome.ref,
+    hint: `the object is ready but its kd.io/health-check does not pass; try it with \`kubectl get --raw\` (http) or \`kubectl exec\` (command), or raise kd.io/timeout`,
+  });
+}
+
 async function applyEntry(ctx: RunContext, entry: PlanEntry, where: { stage: ApplyStage; wave?: number }): Promise<WaitTarget | undefined> {
   const object = prepareObject(entry);
+  rememberSecretValues(ctx, object);
   const g = healthGate(object);
   const applied = (action: PlanEntry['action']) =>
     ctx.emit({ type: 'object-applied', ref: entry.ref, stage: where.stage, ...(where.wave === undefined ? {} : { wave: where.wave }), action, ...(ctx.dryRun === 'server' ? { dryRun: true } : {}) });
@@ -97,7 +147,7 @@ async function applyEntry(ctx: RunContext, entry: PlanEntry, where: { stage: App
     ctx.counts.unchanged++;
     applied('unchanged');
     const known = ctx.live.get(entry.key);
-    return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, known);
+    return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, known, object);
   }
   if (ctx.diff) await emitDiff(ctx, entry, object);
   if (ctx.dryRun === 'client') {
@@ -107,12 +157,14 @@ async function applyEntry(ctx: RunContext, entry: PlanEntry, where: { stage: App
   const result = await ssa(ctx, entry.ref, object, ctx.dryRun === 'server');
   ctx.counts.applied++;
   applied(entry.action);
-  return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, result);
+  return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, result, object);
 }
 
-export function waitTarget(ctx: RunContext, ref: ObjectRef, g: { timeoutMs: number | undefined; completion: boolean }, known: KubeObject | undefined): WaitTarget {
+export function waitTarget(ctx: RunContext, ref: ObjectRef, g: { timeoutMs: number | undefined; completion: boolean }, known: KubeObject | undefined, desired?: KubeObject): WaitTarget {
   const target: WaitTarget = { ref, completion: g.completion, timeoutMs: g.timeoutMs, startedAt: ctx.clock.now() };
   if (known !== undefined) target.known = known;
+  const check = desired === undefined || g.completion ? undefined : healthCheckOf(desired);
+  if (check !== undefined) target.check = check;
   return target;
 }
 

@@ -78,6 +78,25 @@ export interface HealthChangedEvent {
   ready?: { ready: number; desired: number };
 }
 
+/**
+ * A custom health check (`kd.io/health-check`), a step of the object's health after its kind's
+ * rules pass: `running` when it starts, `retrying` after a failed attempt (with the delay),
+ * then `passed` or `failed` (the last attempt's failure, when the timeout ends).
+ */
+export interface HealthCheckEvent {
+  type: 'health-check';
+  at: number;
+  ref: ObjectRef;
+  /** What is checked: `GET /healthz (port 8080)`, `exec /bin/check-ready.sh`. */
+  check: string;
+  state: 'running' | 'retrying' | 'passed' | 'failed';
+  attempt: number;
+  /** `pod web-5d8f-x2b answered 503 (expected 2xx): unavailable`; for `passed`, what passed. */
+  message: string;
+  /** `retrying`: the wait before the next attempt. */
+  delayMs?: number;
+}
+
 export interface HookStartedEvent {
   type: 'hook-started';
   at: number;
@@ -179,6 +198,7 @@ export type ApplyEvent =
   | WaveFinishedEvent
   | ObjectAppliedEvent
   | HealthChangedEvent
+  | HealthCheckEvent
   | HookStartedEvent
   | HookFinishedEvent
   | RetryEvent

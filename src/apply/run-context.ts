@@ -42,4 +42,6 @@ export interface RunContext {
   /** Namespaces some desired Namespace object creates (the plan orders those). */
   desiredNamespaces: Set<string>;
   counts: RunCounts;
+  /** Values of the Secrets this run applies: masked in what custom health checks show of answers. */
+  secretValues?: Set<string>;
 }

@@ -9,7 +9,7 @@
  *     `--timeout`) and for time-dependent verdicts (a pod unschedulable past its grace period).
  * The outcome is a value: ok, or the first object that failed or timed out, with its health.
  */
-import { computeHealth, DEFAULT_UNSCHEDULABLE_GRACE_MS, kindHasPods, type HealthResult } from '../health/index.js';
+import { computeHealth, DEFAULT_UNSCHEDULABLE_GRACE_MS, kindHasPods, type HealthCheckSpec, type HealthResult } from '../health/index.js';
 import { describeRef, objectKey, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import type { CollectionCache } from './collection-cache.js';
@@ -25,6 +25,8 @@ export interface WaitTarget {
   startedAt: number;
   /** What is already known of the object (the apply response, or the live copy). */
   known?: KubeObject;
+  /** The object's custom health check (kd.io/health-check), run once it is healthy (health-check.ts). */
+  check?: HealthCheckSpec;
 }
 
 export interface WaitContext {
@@ -182,8 +184,20 @@ async function podsOf(p: Pending, workload: KubeObject, ctx: WaitContext, podWat
   return matchingPods(p.target.ref, workload, ctx);
 }
 
+/**
+ * The pods of `ref`'s current rollout (a Pod: itself), from the watch cache once its pod (and
+ * ReplicaSet or ControllerRevision) collections are synced: for custom health checks.
+ */
+export async function currentRolloutPods(ref: ObjectRef, workload: KubeObject, cache: CollectionCache): Promise<KubeObject[]> {
+  if (ref.group === '' && ref.kind === 'Pod') return [workload];
+  const ownedKind = rolloutOwnedKind(ref);
+  const collections = [cache.collection(POD_GVK, ref.namespace), ...(ownedKind ? [cache.collection(ownedKind, ref.namespace)] : [])];
+  await Promise.all(collections.map((c) => c.ready));
+  return matchingPods(ref, workload, { cache });
+}
+
 /** The pods of the rollout being gated (rollout-pods.ts): old revisions' pods are not judged. */
-function matchingPods(ref: ObjectRef, workload: KubeObject, ctx: WaitContext): KubeObject[] {
+function matchingPods(ref: ObjectRef, workload: KubeObject, ctx: Pick<WaitContext, 'cache'>): KubeObject[] {
   const ns = (workload.metadata as { namespace?: string } | undefined)?.namespace;
   const pods = ctx.cache.collection(POD_GVK, ns);
   const ownedKind = rolloutOwnedKind(ref);

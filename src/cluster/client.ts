@@ -13,6 +13,7 @@ import { inputError } from '../errors.js';
 import type { ApiResource, Discovery } from './discovery.js';
 import { ClusterRequestError, parseJsonBody, UnknownResourceError, type RequestSubject } from './errors.js';
 import type { HttpTransport, QueryValue } from './transport.js';
+import { execInPod, type ExecResult, type ExecTarget } from './exec.js';
 import type {
   ApplyOptions,
   ClusterClient,
@@ -269,6 +270,16 @@ export class KubeClient implements ClusterClient {
 
   serverNow(): number | undefined {
     return this.transport.serverNow();
+  }
+
+  async proxyGet(path: string, options: RequestOptions = {}): Promise<{ status: number; body: string }> {
+    const subject: RequestSubject = { verb: 'get', target: path };
+    const res = await this.transport.once({ method: 'GET', path, accept: '*/*', subject, ...signalOf(options) });
+    return { status: res.status, body: res.body };
+  }
+
+  async exec(target: ExecTarget, command: readonly string[], options: RequestOptions = {}): Promise<ExecResult> {
+    return execInPod(this.transport, target, command, options.signal ? { signal: options.signal } : {});
   }
 
   close(): void {

@@ -11,6 +11,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import WebSocket from 'ws';
 import { abortReason, systemClock, type ClusterClock, type RandomSource } from './clock.js';
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
@@ -179,6 +180,65 @@ export class HttpTransport {
     if (response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300) return response;
     const body = await readBody(response, req, request, this.server);
     throw statusError(req.subject, response.statusCode ?? 0, body, parseRetryAfter(response.headers['retry-after']));
+  }
+
+  /**
+   * One attempt whose answer is returned whatever its status (a health check reads a pod's 503
+   * through the proxy subresource as an answer, not as a failure to retry). Network errors and
+   * aborts still throw.
+   */
+  async once(req: HttpRequest): Promise<Omit<HttpResponse, 'attempts'>> {
+    return this.#attempt(req);
+  }
+
+  /**
+   * Opens a WebSocket to `path` (pods/exec) with this connection's credentials, TLS options and
+   * proxy, offering `protocols`; resolves once the server accepted the upgrade. `setup` attaches
+   * the consumer's listeners at once: a server may send its messages with the upgrade answer,
+   * before a promise continuation could attach them.
+   */
+  async openWebSocket(req: Pick<HttpRequest, 'path' | 'query' | 'subject' | 'signal'>, protocols: string[], setup: (ws: WebSocket) => void): Promise<WebSocket> {
+    if (req.signal?.aborted) throw abortReason(req.signal);
+    await this.#bucket.acquire(req.signal);
+    const url = new URL(this.#base.pathname.replace(/\/$/, '') + req.path, this.#base);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const item of v as readonly string[]) url.searchParams.append(k, item);
+      else url.searchParams.set(k, String(v));
+    }
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const agent = await this.#agentForRequest();
+    if (agent instanceof ForwardingAgent)
+      throw networkError(req.subject, this.server, Object.assign(new Error('WebSocket connections through an http proxy to a plain-http server are not supported'), { code: 'EPROTO' }));
+    const headers = { 'User-Agent': this.#userAgent, ...(await this.#credentials.headers()) } as Record<string, string>;
+    const ws = new WebSocket(url, protocols, { agent, headers, ...definedOnly(this.#credentials.tls), handshakeTimeout: this.#timeoutMs });
+    setup(ws);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        req.signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      const onAbort = () => {
+        settle(() => reject(abortReason(req.signal!)));
+        ws.terminate();
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      ws.once('open', () => settle(() => resolve(ws)));
+      ws.once('unexpected-response', (request, response) => {
+        // The refusal's Status is the error; nothing after it (the aborted socket) is.
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          settle(() => reject(statusError(req.subject, response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), undefined)));
+          request.destroy();
+        });
+        response.on('error', (e) => settle(() => reject(networkError(req.subject, this.server, e))));
+      });
+      ws.on('error', (e) => settle(() => reject(req.signal?.aborted ? abortReason(req.signal) : networkError(req.subject, this.server, e))));
+    });
   }
 
   /** Frees pooled connections; in-flight requests finish. */

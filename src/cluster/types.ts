@@ -135,6 +135,14 @@ export interface ClusterClient {
    * `Date`, or a client that does not track it).
    */
   serverNow?(): number | undefined;
+  /**
+   * GET through the API server's proxy subresource (`/api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH`):
+   * one attempt, and any status is an answer (the pod's own), not an error. Optional: test doubles
+   * without it cannot run HTTP health checks.
+   */
+  proxyGet?(path: string, options?: RequestOptions): Promise<{ status: number; body: string }>;
+  /** Runs a command in a pod through `pods/exec` (no stdin, no TTY): its exit code and first output. */
+  exec?(target: { namespace: string; pod: string; container?: string }, command: readonly string[], options?: RequestOptions): Promise<{ exitCode: number; output: string; error?: string }>;
   /** Frees connections. */
   close(): void;
 }

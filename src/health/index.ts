@@ -7,3 +7,22 @@ export { findPodProblem, FAIL_FAST_WAITING_REASONS, type PodProblem } from './po
 export { healthRuleFor, kindHasPods } from './registry.js';
 export { healthGate, type HealthGate } from './gate.js';
 export { formatHealth } from './format.js';
+export {
+  healthCheckOf,
+  checksService,
+  statusAccepted,
+  isPodReady,
+  nameOf,
+  podPort,
+  servicePort,
+  podProxyPath,
+  serviceProxyPath,
+  checkBackoffMs,
+  excerpt,
+  describeCheck,
+  httpResult,
+  commandResult,
+  EXCERPT_BYTES,
+  type HealthCheckSpec,
+  type CheckResult,
+} from './custom-check.js';

@@ -22,6 +22,7 @@ import { clone, isPlainObject } from './schema-nav.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
 import type { FaultInjector } from './faults.js';
 import { decodeKubeProtobuf, PROTOBUF_KINDS } from './protobuf-decode.js';
+import { proxyRoute, serveProxy } from './pod-proxy.js';
 
 type Obj = Record<string, unknown>;
 
@@ -277,6 +278,8 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
     }
     if (segments[0] === 'openapi') return serveOpenApi(ctx, segments, url, accept, res);
     if (segments[0] !== 'api' && segments[0] !== 'apis') throw pathNotFound();
+    const proxy = proxyRoute(segments);
+    if (proxy !== undefined) return serveProxy(ctx.storage, proxy, method, res);
     // Discovery of one group or group-version.
     if (segments[0] === 'api' && segments.length === 2) {
       const l = apiResourceList(ctx.storage.catalog, '', segments[1]!);

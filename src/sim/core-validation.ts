@@ -9,7 +9,9 @@
  * - what the Go decoder rejects for built-in kinds (a malformed quantity, an int32 overflow) →
  *   `decode` problems, answered 400 `... cannot be handled as a Deployment: ...`;
  * - everything else (enums, CEL rules, patterns, bounds, list-map keys) → 422 causes with the
- *   API server's field paths and messages (`spec.x: Invalid value: ...`).
+ *   API server's field paths and messages (`spec.x: Invalid value: ...`);
+ * - the built-in kinds' own validation (src/validate/builtin: selectors, ports, probes, Secret
+ *   types, cron schedules, ...) → 422 causes, on create and update of the main resource.
  *
  * Wrong JSON types and missing required fields are left to the server's own decoding and
  * required-field checks (object-validation.ts), which answer them as the real server does, so
@@ -23,6 +25,7 @@ import { FILE_START, toFieldPath, type JsonPath } from '../model/source.js';
 import { crdFromObject } from '../schema/crd.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import { validateManifest } from '../schema/validate.js';
+import { builtinFieldErrors, CAUSE_REASON } from '../validate/builtin/index.js';
 import type { SimProblem, WriteCheckContext, WriteValidator } from './rest-storage.js';
 import { isPlainObject } from './schema-nav.js';
 
@@ -55,6 +58,9 @@ export function coreWriteValidator(registry: SchemaRegistry): WriteValidator {
         const p = toProblem(d, obj, schema.semantics === 'builtin');
         if (p) out.push(p);
       }
+      // The API server's per-kind validation (pkg/apis/*/validation); status and scale writes run only their own.
+      if (schema.semantics === 'builtin' && context.subresource === undefined)
+        for (const e of builtinFieldErrors(gvk, obj)) out.push({ field: e.path.field, reason: CAUSE_REASON[e.type], message: e.body });
       return out;
     },
     crdStored(crd: KubeObject): void {

@@ -377,12 +377,15 @@ export function serverSideApply(
     // Deepest first, so an item's fields go before the item itself.
     removed.sort((a, b) => split(b).length - split(a).length);
     merged = clone(merged);
+    // structured-merge-diff's prune removes the whole last applied set and then adds back every
+    // item some manager (the applier's new set included) still owns a field under: an empty map
+    // or list owned as a whole stays when its keys become owned (`annotations: {}` then
+    // `annotations: {a: b}`), and a list item stays while another manager owns one of its fields.
+    const owned = [...others, ...appliedSet];
     for (const p of removed) {
       const path = split(p);
-      if (path[path.length - 1] === '.') {
-        const prefix = join(path.slice(0, -1)) + SEP;
-        if ([...others].some((o) => o.startsWith(prefix))) continue;
-      }
+      const prefix = join(path[path.length - 1] === '.' ? path.slice(0, -1) : path) + SEP;
+      if (owned.some((o) => o.startsWith(prefix))) continue;
       removePath(merged, path);
     }
   }

@@ -175,42 +175,18 @@ function goLabelSelector(sel: unknown): string {
   return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
 }
 
-function selectorMatches(sel: unknown, labels: unknown): boolean {
-  if (!isPlainObject(sel)) return true;
-  const l = isPlainObject(labels) ? labels : {};
-  if (isPlainObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) if (l[k] !== v) return false;
-  if (Array.isArray(sel.matchExpressions))
-    for (const e of sel.matchExpressions) {
-      if (!isPlainObject(e) || typeof e.key !== 'string') continue;
-      const has = Object.prototype.hasOwnProperty.call(l, e.key);
-      const vals = Array.isArray(e.values) ? e.values.map(String) : [];
-      const v = has ? String(l[e.key]) : undefined;
-      if (e.operator === 'In' && !(v !== undefined && vals.includes(v))) return false;
-      if (e.operator === 'NotIn' && v !== undefined && vals.includes(v)) return false;
-      if (e.operator === 'Exists' && !has) return false;
-      if (e.operator === 'DoesNotExist' && has) return false;
-    }
-  return true;
-}
-
 const WORKLOADS = new Set(['apps/Deployment', 'apps/ReplicaSet', 'apps/StatefulSet', 'apps/DaemonSet']);
 
-/** Kind-specific validation of a (defaulted) object on create and update. */
+/**
+ * Kind-specific validation of a (defaulted) object on create and update that the server does
+ * itself: label values, and the 1 MiB data limit of Secrets and ConfigMaps (also here so a sim
+ * without the core validator keeps it; the core's identical cause is merged with it). The other
+ * per-kind rules of pkg/apis/<group>/validation (selectors, containers, ports, ...) are the
+ * core's (src/validate/builtin), run behind writes by core-validation.ts.
+ */
 export function validateKind(group: string, kind: string, o: Record<string, unknown>): StatusCause[] {
   const out: StatusCause[] = [];
-  const spec = isPlainObject(o.spec) ? o.spec : undefined;
-  if (WORKLOADS.has(`${group}/${kind}`) && spec) {
-    const tpl = isPlainObject(spec.template) ? spec.template : {};
-    const labels = isPlainObject(tpl.metadata) ? tpl.metadata.labels : undefined;
-    const sel = spec.selector;
-    if (isPlainObject(sel) && (sel.matchLabels === undefined || (isPlainObject(sel.matchLabels) && Object.keys(sel.matchLabels).length === 0)) && !Array.isArray(sel.matchExpressions))
-      out.push({ reason: 'FieldValueInvalid', field: 'spec.selector', message: `Invalid value: ${goLabelSelector(sel)}: empty selector is invalid for deployment` });
-    else if (isPlainObject(sel) && !selectorMatches(sel, labels))
-      out.push({ reason: 'FieldValueInvalid', field: 'spec.template.metadata.labels', message: `Invalid value: ${goStringMap(labels)}: \`selector\` does not match template \`labels\`` });
-  }
   if (group === '' && (kind === 'Secret' || kind === 'ConfigMap')) out.push(...validateDataSize(kind, o));
-  if (group === '' && kind === 'Pod' && spec && Array.isArray(spec.containers) && spec.containers.length === 0)
-    out.push({ reason: 'FieldValueRequired', field: 'spec.containers', message: 'Required value' });
   const m = isPlainObject(o.metadata) ? o.metadata : {};
   out.push(...validateLabels(m.labels, 'metadata.labels'));
   return out;

@@ -29,6 +29,7 @@ import { ObjectStore } from './object-store.js';
 import { RestStorage, type WriteValidator } from './rest-storage.js';
 import { OpenApiService } from './openapi-service.js';
 import { handle, type HandlerContext } from './api-handler.js';
+import { upgrade } from './exec.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.js';
 import { StoreControllerHost } from './store-controller-host.js';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
@@ -264,18 +265,24 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
   const authRequired = options.noAuth !== true;
   const expectedAuth = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
   let hosts: Set<string> = new Set();
-  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const started = Date.now();
-    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ua=${req.headers['user-agent'] ?? ''}`));
+  /** Why a request (or a WebSocket upgrade) is refused before it is handled: host or authentication. */
+  const refusal = (req: http.IncomingMessage): [number, string, string] | undefined => {
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!hosts.has(hostHeader))
-      return sendStatus(res, 403, 'Forbidden', `forbidden: kd sim does not answer for host "${req.headers.host ?? ''}"; use ${[...new Set([bracketed(host), '127.0.0.1', 'localhost'])].map((h) => `${h}:${port}`).join(', ')}`);
+      return [403, 'Forbidden', `forbidden: kd sim does not answer for host "${req.headers.host ?? ''}"; use ${[...new Set([bracketed(host), '127.0.0.1', 'localhost'])].map((h) => `${h}:${port}`).join(', ')}`];
     if (authRequired) {
       const auth = Buffer.from(req.headers.authorization ?? '');
       const byToken = expectedAuth !== undefined && auth.length === expectedAuth.length && timingSafeEqual(auth, expectedAuth);
       const byCert = tlsMaterial !== undefined && (req.socket as TLSSocket).authorized === true;
-      if (!byToken && !byCert) return sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+      if (!byToken && !byCert) return [401, 'Unauthorized', 'Unauthorized'];
     }
+    return undefined;
+  };
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const started = Date.now();
+    res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ua=${req.headers['user-agent'] ?? ''}`));
+    const refused = refusal(req);
+    if (refused) return sendStatus(res, ...refused);
     const run = () => {
       void handle(ctx, req, res);
     };
@@ -310,6 +317,8 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
     ? https.createServer({ key: tlsMaterial.serverKey, cert: tlsMaterial.serverCert, ca: tlsMaterial.caCert, requestCert: true, rejectUnauthorized: false }, listener)
     : http.createServer(listener);
   server.keepAliveTimeout = 65_000;
+  // pods/exec is a WebSocket upgrade (exec.ts); the same host and authentication checks apply.
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => upgrade(ctx.storage, req, socket, head, refusal(req), log));
   const sockets = new Set<Socket>();
   server.on(tlsMaterial ? 'secureConnection' : 'connection', (s: Socket) => {
     sockets.add(s);

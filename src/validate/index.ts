@@ -10,10 +10,12 @@ import { applyNamespaceDefaults } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest } from '../model/manifest.js';
 import { checkDuplicates, isCrdObject, loadCelEngine, readCrd, schemaUsesCel, validateManifest, type CustomResourceDefinitionInfo, type SchemaRegistry } from '../schema/index.js';
+import { checkBuiltin } from './builtin/index.js';
 import { checkMetadata } from './metadata.js';
 
 export * from './rules.js';
 export { checkMetadata } from './metadata.js';
+export { BUILTIN_VALIDATED_KINDS, builtinFieldErrors, checkBuiltin, type FieldError } from './builtin/index.js';
 
 export interface ValidateManifestsOptions {
   /** Unknown fields are errors (true, the default of `kubectl --validate=strict`) or warnings. */
@@ -71,12 +73,13 @@ export async function prepareRegistry(
   return diagnostics;
 }
 
-/** Per-object rules on a prepared registry: schema, metadata, annotations. No cross-object rules. */
+/** Per-object rules on a prepared registry: schema, metadata, built-in kinds' API server rules, annotations. No cross-object rules. */
 export function validateEach(manifests: readonly Manifest[], registry: SchemaRegistry, options: { strict: boolean }): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of manifests) {
     out.push(...validateManifest(m, registry, { strict: options.strict }));
     out.push(...checkMetadata(m, { namespaced: registry.isNamespaced(m.ref) }));
+    out.push(...checkBuiltin(m));
     out.push(...checkAnnotations(m));
   }
   return out;

@@ -52,6 +52,12 @@ describe('readKdAnnotations defaults', () => {
       driftIgnore: [],
       health: 'wait',
       timeoutMs: undefined,
+      healthCheck: undefined,
+      healthCheckPath: '/',
+      healthCheckPort: undefined,
+      healthCheckExpect: ['2xx'],
+      healthCheckCommand: [],
+      healthCheckContainer: undefined,
       source: {},
     });
     expect(isHook(value)).toBe(false);
@@ -80,6 +86,12 @@ describe('kd keys', () => {
       'kd.io/drift-ignore': '/spec/replicas , /metadata/annotations/a~1b',
       'kd.io/health': 'skip',
       'kd.io/timeout': '1h30m',
+      'kd.io/health-check': 'command',
+      'kd.io/health-check-path': '/healthz',
+      'kd.io/health-check-port': '8080',
+      'kd.io/health-check-expect': '200, 3xx',
+      'kd.io/health-check-command': `sh -c 'test -f "/tmp/ready now"' a\\ b "q\\"x"`,
+      'kd.io/health-check-container': 'web',
     });
     expect(problems).toEqual([]);
     expect(value).toEqual({
@@ -92,6 +104,12 @@ describe('kd keys', () => {
       driftIgnore: ['/spec/replicas', '/metadata/annotations/a~1b'],
       health: 'skip',
       timeoutMs: 5_400_000,
+      healthCheck: 'command',
+      healthCheckPath: '/healthz',
+      healthCheckPort: 8080,
+      healthCheckExpect: ['200', '3xx'],
+      healthCheckCommand: ['sh', '-c', 'test -f "/tmp/ready now"', 'a b', 'q"x'],
+      healthCheckContainer: 'web',
       source: {
         syncWave: 'kd.io/sync-wave',
         hooks: 'kd.io/hook',
@@ -102,8 +120,37 @@ describe('kd keys', () => {
         driftIgnore: 'kd.io/drift-ignore',
         health: 'kd.io/health',
         timeoutMs: 'kd.io/timeout',
+        healthCheck: 'kd.io/health-check',
+        healthCheckPath: 'kd.io/health-check-path',
+        healthCheckPort: 'kd.io/health-check-port',
+        healthCheckExpect: 'kd.io/health-check-expect',
+        healthCheckCommand: 'kd.io/health-check-command',
+        healthCheckContainer: 'kd.io/health-check-container',
       },
     });
+  });
+
+  it("reads sherpack's health check annotations as kd's", () => {
+    const on = read({ 'sherpack.io/health-check': 'true', 'sherpack.io/health-check-path': '/ready', 'sherpack.io/health-check-port': 'http' });
+    expect(on.problems).toEqual([]);
+    expect(on.value).toMatchObject({ healthCheck: 'http', healthCheckPath: '/ready', healthCheckPort: 'http' });
+    const command = read({ 'sherpack.io/health-check': 'true', 'sherpack.io/health-check-type': 'command', 'sherpack.io/health-check-command': '/bin/check-ready.sh --quick' });
+    expect(command.problems).toEqual([]);
+    expect(command.value).toMatchObject({ healthCheck: 'command', healthCheckCommand: ['/bin/check-ready.sh', '--quick'] });
+    const off = read({ 'sherpack.io/health-check': 'false', 'sherpack.io/health-check-type': 'http' });
+    expect(off.value.healthCheck).toBeUndefined();
+    expect(off.problems.map((p) => p.rule)).toEqual(['annotation/conflict']);
+    const kdWins = read({ 'kd.io/health-check': 'http', 'sherpack.io/health-check': 'true', 'sherpack.io/health-check-type': 'command' });
+    expect(kdWins.value.healthCheck).toBe('http');
+    expect(kdWins.problems).toMatchObject([{ key: 'sherpack.io/health-check-type', rule: 'annotation/conflict' }]);
+  });
+
+  it('reports health check values kd cannot use', () => {
+    const { problems } = read({ 'kd.io/health-check-command': "sh -c 'oops", 'kd.io/health-check-port': '70000', 'kd.io/health-check-expect': '2XX' });
+    expect(problems.map((p) => p.key).sort()).toEqual(['kd.io/health-check-command', 'kd.io/health-check-expect', 'kd.io/health-check-port']);
+    expect(problems.find((p) => p.key === 'kd.io/health-check-port')!.message).toBe(
+      'kd.io/health-check-port must be a port number from 1 to 65535 or a port name (at most 15 of a-z, 0-9 and -), not "70000"',
+    );
   });
 
   it.each([

@@ -46,6 +46,13 @@ describe('schemas/annotations.schema.json', () => {
     'kd.io/timeout': { valid: ['90s', '5m', '1h30m', '1.5h', '100ms'], invalid: ['90', '5 m', '1d', ''] },
     'argocd.argoproj.io/hook': { valid: ['PreSync', 'PostSync,SyncFail', 'Skip'], invalid: ['presync', 'pre-apply'] },
     'helm.sh/hook': { valid: ['pre-install,pre-upgrade', 'test'], invalid: ['pre-instal', 'PreInstall'] },
+    'kd.io/health-check': { valid: ['http', 'command'], invalid: ['HTTP', 'exec', 'true', ''] },
+    'sherpack.io/health-check': { valid: ['true', 'false'], invalid: ['yes', 'True', 'http'] },
+    'kd.io/health-check-path': { valid: ['/', '/healthz', '/ready?full=1'], invalid: ['healthz', '/a b', '', '/x#y'] },
+    'kd.io/health-check-port': { valid: ['8080', '1', '65535', 'http', 'metrics-2'], invalid: ['0', '65536', '080', 'HTTP', 'a--b', '-http', 'abcdefghijklmnop'] },
+    'kd.io/health-check-expect': { valid: ['2xx', '200,204', '200 , 3xx'], invalid: ['', '2XX', '600', '20', '200,', 'ok'] },
+    'kd.io/health-check-command': { valid: ['/bin/check-ready.sh', "sh -c 'test -f /tmp/ready'", 'echo "a \\" b"', 'a\\ b'], invalid: ['', '  ', "sh -c 'unterminated", 'echo "x', 'trailing\\'] },
+    'kd.io/health-check-container': { valid: ['web', 'side-car1'], invalid: ['Web', 'web_1', '-web', ''] },
   };
 
   for (const [key, { valid, invalid }] of Object.entries(samples)) {

@@ -48,12 +48,13 @@ describe('input size cap', () => {
   it('refuses a regular file over the cap before reading it, and raises the cap on request', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-input-cap-'));
     const file = path.join(dir, 'big.yaml');
-    writeFileSync(file, cm('big') + `data:\n  x: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+    // Three ConfigMaps of 800 KiB: the file is over 2 MiB, each object under the API server's 1 MiB data limit.
+    writeFileSync(file, [1, 2, 3].map((i) => cm(`big-${i}`) + `data:\n  x: "${'x'.repeat(800 * 1024)}"\n`).join('---\n'));
     const refused = runKd(['validate', file, '--max-input-size', '2Mi']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`error: ${file}: larger than the input limit of 2 MiB; it was not read`);
     const raised = runKd(['validate', file, '--max-input-size', '3Mi']);
-    expect(raised.stdout).toBe('valid: 1 object in 1 file\n');
+    expect(raised.stdout).toBe('valid: 3 objects in 1 file\n');
     const bad = runKd(['validate', file, '--max-input-size', 'lots']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--max-input-size lots is not a size');

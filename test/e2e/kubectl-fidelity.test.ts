@@ -546,6 +546,36 @@ spec:
     });
   });
 
+  it("the API server's built-in validation: 422 Invalid with its causes, for apply (JSON) and create (protobuf)", async () => {
+    const { k } = workspace('builtin');
+    const apply = async (name: string, text: string) => k.run(['apply', '-f', k.file(`${name}.yaml`, text)]);
+    const invalid = (kind: string, name: string, causes: string) => ({ code: 1, stdout: '', stderr: `The ${kind} "${name}" is invalid: ${causes}\n` });
+    expect(await apply('mismatch', deployment('mismatch', 1).replace('      labels: {app: mismatch}\n    spec:', '      labels: {app: other}\n    spec:'))).toEqual(
+      invalid('Deployment', 'mismatch', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`'),
+    );
+    expect(await apply('port', deployment('port', 1).replace('containerPort: 80', 'containerPort: 70000'))).toEqual(
+      invalid('Deployment', 'port', 'spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive'),
+    );
+    expect(await apply('tls', 'apiVersion: v1\nkind: Secret\nmetadata: {name: site-tls}\ntype: kubernetes.io/tls\ndata: {ca.crt: Y2E=}\n')).toEqual(
+      invalid('Secret', 'site-tls', '\n* data[tls.crt]: Required value\n* data[tls.key]: Required value'),
+    );
+    expect(await apply('cm', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf}\ndata: {bad/key: x}\n')).toEqual(
+      invalid('ConfigMap', 'conf', `data[bad/key]: Invalid value: "bad/key": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`),
+    );
+    const job = 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n      containers: [{name: migrate, image: busybox:1.36}]\n';
+    expect(await apply('job', job)).toEqual(invalid('Job', 'migrate', 'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"'));
+    expect(await k.run(['create', 'cronjob', 'tick', '--image=busybox:1.36', '--schedule=61 * * * *'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: failed to create cronjob: CronJob.batch "tick" is invalid: spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61\n',
+    });
+    expect(await k.run(['create', 'deployment', 'wide', '--image=nginx:1.27', '--port=70000'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: failed to create deployment: Deployment.apps "wide" is invalid: spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive\n',
+    });
+  });
+
   it('create deployment|service|job|cronjob, run and expose: typed clients send protobuf, the server reads it', async () => {
     const { ns, k } = workspace('create');
     expect(await k.run(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=8080'])).toEqual({ code: 0, stdout: 'deployment.apps/web created\n', stderr: '' });

@@ -51,10 +51,10 @@ test('over stdio with the built-in schemas: diagnostics for a manifest', async (
   const init = (await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })) as { serverInfo?: { name: string } };
   expect(init.serverInfo?.name).toBe('kd-lsp');
   conn.sendNotification('initialized', {});
-  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  portz: []\n';
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  portz: []\n';
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///stdio/service.yaml', languageId: 'yaml', version: 1, text } });
   const published = await got;
   expect(published.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.code)} ${d.message}`)).toEqual([
-    '5:2 schema/unknown-field unknown field "spec.portz"; did you mean "ports"?',
+    '6:2 schema/unknown-field unknown field "spec.portz"; did you mean "ports"?',
   ]);
 });

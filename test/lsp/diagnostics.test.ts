@@ -104,7 +104,7 @@ describe('diagnostics', () => {
   });
 
   test('schemaDir from the settings chooses the schemas; a missing one leaves every kind unknown', async () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  portz: []\n';
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  portz: []\n';
     client = await startClient({ schemasFromSettings: true, initializationOptions: { schemaDir: K8S_SCHEMAS, kubernetesVersion: '1.35' } });
     client.open('file:///work/service.yaml', text);
     expect((await client.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.message)).toEqual(['unknown field "spec.portz"; did you mean "ports"?']);

@@ -5,7 +5,7 @@
  * that installs it (CI installs the Debian package).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,12 @@ test('Neovim gets the diagnostics of a broken manifest and kd.io/ completions un
   const work = mkdtempSync(path.join(tmpdir(), 'kd-lsp-nvim-'));
   try {
     const out = path.join(work, 'result.json');
+    // A workspace of its own: the fixture folder's other files define some of the same objects,
+    // and kd-lsp reports duplicates across the whole workspace (after scanning it).
+    const workspace = path.join(work, 'workspace');
+    mkdirSync(workspace);
+    const file = path.join(workspace, 'neovim-manifest-problems.yaml');
+    copyFileSync(fixturePath('neovim-manifest-problems.yaml'), file);
     const run = spawnSync('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${path.join(ROOT, 'test/lsp/neovim/kd-lsp-client.lua')}`], {
       encoding: 'utf8',
       timeout: 60_000,
@@ -43,8 +49,8 @@ test('Neovim gets the diagnostics of a broken manifest and kd.io/ completions un
         XDG_DATA_HOME: path.join(work, 'data'),
         KD_NODE: process.execPath,
         KD_LSP_BIN: bin,
-        KD_NVIM_FILE: fixturePath('neovim-manifest-problems.yaml'),
-        KD_NVIM_ROOT: path.dirname(fixturePath('neovim-manifest-problems.yaml')),
+        KD_NVIM_FILE: file,
+        KD_NVIM_ROOT: workspace,
         KD_NVIM_OUT: out,
         // 0-based: the line after `kd.io/sync-wave`, still under metadata.annotations.
         KD_NVIM_ANNOTATION_LINE: '6',

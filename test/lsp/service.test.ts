@@ -70,6 +70,25 @@ describe('incremental validation', () => {
     expect(counts).toEqual({ load: 6, check: 6 });
   });
 
+  test('documents inserted or removed in the middle: the others keep their results', async () => {
+    const { engine, counts } = countingEngine();
+    const service = new LanguageService({ engine, schemaSources: [] });
+    const text = configMaps(6, 5);
+    service.update('file:///c.yaml', 'c.yaml', text, true);
+    expect(summary(await service.diagnostics('file:///c.yaml'))).toEqual(['40:1 5 schema/unknown-field']);
+    expect(counts).toEqual({ load: 6, check: 6 });
+    const docs = text.split('---\n');
+    const inserted = [...docs.slice(0, 2), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: new\n', ...docs.slice(2)].join('---\n');
+    service.update('file:///c.yaml', 'c.yaml', inserted, true);
+    expect(summary(await service.diagnostics('file:///c.yaml'))).toEqual(['45:1 6 schema/unknown-field']);
+    expect(counts).toEqual({ load: 7, check: 7 });
+    // Two documents swapped and one removed (the first keeps its place: it is the one without `---`).
+    const reordered = [docs[0], docs[2], docs[1], ...docs.slice(4)].join('---\n');
+    service.update('file:///c.yaml', 'c.yaml', reordered, true);
+    expect(summary(await service.diagnostics('file:///c.yaml'))).toEqual(['33:1 4 schema/unknown-field']);
+    expect(counts).toEqual({ load: 7, check: 7 });
+  });
+
   test('documents that are not Kubernetes objects are never loaded', async () => {
     const { engine, counts } = countingEngine();
     const service = new LanguageService({ engine, schemaSources: [] });

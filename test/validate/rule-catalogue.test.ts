@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { allRules, isKnownRule } from '../../src/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const AREAS = ['yaml', 'input', 'manifest', 'schema', 'crd', 'metadata', 'annotation'];
+const AREAS = ['yaml', 'input', 'manifest', 'schema', 'crd', 'metadata', 'builtin', 'annotation'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {

@@ -22,6 +22,7 @@ import {
   WorkspaceSymbolRequest,
   createConnection,
   createProtocolConnection,
+  type CancellationToken,
   type CodeAction,
   type CompletionItem,
   type CompletionList,
@@ -37,7 +38,7 @@ import {
 import { pathToFileURL } from 'node:url';
 import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
 import { nodeHost } from '../../../lsp/node-host.js';
-import { startServer } from '../../../lsp/server.js';
+import { startServer, type ServerHost } from '../../../lsp/server.js';
 import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
 
 export const K8S_SCHEMAS = BUILT_IN_SCHEMAS;
@@ -51,6 +52,8 @@ export interface ClientOptions {
   debounceMs?: number;
   /** Choose schemas from the settings as the real server does (default: the built-in bundle). */
   schemasFromSettings?: boolean;
+  /** Wraps the Node host, so a test controls when its I/O (the workspace scan) answers. */
+  host?: (host: ServerHost) => ServerHost;
 }
 
 export interface TestClient {
@@ -66,6 +69,8 @@ export interface TestClient {
   codeActions(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
   documentSymbols(uri: string): Promise<DocumentSymbol[]>;
   workspaceSymbols(query: string): Promise<WorkspaceSymbol[]>;
+  /** Any request; cancelling `token` sends $/cancelRequest. */
+  request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R>;
   shutdown(): Promise<void>;
 }
 
@@ -78,7 +83,8 @@ export async function startClient(options: ClientOptions = {}): Promise<TestClie
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
   const real = nodeHost({ version: 'test', env: {}, cwd: options.root ?? process.cwd() });
-  const host = options.schemasFromSettings ? real : { ...real, schemaSources: () => [new SchemaDirSource(K8S_SCHEMAS)] };
+  const chosen = options.schemasFromSettings ? real : { ...real, schemaSources: () => [new SchemaDirSource(K8S_SCHEMAS)] };
+  const host = options.host ? options.host(chosen) : chosen;
   startServer(serverConnection, host, { debounceMs: options.debounceMs ?? 20 });
 
   const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
@@ -156,6 +162,7 @@ export async function startClient(options: ClientOptions = {}): Promise<TestClie
     async workspaceSymbols(query) {
       return ((await client.sendRequest(WorkspaceSymbolRequest.type, { query })) ?? []) as WorkspaceSymbol[];
     },
+    request: (method, params, token) => (token ? client.sendRequest(method, params, token) : client.sendRequest(method, params)),
     async shutdown() {
       // No `exit` notification: the server would end the process, and here that is the test runner.
       await client.sendRequest(ShutdownRequest.type);

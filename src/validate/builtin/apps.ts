@@ -1,0 +1,164 @@
+/**
+ * Deployment, ReplicaSet, StatefulSet and DaemonSet, as pkg/apis/apps/validation validates them:
+ * the selector (required, non-empty, matching the pod template's labels), the template's
+ * restartPolicy (only Always), rollout strategies (maxSurge/maxUnavailable, partitions) and the
+ * non-negative counters (replicas, revisionHistoryLimit, minReadySeconds, progress deadline).
+ * The pod spec inside the template is pod.ts's.
+ */
+import { Errors, FieldPath, goStringMap, intOrString, isRecord, str, type FieldError } from './field.js';
+import { validatePodSpec } from './pod.js';
+
+export const RULE_SELECTOR = 'builtin/selector';
+export const RULE_RESTART_POLICY = 'builtin/restart-policy';
+export const RULE_ROLLOUT = 'builtin/rollout';
+
+const SELECTOR_NOUN: Record<string, string> = { Deployment: 'deployment', ReplicaSet: 'deployment', StatefulSet: 'statefulset', DaemonSet: 'daemonset' };
+
+/** Go's `%#v` of a LabelSelector, as the empty-selector error prints it. */
+function goLabelSelector(sel: Record<string, unknown>): string {
+  const ml = sel.matchLabels === undefined || sel.matchLabels === null ? 'map[string]string(nil)' : goStringMap(sel.matchLabels);
+  const me = Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0 ? '[]v1.LabelSelectorRequirement{...}' : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
+}
+
+export function selectorMatches(sel: Record<string, unknown>, labels: unknown): boolean {
+  const l = isRecord(labels) ? labels : {};
+  const ml = sel.matchLabels;
+  if (isRecord(ml)) for (const k in ml) if (l[k] !== ml[k]) return false;
+  if (Array.isArray(sel.matchExpressions))
+    for (const e of sel.matchExpressions) {
+      if (!isRecord(e) || typeof e.key !== 'string') continue;
+      const has = Object.prototype.hasOwnProperty.call(l, e.key);
+      const vals = Array.isArray(e.values) ? e.values.map(String) : [];
+      const v = has ? String(l[e.key]) : undefined;
+      if (e.operator === 'In' && !(v !== undefined && vals.includes(v))) return false;
+      if (e.operator === 'NotIn' && v !== undefined && vals.includes(v)) return false;
+      if (e.operator === 'Exists' && !has) return false;
+      if (e.operator === 'DoesNotExist' && has) return false;
+    }
+  return true;
+}
+
+function selectorSize(sel: Record<string, unknown>): number {
+  return (isRecord(sel.matchLabels) ? Object.keys(sel.matchLabels).length : 0) + (Array.isArray(sel.matchExpressions) ? sel.matchExpressions.length : 0);
+}
+
+export function nonNegative(e: Errors, parent: Record<string, unknown>, at: FieldPath, fields: readonly string[]): void {
+  for (const f of fields) {
+    const v = parent[f];
+    if (typeof v === 'number' && v < 0) e.invalid(at.child(f), v, 'must be greater than or equal to 0');
+  }
+}
+
+/**
+ * The restartPolicy a template ends up with: unset defaults to Always. Reported where it is
+ * written, else at the template's spec. A value that is no policy at all is schema/enum's.
+ */
+export function checkRestartPolicy(podSpec: Record<string, unknown>, at: FieldPath, allowed: readonly string[]): FieldError[] {
+  const e = new Errors(RULE_RESTART_POLICY);
+  const policy = typeof podSpec.restartPolicy === 'string' && podSpec.restartPolicy !== '' ? podSpec.restartPolicy : 'Always';
+  if (!['Always', 'OnFailure', 'Never'].includes(policy)) return e.list;
+  const p = at.child('restartPolicy');
+  if (!allowed.includes(policy)) e.notSupported(podSpec.restartPolicy === undefined ? p.at(at.json) : p, policy, allowed);
+  return e.list;
+}
+
+export function validateWorkload(kind: string, o: Record<string, unknown>): FieldError[] {
+  const out: FieldError[] = [];
+  const spec = isRecord(o.spec) ? o.spec : undefined;
+  if (!spec) return out;
+  const at = FieldPath.root('spec');
+  const sel = new Errors(RULE_SELECTOR);
+  const template = isRecord(spec.template) ? spec.template : undefined;
+  const labels = template && isRecord(template.metadata) ? template.metadata.labels : undefined;
+  // A missing selector is schema/required.
+  if (isRecord(spec.selector)) {
+    if (selectorSize(spec.selector) === 0) sel.invalid(at.child('selector'), { go: goLabelSelector(spec.selector) }, `empty selector is invalid for ${SELECTOR_NOUN[kind]}`);
+    else if (template && !selectorMatches(spec.selector, labels))
+      sel.invalid(at.child('template', 'metadata', 'labels'), { go: goStringMap(labels) }, '`selector` does not match template `labels`');
+  }
+  out.push(...sel.list);
+
+  if (template) {
+    const podAt = at.child('template', 'spec');
+    const podSpec = isRecord(template.spec) ? template.spec : {};
+    out.push(...validatePodSpec(podSpec, podAt));
+    out.push(...checkRestartPolicy(podSpec, podAt, ['Always']));
+  }
+
+  const r = new Errors(RULE_ROLLOUT);
+  nonNegative(r, spec, at, ['replicas', 'minReadySeconds', 'revisionHistoryLimit']);
+  if (kind === 'Deployment') {
+    nonNegative(r, spec, at, ['progressDeadlineSeconds']);
+    const minReady = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;
+    const deadline = typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600;
+    // The default deadline (600) counts too: it is reported at minReadySeconds when not written.
+    const deadlineAt = at.child('progressDeadlineSeconds');
+    if (deadline <= minReady) r.invalid(typeof spec.progressDeadlineSeconds === 'number' ? deadlineAt : deadlineAt.at(at.child('minReadySeconds').json), deadline, 'must be greater than minReadySeconds');
+    deploymentStrategy(r, spec.strategy, at.child('strategy'));
+  }
+  if (kind === 'DaemonSet') daemonSetStrategy(r, spec.updateStrategy, at.child('updateStrategy'));
+  if (kind === 'StatefulSet' && isRecord(spec.updateStrategy) && isRecord(spec.updateStrategy.rollingUpdate)) {
+    const ru = spec.updateStrategy.rollingUpdate;
+    const rp = at.child('updateStrategy', 'rollingUpdate');
+    nonNegative(r, ru, rp, ['partition']);
+  }
+  out.push(...r.list);
+  return out;
+}
+
+/** An IntOrString's value: a number, or a percentage; undefined for a malformed percent. */
+function intOrPercent(v: unknown): { value: number; percent: boolean } | undefined {
+  if (typeof v === 'number') return { value: v, percent: false };
+  if (typeof v === 'string') {
+    const m = /^([0-9]+)%$/.exec(v);
+    return m ? { value: Number(m[1]), percent: true } : undefined;
+  }
+  return undefined;
+}
+
+/** ValidatePositiveIntOrPercent and IsNotMoreThan100Percent. */
+function checkIntOrPercent(e: Errors, v: unknown, at: FieldPath): void {
+  if (typeof v === 'string') {
+    if (intOrPercent(v) === undefined) e.invalid(at, intOrString(v), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
+  } else if (typeof v === 'number' && v < 0) e.invalid(at, v, 'must be greater than or equal to 0');
+  const p = intOrPercent(v);
+  if (p && p.percent && p.value > 100) e.invalid(at, intOrString(v as string), 'must not be greater than 100%');
+}
+
+function isZero(v: unknown): boolean {
+  return intOrPercent(v)?.value === 0;
+}
+
+function deploymentStrategy(e: Errors, strategy: unknown, at: FieldPath): void {
+  const s = isRecord(strategy) ? strategy : {};
+  const type = str(s.type) || 'RollingUpdate';
+  if (type === 'Recreate') {
+    if (s.rollingUpdate !== undefined && s.rollingUpdate !== null) e.forbidden(at.child('rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'");
+    return;
+  }
+  if (type !== 'RollingUpdate') return;
+  const ru = isRecord(s.rollingUpdate) ? s.rollingUpdate : {};
+  const ruAt = at.child('rollingUpdate');
+  const maxUnavailable = ru.maxUnavailable ?? '25%';
+  const maxSurge = ru.maxSurge ?? '25%';
+  if (ru.maxUnavailable !== undefined) checkIntOrPercent(e, ru.maxUnavailable, ruAt.child('maxUnavailable'));
+  if (ru.maxSurge !== undefined) checkIntOrPercent(e, ru.maxSurge, ruAt.child('maxSurge'));
+  if (isZero(maxUnavailable) && isZero(maxSurge)) e.invalid(ruAt.child('maxUnavailable'), intOrString(maxUnavailable as number | string), 'may not be 0 when `maxSurge` is 0');
+}
+
+function daemonSetStrategy(e: Errors, strategy: unknown, at: FieldPath): void {
+  const s = isRecord(strategy) ? strategy : {};
+  const type = str(s.type) || 'RollingUpdate';
+  if (type !== 'RollingUpdate') return;
+  const ru = isRecord(s.rollingUpdate) ? s.rollingUpdate : {};
+  const ruAt = at.child('rollingUpdate');
+  const maxUnavailable = ru.maxUnavailable ?? 1;
+  const maxSurge = ru.maxSurge ?? 0;
+  if (ru.maxUnavailable !== undefined) checkIntOrPercent(e, ru.maxUnavailable, ruAt.child('maxUnavailable'));
+  if (ru.maxSurge !== undefined) checkIntOrPercent(e, ru.maxSurge, ruAt.child('maxSurge'));
+  const hasUnavailable = !isZero(maxUnavailable);
+  const hasSurge = !isZero(maxSurge);
+  if (hasUnavailable && hasSurge) e.invalid(ruAt.child('maxSurge'), intOrString(maxSurge as number | string), 'may not be set when maxUnavailable is non-zero');
+  else if (!hasUnavailable && !hasSurge) e.required(ruAt.child('maxUnavailable'), 'cannot be 0 when maxSurge is 0');
+}
