@@ -13,7 +13,6 @@ import {
   KdError,
   parseRevisionRange,
   renderHistoryText,
-  renderRevisionDiffJson,
   renderRevisionDiffText,
   resolveRevisionRange,
   usageError,
@@ -23,7 +22,7 @@ import type { CommandContext } from '../context.js';
 import { withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
-import { formatHistoryJson } from '../output/releases-json.js';
+import { formatHistoryJson, formatRevisionDiffJson } from '../output/releases-json.js';
 
 export interface HistoryOptions {
   name: string;
@@ -50,7 +49,7 @@ export async function runHistory(options: HistoryOptions, target: ReleaseTarget,
     // Trimmed by another run between the listing and the read.
     if (a === undefined || b === undefined) throw new KdError('usage', `revision ${a === undefined ? from : to} of release ${release.name} is gone (another run trimmed the history)`, { hint: `see \`kubectl kd history ${release.name}\`` });
     const diff = diffRevisions(release, a, b);
-    ctx.stdout.write(options.output === 'json' ? renderRevisionDiffJson(diff) : renderRevisionDiffText(diff));
+    ctx.stdout.write(options.output === 'json' ? formatRevisionDiffJson(diff) : renderRevisionDiffText(diff));
     return ExitCode.ok;
   }
   ctx.stdout.write(options.output === 'json' ? formatHistoryJson(release, revisions) : renderHistoryText(revisions));

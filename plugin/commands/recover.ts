@@ -11,9 +11,9 @@
 import type { Argv } from 'yargs';
 import { ExitCode, KdError, LockHeldError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
-import { withStorageOptions } from '../flags.js';
 
 export interface RecoverOptions {
   name: string;
@@ -30,11 +30,13 @@ export async function runRecover(options: RecoverOptions, target: ReleaseTarget,
   }
   let lock;
   try {
-    lock = await target.ports.lock.acquire(release, { wait: false, signal: ctx.signal });
+    lock = await target.lock.acquire(release, { wait: false, signal: ctx.signal });
   } catch (error) {
-    if (!(error instanceof LockHeldError)) throw error;
+    // A Lease says LockHeldError; the file lock (--storage file:DIR) a KdError saying the same.
+    const held = error instanceof LockHeldError ? `held by ${error.holder} since ${error.since}` : error instanceof KdError && / is locked by /.test(error.message) ? error.message.replace(/^.* is locked by /, 'held by ') : undefined;
+    if (held === undefined) throw error;
     ctx.stderr.write(
-      `error: not recovering release ${release.name}: its lock is live, held by ${error.holder} since ${error.since}: that run may still be going\n` +
+      `error: not recovering release ${release.name}: its lock is live, ${held}: that run may still be going\n` +
         `hint: wait for it to finish; a lock left by a run that died expires on its own (see \`kubectl kd list --pending\`), then run this again\n`,
     );
     return ExitCode.no;

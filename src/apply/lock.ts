@@ -32,7 +32,9 @@ import type { KubeObject } from '../model/index.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import { ClusterRequestError } from '../cluster/errors.js';
-import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from './ports.js';
+import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from './ports.js';
+
+export type { LockStatus };
 import { createNamespaceIfMissing } from './apply-entries.js';
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
@@ -84,17 +86,6 @@ export interface LeaseLockOptions {
    * namespaces do not share a lock.
    */
   storageNamespace?: string;
-}
-
-/** A held Lease as `inspect` sees it. */
-export interface LockStatus {
-  holder: string;
-  /** ISO time the holder took it. */
-  since: string;
-  /** Renewed within its duration: its run is (as far as the server can tell) still going. */
-  live: boolean;
-  /** 0 once expired. */
-  expiresInSeconds: number;
 }
 
 interface LeaseState {

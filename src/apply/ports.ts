@@ -81,7 +81,20 @@ export interface AcquireLockOptions {
   signal: AbortSignal;
 }
 
+/** A held lock as `inspect` sees it (`kubectl kd list --pending`). */
+export interface LockStatus {
+  holder: string;
+  /** ISO time the holder took it. */
+  since: string;
+  /** Renewed within its duration: its run is (as far as can be told) still going. */
+  live: boolean;
+  /** 0 once expired. */
+  expiresInSeconds: number;
+}
+
 export interface ReleaseLock {
+  /** The lock as it stands, without taking it; undefined when nobody holds it. */
+  inspect?(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined>;
   /**
    * Takes the release's lock. When another run holds it and `wait` is false, throws a KdError
    * naming the holder and since when.

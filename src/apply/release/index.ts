@@ -6,7 +6,7 @@ export { RecordStore, SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MA
 export { ClusterRecordDriver, toConfigMap, fromConfigMap, type RecordDriver, type RecordScope, type StorageKind } from './drivers.js';
 export { FileRecordDriver, FileLock, type FileLockOptions } from './file-driver.js';
 export { parseStorage, describeStorage, openStorage, recordDriver, inventoryFor, type StorageChoice, type StorageDeps } from './storage.js';
-export { renderHistoryText, renderListText, renderPendingJson, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
+export { renderHistoryText, renderListText, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
 export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';
 export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions, type LockStatus } from '../lock.js';
@@ -32,7 +32,6 @@ export {
 export {
   diffRevisions,
   parseRevisionRange,
-  renderRevisionDiffJson,
   renderRevisionDiffText,
   resolveRevisionRange,
   type ObjectChange,

@@ -56,16 +56,3 @@ export function renderPendingText(releases: readonly PendingRelease[]): string {
   );
 }
 
-export function renderPendingJson(releases: readonly PendingRelease[]): string {
-  const value = {
-    releases: releases.map((r) => ({
-      name: r.name,
-      namespace: r.namespace,
-      revision: r.revision,
-      updated: r.updated,
-      description: r.description,
-      lock: r.lock === null ? { state: 'none' } : { state: r.lock.live ? 'live' : 'expired', holder: r.lock.holder, since: r.lock.since },
-    })),
-  };
-  return JSON.stringify(value, null, 2) + '\n';
-}

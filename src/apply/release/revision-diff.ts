@@ -1,7 +1,7 @@
 /**
  * `kubectl kd history NAME --diff A..B`: what changed between two recorded revisions, object by
  * object, as unified diffs (the apply `--diff` machinery: normalised, keys sorted, YAML, Myers)
- * or as data (the changed objects and field paths, `-o json`, schemas/revision-diff.schema.json).
+ * or as data (the changed objects and field paths; the plugin's `-o json`, schemas/revision-diff.schema.json).
  * Secret values are masked on both sides with one salt, so a changed value is a changed line
  * whose content never shows; paths name keys, never values.
  */
@@ -89,25 +89,6 @@ export function renderRevisionDiffText(d: RevisionDiff): string {
   return d.objects.map((o) => (o.diff.endsWith('\n') ? o.diff : `${o.diff}\n`)).join('');
 }
 
-export function renderRevisionDiffJson(d: RevisionDiff): string {
-  const value = {
-    apiVersion: 'kd.io/v1',
-    kind: 'RevisionDiff',
-    release: { name: d.release.name, namespace: d.release.namespace },
-    from: d.from,
-    to: d.to,
-    objects: d.objects.map((o) => ({
-      group: o.ref.group,
-      version: o.ref.version,
-      kind: o.ref.kind,
-      ...(o.ref.namespace ? { namespace: o.ref.namespace } : {}),
-      name: o.ref.name,
-      change: o.change,
-      paths: o.paths,
-    })),
-  };
-  return JSON.stringify(value, null, 2) + '\n';
-}
 
 function byKey(objects: readonly KubeObject[]): Map<string, { ref: ObjectRef; object: KubeObject }> {
   const out = new Map<string, { ref: ObjectRef; object: KubeObject }>();
