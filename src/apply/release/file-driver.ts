@@ -22,8 +22,8 @@ import path from 'node:path';
 import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { KubeObject } from '../../model/index.js';
-import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from '../ports.js';
-import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity, type LockStatus } from '../lock.js';
+import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from '../ports.js';
+import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
 
@@ -117,7 +117,7 @@ export class FileRecordDriver implements RecordDriver {
   async #find(namespace: string, name: string): Promise<string | undefined> {
     for (const release of await subdirs(path.join(this.dir, namespace))) {
       const file = path.join(this.dir, namespace, release, `${name}.json`);
-      if ((await readRecord(file)) !== undefined) return file;
+      if (await stat(file).then((st) => st.isFile(), () => false)) return file;
     }
     return undefined;
   }
@@ -157,12 +157,12 @@ export class FileLock implements ReleaseLock {
     this.#onWait = options.onWait;
   }
 
-  /** The lock as it stands, without taking it (`list --pending`); undefined when nobody holds it. */
+  /** The lock file as it stands (`kubectl kd list --pending`); its expiry is the holder's clock, as `acquire` judges it. */
   async inspect(release: ReleaseRef): Promise<LockStatus | undefined> {
     const note = await readNote(path.join(this.#driver.releaseDir(release), LOCK_FILE), this.#durationMs);
     if (note === undefined) return undefined;
-    const remainingMs = note.expiresAt - this.#clock.now();
-    return { holder: note.holder, since: note.acquiredAt, live: remainingMs > 0, expiresInSeconds: Math.max(0, Math.ceil(remainingMs / 1000)) };
+    const remaining = note.expiresAt - this.#clock.now();
+    return { holder: note.holder, since: note.acquiredAt, live: remaining > 0, expiresInSeconds: Math.max(0, Math.ceil(remaining / 1000)) };
   }
 
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
