@@ -189,6 +189,8 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       );
     case 'retry':
       return log(v, e.at, 'warning', `${e.request}: ${e.reason}, retry ${e.attempt + 1}`);
+    case 'warning':
+      return log(v, e.at, 'warning', e.message);
     case 'diff':
       return v;
     case 'done': {
@@ -235,8 +237,12 @@ function waveTitle(wave: number): string {
   return `wave ${wave}`;
 }
 
+/** The group a hook phase's rows are in: every phase before the waves is in `pre-apply`, every one after in `post-apply`. */
 function phaseTitle(phase: string): string {
-  return phase === 'wave' || phase === 'sync' ? '' : phase;
+  if (phase === 'wave' || phase === 'sync') return '';
+  if (phase === 'pre-install' || phase === 'pre-upgrade' || phase === 'pre-rollback') return 'pre-apply';
+  if (phase === 'post-install' || phase === 'post-upgrade' || phase === 'post-rollback') return 'post-apply';
+  return phase;
 }
 
 function withGroupState(view: WatchView, phase: string, state: RowGroup['state']): WatchView {

@@ -16,6 +16,7 @@ import { ExitCode, describeRef, inputError, isoSeconds, objectKey, runApply, usa
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
 import { executorDeps, openTarget } from '../commands/target.js';
+import { RunNotifier, notifyContextOf, notifyEach } from '../notify.js';
 import { initialView, type ObjectRow } from '../ui/view-model.js';
 import { ViewStore } from '../ui/view-store.js';
 import { mountWatchScreen } from '../ui/mount.js';
@@ -74,6 +75,8 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   // Fields others add from now on (kubectl label) are foreign; a minute's slack for the server's clock.
   const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex'), foreignSince: isoSeconds(target.clock.now() - 60_000) });
   let lastDone: DoneEvent | undefined;
+  /** `--notify` deliveries still under way; awaited before exiting. */
+  const notifying = new Set<Promise<void>>();
   try {
     const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
@@ -91,7 +94,12 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         atomic: options.atomic,
         waitForLock: options.waitForLock,
       },
-      apply: (request, signal) => runApply(request, executorDeps(target, signal)),
+      apply: (request, signal) => {
+        const events = runApply(request, executorDeps(target, signal));
+        if (!options.notify) return events;
+        const notifier = new RunNotifier(options.notify, { release: request.release!, context: notifyContextOf(target.description), operation: 'apply' });
+        return notifyEach(events, notifier, notifying, (message) => emit({ type: 'notice', at: now(), level: 'warning', message }));
+      },
       emit,
       now,
       onApplyStart: () => follower.suspend(),
@@ -143,6 +151,8 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
     const code = await finished;
     out.stopping();
     await loop.stop();
+    // The last revision's notification still goes out (each try is bounded by its timeout).
+    await Promise.all([...notifying]);
     return code;
   } finally {
     ctx.signal.removeEventListener('abort', onSignal);

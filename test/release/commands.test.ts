@@ -118,7 +118,10 @@ describe('kubectl kd history / rollback / list', () => {
     const ns = await rs.namespace('unknown');
     const history = await kd(['history', 'nope', '-n', ns]);
     expect(history.code).toBe(2);
-    expect(history.stderr).toBe(`error: release nope not found in namespace ${ns}\nhint: list the releases with \`kubectl kd list -A\`, and pick the namespace with -n\n`);
+    expect(history.stderr).toBe(
+      `error: release nope not found in namespace ${ns} (looked in Secrets in namespace ${ns}; storage secret)\n` +
+        'hint: if its records were written with another storage, look there: --storage configmap, --storage file:DIR, or --storage-namespace NS; list the releases with `kubectl kd list -A`\n',
+    );
     await apply(ns, 'one', cm('a'));
     const rollback = await kd(['rollback', 'one', '7', '-n', ns]);
     expect(rollback.code).toBe(2);
