@@ -32,11 +32,10 @@ export async function runRecover(options: RecoverOptions, target: ReleaseTarget,
   try {
     lock = await target.lock.acquire(release, { wait: false, signal: ctx.signal });
   } catch (error) {
-    // A Lease says LockHeldError; the file lock (--storage file:DIR) a KdError saying the same.
-    const held = error instanceof LockHeldError ? `held by ${error.holder} since ${error.since}` : error instanceof KdError && / is locked by /.test(error.message) ? error.message.replace(/^.* is locked by /, 'held by ') : undefined;
-    if (held === undefined) throw error;
+    // Both locks (a Lease, the lock file of --storage file:DIR) say LockHeldError.
+    if (!(error instanceof LockHeldError)) throw error;
     ctx.stderr.write(
-      `error: not recovering release ${release.name}: its lock is live, ${held}: that run may still be going\n` +
+      `error: not recovering release ${release.name}: its lock is live, held by ${error.holder} since ${error.since}: that run may still be going\n` +
         `hint: wait for it to finish; a lock left by a run that died expires on its own (see \`kubectl kd list --pending\`), then run this again\n`,
     );
     return ExitCode.no;
