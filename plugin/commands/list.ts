@@ -6,7 +6,7 @@
  * Exit codes: 0 listed (also when there are none), 2 usage or cluster access.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, LeaseLock, renderListText, renderPendingText, usageError, type PendingRelease } from '../../src/index.js';
+import { ExitCode, renderListText, renderPendingText, usageError, type LeaseLock, type PendingRelease } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { withStorageOptions } from '../flags.js';
 import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
@@ -39,11 +39,11 @@ export async function runList(options: ListOptions, target: ReleaseTarget, ctx: 
 }
 
 async function listPending(releases: ReadonlyArray<Omit<PendingRelease, 'lock'>>, options: ListOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
-  // The lock of the chosen storage (a Lease, or a lock file with --storage file:DIR).
-  const lock = target.lock.inspect ? target.lock : new LeaseLock({ client: target.client, clock: target.clock });
+  // The lock of the chosen storage: a Lease (in the storage namespace) or a lock file.
+  const lock = target.lock as Partial<Pick<LeaseLock, 'inspect'>>;
   const pending: PendingRelease[] = [];
   for (const r of releases) {
-    const status = await lock.inspect!({ name: r.name, namespace: r.namespace }, ctx.signal);
+    const status = await lock.inspect?.({ name: r.name, namespace: r.namespace }, ctx.signal);
     pending.push({ ...r, lock: status ?? null });
   }
   if (options.output === 'json') ctx.stdout.write(formatPendingJson(pending));
