@@ -8,15 +8,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { runCli } from '../../plugin/cli.js';
-import type { CommandContext } from '../../plugin/context.js';
 import { collectApply, microTime, releasePorts, SecretReleaseStore, type ApplyEvent } from '../../src/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
 import { kdBin, repoRoot } from '../cli/run-kd.js';
 import { tempHomeEnv } from '../support/temp-home.js';
 import { checkJsonDocuments } from '../support/output-schemas.js';
+import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
 import { startReleaseSim, type ReleaseSim } from './support.js';
 
 let rs: ReleaseSim;
@@ -27,20 +25,8 @@ afterAll(async () => {
   await rs?.stop();
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function kd(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1' }, cwd: process.cwd(), signal: new AbortController().signal, version: '0.1.0' };
-  const code = await runCli([...args, '--kubeconfig', rs.kubeconfigPath], ctx);
-  return { code, stdout: stdout.text, stderr: stderr.text };
+async function kd(args: string[]): Promise<KdResult> {
+  return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath]);
 }
 
 async function apply(namespace: string, release: string, yaml: string): Promise<ApplyEvent[]> {

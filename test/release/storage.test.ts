@@ -7,10 +7,8 @@
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../plugin/cli.js';
-import type { CommandContext } from '../../plugin/context.js';
+import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
 import { startReleaseSim, type ReleaseSim } from './support.js';
 
 let rs: ReleaseSim;
@@ -23,20 +21,8 @@ afterAll(async () => {
   await rs?.stop();
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function kd(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1', HOME: dir, ...env }, cwd: dir, signal: new AbortController().signal, version: '0.1.0' };
-  const code = await runCli([...args, '--kubeconfig', rs.kubeconfigPath], ctx);
-  return { code, stdout: stdout.text, stderr: stderr.text };
+async function kd(args: string[], env: NodeJS.ProcessEnv = {}): Promise<KdResult> {
+  return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath], { cwd: dir, env: { HOME: dir, ...env } });
 }
 
 /** A release file: a ConfigMap and a Secret whose value must never reach a record in clear outside the payload. */
