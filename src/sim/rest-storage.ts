@@ -27,6 +27,7 @@ import { GarbageCollector, servedResource } from './garbage-collector.js';
 import { strategyFor } from './strategies/index.js';
 import { subdomainName } from './strategies/names.js';
 import { CRD_CLEANUP_FINALIZER } from './strategies/crd.js';
+import { reviewAnswer } from './strategies/reviews.js';
 import { convertThroughInternal } from './internal-conversion.js';
 import { canonicalizeQuantities } from './quantity-canonical.js';
 import { checkStructure, validateLabels } from './object-validation.js';
@@ -674,25 +675,6 @@ export class RestStorage {
     }
     return { spec: ['spec', 'replicas'], status: ['status', 'replicas'], selector: ['spec', 'selector'] };
   }
-}
-
-/**
- * Create-only review resources are answered, never stored. Every caller is the cluster admin
- * here (there is no authorization), as `kubectl auth can-i` and `kubectl auth whoami` see it.
- */
-function reviewAnswer(res: SimResource, obj: Obj): KubeObject | undefined {
-  const key = `${res.group}/${res.plural}`;
-  if (res.group === 'authorization.k8s.io' && key.endsWith('accessreviews')) return { ...obj, status: { allowed: true, reason: 'kd sim grants every request' } };
-  if (key === 'authorization.k8s.io/selfsubjectrulesreviews')
-    return {
-      ...obj,
-      status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false },
-    };
-  if (key === 'authentication.k8s.io/selfsubjectreviews')
-    return { ...obj, status: { userInfo: { username: 'kd-sim-admin', groups: ['system:masters', 'system:authenticated'] } } };
-  if (key === 'authentication.k8s.io/tokenreviews')
-    return { ...obj, status: { authenticated: true, user: { username: 'kd-sim-admin', groups: ['system:masters', 'system:authenticated'] } } };
-  return undefined;
 }
 
 function deletePath(obj: Obj, fieldPath: string): void {
