@@ -13,6 +13,7 @@ import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
+import { defaultReleaseName } from './release-name.js';
 import { historyMaxFlag, openTarget } from './target.js';
 import type { CommandSpec } from './index.js';
 
@@ -95,16 +96,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
   return options;
 }
 
-/** The release defaults to the base name of the first path: `deploy/shop/` → `shop`, `app.yaml` → `app`. */
-export function defaultReleaseName(first: string): string {
-  if (first === '-') return 'stdin';
-  const base = path.basename(path.resolve(first)).replace(/\.(ya?ml|json)$/i, '');
-  return base
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 53);
-}
+// Kept here too: the apply command's callers import it from this module.
+export { defaultReleaseName };
 
 /** `5m`, `90s`, `1h30m`, `500ms`, or a bare number of seconds. */
 export function parseTimeout(text: string): number {
