@@ -11,7 +11,6 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type 
 import { STDIN_ARG, globalFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
-import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
 import { defaultReleaseName } from './release-name.js';
 import { historyMaxFlag, openTarget } from './target.js';
@@ -180,7 +179,12 @@ export const applyCommand: CommandSpec = {
       .example('$0 apply deploy/ --dry-run=client', 'print the plan: phases, waves, and per object create / update / unchanged / prune')
       .epilogue(`Default timeout ${DEFAULT_TIMEOUT_MS / 60_000}m. Exit codes: 0 applied and healthy, 1 apply failed (invalid, health, hook, conflict, lock), 2 usage, input or cluster access, 130 interrupted.`),
   // --watch (issue 6)
-  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv), tui: argv.tui !== false }, ctx) : runApplyCommand(applyOptionsFrom(argv), ctx)),
+  // --watch (issue 6) is loaded only when asked for: it brings Ink and React, which a one-shot
+  // apply never renders, and loading them was a large part of apply's start-up.
+  run: async (argv, ctx) =>
+    argv.watch === true
+      ? (await import('../watch/run-apply-watch.js')).runApplyWatch({ ...applyOptionsFrom(argv), tui: argv.tui !== false }, ctx)
+      : runApplyCommand(applyOptionsFrom(argv), ctx),
   // Ctrl-C stops new work, marks the revision failed and releases the lock before exiting 130.
   handlesInterrupt: true,
 };
