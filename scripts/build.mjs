@@ -13,6 +13,7 @@
  */
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
@@ -42,6 +43,78 @@ const pureCore = {
   },
 };
 
+/**
+ * `import http from 'node:http'` in an ES module makes Node build the module's ESM facade, which
+ * reads every export, including the lazy getters (`WebSocket`, `MessageEvent`...) that load
+ * Node's bundled undici: 0.1–0.2 s of every cluster command's start-up, for nothing kd uses.
+ * kd imports only the default export of node:http and node:https, so hand it the CommonJS
+ * module through require(), which builds no facade.
+ */
+const builtinsThroughRequire = {
+  name: 'kd-builtins-through-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:https?$/ }, (args) => ({ path: args.path, namespace: 'kd-require-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'kd-require-builtin' }, (args) => ({
+      contents: `import { createRequire } from 'node:module';\nexport default createRequire(import.meta.url)(${JSON.stringify(args.path)});\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
+/**
+ * yargs (in the entry, so in every command) imports node:assert for two internal invariant
+ * checks, and loading node:assert costs 10–100 ms of start-up on a loaded 2-core machine. Give
+ * yargs the two functions it uses instead.
+ */
+const yargsAssert = {
+  name: 'kd-yargs-assert',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}yargs${path.sep}`) ? { path: 'assert', namespace: 'kd-yargs-assert' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'kd-yargs-assert' }, () => ({
+      contents: [
+        'function fail(message, actual, expected, operator) {',
+        '  if (message instanceof Error) throw message;',
+        '  throw Object.assign(new Error(message ?? `expected ${String(actual)} ${operator} ${String(expected)}`), { code: "ERR_ASSERTION", actual, expected, operator });',
+        '}',
+        'export function strictEqual(actual, expected, message) { if (!Object.is(actual, expected)) fail(message, actual, expected, "==="); }',
+        'export function notStrictEqual(actual, expected, message) { if (Object.is(actual, expected)) fail(message, actual, expected, "!=="); }',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * string-width (three copies: cliui's and wrap-ansi's in the entry, Ink's in the UI) builds an
+ * Intl.Segmenter and Unicode-property regular expressions when its module is evaluated: 40–150 ms
+ * of every command's start-up on a loaded 2-core machine, though kd only measures them when it
+ * renders `--help` or the terminal UI, and string-width 8 skips them for printable ASCII anyway.
+ * Build each on first use instead: the module-level constants become objects that create the real
+ * segmenter or expression when first called, with the methods string-width calls on them.
+ */
+const LAZY_CONSTANT = /^const (\w+) = (new Intl\.Segmenter\(\)|\/.*\\p\{.*\/[a-z]*);$/gm;
+const lazyStringWidth = {
+  name: 'kd-lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](?:.*[\\/])?string-width[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      let lazy = 0;
+      const contents = source.replace(LAZY_CONSTANT, (_, name, make) => {
+        lazy++;
+        return make.startsWith('new Intl')
+          ? `let ${name}Made; const ${name} = { segment: (text) => (${name}Made ??= ${make}).segment(text) };`
+          : `let ${name}Made; const ${name} = __kdLazyRegExp(() => (${name}Made ??= ${make}));`;
+      });
+      if (lazy === 0) return undefined;
+      const helper = 'function __kdLazyRegExp(get) { return { test: (s) => get().test(s), exec: (s) => get().exec(s), [Symbol.search]: (s) => get()[Symbol.search](s), [Symbol.match]: (s) => get()[Symbol.match](s), [Symbol.matchAll]: (s) => get()[Symbol.matchAll](s), [Symbol.replace]: (s, r) => get()[Symbol.replace](s, r), [Symbol.split]: (s, l) => get()[Symbol.split](s, l) }; }\n';
+      return { contents: contents + '\n' + helper, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -66,7 +139,7 @@ await build({
   ...common,
   entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
   outdir: out,
-  plugins: [barrelImports(root), pureCore],
+  plugins: [barrelImports(root), pureCore, builtinsThroughRequire, yargsAssert, lazyStringWidth],
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });

@@ -12,8 +12,8 @@ import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
-import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
+import { defaultReleaseName } from './release-name.js';
 import { historyMaxFlag, openTarget, storageOf } from './target.js';
 import type { CommandSpec } from './index.js';
 
@@ -103,16 +103,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>, env: NodeJS.Proc
   return options;
 }
 
-/** The release defaults to the base name of the first path: `deploy/shop/` → `shop`, `app.yaml` → `app`. */
-export function defaultReleaseName(first: string): string {
-  if (first === '-') return 'stdin';
-  const base = path.basename(path.resolve(first)).replace(/\.(ya?ml|json)$/i, '');
-  return base
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 53);
-}
+// Kept here too: the apply command's callers import it from this module.
+export { defaultReleaseName };
 
 /** `5m`, `90s`, `1h30m`, `500ms`, or a bare number of seconds. */
 export function parseTimeout(text: string): number {
@@ -199,7 +191,12 @@ export const applyCommand: CommandSpec = {
       .example('$0 apply deploy/ --dry-run=client', 'print the plan: phases, waves, and per object create / update / unchanged / prune')
       .epilogue(`Default timeout ${DEFAULT_TIMEOUT_MS / 60_000}m. Exit codes: 0 applied and healthy, 1 apply failed (invalid, health, hook, conflict, lock), 2 usage, input or cluster access, 130 interrupted.`),
   // --watch (issue 6)
-  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv, ctx.env), tui: argv.tui !== false, selfHeal: argv['self-heal'] === true }, ctx) : runApplyCommand(applyOptionsFrom(argv, ctx.env), ctx)),
+  // --watch is loaded only when asked for: it brings Ink and React, which a one-shot apply never
+  // renders, and loading them was a large part of apply's start-up.
+  run: async (argv, ctx) =>
+    argv.watch === true
+      ? (await import('../watch/run-apply-watch.js')).runApplyWatch({ ...applyOptionsFrom(argv, ctx.env), tui: argv.tui !== false, selfHeal: argv['self-heal'] === true }, ctx)
+      : runApplyCommand(applyOptionsFrom(argv, ctx.env), ctx),
   // Ctrl-C stops new work, marks the revision failed and releases the lock before exiting 130.
   handlesInterrupt: true,
 };

@@ -33,7 +33,7 @@ import { formatDriftJson } from '../output/drift-json.js';
 import { formatDriftJunit } from '../output/drift-junit.js';
 import { formatDriftSarif } from '../output/drift-sarif.js';
 import { formatDriftText } from '../output/drift-text.js';
-import { defaultReleaseName } from './apply.js';
+import { defaultReleaseName } from './release-name.js';
 import type { CommandSpec } from './index.js';
 
 export type DriftOutput = 'text' | 'json' | 'sarif' | 'junit';

@@ -8,8 +8,7 @@ import { systemClock, type ClusterClock } from '../cluster/clock.js';
 import { connectCluster } from '../cluster/connect.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { builtInSource } from '../io/schema-sources.js';
-import { builtinControllers, ScaledClock } from '../sim/controllers/index.js';
-import { startSim } from '../sim/server.js';
+import type { ScaledClock } from '../sim/controllers/index.js';
 import { ApplySetInventory } from './inventory.js';
 import type { ReleasePorts } from './ports.js';
 import { inventoryFor, openStorage, type StorageChoice } from './release/storage.js';
@@ -51,6 +50,9 @@ export interface ApplyTarget {
 export async function openApplyTarget(request: ApplyTargetRequest): Promise<ApplyTarget> {
   const retries = new RetryFeed();
   if (request.sim) {
+    // Loaded only under --sim: the simulator is most of the core's code, and a command against a
+    // real cluster (apply, drift) should not pay for loading it at start-up.
+    const [{ builtinControllers, ScaledClock }, { startSim }] = await Promise.all([import('../sim/controllers/index.js'), import('../sim/server.js')]);
     const simClock = new ScaledClock({ speed: request.simSpeed ?? 20 });
     const sim = await startSim({ schemaSource: builtInSource(), clock: simClock, controllers: builtinControllers() });
     try {

@@ -3,7 +3,7 @@
  * and wire the transport (rate limit, retries), discovery (disk-cached per server) and the
  * client. This is the one place that knows the defaults: no client-side rate limit (kubectl's
  * effective default; see rate-limiter.ts for the source), burst 10 when `--qps` is given,
- * discovery TTL 10 minutes, cache folder `$XDG_CACHE_HOME/kd`.
+ * discovery TTL 6 hours, cache folder `$XDG_CACHE_HOME/kd`.
  */
 import path from 'node:path';
 import { environmentError, KdError } from '../errors.js';

@@ -3,7 +3,8 @@
  * and subresources. Aggregated discovery (`apidiscovery.k8s.io/v2`, two requests) when the server
  * offers it, the legacy per-group-version documents otherwise.
  *
- * Cached in memory and on disk per server with a TTL (default 10 minutes). A kind that is not in
+ * Cached in memory and on disk per server with a TTL (default 6 hours, as kubectl's disk cache: a
+ * refetch costs two requests of every short command). A kind that is not in
  * the cache triggers one refresh before it is declared unknown, so a CRD created a moment ago
  * is found; concurrent misses share that refresh.
  */
@@ -41,13 +42,13 @@ export interface DiscoveryOptions {
   transport: HttpTransport;
   /** The server's cache folder; no disk cache when omitted. */
   cache?: DiskCache;
-  /** Default 10 minutes. */
+  /** Default 6 hours. */
   ttlMs?: number;
   clock?: ClusterClock;
   signal?: AbortSignal;
 }
 
-export const DEFAULT_DISCOVERY_TTL_MS = 10 * 60 * 1000;
+export const DEFAULT_DISCOVERY_TTL_MS = 6 * 60 * 60 * 1000;
 const CACHE_FILE = 'discovery.json';
 const AGGREGATED_ACCEPT =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';

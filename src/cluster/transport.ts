@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { abortReason, systemClock, type ClusterClock, type RandomSource } from './clock.js';
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
@@ -211,7 +211,9 @@ export class HttpTransport {
     if (agent instanceof ForwardingAgent)
       throw networkError(req.subject, this.server, Object.assign(new Error('WebSocket connections through an http proxy to a plain-http server are not supported'), { code: 'EPROTO' }));
     const headers = { 'User-Agent': this.#userAgent, ...(await this.#credentials.headers()) } as Record<string, string>;
-    const ws = new WebSocket(url, protocols, { agent, headers, ...definedOnly(this.#credentials.tls), handshakeTimeout: this.#timeoutMs });
+    // ws is loaded on first use: only pods/exec hooks open WebSockets, and start-up should not pay for it.
+    const { default: WebSocketClass } = await import('ws');
+    const ws = new WebSocketClass(url, protocols, { agent, headers, ...definedOnly(this.#credentials.tls), handshakeTimeout: this.#timeoutMs });
     setup(ws);
     return new Promise((resolve, reject) => {
       let settled = false;

@@ -82,10 +82,18 @@ describe('discovery', () => {
     // A kind that does not exist costs one refresh and answers undefined.
     expect(await third.client.discovery.resourceFor({ group: 'example.com', version: 'v1', kind: 'Gadget' })).toBeUndefined();
 
-    // After the TTL the cache is stale: the next lookup refetches.
+    // An hour later a new process still reads the cache (the TTL is kubectl's 6 hours, not 10
+    // minutes: every short command would otherwise pay two discovery requests).
     const n = discoveryRequests().length;
+    clock.time += 60 * 60 * 1000;
+    const hourLater = await t.connect({ cacheDir, clock });
+    await hourLater.client.discovery.resourceFor({ group: 'apps', version: 'v1', kind: 'Deployment' });
+    expect(hourLater.client.discovery.lastSource).toBe('disk');
+    expect(discoveryRequests().length).toBe(n);
+
+    // After the TTL the cache is stale: the next lookup refetches.
     const fourth = await t.connect({ cacheDir, clock });
-    clock.time += 11 * 60 * 1000;
+    clock.time += 6 * 60 * 60 * 1000;
     await fourth.client.discovery.resourceFor({ group: 'apps', version: 'v1', kind: 'Deployment' });
     expect(fourth.client.discovery.lastSource).toBe('server');
     expect(discoveryRequests().length).toBe(n + 2);
