@@ -1,11 +1,11 @@
 /** Builds watch screens from event sequences, and compares frames with golden files. */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { ApplyEvent, Plan, PlanEntry } from '../../src/index.js';
 import { objectKey } from '../../src/index.js';
 import { initialView, reduceView, type WatchView } from '../../plugin/ui/view-model.js';
 import type { LoopEvent } from '../../plugin/watch/loop-events.js';
+import { golden } from '../support/golden.js';
 
 export const fixtures = path.resolve(import.meta.dirname, '../fixtures/ui');
 
@@ -54,9 +54,7 @@ export function plain(frame: string | undefined): string {
   return (frame ?? '').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split('\n').map((l) => l.trimEnd()).join('\n');
 }
 
-/** Compares with `test/fixtures/ui/<name>.txt`; UPDATE_GOLDEN=1 writes it instead. */
+/** Compares with `test/fixtures/ui/<name>.txt` (test/support/golden.ts: KD_UPDATE_GOLDENS=1 rewrites it). */
 export function expectGolden(name: string, frame: string): void {
-  const file = path.join(fixtures, `${name}.txt`);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, `${frame}\n`);
-  expect(`${frame}\n`).toBe(readFileSync(file, 'utf8'));
+  expect(`${frame}\n`).toBe(golden(path.join(fixtures, `${name}.txt`), `${frame}\n`));
 }
