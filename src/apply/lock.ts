@@ -33,6 +33,7 @@ import type { ClusterClient } from '../cluster/types.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import { ClusterRequestError } from '../cluster/errors.js';
 import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from './ports.js';
+import { isPlainObject as isMap } from '../model/json.js';
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 export const DEFAULT_LEASE_SECONDS = 30;
@@ -285,8 +286,4 @@ export function microTime(ms: number): string {
 
 function interrupted(): KdError {
   return new KdError('interrupted', 'interrupted while waiting for the release lock');
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
