@@ -34,6 +34,7 @@ import type { ClusterClock } from '../cluster/clock.js';
 import { ClusterRequestError } from '../cluster/errors.js';
 import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from './ports.js';
 import { isPlainObject as isMap } from '../model/json.js';
+import { formatMicroTime as microTime } from '../model/time.js';
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 export const DEFAULT_LEASE_SECONDS = 30;
@@ -280,9 +281,7 @@ function leaseState(lease: KubeObject): LeaseState {
 }
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
+export { microTime };
 
 function interrupted(): KdError {
   return new KdError('interrupted', 'interrupted while waiting for the release lock');

@@ -6,3 +6,4 @@ export * from './manifest.js';
 export * from './status.js';
 export * from './json.js';
 export * from './label-selector.js';
+export * from './time.js';

@@ -30,6 +30,7 @@ import { applyStrategicMergePatch, PatchError } from './strategic-merge-patch.js
 import { acceptedCrdStatus, crdVersionApis, type CrdVersionApi } from './crd-registration.js';
 import { groupVersionPath, type OpenApiDocument } from '../schema/types.js';
 import { matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from './selectors.js';
+import { formatMetav1Time as formatTime } from '../model/time.js';
 
 type Obj = Record<string, unknown>;
 
@@ -100,9 +101,7 @@ const GENERATION_CORE = new Set(['replicationcontrollers']);
 /** apimachinery's rand.String alphabet: no vowels, no confusable characters. */
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { formatTime };
 
 export class RestStorage implements Allocator {
   readonly catalog: ApiCatalog;

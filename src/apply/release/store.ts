@@ -23,6 +23,7 @@ import type { BeginRevision, FinishRevision, ReleaseRef, ReleaseSnapshot, Releas
 import { decodeRecord, encodeRecord, labelsOf, revisionInfo } from './codec.js';
 import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_PART, LABEL_REVISION, LABEL_STATUS, RECORD_TYPE, releaseSelector } from './names.js';
 import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
+import { formatMetav1Time } from '../../model/time.js';
 
 const SECRET = { group: '', version: 'v1', kind: 'Secret' } as const;
 
@@ -60,7 +61,7 @@ export interface ReleaseStoreOptions {
 
 /** ISO time to the second, as history prints it. */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatMetav1Time(ms);
 }
 
 export class SecretReleaseStore implements ReleaseStore {

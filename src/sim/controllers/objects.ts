@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../../model/object-ref.js';
 import { deepEqual as jsonEqual } from '../../model/json.js';
+import { formatMetav1Time as formatTime } from '../../model/time.js';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -123,9 +124,7 @@ export function ownerRefTo(owner: KubeObject): OwnerReference {
 }
 
 /** RFC 3339 with second precision, as `metav1.Time` serialises. */
-export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { formatTime };
 
 export function parseTime(value: string | undefined | null): number | undefined {
   if (!value) return undefined;
