@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode } from '../../src/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, defaultReleaseName as releaseNameFromPath, readDesired, releaseNameProblem, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode } from '../../src/index.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
@@ -60,8 +60,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
   const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number of at least 1, not "${String(argv.concurrency)}"`);
   const release = typeof argv.release === 'string' && argv.release !== '' ? argv.release : defaultReleaseName(paths[0]!);
-  if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(release))
-    throw usageError(`release name "${release}" is not valid: lower-case letters, digits and '-', at most 53 characters`, 'name it with --release NAME');
+  const releaseProblem = releaseNameProblem(release);
+  if (releaseProblem !== undefined) throw usageError(releaseProblem, 'name it with --release NAME');
   const options: ApplyOptions = {
     paths,
     release,
@@ -97,13 +97,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
 
 /** The release defaults to the base name of the first path: `deploy/shop/` → `shop`, `app.yaml` → `app`. */
 export function defaultReleaseName(first: string): string {
-  if (first === '-') return 'stdin';
-  const base = path.basename(path.resolve(first)).replace(/\.(ya?ml|json)$/i, '');
-  return base
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 53);
+  // The rule is the core's; only "-" and a relative path (`.` is the folder's own name) are the CLI's.
+  return first === '-' ? 'stdin' : releaseNameFromPath(path.resolve(first));
 }
 
 /** `5m`, `90s`, `1h30m`, `500ms`, or a bare number of seconds. */
