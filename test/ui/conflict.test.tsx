@@ -4,7 +4,7 @@
  * `d` names what it compares: the object as applied before (rev N) and the files now.
  */
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { WatchScreen } from '../../plugin/ui/components/watch-screen.js';
 import { WatchApp, type WatchActions } from '../../plugin/ui/watch-app.js';
 import { ViewStore } from '../../plugin/ui/view-store.js';
@@ -56,12 +56,15 @@ test('F re-applies with force only after a conflict', async () => {
   };
   const store = new ViewStore({ ...conflictView(), state: 'watching' }, { env: { formatClock: utcClock }, clock: () => 1 });
   const app = render(<WatchApp store={store} actions={actions} theme={{ color: false }} formatClock={utcClock} />);
+  // Each step waits for its visible effect, never a fixed time.
+  const until = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
   app.stdin.write('F');
-  await new Promise((r) => setTimeout(r, 30));
-  expect(calls).toEqual(['apply --force-conflicts']);
+  await until(() => expect(calls).toEqual(['apply --force-conflicts']));
   store.update((v) => ({ ...v, conflict: undefined }));
   app.stdin.write('F');
-  await new Promise((r) => setTimeout(r, 30));
+  // Keys are read in order: once the help that `?` opens is shown, the F before it was handled.
+  app.stdin.write('?');
+  await until(() => expect(store.getSnapshot().overlay).toBeDefined());
   expect(calls).toEqual(['apply --force-conflicts']);
   store.dispose();
 });
