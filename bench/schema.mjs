@@ -5,10 +5,9 @@
  * document (one group-version read and compiled; budget 250 ms). Bundles src/schema and the
  * schema directory source with esbuild, then times them in a child process.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleChild, runChild } from './in-process.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'schema');
@@ -56,25 +55,8 @@ console.log(JSON.stringify({ prepareOneMs, perObjectUs, problems }));
 `;
 
 async function main() {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: { schema: path.join(root, 'src', 'schema', 'index.ts'), source: path.join(root, 'src', 'io', 'schema-dir-source.ts') },
-    outdir: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    logLevel: 'error',
-  });
-  writeFileSync(path.join(out, 'child.mjs'), child);
-  const r = spawnSync(process.execPath, [path.join(out, 'child.mjs'), path.join(root, 'schemas', 'kubernetes')], { encoding: 'utf8', cwd: root, env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    process.exit(1);
-  }
-  const m = JSON.parse(r.stdout);
+  await bundleChild(out, { schema: path.join(root, 'src', 'schema', 'index.ts'), source: path.join(root, 'src', 'io', 'schema-dir-source.ts') }, child);
+  const m = runChild(root, out, [path.join(root, 'schemas', 'kubernetes')]);
   if (m.problems !== 0) {
     console.error(`the benchmark's objects should be valid, ${m.problems} problems found`);
     process.exit(1);
