@@ -4,14 +4,14 @@
  * `d` names what it compares: the object as applied before (rev N) and the files now.
  */
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, expect, test, vi } from 'vitest';
+import { afterEach, expect, test } from 'vitest';
 import { WatchScreen } from '../../plugin/ui/components/watch-screen.js';
-import { WatchApp, type WatchActions } from '../../plugin/ui/watch-app.js';
+import { WatchApp } from '../../plugin/ui/watch-app.js';
 import { ViewStore } from '../../plugin/ui/view-store.js';
 import { initialView, reduceView, type ObjectRow } from '../../plugin/ui/view-model.js';
 import { diffLines, remember, type AppliedPair } from '../../plugin/watch/run-apply-watch.js';
 import type { Manifest } from '../../src/index.js';
-import { applied, entry, plain, plan, utcClock } from './support.js';
+import { applied, entry, plain, plan, recordingActions, until, utcClock } from './support.js';
 
 afterEach(() => cleanup());
 
@@ -45,19 +45,9 @@ test('a conflict is shown whole, wrapped, with the hint and the F key', () => {
 });
 
 test('F re-applies with force only after a conflict', async () => {
-  const calls: string[] = [];
-  const actions: WatchActions = {
-    quit: () => calls.push('quit'),
-    applyNow: () => calls.push('apply'),
-    applyWithForce: () => calls.push('apply --force-conflicts'),
-    togglePause: () => calls.push('pause'),
-    diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
-    events: (row: ObjectRow) => calls.push(`events ${row.label}`),
-  };
+  const { calls, actions } = recordingActions();
   const store = new ViewStore({ ...conflictView(), state: 'watching' }, { env: { formatClock: utcClock }, clock: () => 1 });
   const app = render(<WatchApp store={store} actions={actions} theme={{ color: false }} formatClock={utcClock} />);
-  // Each step waits for its visible effect, never a fixed time.
-  const until = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
   app.stdin.write('F');
   await until(() => expect(calls).toEqual(['apply --force-conflicts']));
   store.update((v) => ({ ...v, conflict: undefined }));

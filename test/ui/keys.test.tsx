@@ -1,10 +1,10 @@
 /** Keys of the watch screen: each maps to its action or view change (the app does no work itself). */
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
-import { WatchApp, type WatchActions } from '../../plugin/ui/watch-app.js';
+import { WatchApp } from '../../plugin/ui/watch-app.js';
 import { ViewStore } from '../../plugin/ui/view-store.js';
-import { initialView, reduceView, type ObjectRow } from '../../plugin/ui/view-model.js';
-import { WALL, applied, entry, plain, plan, utcClock } from './support.js';
+import { initialView, reduceView } from '../../plugin/ui/view-model.js';
+import { WALL, applied, entry, plain, plan, recordingActions, until, utcClock } from './support.js';
 
 afterEach(() => cleanup());
 
@@ -12,15 +12,7 @@ const web = entry('Deployment', 'web');
 const worker = entry('Deployment', 'worker', { wave: 1 });
 
 function setup() {
-  const calls: string[] = [];
-  const actions: WatchActions = {
-    quit: () => calls.push('quit'),
-    applyNow: () => calls.push('apply'),
-    applyWithForce: () => calls.push('apply --force-conflicts'),
-    togglePause: () => calls.push('pause'),
-    diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
-    events: (row: ObjectRow) => calls.push(`events ${row.label}`),
-  };
+  const { calls, actions } = recordingActions();
   let view = initialView({ context: 'c', namespace: 'shop', release: 'shop' });
   for (const e of applied([{ type: 'plan', at: 1, plan: plan({ waves: [[0, [web]], [1, [worker]]] }), dryRun: 'none' }]))
     view = reduceView(view, e, { formatClock: utcClock });
@@ -29,9 +21,6 @@ function setup() {
   const app = render(<WatchApp store={store} actions={actions} theme={{ color: false }} formatClock={utcClock} />);
   return { calls, store, app };
 }
-
-// Keys are handled when Ink reads them: each step waits for its visible effect, never a fixed time.
-const until = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
 
 test('j and k (and the arrows) move the selection; d and e act on the selected row', async () => {
   const { calls, store, app } = setup();

@@ -1,9 +1,10 @@
 /** Builds watch screens from event sequences, and compares frames with golden files. */
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { ApplyEvent, Plan, PlanEntry } from '../../src/index.js';
 import { objectKey } from '../../src/index.js';
-import { initialView, reduceView, type WatchView } from '../../plugin/ui/view-model.js';
+import { initialView, reduceView, type ObjectRow, type WatchView } from '../../plugin/ui/view-model.js';
+import type { WatchActions } from '../../plugin/ui/watch-app.js';
 import type { LoopEvent } from '../../plugin/watch/loop-events.js';
 import { golden } from '../support/golden.js';
 
@@ -13,6 +14,23 @@ export const fixtures = path.resolve(import.meta.dirname, '../fixtures/ui');
 export const utcClock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 export const WALL = Date.UTC(2026, 0, 15, 9, 30, 0);
+
+/** Watch actions that record what the keys asked for, in order. */
+export function recordingActions(): { calls: string[]; actions: WatchActions } {
+  const calls: string[] = [];
+  const actions: WatchActions = {
+    quit: () => calls.push('quit'),
+    applyNow: () => calls.push('apply'),
+    applyWithForce: () => calls.push('apply --force-conflicts'),
+    togglePause: () => calls.push('pause'),
+    diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
+    events: (row: ObjectRow) => calls.push(`events ${row.label}`),
+  };
+  return { calls, actions };
+}
+
+/** Ink reads keys asynchronously: a test waits for a key's visible effect, never a fixed time. */
+export const until = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 2000, interval: 5 });
 
 export function viewOf(events: LoopEvent[]): WatchView {
   return events.reduce((v, e) => reduceView(v, e, { formatClock: utcClock }), initialView({ context: 'kind-dev', namespace: 'shop', release: 'shop' }));
