@@ -3,6 +3,8 @@
  * CLI wiring so that a command module can use them without loading every other command.
  */
 
+import type { Argv } from 'yargs';
+
 /** Stands for a lone `-` on the command line until the command reads its positionals. */
 export const STDIN_ARG = '\u0000stdin';
 
@@ -13,6 +15,21 @@ export interface GlobalFlags {
   sim: boolean;
   verbose: boolean;
   color?: boolean;
+}
+
+/** `--storage` and `--storage-namespace` as given (the environment is read where they are parsed). */
+export function storageFlags(argv: Record<string, unknown>): { storage?: string; storageNamespace?: string } {
+  return {
+    ...(typeof argv.storage === 'string' ? { storage: argv.storage } : {}),
+    ...(typeof argv['storage-namespace'] === 'string' ? { storageNamespace: argv['storage-namespace'] } : {}),
+  };
+}
+
+/** Declares the storage flags on a command that reads or writes release records. */
+export function withStorageOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('storage', { type: 'string', describe: 'where release records live: secret (default) | configmap | file:DIR (or KD_STORAGE)' })
+    .option('storage-namespace', { type: 'string', describe: 'namespace of the records and the release lock, created when missing (default: the release\'s; or KD_STORAGE_NAMESPACE)' });
 }
 
 export function globalFlags(argv: Record<string, unknown>): GlobalFlags {

@@ -9,11 +9,14 @@ import { stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';
 import { executorDeps } from './target.js';
+import type { RunNotifier } from '../notify.js';
 
 export interface EventOutputOptions {
   output: 'text' | 'jsonl';
   color?: boolean;
   verbose: boolean;
+  /** `--notify`: sent once the run is done, before the exit code is returned (its problems are warnings). */
+  notifier?: RunNotifier;
 }
 
 export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, ctx: CommandContext, options: EventOutputOptions): Promise<number> {
@@ -25,8 +28,10 @@ export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, 
     // The stack of an internal error is for --verbose only.
     const text = print(event.type === 'done' && event.failure?.detail && !options.verbose ? { ...event, failure: withoutDetail(event.failure) } : event);
     if (text) ctx.stdout.write(text);
+    options.notifier?.observe(event);
     last = event;
   }
+  await options.notifier?.send(ctx, options.color);
   return exitForApply(last?.type === 'done' ? last : undefined);
 }
 

@@ -7,13 +7,14 @@
  */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, defaultReleaseName as releaseNameFromPath, readDesired, releaseNameProblem, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode } from '../../src/index.js';
-import { STDIN_ARG, globalFlags } from '../flags.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, defaultReleaseName as releaseNameFromPath, readDesired, releaseNameProblem, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode, type StorageChoice } from '../../src/index.js';
+import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
+import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { runApplyWatch } from '../watch/run-apply-watch.js'; // --watch (issue 6)
 import { applyAndPrint } from './apply-and-print.js';
-import { historyMaxFlag, openTarget } from './target.js';
+import { historyMaxFlag, openTarget, storageOf } from './target.js';
 import type { CommandSpec } from './index.js';
 
 export type ApplyOutput = 'text' | 'jsonl';
@@ -43,11 +44,15 @@ export interface ApplyOptions {
   historyMax?: number;
   color?: boolean;
   verbose: boolean;
+  /** `--storage`, `--storage-namespace` (or their environment variables); Secrets in the release's namespace when unset. */
+  storage?: StorageChoice;
+  /** `--notify` (or KD_NOTIFY): where each run's summary is POSTed. */
+  notify?: NotifyConfig;
   /** `--max-input-size`, `--allow-remote`. */
   input: InputFlags;
 }
 
-export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
+export function applyOptionsFrom(argv: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): ApplyOptions {
   const g = globalFlags(argv);
   const paths = ((argv.paths as string[] | undefined) ?? []).map((p) => (p === STDIN_ARG ? '-' : String(p)));
   if (paths.length === 0) throw usageError('no input: give one or more files or folders, or - for standard input', 'kubectl kd apply manifests/ --release shop');
@@ -88,6 +93,9 @@ export function applyOptionsFrom(argv: Record<string, unknown>): ApplyOptions {
     options[key] = n;
   }
   Object.assign(options, historyMaxFlag(argv));
+  options.storage = storageOf(argv, env);
+  const notify = notifyConfigOf(argv, env);
+  if (notify) options.notify = notify;
   if (g.namespace) options.namespace = g.namespace;
   if (g.context) options.context = g.context;
   if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
@@ -145,7 +153,10 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       atomic: options.atomic,
       waitForLock: options.waitForLock,
     };
-    return await applyAndPrint(request, target, ctx, options);
+    // Dry runs change nothing: there is no run to tell anyone about.
+    const notifier =
+      options.notify && options.dryRun === 'none' ? new RunNotifier(options.notify, { release: request.release!, context: notifyContextOf(target.description), operation: 'apply' }) : undefined;
+    return await applyAndPrint(request, target, ctx, { ...options, ...(notifier ? { notifier } : {}) });
   } finally {
     await target?.close();
   }
@@ -155,7 +166,7 @@ export const applyCommand: CommandSpec = {
   name: 'apply [paths..]',
   describe: 'apply manifests with Server-Side Apply in sync waves, with hooks, health gating and prune',
   builder: (y: Argv) =>
-    y
+    withNotifyOptions(withStorageOptions(y))
       .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path)' })
       .option('prune', { type: 'boolean', default: false, describe: 'delete objects of the release that are no longer in the files' })
@@ -174,6 +185,7 @@ export const applyCommand: CommandSpec = {
       // --watch (issue 6): re-apply on save; plugin/watch/ does the work.
       .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 're-apply whenever a watched file is saved, with a terminal screen (q quits)' })
       .option('tui', { type: 'boolean', default: true, describe: 'with --watch: the terminal screen (--no-tui prints plain lines; also when not a TTY)' })
+      .option('self-heal', { type: 'boolean', default: false, describe: 'with --watch: re-apply what another manager changes or deletes in the cluster (after a short delay; stops on a field another controller keeps changing back)' })
       .example('$0 apply --watch examples/shop --sim', 'apply, then re-apply on every save')
       .option('qps', { type: 'number', describe: 'client-side request rate limit per second for the whole run (default: none, like kubectl)' })
       .option('burst', { type: 'number', describe: 'requests allowed at once before --qps applies (default 10)' })
@@ -182,7 +194,7 @@ export const applyCommand: CommandSpec = {
       .example('$0 apply deploy/ --dry-run=client', 'print the plan: phases, waves, and per object create / update / unchanged / prune')
       .epilogue(`Default timeout ${DEFAULT_TIMEOUT_MS / 60_000}m. Exit codes: 0 applied and healthy, 1 apply failed (invalid, health, hook, conflict, lock), 2 usage, input or cluster access, 130 interrupted.`),
   // --watch (issue 6)
-  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv), tui: argv.tui !== false }, ctx) : runApplyCommand(applyOptionsFrom(argv), ctx)),
+  run: (argv, ctx) => (argv.watch === true ? runApplyWatch({ ...applyOptionsFrom(argv, ctx.env), tui: argv.tui !== false, selfHeal: argv['self-heal'] === true }, ctx) : runApplyCommand(applyOptionsFrom(argv, ctx.env), ctx)),
   // Ctrl-C stops new work, marks the revision failed and releases the lock before exiting 130.
   handlesInterrupt: true,
 };

@@ -7,9 +7,10 @@
  * or cluster access, 130 interrupted.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, LeaseLock, ApplySetInventory, deleteRelease, describeRef, type ApplyEvent } from '../../src/index.js';
+import { ExitCode, deleteRelease, inventoryFor, describeRef, type ApplyEvent } from '../../src/index.js';
 import { exitForFailure } from '../exit-codes.js';
-import { globalFlags } from '../flags.js';
+import { globalFlags, withStorageOptions } from '../flags.js';
+import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import { stderrStyle, type CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
 import { releaseNameArg, withReleaseTarget, type ReleaseTarget } from './release-target.js';
@@ -22,9 +23,10 @@ export interface DeleteOptions {
   timeoutMs: number;
   waitForLock: boolean;
   color?: boolean;
+  notify?: NotifyConfig;
 }
 
-export function deleteOptionsFrom(argv: Record<string, unknown>): DeleteOptions {
+export function deleteOptionsFrom(argv: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): DeleteOptions {
   const g = globalFlags(argv);
   const options: DeleteOptions = {
     name: releaseNameArg(argv, 'delete'),
@@ -34,6 +36,8 @@ export function deleteOptionsFrom(argv: Record<string, unknown>): DeleteOptions 
     waitForLock: argv['wait-for-lock'] === true,
   };
   if (g.color !== undefined) options.color = g.color;
+  const notify = notifyConfigOf(argv, env);
+  if (notify) options.notify = notify;
   return options;
 }
 
@@ -52,6 +56,7 @@ function line(event: ApplyEvent): string {
 
 export async function runDelete(options: DeleteOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const release = { name: options.name, namespace: target.namespace };
+  const notifier = options.notify ? new RunNotifier(options.notify, { release, context: notifyContextOf(target.description), operation: 'delete' }) : undefined;
   const result = await deleteRelease(
     { release, keepHistory: options.keepHistory, hooks: options.hooks, timeoutMs: options.timeoutMs, waitForLock: options.waitForLock },
     {
@@ -59,14 +64,16 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
       clock: target.clock,
       signal: ctx.signal,
       store: target.store,
-      lock: new LeaseLock({ client: target.client, clock: target.clock }),
-      inventory: new ApplySetInventory({ client: target.client, version: ctx.version }),
+      lock: target.lock,
+      inventory: inventoryFor(target.storage, target.client, ctx.version),
       emit: (e) => {
+        notifier?.observe(e);
         const text = line(e);
         if (text) ctx.stdout.write(text);
       },
     },
   );
+  await notifier?.send(ctx, options.color);
   for (const ref of result.kept) ctx.stdout.write(`kept ${describeRef(ref)} (resource-policy: keep)\n`);
   if (result.keptForHistory) ctx.stdout.write(`kept ${describeRef(result.keptForHistory)} (it holds the release's history; --keep-history)\n`);
   if (result.ok) {
@@ -90,7 +97,7 @@ export const deleteCommand: CommandSpec = {
   name: 'delete <name>',
   describe: 'delete a release: its hooks, its objects in reverse waves, and its records',
   builder: (y: Argv) =>
-    y
+    withNotifyOptions(withStorageOptions(y))
       .positional('name', { type: 'string', describe: 'the release' })
       .option('keep-history', { type: 'boolean', default: false, describe: 'keep the release records (the latest is marked deleted)' })
       .option('hooks', { type: 'boolean', default: true, describe: 'run pre-delete and post-delete hooks (--no-hooks skips them)' })
@@ -99,7 +106,7 @@ export const deleteCommand: CommandSpec = {
       .example('$0 delete shop -n shop', 'delete release "shop" and its records')
       .epilogue('Exit codes: 0 deleted, 1 failed (hook, timeout, lock), 2 usage, unknown release or cluster access, 130 interrupted.'),
   run: (argv, ctx) => {
-    const options = deleteOptionsFrom(argv);
+    const options = deleteOptionsFrom(argv, ctx.env);
     return withReleaseTarget(argv, ctx, (target) => runDelete(options, target, ctx));
   },
   // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.

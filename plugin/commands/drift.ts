@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import {
+  type StorageChoice,
   DEFAULT_DRIFT_CONCURRENCY,
   DEFAULT_FAIL_ON,
   inputError,
@@ -23,7 +24,8 @@ import {
   type IgnoreRule,
 } from '../../src/index.js';
 import { exitForDiagnostics, exitForDrift } from '../exit-codes.js';
-import { STDIN_ARG, globalFlags } from '../flags.js';
+import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
+import { storageOf } from './target.js';
 import { stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsText } from '../output/diagnostics-text.js';
@@ -52,11 +54,13 @@ export interface DriftOptions {
   output: DriftOutput;
   concurrency: number;
   color?: boolean;
+  /** Where the records are read (`--storage`, `--storage-namespace`). */
+  storage?: StorageChoice;
   /** `--max-input-size`, `--allow-remote`. */
   input: InputFlags;
 }
 
-export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string): DriftOptions {
+export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string, env: NodeJS.ProcessEnv = {}): DriftOptions {
   const g = globalFlags(argv);
   const paths = ((argv.paths as string[] | undefined) ?? []).map((p) => (p === STDIN_ARG ? '-' : String(p)));
   const allReleases = argv['all-releases'] === true;
@@ -108,6 +112,7 @@ export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string): Dr
   if (g.namespace) options.namespace = g.namespace;
   if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
   if (g.color !== undefined) options.color = g.color;
+  options.storage = storageOf(argv, env);
   return options;
 }
 
@@ -137,6 +142,7 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
   if (options.release !== undefined) request.release = options.release;
   if (options.namespace !== undefined) request.namespace = options.namespace;
   if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
+  if (options.storage !== undefined) request.storage = options.storage;
   const { report, diagnostics } = await runDrift(request);
   if (diagnostics.length > 0) ctx.stderr.write(formatDiagnosticsText(diagnostics, { files: 0, objects: 0 }, stderrStyle(ctx, options.color)));
   // Invalid manifests are a "no" (1) as for validate: the files are the user's input, not kd's environment.
@@ -154,7 +160,7 @@ export const driftCommand: CommandSpec = {
   name: 'drift [paths..]',
   describe: 'three-way drift: what changed in the files, in the cluster (by whom), and what is orphaned',
   builder: (y: Argv) =>
-    y
+    withStorageOptions(y)
       .positional('paths', { type: 'string', array: true, describe: 'the release\'s files, folders or kustomizations (as for apply), or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path, as apply)' })
       .options(INPUT_FLAG_OPTIONS)
@@ -174,5 +180,5 @@ export const driftCommand: CommandSpec = {
         'Classes: in-sync, pending (files changed), drifted (cluster changed), conflict (both), missing, new, orphan, foreign (--show-foreign). ' +
           'Exit codes: 0 nothing of the --fail-on classes, 1 found or invalid manifests, 2 usage, input or cluster error.',
       ),
-  run: (argv, ctx) => runDriftCommand(driftOptionsFrom(argv, ctx.cwd), ctx),
+  run: (argv, ctx) => runDriftCommand(driftOptionsFrom(argv, ctx.cwd, ctx.env), ctx),
 };

@@ -32,6 +32,7 @@ export const commandIndex: CommandEntry[] = [
   { word: 'history', load: async () => (await import('./history.js')).historyCommand },
   { word: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
   { word: 'list', load: async () => (await import('./list.js')).listCommand },
+  { word: 'recover', load: async () => (await import('./recover.js')).recoverCommand },
   { word: 'delete', load: async () => (await import('./delete.js')).deleteCommand },
   { word: 'sim', load: async () => (await import('./sim.js')).simCommand },
 ];

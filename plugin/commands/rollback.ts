@@ -7,7 +7,8 @@
  */
 import type { Argv } from 'yargs';
 import { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, usageError } from '../../src/index.js';
-import { globalFlags } from '../flags.js';
+import { globalFlags, withStorageOptions } from '../flags.js';
+import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
 import { applyAndPrint } from './apply-and-print.js';
@@ -24,9 +25,10 @@ export interface RollbackOptions {
   output: 'text' | 'jsonl';
   color?: boolean;
   verbose: boolean;
+  notify?: NotifyConfig;
 }
 
-export function rollbackOptionsFrom(argv: Record<string, unknown>): RollbackOptions {
+export function rollbackOptionsFrom(argv: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): RollbackOptions {
   const g = globalFlags(argv);
   const output = String(argv.output ?? 'text');
   if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for rollback`, 'use -o text or -o jsonl');
@@ -45,26 +47,29 @@ export function rollbackOptionsFrom(argv: Record<string, unknown>): RollbackOpti
     options.revision = n;
   }
   if (g.color !== undefined) options.color = g.color;
+  const notify = notifyConfigOf(argv, env);
+  if (notify) options.notify = notify;
   return options;
 }
 
 export async function runRollback(options: RollbackOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const release = { name: options.name, namespace: target.namespace };
   const revisions = await target.store.revisions(release);
-  if (revisions.length === 0) throw releaseNotFound(release);
+  if (revisions.length === 0) throw releaseNotFound(release, target);
   const revision = chooseRollbackRevision(release, revisions, options.revision);
   const record = await target.store.record(release, revision);
   if (record === undefined) throw releaseNotFound(release);
   const request = rollbackRequest(release, record, { timeoutMs: options.timeoutMs, waitForLock: options.waitForLock, hooks: options.hooks, forceConflicts: options.forceConflicts });
   // The one place a rollback runs: the executor, exactly as an apply.
-  return applyAndPrint(request, { ...target, ports: tolerateCorruptDeployed(target.ports) }, ctx, options);
+  const notifier = options.notify ? new RunNotifier(options.notify, { release, context: notifyContextOf(target.description), operation: 'rollback' }) : undefined;
+  return applyAndPrint(request, { ...target, ports: tolerateCorruptDeployed(target.ports) }, ctx, { ...options, ...(notifier ? { notifier } : {}) });
 }
 
 export const rollbackCommand: CommandSpec = {
   name: 'rollback <name> [revision]',
   describe: 're-apply an earlier revision of a release, as a new revision',
   builder: (y: Argv) =>
-    y
+    withNotifyOptions(withStorageOptions(y))
       .positional('name', { type: 'string', describe: 'the release' })
       .positional('revision', { type: 'string', describe: 'the revision to go back to (default: the one before the current)' })
       .option('timeout', { type: 'string', default: '5m', describe: 'how long to wait for objects to become healthy, for the whole run' })
@@ -77,7 +82,7 @@ export const rollbackCommand: CommandSpec = {
       .example('$0 rollback shop 3', 'back to revision 3')
       .epilogue('Exit codes: 0 rolled back and healthy, 1 failed (health, hook, conflict, lock), 2 usage, unknown release or cluster access, 130 interrupted.'),
   run: (argv, ctx) => {
-    const options = rollbackOptionsFrom(argv);
+    const options = rollbackOptionsFrom(argv, ctx.env);
     return withReleaseTarget(argv, ctx, (target) => runRollback(options, target, ctx));
   },
   // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.

@@ -3,11 +3,12 @@
  * (`--sim`). Flags left unset are not passed on, so the core's defaults (context namespace,
  * rate limits, simulator speed) apply.
  */
-import { openApplyTarget, usageError, type ApplyDeps, type ApplyTarget, type ApplyTargetRequest } from '../../src/index.js';
+import { openApplyTarget, parseStorage, usageError, type ApplyDeps, type ApplyTarget, type ApplyTargetRequest, type StorageChoice } from '../../src/index.js';
+import { storageFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 
 /** The connection flags a command may carry; only `apply --watch` sets `simSpeed`. */
-export type TargetFlags = Pick<ApplyTargetRequest, 'sim' | 'kubeconfig' | 'context' | 'namespace' | 'qps' | 'burst' | 'simSpeed' | 'historyMax'>;
+export type TargetFlags = Pick<ApplyTargetRequest, 'sim' | 'kubeconfig' | 'context' | 'namespace' | 'qps' | 'burst' | 'simSpeed' | 'historyMax' | 'storage'>;
 
 export function openTarget(flags: TargetFlags, ctx: CommandContext): Promise<ApplyTarget> {
   return openApplyTarget({
@@ -21,7 +22,13 @@ export function openTarget(flags: TargetFlags, ctx: CommandContext): Promise<App
     ...(flags.qps === undefined ? {} : { qps: flags.qps }),
     ...(flags.burst === undefined ? {} : { burst: flags.burst }),
     ...historyMaxOf(flags.historyMax, ctx.env),
+    ...(flags.storage === undefined ? {} : { storage: flags.storage }),
   });
+}
+
+/** `--storage`/`--storage-namespace`, else KD_STORAGE/KD_STORAGE_NAMESPACE, else Secrets in the release's namespace. */
+export function storageOf(argv: Record<string, unknown>, env: NodeJS.ProcessEnv): StorageChoice {
+  return parseStorage(storageFlags(argv), env);
 }
 
 /** `--history-max N` as given on the command line (a whole number, 0 = unlimited); undefined when absent. */

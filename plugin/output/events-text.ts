@@ -94,6 +94,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         return line('delete', `${describeRef(e.ref)} ${e.result === 'gone' ? 'already gone' : 'deleted'}`, style.yellow);
       case 'diff':
         return e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`;
+      case 'warning':
+        return line('warning', e.message, style.yellow);
       case 'object-failed': {
         failed.push(describeRef(e.ref));
         const reason = e.message.includes(e.reason) ? e.message : `${e.reason}: ${e.message}`;

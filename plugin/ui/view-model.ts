@@ -49,7 +49,12 @@ export interface FinishedLine {
 
 export interface WatchView {
   context: string;
+  /** The release's namespace (where its record lives). */
   namespace: string;
+  /** --self-heal is on (the drift panel says so). */
+  selfHeal?: boolean;
+  /** The namespaces the release's objects use, from the last plan (the header shows these). */
+  namespaces?: string[];
   release: string;
   revision?: number;
   state: WatchState;
@@ -76,7 +81,7 @@ export interface ViewEnv {
 
 const LOG_KEEP = 50;
 
-export function initialView(header: { context: string; namespace: string; release: string }): WatchView {
+export function initialView(header: { context: string; namespace: string; release: string; selfHeal?: boolean }): WatchView {
   return { ...header, state: 'starting', paused: false, queued: false, groups: [], problems: [], drift: [], log: [], finished: [], selected: 0, now: 0, spinner: 0 };
 }
 
@@ -117,11 +122,15 @@ export function reduceView(view: WatchView, event: LoopEvent, env: ViewEnv): Wat
     case 'resumed':
       return log({ ...view, paused: false }, event.at, 'info', 'watching resumed');
     case 'drift': {
-      const before = view.drift.length;
       const v = { ...view, drift: event.entries };
-      if (event.entries.length === before) return v;
-      return log(v, event.at, event.entries.length > 0 ? 'warning' : 'info', event.entries.length > 0 ? `drift: ${plural(new Set(event.entries.map((e) => objectKey(e.ref))).size, 'object')} changed in the cluster` : 'drift: the cluster matches the last apply again');
+      // One log line per new finding (who changed what), one when all is in sync again.
+      const known = new Set(view.drift.map(driftKey));
+      const added = event.entries.filter((e) => !known.has(driftKey(e)));
+      if (event.entries.length === 0) return view.drift.length === 0 ? v : log(v, event.at, 'info', 'drift: the cluster matches the files again');
+      return added.reduce((acc, e) => log(acc, event.at, 'warning', describeDrift(e, env.formatClock)), v);
     }
+    case 'healed':
+      return log(view, event.at, event.level, event.message);
     case 'detail':
       return { ...view, overlay: { kind: event.title.startsWith('events') ? 'events' : 'diff', title: event.title, lines: event.lines } };
     case 'notice':
@@ -135,7 +144,7 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
   const v: WatchView = { ...view, now: Math.max(view.now, e.at) };
   switch (e.type) {
     case 'plan':
-      return { ...v, groups: groupsOf(e.plan), selected: 0, ...(e.release?.revision !== undefined ? { revision: e.release.revision } : {}) };
+      return { ...v, groups: groupsOf(e.plan), namespaces: namespacesOf(e.plan), selected: 0, ...(e.release?.revision !== undefined ? { revision: e.release.revision } : {}) };
     case 'diagnostics':
       return { ...v, problems: e.diagnostics };
     case 'wave-started':
@@ -180,6 +189,8 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       );
     case 'retry':
       return log(v, e.at, 'warning', `${e.request}: ${e.reason}, retry ${e.attempt + 1}`);
+    case 'warning':
+      return log(v, e.at, 'warning', e.message);
     case 'diff':
       return v;
     case 'done': {
@@ -196,6 +207,15 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       return finish(log(next, wallAt, ok ? 'ok' : 'error', text), ok ? 'ok' : e.status === 'interrupted' ? 'warning' : 'error', line);
     }
   }
+}
+
+function namespacesOf(plan: Plan): string[] {
+  const all = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply].map((e) => e.ref.namespace).filter((n): n is string => !!n);
+  return [...new Set(all)].sort();
+}
+
+function driftKey(e: DriftEntry): string {
+  return `${objectKey(e.ref)}|${e.path}|${e.class}|${e.live ?? ''}`;
 }
 
 function groupsOf(plan: Plan): RowGroup[] {
@@ -217,8 +237,12 @@ function waveTitle(wave: number): string {
   return `wave ${wave}`;
 }
 
+/** The group a hook phase's rows are in: every phase before the waves is in `pre-apply`, every one after in `post-apply`. */
 function phaseTitle(phase: string): string {
-  return phase === 'wave' || phase === 'sync' ? '' : phase;
+  if (phase === 'wave' || phase === 'sync') return '';
+  if (phase === 'pre-install' || phase === 'pre-upgrade' || phase === 'pre-rollback') return 'pre-apply';
+  if (phase === 'post-install' || phase === 'post-upgrade' || phase === 'post-rollback') return 'post-apply';
+  return phase;
 }
 
 function withGroupState(view: WatchView, phase: string, state: RowGroup['state']): WatchView {
@@ -289,8 +313,27 @@ export function moveSelection(view: WatchView, delta: number): WatchView {
   return { ...view, selected: Math.min(count - 1, Math.max(0, view.selected + delta)) };
 }
 
-export function describeDrift(e: DriftEntry): string {
-  if (e.path === '') return `${displayRef(e.ref)} deleted in the cluster`;
-  return `${displayRef(e.ref)} ${e.path}: ${e.applied} → ${e.live ?? '(missing)'}`;
+/**
+ * One drift finding as a line, its class first: `drifted Deployment shop/web spec.replicas 3 → 6
+ * by kubectl (Update) 00:12:03` (applied → live, and who wrote the live value); `pending …: 3 → 4
+ * in the files`; `conflict …: files 4, cluster 6 by …`.
+ */
+export function describeDrift(e: DriftEntry, formatClock: (ms: number) => string): string {
+  const name = displayRef(e.ref);
+  const by = e.owner ? ` by ${e.owner.manager} (${e.owner.operation})${e.owner.time ? ` ${formatClock(Date.parse(e.owner.time))}` : ''}` : '';
+  const v = (x: string | undefined) => x ?? '(absent)';
+  switch (e.class) {
+    case 'missing':
+      return `missing ${name}: deleted in the cluster`;
+    case 'orphan':
+      return `orphan ${name}: in the cluster, no longer in the files`;
+    case 'pending':
+      return `pending ${name} ${e.path} ${v(e.applied)} → ${v(e.desired)} in the files`;
+    case 'conflict':
+      return `conflict ${name} ${e.path}: files ${v(e.desired)}, cluster ${v(e.live)}${by}`;
+    case 'foreign':
+      return `foreign ${name} ${e.path} ${v(e.live)}${by}`;
+    case 'drifted':
+      return `drifted ${name} ${e.path} ${v(e.applied)} → ${v(e.live)}${by}`;
+  }
 }
-

@@ -45,6 +45,8 @@ export class ApplyLoop {
   #manual = false;
   /** `F`: the next manual apply takes conflicting fields over (--force-conflicts), once. */
   #forceOnce = false;
+  /** The next manual apply is a self-heal (no hooks, unless files changed too). */
+  #healOnce = false;
   #queuedReported = false;
   #running: Promise<void> | undefined;
   #started = false;
@@ -70,10 +72,16 @@ export class ApplyLoop {
     void this.#kick('change');
   }
 
-  /** `a`: read everything again and apply even when nothing changed (a retry); `F`: the same with --force-conflicts. */
-  applyNow(options: { forceConflicts?: boolean } = {}): void {
+  /**
+   * `a`: read everything again and apply even when nothing changed (a retry); `F`: the same with
+   * --force-conflicts. `heal` (--self-heal): with --force-conflicts and without hooks, the files
+   * being unchanged (hooks belong to a change of the files; a heal that finds nothing to restore
+   * then records no revision). A file change in the same run keeps its hooks.
+   */
+  applyNow(options: { forceConflicts?: boolean; heal?: boolean } = {}): void {
     this.#manual = true;
-    if (options.forceConflicts) this.#forceOnce = true;
+    if (options.forceConflicts || options.heal) this.#forceOnce = true;
+    if (options.heal) this.#healOnce = true;
     void this.#kick('manual');
   }
 
@@ -124,6 +132,8 @@ export class ApplyLoop {
     const force = manual && this.#forceOnce;
     this.#forceOnce = false;
     const batches = this.#pending.splice(0);
+    const heal = manual && this.#healOnce && batches.length === 0;
+    this.#healOnce = false;
     let snapshot: DesiredSnapshot;
     if (manual) {
       snapshot = await this.#o.source.loadAll();
@@ -153,12 +163,13 @@ export class ApplyLoop {
     const abort = new AbortController();
     this.#applyAbort = abort;
     const signal = AbortSignal.any([abort.signal, this.#stop.signal]);
-    emit({ type: 'apply-started', at: now(), trigger });
+    emit({ type: 'apply-started', at: now(), trigger: heal ? 'heal' : trigger });
     this.#o.onApplyStart?.();
     let done: DoneEvent | undefined;
     try {
       const request: ApplyRequest = { ...this.#o.request, objects: snapshot.manifests, diagnostics: snapshot.diagnostics };
       if (force) request.forceConflicts = true;
+      if (heal) request.hooks = false;
       for await (const event of this.#o.apply(request, signal)) {
         emit({ type: 'apply', at: now(), event });
         if (event.type === 'done') done = event;

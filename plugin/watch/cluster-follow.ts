@@ -1,17 +1,20 @@
 /**
- * Follows the applied objects in the cluster while the watch runs, so that a change made there
- * (`kubectl scale`, `kubectl edit`, a deletion) shows up as drift while it happens. One watch per
- * kind and namespace in use (a resumable watch: no polling); every event about a followed object
- * is compared with what kd applied (drift-compare.ts), and the whole drift set is reported when it
- * changes. While kd itself applies, reporting is suspended (its own writes are not drift); on
- * resume everything is compared again against the newly applied objects.
+ * Follows the applied objects in the cluster while the watch runs, namespaced and cluster-scoped
+ * (the Namespace itself), so that a change made there (`kubectl scale`, `kubectl edit`, a
+ * deletion) shows up as drift while it happens, and `d` diffs against the object as it is now.
+ * One watch per kind and namespace in use (cluster-wide for cluster-scoped kinds; a resumable
+ * watch: no polling). Each event about a followed object recomputes that object's three-way drift
+ * (live-drift.ts); when values differ as written, the server's dry run of that one object
+ * normalises them, asked once per desired version, never per event. The whole drift set is
+ * reported when it changes. While kd itself applies, reporting is suspended (its own writes are
+ * not drift); on resume everything is compared again against the newly applied objects.
  *
  * Hooks are not followed (they are created per run and deleted). Best effort: a watch that fails
  * is reported once as a notice and not retried beyond what the cluster layer does.
  */
-import type { ClusterClient, KubeObject, Manifest } from '../../src/index.js';
-import { annotationsOf, describeRef, objectKey } from '../../src/index.js';
-import { compareApplied } from './drift-compare.js';
+import type { ClusterClient, KubeObject, Manifest, ObjectRef } from '../../src/index.js';
+import { annotationsOf, describeRef, FIELD_MANAGER, objectKey } from '../../src/index.js';
+import { entriesOf, liveDiffLines, liveDrift, needsNormalising, type LiveDriftInput } from './live-drift.js';
 import type { DriftEntry, LoopEvent } from './loop-events.js';
 
 const HOOK_ANNOTATIONS = ['kd.io/hook', 'helm.sh/hook', 'argocd.argoproj.io/hook'];
@@ -20,12 +23,26 @@ export interface ClusterFollowerOptions {
   client: ClusterClient;
   emit: (event: LoopEvent) => void;
   now: () => number;
+  /** Salt of masked Secret values' hashes. */
+  salt: string;
+  /** ISO time from which other managers' new fields count as foreign (the watch's start). */
+  foreignSince?: string;
 }
 
 interface Followed {
+  /** The object as the files have it. */
   manifest: Manifest;
+  /** As kd last applied it: the files' object, or the one before when this apply failed on it. */
+  applied: KubeObject;
+  /** False once it left the files while still in the cluster (applied without --prune): an orphan. */
+  inFiles: boolean;
   live: KubeObject | undefined;
   seen: boolean;
+  entries: DriftEntry[];
+  /** The server's dry run of the desired object, for the desired version `for` (its JSON). */
+  predicted?: { for: string; object: KubeObject | undefined };
+  /** Bumped per evaluation: an older one finishing late is dropped. */
+  generation: number;
 }
 
 export class ClusterFollower {
@@ -40,8 +57,11 @@ export class ClusterFollower {
     this.#o = options;
   }
 
-  /** Replaces the set of followed objects with what was just applied. */
-  follow(manifests: readonly Manifest[]): void {
+  /**
+   * Replaces the set of followed objects with what was just applied; `failed` (object keys) were
+   * not applied by this run, so their last applied state stays the one before.
+   */
+  follow(manifests: readonly Manifest[], failed: ReadonlySet<string> = new Set()): void {
     if (this.#stopped) return;
     const next = new Map<string, Followed>();
     for (const m of manifests) {
@@ -50,8 +70,13 @@ export class ClusterFollower {
       if (HOOK_ANNOTATIONS.some((a) => a in annotations)) continue;
       const key = objectKey(m.ref);
       const before = this.#followed.get(key);
-      next.set(key, { manifest: m, live: before?.live, seen: before?.seen ?? false });
+      const applied = failed.has(key) ? before?.applied : m.object;
+      // Never applied (its first apply failed): nothing to compare with yet.
+      if (applied === undefined) continue;
+      next.set(key, { manifest: m, applied, inFiles: true, live: before?.live, seen: before?.seen ?? false, entries: [], generation: (before?.generation ?? 0) + 1, ...(before?.predicted ? { predicted: before.predicted } : {}) });
     }
+    // Objects that left the files but are still there (no --prune) stay followed, as orphans.
+    for (const [key, before] of this.#followed) if (!next.has(key) && before.live !== undefined) next.set(key, { ...before, inFiles: false, entries: [], generation: before.generation + 1 });
     this.#followed.clear();
     for (const [k, v] of next) this.#followed.set(k, v);
     const wanted = new Map<string, Manifest>();
@@ -63,7 +88,20 @@ export class ClusterFollower {
       }
     }
     for (const [key, m] of wanted) if (!this.#watches.has(key)) this.#start(key, m);
+    for (const f of next.values()) if (f.seen) this.#evaluate(f);
     this.#report();
+  }
+
+  /** What `d` needs: the object as applied and as it is in the cluster now (undefined when not followed). */
+  current(ref: ObjectRef): LiveDriftInput | undefined {
+    const f = this.#followed.get(objectKey(ref));
+    if (!f || !f.seen) return undefined;
+    return this.#input(f);
+  }
+
+  /** `d`: the files against the live object now. */
+  diffLines(ref: ObjectRef): string[] {
+    return liveDiffLines(this.current(ref));
   }
 
   suspend(): void {
@@ -78,7 +116,7 @@ export class ClusterFollower {
   /** The current drift, sorted by object then path. */
   drift(): DriftEntry[] {
     const out: DriftEntry[] = [];
-    for (const f of this.#followed.values()) if (f.seen) out.push(...compareApplied(f.manifest.ref, f.manifest.object, f.live));
+    for (const f of this.#followed.values()) if (f.seen) out.push(...f.entries);
     return out.sort((a, b) => (describeRef(a.ref) < describeRef(b.ref) ? -1 : describeRef(a.ref) > describeRef(b.ref) ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
@@ -101,12 +139,14 @@ export class ClusterFollower {
             if (watchKey(f.manifest) !== key) continue;
             f.live = present.get(k);
             f.seen = true;
+            this.#evaluate(f);
           }
         } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
           const f = this.#followed.get(keyOf(event.object, m));
           if (!f) continue;
           f.live = event.type === 'DELETED' ? undefined : event.object;
           f.seen = true;
+          this.#evaluate(f);
         } else continue;
         this.#report();
       }
@@ -115,6 +155,38 @@ export class ClusterFollower {
       if (controller.signal.aborted) return;
       this.#o.emit({ type: 'notice', at: this.#o.now(), level: 'warning', message: `following ${m.ref.kind} objects stopped: ${error instanceof Error ? error.message : String(error)}` });
     });
+  }
+
+  #input(f: Followed): LiveDriftInput {
+    const desired = f.manifest.object;
+    const predicted = f.inFiles && f.predicted && f.predicted.for === JSON.stringify(desired) ? f.predicted.object : undefined;
+    return { ref: f.manifest.ref, ...(f.inFiles ? { desired } : {}), applied: f.applied, live: f.live, salt: this.#o.salt, ...(this.#o.foreignSince ? { foreignSince: this.#o.foreignSince } : {}), ...(predicted ? { predicted } : {}) };
+  }
+
+  /**
+   * Recomputes one object's drift now, as written; when that finds fields, normalises through
+   * one server dry run of the desired object (unless done for this version) and computes again.
+   */
+  #evaluate(f: Followed): void {
+    const generation = ++f.generation;
+    const input = this.#input(f);
+    const drift = liveDrift(input);
+    f.entries = entriesOf(drift);
+    const key = JSON.stringify(input.desired);
+    if (!input.desired || !needsNormalising(drift) || f.predicted?.for === key) return;
+    const dryRun = this.#o.client.apply(input.desired, { dryRun: true, force: true, fieldManager: FIELD_MANAGER });
+    dryRun.then(
+      (object) => {
+        f.predicted = { for: key, object };
+        if (f.generation !== generation || this.#stopped) return;
+        f.entries = entriesOf(liveDrift(this.#input(f)));
+        this.#report();
+      },
+      // The server refused the dry run (an admission webhook, a removed API): values stay compared as written.
+      () => {
+        f.predicted = { for: key, object: undefined };
+      },
+    );
   }
 
   #report(): void {

@@ -2,9 +2,9 @@
  * `apply --watch` off a TTY or with `--no-tui`: the loop's events as plain lines. The executor's
  * events go through the same formatter as `kubectl kd apply` (a fresh one per apply, so times
  * count from each apply's start); the watch's own events get lines in the same layout, tagged
- * `watch`, `drift` or `skip`, with the wall-clock time.
+ * `watch`, `drift`, `heal` or `skip`, with the wall-clock time.
  */
-import { describeRef } from '../../src/index.js';
+import { describeDrift } from '../ui/view-model.js';
 import { formatDiagnosticLine } from '../output/diagnostics-text.js';
 import { eventsTextFormatter } from '../output/events-text.js';
 import type { Style } from '../output/style.js';
@@ -33,7 +33,7 @@ export function plainWatchFormatter(options: { style: Style; verbose?: boolean; 
         return line(e.at, 'watch', 'change queued: one more apply after this one');
       case 'apply-started':
         formatApply = eventsTextFormatter({ style, verbose: options.verbose ?? false });
-        return line(e.at, 'watch', e.trigger === 'start' ? 'applying' : e.trigger === 'manual' ? 'applying (asked)' : 're-applying');
+        return line(e.at, 'watch', e.trigger === 'start' ? 'applying' : e.trigger === 'manual' ? 'applying (asked)' : e.trigger === 'heal' ? 're-applying to restore what changed in the cluster (--self-heal)' : 're-applying');
       case 'apply':
         // Validation problems were printed by `validated` already.
         return e.event.type === 'diagnostics' ? '' : formatApply(e.event);
@@ -42,10 +42,10 @@ export function plainWatchFormatter(options: { style: Style; verbose?: boolean; 
       case 'resumed':
         return line(e.at, 'watch', 'resumed');
       case 'drift':
-        if (e.entries.length === 0) return line(e.at, 'drift', 'the cluster matches the last apply', style.green);
-        return e.entries
-          .map((d) => line(e.at, 'drift', d.path === '' ? `${describeRef(d.ref)} deleted in the cluster` : `${describeRef(d.ref)} ${d.path}: ${d.applied} → ${d.live ?? '(missing)'}`, style.yellow))
-          .join('');
+        if (e.entries.length === 0) return line(e.at, 'drift', 'the cluster matches the files', style.green);
+        return e.entries.map((d) => line(e.at, 'drift', describeDrift(d, options.formatClock), style.yellow)).join('');
+      case 'healed':
+        return line(e.at, 'heal', e.message, e.level === 'ok' ? style.green : style.yellow);
       case 'detail':
         return [line(e.at, 'detail', e.title), ...e.lines.map((l) => `${l}\n`)].join('');
       case 'notice':

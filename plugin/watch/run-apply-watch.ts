@@ -1,20 +1,22 @@
 /**
  * `kubectl kd apply --watch`: applies once, then re-applies on every save until `q` or Ctrl-C.
  * Wires the parts together and owns their lifetimes: the target (cluster or --sim), the desired
- * objects cache, the apply loop, the file watcher, the cluster follower (drift), and the output:
+ * objects cache, the apply loop, the file watcher, the cluster follower (drift, `d`), the
+ * self-healer (--self-heal), and the output:
  * the Ink screen on a terminal, plain lines otherwise (`--no-tui`, pipes, CI).
  *
  * Ends cleanly: the running apply is stopped through its signal and awaited (revision marked,
  * lock released), the watchers closed, the screen unmounted (cursor and raw mode restored).
  * Exit code 0 when stopped by the user with `q`, 130 on a signal (SIGINT/SIGTERM).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { ExitCode, describeRef, inputError, maskSecretPair, runApply, unifiedDiff, usageError, type ApplyTarget, type KubeObject, type Manifest } from '../../src/index.js';
+import { ExitCode, describeRef, inputError, isoSeconds, objectKey, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { ApplyOptions } from '../commands/apply.js';
 import { executorDeps, openTarget } from '../commands/target.js';
+import { RunNotifier, notifyContextOf, notifyEach } from '../notify.js';
 import { initialView, type ObjectRow } from '../ui/view-model.js';
 import { ViewStore } from '../ui/view-store.js';
 import { mountWatchScreen } from '../ui/mount.js';
@@ -25,6 +27,7 @@ import { DesiredCache } from './desired-cache.js';
 import { watchInputs } from './file-watcher.js';
 import type { LoopEvent } from './loop-events.js';
 import { clockTime, plainWatchFormatter } from './plain-output.js';
+import { SelfHealer } from './self-heal.js';
 
 export interface WatchFlags {
   /** `--no-tui` sets false: plain lines even on a terminal. */
@@ -33,6 +36,8 @@ export interface WatchFlags {
   simSpeed?: number;
   /** Debounce of file events, ms (default 100). */
   debounceMs?: number;
+  /** `--self-heal`: re-apply what another manager changed or deleted in the cluster. */
+  selfHeal?: boolean;
 }
 
 /** Under --sim the screen runs the simulator at twice real time: the slow worker is seen becoming ready. */
@@ -56,11 +61,22 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   if (ctx.signal.aborted) finish(ExitCode.interrupted);
 
   const out = tui ? screenOutput(options, ctx, target, () => finish(ExitCode.ok)) : plainOutput(options, ctx);
-  const emit = (e: LoopEvent) => out.emit(e);
+  let healer: SelfHealer | undefined;
+  /** Objects the running apply failed on: their last applied state stays the previous one. */
+  let failed = new Set<string>();
+  const emit = (e: LoopEvent) => {
+    if (e.type === 'apply-started') failed = new Set();
+    if (e.type === 'apply' && e.event.type === 'object-failed') failed.add(objectKey(e.event.ref));
+    const shown = relativePaths(e, ctx.cwd);
+    out.emit(shown);
+    if (shown.type === 'drift') healer?.observe(shown.entries);
+  };
   let watcher: ReturnType<typeof watchInputs> | undefined;
-  const follower = new ClusterFollower({ client: target.client, emit, now });
-  /** What each object was at the last two applies, for `d`. */
-  const history = new Map<string, AppliedPair>();
+  // Fields others add from now on (kubectl label) are foreign; a minute's slack for the server's clock.
+  const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex'), foreignSince: isoSeconds(target.clock.now() - 60_000) });
+  let lastDone: DoneEvent | undefined;
+  /** `--notify` deliveries still under way; awaited before exiting. */
+  const notifying = new Set<Promise<void>>();
   try {
     const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
@@ -78,19 +94,36 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         atomic: options.atomic,
         waitForLock: options.waitForLock,
       },
-      apply: (request, signal) => runApply(request, executorDeps(target, signal)),
+      apply: (request, signal) => {
+        const events = runApply(request, executorDeps(target, signal));
+        if (!options.notify) return events;
+        const notifier = new RunNotifier(options.notify, { release: request.release!, context: notifyContextOf(target.description), operation: 'apply' });
+        return notifyEach(events, notifier, notifying, (message) => emit({ type: 'notice', at: now(), level: 'warning', message }));
+      },
       emit,
       now,
       onApplyStart: () => follower.suspend(),
       onApplied: (manifests, done) => {
         // Runs stopped before anything was sent leave the cluster as it was.
-        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') {
-          follower.follow(manifests);
-          remember(history, manifests, done.revision);
-        }
+        lastDone = done;
+        if (done && done.failure?.kind !== 'invalid' && done.failure?.kind !== 'lock' && done.failure?.kind !== 'refused') follower.follow(manifests, failed);
         follower.resume();
       },
     });
+    if (options.selfHeal) {
+      healer = new SelfHealer({
+        clock: { now, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+        formatClock: clockTime,
+        emit,
+        // Taking the fields back from the manager that changed them: --force-conflicts, as `F`; no hooks.
+        reapply: async () => {
+          lastDone = undefined;
+          loop.applyNow({ heal: true });
+          await loop.idle();
+          return (lastDone as DoneEvent | undefined)?.status === 'succeeded';
+        },
+      });
+    }
     out.bind({
       applyNow: () => loop.applyNow(),
       applyWithForce: () => loop.applyNow({ forceConflicts: true }),
@@ -101,7 +134,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
         else watcher.pause();
         emit({ type: paused ? 'resumed' : 'paused', at: now() });
       },
-      diff: (row) => emit({ type: 'detail', at: now(), title: `diff ${describeRef(row.ref)}`, lines: diffLines(row, history) }),
+      diff: (row) => emit({ type: 'detail', at: now(), title: `diff ${describeRef(row.ref)}: live → files`, lines: row.action.endsWith('hook') ? ['a hook: created by each apply and deleted after it, so not followed'] : follower.diffLines(row.ref) }),
       events: (row) => {
         void eventLines(target, row).then((lines) => emit({ type: 'detail', at: now(), title: `events ${describeRef(row.ref)}`, lines }));
       },
@@ -118,9 +151,12 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
     const code = await finished;
     out.stopping();
     await loop.stop();
+    // The last revision's notification still goes out (each try is bounded by its timeout).
+    await Promise.all([...notifying]);
     return code;
   } finally {
     ctx.signal.removeEventListener('abort', onSignal);
+    healer?.stop();
     follower.stop();
     await watcher?.close();
     await out.close();
@@ -153,9 +189,9 @@ function plainOutput(options: ApplyOptions, ctx: CommandContext): Output {
   };
 }
 
-function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyTarget, quit: () => void): Output {
+function screenOutput(options: ApplyOptions & WatchFlags, ctx: CommandContext, target: ApplyTarget, quit: () => void): Output {
   const theme = { color: shouldColor(ctx.stdout, ctx.env, options.color) };
-  const store = new ViewStore(initialView({ context: target.description.startsWith('context ') ? target.description.slice(8) : 'kd sim', namespace: target.namespace, release: options.release }), {
+  const store = new ViewStore(initialView({ context: target.description.startsWith('context ') ? target.description.slice(8) : 'kd sim', namespace: target.namespace, release: options.release, selfHeal: options.selfHeal === true }), {
     env: { formatClock: clockTime },
     clock: () => target.clock.now(),
   });
@@ -188,37 +224,14 @@ function screenOutput(options: ApplyOptions, ctx: CommandContext, target: ApplyT
   };
 }
 
-/** An object as the files had it at its previous apply in this watch (and that revision), and as they have it now. */
-export interface AppliedPair {
-  before: KubeObject | undefined;
-  beforeRevision: number | undefined;
-  after: KubeObject;
-  afterRevision?: number;
-}
-
-export function remember(history: Map<string, AppliedPair>, manifests: readonly Manifest[], revision: number | undefined): void {
-  for (const m of manifests) {
-    const key = describeRef(m.ref);
-    const previous = history.get(key);
-    if (previous && JSON.stringify(previous.after) === JSON.stringify(m.object)) continue;
-    const pair: AppliedPair = { before: previous?.after, beforeRevision: previous?.afterRevision, after: m.object };
-    if (revision !== undefined) pair.afterRevision = revision;
-    history.set(key, pair);
-  }
-}
-
-/**
- * `d`: what the last apply changed in the object's file: the file as applied before (revision N)
- * against the files now. It compares files, not the cluster: live drift is the drift panel's.
- */
-export function diffLines(row: ObjectRow, history: Map<string, AppliedPair>): string[] {
-  const entry = history.get(describeRef(row.ref));
-  if (!entry) return ['not applied yet in this watch'];
-  const [before, after] = maskSecretPair(entry.before, entry.after);
-  const label = describeRef(row.ref);
-  const from = before ? `applied (rev ${entry.beforeRevision ?? '?'}) ${label}` : '/dev/null (first apply in this watch)';
-  const diff = unifiedDiff(before ? stringify(before) : '', after ? stringify(after) : '', { from, to: `files ${label}` });
-  return diff === '' ? ['no change in the last apply'] : diff.replace(/\n$/, '').split('\n');
+/** File names on screen and in plain lines are relative to the current folder (as the user typed them). */
+export function relativePaths(e: LoopEvent, cwd: string): LoopEvent {
+  const rel = (f: string) => (path.isAbsolute(f) ? path.relative(cwd, f) || '.' : f);
+  if (e.type === 'files-changed') return { ...e, changed: e.changed.map(rel), removed: e.removed.map(rel) };
+  if (e.type === 'watching') return { ...e, roots: e.roots.map(rel) };
+  if (e.type === 'validated') return { ...e, diagnostics: e.diagnostics.map((d) => (d.file ? { ...d, file: rel(d.file) } : d)) };
+  if (e.type === 'apply' && e.event.type === 'diagnostics') return { ...e, event: { ...e.event, diagnostics: e.event.diagnostics.map((d) => (d.file ? { ...d, file: rel(d.file) } : d)) } };
+  return e;
 }
 
 async function eventLines(target: ApplyTarget, row: ObjectRow): Promise<string[]> {

@@ -19,6 +19,7 @@ export type KdAnnotationField =
   | 'hooks'
   | 'hookWeight'
   | 'hookDeletePolicies'
+  | 'hookFailurePolicy'
   | 'keep'
   | 'driftIgnore'
   | 'health'
@@ -148,13 +149,31 @@ const syncWave: KdAnnotationSpec = {
 
 // 2. Hooks ---------------------------------------------------------------------------------------
 
-export const HOOK_PHASES = ['pre-apply', 'post-apply', 'apply-failed', 'pre-delete', 'post-delete'] as const;
+export const HOOK_PHASES = [
+  'pre-install',
+  'post-install',
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-rollback',
+  'post-rollback',
+  'pre-apply',
+  'post-apply',
+  'apply-failed',
+  'pre-delete',
+  'post-delete',
+] as const;
 export type HookPhase = (typeof HOOK_PHASES)[number];
 
 const kdHookValues: AnnotationValueDoc[] = [
-  { value: 'pre-apply', summary: 'Run before the first wave is applied; a failure stops the apply.' },
-  { value: 'post-apply', summary: 'Run after the last wave is applied and healthy.' },
-  { value: 'apply-failed', summary: 'Run when the apply fails (a hook, an object or a health gate failed).' },
+  { value: 'pre-install', summary: 'Run before the objects on an install: the first apply of a release (or the first after a delete that kept its history).' },
+  { value: 'post-install', summary: 'Run after an install, once every wave is applied and healthy.' },
+  { value: 'pre-upgrade', summary: 'Run before the objects on every apply after the install.' },
+  { value: 'post-upgrade', summary: 'Run after every apply after the install, once everything is healthy.' },
+  { value: 'pre-rollback', summary: 'Run before the objects on a rollback (kubectl kd rollback), and on no other run.' },
+  { value: 'post-rollback', summary: 'Run after a rollback, once everything is healthy.' },
+  { value: 'pre-apply', summary: 'Run before the first wave of every install and upgrade (not on rollback); a failure stops the apply.' },
+  { value: 'post-apply', summary: 'Run after the last wave of every install and upgrade (not on rollback) is applied and healthy.' },
+  { value: 'apply-failed', summary: 'Run when an install or upgrade fails (a hook, an object or a health gate failed).' },
   { value: 'pre-delete', summary: 'Run before kd deletes the objects (kubectl kd delete).' },
   { value: 'post-delete', summary: 'Run after kd has deleted the objects.' },
 ];
@@ -170,14 +189,14 @@ const argoHookValues: AnnotationValueDoc[] = [
 ];
 
 const helmHookValues: AnnotationValueDoc[] = [
-  { value: 'pre-install', summary: 'Before install; kd runs it before every apply.', kdValue: 'pre-apply' },
-  { value: 'pre-upgrade', summary: 'Before upgrade; kd runs it before every apply.', kdValue: 'pre-apply' },
-  { value: 'post-install', summary: 'After install; kd runs it after every apply.', kdValue: 'post-apply' },
-  { value: 'post-upgrade', summary: 'After upgrade; kd runs it after every apply.', kdValue: 'post-apply' },
+  { value: 'pre-install', summary: 'Before the first apply of a release.', kdValue: 'pre-install' },
+  { value: 'pre-upgrade', summary: 'Before every later apply.', kdValue: 'pre-upgrade' },
+  { value: 'post-install', summary: 'After the first apply of a release.', kdValue: 'post-install' },
+  { value: 'post-upgrade', summary: 'After every later apply.', kdValue: 'post-upgrade' },
   { value: 'pre-delete', summary: 'Before deletion.', kdValue: 'pre-delete' },
   { value: 'post-delete', summary: 'After deletion.', kdValue: 'post-delete' },
-  { value: 'pre-rollback', summary: 'Before a Helm rollback; kd has no such phase and ignores it.', kdValue: 'none' },
-  { value: 'post-rollback', summary: 'After a Helm rollback; kd has no such phase and ignores it.', kdValue: 'none' },
+  { value: 'pre-rollback', summary: 'Before a rollback.', kdValue: 'pre-rollback' },
+  { value: 'post-rollback', summary: 'After a rollback.', kdValue: 'post-rollback' },
   { value: 'test', summary: 'Run by `helm test` only; kd ignores it.', kdValue: 'none' },
   { value: 'test-success', summary: 'Old name of `test`; kd ignores it.', kdValue: 'none' },
 ];
@@ -196,7 +215,12 @@ const hook: KdAnnotationSpec = {
     '',
     ...kdHookValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
     '',
-    'Hooks of one phase run in the order of `kd.io/hook-weight`, then kind, then name.',
+    'Which run is which: an **install** is the first apply of a release (or the first after',
+    '`kubectl kd delete --keep-history`), an **upgrade** every later apply, a **rollback**',
+    '`kubectl kd rollback` (a rollback runs its rollback hooks only).',
+    '',
+    'Hooks of one phase run in the order of `kd.io/hook-weight`, then kind, then name; a failing',
+    'hook fails the run unless `kd.io/hook-failure-policy` says otherwise.',
     'Hooks usually have `generateName` or a delete policy, so that a re-run does not collide with',
     'the previous run.',
   ].join('\n'),
@@ -204,7 +228,7 @@ const hook: KdAnnotationSpec = {
   valueSyntax: `a comma-separated list of ${kdHookValues.map((v) => v.value).join(', ')}`,
   values: kdHookValues,
   pattern: enumListPattern(kdHookValues),
-  examples: ['pre-apply', 'post-apply,apply-failed'],
+  examples: ['pre-install', 'pre-upgrade', 'post-apply,apply-failed'],
   aliases: [
     {
       key: 'argocd.argoproj.io/hook',
@@ -229,12 +253,12 @@ const hook: KdAnnotationSpec = {
       tool: 'Helm',
       summary: "Helm's hook events; read as kd.io/hook.",
       documentation: [
-        "Helm's chart hook, read as `kd.io/hook`. kd has no separate install and upgrade: an apply is",
-        'both, so `pre-install` and `pre-upgrade` both mean `pre-apply`.',
+        "Helm's chart hook, read as `kd.io/hook`: each Helm event is the kd phase of the same name (an",
+        'install is the first apply of a release, an upgrade every later one).',
         '',
         ...helmHookValues.map((v) => `- \`${v.value}\` → ${v.kdValue === 'none' ? 'ignored' : `\`${v.kdValue}\``}: ${v.summary}`),
         '',
-        'An object whose every event is ignored (only `test` or rollback hooks) is not applied by kd,',
+        'An object whose every event is ignored (only `test` hooks) is not applied by kd,',
         'as Argo CD does with such hooks.',
       ].join('\n'),
       kind: 'enum-list',
@@ -338,6 +362,36 @@ const hookDeletePolicy: KdAnnotationSpec = {
       };
     })(),
   ],
+};
+
+export const HOOK_FAILURE_POLICIES = ['fail', 'continue', 'rollback'] as const;
+export type HookFailurePolicy = (typeof HOOK_FAILURE_POLICIES)[number];
+
+const failurePolicyValues: AnnotationValueDoc[] = [
+  { value: 'fail', summary: 'A failing hook fails the run (the default).' },
+  { value: 'continue', summary: 'A failing hook is reported as a warning; the run goes on and can succeed.' },
+  { value: 'rollback', summary: 'A failing hook fails the run and rolls the release back to its last deployed revision, as --atomic does.' },
+];
+
+const hookFailurePolicy: KdAnnotationSpec = {
+  key: 'kd.io/hook-failure-policy',
+  tool: 'kd',
+  field: 'hookFailurePolicy',
+  summary: 'What a failing hook does to the run: fail (default), continue, rollback.',
+  documentation: [
+    'What happens when this hook fails (its Job fails, its Pod fails, it times out):',
+    '',
+    ...failurePolicyValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    '',
+    'Only meaningful together with `kd.io/hook`. An interrupt (Ctrl-C) always stops the run.',
+  ].join('\n'),
+  kind: 'enum',
+  valueSyntax: 'fail, continue or rollback',
+  values: failurePolicyValues,
+  pattern: enumPattern(failurePolicyValues),
+  examples: ['continue', 'rollback'],
+  default: 'fail',
+  aliases: [],
 };
 
 // 3. Lifecycle, drift, health ------------------------------------------------------------------
@@ -597,6 +651,7 @@ export const KD_ANNOTATIONS: readonly KdAnnotationSpec[] = [
   hook,
   hookWeight,
   hookDeletePolicy,
+  hookFailurePolicy,
   resourcePolicy,
   driftIgnore,
   health,

@@ -78,7 +78,7 @@ export function checkAnnotations(manifest: Manifest): Diagnostic[] {
       );
     }
   } else if (hookKeys.length === 0) {
-    for (const family of ['kd.io/hook-weight', 'kd.io/hook-delete-policy']) {
+    for (const family of ['kd.io/hook-weight', 'kd.io/hook-delete-policy', 'kd.io/hook-failure-policy']) {
       for (const key of presentKeys(annotations, family)) {
         report(
           { key, severity: 'warning', rule: 'annotation/conflict', message: `${key} has no effect: the object is not a hook (it has no kd.io/hook)` },

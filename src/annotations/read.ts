@@ -19,6 +19,7 @@ import {
   KD_ANNOTATIONS,
   type AnnotationKeySpec,
   type HookDeletePolicy,
+  type HookFailurePolicy,
   type HookPhase,
   type KdAnnotationField,
   type KdAnnotationSpec,
@@ -38,6 +39,8 @@ export interface KdAnnotations {
   hookWeight: number;
   /** For hooks without a policy, `before-hook-creation` (the default of kd, Argo CD and Helm); empty for non-hooks. */
   hookDeletePolicies: readonly HookDeletePolicy[];
+  /** What a failure of this hook does to the run (default `fail`). */
+  hookFailurePolicy: HookFailurePolicy;
   keep: boolean;
   /** JSON pointers, as written (still escaped). */
   driftIgnore: readonly string[];
@@ -99,6 +102,7 @@ export function defaultKdAnnotations(): KdAnnotations {
     hooks: [],
     hookWeight: 0,
     hookDeletePolicies: [],
+    hookFailurePolicy: 'fail',
     keep: false,
     driftIgnore: [],
     health: 'wait',
@@ -166,6 +170,9 @@ function assign(target: KdAnnotations, field: KdAnnotationField, v: FieldValue):
       break;
     case 'hookDeletePolicies':
       target.hookDeletePolicies = v as HookDeletePolicy[];
+      break;
+    case 'hookFailurePolicy':
+      target.hookFailurePolicy = v as HookFailurePolicy;
       break;
     case 'keep':
       target.keep = v as boolean;
@@ -386,7 +393,7 @@ function resolveHooks(keySpec: AnnotationKeySpec, items: string[], kdValues: str
   const used = kdValues.filter((v) => v !== 'none');
   if (used.length === 0) {
     const ignored = [...new Set(items)].map((i) => `"${i}"`).join(', ');
-    warn(`${keySpec.key} ${ignored} has no kd equivalent (kd ignores test and rollback hooks), so kd does not apply this object`);
+    warn(`${keySpec.key} ${ignored} has no kd equivalent (kd ignores test hooks), so kd does not apply this object`);
     return { value: 'skip', problems };
   }
   const meaningful = used.filter((v) => v !== 'skip');

@@ -165,6 +165,19 @@ export interface ObjectFailedEvent {
   events: string[];
 }
 
+/**
+ * Something the user should know that did not stop the run: a hook that failed under
+ * `kd.io/hook-failure-policy: continue`, a pending revision of a dead run repaired.
+ */
+export interface WarningEvent {
+  type: 'warning';
+  at: number;
+  /** A stable word: `hook-failed-continued`, `stale-revision-repaired`. */
+  reason: string;
+  message: string;
+  ref?: ObjectRef;
+}
+
 export interface DoneEvent {
   type: 'done';
   at: number;
@@ -193,6 +206,7 @@ export type ApplyEvent =
   | ObjectDeletedEvent
   | DiffEvent
   | ObjectFailedEvent
+  | WarningEvent
   | DoneEvent;
 
 export type ApplyEventType = ApplyEvent['type'];

@@ -13,13 +13,16 @@ export class RunFailure extends Error {
   readonly ref?: ObjectRef;
   /** More than the message, for `--verbose` (the stack of an internal error). */
   detail?: string;
+  /** The failure asks for the release to go back to its last deployed revision, as --atomic does (`kd.io/hook-failure-policy: rollback`). */
+  readonly rollback?: boolean;
 
-  constructor(kind: FailureKind, message: string, options: { hint?: string; ref?: ObjectRef; cause?: unknown } = {}) {
+  constructor(kind: FailureKind, message: string, options: { hint?: string; ref?: ObjectRef; cause?: unknown; rollback?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RunFailure';
     this.kind = kind;
     if (options.hint !== undefined) this.hint = options.hint;
     if (options.ref !== undefined) this.ref = options.ref;
+    if (options.rollback) this.rollback = true;
   }
 }
 

@@ -7,7 +7,11 @@
  *  3. Deleted afterwards per `hook-succeeded` / `hook-failed` (an interrupted hook counts as failed).
  * Every `hook-started` is followed by one `hook-finished`, whatever happens in between.
  * Hooks of a phase run one at a time in the plan's order (weight, then kind, then name), as Helm
- * does, so a lower weight has finished before a higher one starts. A failed hook stops its phase.
+ * does, so a lower weight has finished before a higher one starts. A failed hook stops its phase
+ * and fails the run, unless its `kd.io/hook-failure-policy` says otherwise: `continue` reports it
+ * as a `warning` event and goes on; `rollback` fails the run asking for the atomic rollback. An
+ * interrupt always stops. Which hooks run at which moment of which run is the plan's choice
+ * (`hookPhasesOf`): this module only runs the lists it is given.
  */
 import { healthGate } from '../health/index.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
@@ -34,11 +38,19 @@ export function hooksAt(plan: { preApply?: readonly PlanEntry[]; postApply?: rea
   return (lists[moment] ?? []).filter((e) => e.hook !== undefined);
 }
 
-/** Runs the hooks in order; throws a RunFailure for the first that fails. */
+/** Runs the hooks in order; throws a RunFailure for the first that fails (and whose policy is not `continue`). */
 export async function runHooks(ctx: RunContext, hooks: readonly PlanEntry[], stage: ApplyStage): Promise<void> {
   for (const hook of hooks) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    await runHook(ctx, hook, stage);
+    try {
+      await runHook(ctx, hook, stage);
+    } catch (error) {
+      const policy = hook.hook?.failurePolicy ?? 'fail';
+      if (!(error instanceof RunFailure) || error.kind === 'interrupted' || ctx.signal.aborted || policy === 'fail') throw error;
+      if (policy === 'rollback') throw new RunFailure(error.kind, error.message, { ...(error.hint ? { hint: error.hint } : {}), ...(error.ref ? { ref: error.ref } : {}), cause: error, rollback: true });
+      const ref = error.ref ?? hook.ref;
+      ctx.emit({ type: 'warning', reason: 'hook-failed-continued', ref, message: `${error.message}; the run goes on (kd.io/hook-failure-policy: continue)` });
+    }
   }
 }
 

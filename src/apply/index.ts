@@ -8,3 +8,17 @@ export { maskSecret, maskSecretPair } from './mask-secrets.js';
 export { objectDiff, unifiedDiff } from './unified-diff.js';
 export { readDesired, type DesiredObjects, type ReadDesiredRequest } from './read-desired.js';
 export { openApplyTarget, releasePorts, scaledClusterClock, type ApplyTarget, type ApplyTargetRequest } from './target.js';
+export {
+  NotificationBuilder,
+  deliverNotification,
+  notifyUrlProblem,
+  originOf,
+  slackMessage,
+  NOTIFY_TIMEOUT_MS,
+  NOTIFY_TRIES,
+  type DeliveryOptions,
+  type NotificationSender,
+  type NotifyFormat,
+  type NotifyOperation,
+  type RunNotification,
+} from './notify.js';

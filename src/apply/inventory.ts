@@ -48,9 +48,13 @@ export function applySetId(parent: { name: string; namespace: string; kind: stri
   return `applyset-${hash}-v1`;
 }
 
-/** The id of a release's set (its parent Secret). */
-export function releaseApplySetId(release: ReleaseRef): string {
-  return applySetId({ name: applySetParentName(release.name), namespace: release.namespace, kind: 'Secret', group: '' });
+/**
+ * The id of a release's set: of its parent Secret, or ConfigMap with `--storage configmap`. A
+ * parent kept in a file (`--storage file:DIR`) keeps the Secret's id, so its members look the
+ * same to any ApplySet tool.
+ */
+export function releaseApplySetId(release: ReleaseRef, parentKind: 'Secret' | 'ConfigMap' = 'Secret'): string {
+  return applySetId({ name: applySetParentName(release.name), namespace: release.namespace, kind: parentKind, group: '' });
 }
 
 /** `Deployment.apps,Secret,Widget.example.com`: sorted, unique. */
@@ -77,7 +81,7 @@ export interface ApplySetParentContents {
 }
 
 /** The parent Secret as kd applies it (Server-Side Apply: kd owns exactly these fields). */
-export function applySetParent(release: ReleaseRef, contents: ApplySetParentContents, toolingVersion: string): KubeObject {
+export function applySetParent(release: ReleaseRef, contents: ApplySetParentContents, toolingVersion: string, parentKind: 'Secret' | 'ConfigMap' = 'Secret'): KubeObject {
   const additional = [...new Set(contents.namespaces.filter((n) => n !== '' && n !== release.namespace))].sort();
   const annotations: Record<string, string> = {
     [APPLYSET_TOOLING_ANNOTATION]: `${TOOLING_NAME}/${toolingVersion}`,
@@ -86,11 +90,11 @@ export function applySetParent(release: ReleaseRef, contents: ApplySetParentCont
   if (additional.length > 0) annotations[APPLYSET_NAMESPACES_ANNOTATION] = additional.join(',');
   return {
     apiVersion: 'v1',
-    kind: 'Secret',
+    kind: parentKind,
     metadata: {
       name: applySetParentName(release.name),
       namespace: release.namespace,
-      labels: { [APPLYSET_ID_LABEL]: releaseApplySetId(release), 'kd.io/release': release.name },
+      labels: { [APPLYSET_ID_LABEL]: releaseApplySetId(release, parentKind), 'kd.io/release': release.name },
       annotations,
     },
   };
@@ -118,32 +122,49 @@ export interface ApplySetInventoryOptions {
    * for the versions it can find through `resourceFor` with the versions the objects use.
    */
   versionsOf?: (groupKind: GroupKindRef, signal?: AbortSignal) => Promise<string[]>;
+  /** The kind of the parent in the cluster (follows `--storage`); default Secret. */
+  parentKind?: 'Secret' | 'ConfigMap';
+  /** `--storage file:DIR`: the parent is kept in a file next to the records, not in the cluster. */
+  parentFile?: ApplySetParentFile;
+}
+
+/** Where a file-stored parent lives (file-driver.ts). */
+export interface ApplySetParentFile {
+  read(release: ReleaseRef): Promise<KubeObject | undefined>;
+  write(release: ReleaseRef, parent: KubeObject): Promise<void>;
+  remove(release: ReleaseRef): Promise<void>;
 }
 
 export class ApplySetInventory implements Inventory {
   readonly #client: ClusterClient;
   readonly #version: string;
   readonly #versionsOf: ApplySetInventoryOptions['versionsOf'];
+  readonly #parentKind: 'Secret' | 'ConfigMap';
+  readonly #parentFile: ApplySetParentFile | undefined;
 
   constructor(options: ApplySetInventoryOptions) {
     this.#client = options.client;
+    this.#parentKind = options.parentKind ?? 'Secret';
+    this.#parentFile = options.parentFile;
     this.#version = options.version;
     this.#versionsOf = options.versionsOf ?? discoveryVersions(options.client);
   }
 
   memberLabels(release: ReleaseRef): Record<string, string> {
-    return { [APPLYSET_PART_OF_LABEL]: releaseApplySetId(release) };
+    return { [APPLYSET_PART_OF_LABEL]: releaseApplySetId(release, this.#parentKind) };
   }
 
   /** The parent as it is in the cluster; undefined before the first apply. Throws when another tool manages it. */
   async parent(release: ReleaseRef, signal?: AbortSignal): Promise<KubeObject | undefined> {
-    const parent = await this.#client.get({ ...SECRET, namespace: release.namespace, name: applySetParentName(release.name) }, signal ? { signal } : {});
+    const parent = this.#parentFile
+      ? await this.#parentFile.read(release)
+      : await this.#client.get({ ...SECRET, kind: this.#parentKind, namespace: release.namespace, name: applySetParentName(release.name) }, signal ? { signal } : {});
     if (parent === undefined) return undefined;
     const annotations = stringMap((parent.metadata as { annotations?: unknown } | undefined)?.annotations);
     const tooling = annotations[APPLYSET_TOOLING_ANNOTATION];
     const base = tooling === undefined ? undefined : tooling.split('/').slice(0, -1).join('/') || tooling;
     if (base !== TOOLING_NAME)
-      throw new KdError('input', `the ApplySet parent Secret ${release.namespace}/${applySetParentName(release.name)} ${tooling === undefined ? 'has no tooling annotation' : `is managed by ${tooling}`}, not ${TOOLING_NAME}`, {
+      throw new KdError('input', `the ApplySet parent ${this.#parentKind} ${release.namespace}/${applySetParentName(release.name)} ${tooling === undefined ? 'has no tooling annotation' : `is managed by ${tooling}`}, not ${TOOLING_NAME}`, {
         hint: 'kd does not change sets that other tools manage; pick another release name (--release)',
       });
     return parent;
@@ -154,7 +175,7 @@ export class ApplySetInventory implements Inventory {
     if (parent === undefined) return [];
     const annotations = stringMap((parent.metadata as { annotations?: unknown } | undefined)?.annotations);
     const namespaces = [release.namespace, ...(annotations[APPLYSET_NAMESPACES_ANNOTATION] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')];
-    const selector = `${APPLYSET_PART_OF_LABEL}=${releaseApplySetId(release)}`;
+    const selector = `${APPLYSET_PART_OF_LABEL}=${releaseApplySetId(release, this.#parentKind)}`;
     const out: InventoryMember[] = [];
     const seen = new Set<string>();
     for (const gk of parseGroupKinds(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])) {
@@ -195,11 +216,14 @@ export class ApplySetInventory implements Inventory {
 
   /** Deletes the parent (after `kubectl kd delete` removed the members). */
   async remove(release: ReleaseRef): Promise<void> {
-    await this.#client.delete({ ...SECRET, namespace: release.namespace, name: applySetParentName(release.name) });
+    if (this.#parentFile) return this.#parentFile.remove(release);
+    await this.#client.delete({ ...SECRET, kind: this.#parentKind, namespace: release.namespace, name: applySetParentName(release.name) });
   }
 
   async #write(release: ReleaseRef, contents: ApplySetParentContents): Promise<void> {
-    await this.#client.apply(applySetParent(release, contents, this.#version), { force: true });
+    const parent = applySetParent(release, contents, this.#version, this.#parentKind);
+    if (this.#parentFile) return this.#parentFile.write(release, parent);
+    await this.#client.apply(parent, { force: true });
   }
 }
 

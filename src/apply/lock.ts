@@ -32,9 +32,12 @@ import type { KubeObject } from '../model/index.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import { ClusterRequestError } from '../cluster/errors.js';
-import type { AcquireLockOptions, LockHandle, ReleaseLock, ReleaseRef } from './ports.js';
+import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from './ports.js';
 import { isPlainObject as isMap } from '../model/json.js';
 import { formatMicroTime as microTime } from '../model/time.js';
+
+export type { LockStatus };
+import { createNamespaceIfMissing } from './apply-entries.js';
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 export const DEFAULT_LEASE_SECONDS = 30;
@@ -57,8 +60,9 @@ export class LockHeldError extends KdError {
   /** ISO time the holder took the lock. */
   readonly since: string;
 
-  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number) {
-    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (Lease ${lockName(release.name)})`, {
+  /** `where`: the lock as messages name it; default the Lease in the release's namespace. */
+  constructor(release: ReleaseRef, holder: string, since: string, expiresInSeconds: number, where = `Lease ${lockName(release.name)}`) {
+    super('cluster', `release ${release.name} in namespace ${release.namespace} is locked by ${holder} since ${since} (${where})`, {
       hint: `another run is applying this release: wait for it, or re-run with --wait-for-lock; a lock left by a run that died expires in ${expiresInSeconds}s`,
     });
     this.name = 'LockHeldError';
@@ -78,6 +82,12 @@ export interface LeaseLockOptions {
   pollMs?: number;
   /** Told once when a run starts waiting, for a progress line. */
   onWait?: (holder: { holder: string; since: string }) => void;
+  /**
+   * `--storage-namespace`: the Lease lives with the records, in this namespace (created when
+   * missing), named `kd-lock-<release namespace>.<release>` so that releases of one name in two
+   * namespaces do not share a lock.
+   */
+  storageNamespace?: string;
 }
 
 interface LeaseState {
@@ -103,8 +113,10 @@ export class LeaseLock implements ReleaseLock {
   readonly #durationMs: number;
   readonly #pollMs: number;
   readonly #onWait: LeaseLockOptions['onWait'];
+  readonly #storageNamespace: string | undefined;
 
   constructor(options: LeaseLockOptions) {
+    this.#storageNamespace = options.storageNamespace;
     this.#client = options.client;
     this.#clock = options.clock;
     this.identity = options.identity ?? defaultHolderIdentity();
@@ -113,21 +125,45 @@ export class LeaseLock implements ReleaseLock {
     this.#onWait = options.onWait;
   }
 
+  /** Where the Lease of a release lives. */
+  leaseOf(release: ReleaseRef): { namespace: string; name: string } {
+    const storage = this.#storageNamespace;
+    if (storage === undefined || storage === release.namespace) return { namespace: release.namespace, name: lockName(release.name) };
+    return { namespace: storage, name: lockName(`${release.namespace}.${release.name}`) };
+  }
+
+  /**
+   * The release's lock as it stands, without taking it (`kubectl kd list --pending`): undefined
+   * when there is no Lease or nobody holds it. `live` is judged on the API server's clock only
+   * (one look cannot observe a renewal); without it, on this machine's clock, for display.
+   */
+  async inspect(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined> {
+    const live = await this.#client.get({ ...LEASE, ...this.leaseOf(release) }, signal ? { signal } : {});
+    if (live === undefined) return undefined;
+    const state = leaseState(live);
+    if (state.renewedAt === undefined) return undefined;
+    const now = this.#client.serverNow?.() ?? this.#clock.now();
+    const remainingMs = state.renewedAt + state.durationMs + SERVER_CLOCK_GRACE_MS - now;
+    return { holder: state.holder, since: state.since, live: remainingMs > 0, expiresInSeconds: Math.max(0, Math.ceil(remainingMs / 1000)) };
+  }
+
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
-    const target = { ...LEASE, namespace: release.namespace, name: lockName(release.name) };
+    const target = { ...LEASE, ...this.leaseOf(release) };
+    if (target.namespace !== release.namespace) await createNamespaceIfMissing(this.#client, target.namespace, options.signal);
     let told = false;
     let observed: Observation | undefined;
     for (;;) {
       if (options.signal.aborted) throw interrupted();
       const live = await this.#client.get(target, { signal: options.signal });
       let won: KubeObject | undefined;
-      if (live === undefined) won = await this.#create(release, options.signal);
+      if (live === undefined) won = await this.#create(release, target, options.signal);
       else {
         const state = leaseState(live);
         if (observed?.resourceVersion !== state.resourceVersion) observed = { resourceVersion: state.resourceVersion, at: this.#clock.now() };
         const remainingMs = this.#remainingMs(state, observed);
         if (state.renewedAt === undefined || remainingMs <= 0 || state.holder === this.identity) won = await this.#takeOver(target, state, options.signal);
-        else if (!options.wait) throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000));
+        else if (!options.wait)
+          throw new LockHeldError(release, state.holder, state.since, Math.ceil(remainingMs / 1000), target.namespace === release.namespace ? `Lease ${target.name}` : `Lease ${target.name} in namespace ${target.namespace}`);
         else {
           if (!told) this.#onWait?.({ holder: state.holder, since: state.since });
           told = true;
@@ -144,13 +180,13 @@ export class LeaseLock implements ReleaseLock {
     }
   }
 
-  async #create(release: ReleaseRef, signal: AbortSignal): Promise<KubeObject | undefined> {
+  async #create(release: ReleaseRef, target: LeaseTarget, signal: AbortSignal): Promise<KubeObject | undefined> {
     try {
       return await this.#client.create(
         {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
-          metadata: { name: lockName(release.name), namespace: release.namespace, labels: { 'app.kubernetes.io/managed-by': 'kubectl-kd', 'kd.io/release': release.name } },
+          metadata: { name: target.name, namespace: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'kubectl-kd', 'kd.io/release': release.name } },
           spec: this.#spec(0),
         },
         { signal },

@@ -17,7 +17,10 @@
  */
 import type { KubeObject, ObjectRef } from '../model/index.js';
 
-/** A release: a name in a namespace. Its records, lock and inventory parent live in that namespace. */
+/**
+ * A release: a name in a namespace. Its inventory parent lives in that namespace; its records and
+ * lock too, unless the storage says otherwise (`--storage-namespace`, `--storage file:DIR`).
+ */
 export interface ReleaseRef {
   name: string;
   namespace: string;
@@ -40,6 +43,8 @@ export interface BeginRevision {
   paths: string[];
   /** Why this revision exists: `apply`, `rollback to 3`, ... */
   description: string;
+  /** Told which pending revisions of a dead run `begin` marked failed first (with the message it wrote), so the run can say so. */
+  onStaleRepaired?: (revisions: number[], message: string) => void;
 }
 
 export interface FinishRevision {
@@ -76,7 +81,20 @@ export interface AcquireLockOptions {
   signal: AbortSignal;
 }
 
+/** A held lock as `inspect` sees it (`kubectl kd list --pending`). */
+export interface LockStatus {
+  holder: string;
+  /** ISO time the holder took it. */
+  since: string;
+  /** Renewed within its duration: its run is (as far as can be told) still going. */
+  live: boolean;
+  /** 0 once expired. */
+  expiresInSeconds: number;
+}
+
 export interface ReleaseLock {
+  /** The lock as it stands, without taking it; undefined when nobody holds it. */
+  inspect?(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined>;
   /**
    * Takes the release's lock. When another run holds it and `wait` is false, throws a KdError
    * naming the holder and since when.

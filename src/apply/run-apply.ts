@@ -133,7 +133,8 @@ export function runApply(request: ApplyRequest, deps: ApplyDeps): AsyncIterable<
     const snapshot = pass.failure ? await reading.catch(() => undefined) : await reading;
 
     // 8. Atomic: back to what was deployed.
-    if (failure && failure.kind !== 'interrupted' && failure.kind !== 'refused' && request.atomic && snapshot && writes && release && !run.signal.aborted) {
+    // A hook whose failure policy is `rollback` asks for the same, without --atomic.
+    if (failure && failure.kind !== 'interrupted' && failure.kind !== 'refused' && (request.atomic || failure.rollback) && snapshot && writes && release && !run.signal.aborted) {
       const objects = snapshot.objects.flatMap((o): PlanInputObject[] => {
         const ref = refOf(o);
         return ref ? [{ object: o, ref }] : [];
@@ -228,6 +229,8 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
     const plan = planApply({
       desired,
       live,
+      // No deployed revision: an install (the first apply, or the first after a delete that kept history).
+      operation: options.operation === 'rollback' ? 'rollback' : snapshot ? 'upgrade' : 'install',
       ...(snapshot ? { lastApplied: byKey(snapshot.objects) } : {}),
       ...(request.prune ? { prune: members.map((m) => m.ref) } : {}),
     });
@@ -274,14 +277,22 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
     // 4. The record and the inventory parent.
     if (records && ports && release) {
       const objects = allEntries.map((e) => e.object ?? {});
-      // Delete-phase hooks are not applied, but `kubectl kd delete` runs them from the record.
-      const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook').map((n) => objectKey(n.ref)));
+      // Delete-phase hooks (and hooks of other runs) are not applied, but `kubectl kd delete` and
+      // `kubectl kd rollback` run them from the record.
+      const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook' || n.kind === 'other-run-hook').map((n) => objectKey(n.ref)));
       for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(d.object);
       const same = unchangedRevision(plan, snapshot, objects, { hooks: request.hooks ?? true });
       if (same !== undefined) Object.assign(result, { revision: same, unchanged: true });
       // Both before any object is written; neither needs the other.
       const settled = same !== undefined ? [] : await Promise.allSettled([
-        records.begin({ objects, paths: request.paths ?? [], description: options.description }),
+        records.begin({
+          objects,
+          paths: request.paths ?? [],
+          description: options.description,
+          onStaleRepaired: (stale, message) => {
+            for (const r of stale) emit({ type: 'warning', reason: 'stale-revision-repaired', message: `revision ${r} of release ${release.name} was left pending by a run that stopped; ${message}` });
+          },
+        }),
         ports.inventory.prepare(release, contentsOf([...allEntries.filter((e) => !e.hook).map((e) => e.ref), ...members.map((m) => m.ref)])),
       ]);
       // A revision that was begun is finished (marked failed) below even when prepare failed.
@@ -329,6 +340,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
           const f = asRunFailure(hookError, signal);
           result.failure = new RunFailure(result.failure.kind, `${result.failure.message}; and the apply-failed hook failed: ${f.message}`, {
             ...(result.failure.hint ? { hint: result.failure.hint } : {}),
+            ...(result.failure.rollback ? { rollback: true } : {}),
           });
         }
       }

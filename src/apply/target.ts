@@ -11,9 +11,8 @@ import { builtInSource } from '../io/schema-sources.js';
 import { builtinControllers, ScaledClock } from '../sim/controllers/index.js';
 import { startSim } from '../sim/server.js';
 import { ApplySetInventory } from './inventory.js';
-import { LeaseLock } from './lock.js';
 import type { ReleasePorts } from './ports.js';
-import { SecretReleaseStore } from './release/store.js';
+import { inventoryFor, openStorage, type StorageChoice } from './release/storage.js';
 import { RetryFeed } from './run-apply.js';
 
 export interface ApplyTargetRequest {
@@ -31,6 +30,8 @@ export interface ApplyTargetRequest {
   burst?: number;
   /** Revisions a release keeps (`--history-max`); 0 keeps all. Default 10. */
   historyMax?: number;
+  /** Where records and the lock live (`--storage`, `--storage-namespace`); default Secrets in the release's namespace. */
+  storage?: StorageChoice;
 }
 
 export interface ApplyTarget {
@@ -42,6 +43,8 @@ export interface ApplyTarget {
   description: string;
   retries: RetryFeed;
   ports: ReleasePorts;
+  /** The storage the ports use. */
+  storage: StorageChoice;
   close(): Promise<void>;
 }
 
@@ -65,7 +68,8 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
         namespace: session.connection.namespace,
         description: `kd sim (in-process, ${sim.url})`,
         retries,
-        ports: releasePorts(session.client, clock, request.version, historyOf(request)),
+        ports: releasePorts(session.client, clock, request.version, { ...historyOf(request), storage: storageOf(request) }),
+        storage: storageOf(request),
         async close() {
           session.close();
           await sim.stop();
@@ -92,7 +96,8 @@ export async function openApplyTarget(request: ApplyTargetRequest): Promise<Appl
     namespace: session.connection.namespace,
     description: `context ${session.connection.context}`,
     retries,
-    ports: releasePorts(session.client, systemClock, request.version, historyOf(request)),
+    ports: releasePorts(session.client, systemClock, request.version, { ...historyOf(request), storage: storageOf(request) }),
+    storage: storageOf(request),
     close: async () => session.close(),
   };
 }
@@ -105,13 +110,14 @@ function historyOf(request: ApplyTargetRequest): { historyMax?: number } {
   return request.historyMax === undefined ? {} : { historyMax: request.historyMax };
 }
 
+function storageOf(request: ApplyTargetRequest): StorageChoice {
+  return request.storage ?? { kind: 'secret' };
+}
+
 /** The release store, lock and inventory of kd, over one client. */
-export function releasePorts(client: ClusterClient, clock: ClusterClock, version: string, options: { historyMax?: number } = {}): ReleasePorts {
-  return {
-    releases: new SecretReleaseStore({ client, now: () => clock.now(), kdVersion: version, ...options }),
-    lock: new LeaseLock({ client, clock }),
-    inventory: new ApplySetInventory({ client, version }),
-  };
+export function releasePorts(client: ClusterClient, clock: ClusterClock, version: string, options: { historyMax?: number; storage?: StorageChoice } = {}): ReleasePorts {
+  const { store, lock } = openStorage(options.storage ?? { kind: 'secret' }, { client, clock, kdVersion: version, ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }) });
+  return { releases: store, lock, inventory: inventoryFor(options.storage ?? { kind: 'secret' }, client, version) };
 }
 
 /** The executor's clock on a simulator's scaled time, so timeouts match what the simulator does. */

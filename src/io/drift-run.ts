@@ -13,12 +13,13 @@
  *     objects whose files, record and live values already agree as written (agreesAsWritten).
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
-import { ApplySetInventory, APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
+import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
 import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from './inputs.js';
 import { readDesired } from '../apply/read-desired.js';
-import { SecretReleaseStore, isoSeconds } from '../apply/release/store.js';
+import { RecordStore, isoSeconds } from '../apply/release/store.js';
+import { inventoryFor, recordDriver, type StorageChoice } from '../apply/release/storage.js';
 import { openApplyTarget } from '../apply/target.js';
 import type { ReleaseRef } from '../apply/ports.js';
 import { isHook, readKdAnnotations } from '../annotations/index.js';
@@ -82,6 +83,8 @@ export interface DriftRunRequest {
   signal?: AbortSignal;
   kdVersion: string;
   schemaDir?: string;
+  /** Where the records are read (`--storage`, `--storage-namespace`); default Secrets. */
+  storage?: StorageChoice;
 }
 
 export interface DriftRunDeps {
@@ -132,7 +135,13 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
         desired = read.manifests;
       }
       const serverVersion = await target.client.serverVersion(signalOf(request)).then((v) => v.gitVersion, () => undefined);
-      const store = new SecretReleaseStore({ client: target.client, now: request.now, kdVersion: request.kdVersion, ...signalOf(request) });
+      const storage = request.storage ?? { kind: 'secret' };
+      const store = new RecordStore({
+        driver: recordDriver(storage, target.client, request.signal),
+        now: request.now,
+        kdVersion: request.kdVersion,
+        ...(storage.namespace === undefined ? {} : { storageNamespace: storage.namespace }),
+      });
       let releases: ReleaseRef[];
       if (request.allReleases) {
         const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
@@ -186,7 +195,7 @@ interface Entry {
 async function compareRelease(
   request: DriftRunRequest,
   target: DriftTarget,
-  store: SecretReleaseStore,
+  store: RecordStore,
   release: ReleaseRef,
   manifests: Manifest[] | undefined,
 ): Promise<Omit<DriftTargetReport, 'context' | 'server' | 'serverVersion'>> {
@@ -207,7 +216,7 @@ async function compareRelease(
       }
     } else note = `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}`;
   }
-  const inventory = new ApplySetInventory({ client, version: request.kdVersion });
+  const inventory = inventoryFor(request.storage ?? { kind: 'secret' }, client, request.kdVersion);
   const members = await inventory.members(release, signal);
   const memberLabels = inventory.memberLabels(release);
   const setId = memberLabels[APPLYSET_PART_OF_LABEL];
@@ -323,7 +332,7 @@ async function compareRelease(
 }
 
 /** `; it exists in namespace shop (use -n shop)`: the usual cause of an empty answer is the wrong namespace. */
-async function elsewhereHint(store: SecretReleaseStore, name: string | undefined, namespace: string): Promise<string> {
+async function elsewhereHint(store: RecordStore, name: string | undefined, namespace: string): Promise<string> {
   let all;
   try {
     all = await store.releases({ allNamespaces: true });

@@ -1,5 +1,6 @@
 /** The apply plan: phases, waves, hooks and kind order as data, and its stable text form. */
-export type { DeletePlan, DeletePlanInput, Plan, PlanAction, PlanEntry, PlanHook, PlanInput, PlanInputObject, PlanNote, PlanNoteKind, PlanWave } from './types.js';
+export type { DeletePlan, DeletePlanInput, Plan, PlanAction, PlanEntry, PlanHook, PlanInput, PlanInputObject, PlanNote, PlanNoteKind, PlanOperation, PlanWave } from './types.js';
+export { hookPhasesOf, type HookMoment } from './plan-apply.js';
 export { planApply } from './plan-apply.js';
 export { planDelete } from './plan-delete.js';
 export { planWithoutHooks } from './without-hooks.js';

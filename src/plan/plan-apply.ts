@@ -3,7 +3,10 @@
  * ordered plan. Pure. Order: phase, then wave, then kind, then name.
  *  1. Read each object's annotations (kd's keys and their Argo CD and Helm aliases) and sort it
  *     into a place: a wave; the hook phases it runs in (Argo CD Sync hooks stay in their wave);
- *     left out (Skip, hooks only for `kubectl kd delete`), with a note.
+ *     left out (Skip, hooks only for `kubectl kd delete` or for other runs), with a note. Which
+ *     hook phases run depends on the run (`hookPhasesOf`): an install runs pre-install and
+ *     pre-apply, an upgrade pre-upgrade and pre-apply, a rollback pre-rollback only (and so on
+ *     after the waves); a rollback runs no Sync or apply-failed hooks.
  *  2. Move Namespaces and CRDs needed earlier to where they are first needed (noted).
  *  3. Decide each applied object's action against the record and the cluster.
  *  4. Order: waves ascending; in a wave kinds in install order, then name; hooks in a phase by
@@ -19,10 +22,32 @@ import { displayRef } from './display-ref.js';
 import { detectChange } from './change-detection.js';
 import { neededKeys, providedKey } from './dependencies.js';
 import { compareDeleteOrder, compareInstallOrder, compareStrings } from './kind-order.js';
-import type { Plan, PlanEntry, PlanInput, PlanInputObject, PlanNote, PlanNoteKind } from './types.js';
+import type { HookPhase } from '../annotations/index.js';
+import type { Plan, PlanEntry, PlanInput, PlanInputObject, PlanNote, PlanNoteKind, PlanOperation } from './types.js';
 
 /** Notes in the order a reader needs them: what moved, what is left out, what prune spares. */
-const NOTE_ORDER: readonly PlanNoteKind[] = ['moved', 'skipped', 'delete-hook', 'kept', 'hook-not-pruned'];
+const NOTE_ORDER: readonly PlanNoteKind[] = ['moved', 'skipped', 'delete-hook', 'other-run-hook', 'kept', 'hook-not-pruned'];
+
+/** The moments of an apply-like run at which hooks run. */
+export type HookMoment = 'pre-apply' | 'post-apply' | 'apply-failed';
+
+/**
+ * The one table of which hook phases run at each moment of each run, most specific first (a
+ * hook listing several of them runs once, under the first). Helm's install/upgrade/rollback
+ * events and kd's pre-apply/post-apply (install and upgrade, never rollback) meet here.
+ */
+const PHASES: Record<PlanOperation, Record<HookMoment, readonly HookPhase[]>> = {
+  install: { 'pre-apply': ['pre-install', 'pre-apply'], 'post-apply': ['post-install', 'post-apply'], 'apply-failed': ['apply-failed'] },
+  upgrade: { 'pre-apply': ['pre-upgrade', 'pre-apply'], 'post-apply': ['post-upgrade', 'post-apply'], 'apply-failed': ['apply-failed'] },
+  rollback: { 'pre-apply': ['pre-rollback'], 'post-apply': ['post-rollback'], 'apply-failed': [] },
+};
+
+/** The hook phases that run at a moment of a run. */
+export function hookPhasesOf(operation: PlanOperation, moment: HookMoment): readonly HookPhase[] {
+  return PHASES[operation][moment];
+}
+
+const APPLY_RUN_PHASES: ReadonlySet<HookPhase> = new Set(Object.values(PHASES).flatMap((m) => Object.values(m).flat()));
 
 interface Placed {
   input: PlanInputObject;
@@ -31,6 +56,8 @@ interface Placed {
 }
 
 export function planApply(input: PlanInput): Plan {
+  const operation: PlanOperation = input.operation ?? (input.lastApplied === undefined ? 'install' : 'upgrade');
+  const runPhases = new Set<HookPhase>([...hookPhasesOf(operation, 'pre-apply'), ...hookPhasesOf(operation, 'post-apply'), ...hookPhasesOf(operation, 'apply-failed')]);
   const notes: PlanNote[] = [];
   const diagnostics: Diagnostic[] = [];
 
@@ -58,13 +85,21 @@ export function planApply(input: PlanInput): Plan {
       continue;
     }
     const placed = { input: item, key, annotations };
+    if (annotations.hooks === 'sync' && operation === 'rollback') {
+      notes.push({ kind: 'other-run-hook', ref: item.ref, message: `${displayRef(item.ref)} is a Sync hook (${hookSource}); a rollback runs its rollback hooks only` });
+      continue;
+    }
     if (annotations.hooks === 'sync' || !isHook(annotations)) {
       inWaves.push(placed);
       continue;
     }
-    const phases = annotations.hooks as readonly string[];
-    if (!phases.some((p) => p === 'pre-apply' || p === 'post-apply' || p === 'apply-failed')) {
+    const phases = annotations.hooks as readonly HookPhase[];
+    if (!phases.some((p) => APPLY_RUN_PHASES.has(p))) {
       notes.push({ kind: 'delete-hook', ref: item.ref, message: `${displayRef(item.ref)} runs on kubectl kd delete (${phases.join(', ')}), not on apply` });
+      continue;
+    }
+    if (!phases.some((p) => runPhases.has(p))) {
+      notes.push({ kind: 'other-run-hook', ref: item.ref, message: `${displayRef(item.ref)} runs on ${runsOn(phases)} (${phases.join(', ')}), not on this ${operation}` });
       continue;
     }
     hooks.push(placed);
@@ -87,7 +122,8 @@ export function planApply(input: PlanInput): Plan {
     }
   };
   // Visit dependents in run order, so a note names the first object that needs the dependency.
-  const preApplyHooks = hooks.filter((p) => (p.annotations.hooks as readonly string[]).includes('pre-apply')).sort(compareHooks);
+  const phaseAt = (p: Placed, moment: HookMoment) => hookPhasesOf(operation, moment).find((phase) => (p.annotations.hooks as readonly HookPhase[]).includes(phase));
+  const preApplyHooks = hooks.filter((p) => phaseAt(p, 'pre-apply') !== undefined).sort(compareHooks);
   for (const p of preApplyHooks) need(p, 'pre-apply');
   for (const p of [...inWaves].sort(compareInWave)) need(p, p.annotations.syncWave);
 
@@ -120,16 +156,17 @@ export function planApply(input: PlanInput): Plan {
   const waves = [...waveMap.entries()]
     .sort(([a], [b]) => a - b)
     .map(([wave, entries]) => ({ wave, entries: entries.sort((a, b) => compareInstallOrder(a.ref, b.ref)) }));
-  const hookEntries = (phase: 'pre-apply' | 'post-apply' | 'apply-failed') =>
+  const hookEntries = (moment: HookMoment) =>
     hooks
-      .filter((p) => (p.annotations.hooks as readonly string[]).includes(phase))
+      .filter((p) => phaseAt(p, moment) !== undefined)
       .sort(compareHooks)
-      .map((p) => hookEntry(p, phase));
+      .map((p) => hookEntry(p, phaseAt(p, moment)!));
 
   // 5. Prune.
   const prune = planPrune(input, seen, notes);
 
   const plan: Plan = {
+    operation,
     preApply: [...preApplyDeps, ...hookEntries('pre-apply')],
     waves,
     prune,
@@ -157,6 +194,12 @@ function compareHooks(a: Placed, b: Placed): number {
   return a.annotations.hookWeight - b.annotations.hookWeight || a.annotations.syncWave - b.annotations.syncWave || compareInstallOrder(a.input.ref, b.input.ref);
 }
 
+/** The runs a hook's phases belong to, for the note of a hook this run leaves out. */
+function runsOn(phases: readonly HookPhase[]): string {
+  const runs = (['install', 'upgrade', 'rollback'] as const).filter((op) => Object.values(PHASES[op]).some((list) => list.some((p) => phases.includes(p))));
+  return runs.join(' and ');
+}
+
 function compareInWave(a: Placed, b: Placed): number {
   return a.annotations.syncWave - b.annotations.syncWave || compareInstallOrder(a.input.ref, b.input.ref);
 }
@@ -180,7 +223,7 @@ function appliedEntry(p: Placed, input: PlanInput, liveKnown: boolean): PlanEntr
 }
 
 /** Hooks are created fresh each run (the previous run's object deleted first): always create. */
-function hookEntry(p: Placed, phase: 'pre-apply' | 'post-apply' | 'apply-failed'): PlanEntry {
+function hookEntry(p: Placed, phase: HookPhase): PlanEntry {
   return { key: p.key, ref: p.input.ref, action: 'create', object: p.input.object, wave: p.annotations.syncWave, hook: hookInfo(p, phase) };
 }
 
@@ -189,6 +232,7 @@ function hookInfo(p: Placed, phase: NonNullable<PlanEntry['hook']>['phase']): No
     phase,
     weight: p.annotations.hookWeight,
     deletePolicies: p.annotations.hookDeletePolicies,
+    failurePolicy: p.annotations.hookFailurePolicy,
     source: p.annotations.source.hooks ?? 'kd.io/hook',
   };
 }

@@ -46,7 +46,7 @@ export function planDelete(input: DeletePlanInput): DeletePlan {
         action: 'create' as const,
         object: h.item.object,
         wave: h.annotations.syncWave,
-        hook: { phase, weight: h.annotations.hookWeight, deletePolicies: h.annotations.hookDeletePolicies, source: h.annotations.source.hooks ?? 'kd.io/hook' },
+        hook: { phase, weight: h.annotations.hookWeight, deletePolicies: h.annotations.hookDeletePolicies, failurePolicy: h.annotations.hookFailurePolicy, source: h.annotations.source.hooks ?? 'kd.io/hook' },
       }));
   return {
     preDelete: hookPhase('pre-delete'),

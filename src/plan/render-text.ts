@@ -1,7 +1,8 @@
 /**
  * The plan as stable text, as `kubectl kd apply --dry-run=client` prints it and as tests compare
  * it: a summary line, then the phases in run order (pre-apply, the waves, prune, post-apply, the
- * apply-failed hooks kept aside), one line per object, then notes and problems. Only identities
+ * apply-failed hooks kept aside; a rollback's hook sections are pre-rollback and post-rollback),
+ * one line per object, a hook naming its phase when the section does not, then notes and problems. Only identities
  * and field paths are printed, never values, so Secret contents cannot leak.
  */
 import { displayRef } from './display-ref.js';
@@ -16,14 +17,15 @@ export function renderPlanText(plan: Plan): string {
   const section = (title: string, entries: readonly PlanEntry[]) => {
     if (entries.length === 0) return;
     lines.push(title);
-    for (const e of entries) lines.push(renderEntry(e));
+    for (const e of entries) lines.push(renderEntry(e, title));
   };
   lines.push('');
   const before = lines.length;
-  section('pre-apply', plan.preApply);
+  const rollback = plan.operation === 'rollback';
+  section(rollback ? 'pre-rollback' : 'pre-apply', plan.preApply);
   for (const w of plan.waves) section(`wave ${w.wave}`, w.entries);
   section('prune', plan.prune);
-  section('post-apply', plan.postApply);
+  section(rollback ? 'post-rollback' : 'post-apply', plan.postApply);
   section('apply-failed (runs only if the apply fails)', plan.applyFailed);
   if (lines.length === before) lines.push('nothing to apply');
   if (plan.notes.length > 0) {
@@ -44,7 +46,7 @@ export function renderDeletePlanText(plan: DeletePlan): string {
   for (const [title, entries] of [['pre-delete', plan.preDelete], ['delete', plan.delete], ['post-delete', plan.postDelete]] as const) {
     if (entries.length === 0) continue;
     lines.push(title);
-    for (const e of entries) lines.push(renderEntry(e));
+    for (const e of entries) lines.push(renderEntry(e, title));
   }
   if (lines.length === before) lines.push('nothing to delete');
   if (plan.notes.length > 0) {
@@ -54,13 +56,15 @@ export function renderDeletePlanText(plan: DeletePlan): string {
   return lines.join('\n') + '\n';
 }
 
-function renderEntry(e: PlanEntry): string {
+function renderEntry(e: PlanEntry, section: string): string {
   const details: string[] = [];
   if (e.hook) {
-    details.push(e.hook.phase === 'sync' ? 'sync hook' : 'hook');
+    const phase = e.hook.phase;
+    details.push(phase === 'sync' ? 'sync hook' : section.startsWith(phase) ? 'hook' : `${phase} hook`);
     details.push(`weight ${e.hook.weight}`);
     const policies = e.hook.deletePolicies;
     if (!(policies.length === 1 && policies[0] === 'before-hook-creation')) details.push(`delete: ${policies.join(',')}`);
+    if (e.hook.failurePolicy !== 'fail') details.push(`on failure: ${e.hook.failurePolicy}`);
   }
   if (e.movedTo !== undefined) details.push(`moved from wave ${e.wave}`);
   if (e.changedPaths && e.changedPaths.length > 0) {

@@ -3,7 +3,7 @@
  * object's action is. The executor walks it; `renderPlanText` prints it. Problems found while
  * planning are diagnostics in the plan, never exceptions.
  */
-import type { HookDeletePolicy, HookPhase } from '../annotations/index.js';
+import type { HookDeletePolicy, HookFailurePolicy, HookPhase } from '../annotations/index.js';
 import type { Diagnostic, KubeObject, Manifest, ObjectRef } from '../model/index.js';
 
 /** A desired object: a Manifest, of which planning needs only the object and its identity. */
@@ -17,7 +17,15 @@ export interface PlanInput {
   lastApplied?: ReadonlyMap<string, KubeObject>;
   /** Objects of the inventory that are no longer in the files. */
   prune?: readonly ObjectRef[];
+  /**
+   * Which run this is, choosing the hook phases that run: `install` (no deployed revision: the
+   * first apply, or the first after a delete that kept history), `upgrade`, `rollback`.
+   * Default: `install` without `lastApplied`, else `upgrade`.
+   */
+  operation?: PlanOperation;
 }
+
+export type PlanOperation = 'install' | 'upgrade' | 'rollback';
 
 /** `delete` is used by delete plans only (`kubectl kd delete`); an apply removes objects by `prune`. */
 export type PlanAction = 'create' | 'update' | 'unchanged' | 'prune' | 'delete';
@@ -27,6 +35,8 @@ export interface PlanHook {
   phase: HookPhase | 'sync';
   weight: number;
   deletePolicies: readonly HookDeletePolicy[];
+  /** `kd.io/hook-failure-policy`: what a failure of this hook does to the run. */
+  failurePolicy: HookFailurePolicy;
   /** The annotation key that made it a hook (`kd.io/hook`, `argocd.argoproj.io/hook`, `helm.sh/hook`). */
   source: string;
 }
@@ -52,7 +62,8 @@ export interface PlanWave {
   entries: PlanEntry[];
 }
 
-export type PlanNoteKind = 'moved' | 'skipped' | 'kept' | 'delete-hook' | 'hook-not-pruned';
+/** `other-run-hook`: a hook whose phases belong to other runs (a pre-install hook on an upgrade). */
+export type PlanNoteKind = 'moved' | 'skipped' | 'kept' | 'delete-hook' | 'other-run-hook' | 'hook-not-pruned';
 
 export interface PlanNote {
   kind: PlanNoteKind;
@@ -61,12 +72,15 @@ export interface PlanNote {
 }
 
 export interface Plan {
-  /** Dependencies moved before the hooks, then pre-apply hooks in order. */
+  /** The run the hooks were chosen for. */
+  operation: PlanOperation;
+  /** Dependencies moved before the hooks, then the hooks run before the waves (pre-install or pre-upgrade, pre-apply; pre-rollback), in order. */
   preApply: PlanEntry[];
   /** Waves in ascending order; empty waves are left out. */
   waves: PlanWave[];
   /** Deletions after the last wave, in reverse install order. */
   prune: PlanEntry[];
+  /** The hooks run after the waves (post-install or post-upgrade, post-apply; post-rollback). */
   postApply: PlanEntry[];
   /** Hooks kept aside; they run only when the apply fails. */
   applyFailed: PlanEntry[];

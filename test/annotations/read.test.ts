@@ -17,14 +17,14 @@ const hookAliasCases: Array<[key: string, value: string, expected: unknown]> = [
   ['argocd.argoproj.io/hook', 'Skip', 'skip'],
   ['argocd.argoproj.io/hook', 'PreDelete', ['pre-delete']],
   ['argocd.argoproj.io/hook', 'PostDelete', ['post-delete']],
-  ['helm.sh/hook', 'pre-install', ['pre-apply']],
-  ['helm.sh/hook', 'pre-upgrade', ['pre-apply']],
-  ['helm.sh/hook', 'post-install', ['post-apply']],
-  ['helm.sh/hook', 'post-upgrade', ['post-apply']],
+  ['helm.sh/hook', 'pre-install', ['pre-install']],
+  ['helm.sh/hook', 'pre-upgrade', ['pre-upgrade']],
+  ['helm.sh/hook', 'post-install', ['post-install']],
+  ['helm.sh/hook', 'post-upgrade', ['post-upgrade']],
   ['helm.sh/hook', 'pre-delete', ['pre-delete']],
   ['helm.sh/hook', 'post-delete', ['post-delete']],
-  ['helm.sh/hook', 'pre-rollback', 'skip'],
-  ['helm.sh/hook', 'post-rollback', 'skip'],
+  ['helm.sh/hook', 'pre-rollback', ['pre-rollback']],
+  ['helm.sh/hook', 'post-rollback', ['post-rollback']],
   ['helm.sh/hook', 'test', 'skip'],
   ['helm.sh/hook', 'test-success', 'skip'],
 ];
@@ -47,6 +47,7 @@ describe('readKdAnnotations defaults', () => {
       hooks: [],
       hookWeight: 0,
       hookDeletePolicies: [],
+      hookFailurePolicy: 'fail',
       keep: false,
       driftIgnore: [],
       health: 'wait',
@@ -80,6 +81,7 @@ describe('kd keys', () => {
       'kd.io/hook': 'post-delete, pre-apply,pre-apply',
       'kd.io/hook-weight': '+7',
       'kd.io/hook-delete-policy': 'hook-failed,hook-succeeded',
+      'kd.io/hook-failure-policy': 'continue',
       'kd.io/resource-policy': 'keep',
       'kd.io/drift-ignore': '/spec/replicas , /metadata/annotations/a~1b',
       'kd.io/health': 'skip',
@@ -97,6 +99,7 @@ describe('kd keys', () => {
       hooks: ['pre-apply', 'post-delete'],
       hookWeight: 7,
       hookDeletePolicies: ['hook-succeeded', 'hook-failed'],
+      hookFailurePolicy: 'continue',
       keep: true,
       driftIgnore: ['/spec/replicas', '/metadata/annotations/a~1b'],
       health: 'skip',
@@ -112,6 +115,7 @@ describe('kd keys', () => {
         hooks: 'kd.io/hook',
         hookWeight: 'kd.io/hook-weight',
         hookDeletePolicies: 'kd.io/hook-delete-policy',
+        hookFailurePolicy: 'kd.io/hook-failure-policy',
         keep: 'kd.io/resource-policy',
         driftIgnore: 'kd.io/drift-ignore',
         health: 'kd.io/health',
@@ -153,6 +157,12 @@ describe('kd keys', () => {
     ['pre-apply', ['pre-apply']],
     ['post-apply', ['post-apply']],
     ['apply-failed', ['apply-failed']],
+    ['pre-install', ['pre-install']],
+    ['post-install', ['post-install']],
+    ['pre-upgrade', ['pre-upgrade']],
+    ['post-upgrade', ['post-upgrade']],
+    ['pre-rollback', ['pre-rollback']],
+    ['post-rollback', ['post-rollback']],
     ['pre-delete', ['pre-delete']],
     ['post-delete', ['post-delete']],
   ])('kd.io/hook %s', (raw, expected) => {
@@ -240,14 +250,14 @@ describe('aliases', () => {
     expect(value.source.keep).toBe('helm.sh/resource-policy');
   });
 
-  it('reads Helm hook lists, ignoring the events kd has no phase for', () => {
-    const { value, problems } = read({ 'helm.sh/hook': 'pre-install, pre-upgrade, pre-rollback, post-install' });
+  it('reads Helm hook lists, one kd phase per Helm event, ignoring test', () => {
+    const { value, problems } = read({ 'helm.sh/hook': 'pre-install, pre-upgrade, pre-rollback, post-install, test' });
     expect(problems).toEqual([]);
-    expect(value.hooks).toEqual(['pre-apply', 'post-apply']);
+    expect(value.hooks).toEqual(['pre-install', 'post-install', 'pre-upgrade', 'pre-rollback']);
   });
 
   it('warns and does not apply an object whose Helm hooks are all ignored', () => {
-    const { value, problems } = read({ 'helm.sh/hook': 'test,post-rollback' });
+    const { value, problems } = read({ 'helm.sh/hook': 'test,test-success' });
     expect(value.hooks).toBe('skip');
     expect(isHook(value)).toBe(false);
     expect(problems.map((p) => p.severity)).toEqual(['warning']);
@@ -282,11 +292,21 @@ describe('precedence', () => {
     const { problems } = read({
       'kd.io/hook': 'pre-apply,post-apply',
       'argocd.argoproj.io/hook': 'PostSync,PreSync',
-      'helm.sh/hook': 'pre-install,post-upgrade',
       'kd.io/hook-delete-policy': 'hook-succeeded',
       'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded',
     });
     expect(problems).toEqual([]);
+    expect(read({ 'kd.io/hook': 'post-upgrade,pre-install', 'helm.sh/hook': 'pre-install,post-upgrade' }).problems).toEqual([]);
+  });
+
+  it('kd.io/hook-failure-policy: fail by default; continue and rollback; anything else is an error with a suggestion', () => {
+    expect(read({ 'kd.io/hook': 'pre-apply' }).value.hookFailurePolicy).toBe('fail');
+    expect(read({ 'kd.io/hook': 'pre-apply', 'kd.io/hook-failure-policy': 'rollback' }).value.hookFailurePolicy).toBe('rollback');
+    const bad = read({ 'kd.io/hook': 'pre-apply', 'kd.io/hook-failure-policy': 'Continue' });
+    expect(bad.value.hookFailurePolicy).toBe('fail');
+    expect(bad.problems.map((p) => [p.rule, p.message, p.suggestions])).toEqual([
+      ['annotation/invalid-value', 'kd.io/hook-failure-policy must be fail, continue or rollback, not "Continue"; did you mean "continue"?', ['continue']],
+    ]);
   });
 
   it('Argo CD wins over Helm', () => {

@@ -68,7 +68,7 @@ describe('manifests annotated for other tools', () => {
     ]);
   });
 
-  it('runs Helm annotations in Helm order: pre-install hooks by weight, kinds in install order, post-install', async () => {
+  it('runs Helm annotations in Helm order: pre-install hooks by weight, kinds in install order, post-install (a first apply is an install)', async () => {
     const text = [
       deployment('web'),
       job('after', { 'helm.sh/hook': 'post-install,post-upgrade' }),
@@ -84,20 +84,20 @@ describe('manifests annotated for other tools', () => {
     expect(doneOf(events).failure).toBeUndefined();
     expect(eventLines(events, ['hook-started', 'hook-finished', 'object-applied'])).toEqual([
       'applied namespace-created Namespace helm-order',
-      'hook-started pre-apply Job light',
+      'hook-started pre-install Job light',
       'applied create Job light',
-      'hook-finished pre-apply Job light ok deleted',
-      'hook-started pre-apply Job heavy',
+      'hook-finished pre-install Job light ok deleted',
+      'hook-started pre-install Job heavy',
       'applied create Job heavy',
-      'hook-finished pre-apply Job heavy ok',
+      'hook-finished pre-install Job heavy ok',
       'applied create ServiceAccount web',
       'applied create Secret web',
       'applied create ConfigMap web-config',
       'applied create Service web',
       'applied create Deployment web',
-      'hook-started post-apply Job after',
+      'hook-started post-install Job after',
       'applied create Job after',
-      'hook-finished post-apply Job after ok',
+      'hook-finished post-install Job after ok',
     ]);
   });
 });

@@ -53,7 +53,7 @@ describe('the command word', () => {
     const r = await kdIn(['frobnicate', 'x']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error: unknown command "frobnicate"');
-    expect(r.stderr).toContain('validate, apply, drift, history, rollback, list, delete, sim');
+    expect(r.stderr).toContain('validate, apply, drift, history, rollback, list, recover, delete, sim');
     expect((await kdIn(['-n', 'shop', 'frobnicate'])).stderr).toContain('unknown command "frobnicate"');
   });
 });

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planApply, renderPlanText } from '../../src/plan/index.js';
+import { planApply, renderPlanText, type PlanOperation } from '../../src/plan/index.js';
 import { objectKey, type KubeObject } from '../../src/model/index.js';
 import { readObjects, toPlanInput } from './support.js';
 import { golden } from '../support/golden.js';
@@ -32,7 +32,10 @@ describe('plan fixtures', () => {
     const prune = existsSync(pruneFile) ? toPlanInput(readObjects(readFileSync(pruneFile, 'utf8'))).map((m) => m.ref) : undefined;
     const live = byKey(path.join(folder, 'live.yaml'));
     const lastApplied = byKey(path.join(folder, 'last-applied.yaml'));
-    const plan = planApply({ desired, ...(live ? { live } : {}), ...(lastApplied ? { lastApplied } : {}), ...(prune ? { prune } : {}) });
+    // `operation` (install, upgrade, rollback): the run the hooks are chosen for; default from last-applied.
+    const operationFile = path.join(folder, 'operation');
+    const operation = existsSync(operationFile) ? (readFileSync(operationFile, 'utf8').trim() as PlanOperation) : undefined;
+    const plan = planApply({ desired, ...(live ? { live } : {}), ...(lastApplied ? { lastApplied } : {}), ...(prune ? { prune } : {}), ...(operation ? { operation } : {}) });
     const text = renderPlanText(plan);
     expect(text).toBe(golden(path.join(folder, 'plan.txt'), text));
   });

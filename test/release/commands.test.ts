@@ -4,13 +4,10 @@
  * exactly after scrubbing times (the commands use the system clock).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable, Readable } from 'node:stream';
-import { runCli } from '../../plugin/cli.js';
-import type { CommandContext } from '../../plugin/context.js';
 import { collectApply, contentsOf, releasePorts, LeaseLock, SecretReleaseStore } from '../../src/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
-import { checkMachineOutput } from '../support/output-schemas.js';
+import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
 import { startReleaseSim, type ReleaseSim } from './support.js';
 
 let rs: ReleaseSim;
@@ -21,21 +18,8 @@ afterAll(async () => {
   await rs?.stop();
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function kd(args: string[], signal = new AbortController().signal): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1' }, cwd: process.cwd(), signal, version: '0.1.0' };
-  const code = await runCli([...args, '--kubeconfig', rs.kubeconfigPath], ctx);
-  if (code < 2) checkMachineOutput(args, stdout.text);
-  return { code, stdout: stdout.text, stderr: stderr.text };
+async function kd(args: string[], signal = new AbortController().signal): Promise<KdResult> {
+  return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath], { signal });
 }
 
 const scrubTimes = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<time>');
@@ -118,7 +102,10 @@ describe('kubectl kd history / rollback / list', () => {
     const ns = await rs.namespace('unknown');
     const history = await kd(['history', 'nope', '-n', ns]);
     expect(history.code).toBe(2);
-    expect(history.stderr).toBe(`error: release nope not found in namespace ${ns}\nhint: list the releases with \`kubectl kd list -A\`, and pick the namespace with -n\n`);
+    expect(history.stderr).toBe(
+      `error: release nope not found in namespace ${ns} (looked in Secrets in namespace ${ns}; storage secret)\n` +
+        'hint: if its records were written with another storage, look there: --storage configmap, --storage file:DIR, or --storage-namespace NS; list the releases with `kubectl kd list -A`\n',
+    );
     await apply(ns, 'one', cm('a'));
     const rollback = await kd(['rollback', 'one', '7', '-n', ns]);
     expect(rollback.code).toBe(2);

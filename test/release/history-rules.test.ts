@@ -7,16 +7,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../plugin/cli.js';
-import type { CommandContext } from '../../plugin/context.js';
 import { ApplyLoop } from '../../plugin/watch/apply-loop.js';
 import type { LoopEvent } from '../../plugin/watch/loop-events.js';
 import { decodeRecord, encodeRecord, releasePorts, runApply, SecretReleaseStore, recordName, type Manifest, type RecordPayload } from '../../src/index.js';
 import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
+import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
 import { startReleaseSim, type ReleaseSim } from './support.js';
 
 let rs: ReleaseSim;
@@ -29,20 +27,8 @@ afterAll(async () => {
   await rs?.stop();
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function kd(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const ctx: CommandContext = { stdout, stderr, stdin: Readable.from([]), env: { NO_COLOR: '1', HOME: home, ...env }, cwd: process.cwd(), signal: new AbortController().signal, version: '0.1.0' };
-  const code = await runCli([...args, '--kubeconfig', rs.kubeconfigPath], ctx);
-  return { code, stdout: stdout.text, stderr: stderr.text };
+async function kd(args: string[], env: Record<string, string> = {}): Promise<KdResult> {
+  return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath], { env: { HOME: home, ...env } });
 }
 
 /** A folder holding one ConfigMap file; `value` varies it. */

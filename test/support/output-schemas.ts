@@ -17,6 +17,8 @@ export const SCHEMA_BY_KIND: Record<string, string> = {
   ApplyEvent: 'apply-event.schema.json',
   ReleaseHistory: 'release-history.schema.json',
   ReleaseList: 'release-list.schema.json',
+  RevisionDiff: 'revision-diff.schema.json',
+  PendingReleaseList: 'pending-release-list.schema.json',
 };
 
 let validators: Map<string, ValidateFunction> | undefined;

@@ -8,9 +8,7 @@ import { afterEach, expect, test } from 'vitest';
 import { WatchScreen } from '../../plugin/ui/components/watch-screen.js';
 import { WatchApp } from '../../plugin/ui/watch-app.js';
 import { ViewStore } from '../../plugin/ui/view-store.js';
-import { initialView, reduceView, type ObjectRow } from '../../plugin/ui/view-model.js';
-import { diffLines, remember, type AppliedPair } from '../../plugin/watch/run-apply-watch.js';
-import type { Manifest } from '../../src/index.js';
+import { initialView, reduceView } from '../../plugin/ui/view-model.js';
 import { applied, entry, plain, plan, recordingActions, until, utcClock } from './support.js';
 
 afterEach(() => cleanup());
@@ -57,23 +55,4 @@ test('F re-applies with force only after a conflict', async () => {
   await until(() => expect(store.getSnapshot().overlay).toBeDefined());
   expect(calls).toEqual(['apply --force-conflicts']);
   store.dispose();
-});
-
-test('d compares the object as applied before (rev N) with the files now', () => {
-  const m = (replicas: number): Manifest => ({
-    object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas } },
-    ref: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
-    file: 'web.yaml',
-    documentIndex: 0,
-    locate: () => ({ start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }),
-  });
-  const history = new Map<string, AppliedPair>();
-  remember(history, [m(2)], 1);
-  remember(history, [m(3)], 2);
-  const row = { key: 'k', ref: m(3).ref, label: 'Deployment shop/web', action: 'update', phase: 'healthy' } as ObjectRow;
-  const lines = diffLines(row, history);
-  expect(lines[0]).toBe('--- applied (rev 1) Deployment shop/web');
-  expect(lines[1]).toBe('+++ files Deployment shop/web');
-  expect(lines).toContain('-  replicas: 2');
-  expect(lines).toContain('+  replicas: 3');
 });

@@ -32,8 +32,8 @@ const problem = (line: number): Diagnostic => ({
 });
 const web = entry('Deployment', 'web', { wave: 1 });
 const drift: DriftEntry[] = [
-  { ref: web.ref, path: 'spec.replicas', applied: '2', live: '5' },
-  { ref: web.ref, path: 'spec.template.spec.containers[0].image', applied: '"shop/web:1.4.2-with-a-long-tag"', live: '"shop/web:1.4.3-with-a-long-tag"' },
+  { ref: web.ref, class: 'drifted', path: 'spec.replicas', applied: '2', live: '5', owner: { manager: 'kubectl', operation: 'Update', subresource: 'scale' } },
+  { ref: web.ref, class: 'drifted', path: 'spec.template.spec.containers[0].image', applied: '"shop/web:1.4.2-with-a-long-tag"', live: '"shop/web:1.4.3-with-a-long-tag"' },
 ];
 
 function viewWith(p: typeof shop, extra: { problems?: number; drift?: boolean; logs?: number }): WatchView {

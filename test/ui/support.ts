@@ -44,12 +44,13 @@ export function entry(kind: string, name: string, options: { group?: string; nam
     action: options.action ?? 'create',
     object: {},
     wave: options.wave ?? 0,
-    ...(options.hook ? { hook: { phase: 'pre-apply' as const, weight: 0, deletePolicies: [], source: 'kd.io/hook' } } : {}),
+    ...(options.hook ? { hook: { phase: 'pre-apply' as const, weight: 0, deletePolicies: [], failurePolicy: 'fail' as const, source: 'kd.io/hook' } } : {}),
   };
 }
 
 export function plan(parts: { preApply?: PlanEntry[]; waves: Array<[number, PlanEntry[]]> }): Plan {
   return {
+    operation: 'install',
     preApply: parts.preApply ?? [],
     waves: parts.waves.map(([wave, entries]) => ({ wave, entries })),
     prune: [],

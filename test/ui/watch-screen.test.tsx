@@ -94,13 +94,41 @@ describe('watch screen frames (80×24, no colour)', () => {
     expectGolden('invalid-edit', plain(frame(view)));
   });
 
-  test('drift seen in the cluster after the apply is listed per field', () => {
+  test('drift seen in the cluster after the apply is listed per field, three-way, with who changed it', () => {
+    const scaled = { manager: 'kubectl', operation: 'Update' as const, subresource: 'scale', time: new Date(WALL + 85_000).toISOString().replace(/\.\d+Z$/, 'Z') };
     const view = viewOf([
       ...start,
       ...applied([...firstApplyUntilWave2, ...firstApplyDone]),
-      { type: 'drift', at: WALL + 90_000, entries: [{ ref: web.ref, path: 'spec.replicas', applied: '2', live: '5' }, { ref: config.ref, path: '', applied: 'present', live: undefined }] },
+      {
+        type: 'drift',
+        at: WALL + 90_000,
+        entries: [
+          { ref: web.ref, class: 'drifted', path: 'spec.replicas', desired: '2', applied: '2', live: '5', owner: scaled },
+          { ref: config.ref, class: 'missing', path: '' },
+          { ref: webService.ref, class: 'conflict', path: 'spec.ports[0].port', desired: '8080', applied: '80', live: '81', owner: { manager: 'kubectl-edit', operation: 'Update' } },
+        ],
+      },
     ]);
     expectGolden('drift', plain(frame(view)));
+    // One log line per finding, naming the manager.
+    expect(view.log.filter((l) => /^(drifted|missing|conflict) /.test(l.text)).map((l) => l.text)).toEqual([
+      `drifted Deployment shop/web spec.replicas 2 → 5 by kubectl (Update) ${utcClock(WALL + 85_000)}`,
+      'missing ConfigMap shop/shop-config: deleted in the cluster',
+      'conflict Service shop/web spec.ports[0].port: files 8080, cluster 81 by kubectl-edit (Update)',
+    ]);
+    // The cluster back as the files say: one line, the panel gone.
+    const back = viewOf([...start, ...applied([...firstApplyUntilWave2, ...firstApplyDone]), { type: 'drift', at: WALL + 90_000, entries: [{ ref: web.ref, class: 'drifted', path: 'spec.replicas', applied: '2', live: '5', owner: scaled }] }, { type: 'healed', at: WALL + 92_000, level: 'ok', message: 'web: spec.replicas 2 → 5 by kubectl (Update) · restored' }, { type: 'drift', at: WALL + 92_500, entries: [] }]);
+    expect(back.drift).toEqual([]);
+    expect(back.log.slice(-2).map((l) => l.text)).toEqual(['web: spec.replicas 2 → 5 by kubectl (Update) · restored', 'drift: the cluster matches the files again']);
+    expectGolden('drift-healed', plain(frame(back)));
+  });
+
+  test('the header names the namespaces the release\'s objects use (cluster-scoped ones aside)', () => {
+    const payments = entry('Deployment', 'ledger', { namespace: 'payments', wave: 1 });
+    const twoNamespaces = plan({ preApply: [ns], waves: [[0, [config]], [1, [web, payments]]] });
+    const view = viewOf([...start, ...applied([{ type: 'plan', at: T, plan: twoNamespaces, release: { name: 'shop', namespace: 'shop' }, dryRun: 'none' }])]);
+    expect(view.namespaces).toEqual(['payments', 'shop']);
+    expect(plain(frame(view)).split('\n')[0]).toBe('kd apply --watch context kind-dev namespaces payments,shop release shop');
   });
 
   test('a short terminal shows a window of the plan around the selection', () => {

@@ -198,3 +198,28 @@ describe('F after a conflict', () => {
     expect(executor.requests.map((r) => r.forceConflicts === true)).toEqual([false, true, false]);
   });
 });
+
+describe('--self-heal', () => {
+  test('a heal applies once with --force-conflicts and without hooks, tagged heal', async () => {
+    const { source, executor, loop, events } = setup();
+    source.files.set('web', 2);
+    void loop.start();
+    await settle();
+    executor.finishOne();
+    await loop.idle();
+    loop.applyNow({ heal: true });
+    await settle();
+    executor.finishOne();
+    await loop.idle();
+    loop.applyNow();
+    await settle();
+    executor.finishOne();
+    await loop.idle();
+    expect(executor.requests.map((r) => [r.forceConflicts === true, r.hooks !== false])).toEqual([
+      [false, true],
+      [true, false],
+      [false, true],
+    ]);
+    expect(events.filter((e) => e.type === 'apply-started').map((e) => (e.type === 'apply-started' ? e.trigger : ''))).toEqual(['start', 'heal', 'manual']);
+  });
+});

@@ -4,7 +4,7 @@ import { SPINNER, bold, dim, tone, type Theme } from '../theme.js';
 import type { WatchView } from '../view-model.js';
 
 export interface HeaderProps {
-  view: Pick<WatchView, 'context' | 'namespace' | 'release' | 'revision' | 'state' | 'paused' | 'queued' | 'lastApply' | 'spinner'>;
+  view: Pick<WatchView, 'context' | 'namespace' | 'namespaces' | 'release' | 'revision' | 'state' | 'paused' | 'queued' | 'lastApply' | 'spinner'>;
   theme: Theme;
 }
 
@@ -16,8 +16,8 @@ export function Header({ view, theme }: HeaderProps) {
         <Text {...bold(theme)}>kd apply --watch</Text>
         <Text {...dim(theme)}> context </Text>
         {view.context}
-        <Text {...dim(theme)}> namespace </Text>
-        {view.namespace}
+        <Text {...dim(theme)}>{(view.namespaces?.length ?? 0) > 1 ? ' namespaces ' : ' namespace '}</Text>
+        {view.namespaces && view.namespaces.length > 0 ? view.namespaces.join(',') : view.namespace}
         <Text {...dim(theme)}> release </Text>
         {view.release}
       </Text>

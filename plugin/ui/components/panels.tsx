@@ -49,14 +49,15 @@ export function conflictRows(conflict: { message: string; hint?: string } | unde
   return rows(`conflict: ${conflict.message}`) + (conflict.hint ? rows(`hint: ${conflict.hint}`) : 0) + rows('press F to apply again with --force-conflicts (kd takes the fields over)');
 }
 
-export function DriftPanel({ drift, height, theme }: { drift: readonly DriftEntry[]; height: number; theme: Theme }) {
+/** Three-way drift (files, last apply, cluster), one finding a line, with who changed the field. */
+export function DriftPanel({ drift, height, theme, formatClock, selfHeal }: { drift: readonly DriftEntry[]; height: number; theme: Theme; formatClock: (ms: number) => string; selfHeal?: boolean }) {
   if (drift.length === 0 || height < 2) return null;
   const shown = drift.slice(0, height - 1);
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end" {...bold(theme)} {...tone(theme, 'warn')}>{`drift (${drift.length}): changed in the cluster since the last apply`}</Text>
+      <Text wrap="truncate-end" {...bold(theme)} {...tone(theme, 'warn')}>{`drift (${drift.length}): files ↔ last apply ↔ cluster${selfHeal ? ' · self-heal on' : ''}`}</Text>
       {shown.map((e, i) => (
-        <Text key={i} wrap="truncate-end">{`  ${describeDrift(e)}`}</Text>
+        <Text key={i} wrap="truncate-end">{`  ${describeDrift(e, formatClock)}`}</Text>
       ))}
     </Box>
   );
@@ -105,7 +106,7 @@ export const HELP_LINES = [
   '  a           apply now (read everything again; also when nothing changed)',
   '  F           after a field conflict: apply again with --force-conflicts',
   '  p           pause / resume watching (saves while paused apply on resume)',
-  '  d           diff of the selected object: applied before (rev N) → files now',
+  '  d           diff of the selected object: the cluster now → the files',
   '  e           recent events of the selected object',
   '  ↑ ↓ j k     select an object',
   '  ?           this help; esc closes it',

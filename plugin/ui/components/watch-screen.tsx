@@ -39,7 +39,7 @@ export function WatchScreen({ view, width, height, theme, formatClock }: WatchSc
             <PlanPanel groups={view.groups} selected={view.selected} spinner={view.spinner} now={view.now} width={width} height={layout.plan} theme={theme} />
             <ConflictPanel conflict={view.conflict} theme={theme} />
             <ProblemsPanel problems={view.problems} height={layout.problems} theme={theme} />
-            <DriftPanel drift={view.drift} height={layout.drift} theme={theme} />
+            <DriftPanel drift={view.drift} height={layout.drift} theme={theme} formatClock={formatClock} selfHeal={view.selfHeal === true} />
             <LogPanel log={view.log} height={layout.log} formatClock={formatClock} theme={theme} />
           </>
         )}

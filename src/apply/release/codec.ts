@@ -20,6 +20,7 @@ import {
   ANNOTATION_UPDATED,
   DATA_KEY,
   LABEL_NAME,
+  LABEL_NAMESPACE,
   LABEL_OWNER,
   LABEL_PART,
   LABEL_REVISION,
@@ -149,7 +150,7 @@ export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
   if (status !== 'pending' && status !== 'deployed' && status !== 'failed' && status !== 'superseded' && status !== 'deleted') return undefined;
   return {
     name: labels[LABEL_NAME] ?? '',
-    namespace: metaString(secret, 'namespace'),
+    namespace: labels[LABEL_NAMESPACE] ?? metaString(secret, 'namespace'),
     revision,
     status,
     updated: annotations[ANNOTATION_UPDATED] ?? '',

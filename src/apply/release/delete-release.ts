@@ -92,8 +92,10 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     }
     for (const m of members) if (!objects.has(objectKey(m.ref))) objects.set(objectKey(m.ref), { object: m.object, ref: m.ref });
     const planned = planDelete({ objects: [...objects.values()] });
-    const plan = request.keepHistory ? spareHistoryNamespace(planned, release) : planned;
-    if (plan !== planned) result.keptForHistory = planned.delete.find((e) => isHistoryNamespace(e.ref, release))!.ref;
+    // The Namespace that holds the records (none with file storage) outlives the release with --keep-history.
+    const historyNamespace = store.recordsNamespaceOf(release.namespace);
+    const plan = request.keepHistory && historyNamespace !== undefined ? spareHistoryNamespace(planned, historyNamespace) : planned;
+    if (plan !== planned) result.keptForHistory = planned.delete.find((e) => isHistoryNamespace(e.ref, historyNamespace!))!.ref;
     result.plan = plan;
     result.kept = plan.notes.filter((n) => n.kind === 'kept').map((n) => n.ref);
 
@@ -151,8 +153,8 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     if (request.keepHistory) await store.markDeleted(release, `deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'}`);
     else {
       result.recordsDeleted = await store.deleteHistory(release);
-      // The release's own Namespace went with its records in it: they were deleted all the same.
-      if (result.deleted.some((r) => isHistoryNamespace(r, release))) result.recordsDeleted = Math.max(result.recordsDeleted, revisions.length);
+      // The Namespace holding the records went with them in it: they were deleted all the same.
+      if (result.deleted.some((r) => historyNamespace !== undefined && isHistoryNamespace(r, historyNamespace))) result.recordsDeleted = Math.max(result.recordsDeleted, revisions.length);
     }
     return {};
   });
@@ -171,13 +173,13 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
 }
 
 /** The plan without the deletion of the Namespace the records live in (when the release holds it). */
-function spareHistoryNamespace(plan: DeletePlan, release: ReleaseRef): DeletePlan {
-  if (!plan.delete.some((e) => isHistoryNamespace(e.ref, release))) return plan;
-  return { ...plan, delete: plan.delete.filter((e) => !isHistoryNamespace(e.ref, release)) };
+function spareHistoryNamespace(plan: DeletePlan, namespace: string): DeletePlan {
+  if (!plan.delete.some((e) => isHistoryNamespace(e.ref, namespace))) return plan;
+  return { ...plan, delete: plan.delete.filter((e) => !isHistoryNamespace(e.ref, namespace)) };
 }
 
-function isHistoryNamespace(ref: ObjectRef, release: ReleaseRef): boolean {
-  return ref.group === '' && ref.kind === 'Namespace' && ref.name === release.namespace;
+function isHistoryNamespace(ref: ObjectRef, namespace: string): boolean {
+  return ref.group === '' && ref.kind === 'Namespace' && ref.name === namespace;
 }
 
 function add(into: Map<string, PlanInputObject>, object: KubeObject): void {

@@ -2,11 +2,14 @@
 export { defaultReleaseName, releaseNameProblem, recordName, partName, RECORD_TYPE, MAX_RELEASE_NAME } from './names.js';
 export type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
 export { encodeRecord, decodeRecord, revisionInfo, DEFAULT_CHUNK_BYTES, MAX_RECORD_BYTES, type DecodeResult, type EncodeOptions } from './codec.js';
-export { SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, isoSeconds, type ReleaseStoreOptions } from './store.js';
-export { renderHistoryText, renderListText, renderTable, describeRevision } from './render.js';
+export { RecordStore, SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, isoSeconds, type ReleaseStoreOptions } from './store.js';
+export { ClusterRecordDriver, toConfigMap, fromConfigMap, type RecordDriver, type RecordScope, type StorageKind } from './drivers.js';
+export { FileRecordDriver, FileLock, type FileLockOptions } from './file-driver.js';
+export { parseStorage, describeStorage, openStorage, recordDriver, inventoryFor, type StorageChoice, type StorageDeps } from './storage.js';
+export { renderHistoryText, renderListText, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
 export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';
-export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions } from '../lock.js';
+export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions, type LockStatus } from '../lock.js';
 export {
   ApplySetInventory,
   applySetId,
@@ -26,3 +29,12 @@ export {
   type ApplySetParentContents,
   type PruneSelection,
 } from '../inventory.js';
+export {
+  diffRevisions,
+  parseRevisionRange,
+  renderRevisionDiffText,
+  resolveRevisionRange,
+  type ObjectChange,
+  type RevisionDiff,
+  type RevisionRange,
+} from './revision-diff.js';

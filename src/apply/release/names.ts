@@ -19,6 +19,8 @@ export const LABEL_STATUS = 'status';
 export const LABEL_REVISION = 'revision';
 /** Set on the part Secrets only (1-based), so that listing revisions skips them. */
 export const LABEL_PART = 'kd.io/part';
+/** The release's namespace, on records kept in another (storage) namespace. */
+export const LABEL_NAMESPACE = 'kd.io/namespace';
 
 export const ANNOTATION_UPDATED = 'kd.io/updated';
 export const ANNOTATION_STARTED = 'kd.io/started';

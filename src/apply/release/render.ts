@@ -3,7 +3,13 @@
  * aligned like kubectl's (columns padded, three spaces apart, no trailing spaces). Only labels
  * and annotations of the records are shown: the objects (and the Secret values among them) never.
  */
+import type { LockStatus } from '../lock.js';
 import type { ReleaseSummary, RevisionInfo } from './types.js';
+
+/** `kubectl kd list --pending`: a release whose latest revision is pending, and its lock (null: nobody holds it). */
+export interface PendingRelease extends ReleaseSummary {
+  lock: LockStatus | null;
+}
 
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -41,3 +47,12 @@ export function renderListText(releases: readonly ReleaseSummary[]): string {
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
+
+/** LOCK: `live (HOLDER since TIME)`, `expired (HOLDER since TIME)` or `none`; only an expired or absent lock can be recovered. */
+export function renderPendingText(releases: readonly PendingRelease[]): string {
+  return renderTable(
+    ['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'LOCK'],
+    releases.map((r) => [r.name, r.namespace, String(r.revision), r.updated, r.lock === null ? 'none' : `${r.lock.live ? 'live' : 'expired'} (${r.lock.holder} since ${r.lock.since})`]),
+  );
+}
+

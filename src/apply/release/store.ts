@@ -1,7 +1,13 @@
 /**
- * `SecretReleaseStore`: the release records in the cluster, one Secret per revision (plus parts),
- * implementing the executor's `ReleaseStore` port and what `history`, `list`, `rollback` and
- * `delete` need.
+ * `RecordStore`: the release records, one record object per revision (plus parts) kept by a
+ * storage driver (drivers.ts: Secrets, ConfigMaps or files), implementing the executor's
+ * `ReleaseStore` port and what `history`, `list`, `rollback` and `delete` need. The format,
+ * states, chunking and history rules live here once, whatever the driver.
+ *
+ * Storage namespace (`--storage-namespace`): the records of a release may live in another
+ * namespace than the release. They then carry the label `kd.io/namespace` (the release's
+ * namespace) and their names include it (`kd.release.v1.<ns>.<release>.v<N>`), so releases of
+ * one name in two namespaces never share a record.
  *
  * Status rules: a revision is written `pending` before anything is applied; it ends `deployed`
  * (and every other `deployed` revision of the release becomes `superseded`) or `failed`. A
@@ -19,13 +25,12 @@
 import { KdError } from '../../errors.js';
 import type { KubeObject } from '../../model/index.js';
 import type { ClusterClient } from '../../cluster/types.js';
+import { ClusterRecordDriver, type RecordDriver } from './drivers.js';
 import type { BeginRevision, FinishRevision, ReleaseRef, ReleaseSnapshot, ReleaseStore, RevisionStatus } from '../ports.js';
 import { decodeRecord, encodeRecord, labelsOf, revisionInfo } from './codec.js';
-import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_PART, LABEL_REVISION, LABEL_STATUS, RECORD_TYPE, releaseSelector } from './names.js';
+import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_NAMESPACE, LABEL_PART, LABEL_STATUS, RECORD_PREFIX, RECORD_TYPE } from './names.js';
 import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
 import { formatMetav1Time } from '../../model/time.js';
-
-const SECRET = { group: '', version: 'v1', kind: 'Secret' } as const;
 
 export const DEFAULT_HISTORY_MAX = 10;
 
@@ -35,8 +40,8 @@ export class CorruptRecordError extends KdError {
   readonly revision: number;
   readonly secret: string;
 
-  constructor(release: ReleaseRef, revision: number, secret: string, problem: string, hint: string) {
-    super('cluster', `revision ${revision} of release ${release.name} (Secret ${secret} in namespace ${release.namespace}) cannot be read: ${problem}`, { hint });
+  constructor(release: ReleaseRef, revision: number, secret: string, problem: string, hint: string, where = `Secret ${secret} in namespace ${release.namespace}`) {
+    super('cluster', `revision ${revision} of release ${release.name} (${where}) cannot be read: ${problem}`, { hint });
     this.name = 'CorruptRecordError';
     this.release = release;
     this.revision = revision;
@@ -45,7 +50,12 @@ export class CorruptRecordError extends KdError {
 }
 
 export interface ReleaseStoreOptions {
-  client: ClusterClient;
+  /** Secrets through this client, unless `driver` is given. */
+  client?: ClusterClient;
+  /** Where the records live; default Secrets through `client`. */
+  driver?: RecordDriver;
+  /** The namespace of every release's records (and its lock); default the release's own. Ignored by the file driver. */
+  storageNamespace?: string;
   /** Milliseconds since the epoch. */
   now: () => number;
   /** kd's version, written into each record. */
@@ -64,23 +74,40 @@ export function isoSeconds(ms: number): string {
   return formatMetav1Time(ms);
 }
 
-export class SecretReleaseStore implements ReleaseStore {
-  readonly #client: ClusterClient;
+export class RecordStore implements ReleaseStore {
+  readonly driver: RecordDriver;
+  readonly #storageNamespace: string | undefined;
   readonly #now: () => number;
   readonly #kdVersion: string;
   readonly #chunkBytes: number | undefined;
-  readonly #signal: AbortSignal | undefined;
   readonly #historyMax: number;
   readonly #maxRecordBytes: number | undefined;
 
   constructor(options: ReleaseStoreOptions) {
-    this.#client = options.client;
+    const driver = options.driver ?? (options.client ? new ClusterRecordDriver('secret', options.client, options.signal) : undefined);
+    if (driver === undefined) throw new Error('RecordStore needs a client or a driver');
+    this.driver = driver;
+    this.#storageNamespace = driver.kind === 'file' ? undefined : options.storageNamespace;
     this.#now = options.now;
     this.#kdVersion = options.kdVersion;
     this.#chunkBytes = options.chunkBytes;
-    this.#signal = options.signal;
     this.#historyMax = options.historyMax ?? DEFAULT_HISTORY_MAX;
     this.#maxRecordBytes = options.maxRecordBytes;
+  }
+
+  /** The namespace holding a release's records and its lock. */
+  storageNamespaceOf(namespace: string): string {
+    return this.#storageNamespace ?? namespace;
+  }
+
+  /** The cluster namespace holding a release's records; undefined when they are not in the cluster (files). */
+  recordsNamespaceOf(namespace: string): string | undefined {
+    return this.driver.kind === 'file' ? undefined : this.storageNamespaceOf(namespace);
+  }
+
+  /** Where the records of releases in a namespace are looked for, for messages. */
+  where(namespace: string): string {
+    return this.driver.where(this.storageNamespaceOf(namespace));
   }
 
   /** Every revision of a release, oldest first. */
@@ -118,8 +145,9 @@ export class SecretReleaseStore implements ReleaseStore {
     const existing = await this.revisions(release);
     const stale = existing.filter((r) => r.status === 'pending');
     const next = (existing[existing.length - 1]?.revision ?? 0) + 1;
-    for (const r of stale)
-      await this.#setStatus(release, r.revision, 'failed', `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`);
+    const message = `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`;
+    for (const r of stale) await this.#setStatus(release, r.revision, 'failed', message);
+    if (stale.length > 0) revision.onStaleRepaired?.(stale.map((r) => r.revision), 'marked failed by revision ' + next);
     const startedAt = isoSeconds(this.#now());
     const payload: RecordPayload = {
       apiVersion: RECORD_TYPE,
@@ -138,9 +166,9 @@ export class SecretReleaseStore implements ReleaseStore {
       message: '',
       ...(this.#chunkBytes !== undefined ? { chunkBytes: this.#chunkBytes } : {}),
     });
-    const [main, ...parts] = secrets;
-    for (const part of parts) await this.#client.create(part, this.#options());
-    await this.#client.create(main!, this.#options());
+    const [main, ...parts] = secrets.map((o) => this.#relocate(release, o));
+    for (const part of parts) await this.driver.create(part);
+    await this.driver.create(main!);
     return next;
   }
 
@@ -166,24 +194,21 @@ export class SecretReleaseStore implements ReleaseStore {
   /** Deletes one revision's Secrets (parts first, so a visible main Secret always has its parts). */
   async deleteRevision(release: ReleaseRef, revision: number): Promise<void> {
     const secrets = await this.#secrets(release.namespace, release.name, revision);
-    for (const s of [...secrets.parts, ...secrets.mains]) {
-      const name = (s.metadata as { name?: string } | undefined)?.name ?? '';
-      await this.#client.delete({ ...SECRET, namespace: release.namespace, name }, this.#options());
-    }
+    for (const s of [...secrets.parts, ...secrets.mains]) await this.driver.remove(this.storageNamespaceOf(release.namespace), nameOf(s));
   }
 
   /** The latest revision of each release in a namespace, or in all namespaces; sorted by namespace, then name. */
   async releases(scope: { namespace: string } | { allNamespaces: true }): Promise<ReleaseSummary[]> {
-    const list = await this.#client.list(SECRET, {
-      ...('allNamespaces' in scope ? { allNamespaces: true } : { namespace: scope.namespace }),
-      labelSelector: releaseSelector(),
-      ...this.#options(),
-    });
+    const items =
+      'allNamespaces' in scope && this.#storageNamespace === undefined
+        ? await this.driver.list({ allNamespaces: true })
+        : await this.driver.list({ namespace: this.storageNamespaceOf('namespace' in scope ? scope.namespace : '') });
     const latest = new Map<string, RevisionInfo>();
-    for (const secret of list.items) {
+    for (const secret of items) {
       if (secret['type'] !== RECORD_TYPE) continue;
       const info = revisionInfo(secret);
       if (info === undefined) continue;
+      if ('namespace' in scope && info.namespace !== scope.namespace) continue;
       const key = `${info.namespace}/${info.name}`;
       const seen = latest.get(key);
       if (seen === undefined || seen.revision < info.revision) latest.set(key, info);
@@ -199,7 +224,7 @@ export class SecretReleaseStore implements ReleaseStore {
     const latest = revisions[revisions.length - 1];
     if (latest === undefined)
       throw new KdError('cluster', `the history of release ${release.name} was not found in namespace ${release.namespace}, so it could not be kept`, {
-        hint: `its record Secrets (kubectl get secrets -n ${release.namespace} -l ${releaseSelector(release.name)}) were deleted while the release was being deleted`,
+        hint: `its records (${this.where(release.namespace)}) were deleted while the release was being deleted`,
       });
     await this.#setStatus(release, latest.revision, 'deleted', message);
     for (const r of revisions) if (r.revision !== latest.revision && r.status === 'deployed') await this.#setStatus(release, r.revision, 'superseded', r.message);
@@ -210,8 +235,7 @@ export class SecretReleaseStore implements ReleaseStore {
     const secrets = await this.#secrets(release.namespace, release.name);
     let n = 0;
     for (const s of [...secrets.parts, ...secrets.mains]) {
-      const name = (s.metadata as { name?: string } | undefined)?.name ?? '';
-      await this.#client.delete({ ...SECRET, namespace: release.namespace, name }, this.#options());
+      await this.driver.remove(this.storageNamespaceOf(release.namespace), nameOf(s));
       n++;
     }
     return n;
@@ -221,20 +245,37 @@ export class SecretReleaseStore implements ReleaseStore {
     const secret = (await this.#secrets(release.namespace, release.name, revision)).mains[0];
     const name = (secret?.metadata as { name?: string } | undefined)?.name;
     if (name === undefined) throw new KdError('cluster', `revision ${revision} of release ${release.name} in ${release.namespace} was not found`);
-    await this.#client.patch(
-      { ...SECRET, namespace: release.namespace, name },
-      { metadata: { labels: { [LABEL_STATUS]: status }, annotations: { [ANNOTATION_UPDATED]: isoSeconds(this.#now()), [ANNOTATION_MESSAGE]: message } } },
-      { type: 'merge', ...this.#options() },
-    );
+    await this.driver.patchMeta(this.storageNamespaceOf(release.namespace), name, {
+      labels: { [LABEL_STATUS]: status },
+      annotations: { [ANNOTATION_UPDATED]: isoSeconds(this.#now()), [ANNOTATION_MESSAGE]: message },
+    });
+  }
+
+  /** A record object moved to the storage namespace: labelled with and named after the release's namespace. */
+  #relocate(release: ReleaseRef, record: KubeObject): KubeObject {
+    const storage = this.storageNamespaceOf(release.namespace);
+    if (storage === release.namespace) return record;
+    const meta = record.metadata as { name: string; labels?: Record<string, string> };
+    return {
+      ...record,
+      metadata: {
+        ...meta,
+        name: `${RECORD_PREFIX}${release.namespace}.${meta.name.slice(RECORD_PREFIX.length)}`,
+        namespace: storage,
+        labels: { ...meta.labels, [LABEL_NAMESPACE]: release.namespace },
+      },
+    };
   }
 
   async #secrets(namespace: string, name: string, revision?: number): Promise<{ mains: KubeObject[]; parts: KubeObject[] }> {
-    const selector = releaseSelector(name) + (revision === undefined ? '' : `,${LABEL_REVISION}=${revision}`);
-    const list = await this.#client.list(SECRET, { namespace, labelSelector: selector, ...this.#options() });
+    const storage = this.storageNamespaceOf(namespace);
+    const items = await this.driver.list({ namespace: storage, release: name, ...(revision === undefined ? {} : { revision }) });
     const mains: KubeObject[] = [];
     const parts: KubeObject[] = [];
-    for (const s of list.items) {
+    for (const s of items) {
       if (s['type'] !== RECORD_TYPE) continue;
+      // Records of a release of the same name in another namespace, kept in this storage namespace.
+      if ((labelsOf(s)[LABEL_NAMESPACE] ?? storage) !== namespace) continue;
       (labelsOf(s)[LABEL_PART] === undefined ? mains : parts).push(s);
     }
     return { mains, parts };
@@ -244,22 +285,35 @@ export class SecretReleaseStore implements ReleaseStore {
     const info = revisionInfo(main);
     const decoded = decodeRecord(main, parts, this.#maxRecordBytes);
     if (info === undefined || 'problem' in decoded) {
-      const secret = (main.metadata as { name?: string } | undefined)?.name ?? '';
-      throw new CorruptRecordError(release, revision, secret, 'problem' in decoded ? decoded.problem : 'its labels are missing or wrong', corruptHint(release, secret));
+      const secret = nameOf(main);
+      const storage = this.storageNamespaceOf(release.namespace);
+      throw new CorruptRecordError(
+        release,
+        revision,
+        secret,
+        'problem' in decoded ? decoded.problem : 'its labels are missing or wrong',
+        corruptHint(release, this.driver.noun, this.driver.removeHint(storage, secret)),
+        this.driver.kind === 'file' ? `file ${secret} in ${this.driver.where(release.namespace)}` : `${this.driver.noun} ${secret} in namespace ${storage}`,
+      );
     }
     return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, manifest: decoded.payload.objects };
   }
 
-  #options(): { signal?: AbortSignal } {
-    return this.#signal === undefined ? {} : { signal: this.#signal };
-  }
+}
+
+/** The store's former name: the Secret driver is the default. */
+export const SecretReleaseStore = RecordStore;
+export type SecretReleaseStore = RecordStore;
+
+function nameOf(object: KubeObject): string {
+  return (object.metadata as { name?: string } | undefined)?.name ?? '';
 }
 
 /** The ways out of a damaged record: roll back to a readable revision, or drop the damaged one. */
-function corruptHint(release: ReleaseRef, secret: string): string {
+function corruptHint(release: ReleaseRef, noun: string, removeCommand: string): string {
   const ns = release.namespace === 'default' ? '' : ` -n ${release.namespace}`;
   return (
-    `the Secret was changed outside kd. Roll back to a readable revision (\`kubectl kd rollback ${release.name} <revision>${ns}\`, see \`kubectl kd history ${release.name}${ns}\`), ` +
-    `or delete the damaged record (\`kubectl delete secret ${secret} -n ${release.namespace}\`) and apply again`
+    `the ${noun} was changed outside kd. Roll back to a readable revision (\`kubectl kd rollback ${release.name} <revision>${ns}\`, see \`kubectl kd history ${release.name}${ns}\`), ` +
+    `or delete the damaged record (\`${removeCommand}\`) and apply again`
   );
 }

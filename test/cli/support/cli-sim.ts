@@ -59,7 +59,7 @@ export async function startCliSim(): Promise<CliSim> {
   };
 }
 
-export async function kdInProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean } = {}): Promise<KdResult> {
+export async function kdInProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean; signal?: AbortSignal } = {}): Promise<KdResult> {
   const stdout = Object.assign(new PassThrough(), { isTTY: options.tty === true, columns: 100 });
   const stderr = Object.assign(new PassThrough(), { isTTY: options.tty === true });
   let out = '';
@@ -73,7 +73,7 @@ export async function kdInProcess(args: string[], options: { cwd?: string; env?:
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: { NO_COLOR: '1', KUBECONFIG: path.join(home, 'no-kubeconfig'), ...options.env, HOME: home },
     cwd: options.cwd ?? process.cwd(),
-    signal: new AbortController().signal,
+    signal: options.signal ?? new AbortController().signal,
     version: '0.1.0',
   };
   const code = await runCli(args, ctx);
