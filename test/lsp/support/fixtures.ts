@@ -1,6 +1,6 @@
 /**
  * Fixture helpers: read `test/fixtures/lsp/<name>`, render LSP results as stable text for exact
- * comparison with their expected files, and (with KD_UPDATE_FIXTURES=1) write those files from
+ * comparison with their expected files, and (with KD_UPDATE_GOLDENS=1, test/support/golden.ts) write those files from
  * the current output, for review in the diff.
  */
 import { readFileSync } from 'node:fs';
