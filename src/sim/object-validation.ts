@@ -8,6 +8,7 @@
 import type { StatusCause } from '../model/status.js';
 import { child, isPlainObject, items, preservesUnknown, typeOf, deepEqual, type SchemaCursor } from './schema-nav.js';
 import { toFieldPath, type JsonPath } from '../model/source.js';
+import { goStringMap } from '../validate/builtin/field.js';
 
 export interface TypeError {
   /** Go decoding message, as built-in kinds answer (400). */
@@ -157,15 +158,6 @@ export function validateLabels(labels: unknown, field: string): StatusCause[] {
     void k;
   }
   return out;
-}
-
-/** Go's `%#v` of a string map, as validation messages print label maps. */
-export function goStringMap(m: unknown): string {
-  if (!isPlainObject(m)) return 'map[string]string(nil)';
-  const parts = Object.keys(m)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(m[k]))}`);
-  return `map[string]string{${parts.join(', ')}}`;
 }
 
 function goLabelSelector(sel: unknown): string {
