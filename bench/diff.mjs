@@ -7,10 +7,10 @@
  * The diff module is bundled from the current sources into bench/out/diff (esbuild).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordGoal } from './goals.mjs';
+import { bundleChild, runChild } from './in-process.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'diff');
@@ -45,31 +45,14 @@ console.log(JSON.stringify({ ms, lineMs, peakMb: (maxRSS * 1024) / 2 ** 20, base
 `;
 
 async function main() {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: { diff: path.join(root, 'src', 'apply', 'unified-diff.ts'), yaml: path.join(root, 'src', 'apply', 'diff-yaml.ts') },
-    outdir: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    logLevel: 'error',
-  });
-  writeFileSync(path.join(out, 'child.mjs'), child);
+  await bundleChild(out, { diff: path.join(root, 'src', 'apply', 'unified-diff.ts'), yaml: path.join(root, 'src', 'apply', 'diff-yaml.ts') }, child);
   console.log('case                          objectDiff ms  (line diff ms)  peak RSS MB (before)  diff lines  GNU diff -u ms');
   for (const [lines, mode] of [
     [10_000, 'one'],
     [40_000, 'one'],
     [10_000, 'unrelated'],
   ]) {
-    const r = spawnSync(process.execPath, [path.join(out, 'child.mjs'), String(lines), mode, out], { encoding: 'utf8', cwd: root, env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') } });
-    if (r.status !== 0) {
-      console.error(r.stderr);
-      process.exit(1);
-    }
-    const m = JSON.parse(r.stdout);
+    const m = runChild(root, out, [String(lines), mode, out]);
     const start = process.hrtime.bigint();
     spawnSync('diff', ['-u', path.join(out, 'before.yaml'), path.join(out, 'after.yaml')], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
     const peer = Number(process.hrtime.bigint() - start) / 1e6;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { clearGoals, goalsTable, readGoals } from './goals.mjs';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const all = ['startup', 'validate', 'sim', 'apply', 'drift', 'watch', 'lsp', 'diff'];
+const all = ['startup', 'validate', 'schema', 'sim', 'apply', 'drift', 'watch', 'lsp', 'diff'];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length) {

@@ -4,14 +4,13 @@
  * Validation registers CRDs with the core through the engine; this is only the editor's view.
  */
 import type { GroupVersionKind, Manifest, SchemaObject } from '../../src/index.js';
+import { isPlainObject as isRecord } from '../../src/index.js';
 
 export interface CustomKindSchema {
   gvk: GroupVersionKind;
   namespaced: boolean;
   schema: SchemaObject;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isCrd(m: Manifest): boolean {
   return m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition';

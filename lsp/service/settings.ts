@@ -3,6 +3,7 @@
  * (either may hold them flat or under `kd`). Unknown or ill-typed entries are ignored rather than
  * rejected: an editor config mistake must not stop the server.
  */
+import { isPlainObject as isRecord } from '../../src/index.js';
 
 export interface KdLspSettings {
   /** Kubernetes version of the schemas (`1.35`); needs a schema directory for that version. */
@@ -22,8 +23,6 @@ export interface KdLspSettings {
 }
 
 export const DEFAULT_SETTINGS: KdLspSettings = { crdPaths: [], strict: true };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads settings over `base`: present, well-typed entries win. */
 export function parseSettings(raw: unknown, base: KdLspSettings = DEFAULT_SETTINGS): KdLspSettings {

@@ -5,9 +5,8 @@
  * Exit codes: 0 applied and healthy, 1 the apply failed (invalid manifests, health, hook,
  * conflict, lock held), 2 usage, input or cluster-access error, 130 interrupted.
  */
-import path from 'node:path';
 import type { Argv } from 'yargs';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode, type StorageChoice } from '../../src/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, releaseNameProblem, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode, type StorageChoice } from '../../src/index.js';
 import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
@@ -65,8 +64,8 @@ export function applyOptionsFrom(argv: Record<string, unknown>, env: NodeJS.Proc
   const concurrency = Number(argv.concurrency ?? DEFAULT_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency must be a whole number of at least 1, not "${String(argv.concurrency)}"`);
   const release = typeof argv.release === 'string' && argv.release !== '' ? argv.release : defaultReleaseName(paths[0]!);
-  if (!/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(release))
-    throw usageError(`release name "${release}" is not valid: lower-case letters, digits and '-', at most 53 characters`, 'name it with --release NAME');
+  const releaseProblem = releaseNameProblem(release);
+  if (releaseProblem !== undefined) throw usageError(releaseProblem, 'name it with --release NAME');
   const options: ApplyOptions = {
     paths,
     release,

@@ -25,6 +25,7 @@ import {
   type KdAnnotationSpec,
 } from './catalog.js';
 import { suggestValue } from './suggest.js';
+import { isPlainObject as isRecord } from '../model/json.js';
 
 export type HealthMode = 'wait' | 'skip';
 
@@ -404,8 +405,4 @@ function resolveHooks(keySpec: AnnotationKeySpec, items: string[], kdValues: str
     warn(`${keySpec.key}: kd cannot run a hook both in its wave (Sync) and in other phases; it runs only in ${phases.join(', ')}`);
   }
   return { value: phases, problems };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -7,6 +7,7 @@
  * anything else, multi-line strings are literal blocks, everything else is a JSON string (valid
  * YAML), so `yaml.parse(toYaml(v))` equals `v` (checked by a property test).
  */
+import { isPlainObject as isMap } from '../model/json.js';
 
 export interface ToYamlOptions {
   /** Map keys in code-unit order (kubectl diff's order), so a file ordered otherwise diffs the same. */
@@ -105,8 +106,4 @@ function scalarString(text: string): string {
     !text.endsWith(':') &&
     !/[{}[\],"'`]/.test(text);
   return plain ? text : JSON.stringify(text);
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -33,6 +33,8 @@ import type { ClusterClient } from '../cluster/types.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import { ClusterRequestError } from '../cluster/errors.js';
 import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from './ports.js';
+import { isPlainObject as isMap } from '../model/json.js';
+import { formatMicroTime as microTime } from '../model/time.js';
 
 export type { LockStatus };
 import { createNamespaceIfMissing } from './apply-entries.js';
@@ -315,14 +317,8 @@ function leaseState(lease: KubeObject): LeaseState {
 }
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
+export { microTime };
 
 function interrupted(): KdError {
   return new KdError('interrupted', 'interrupted while waiting for the release lock');
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -14,6 +14,7 @@
 import type { KubeObject } from '../model/index.js';
 import { podMatcher, type PodMatcher } from './label-selector.js';
 import { metadataOf } from './object-refs.js';
+import { isPlainObject as isMap } from '../model/json.js';
 
 export const REPLICA_SET_GVK = { group: 'apps', version: 'v1', kind: 'ReplicaSet' } as const;
 export const CONTROLLER_REVISION_GVK = { group: 'apps', version: 'v1', kind: 'ControllerRevision' } as const;
@@ -95,8 +96,4 @@ function annotationOf(object: KubeObject, key: string): string | undefined {
   const annotations = metadataOf(object)['annotations'];
   const v = isMap(annotations) ? annotations[key] : undefined;
   return typeof v === 'string' ? v : undefined;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

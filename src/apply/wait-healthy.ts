@@ -9,7 +9,7 @@
  *     `--timeout`) and for time-dependent verdicts (a pod unschedulable past its grace period).
  * The outcome is a value: ok, or the first object that failed or timed out, with its health.
  */
-import { computeHealth, DEFAULT_UNSCHEDULABLE_GRACE_MS, kindHasPods, type HealthCheckSpec, type HealthResult } from '../health/index.js';
+import { computeHealth, DEFAULT_UNSCHEDULABLE_GRACE_MS, kindHasPods, unschedulableDueAt, type HealthCheckSpec, type HealthResult } from '../health/index.js';
 import { describeRef, objectKey, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import type { CollectionCache } from './collection-cache.js';
@@ -45,6 +45,7 @@ export type WaitOutcome =
   | { ok: false; ref: ObjectRef; kind: 'cluster'; error: unknown };
 
 const POD_GVK = { group: '', version: 'v1', kind: 'Pod' } as const;
+const EVENT_GVK = { group: '', version: 'v1', kind: 'Event' } as const;
 
 interface Pending {
   target: WaitTarget;
@@ -113,10 +114,15 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
         if (collection.error !== undefined) return { ok: false, ref: p.target.ref, kind: 'cluster', error: collection.error };
         const object = collection.objects.get(p.target.ref.name);
         let pods: KubeObject[] = [];
-        // Pods matter only while a workload is in progress (to fail fast): fetch them lazily.
-        const withoutPods = computeHealth(object, { now, completion: p.target.completion, unschedulableGraceMs: grace });
-        if (withoutPods.status === 'InProgress' && object && kindHasPods(p.target.ref)) pods = await podsOf(p, object, ctx, podWatchers);
-        const verdict = judge(p, object, pods);
+        let events: KubeObject[] = [];
+        // Pods and events matter only while an object is in progress (to fail fast, or to say
+        // why it waits): fetch them lazily.
+        const alone = computeHealth(object, { now, completion: p.target.completion, unschedulableGraceMs: grace });
+        if (alone.status === 'InProgress' && object) {
+          if (kindHasPods(p.target.ref)) pods = await podsOf(p, object, ctx, podWatchers);
+          events = await eventsOf(p, object, ctx, podWatchers);
+        }
+        const verdict = judge(p, object, pods, events);
         if (verdict.status === 'Current') pending.delete(p.key);
         else if (verdict.status === 'Failed' && verdict.failFast) return { ok: false, ref: p.target.ref, kind: 'health', health: verdict, pods };
       }
@@ -159,8 +165,8 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
     unsubscribe();
   }
 
-  function judge(p: Pending, object: KubeObject | undefined, pods: KubeObject[]): HealthResult {
-    const health = computeHealth(object, { now: ctx.clock.now(), pods, completion: p.target.completion, unschedulableGraceMs: grace });
+  function judge(p: Pending, object: KubeObject | undefined, pods: KubeObject[], events: KubeObject[] = []): HealthResult {
+    const health = computeHealth(object, { now: ctx.clock.now(), pods, events, completion: p.target.completion, unschedulableGraceMs: grace });
     if (!sameHealth(p.last, health)) {
       p.last = health;
       const event: HealthChangedEvent = { type: 'health-changed', at: ctx.clock.now(), ref: p.target.ref, status: health.status, reason: health.reason, message: health.message };
@@ -182,6 +188,32 @@ async function podsOf(p: Pending, workload: KubeObject, ctx: WaitContext, podWat
   }
   await Promise.all(collections.map((c) => c.ready));
   return matchingPods(p.target.ref, workload, ctx);
+}
+
+/**
+ * The Events about the object itself (its involvedObject, matched by uid when both have one),
+ * from a watched Event collection of its namespace: the health rules read them (a claim waiting
+ * for its first consumer) and the latest Warning says why a wait goes on. Best effort: a cluster
+ * that does not let kd list Events gets no events, never a failed wait.
+ */
+async function eventsOf(p: Pending, object: KubeObject, ctx: WaitContext, watchers: Map<string, Set<Pending>>): Promise<KubeObject[]> {
+  const ns = p.target.ref.namespace;
+  if (ns === undefined) return [];
+  const collection = ctx.cache.collection(EVENT_GVK, ns);
+  let set = watchers.get(collection.key);
+  if (!set) watchers.set(collection.key, (set = new Set()));
+  set.add(p);
+  try {
+    await collection.ready;
+  } catch {
+    return [];
+  }
+  const uid = (object['metadata'] as { uid?: unknown } | undefined)?.uid;
+  return [...collection.objects.values()].filter((e) => {
+    const o = (e['involvedObject'] ?? e['regarding']) as { kind?: unknown; name?: unknown; uid?: unknown } | undefined;
+    if (!o || o.kind !== p.target.ref.kind || o.name !== p.target.ref.name) return false;
+    return typeof uid !== 'string' || typeof o.uid !== 'string' || o.uid === uid;
+  });
 }
 
 /**
@@ -212,16 +244,7 @@ function recheckAt(p: Pending, ctx: WaitContext, grace: number, now: number): nu
   const object = ctx.cache.collection(p.target.ref, p.target.ref.namespace).objects.get(p.target.ref.name);
   if (!object) return Infinity;
   const pods = p.target.ref.kind === 'Pod' ? [object] : matchingPods(p.target.ref, object, ctx);
-  let at = Infinity;
-  for (const pod of pods) {
-    const conditions = (pod['status'] as { conditions?: Array<Record<string, unknown>> } | undefined)?.conditions ?? [];
-    for (const c of conditions) {
-      if (c['type'] !== 'PodScheduled' || c['status'] !== 'False' || typeof c['lastTransitionTime'] !== 'string') continue;
-      const due = Date.parse(c['lastTransitionTime']) + grace;
-      if (Number.isFinite(due) && due > now) at = Math.min(at, due);
-    }
-  }
-  return at;
+  return unschedulableDueAt(pods, { now, unschedulableGraceMs: grace });
 }
 
 function sameHealth(a: HealthResult | undefined, b: HealthResult): boolean {

@@ -10,6 +10,8 @@
  * ...) are not leaves either: they are not what anyone applies.
  */
 import type { JsonPath, KubeObject } from '../model/index.js';
+import { deepEqual } from '../model/json.js';
+import { isPlainObject as isMap } from '../model/json.js';
 
 export interface Leaf {
   /** The path in the object it was read from (indices are that object's). */
@@ -89,19 +91,7 @@ export function sameValue(a: unknown, b: unknown, path?: JsonPath): boolean {
   return false;
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+export { deepEqual };
 
 const QUANTITY_PARENTS = new Set(['requests', 'limits', 'capacity', 'allocatable', 'hard', 'overhead']);
 const QUANTITY_KEYS = new Set(['storage', 'sizeLimit']);
@@ -127,9 +117,7 @@ export function quantityValue(value: unknown): number | undefined {
   return Number(base.toPrecision(12));
 }
 
-export function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isMap };
 
 /** The object rebuilt from some of its leaves (for diffs): list items keep their relative order. */
 export function project(leaves: LeafMap, ids: Iterable<string>): Record<string, unknown> {

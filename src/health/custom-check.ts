@@ -11,6 +11,7 @@
  */
 import { readKdAnnotations } from '../annotations/index.js';
 import type { KubeObject } from '../model/index.js';
+import { isPlainObject as isMap } from '../model/json.js';
 
 export type HealthCheckSpec =
   | { type: 'http'; path: string; port: number | string | undefined; expect: readonly string[] }
@@ -45,10 +46,6 @@ export function checksService(object: KubeObject): boolean {
 export function statusAccepted(status: number, expect: readonly string[]): boolean {
   const s = String(status);
   return expect.some((e) => (e.endsWith('xx') ? s.length === 3 && s[0] === e[0] : e === s));
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function isPodReady(pod: KubeObject): boolean {

@@ -4,12 +4,11 @@
  * `undefined` for anything missing or of the wrong type instead of throwing.
  */
 import type { KubeObject } from '../model/index.js';
+import { isPlainObject as isMap } from '../model/json.js';
 
 export type JsonMap = Record<string, unknown>;
 
-export function isMap(value: unknown): value is JsonMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isMap };
 
 export function field(value: unknown, ...path: string[]): unknown {
   let current = value;

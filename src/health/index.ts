@@ -3,7 +3,7 @@ export type { HealthStatus, HealthResult, HealthContext } from './types.js';
 export { DEFAULT_UNSCHEDULABLE_GRACE_MS } from './types.js';
 export { computeHealth } from './compute-health.js';
 export { conditionsHealth, isTerminalReason } from './conditions.js';
-export { findPodProblem, FAIL_FAST_WAITING_REASONS, type PodProblem } from './pod-problems.js';
+export { findPodProblem, unschedulableDueAt, FAIL_FAST_WAITING_REASONS, type PodProblem } from './pod-problems.js';
 export { healthRuleFor, kindHasPods } from './registry.js';
 export { healthGate, type HealthGate } from './gate.js';
 export { formatHealth } from './format.js';

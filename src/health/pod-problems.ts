@@ -45,15 +45,36 @@ export function findPodProblem(pod: KubeObject, options: { now: number | undefin
       return { reason, message };
     }
   }
-  const scheduled = findCondition(pod, 'PodScheduled');
-  if (scheduled && scheduled.status === 'False' && scheduled.reason === 'Unschedulable' && options.now !== undefined) {
-    const since = parseTime(scheduled.lastTransitionTime);
-    if (since !== undefined && options.now - since >= options.unschedulableGraceMs) {
-      const detail = scheduled.message ? `: ${scheduled.message}` : '';
-      return { reason: 'Unschedulable', message: `pod ${podName} unschedulable for ${formatDuration(options.now - since)}${detail}` };
-    }
+  const unschedulable = unschedulableSince(pod);
+  if (unschedulable && options.now !== undefined && options.now - unschedulable.since >= options.unschedulableGraceMs) {
+    const detail = unschedulable.message ? `: ${unschedulable.message}` : '';
+    return { reason: 'Unschedulable', message: `pod ${podName} unschedulable for ${formatDuration(options.now - unschedulable.since)}${detail}` };
   }
   return undefined;
+}
+
+/**
+ * When the pods' verdict changes by time alone: the earliest moment after `now` at which an
+ * Unschedulable pod reaches its grace period (Infinity if none will). The waiter sleeps until
+ * then; the rule it wakes for is `findPodProblem`'s, so both read the condition here.
+ */
+export function unschedulableDueAt(pods: readonly KubeObject[], options: { now: number; unschedulableGraceMs: number }): number {
+  let at = Infinity;
+  for (const pod of pods) {
+    if (field(pod, 'metadata', 'deletionTimestamp') !== undefined) continue;
+    const since = unschedulableSince(pod)?.since;
+    if (since === undefined) continue;
+    const due = since + options.unschedulableGraceMs;
+    if (due > options.now) at = Math.min(at, due);
+  }
+  return at;
+}
+
+function unschedulableSince(pod: KubeObject): { since: number; message: string | undefined } | undefined {
+  const scheduled = findCondition(pod, 'PodScheduled');
+  if (!scheduled || scheduled.status !== 'False' || scheduled.reason !== 'Unschedulable') return undefined;
+  const since = parseTime(scheduled.lastTransitionTime);
+  return since === undefined ? undefined : { since, message: scheduled.message || undefined };
 }
 
 /** Why the container last stopped, which is what a user needs about a crash loop. */

@@ -6,6 +6,7 @@
  */
 import type { JsonPath } from '../model/source.js';
 import type { ObjectRef } from '../model/object-ref.js';
+import { isPlainObject as isMapping } from '../model/json.js';
 
 export interface IdentityProblem {
   message: string;
@@ -26,9 +27,7 @@ export function describeType(value: unknown): string {
   return typeof value;
 }
 
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export { isMapping };
 
 export function readIdentity(object: Record<string, unknown>): { ref?: ObjectRef; problems: IdentityProblem[] } {
   const problems: IdentityProblem[] = [];

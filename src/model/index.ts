@@ -4,3 +4,6 @@ export * from './object-ref.js';
 export * from './diagnostic.js';
 export * from './manifest.js';
 export * from './status.js';
+export * from './json.js';
+export * from './label-selector.js';
+export * from './time.js';

@@ -11,6 +11,7 @@
  *    uid, managedFields) and `status` are ignored.
  */
 import { toFieldPath, type JsonPath, type KubeObject } from '../model/index.js';
+import { isPlainObject as isMap } from '../model/json.js';
 
 export interface ChangeResult {
   action: 'create' | 'update' | 'unchanged';
@@ -121,8 +122,4 @@ function scalarEqual(a: unknown, b: unknown): boolean {
   if (isMap(a) && isMap(b)) return diffPaths(a, b, []).length === 0;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => scalarEqual(x, b[i]));
   return false;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -17,6 +17,7 @@ import { T_ARRAY, T_BOOLEAN, T_INTEGER, T_NUMBER, T_OBJECT, T_STRING, type Seman
 import { checkIntegerFormat, checkStringFormat } from './formats.js';
 import { isQuantityValue } from './quantity.js';
 import { closest } from './suggest.js';
+import { isPlainObject } from '../model/json.js';
 
 export interface ValidateOptions {
   /** Unknown fields are errors when strict (kubectl's default), warnings otherwise. */
@@ -76,10 +77,6 @@ function typeBit(value: unknown): number {
 function show(value: unknown): string {
   const s = JSON.stringify(value);
   return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 class Walker {

@@ -9,6 +9,7 @@
 import type { StatusCause } from '../model/status.js';
 import { child, isPlainObject, items, preservesUnknown, typeOf, type SchemaCursor } from './schema-nav.js';
 import { toFieldPath, type JsonPath } from '../model/source.js';
+import { goStringMap } from '../validate/builtin/field.js';
 
 export interface TypeError {
   /** Go decoding message, as built-in kinds answer (400). */

@@ -13,6 +13,7 @@
  * so empty values of unknown fields are skipped, and zero scalars are omitted as JSON's
  * `omitempty` would, except for pointer fields (`replicas: 0` stays). Never throws.
  */
+import { formatMetav1Time } from '../model/time.js';
 
 type FieldType = 'string' | 'int' | 'bool' | 'bytes' | 'time' | 'intstr' | { msg: MessageSchema } | { map: 'string' | 'bytes' | 'quantity' };
 interface FieldSpec {
@@ -411,7 +412,7 @@ function decodeTime(buf: Buffer): string | undefined {
     else r.skip(wire);
   });
   if (seconds === 0n) return undefined;
-  return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatMetav1Time(Number(seconds) * 1000);
 }
 
 /** intstr.IntOrString: type 0 holds intVal (field 2), type 1 strVal (field 3). */

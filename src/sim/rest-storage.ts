@@ -38,6 +38,7 @@ import { acceptedCrdStatus } from './crd-registration.js';
 import { CustomResourceServing } from './crd-serving.js';
 import { groupVersionPath } from '../schema/types.js';
 import { matchesFields, matchesLabels, type FieldRequirement, type LabelSelector } from './selectors.js';
+import { formatMetav1Time as formatTime } from '../model/time.js';
 
 type Obj = Record<string, unknown>;
 
@@ -108,9 +109,7 @@ const GENERATION_CORE = new Set(['replicationcontrollers']);
 /** apimachinery's rand.String alphabet: no vowels, no confusable characters. */
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { formatTime };
 
 export class RestStorage {
   readonly catalog: ApiCatalog;

@@ -4,6 +4,7 @@
  * Everything here is pure and tolerant: an unknown schema is `undefined`, meaning "anything goes".
  */
 import type { OpenApiDocument, SchemaObject } from '../schema/types.js';
+import { deepEqual, isPlainObject } from '../model/json.js';
 
 export interface SchemaCursor {
   doc: OpenApiDocument;
@@ -71,24 +72,7 @@ export function listSemantics(s: SchemaObject): { type: 'atomic' | 'set' | 'map'
   return { type: 'atomic', keys: [] };
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
+export { deepEqual, isPlainObject };
 
 export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);

@@ -19,6 +19,7 @@ import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { Manifest } from '../model/manifest.js';
 import type { JsonPath } from '../model/source.js';
 import { toFieldPath } from '../model/source.js';
+import { isPlainObject as isRecord } from '../model/json.js';
 
 export interface MetadataCheckOptions {
   /** Whether the kind is namespaced; undefined when the kind is unknown (the scope check is skipped). */
@@ -202,10 +203,6 @@ export function validateName(rule: NameRule, name: string, options: { prefix?: b
 
 function quote(value: string): string {
   return JSON.stringify(value);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function checkMetadata(manifest: Manifest, options: MetadataCheckOptions): Diagnostic[] {

@@ -4,13 +4,14 @@
  * `line:col severity rule message`, must equal `<outcome>.expected` exactly (an empty file when
  * the outcome is "valid").
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAnnotations } from '../../src/annotations/index.js';
 import { checkMetadata } from '../../src/validate/metadata.js';
 import { compareDiagnostics, isKnownRule, type Diagnostic, type Manifest } from '../../src/index.js';
 import { manifestsFromYaml } from './manifest-helper.js';
+import { golden } from '../support/golden.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/annotations');
 
@@ -48,8 +49,7 @@ describe('annotation and metadata fixtures', () => {
     it(file.replace(/\.yaml$/, ''), () => {
       const actual = render(check(file));
       const expectedFile = path.join(dir, file.replace(/\.yaml$/, '.expected'));
-      if (process.env['KD_UPDATE_FIXTURES'] === '1') writeFileSync(expectedFile, actual === '' ? '' : actual + '\n');
-      const expected = readFileSync(expectedFile, 'utf8').replace(/\n$/, '');
+      const expected = golden(expectedFile, actual === '' ? '' : actual + '\n').replace(/\n$/, '');
       expect(actual).toBe(expected);
     });
   }

@@ -19,6 +19,18 @@ ${extra}
 `;
 }
 
+const CLAIM = `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+  annotations: { sim.kd.io/fail: provisioning }
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast-ssd
+  resources: { requests: { storage: 5Gi } }
+`;
+
 function failedOf(events: readonly ApplyEvent[]): Extract<ApplyEvent, { type: 'object-failed' }> {
   const failed = events.find((e): e is Extract<ApplyEvent, { type: 'object-failed' }> => e.type === 'object-failed');
   if (!failed) throw new Error('no object-failed event');
@@ -80,5 +92,24 @@ describe('fail fast', () => {
     expect(done.failure?.kind).toBe('timeout');
     expect(done.failure?.message).toMatch(/^Deployment ff-timeout\/slow: timed out waiting \(still InProgress/);
     expect(done.failure?.hint).toContain('--timeout');
+  });
+
+  // Health gets the events it reads: the gate hands the object's Events to computeHealth, so a
+  // claim whose provisioning fails is reported with the provisioner's reason.
+  it('reports a claim that fails to provision with the event reason', async () => {
+    const events = await s.apply({ objects: manifests(CLAIM, 'pvc-fail'), timeoutMs: 30_000 });
+    const done = doneOf(events);
+    expect(done.status).toBe('failed');
+    expect(done.failure?.kind).toBe('timeout');
+    const changes = events.filter((e): e is Extract<ApplyEvent, { type: 'health-changed' }> => e.type === 'health-changed' && e.ref.name === 'data');
+    expect(changes.at(-1)?.message).toMatch(/waiting for the claim to be bound; last warning: ProvisioningFailed: failed to provision volume with StorageClass "fast-ssd"/);
+    expect(failedOf(events).message).toContain('last warning: ProvisioningFailed');
+  });
+
+  it('leaves a claim that binds without warnings', async () => {
+    const events = await s.apply({ objects: manifests(CLAIM.replace('annotations: { sim.kd.io/fail: provisioning }', 'labels: { app: db }'), 'pvc-ok') });
+    expect(doneOf(events).status).toBe('succeeded');
+    const messages = events.flatMap((e) => (e.type === 'health-changed' ? [e.message] : []));
+    expect(messages.join('\n')).not.toContain('last warning');
   });
 });

@@ -1,5 +1,4 @@
 /** The two printers of the apply event stream, from a fixed stream: text against a golden file, JSON lines by parsing. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planApply, planWithoutHooks, renderPlanText, type ApplyEvent } from '../../src/index.js';
@@ -7,6 +6,7 @@ import { formatEventJsonl } from '../../plugin/output/events-jsonl.js';
 import { eventsTextFormatter } from '../../plugin/output/events-text.js';
 import { makeStyle } from '../../plugin/output/style.js';
 import { fixturesDir, manifests } from './support/apply-sim.js';
+import { golden } from '../support/golden.js';
 
 const T = Date.UTC(2026, 0, 1);
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
@@ -41,7 +41,7 @@ describe('apply event printers', () => {
   it('text: one aligned line per event, the plan as its stable text', () => {
     const format = eventsTextFormatter({ style: makeStyle(false) });
     const text = stream.map(format).join('');
-    expect(text).toBe(readFileSync(path.join(fixturesDir, 'events-text-expected.txt'), 'utf8'));
+    expect(text).toBe(golden(path.join(fixturesDir, 'events-text-expected.txt'), text));
     // The failure's reason is said once, on the failed line; one hook is "1 hook".
     expect(text.match(/pod web-1 container web: CrashLoopBackOff/g)).toHaveLength(1);
     expect(text).toContain('1 hook)');

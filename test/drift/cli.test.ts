@@ -5,7 +5,6 @@
  * SARIF fingerprints are stable across runs; and no format ever shows a Secret value, in clear
  * or base64. Exit codes: 1 drift, 0 with --fail-on none, 2 on usage errors.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import type { CommandContext } from '../../plugin/context.js';
 import { checkJsonDocuments, checkMachineOutput } from '../support/output-schemas.js';
 import { requireKubectl } from '../e2e/kubectl-harness.js';
 import { fixturesDir, repoRoot, startDriftSim, type DriftSim } from './support.js';
+import { golden as goldenText } from '../support/golden.js';
 
 const PASSWORD = 'hunter2-very-secret';
 const NEW_PASSWORD = 'rotated-by-hand';
@@ -84,9 +84,9 @@ describe('kubectl kd drift', () => {
     expect(r.code).toBe(1);
     expectNoSecret(r.stdout);
     const golden = path.join(fixturesDir, 'secret-and-configmap-drifted.txt');
-    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, scrub(r.stdout));
+    const expectedText = goldenText(golden, scrub(r.stdout));
     // Hashes are salted per run: only equal-or-not is stable, so they are scrubbed too.
-    expect(scrub(r.stdout).replace(/#[0-9a-f]{8}/g, '#<hash>')).toBe(readFileSync(golden, 'utf8').replace(/#[0-9a-f]{8}/g, '#<hash>'));
+    expect(scrub(r.stdout).replace(/#[0-9a-f]{8}/g, '#<hash>')).toBe(expectedText.replace(/#[0-9a-f]{8}/g, '#<hash>'));
     // Changed Secret value: two different hashes; the unchanged key is not a finding.
     const [, applied, live] = /data\.password: \*\*\* (#[0-9a-f]{8}) → \*\*\* (#[0-9a-f]{8})/.exec(r.stdout) ?? [];
     expect(applied).toBeDefined();

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeHealth, healthGate, isTerminalReason, kindHasPods, type HealthResult } from '../../src/health/index.js';
+import { computeHealth, healthGate, isTerminalReason, kindHasPods, unschedulableDueAt, type HealthResult } from '../../src/health/index.js';
 import type { KubeObject } from '../../src/model/index.js';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -60,6 +60,19 @@ describe('computeHealth', () => {
     const pods = [unschedulablePod('2025-06-01T11:59:15Z')];
     expect(computeHealth(rolling, { now: NOW, pods }).status).toBe('Failed');
     expect(computeHealth(rolling, { now: NOW, pods, unschedulableGraceMs: 60_000 }).status).toBe('InProgress');
+  });
+
+  it('wakes the waiter exactly when the Unschedulable grace runs out, by the rule that fails it', () => {
+    const pods = [unschedulablePod('2025-06-01T11:59:50Z')];
+    const due = unschedulableDueAt(pods, { now: NOW, unschedulableGraceMs: 30_000 });
+    expect(due).toBe(Date.parse('2025-06-01T12:00:20Z'));
+    expect(computeHealth(rolling, { now: due - 1, pods }).status).toBe('InProgress');
+    expect(computeHealth(rolling, { now: due, pods }).status).toBe('Failed');
+    // Past due, an unknown time, or a pod not Unschedulable (scheduling gated): nothing to wake for.
+    expect(unschedulableDueAt(pods, { now: due, unschedulableGraceMs: 30_000 })).toBe(Infinity);
+    expect(unschedulableDueAt([unschedulablePod('not a time')], { now: NOW, unschedulableGraceMs: 30_000 })).toBe(Infinity);
+    const gated = { ...pods[0]!, status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', lastTransitionTime: '2025-06-01T11:59:50Z' }] } };
+    expect(unschedulableDueAt([gated], { now: NOW, unschedulableGraceMs: 30_000 })).toBe(Infinity);
   });
 
   it('ignores failing pods once the Deployment is Current', () => {

@@ -2,15 +2,16 @@
  * Fixture tests: every input under test/fixtures/manifest/ is read as bytes (through the same
  * checks as files from disk) and loaded; the outcome, one line per manifest and per diagnostic,
  * must equal `<name>.expected.txt` exactly. `<name>.options.json` holds load options when needed.
- * Set KD_UPDATE_FIXTURES=1 to rewrite the expected files after reviewing a change.
+ * Set KD_UPDATE_GOLDENS=1 to rewrite the expected files after reviewing a change.
  */
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addBytes, type Inputs } from '../../src/io/inputs.js';
 import { loadManifests } from '../../src/manifest/index.js';
 import { compareDiagnostics, formatApiVersion, type LoadOptions } from '../../src/model/index.js';
+import { golden } from '../support/golden.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/manifest');
 const inputs = readdirSync(dir, { withFileTypes: true })
@@ -48,8 +49,7 @@ describe('manifest fixtures', () => {
       const options = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, 'utf8')) as LoadOptions) : {};
       const actual = outcome(input, readFileSync(path.join(dir, input)), options);
       const expectedFile = path.join(dir, `${base}.expected.txt`);
-      if (process.env.KD_UPDATE_FIXTURES === '1') writeFileSync(expectedFile, actual);
-      expect(actual).toBe(readFileSync(expectedFile, 'utf8'));
+      expect(actual).toBe(golden(expectedFile, actual));
     });
   }
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { planApply, renderPlanText, type PlanOperation } from '../../src/plan/index.js';
 import { objectKey, type KubeObject } from '../../src/model/index.js';
 import { readObjects, toPlanInput } from './support.js';
+import { golden } from '../support/golden.js';
 
 const root = path.resolve(import.meta.dirname, '../fixtures/plan');
 const cases = readdirSync(root).filter((d) => existsSync(path.join(root, d, 'input.yaml'))).sort();
@@ -35,6 +36,7 @@ describe('plan fixtures', () => {
     const operationFile = path.join(folder, 'operation');
     const operation = existsSync(operationFile) ? (readFileSync(operationFile, 'utf8').trim() as PlanOperation) : undefined;
     const plan = planApply({ desired, ...(live ? { live } : {}), ...(lastApplied ? { lastApplied } : {}), ...(prune ? { prune } : {}), ...(operation ? { operation } : {}) });
-    expect(renderPlanText(plan)).toBe(readFileSync(path.join(folder, 'plan.txt'), 'utf8'));
+    const text = renderPlanText(plan);
+    expect(text).toBe(golden(path.join(folder, 'plan.txt'), text));
   });
 });

@@ -118,8 +118,9 @@ describe('release lock', () => {
       acquired = true;
       return h;
     });
-    // Let the waiter look and go to sleep: it must not have the lock while the first holds it.
-    await new Promise((r) => setTimeout(r, 200));
+    // Let the waiter look and go to sleep (beside the holder's renewal sleep): it must not have
+    // the lock while the first holds it.
+    await clock.untilSleeping(2);
     expect(acquired).toBe(false);
     expect(waits).toHaveLength(1);
     expect(waits[0]).toMatch(/^host-a\/1\/a since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -144,7 +145,7 @@ describe('release lock', () => {
     });
     const interrupt = new AbortController();
     const waiting = lock(clock, 'host-d/4/d').acquire(release, { wait: true, signal: interrupt.signal });
-    await new Promise((r) => setTimeout(r, 100));
+    await clock.untilSleeping();
     interrupt.abort();
     await expect(waiting).rejects.toThrow('interrupted while waiting for the release lock');
 
@@ -166,7 +167,8 @@ describe('release lock', () => {
     const handle = await lock(clock, 'host-e/5/e').acquire(release, { wait: false, signal: never });
     const version = async () => ((await lease(ns, 'kd-lock-job'))?.metadata as { resourceVersion: string }).resourceVersion;
     const v0 = await version();
-    await new Promise((r) => setTimeout(r, 50));
+    // The holder sleeps until its renewal is due: nothing is written before the clock moves.
+    await clock.untilSleeping();
     expect(await version()).toBe(v0);
     clock.advance(10_000);
     await expect.poll(version, { timeout: 2000 }).not.toBe(v0);

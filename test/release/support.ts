@@ -53,12 +53,26 @@ export async function startReleaseSim(options: { controllers?: boolean } = {}): 
 
 /**
  * A clock that moves only when told (`advance`) or when someone sleeps on it with `autoAdvance`:
- * then a sleep jumps the time forward at once, so waits of 30 s take no real time.
+ * then a sleep jumps the time forward at once, so waits of 30 s take no real time. A test waits
+ * for the code under test to reach its sleep with `untilSleeping`, never with a real timeout.
  */
 export class ManualClock implements ClusterClock {
   #now: number;
   #sleepers: Array<{ at: number; resolve: () => void }> = [];
+  #watchers: Array<{ count: number; resolve: () => void }> = [];
   autoAdvance = false;
+
+  /** Resolves once at least `count` sleeps are pending on this clock. */
+  untilSleeping(count = 1): Promise<void> {
+    if (this.#sleepers.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#watchers.push({ count, resolve }));
+  }
+
+  #sleepersChanged(): void {
+    const ready = this.#watchers.filter((w) => this.#sleepers.length >= w.count);
+    this.#watchers = this.#watchers.filter((w) => this.#sleepers.length < w.count);
+    for (const w of ready) w.resolve();
+  }
 
   constructor(start = Date.UTC(2025, 0, 15, 12, 0, 0)) {
     this.#now = start;
@@ -96,6 +110,7 @@ export class ManualClock implements ClusterClock {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#sleepers.push(entry);
+      this.#sleepersChanged();
     });
   }
 }

@@ -20,15 +20,13 @@ class CountingSource implements SchemaSource {
 const apps = { group: 'apps', version: 'v1' };
 
 describe('SchemaRegistry', () => {
-  it('loads only the group-versions asked for, and is quick for one document', async () => {
+  // How long one document takes is measured by bench/schema.mjs; here: that only it is read.
+  it('loads only the group-versions asked for', async () => {
     const counting = new CountingSource(new SchemaDirSource(openapiDir));
     const registry = new SchemaRegistry([counting]);
-    const start = performance.now();
     await registry.prepare([{ ...apps, kind: 'Deployment' }]);
     expect(registry.kindSchema({ ...apps, kind: 'Deployment' })).toBeDefined();
-    const elapsed = performance.now() - start;
     expect(counting.reads).toEqual(['apis/apps/v1']);
-    expect(elapsed).toBeLessThan(250);
   });
 
   it('derives resources from the REST paths', async () => {

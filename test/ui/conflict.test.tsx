@@ -6,10 +6,10 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, expect, test } from 'vitest';
 import { WatchScreen } from '../../plugin/ui/components/watch-screen.js';
-import { WatchApp, type WatchActions } from '../../plugin/ui/watch-app.js';
+import { WatchApp } from '../../plugin/ui/watch-app.js';
 import { ViewStore } from '../../plugin/ui/view-store.js';
-import { initialView, reduceView, type ObjectRow } from '../../plugin/ui/view-model.js';
-import { applied, entry, plain, plan, utcClock } from './support.js';
+import { initialView, reduceView } from '../../plugin/ui/view-model.js';
+import { applied, entry, plain, plan, recordingActions, until, utcClock } from './support.js';
 
 afterEach(() => cleanup());
 
@@ -43,23 +43,16 @@ test('a conflict is shown whole, wrapped, with the hint and the F key', () => {
 });
 
 test('F re-applies with force only after a conflict', async () => {
-  const calls: string[] = [];
-  const actions: WatchActions = {
-    quit: () => calls.push('quit'),
-    applyNow: () => calls.push('apply'),
-    applyWithForce: () => calls.push('apply --force-conflicts'),
-    togglePause: () => calls.push('pause'),
-    diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
-    events: (row: ObjectRow) => calls.push(`events ${row.label}`),
-  };
+  const { calls, actions } = recordingActions();
   const store = new ViewStore({ ...conflictView(), state: 'watching' }, { env: { formatClock: utcClock }, clock: () => 1 });
   const app = render(<WatchApp store={store} actions={actions} theme={{ color: false }} formatClock={utcClock} />);
   app.stdin.write('F');
-  await new Promise((r) => setTimeout(r, 30));
-  expect(calls).toEqual(['apply --force-conflicts']);
+  await until(() => expect(calls).toEqual(['apply --force-conflicts']));
   store.update((v) => ({ ...v, conflict: undefined }));
   app.stdin.write('F');
-  await new Promise((r) => setTimeout(r, 30));
+  // Keys are read in order: once the help that `?` opens is shown, the F before it was handled.
+  app.stdin.write('?');
+  await until(() => expect(store.getSnapshot().overlay).toBeDefined());
   expect(calls).toEqual(['apply --force-conflicts']);
   store.dispose();
 });

@@ -1,11 +1,12 @@
 /** Builds watch screens from event sequences, and compares frames with golden files. */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { ApplyEvent, Plan, PlanEntry } from '../../src/index.js';
 import { objectKey } from '../../src/index.js';
-import { initialView, reduceView, type WatchView } from '../../plugin/ui/view-model.js';
+import { initialView, reduceView, type ObjectRow, type WatchView } from '../../plugin/ui/view-model.js';
+import type { WatchActions } from '../../plugin/ui/watch-app.js';
 import type { LoopEvent } from '../../plugin/watch/loop-events.js';
+import { golden } from '../support/golden.js';
 
 export const fixtures = path.resolve(import.meta.dirname, '../fixtures/ui');
 
@@ -13,6 +14,23 @@ export const fixtures = path.resolve(import.meta.dirname, '../fixtures/ui');
 export const utcClock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 export const WALL = Date.UTC(2026, 0, 15, 9, 30, 0);
+
+/** Watch actions that record what the keys asked for, in order. */
+export function recordingActions(): { calls: string[]; actions: WatchActions } {
+  const calls: string[] = [];
+  const actions: WatchActions = {
+    quit: () => calls.push('quit'),
+    applyNow: () => calls.push('apply'),
+    applyWithForce: () => calls.push('apply --force-conflicts'),
+    togglePause: () => calls.push('pause'),
+    diff: (row: ObjectRow) => calls.push(`diff ${row.label}`),
+    events: (row: ObjectRow) => calls.push(`events ${row.label}`),
+  };
+  return { calls, actions };
+}
+
+/** Ink reads keys asynchronously: a test waits for a key's visible effect, never a fixed time. */
+export const until = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 2000, interval: 5 });
 
 export function viewOf(events: LoopEvent[]): WatchView {
   return events.reduce((v, e) => reduceView(v, e, { formatClock: utcClock }), initialView({ context: 'kind-dev', namespace: 'shop', release: 'shop' }));
@@ -55,9 +73,7 @@ export function plain(frame: string | undefined): string {
   return (frame ?? '').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split('\n').map((l) => l.trimEnd()).join('\n');
 }
 
-/** Compares with `test/fixtures/ui/<name>.txt`; UPDATE_GOLDEN=1 writes it instead. */
+/** Compares with `test/fixtures/ui/<name>.txt` (test/support/golden.ts: KD_UPDATE_GOLDENS=1 rewrites it). */
 export function expectGolden(name: string, frame: string): void {
-  const file = path.join(fixtures, `${name}.txt`);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, `${frame}\n`);
-  expect(`${frame}\n`).toBe(readFileSync(file, 'utf8'));
+  expect(`${frame}\n`).toBe(golden(path.join(fixtures, `${name}.txt`), `${frame}\n`));
 }

@@ -1,6 +1,6 @@
 /**
  * The watch screen rendered from event sequences at a fixed size, colours off, compared with
- * golden frames in test/fixtures/ui/ (regenerate with UPDATE_GOLDEN=1 and review the diff).
+ * golden frames in test/fixtures/ui/ (regenerate with KD_UPDATE_GOLDENS=1 and review the diff).
  */
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';

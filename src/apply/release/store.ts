@@ -30,6 +30,7 @@ import type { BeginRevision, FinishRevision, ReleaseRef, ReleaseSnapshot, Releas
 import { decodeRecord, encodeRecord, labelsOf, revisionInfo } from './codec.js';
 import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_NAMESPACE, LABEL_PART, LABEL_STATUS, RECORD_PREFIX, RECORD_TYPE } from './names.js';
 import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
+import { formatMetav1Time } from '../../model/time.js';
 
 export const DEFAULT_HISTORY_MAX = 10;
 
@@ -70,7 +71,7 @@ export interface ReleaseStoreOptions {
 
 /** ISO time to the second, as history prints it. */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatMetav1Time(ms);
 }
 
 export class RecordStore implements ReleaseStore {

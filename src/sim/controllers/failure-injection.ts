@@ -10,7 +10,7 @@ import { annotationsOf } from './objects.js';
 export const FAIL_ANNOTATION = 'sim.kd.io/fail';
 export const READY_AFTER_ANNOTATION = 'sim.kd.io/ready-after';
 
-export const FAILURE_MODES = ['crashloop', 'image-pull', 'unschedulable', 'config-error', 'never-ready', 'job-fail'] as const;
+export const FAILURE_MODES = ['crashloop', 'image-pull', 'unschedulable', 'config-error', 'never-ready', 'job-fail', 'provisioning'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
 export interface PodBehaviour {

@@ -4,6 +4,8 @@
  * defaults; nothing here throws on a missing field.
  */
 import type { KubeObject } from '../../model/object-ref.js';
+import { deepEqual as jsonEqual } from '../../model/json.js';
+import { formatMetav1Time as formatTime } from '../../model/time.js';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -122,9 +124,7 @@ export function ownerRefTo(owner: KubeObject): OwnerReference {
 }
 
 /** RFC 3339 with second precision, as `metav1.Time` serialises. */
-export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { formatTime };
 
 export function parseTime(value: string | undefined | null): number | undefined {
   if (!value) return undefined;
@@ -134,21 +134,8 @@ export function parseTime(value: string | undefined | null): number | undefined 
 
 export const clone = <T>(value: T): T => structuredClone(value);
 
-/** Structural equality of JSON values, key order ignored. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
-}
+/** Structural equality of JSON values, key order ignored (the model's one implementation). */
+export { jsonEqual };
 
 /** JSON with sorted keys: a stable input for hashing. */
 export function canonicalJson(value: unknown): string {

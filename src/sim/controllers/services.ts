@@ -9,7 +9,7 @@ import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
 import { runController, objectKey, splitKey, type RunOptions } from './work-queue.js';
-import { isControlledBy, isDeleting, jsonEqual, labelsOf, meta, nameOf, ownerRefTo, uidOf, type Obj } from './objects.js';
+import { formatTime, isControlledBy, isDeleting, jsonEqual, labelsOf, meta, nameOf, ownerRefTo, uidOf, type Obj } from './objects.js';
 import { isPodReady, isTerminal, type Pod } from './pods.js';
 import { generateName } from './names.js';
 
@@ -150,7 +150,7 @@ export function startEndpointSliceController(options: RunOptions = {}) {
               {
                 apiVersion: 'discovery.k8s.io/v1',
                 kind: 'EndpointSlice',
-                metadata: { name: sliceName, generateName: `${name}-`, namespace: ns, labels, ownerReferences: [ownerRefTo(svc)], annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': new Date(host.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z') } },
+                metadata: { name: sliceName, generateName: `${name}-`, namespace: ns, labels, ownerReferences: [ownerRefTo(svc)], annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': formatTime(host.clock.now()) } },
                 addressType: 'IPv4',
                 endpoints,
                 ports,

@@ -9,7 +9,8 @@ import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
 import { runController, objectKey, splitKey, type RunOptions } from './work-queue.js';
-import { isDeleting, jsonEqual, meta, nameOf, uidOf, type Obj } from './objects.js';
+import { annotationsOf, isDeleting, jsonEqual, meta, nameOf, uidOf, type Obj } from './objects.js';
+import { FAIL_ANNOTATION } from './failure-injection.js';
 
 export const PV_COMPONENT = 'persistentvolume-controller';
 export const PROVISIONER = 'kd.sim/hostpath';
@@ -85,6 +86,12 @@ export function startVolumeController(options: RunOptions = {}) {
           }
           if (!pv) {
             if (spec.storageClassName === '') return;
+            // Injected: the provisioner fails as a real one does (a Warning event; the claim stays Pending).
+            if (annotationsOf(pvc)[FAIL_ANNOTATION]?.trim() === 'provisioning') {
+              const cls = spec.storageClassName ?? 'standard';
+              host.recordEvent(pvc, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${cls}": rpc error: code = ResourceExhausted desc = simulated provisioning failure`, PROVISIONER);
+              return;
+            }
             const pvName = `pvc-${uidOf(pvc)}`;
             pv = host.create(
               R.pvs,

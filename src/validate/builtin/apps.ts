@@ -7,6 +7,7 @@
  */
 import { Errors, FieldPath, goStringMap, intOrString, isRecord, str, type FieldError } from './field.js';
 import { validatePodSpec } from './pod.js';
+import { labelSelectorMatcher } from '../../model/index.js';
 
 export const RULE_SELECTOR = 'builtin/selector';
 export const RULE_RESTART_POLICY = 'builtin/restart-policy';
@@ -19,24 +20,6 @@ function goLabelSelector(sel: Record<string, unknown>): string {
   const ml = sel.matchLabels === undefined || sel.matchLabels === null ? 'map[string]string(nil)' : goStringMap(sel.matchLabels);
   const me = Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0 ? '[]v1.LabelSelectorRequirement{...}' : '[]v1.LabelSelectorRequirement(nil)';
   return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
-}
-
-export function selectorMatches(sel: Record<string, unknown>, labels: unknown): boolean {
-  const l = isRecord(labels) ? labels : {};
-  const ml = sel.matchLabels;
-  if (isRecord(ml)) for (const k in ml) if (l[k] !== ml[k]) return false;
-  if (Array.isArray(sel.matchExpressions))
-    for (const e of sel.matchExpressions) {
-      if (!isRecord(e) || typeof e.key !== 'string') continue;
-      const has = Object.prototype.hasOwnProperty.call(l, e.key);
-      const vals = Array.isArray(e.values) ? e.values.map(String) : [];
-      const v = has ? String(l[e.key]) : undefined;
-      if (e.operator === 'In' && !(v !== undefined && vals.includes(v))) return false;
-      if (e.operator === 'NotIn' && v !== undefined && vals.includes(v)) return false;
-      if (e.operator === 'Exists' && !has) return false;
-      if (e.operator === 'DoesNotExist' && has) return false;
-    }
-  return true;
 }
 
 function selectorSize(sel: Record<string, unknown>): number {
@@ -74,7 +57,8 @@ export function validateWorkload(kind: string, o: Record<string, unknown>): Fiel
   // A missing selector is schema/required.
   if (isRecord(spec.selector)) {
     if (selectorSize(spec.selector) === 0) sel.invalid(at.child('selector'), { go: goLabelSelector(spec.selector) }, `empty selector is invalid for ${SELECTOR_NOUN[kind]}`);
-    else if (template && !selectorMatches(spec.selector, labels))
+    // As apps validation: only a selector that converts (LabelSelectorAsSelector) can mismatch.
+    else if (template && labelSelectorMatcher(spec.selector)?.(labels) === false)
       sel.invalid(at.child('template', 'metadata', 'labels'), { go: goStringMap(labels) }, '`selector` does not match template `labels`');
   }
   out.push(...sel.list);

@@ -7,6 +7,7 @@
  * strings quoted (`%q`), numbers bare, other values as Go's `%#v` spelled by the caller.
  */
 import type { JsonPath } from '../../model/source.js';
+import { isPlainObject as isRecord } from '../../model/json.js';
 
 export class FieldPath {
   // A linked list built on every step of the walk and read only for errors: no copying until then.
@@ -105,9 +106,7 @@ export function intOrString(v: number | string): GoValue {
   return { go: String(v) };
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isRecord };
 
 const NO_RECORDS: Array<Record<string, unknown>> = [];
 

@@ -1,12 +1,13 @@
 /**
  * Fixture helpers: read `test/fixtures/lsp/<name>`, render LSP results as stable text for exact
- * comparison with their expected files, and (with KD_UPDATE_FIXTURES=1) write those files from
+ * comparison with their expected files, and (with KD_UPDATE_GOLDENS=1, test/support/golden.ts) write those files from
  * the current output, for review in the diff.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Range } from 'vscode-languageserver/node';
+import { golden } from '../../support/golden.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/lsp');
 
@@ -29,12 +30,7 @@ export function formatDiagnostics(list: readonly Diagnostic[]): string {
   return list.map((d) => `${formatRange(d.range)} ${SEVERITY[d.severity ?? 1]} ${String(d.code)} ${d.message}`).join('\n') + (list.length > 0 ? '\n' : '');
 }
 
-/** The expected text of `name`; written from `actual` first when KD_UPDATE_FIXTURES=1. */
+/** The expected text of `name` (test/support/golden.ts: missing fails, KD_UPDATE_GOLDENS=1 rewrites). */
 export function expected(name: string, actual: string): string {
-  const file = path.join(FIXTURES, name);
-  if (process.env.KD_UPDATE_FIXTURES === '1' || !existsSync(file)) {
-    if (process.env.KD_UPDATE_FIXTURES !== '1') throw new Error(`missing expected file ${file}; run with KD_UPDATE_FIXTURES=1 and review it`);
-    writeFileSync(file, actual);
-  }
-  return readFileSync(file, 'utf8');
+  return golden(path.join(FIXTURES, name), actual);
 }

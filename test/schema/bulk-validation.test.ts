@@ -1,7 +1,8 @@
 /**
- * Validation cost per object: 10,000 Deployments and Services (every one distinct) against the
- * 1.35 documents. The budget is ~20 µs per object; the assertion leaves room for slow machines,
- * the measured figure is printed.
+ * Validating many distinct objects against one registry: every valid one passes, and one broken
+ * object among thousands is reported, alone and under its own name (compiled validators are
+ * shared across objects, so nothing of one object may leak into the next). How fast this is is
+ * measured by bench/schema.mjs, never asserted here.
  */
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistry, validateManifest } from '../../src/schema/index.js';
@@ -60,19 +61,16 @@ function manifest(object: Record<string, unknown>, i: number): Manifest {
   };
 }
 
-describe('validation performance', () => {
-  it('validates 10,000 Deployments and Services well within budget', async () => {
-    const manifests = Array.from({ length: 10_000 }, (_, i) => manifest(i % 2 === 0 ? deployment(i) : service(i), i));
+describe('validating many objects', () => {
+  it('passes 2,000 distinct Deployments and Services and reports the one broken among them', async () => {
+    const objects = Array.from({ length: 2_000 }, (_, i) => (i % 2 === 0 ? deployment(i) : service(i)));
+    const broken = objects[1_000]! as { spec: { replicas: unknown } };
+    broken.spec.replicas = 'three';
+    const manifests = objects.map((o, i) => manifest(o, i));
     const registry = new SchemaRegistry([source]);
     await registry.prepare(manifests.map((m) => m.ref));
-    validateManifest(manifests[0]!, registry, { strict: true }); // compile outside the timing
-    validateManifest(manifests[1]!, registry, { strict: true });
-    const start = performance.now();
-    let problems = 0;
-    for (const m of manifests) problems += validateManifest(m, registry, { strict: true }).length;
-    const perObject = ((performance.now() - start) * 1000) / manifests.length;
-    console.log(`schema validation: ${perObject.toFixed(1)} µs per object`);
-    expect(problems).toBe(0);
-    expect(perObject).toBeLessThan(100);
+    const found = manifests.flatMap((m) => validateManifest(m, registry, { strict: true }).map((d) => ({ name: m.ref.name, message: d.message })));
+    expect(found.map((f) => f.name)).toEqual(['web-1000']);
+    expect(found[0]!.message).toMatch(/replicas/);
   });
 });
