@@ -1,11 +1,12 @@
 /**
- * `--max-input-size` and `--allow-remote`: how the commands that read manifests (validate, apply,
- * drift, apply --watch) read their inputs. Kept out of flags.ts, which the CLI wiring loads for
+ * `--max-input-size`, `--allow-remote` and `--exclude`: how the commands that read manifests
+ * (validate, apply, drift, apply --watch) read their inputs. One definition, so the four commands
+ * agree on which files they read. Kept out of flags.ts, which the CLI wiring loads for
  * every command, because parsing them reports usage errors through the core.
  */
-import { usageError, type InputOptions } from '../src/index.js';
+import { parseIgnorePatterns, usageError, type InputOptions } from '../src/index.js';
 
-/** `--max-input-size` and `--allow-remote`, on every command that reads manifests. */
+/** `--max-input-size`, `--allow-remote` and `--exclude`, on every command that reads manifests. */
 export type InputFlags = InputOptions;
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
@@ -27,10 +28,13 @@ export function inputFlags(argv: Record<string, unknown>): InputFlags {
     if (bytes === undefined) throw usageError(`--max-input-size ${String(raw)} is not a size`, 'give bytes or a size such as 64Mi or 1Gi');
     flags.maxInputBytes = bytes;
   }
+  const exclude = ([] as unknown[]).concat(argv.exclude ?? []).map(String);
+  if (exclude.length > 0) flags.exclude = parseIgnorePatterns(exclude.join('\n'));
   return flags;
 }
 
 export const INPUT_FLAG_OPTIONS = {
   'max-input-size': { type: 'string', describe: 'refuse any input (file, stdin, pipe) larger than this, e.g. 128Mi (default 64Mi)' },
   'allow-remote': { type: 'boolean', default: false, describe: 'let kustomizations fetch remote bases (git, http); off: kd stays offline' },
+  exclude: { type: 'string', describe: 'paths to leave out of folder walks, a gitignore-style pattern (repeatable; also .kdignore)' },
 } as const;

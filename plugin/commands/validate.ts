@@ -27,12 +27,10 @@ export interface ValidateOptions {
   kubeconfig?: string;
   color?: boolean;
   cluster: boolean;
-  /** `--max-input-size`, `--allow-remote`. */
+  /** `--max-input-size`, `--allow-remote`, `--exclude`. */
   input: InputFlags;
   /** `--skip KIND,...`: kinds (or group/version/Kind) left out, as kubeconform's -skip. */
   skipKinds: string[];
-  /** `--exclude PATTERN`: gitignore-style patterns of paths left out of folder walks (with `.kdignore`). */
-  exclude: string[];
 }
 
 export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOptions {
@@ -51,7 +49,6 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
     cluster: argv.cluster === true,
     input: inputFlags(argv),
     skipKinds: [],
-    exclude: ([] as unknown[]).concat(argv.exclude ?? []).map(String),
   };
   const skip = parseSkipKinds(([] as unknown[]).concat(argv.skip ?? []).map(String));
   if ('problem' in skip) throw usageError(skip.problem);
@@ -79,7 +76,6 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
     signal: ctx.signal,
     cluster: options.cluster,
     skipKinds: options.skipKinds,
-    exclude: options.exclude,
   };
   if (options.schemaDir !== undefined) request.schemaDir = options.schemaDir;
   if (options.kubernetesVersion !== undefined) request.kubernetesVersion = options.kubernetesVersion;
@@ -111,7 +107,6 @@ export const validateCommand: CommandSpec = {
       .options(INPUT_FLAG_OPTIONS)
       .option('crd', { type: 'string', describe: 'CRD files or folders whose schemas to use (repeatable)' })
       .option('skip', { type: 'string', describe: 'kinds to leave out, comma-separated: Kind or group/version/Kind (repeatable)' })
-      .option('exclude', { type: 'string', describe: 'paths to leave out of folder walks, a gitignore-style pattern (repeatable; also .kdignore)' })
       .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
       .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')
       .example("$0 validate deploy/ --skip Secret --exclude 'legacy/**'", 'leave out Secrets and the legacy folder')

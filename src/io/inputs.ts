@@ -49,6 +49,8 @@ export interface InputOptions {
   maxInputBytes?: number;
   /** Let kustomize fetch remote bases (`--allow-remote`); refused by default, kd being offline. */
   allowRemote?: boolean;
+  /** `--exclude`: patterns (gitignore syntax) of paths left out of folder walks, added to each folder's `.kdignore`. */
+  exclude?: readonly IgnorePattern[];
 }
 
 /** Standard input as a stream (read under the cap), or its bytes already read; called once. */
@@ -59,8 +61,6 @@ export interface ReadInputsOptions extends InputOptions {
   readStdin?: StdinReader;
   /** The kubectl binary used to render kustomizations. Default `kubectl` (from PATH). */
   kubectl?: string;
-  /** `--exclude`: patterns (gitignore syntax) of paths left out of folder walks, added to each folder's `.kdignore`. */
-  exclude?: readonly IgnorePattern[];
 }
 
 /** Where a folder walk started and what it ignores. */

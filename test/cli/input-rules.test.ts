@@ -79,6 +79,21 @@ describe('which files are manifests', () => {
     expect((await kdInProcess(['validate', withIgnore, '--skip', 'not a kind'])).code).toBe(2);
   });
 
+  it('--exclude leaves the same paths out of apply and drift as out of validate', async () => {
+    const dir = folder({ 'app/settings.yaml': CM, 'legacy/old.yaml': BAD_SECRET.replace('creds', 'old') });
+    const applied = await kdInProcess(['apply', dir, '--sim', '--dry-run=client', '--release', 'excl']);
+    expect(applied.code).toBe(1);
+    expect(applied.stdout + applied.stderr).toContain('legacy/old.yaml');
+    const excluded = await kdInProcess(['apply', dir, '--sim', '--dry-run=client', '--release', 'excl', '--exclude', 'legacy/']);
+    expect(excluded.stdout + excluded.stderr).not.toContain('legacy/old.yaml');
+    expect(excluded.code).toBe(0);
+    const drift = await kdInProcess(['drift', dir, '--sim', '--release', 'excl', '-o', 'json']);
+    expect(drift.stdout + drift.stderr).toContain('legacy/old.yaml');
+    const driftExcluded = await kdInProcess(['drift', dir, '--sim', '--release', 'excl', '-o', 'json', '--exclude', 'legacy/']);
+    expect(driftExcluded.stdout + driftExcluded.stderr).not.toContain('legacy/old.yaml');
+    expect(driftExcluded.stdout).toContain('settings');
+  });
+
   it('gitignore patterns: anchoring, folders only, ** and negation', () => {
     const p = parseIgnorePatterns('/top.yaml\nbuild/\n**/tmp/*.yaml\n*.yaml\n!keep.yaml\n');
     expect(matchesIgnorePatterns('top.yaml', false, p)).toBe(true);
