@@ -94,3 +94,24 @@ export function requirementMatches(req: { operator: string; values?: readonly st
       return false;
   }
 }
+
+/**
+ * The selector in the string form the API server prints (`LabelSelectorAsSelector(...).String()`:
+ * a Scale's `status.selector`, kubectl's wide SELECTOR column): matchLabels sorted by key, then
+ * each expression; empty for a selector that selects by nothing.
+ */
+export function formatLabelSelector(selector: unknown): string {
+  const s = isPlainObject(selector) ? selector : {};
+  const parts: string[] = [];
+  if (isPlainObject(s.matchLabels))
+    for (const [k, v] of Object.entries(s.matchLabels).sort(([x], [y]) => (x < y ? -1 : 1))) parts.push(`${k}=${String(v)}`);
+  const expressions = Array.isArray(s.matchExpressions) ? s.matchExpressions.filter(isPlainObject) : [];
+  for (const e of expressions) {
+    const vals = Array.isArray(e.values) ? e.values.map(String).join(',') : '';
+    if (e.operator === 'In') parts.push(`${String(e.key)} in (${vals})`);
+    else if (e.operator === 'NotIn') parts.push(`${String(e.key)} notin (${vals})`);
+    else if (e.operator === 'Exists') parts.push(String(e.key));
+    else if (e.operator === 'DoesNotExist') parts.push(`!${String(e.key)}`);
+  }
+  return parts.join(',');
+}

@@ -4,6 +4,7 @@
  * type applied with its own semantics to that view, and the view's replicas written back. The
  * storage (rest-storage.ts) reads and writes the object; this module knows only the mapping.
  */
+import { formatLabelSelector } from '../model/label-selector.js';
 import type { KubeObject } from '../model/object-ref.js';
 import { ApiError, badRequest, unsupportedMediaType } from './api-status.js';
 import { applyJsonPatch, applyMergePatch } from './json-patch.js';
@@ -84,18 +85,6 @@ export function toScale(obj: KubeObject, paths: ScalePaths): Obj {
   const status: Obj = { replicas: getPath(obj, paths.status) ?? 0 };
   const sel = paths.selector ? getPath(obj, paths.selector) : undefined;
   if (typeof sel === 'string') status.selector = sel;
-  else if (isPlainObject(sel)) {
-    const parts: string[] = [];
-    if (isPlainObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`${k}=${String(v)}`);
-    if (Array.isArray(sel.matchExpressions))
-      for (const e of sel.matchExpressions.filter(isPlainObject)) {
-        const vals = Array.isArray(e.values) ? e.values.join(',') : '';
-        if (e.operator === 'In') parts.push(`${String(e.key)} in (${vals})`);
-        else if (e.operator === 'NotIn') parts.push(`${String(e.key)} notin (${vals})`);
-        else if (e.operator === 'Exists') parts.push(String(e.key));
-        else if (e.operator === 'DoesNotExist') parts.push(`!${String(e.key)}`);
-      }
-    status.selector = parts.join(',');
-  }
+  else if (isPlainObject(sel)) status.selector = formatLabelSelector(sel);
   return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata, spec: { replicas: getPath(obj, paths.spec) ?? 0 }, status };
 }

@@ -4,6 +4,7 @@
  * `additionalPrinterColumns` for custom resources, and the default `Name`/`Created At` convertor
  * otherwise. Ages use upstream's HumanDuration against the injected clock.
  */
+import { formatLabelSelector } from '../model/label-selector.js';
 import type { KubeObject } from '../model/object-ref.js';
 import { isPlainObject } from './schema-nav.js';
 import type { SimResource } from './api-catalog.js';
@@ -93,17 +94,7 @@ function templateCells(spec: Obj): [string, string, string] {
 }
 
 function selectorString(sel: unknown): string {
-  const s = o(sel);
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(o(s.matchLabels)).sort(([x], [y]) => (x < y ? -1 : 1))) parts.push(`${k}=${String(v)}`);
-  for (const e of a(s.matchExpressions).map(o)) {
-    const vals = a(e.values).map(String).join(',');
-    if (e.operator === 'In') parts.push(`${String(e.key)} in (${vals})`);
-    else if (e.operator === 'NotIn') parts.push(`${String(e.key)} notin (${vals})`);
-    else if (e.operator === 'Exists') parts.push(String(e.key));
-    else if (e.operator === 'DoesNotExist') parts.push(`!${String(e.key)}`);
-  }
-  return parts.length === 0 ? '<none>' : parts.join(',');
+  return formatLabelSelector(sel) || '<none>';
 }
 
 function mapSelectorString(m: unknown): string {

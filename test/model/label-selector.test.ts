@@ -4,7 +4,7 @@
  * nothing (`undefined`); and the two callers that read it differently on purpose.
  */
 import { describe, expect, it } from 'vitest';
-import { isEmptyLabelSelector, labelSelectorMatcher } from '../../src/model/index.js';
+import { formatLabelSelector, isEmptyLabelSelector, labelSelectorMatcher } from '../../src/model/index.js';
 import { podMatcher } from '../../src/apply/label-selector.js';
 import { validateWorkload } from '../../src/validate/builtin/apps.js';
 
@@ -64,5 +64,17 @@ describe('the callers that read a selector their own way', () => {
     expect(mismatch({ matchLabels: { app: 'api' } })).toBe(true);
     expect(mismatch({ matchLabels: { app: 'web' } })).toBe(false);
     expect(mismatch({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'app', operator: 'Bogus' }] })).toBe(false);
+  });
+});
+
+describe('formatLabelSelector (the API server string form: Scale status.selector, the SELECTOR column)', () => {
+  it('prints matchLabels sorted by key, then each expression', () => {
+    expect(formatLabelSelector({ matchLabels: { tier: 'web', app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'NotIn', values: ['c'] }, { key: 'y', operator: 'Exists' }, { key: 'z', operator: 'DoesNotExist' }] })).toBe(
+      'app=shop,tier=web,env in (a,b),x notin (c),y,!z',
+    );
+  });
+  it('is empty for a selector that selects by nothing', () => {
+    expect(formatLabelSelector({})).toBe('');
+    expect(formatLabelSelector(undefined)).toBe('');
   });
 });

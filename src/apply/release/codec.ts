@@ -9,7 +9,7 @@
  * revision cannot break history or a rollback to another one.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { KubeObject } from '../../model/index.js';
+import { isPlainObject as isMap, type KubeObject } from '../../model/index.js';
 import {
   ANNOTATION_DESCRIPTION,
   ANNOTATION_KD_VERSION,
@@ -188,8 +188,4 @@ function stringMap(value: unknown): Record<string, string> {
   if (!isMap(value)) return out;
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

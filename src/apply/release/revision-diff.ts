@@ -6,7 +6,7 @@
  * whose content never shows; paths name keys, never values.
  */
 import { KdError } from '../../errors.js';
-import { describeRef, objectKey, toFieldPath, type JsonPath, type KubeObject, type ObjectRef } from '../../model/index.js';
+import { deepEqual, describeRef, isPlainObject as isMap, objectKey, toFieldPath, type JsonPath, type KubeObject, type ObjectRef } from '../../model/index.js';
 import { compareInstallOrder } from '../../plan/index.js';
 import { toYaml } from '../diff-yaml.js';
 import { maskSecretPair } from '../mask-secrets.js';
@@ -109,9 +109,5 @@ function changedPaths(a: unknown, b: unknown, path: JsonPath, out: JsonPath[]): 
     a.forEach((item, i) => changedPaths(item, b[i], [...path, i], out));
     return;
   }
-  if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path);
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!deepEqual(a, b)) out.push(path);
 }
