@@ -4,7 +4,7 @@
  * a stream that ends without one is an error.
  */
 import { exitForApply } from '../exit-codes.js';
-import { planWithoutHooks, runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
+import { runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';
@@ -22,9 +22,7 @@ export interface EventOutputOptions {
 export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, ctx: CommandContext, options: EventOutputOptions): Promise<number> {
   const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
   let last: ApplyEvent | undefined;
-  for await (const raw of runApply(request, executorDeps(target, ctx.signal))) {
-    // The executor plans hooks and then skips them under --no-hooks: show the plan that runs.
-    const event: ApplyEvent = raw.type === 'plan' && request.hooks === false ? { ...raw, plan: planWithoutHooks(raw.plan) } : raw;
+  for await (const event of runApply(request, executorDeps(target, ctx.signal))) {
     // The stack of an internal error is for --verbose only.
     const text = print(event.type === 'done' && event.failure?.detail && !options.verbose ? { ...event, failure: withoutDetail(event.failure) } : event);
     if (text) ctx.stdout.write(text);

@@ -24,7 +24,7 @@ import type { ClusterClock } from '../cluster/clock.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { Diagnostic, KubeObject, ObjectRef } from '../model/index.js';
 import { objectKey } from '../model/index.js';
-import { planApply, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
+import { planApply, planWithoutHooks, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
 import { applyEntries, createNamespaceIfMissing, gate } from './apply-entries.js';
 import { CollectionCache } from './collection-cache.js';
 import type { ApplyEvent, DoneEvent, FailureKind } from './events.js';
@@ -235,7 +235,9 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       ...(request.prune ? { prune: members.map((m) => m.ref) } : {}),
     });
     result.plan = plan;
-    const planEvent: EventInput = { type: 'plan', plan, dryRun };
+    // Under --no-hooks (and in an --atomic rollback pass) the hooks are planned, and recorded for
+    // later runs, but not run: the event shows the plan that runs, for every consumer alike.
+    const planEvent: EventInput = { type: 'plan', plan: request.hooks === false ? planWithoutHooks(plan) : plan, dryRun };
     if (options.operation !== 'apply') planEvent.operation = options.operation;
     if (release) planEvent.release = { ...release };
     emit(planEvent);

@@ -113,5 +113,12 @@ describe('hooks', () => {
     const events = await s.apply({ objects: manifests(text, 'hooks-none'), hooks: false });
     expect(doneOf(events).status).toBe('succeeded');
     expect(events.some((e) => e.type === 'hook-started')).toBe(false);
+    // The plan event is the plan that runs, for every consumer of the stream (jsonl, watch, notify).
+    const plan = events.find((e) => e.type === 'plan');
+    expect(plan?.type).toBe('plan');
+    if (plan?.type === 'plan') {
+      const p = plan.plan;
+      expect([...p.preApply, ...p.waves.flatMap((w) => w.entries), ...p.postApply, ...p.applyFailed].filter((entry) => entry.hook)).toEqual([]);
+    }
   });
 });
