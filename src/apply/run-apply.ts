@@ -383,10 +383,11 @@ function contentsOf(refs: readonly ObjectRef[]): { groupKinds: Array<{ group: st
   return { groupKinds: [...gks.values()], namespaces: [...namespaces].sort() };
 }
 
-function summaryMessage(counts: RunCounts): string {
+/** The record's description of a finished run (`kubectl kd history`). */
+export function summaryMessage(counts: RunCounts): string {
   const parts = [`${counts.applied} applied`, `${counts.unchanged} unchanged`];
   if (counts.pruned > 0) parts.push(`${counts.pruned} pruned`);
-  if (counts.hooks > 0) parts.push(`${counts.hooks} hooks run`);
+  if (counts.hooks > 0) parts.push(`${counts.hooks} hook${counts.hooks === 1 ? '' : 's'} run`);
   return parts.join(', ');
 }
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeOf, releasePorts, type ApplyEvent, type ReleasePorts } from '../../src/apply/index.js';
 import { EventChannel } from '../../src/apply/event-channel.js';
+import { summaryMessage } from '../../src/apply/run-apply.js';
 import { rollbackRequest, SecretReleaseStore } from '../../src/apply/release/index.js';
 import { doneOf, eventLines, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
 
@@ -159,5 +160,12 @@ describe('the task runner', () => {
     expect(actions(back)).toEqual([`unchanged Namespace ${ns}`, 'unchanged ConfigMap a', 'update ConfigMap b']);
     expect(planOf(back).plan.waves[0]!.entries.find((e) => e.ref.name === 'b')?.changedPaths).toEqual(['data.k']);
     expect(doneOf(back)).toMatchObject({ status: 'succeeded', revision: 3 });
+  });
+});
+
+describe('the record of a finished run', () => {
+  it('counts hooks in the singular and the plural', () => {
+    expect(summaryMessage({ applied: 2, unchanged: 1, pruned: 0, hooks: 1 })).toBe('2 applied, 1 unchanged, 1 hook run');
+    expect(summaryMessage({ applied: 0, unchanged: 3, pruned: 2, hooks: 2 })).toBe('0 applied, 3 unchanged, 2 pruned, 2 hooks run');
   });
 });
