@@ -13,6 +13,7 @@ export { SchemaDirSource } from './io/schema-dir-source.js';
 export { resolveSchemaSources, builtInSource, bundleDir, packageRoot } from './io/schema-sources.js';
 export { contextNamespace, kubeconfigFiles } from './io/kubeconfig-namespace.js';
 export { validateFiles, type ValidateFilesRequest, type ValidateFilesResult } from './io/validate-files.js';
+export { readDesired, type DesiredObjects, type ReadDesiredRequest } from './io/read-desired.js';
 export * from './health/index.js';
 export * from './plan/index.js';
 export * from './apply/index.js';
@@ -30,4 +31,6 @@ export { SIM_KUBERNETES_VERSION } from './sim/version.js';
 export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
 export * from './drift/index.js';
-export { runDrift, DEFAULT_DRIFT_CONCURRENCY, type DriftRunRequest, type DriftRunDeps, type DriftRunResult, type DriftTarget } from './io/drift-run.js';
+// The composition layer, named module by module: apply must not load drift's run, nor drift the opener's callers.
+export { openSession, sessionOver, executorDeps, scaledClusterClock, SIM_COMMAND_SPEED, type ExecutorTarget, type Session, type SessionRequest } from './session/open.js';
+export { runDrift, DEFAULT_DRIFT_CONCURRENCY, type DriftRunRequest, type DriftRunDeps, type DriftRunResult } from './session/drift-run.js';

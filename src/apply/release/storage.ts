@@ -9,7 +9,7 @@ import type { ClusterClient } from '../../cluster/types.js';
 import { KdError } from '../../errors.js';
 import { LeaseLock } from '../lock.js';
 import { ApplySetInventory } from '../inventory.js';
-import type { ReleaseLock } from '../ports.js';
+import type { ReleaseLock, ReleasePorts } from '../ports.js';
 import { ClusterRecordDriver, type RecordDriver, type StorageKind } from './drivers.js';
 import { FileLock, FileRecordDriver } from './file-driver.js';
 import { RecordStore } from './store.js';
@@ -88,4 +88,29 @@ export function openStorage(choice: StorageChoice, deps: StorageDeps): { store: 
       ? new FileLock({ driver, clock: deps.clock })
       : new LeaseLock({ client: deps.client, clock: deps.clock, ...(choice.namespace === undefined ? {} : { storageNamespace: choice.namespace }) });
   return { store, lock };
+}
+
+/** The ports over one storage, with the concrete store and inventory the release commands read beyond the executor's needs. */
+export interface StoragePorts extends ReleasePorts {
+  releases: RecordStore;
+  lock: ReleaseLock;
+  inventory: ApplySetInventory;
+}
+
+/** The release store, lock and inventory of kd over one client: built once per session (src/session/open.ts). */
+export function releasePorts(
+  client: ClusterClient,
+  clock: ClusterClock,
+  version: string,
+  options: { historyMax?: number; storage?: StorageChoice; signal?: AbortSignal } = {},
+): StoragePorts {
+  const storage = options.storage ?? { kind: 'secret' };
+  const { store, lock } = openStorage(storage, {
+    client,
+    clock,
+    kdVersion: version,
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { releases: store, lock, inventory: inventoryFor(storage, client, version) };
 }
