@@ -8,7 +8,7 @@ export * from './manifest/index.js';
 export * from './schema/index.js';
 export * from './annotations/index.js';
 export * from './validate/index.js';
-export { readInputs, STDIN_NAME, DEFAULT_MAX_INPUT_BYTES, type Inputs, type InputOptions, type ReadInputsOptions } from './io/inputs.js';
+export { readInputs, readWalkedFile, STDIN_NAME, DEFAULT_MAX_INPUT_BYTES, type Inputs, type InputOptions, type ReadInputsOptions } from './io/inputs.js';
 export { SchemaDirSource } from './io/schema-dir-source.js';
 export { resolveSchemaSources, builtInSource, bundleDir, packageRoot } from './io/schema-sources.js';
 export { contextNamespace, kubeconfigFiles } from './io/kubeconfig-namespace.js';
