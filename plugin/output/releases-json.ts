@@ -15,7 +15,7 @@ export function formatHistoryJson(release: { name: string; namespace: string }, 
     revisions: revisions.map((r) => ({
       revision: r.revision,
       updated: r.updated,
-      status: r.status,
+      status: r.state,
       objects: r.objects,
       description: r.description,
       message: r.message,
@@ -28,7 +28,7 @@ export function formatHistoryJson(release: { name: string; namespace: string }, 
 export function formatListJson(releases: readonly ReleaseSummary[]): string {
   const doc = {
     ...documentHead('ReleaseList'),
-    items: releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.status, updated: r.updated, objects: r.objects, description: r.description })),
+    items: releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.state, updated: r.updated, objects: r.objects, description: r.description })),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }
@@ -37,8 +37,8 @@ export function formatRevisionDiffJson(d: RevisionDiff): string {
   const doc = {
     ...documentHead('RevisionDiff'),
     release: { name: d.release.name, namespace: d.release.namespace },
-    from: d.from,
-    to: d.to,
+    from: { revision: d.from.revision, status: d.from.state },
+    to: { revision: d.to.revision, status: d.to.state },
     objects: d.objects.map((o) => ({ object: objectReference(o.ref), change: o.change, paths: o.paths })),
   };
   return JSON.stringify(doc, null, 2) + '\n';

@@ -27,12 +27,12 @@ export interface ReleaseRef {
 }
 
 /** `deleted`: the release was removed by `kubectl kd delete --keep-history` (its latest revision). */
-export type RevisionStatus = 'pending' | 'deployed' | 'failed' | 'superseded' | 'deleted';
+export type RevisionState = 'pending' | 'deployed' | 'failed' | 'superseded' | 'deleted';
 
 /** What a revision recorded: the objects exactly as kd applied them (hooks included). */
 export interface ReleaseSnapshot {
   revision: number;
-  status: RevisionStatus;
+  state: RevisionState;
   objects: KubeObject[];
 }
 
@@ -48,7 +48,7 @@ export interface BeginRevision {
 }
 
 export interface FinishRevision {
-  status: 'deployed' | 'failed';
+  state: 'deployed' | 'failed';
   /** One line for history: `applied 12 objects`, `health: Deployment shop/web: CrashLoopBackOff ...`, `interrupted`. */
   message: string;
 }
@@ -82,7 +82,7 @@ export interface AcquireLockOptions {
 }
 
 /** A held lock as `inspect` sees it (`kubectl kd list --pending`). */
-export interface LockStatus {
+export interface HeldLock {
   holder: string;
   /** ISO time the holder took it. */
   since: string;
@@ -94,7 +94,7 @@ export interface LockStatus {
 
 export interface ReleaseLock {
   /** The lock as it stands, without taking it; undefined when nobody holds it. */
-  inspect?(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined>;
+  inspect?(release: ReleaseRef, signal?: AbortSignal): Promise<HeldLock | undefined>;
   /**
    * Takes the release's lock. When another run holds it and `wait` is false, throws a KdError
    * naming the holder and since when.

@@ -30,7 +30,7 @@ import {
   partName,
   recordName,
 } from './names.js';
-import type { RecordPayload, RevisionInfo, RevisionStatus } from './types.js';
+import type { RecordPayload, RevisionInfo, RevisionState } from './types.js';
 
 export const DEFAULT_CHUNK_BYTES = 900 * 1024;
 
@@ -45,7 +45,7 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 const MAX_ANNOTATION_TEXT = 1024;
 
 export interface EncodeOptions {
-  status: RevisionStatus;
+  state: RevisionState;
   /** ISO time for `kd.io/updated`. */
   updated: string;
   message: string;
@@ -61,7 +61,7 @@ export function encodeRecord(payload: RecordPayload, options: EncodeOptions): Ku
   const labels = {
     [LABEL_OWNER]: OWNER,
     [LABEL_NAME]: payload.name,
-    [LABEL_STATUS]: options.status,
+    [LABEL_STATUS]: options.state,
     [LABEL_REVISION]: String(payload.revision),
   };
   const main: KubeObject = {
@@ -152,7 +152,7 @@ export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
     name: labels[LABEL_NAME] ?? '',
     namespace: labels[LABEL_NAMESPACE] ?? metaString(secret, 'namespace'),
     revision,
-    status,
+    state: status,
     updated: annotations[ANNOTATION_UPDATED] ?? '',
     objects: Number(annotations[ANNOTATION_OBJECTS] ?? '0') || 0,
     description: annotations[ANNOTATION_DESCRIPTION] ?? '',

@@ -9,7 +9,7 @@ export { parseStorage, describeStorage, openStorage, recordDriver, inventoryFor,
 export { renderHistoryText, renderListText, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
 export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';
-export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions, type LockStatus } from '../lock.js';
+export { LeaseLock, LockHeldError, lockName, defaultHolderIdentity, microTime, DEFAULT_LEASE_SECONDS, type LeaseLockOptions, type HeldLock } from '../lock.js';
 export {
   ApplySetInventory,
   applySetId,

@@ -33,8 +33,8 @@ export interface ObjectChange {
 
 export interface RevisionDiff {
   release: ReleaseRef;
-  from: Pick<RevisionInfo, 'revision' | 'status'>;
-  to: Pick<RevisionInfo, 'revision' | 'status'>;
+  from: Pick<RevisionInfo, 'revision' | 'state'>;
+  to: Pick<RevisionInfo, 'revision' | 'state'>;
   objects: ObjectChange[];
 }
 
@@ -81,7 +81,7 @@ export function diffRevisions(release: ReleaseRef, from: ReleaseRecord, to: Rele
     objects.push({ ref, change, paths: paths.map(toFieldPath), diff });
   }
   objects.sort((x, y) => compareInstallOrder(x.ref, y.ref));
-  return { release, from: { revision: from.revision, status: from.status }, to: { revision: to.revision, status: to.status }, objects };
+  return { release, from: { revision: from.revision, state: from.state }, to: { revision: to.revision, state: to.state }, objects };
 }
 
 export function renderRevisionDiffText(d: RevisionDiff): string {

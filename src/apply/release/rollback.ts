@@ -23,9 +23,9 @@ export function chooseRollbackRevision(release: ReleaseRef, revisions: readonly 
       throw new KdError('usage', `release ${release.name} has no revision ${requested}`, { hint: `its revisions are ${revisions.map((r) => r.revision).join(', ')} (see \`kubectl kd history ${release.name}\`)` });
     return requested;
   }
-  const deployed = revisions.filter((r) => r.status === 'deployed');
+  const deployed = revisions.filter((r) => r.state === 'deployed');
   const current = deployed[deployed.length - 1]?.revision ?? revisions[revisions.length - 1]!.revision;
-  const earlier = revisions.filter((r) => r.revision < current && r.status === 'superseded');
+  const earlier = revisions.filter((r) => r.revision < current && r.state === 'superseded');
   const target = earlier[earlier.length - 1];
   if (target === undefined)
     throw new KdError('usage', `release ${release.name} has no earlier deployed revision to roll back to`, { hint: `name one: kubectl kd rollback ${release.name} REVISION (see \`kubectl kd history ${release.name}\`)` });

@@ -4,9 +4,9 @@
  * the update time live in labels and annotations, so status transitions are small patches.
  */
 import type { KubeObject } from '../../model/index.js';
-import type { RevisionStatus } from '../ports.js';
+import type { RevisionState } from '../ports.js';
 
-export type { RevisionStatus };
+export type { RevisionState };
 
 /** What the compressed JSON of one revision holds. */
 export interface RecordPayload {
@@ -29,7 +29,7 @@ export interface RevisionInfo {
   name: string;
   namespace: string;
   revision: number;
-  status: RevisionStatus;
+  state: RevisionState;
   /** ISO time of the last status change. */
   updated: string;
   objects: number;
@@ -53,7 +53,7 @@ export interface ReleaseSummary {
   name: string;
   namespace: string;
   revision: number;
-  status: RevisionStatus;
+  state: RevisionState;
   updated: string;
   objects: number;
   description: string;
