@@ -16,6 +16,7 @@
  * Errors thrown by a port stop the run (they are cluster or bug errors, never user input).
  */
 import type { KubeObject, ObjectRef } from '../model/index.js';
+import type { RevisionWithObjects } from './release/types.js';
 
 /**
  * A release: a name in a namespace. Its inventory parent lives in that namespace; its records and
@@ -29,14 +30,7 @@ export interface ReleaseRef {
 /** `deleted`: the release was removed by `kubectl kd delete --keep-history` (its latest revision). */
 export type RevisionState = 'pending' | 'deployed' | 'failed' | 'superseded' | 'deleted';
 
-/** What a revision recorded: the objects exactly as kd applied them (hooks included). */
-export interface ReleaseSnapshot {
-  revision: number;
-  state: RevisionState;
-  objects: KubeObject[];
-}
-
-export interface BeginRevision {
+export interface NewRevision {
   /** The objects about to be applied, as they will be sent (namespaces defaulted, member labels set). */
   objects: KubeObject[];
   /** The paths the user gave, for history. */
@@ -55,13 +49,13 @@ export interface FinishRevision {
 
 export interface ReleaseStore {
   /** The latest revision with status deployed, or undefined for a first run. */
-  lastDeployed(release: ReleaseRef): Promise<ReleaseSnapshot | undefined>;
+  lastDeployed(release: ReleaseRef): Promise<RevisionWithObjects | undefined>;
   /**
    * Records a new pending revision and returns its number (previous highest + 1). A pending
    * revision left by a killed run is marked failed first (the caller holds the lock, so it is
    * stale by definition).
    */
-  begin(release: ReleaseRef, revision: BeginRevision): Promise<number>;
+  begin(release: ReleaseRef, revision: NewRevision): Promise<number>;
   /** Pending → deployed (the previous deployed becomes superseded) or → failed. */
   finish(release: ReleaseRef, revision: number, result: FinishRevision): Promise<void>;
 }

@@ -16,7 +16,7 @@ import type { ClusterClient } from '../cluster/types.js';
 import { EventChannel } from './event-channel.js';
 import type { ApplyEvent, DoneEvent, RunOutcome } from './events.js';
 import { asRunFailure, RunFailure } from './failure.js';
-import type { BeginRevision, LockHandle, ReleaseLock, ReleaseRef, ReleaseStore } from './ports.js';
+import type { NewRevision, LockHandle, ReleaseLock, ReleaseRef, ReleaseStore } from './ports.js';
 import type { EventInput, RunCounts } from './run-context.js';
 import type { RetryFeed } from './retry-feed.js';
 
@@ -135,7 +135,7 @@ export class RevisionRecorder {
     return this.#store;
   }
 
-  async begin(revision: BeginRevision): Promise<number> {
+  async begin(revision: NewRevision): Promise<number> {
     const n = await this.#store.begin(this.#release, revision);
     this.#open.add(n);
     return n;

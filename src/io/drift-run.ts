@@ -214,7 +214,7 @@ async function compareRelease(
       note = `no revision of release ${release.name} was deployed: the latest, revision ${latest.revision}, is ${latest.state}${latest.message ? ` (${latest.message})` : ''}`;
       if (!manifests) {
         // With --all-releases the files are not at hand: what the latest revision tried to apply stands for them.
-        standIn = (await store.record(release, latest.revision))?.manifest;
+        standIn = (await store.record(release, latest.revision))?.objects;
         if (standIn) note += `; compared with what revision ${latest.revision} applied`;
       }
     } else note = `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}`;

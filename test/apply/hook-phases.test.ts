@@ -68,7 +68,7 @@ describe('hook phases and failure policies', () => {
 
     // Revision 1's record holds every hook, those of other runs included: the rollback runs them from it.
     const record = await store.record(release, 1);
-    expect(record?.manifest.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['announce', 'check', 'create-db', 'migrate', 'restore', 'settings']);
+    expect(record?.objects.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['announce', 'check', 'create-db', 'migrate', 'restore', 'settings']);
     const back = await s.apply(rollbackRequest(release, record!), { ports });
     expect(hookLines(back)).toEqual(['hook-started pre-rollback Job restore', 'hook-started post-rollback Job announce', 'done succeeded']);
     expect((await s.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' }))?.['data']).toEqual({ mode: 'one' });

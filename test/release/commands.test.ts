@@ -79,7 +79,7 @@ describe('kubectl kd history / rollback / list', () => {
       [3, 'deployed', 'rollback to revision 1'],
     ]);
     const record = await new SecretReleaseStore({ client: rs.session.client, now: Date.now, kdVersion: '0.1.0' }).record({ name: 'shop', namespace: ns }, 3);
-    expect(record?.manifest.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['a', 'b']);
+    expect(record?.objects.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['a', 'b']);
 
     const json = JSON.parse((await kd(['history', 'shop', '-n', ns, '-o', 'json'])).stdout) as { revisions: Array<{ revision: number; status: string }> };
     expect(json.revisions.map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 superseded', '3 deployed']);

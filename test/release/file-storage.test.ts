@@ -52,7 +52,7 @@ describe('file records', () => {
       [1, 'deployed'],
       [2, 'failed'],
     ]);
-    expect((await store.record(release, 1))!.manifest).toEqual([big]);
+    expect((await store.record(release, 1))!.objects).toEqual([big]);
     expect((await store.lastDeployed(release))!.revision).toBe(1);
     expect(await store.releases({ allNamespaces: true })).toEqual([expect.objectContaining({ name: 'shop', namespace: 'prod', revision: 2, state: 'failed' })]);
     expect(store.where('prod')).toBe(`files under ${path.join(driver.dir, 'prod')}`);

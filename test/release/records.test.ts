@@ -35,7 +35,7 @@ describe('release records', () => {
     const revision = await s.begin(release, { objects, paths: ['deploy/'], description: 'apply' });
     expect(revision).toBe(1);
     const record = await s.record(release, 1);
-    expect(record?.manifest).toEqual(objects);
+    expect(record?.objects).toEqual(objects);
     expect(record?.paths).toEqual(['deploy/']);
     expect(record?.state).toBe('pending');
     expect(record?.parts).toBe(1);
@@ -55,7 +55,7 @@ describe('release records', () => {
     expect(await secretNames(ns)).toEqual(['kd.release.v1.big.v1', 'kd.release.v1.big.v1.part-1', 'kd.release.v1.big.v1.part-2']);
     const record = await s.record(release, 1);
     expect(record?.parts).toBe(3);
-    expect(record?.manifest).toEqual(objects);
+    expect(record?.objects).toEqual(objects);
     // Parts are not revisions of their own.
     expect((await s.revisions(release)).map((r) => r.revision)).toEqual([1]);
   });

@@ -30,7 +30,7 @@ import {
   partName,
   recordName,
 } from './names.js';
-import type { RecordPayload, RevisionInfo, RevisionState } from './types.js';
+import type { RecordPayload, Revision, RevisionState } from './types.js';
 
 export const DEFAULT_CHUNK_BYTES = 900 * 1024;
 
@@ -141,7 +141,7 @@ export function decodeRecord(main: KubeObject, parts: readonly KubeObject[], max
 }
 
 /** History's view of a revision, from the main Secret's labels and annotations. */
-export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
+export function readRevision(secret: KubeObject): Revision | undefined {
   const labels = labelsOf(secret);
   const annotations = annotationsOf(secret);
   const revision = Number(labels[LABEL_REVISION]);
@@ -154,7 +154,7 @@ export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
     revision,
     state: status,
     updated: annotations[ANNOTATION_UPDATED] ?? '',
-    objects: Number(annotations[ANNOTATION_OBJECTS] ?? '0') || 0,
+    objectCount: Number(annotations[ANNOTATION_OBJECTS] ?? '0') || 0,
     description: annotations[ANNOTATION_DESCRIPTION] ?? '',
     message: annotations[ANNOTATION_MESSAGE] ?? '',
     kdVersion: annotations[ANNOTATION_KD_VERSION] ?? '',

@@ -14,9 +14,9 @@ import { refOf } from '../object-refs.js';
 import type { ApplyRequest } from '../run-apply.js';
 import type { ReleasePorts, ReleaseRef } from '../ports.js';
 import { CorruptRecordError } from './store.js';
-import type { ReleaseRecord, RevisionInfo } from './types.js';
+import type { RevisionWithObjects, Revision } from './types.js';
 
-export function chooseRollbackRevision(release: ReleaseRef, revisions: readonly RevisionInfo[], requested?: number): number {
+export function chooseRollbackRevision(release: ReleaseRef, revisions: readonly Revision[], requested?: number): number {
   if (revisions.length === 0) throw new KdError('input', `release ${release.name} not found in namespace ${release.namespace}`, { hint: 'list the releases with `kubectl kd list -A`' });
   if (requested !== undefined) {
     if (!revisions.some((r) => r.revision === requested))
@@ -40,8 +40,8 @@ export interface RollbackRequestOptions {
 }
 
 /** The apply that re-applies a recorded revision as a new one. */
-export function rollbackRequest(release: ReleaseRef, record: ReleaseRecord, options: RollbackRequestOptions = {}): ApplyRequest {
-  const objects = record.manifest.flatMap((object): PlanInputObject[] => {
+export function rollbackRequest(release: ReleaseRef, record: RevisionWithObjects, options: RollbackRequestOptions = {}): ApplyRequest {
+  const objects = record.objects.flatMap((object): PlanInputObject[] => {
     const ref = refOf(object);
     return ref === undefined ? [] : [{ object, ref }];
   });

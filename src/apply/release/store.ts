@@ -26,10 +26,10 @@ import { KdError } from '../../errors.js';
 import type { KubeObject } from '../../model/index.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import { ClusterRecordDriver, type RecordDriver } from './drivers.js';
-import type { BeginRevision, FinishRevision, ReleaseRef, ReleaseSnapshot, ReleaseStore, RevisionState } from '../ports.js';
-import { decodeRecord, encodeRecord, labelsOf, revisionInfo } from './codec.js';
+import type { NewRevision, FinishRevision, ReleaseRef, ReleaseStore, RevisionState } from '../ports.js';
+import { decodeRecord, encodeRecord, labelsOf, readRevision } from './codec.js';
 import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_NAMESPACE, LABEL_PART, LABEL_STATUS, RECORD_PREFIX, RECORD_TYPE } from './names.js';
-import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
+import type { RecordPayload, Revision, RevisionWithObjects } from './types.js';
 import { formatMetav1Time } from '../../model/time.js';
 
 export const DEFAULT_HISTORY_MAX = 10;
@@ -111,13 +111,13 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** Every revision of a release, oldest first. */
-  async revisions(release: ReleaseRef): Promise<RevisionInfo[]> {
+  async revisions(release: ReleaseRef): Promise<Revision[]> {
     const secrets = await this.#secrets(release.namespace, release.name);
-    return secrets.mains.map(revisionInfo).filter((r): r is RevisionInfo => r !== undefined).sort((a, b) => a.revision - b.revision);
+    return secrets.mains.map(readRevision).filter((r): r is Revision => r !== undefined).sort((a, b) => a.revision - b.revision);
   }
 
   /** One revision with its objects; undefined when it does not exist. Throws when it cannot be read. */
-  async record(release: ReleaseRef, revision: number): Promise<ReleaseRecord | undefined> {
+  async record(release: ReleaseRef, revision: number): Promise<RevisionWithObjects | undefined> {
     const secrets = await this.#secrets(release.namespace, release.name, revision);
     const main = secrets.mains[0];
     if (main === undefined) return undefined;
@@ -125,13 +125,11 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** Throws a CorruptRecordError when the deployed revision's record cannot be read. */
-  async lastDeployed(release: ReleaseRef): Promise<ReleaseSnapshot | undefined> {
+  async lastDeployed(release: ReleaseRef): Promise<RevisionWithObjects | undefined> {
     const deployed = (await this.revisions(release)).filter((r) => r.state === 'deployed');
     const latest = deployed[deployed.length - 1];
     if (latest === undefined) return undefined;
-    const record = await this.record(release, latest.revision);
-    if (record === undefined) return undefined;
-    return { revision: record.revision, state: record.state, objects: record.manifest };
+    return this.record(release, latest.revision);
   }
 
   /** Marks the release's pending revisions failed; returns their numbers. Call only while holding the lock. */
@@ -141,7 +139,7 @@ export class RecordStore implements ReleaseStore {
     return pending.map((r) => r.revision);
   }
 
-  async begin(release: ReleaseRef, revision: BeginRevision): Promise<number> {
+  async begin(release: ReleaseRef, revision: NewRevision): Promise<number> {
     const existing = await this.revisions(release);
     const stale = existing.filter((r) => r.state === 'pending');
     const next = (existing[existing.length - 1]?.revision ?? 0) + 1;
@@ -185,7 +183,7 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** --history-max: the oldest revisions no longer in force go until at most historyMax remain. */
-  async #trim(release: ReleaseRef, revisions: readonly RevisionInfo[]): Promise<void> {
+  async #trim(release: ReleaseRef, revisions: readonly Revision[]): Promise<void> {
     if (this.#historyMax <= 0 || revisions.length <= this.#historyMax) return;
     const old = revisions.filter((r) => r.state === 'superseded' || r.state === 'failed' || r.state === 'deleted');
     for (const r of old.slice(0, revisions.length - this.#historyMax)) await this.deleteRevision(release, r.revision);
@@ -198,15 +196,15 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** The latest revision of each release in a namespace, or in all namespaces; sorted by namespace, then name. */
-  async releases(scope: { namespace: string } | { allNamespaces: true }): Promise<ReleaseSummary[]> {
+  async releases(scope: { namespace: string } | { allNamespaces: true }): Promise<Revision[]> {
     const items =
       'allNamespaces' in scope && this.#storageNamespace === undefined
         ? await this.driver.list({ allNamespaces: true })
         : await this.driver.list({ namespace: this.storageNamespaceOf('namespace' in scope ? scope.namespace : '') });
-    const latest = new Map<string, RevisionInfo>();
+    const latest = new Map<string, Revision>();
     for (const secret of items) {
       if (secret['type'] !== RECORD_TYPE) continue;
-      const info = revisionInfo(secret);
+      const info = readRevision(secret);
       if (info === undefined) continue;
       if ('namespace' in scope && info.namespace !== scope.namespace) continue;
       const key = `${info.namespace}/${info.name}`;
@@ -214,8 +212,7 @@ export class RecordStore implements ReleaseStore {
       if (seen === undefined || seen.revision < info.revision) latest.set(key, info);
     }
     return [...latest.values()]
-      .sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, state: r.state, updated: r.updated, objects: r.objects, description: r.description }));
+      .sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** `kubectl kd delete --keep-history`: the latest revision becomes `deleted`, other deployed ones `superseded`. */
@@ -281,8 +278,8 @@ export class RecordStore implements ReleaseStore {
     return { mains, parts };
   }
 
-  #decode(release: ReleaseRef, revision: number, main: KubeObject, parts: readonly KubeObject[]): ReleaseRecord {
-    const info = revisionInfo(main);
+  #decode(release: ReleaseRef, revision: number, main: KubeObject, parts: readonly KubeObject[]): RevisionWithObjects {
+    const info = readRevision(main);
     const decoded = decodeRecord(main, parts, this.#maxRecordBytes);
     if (info === undefined || 'problem' in decoded) {
       const secret = nameOf(main);
@@ -296,7 +293,7 @@ export class RecordStore implements ReleaseStore {
         this.driver.kind === 'file' ? `file ${secret} in ${this.driver.where(release.namespace)}` : `${this.driver.noun} ${secret} in namespace ${storage}`,
       );
     }
-    return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, manifest: decoded.payload.objects };
+    return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, objects: decoded.payload.objects };
   }
 
 }

@@ -25,14 +25,14 @@ export interface RecordPayload {
 }
 
 /** One revision as history shows it: read from labels and annotations alone. */
-export interface RevisionInfo {
+export interface Revision {
   name: string;
   namespace: string;
   revision: number;
   state: RevisionState;
   /** ISO time of the last status change. */
   updated: string;
-  objects: number;
+  objectCount: number;
   description: string;
   /** The status message (`applied 12 objects`, the failure reason); may be empty. */
   message: string;
@@ -42,19 +42,8 @@ export interface RevisionInfo {
 }
 
 /** A revision with its payload decoded. */
-export interface ReleaseRecord extends RevisionInfo {
+export interface RevisionWithObjects extends Revision {
   startedAt: string;
   paths: string[];
-  manifest: KubeObject[];
-}
-
-/** One release as `kubectl kd list` shows it: its latest revision. */
-export interface ReleaseSummary {
-  name: string;
-  namespace: string;
-  revision: number;
-  state: RevisionState;
-  updated: string;
-  objects: number;
-  description: string;
+  objects: KubeObject[];
 }
