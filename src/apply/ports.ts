@@ -5,7 +5,7 @@
  *
  * Order of calls in one run (the contract the implementations can rely on):
  *  1. `lock.acquire` — nothing is read or written before the lock is held;
- *  2. `releases.lastDeployed` — the last-applied snapshot, for the plan's `unchanged`;
+ *  2. `releases.lastDeployed` — the last deployed revision, whose objects are the plan's `recorded`;
  *  3. `inventory.members` — what the set holds in the cluster, for prune;
  *  4. `releases.begin` — a pending revision (stale pending revisions are marked failed here);
  *  5. `inventory.prepare` — the parent exists and lists the union of old and new group-kinds,

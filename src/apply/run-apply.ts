@@ -232,7 +232,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       live,
       // No deployed revision: an install (the first apply, or the first after a delete that kept history).
       operation: options.operation === 'rollback' ? 'rollback' : snapshot ? 'upgrade' : 'install',
-      ...(snapshot ? { lastApplied: byKey(snapshot.objects) } : {}),
+      ...(snapshot ? { recorded: byKey(snapshot.objects) } : {}),
       ...(request.prune ? { prune: members.map((m) => m.ref) } : {}),
     });
     result.plan = plan;

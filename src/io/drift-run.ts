@@ -33,7 +33,7 @@ import {
   buildReport,
   compareObject,
   countObjects,
-  lastApplied,
+  appliedStateOf,
   sortObjects,
   type DriftClass,
   type DriftReport,
@@ -294,7 +294,7 @@ async function compareRelease(
     inputs.filter((i) => i.desired && i.live),
     request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
     async (input) => {
-      const la = lastApplied({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
+      const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
       if (agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object })) return;
       try {
         input.predicted = await dryRun(client, input.desired!, signal);

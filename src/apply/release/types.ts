@@ -20,7 +20,7 @@ export interface RecordPayload {
   startedAt: string;
   paths: string[];
   description: string;
-  /** The objects exactly as kd applied them (hooks included): the last-applied snapshot. */
+  /** The objects exactly as kd applied them (hooks included): what the next plan calls `recorded`. */
   objects: KubeObject[];
 }
 
