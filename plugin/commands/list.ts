@@ -43,8 +43,8 @@ async function listPending(releases: ReadonlyArray<Omit<PendingRelease, 'lock'>>
   const lock = target.lock as Partial<Pick<LeaseLock, 'inspect'>>;
   const pending: PendingRelease[] = [];
   for (const r of releases) {
-    const status = await lock.inspect?.({ name: r.name, namespace: r.namespace }, ctx.signal);
-    pending.push({ ...r, lock: status ?? null });
+    const held = await lock.inspect?.({ name: r.name, namespace: r.namespace }, ctx.signal);
+    pending.push({ ...r, lock: held ?? null });
   }
   if (options.output === 'json') ctx.stdout.write(formatPendingJson(pending));
   else if (pending.length === 0) ctx.stderr.write(options.allNamespaces ? 'No pending releases found.\n' : `No pending releases found in namespace ${target.namespace}.\n`);
