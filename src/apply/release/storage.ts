@@ -1,8 +1,10 @@
 /**
  * Choosing where release records live: `--storage secret|configmap|file:DIR` (KD_STORAGE) and
- * `--storage-namespace NS` (KD_STORAGE_NAMESPACE), parsed once, and the record store and lock
- * built for that choice over one client. The lock always lives with the records: a Lease in the
- * storage namespace for the cluster drivers, a lock file in the release's directory for files.
+ * `--storage-namespace NS` (KD_STORAGE_NAMESPACE), parsed once, and the record store, lock and
+ * inventory built for that choice over one client (`releasePorts`, called once per session by
+ * src/session/open.ts; no other production code builds a store). The lock always lives with the
+ * records: a Lease in the storage namespace for the cluster drivers, a lock file in the
+ * release's directory for files.
  */
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { ClusterClient } from '../../cluster/types.js';
@@ -63,18 +65,18 @@ export interface StorageDeps {
   signal?: AbortSignal;
 }
 
-export function recordDriver(choice: StorageChoice, client: ClusterClient, signal?: AbortSignal): RecordDriver {
+function recordDriver(choice: StorageChoice, client: ClusterClient, signal?: AbortSignal): RecordDriver {
   return choice.kind === 'file' ? new FileRecordDriver(choice.dir ?? '.') : new ClusterRecordDriver(choice.kind, client, signal);
 }
 
 /** The ApplySet inventory for a storage choice: its parent a Secret, a ConfigMap, or a file beside the records. */
-export function inventoryFor(choice: StorageChoice, client: ClusterClient, version: string): ApplySetInventory {
+function inventoryFor(choice: StorageChoice, client: ClusterClient, version: string): ApplySetInventory {
   if (choice.kind === 'file') return new ApplySetInventory({ client, version, parentFile: new FileRecordDriver(choice.dir ?? '.').applySetParent });
   return new ApplySetInventory({ client, version, parentKind: choice.kind === 'configmap' ? 'ConfigMap' : 'Secret' });
 }
 
 /** The record store and the lock for a storage choice. */
-export function openStorage(choice: StorageChoice, deps: StorageDeps): { store: RecordStore; lock: ReleaseLock } {
+function openStorage(choice: StorageChoice, deps: StorageDeps): { store: RecordStore; lock: ReleaseLock } {
   const driver = recordDriver(choice, deps.client, deps.signal);
   const store = new RecordStore({
     driver,
