@@ -1,6 +1,7 @@
 /**
  * `kubectl kd drift`, the shell around the pure comparison (src/drift/): for each cluster
- * (`--context a,b,c`, or `--sim`) and each release (one, or `--all-releases` of a namespace or
+ * (`--context a,b,c`, or `--sim`; each a session of its own, opened by openSession with the
+ * record store and inventory the audit reads) and each release (one, or `--all-releases` of a namespace or
  * of the cluster), gather the three inputs and compare:
  *  1. desired: the files, read and validated exactly as `apply` reads them (readDesired), with
  *     the release's member labels added as apply adds them; with `--all-releases` and no files,
