@@ -1,0 +1,81 @@
+/**
+ * What a validate run loads (issue 17): the RE2 engine (re2js) only when a schema pattern or a
+ * CEL `matches()` needs it. Built-in kinds have no patterns, so validating them never loads it;
+ * a custom resource whose CRD has a pattern loads it on the built binary and gets the API
+ * server's pattern error at the value's file:line:col.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKd } from './run-kd.js';
+
+let dir: string;
+let preload: string;
+let loadedList: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'kd-lazy-engines-'));
+  loadedList = path.join(dir, 'loaded.txt');
+  preload = path.join(dir, 'record-loaded.cjs');
+  // CommonJS modules loaded in the process, written at exit (re2js is loaded through require()).
+  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n')));\n`);
+  writeFileSync(path.join(dir, 'web.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\ndata:\n  greeting: hello\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n');
+  writeFileSync(
+    path.join(dir, 'crd.yaml'),
+    [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  name: widgets.example.com',
+      'spec:',
+      '  group: example.com',
+      '  scope: Namespaced',
+      '  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}',
+      '  versions:',
+      '    - name: v1',
+      '      served: true',
+      '      storage: true',
+      '      schema:',
+      '        openAPIV3Schema:',
+      '          type: object',
+      '          properties:',
+      '            spec:',
+      '              type: object',
+      '              properties:',
+      '                size:',
+      '                  type: string',
+      "                  pattern: '^\\d+(Mi|Gi)$'",
+      '---',
+      'apiVersion: example.com/v1',
+      'kind: Widget',
+      'metadata:',
+      '  name: w',
+      '  namespace: default',
+      'spec:',
+      '  size: 10GB',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const re2Loaded = () => readFileSync(loadedList, 'utf8').split('\n').some((f) => f.includes(`${path.sep}re2js${path.sep}`));
+
+describe('the RE2 engine is loaded only when a pattern needs it', () => {
+  it('is not loaded to validate built-in kinds', () => {
+    const r = runKd(['validate', path.join(dir, 'web.yaml')], { nodeArgs: ['--require', preload] });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('valid: 2 objects in 1 file\n');
+    expect(r.status).toBe(0);
+    expect(re2Loaded()).toBe(false);
+  });
+
+  it('is loaded for a CRD pattern, which is checked as the API server does', () => {
+    const r = runKd(['validate', path.join(dir, 'crd.yaml')], { nodeArgs: ['--require', preload] });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${path.join(dir, 'crd.yaml')}:30:9: error: spec.size: Invalid value: "10GB": must match "^\\\\d+(Mi|Gi)$"`);
+    expect(re2Loaded()).toBe(true);
+  });
+});
