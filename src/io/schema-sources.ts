@@ -23,6 +23,7 @@ interface BundleInfo {
   source?: { package?: string; version?: string };
   /** The folder (inside the bundle) of the validation-only documents, when the build wrote them. */
   lean?: string;
+  groupVersions?: string[];
 }
 
 /** The package root: the nearest folder above this module with kubectl-kd's package.json. */
@@ -67,7 +68,8 @@ export function builtInSource(options: { forValidation?: boolean } = {}): Schema
     throw environmentError('the built-in Kubernetes schemas are missing (schemas/kubernetes)', 'run `npm run build` in the kubectl-kd folder, or pass --schema-dir');
   }
   const docs = options.forValidation && typeof info.lean === 'string' ? path.join(dir, info.lean) : dir;
-  return new SchemaDirSource(docs, { description: `built-in schemas (Kubernetes ${info.kubernetesVersion})`, kubernetesVersion: info.kubernetesVersion });
+  const listing = Array.isArray(info.groupVersions) && info.groupVersions.every((g) => typeof g === 'string') ? { groupVersions: info.groupVersions } : {};
+  return new SchemaDirSource(docs, { description: `built-in schemas (Kubernetes ${info.kubernetesVersion})`, kubernetesVersion: info.kubernetesVersion, ...listing });
 }
 
 export function resolveSchemaSources(request: SchemaSourceRequest): SchemaSource[] {

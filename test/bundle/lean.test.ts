@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBundle } from '../../scripts/gen-bundle.mjs';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
-import { builtInSource, resolveSchemaSources } from '../../src/io/schema-sources.js';
+import { builtInSource, bundleDir, resolveSchemaSources } from '../../src/io/schema-sources.js';
 import { resourcesFromDocument, schemaNamesByKind, servedResources } from '../../src/schema/resources.js';
 import { SchemaRegistry } from '../../src/schema/registry.js';
 import { parseGroupVersionPath, type OpenApiDocument } from '../../src/schema/types.js';
@@ -81,5 +81,22 @@ describe('which documents a command gets', () => {
     const list = (doc: OpenApiDocument | undefined) => (doc!.paths['/api/v1/namespaces/{namespace}/configmaps'] as Record<string, { description?: string }>).get;
     expect(list(whole)!.description).toBeTruthy();
     expect(list(lean)!.description).toBeUndefined();
+  });
+});
+
+describe('the built-in listing of group-versions', () => {
+  it('comes from bundle.json, in the order a folder scan gives, for the whole and the validation-only documents', async () => {
+    const scanned = await new SchemaDirSource(bundleDir()).groupVersions();
+    expect(scanned.length).toBeGreaterThan(30);
+    expect(await builtInSource().groupVersions()).toEqual(scanned);
+    expect(await resolveSchemaSources({ env: {}, cwd: process.cwd() })[0]!.groupVersions()).toEqual(scanned);
+  });
+
+  it('reads no folder when it is given', async () => {
+    // A scan of a missing folder is an environment error; a given listing is taken as it is, sorted.
+    const missing = path.join(scratch, 'no-such-folder');
+    await expect(new SchemaDirSource(missing).groupVersions()).rejects.toThrow(/cannot be read/);
+    const listed = new SchemaDirSource(missing, { groupVersions: ['apis/batch/v1', 'apis/apps/v1', 'api/v1', 'apis/apps/v1beta1'] });
+    expect(await listed.groupVersions()).toEqual(['api/v1', 'apis/apps/v1', 'apis/apps/v1beta1', 'apis/batch/v1']);
   });
 });
