@@ -22,8 +22,9 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kd-lazy-engines-'));
   loadedList = path.join(dir, 'loaded.txt');
   preload = path.join(dir, 'record-loaded.cjs');
-  // CommonJS modules loaded in the process, written at exit (re2js is loaded through require()).
-  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loadedList)}, Object.keys(require.cache).join('\\n')));\n`);
+  // CommonJS modules and Node's own modules loaded in the process, written at exit (re2js is
+  // loaded through require()).
+  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loadedList)}, [...Object.keys(require.cache), ...process.moduleLoadList].join('\\n')));\n`);
   listings = path.join(dir, 'listings.txt');
   listingsPreload = path.join(dir, 'count-listings.cjs');
   // Every directory listing the process asks for, by any of fs' entry points, written at exit.
@@ -82,6 +83,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const re2Loaded = () => readFileSync(loadedList, 'utf8').split('\n').some((f) => f.includes(`${path.sep}re2js${path.sep}`));
+const cryptoLoaded = () => readFileSync(loadedList, 'utf8').split('\n').includes('NativeModule crypto');
 
 describe('the RE2 engine is loaded only when a pattern needs it', () => {
   it('is not loaded to validate built-in kinds', () => {
@@ -90,6 +92,18 @@ describe('the RE2 engine is loaded only when a pattern needs it', () => {
     expect(r.stdout).toBe('valid: 2 objects in 1 file\n');
     expect(r.status).toBe(0);
     expect(re2Loaded()).toBe(false);
+    // Nor node:crypto, which only SARIF fingerprints use.
+    expect(cryptoLoaded()).toBe(false);
+  });
+
+  it('loads node:crypto for SARIF, whose fingerprints are stable hashes', () => {
+    const run = () => runKd(['validate', '-o', 'sarif', path.join(dir, 'crd.yaml')], { nodeArgs: ['--require', preload] });
+    const r = run();
+    expect(r.status).toBe(1);
+    expect(cryptoLoaded()).toBe(true);
+    const fingerprints = (out: string) => (JSON.parse(out) as { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }).runs[0]!.results.map((x) => Object.values(x.partialFingerprints)[0]);
+    expect(fingerprints(r.stdout)[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(fingerprints(run().stdout)).toEqual(fingerprints(r.stdout));
   });
 
   it('is loaded for a CRD pattern, which is checked as the API server does', () => {
