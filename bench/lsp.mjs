@@ -189,8 +189,8 @@ function peakRssMiB(pid) {
   }
 }
 
-async function startServer(command, argv, { rootUri, initializationOptions, configuration, content }) {
-  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'ignore'] });
+async function startServer(command, argv, { rootUri, initializationOptions, configuration, content, env }) {
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const published = [];
   let waiters = [];
@@ -385,6 +385,24 @@ function report(name, r) {
   console.log(`  peak RSS                        ${r.rss.toFixed(0)} MiB${name === 'kd-lsp' ? `  (target ≤ 200 MB: ${ok(r.rss * 1.048576, 200)})` : ''}`);
 }
 
+/**
+ * How long each piece of the server's work held its event loop: requests wait behind these, and
+ * unlike latencies seen from the client they hardly grow with the machine's load.
+ */
+function reportTrace(file) {
+  let trace;
+  try {
+    trace = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    console.log('  (no event-loop trace from the server)');
+    return;
+  }
+  console.log('  event loop held, per piece of work   count   p50 / p95 / max ms');
+  for (const [label, t] of Object.entries(trace.labels)) console.log(`    ${label.padEnd(34)}${String(t.count).padStart(5)}   ${t.p50.toFixed(2)} / ${t.p95.toFixed(2)} / ${t.max.toFixed(2)}`);
+  const d = trace.eventLoopDelay;
+  console.log(`  event-loop delay (whole run, open included): max ${d.max.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms`);
+}
+
 // 3. Run -------------------------------------------------------------------------------------------
 
 const dist = path.join(root, 'dist', 'kd-lsp.js');
@@ -403,14 +421,18 @@ try {
 
   // KD_BENCH_NODE_ARGS: extra Node flags for the kd-lsp process (e.g. `--cpu-prof`).
   const nodeArgs = (process.env.KD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // What held the server's event loop (lsp/loop-stats.ts), written by the server as it exits.
+  const traceFile = path.join(work, 'kd-lsp-trace.json');
   const kd = await startServer(process.execPath, [...nodeArgs, dist, '--stdio'], {
     rootUri,
     initializationOptions: { schemaDir: SCHEMA_DIR },
     configuration: () => ({ schemaDir: SCHEMA_DIR }),
+    env: { KD_LSP_TRACE: traceFile },
   });
   const kdResult = await measure('kd-lsp', kd, file, text);
   await stop(kd);
   report('kd-lsp', kdResult);
+  reportTrace(traceFile);
 
   let ylsResult;
   if (!existsSync(YLS)) {

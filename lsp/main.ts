@@ -4,6 +4,7 @@
  * (arguments, streams, exit code).
  */
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { loopStats } from './loop-stats.js';
 import { nodeHost } from './node-host.js';
 import { startServer } from './server.js';
 
@@ -36,7 +37,9 @@ if (args.includes('--version')) {
   // Anything printed to stdout would corrupt the protocol stream.
   console.log = (...parts: unknown[]) => connection.console.log(parts.map(String).join(' '));
   const host = nodeHost({ version: VERSION, env: process.env, cwd: process.cwd(), log: (m) => connection.console.warn(m) });
-  startServer(connection, host);
+  // KD_LSP_TRACE=<file>: what held the event loop, written there at exit (bench/lsp.mjs reads it).
+  const trace = process.env.KD_LSP_TRACE;
+  startServer(connection, host, trace ? { timing: loopStats(trace).timing } : {});
 } else {
   process.stderr.write(`kd-lsp: unknown arguments: ${args.join(' ')}\n${HELP}`);
   process.exitCode = 2;

@@ -15,6 +15,7 @@ import {
   FileChangeType,
   LSPErrorCodes,
   ResponseError,
+  TextDocumentContentChangeEvent,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -39,6 +40,7 @@ import {
 import { nodeFileNames, uriToPath } from './file-names.js';
 import { WorkspaceSession, type SessionHost } from './service/session.js';
 import { parseSettings, type KdLspSettings } from './service/settings.js';
+import type { TextChange } from './service/split-documents.js';
 
 /** The I/O the server needs, passed in so that tests run it in-process. */
 export interface ServerHost extends SessionHost {
@@ -54,12 +56,15 @@ export interface ServerOptions {
   debounceMs?: number;
   /** How long a hover waits for the cluster before answering without the live state. */
   liveTimeoutMs?: number;
+  /**
+   * Told how long each piece of work held the event loop (ms): handlers' synchronous parts and
+   * validation slices, by label. For measuring what blocks requests (KD_LSP_TRACE, lsp/main.ts).
+   */
+  timing?: (label: string, ms: number) => void;
 }
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
 
-/** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
-const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
@@ -67,7 +72,54 @@ function cancelled(): ResponseError<void> {
 
 export function startServer(connection: Connection, host: ServerHost, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 50;
-  const documents = new TextDocuments(TextDocument);
+  const timing = options.timing;
+  /** The synchronous part of a handler, timed when timing is asked for. */
+  function timed<A extends unknown[], R>(label: string, handler: (...args: A) => R): (...args: A) => R {
+    if (!timing) return handler;
+    return (...args: A) => {
+      const start = performance.now();
+      try {
+        return handler(...args);
+      } finally {
+        timing(label, performance.now() - start);
+      }
+    };
+  }
+  let resumedAt: number | undefined;
+  /** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
+  const pause = () => {
+    if (timing && resumedAt !== undefined) timing('validation slice', performance.now() - resumedAt);
+    resumedAt = undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        resumedAt = performance.now();
+        resolve();
+      }),
+    );
+  };
+  /**
+   * The editor's changes of the last update of each document, as offsets in the text before each
+   * change (computed here, where the document's line offsets are at hand): the service re-splits
+   * only around them. Undefined after a change that replaced the whole text.
+   */
+  const pendingChanges = new Map<string, TextChange[] | undefined>();
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(document, changes, version) {
+      let offsets: TextChange[] | undefined = [];
+      for (const change of changes) {
+        if (TextDocumentContentChangeEvent.isIncremental(change)) {
+          const a = document.offsetAt(change.range.start);
+          const b = document.offsetAt(change.range.end);
+          offsets?.push({ start: Math.min(a, b), end: Math.max(a, b), text: change.text });
+        } else offsets = undefined;
+        // One at a time: the offsets of the next change are in the text this one leaves.
+        document = TextDocument.update(document, [change], version);
+      }
+      pendingChanges.set(document.uri, offsets);
+      return document;
+    },
+  });
   const session = new WorkspaceSession(host, nodeFileNames, (uri) => documents.get(uri) !== undefined, pause);
   let canPullConfig = false;
   let canWatchDynamically = false;
@@ -96,7 +148,10 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const current = session.service;
     const stale = () => documents.get(uri)?.version !== version || session.service !== current;
     if (stale()) return;
+    resumedAt = performance.now();
     const diagnostics = await current.diagnostics(uri, stale);
+    if (timing && resumedAt !== undefined) timing('validation slice', performance.now() - resumedAt);
+    resumedAt = undefined;
     if (diagnostics === undefined || stale()) return;
     const lsp = diagnostics.map(toLspDiagnostic);
     // Workspace-wide re-checks (settings, CRDs found, other files) often confirm what is shown.
@@ -169,7 +224,10 @@ export function startServer(connection: Connection, host: ServerHost, options: S
 
   // Fires on open too (after onDidOpen): an opened document validates at once, an edit debounced.
   documents.onDidChangeContent((e) => {
+    const start = timing && performance.now();
     const uri = e.document.uri;
+    const changes = pendingChanges.get(uri);
+    pendingChanges.delete(uri);
     const file = uriToPath(uri);
     if (file !== undefined && host.inHelmChart?.(file)) {
       // Chart templates are not YAML until `helm template` renders them: quiet, as `kubectl kd validate` skips them.
@@ -177,9 +235,12 @@ export function startServer(connection: Connection, host: ServerHost, options: S
       void connection.sendDiagnostics({ uri, version: e.document.version, diagnostics: [] });
       return;
     }
-    session.opened(uri, e.document.getText());
-    schedule(uri, justOpened.delete(uri) ? 0 : debounceMs);
+    if (changes && changes.length > 0) session.edited(uri, changes, e.document.getText());
+    else session.opened(uri, e.document.getText());
+    const opening = justOpened.delete(uri);
+    schedule(uri, opening ? 0 : debounceMs);
     if (documents.all().length > 1) revalidateOpen(uri);
+    if (timing) timing(opening ? 'didOpen' : 'didChange', performance.now() - start!);
   });
 
   documents.onDidClose(async (e) => {
@@ -203,7 +264,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const service = session.service;
     await service.ensureSchemasAt(params.textDocument.uri, position);
     if (token.isCancellationRequested) return cancelled();
-    const items = service.completion(params.textDocument.uri, position).map(toLspCompletionItem);
+    const items = timed('completion', () => service.completion(params.textDocument.uri, position).map(toLspCompletionItem))();
     return { isIncomplete: false, items };
   });
 
@@ -212,7 +273,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const service = session.service;
     await service.ensureSchemasAt(params.textDocument.uri, position);
     if (token.isCancellationRequested) return cancelled();
-    const h = service.hover(params.textDocument.uri, position);
+    const h = timed('hover', () => service.hover(params.textDocument.uri, position))();
     if (!h) return null;
     if (h.object && session.settings.context !== undefined && host.liveHealth) {
       const line = await liveLine(h.object, token);
@@ -264,7 +325,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   documents.onDidClose((e) => outlines.delete(e.document.uri));
   const lspSymbols = new WeakMap<SymbolEntry, DocumentSymbol>();
 
-  connection.onDocumentSymbol((params, token) => {
+  connection.onDocumentSymbol(timed('documentSymbol', (params, token) => {
     const uri = params.textDocument.uri;
     const version = documents.get(uri)?.version;
     const service = session.service;
@@ -280,7 +341,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     });
     if (version !== undefined) outlines.set(uri, { version, service, symbols: lsp });
     return lsp;
-  });
+  }));
 
   connection.onWorkspaceSymbol((params, token) => {
     const symbols = session.service.workspaceSymbols(params.query, () => token.isCancellationRequested);

@@ -5,7 +5,7 @@
  * 1-based positions.
  *
  * Incrementality: `update` splits the text into YAML documents and loads only those whose text
- * changed (see workspace.ts); `diagnostics` re-checks only documents without results for the
+ * changed, and `edit` splits only around the editor's changes (see workspace.ts); `diagnostics` re-checks only documents without results for the
  * current check generation, which moves on when settings or the set of CRDs change. Long work
  * takes a `stale()` callback and gives up (returns undefined) as soon as it turns true.
  */
@@ -29,7 +29,8 @@ import { hover } from './hover.js';
 import { SchemaIndex } from './schema-index.js';
 import { documentSymbols, workspaceSymbols } from './symbols.js';
 import type { CodeAction, CompletionEntry, HoverResult, SymbolEntry } from './types.js';
-import { placeDiagnostic, segmentLines, Workspace, type FileState, type SegmentState } from './workspace.js';
+import type { TextChange } from './split-documents.js';
+import { placeDiagnostic, segmentLines, Workspace, type FileState, type SegmentResult, type SegmentState, type Update } from './workspace.js';
 
 export interface ServiceSettings {
   /** Unknown fields are errors when strict (the default), warnings otherwise. */
@@ -116,9 +117,21 @@ export class LanguageService {
 
   /** Sets a file's text (open in the editor, or read from the workspace). */
   update(uri: string, file: string, text: string, open: boolean): void {
-    const { changed } = this.workspace.set(uri, file, text, open);
-    if (changed.some((s) => s.result.loaded.manifests.some(isCrd))) this.#refreshCrds();
-    else if (this.#crdSignature !== '') this.#refreshCrds();
+    this.#updated(this.workspace.set(uri, file, text, open));
+  }
+
+  /**
+   * An edit of a file the service knows: `changes` in order, each in offsets of the text before
+   * it, giving `text`. Only documents the changes touch are split and loaded again.
+   */
+  edit(uri: string, file: string, changes: readonly TextChange[], text: string, open: boolean): void {
+    this.#updated(this.workspace.edit(uri, file, changes, text, open));
+  }
+
+  #updated({ changed, removed }: Update): void {
+    // CRDs are looked for only when a document that holds (or held) one changed.
+    const crd = (r: SegmentResult) => r.loaded.manifests.some(isCrd);
+    if (changed.some((s) => crd(s.result)) || removed.some(crd)) this.#refreshCrds();
   }
 
   remove(uri: string): void {

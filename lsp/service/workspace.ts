@@ -2,12 +2,14 @@
  * The files the service knows (open documents and workspace files on disk), each split into YAML
  * documents whose load results are cached by their text: after an edit, only documents whose
  * text changed are loaded again; the others keep their manifests and diagnostics, whose positions
- * are relative to the document and shifted to file lines when asked for. Documents that do not
+ * are relative to the document and shifted to file lines when asked for. An edit given as text
+ * changes (`edit`) re-splits only the documents around each change (split-documents.ts), so the
+ * work after a keystroke is proportional to the edit, not to the file. Documents that do not
  * look like Kubernetes objects (no top-level apiVersion and kind) are never loaded.
  */
 import { looksLikeKubernetes, type Diagnostic, type Manifest, type SourceRange } from '../../src/index.js';
 import type { KdEngine, LoadedDocument } from './engine.js';
-import { splitYamlDocuments, type YamlSegment } from './split-documents.js';
+import { resplitAround, splitYamlDocuments, type TextChange, type YamlSegment } from './split-documents.js';
 
 export interface SegmentResult {
   text: string;
@@ -71,6 +73,13 @@ export function placedManifests(state: SegmentState): Manifest[] {
   return manifests;
 }
 
+/** What a change of a file's text did: documents loaded again, and results no longer used. */
+export interface Update {
+  file: FileState;
+  changed: SegmentState[];
+  removed: SegmentResult[];
+}
+
 export class Workspace {
   readonly #files = new Map<string, FileState>();
   readonly #engine: KdEngine;
@@ -87,8 +96,11 @@ export class Workspace {
     return this.#files.values();
   }
 
-  /** Sets a file's text; returns the segments whose text changed (and so were loaded again). */
-  set(uri: string, file: string, text: string, open: boolean): { file: FileState; changed: SegmentState[] } {
+  /**
+   * Sets a file's text; returns the segments whose text changed (and so were loaded again) and
+   * the results no segment uses any more.
+   */
+  set(uri: string, file: string, text: string, open: boolean): Update {
     const previous = this.#files.get(uri);
     const before = previous && previous.file === file ? previous.segments : [];
     // An edit changes one document in place: compare with the document at the same place first,
@@ -112,20 +124,74 @@ export class Workspace {
     const changed: SegmentState[] = [];
     const segments: SegmentState[] = [];
     for (const segment of splitYamlDocuments(text)) {
-      let result = cached(segment.text);
-      if (result === undefined) {
-        const kubernetes = looksLikeKubernetes(segment.text);
-        result = { text: segment.text, kubernetes, loaded: kubernetes ? this.#engine.load(file, segment.text) : EMPTY };
-        const state = { segment, result };
-        changed.push(state);
-        segments.push(state);
-      } else {
-        segments.push({ segment, result });
-      }
+      const result = cached(segment.text);
+      const state = { segment, result: result ?? this.#load(file, segment.text) };
+      if (result === undefined) changed.push(state);
+      segments.push(state);
     }
+    const kept = new Set(segments.map((s) => s.result));
+    const removed = (previous?.segments ?? []).map((s) => s.result).filter((r) => !kept.has(r));
     const state: FileState = { uri, file, text, open, segments };
     this.#files.set(uri, state);
-    return { file: state, changed };
+    return { file: state, changed, removed };
+  }
+
+  /**
+   * Applies an editor's changes (in order, each in offsets of the text before it) to a known
+   * file whose new text is `text`: documents away from the changes keep their state and are only
+   * moved. Falls back to `set` when the file is not known under that name or a change cannot be
+   * placed; the answer is the same either way.
+   */
+  edit(uri: string, file: string, changes: readonly TextChange[], text: string, open: boolean): Update {
+    const previous = this.#files.get(uri);
+    if (!previous || previous.file !== file || changes.length === 0) return this.set(uri, file, text, open);
+    let current = previous.text;
+    let states = previous.segments;
+    const changed: SegmentState[] = [];
+    const removed: SegmentResult[] = [];
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i]!;
+      const after = i === changes.length - 1 ? text : current.slice(0, change.start) + change.text + current.slice(change.end);
+      const split = resplitAround(
+        states.map((s) => s.segment),
+        current,
+        after,
+        change,
+      );
+      if (!split) return this.set(uri, file, text, open);
+      // Documents of the window whose text is unchanged keep their results (an edit of one
+      // document re-splits its neighbours too).
+      const reusable = new Map<string, SegmentResult>();
+      for (let j = split.from; j < split.to; j++) reusable.set(states[j]!.result.text, states[j]!.result);
+      const next: SegmentState[] = states.slice(0, split.from);
+      for (const segment of split.inserted) {
+        const known = reusable.get(segment.text);
+        if (known) {
+          reusable.delete(segment.text);
+          next.push({ segment, result: known });
+        } else {
+          const state = { segment, result: this.#load(file, segment.text) };
+          changed.push(state);
+          next.push(state);
+        }
+      }
+      removed.push(...reusable.values());
+      for (let j = split.to, at = split.from + split.inserted.length; j < states.length; j++, at++) {
+        const segment = split.segments[at]!;
+        const s = states[j]!;
+        next.push(segment === s.segment ? s : { segment, result: s.result });
+      }
+      states = next;
+      current = after;
+    }
+    const state: FileState = { uri, file, text, open, segments: states };
+    this.#files.set(uri, state);
+    return { file: state, changed, removed };
+  }
+
+  #load(file: string, text: string): SegmentResult {
+    const kubernetes = looksLikeKubernetes(text);
+    return { text, kubernetes, loaded: kubernetes ? this.#engine.load(file, text) : EMPTY };
   }
 
   delete(uri: string): boolean {
