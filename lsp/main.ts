@@ -4,6 +4,7 @@
  * (arguments, streams, exit code).
  */
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { jsonEncoder } from './json-encoder.js';
 import { loopStats } from './loop-stats.js';
 import { nodeHost } from './node-host.js';
 import { startServer } from './server.js';
@@ -33,7 +34,8 @@ if (args.includes('--version')) {
 } else if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(HELP);
 } else if (args.includes('--stdio') || args.length === 0) {
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  // The encoder sends outlines the server already holds as JSON text without serializing them again.
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: jsonEncoder }));
   // Anything printed to stdout would corrupt the protocol stream.
   console.log = (...parts: unknown[]) => connection.console.log(parts.map(String).join(' '));
   const host = nodeHost({ version: VERSION, env: process.env, cwd: process.cwd(), log: (m) => connection.console.warn(m) });

@@ -38,6 +38,7 @@ import {
   toLspWorkspaceSymbol,
 } from './convert.js';
 import { nodeFileNames, uriToPath } from './file-names.js';
+import { withJson } from './json-encoder.js';
 import { WorkspaceSession, type SessionHost } from './service/session.js';
 import { parseSettings, type KdLspSettings } from './service/settings.js';
 import type { TextChange } from './service/split-documents.js';
@@ -323,25 +324,42 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   /** The last outline per document: editors ask again for the same version (on focus, on scroll). */
   const outlines = new Map<string, { version: number; service: unknown; symbols: DocumentSymbol[] }>();
   documents.onDidClose((e) => outlines.delete(e.document.uri));
-  const lspSymbols = new WeakMap<SymbolEntry, DocumentSymbol>();
+  /**
+   * Each document's outline entries converted once, with their JSON text: the service hands back
+   * the same array for a document that kept its text and line, so an answer after an edit only
+   * joins parts (lsp/json-encoder.ts sends the joined text as it is).
+   */
+  const converted = new WeakMap<SymbolEntry[], { symbols: DocumentSymbol[]; json: string }>();
 
-  connection.onDocumentSymbol(timed('documentSymbol', (params, token) => {
+  connection.onDocumentSymbol(async (params, token) => {
     const uri = params.textDocument.uri;
-    const version = documents.get(uri)?.version;
     const service = session.service;
-    const known = outlines.get(uri);
-    if (known && version !== undefined && known.version === version && known.service === service) return known.symbols;
-    const symbols = service.documentSymbols(uri, () => token.isCancellationRequested);
-    if (symbols === undefined || token.isCancellationRequested) return cancelled();
-    const lsp = symbols.map((entry) => {
-      // The service hands back the same entry for an unchanged document: convert it once.
-      let converted = lspSymbols.get(entry);
-      if (!converted) lspSymbols.set(entry, (converted = toLspDocumentSymbol(entry)));
-      return converted;
-    });
-    if (version !== undefined) outlines.set(uri, { version, service, symbols: lsp });
-    return lsp;
-  }));
+    const asked = outlines.get(uri);
+    if (asked && asked.version === documents.get(uri)?.version && asked.service === service) return asked.symbols;
+    // Its synchronous part is all of it unless entries are still to be computed (then in slices).
+    const groups = await timed('documentSymbol', () => service.documentSymbolGroups(uri, () => token.isCancellationRequested))();
+    if (groups === undefined || token.isCancellationRequested) return cancelled();
+    // The version the groups are of: the service answers for the text it has when it finishes.
+    const version = documents.get(uri)?.version;
+    return timed('documentSymbol join', () => {
+      const symbols: DocumentSymbol[] = [];
+      const parts: string[] = [];
+      for (const group of groups) {
+        if (group.length === 0) continue;
+        let c = converted.get(group);
+        if (!c) {
+          const lsp = group.map(toLspDocumentSymbol);
+          c = { symbols: lsp, json: JSON.stringify(lsp).slice(1, -1) };
+          converted.set(group, c);
+        }
+        for (const x of c.symbols) symbols.push(x);
+        parts.push(c.json);
+      }
+      withJson(symbols, `[${parts.join(',')}]`);
+      if (version !== undefined) outlines.set(uri, { version, service, symbols });
+      return symbols;
+    })();
+  });
 
   connection.onWorkspaceSymbol((params, token) => {
     const symbols = session.service.workspaceSymbols(params.query, () => token.isCancellationRequested);

@@ -27,10 +27,10 @@ import { customKinds, isCrd } from './crds.js';
 import type { AnnotationDoc, KdEngine } from './engine.js';
 import { hover } from './hover.js';
 import { SchemaIndex } from './schema-index.js';
-import { documentSymbols, workspaceSymbols } from './symbols.js';
+import { documentSymbols, needsSymbols, prepareSymbols, symbolsOf, workspaceSymbols } from './symbols.js';
 import type { CodeAction, CompletionEntry, HoverResult, SymbolEntry } from './types.js';
 import type { TextChange } from './split-documents.js';
-import { placeDiagnostic, segmentLines, Workspace, type FileState, type SegmentResult, type SegmentState, type Update } from './workspace.js';
+import { placeDiagnostic, placedManifests, segmentLines, Workspace, type FileState, type SegmentResult, type SegmentState, type Update } from './workspace.js';
 
 export interface ServiceSettings {
   /** Unknown fields are errors when strict (the default), warnings otherwise. */
@@ -51,6 +51,8 @@ export interface ServiceOptions {
 
 /** Documents checked between two pauses: about a millisecond of work on a slow machine. */
 const CHECKS_PER_SLICE = 16;
+/** Documents whose outline entries are computed between two pauses (tens of microseconds each). */
+const OUTLINES_PER_SLICE = 64;
 
 /** What a feature sees of one cursor position. */
 export interface CursorView {
@@ -265,6 +267,9 @@ export class LanguageService {
         const diagnostics: Diagnostic[] = [];
         for (const m of s.result.loaded.manifests) diagnostics.push(...this.#engine.check(m, options));
         s.result.checked = { generation, diagnostics };
+        // The outline is asked for after every edit: its entries for this document are computed
+        // in this slice, so no outline request computes a whole file's at once.
+        prepareSymbols(s);
       }
     }
     // The check across every object of the workspace is a slice of its own.
@@ -280,7 +285,7 @@ export class LanguageService {
       for (const d of s.result.checked?.diagnostics ?? []) out.push(placeDiagnostic(d, s.segment));
     }
     if (f.segments.some((s) => s.result.loaded.manifests.length > 0)) {
-      for (const d of this.#engine.checkAcross(this.workspace.allManifests())) if (d.file === f.file) out.push(d);
+      for (const d of this.#engine.checkAcross(this.#sharingIdentity(generation))) if (d.file === f.file) out.push(d);
     }
     return out.sort(compareDiagnostics);
   }
@@ -351,9 +356,49 @@ export class LanguageService {
   #workspaceKinds(): GroupVersionKind[] {
     const kinds = new Map<string, GroupVersionKind>();
     for (const f of this.workspace.files())
-      for (const s of f.segments)
-        for (const m of s.result.loaded.manifests) kinds.set(`${m.ref.group}/${m.ref.version}/${m.ref.kind}`, m.ref);
+      for (const s of f.segments) {
+        const result = s.result;
+        if (result.loaded.manifests.length === 0) continue;
+        if (!result.kinds) {
+          result.kinds = new Map();
+          for (const m of result.loaded.manifests) result.kinds.set(`${m.ref.group}/${m.ref.version}/${m.ref.kind}`, m.ref);
+        }
+        for (const [key, gvk] of result.kinds) kinds.set(key, gvk);
+      }
     return [...kinds.values()];
+  }
+
+  /**
+   * The objects of the workspace (with file positions) whose identity another object shares, in
+   * file-path order (workspace.filesInPathOrder) and then file order: the duplicate check over them says exactly what it says over every object
+   * (it only ever pairs objects of one identity), and an edit's check does not re-key the whole
+   * workspace, since each document's identities are kept per check generation.
+   */
+  #sharingIdentity(generation: number): Manifest[] {
+    const keysOf = (s: SegmentState): ReadonlyArray<string | undefined> => {
+      const result = s.result;
+      if (result.identities?.generation !== generation) result.identities = { generation, keys: result.loaded.manifests.map((m) => this.#engine.identity(m)) };
+      return result.identities.keys;
+    };
+    const counts = new Map<string, number>();
+    const files = this.workspace.filesInPathOrder();
+    for (const f of files)
+      for (const s of f.segments) {
+        if (!s.result.kubernetes) continue;
+        for (const k of keysOf(s)) if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    const out: Manifest[] = [];
+    for (const f of files)
+      for (const s of f.segments) {
+        if (!s.result.kubernetes) continue;
+        const keys = keysOf(s);
+        if (!keys.some((k) => k !== undefined && counts.get(k)! > 1)) continue;
+        const placed = placedManifests(s);
+        keys.forEach((k, i) => {
+          if (k !== undefined && counts.get(k)! > 1) out.push(placed[i]!);
+        });
+      }
+    return out;
   }
 
   /** Kinds of the documents in a file: their schemas load before completion needs them. */
@@ -399,6 +444,34 @@ export class LanguageService {
       const seg = this.workspace.segmentAt(file, line);
       return seg && { lines: segmentLines(seg.result), startLine: seg.segment.startLine, gvk: documentKind(seg.result.text) };
     });
+  }
+
+  /**
+   * The file's outline as one array per document, each the same array while its document keeps
+   * its text and line (the server converts each once). Entries not computed yet are computed in
+   * slices that pause between them. Undefined when `cancelled()` turned true on the way.
+   */
+  async documentSymbolGroups(uri: string, cancelled: () => boolean = () => false): Promise<SymbolEntry[][] | undefined> {
+    for (;;) {
+      const file = this.workspace.get(uri);
+      if (!file) return [];
+      const out: SymbolEntry[][] = [];
+      let computed = 0;
+      let replaced = false;
+      for (const s of file.segments) {
+        if (needsSymbols(s) && ++computed % OUTLINES_PER_SLICE === 0) {
+          await this.#pause();
+          if (cancelled()) return undefined;
+          // An edit arrived meanwhile: answer for the text as it is now (what is done is kept).
+          if (this.workspace.get(uri) !== file) {
+            replaced = true;
+            break;
+          }
+        }
+        out.push(symbolsOf(file, s));
+      }
+      if (!replaced) return cancelled() ? undefined : out;
+    }
   }
 
   /** Undefined when `cancelled()` turned true before the answer was complete. */

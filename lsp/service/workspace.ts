@@ -7,7 +7,7 @@
  * work after a keystroke is proportional to the edit, not to the file. Documents that do not
  * look like Kubernetes objects (no top-level apiVersion and kind) are never loaded.
  */
-import { looksLikeKubernetes, type Diagnostic, type Manifest, type SourceRange } from '../../src/index.js';
+import { looksLikeKubernetes, type Diagnostic, type GroupVersionKind, type Manifest, type SourceRange } from '../../src/index.js';
 import type { KdEngine, LoadedDocument } from './engine.js';
 import { resplitAround, splitYamlDocuments, type TextChange, type YamlSegment } from './split-documents.js';
 
@@ -20,6 +20,10 @@ export interface SegmentResult {
   lines?: string[];
   /** Its outline entries, positions relative to the segment (symbols.ts). */
   symbols?: Array<{ name: string; detail: string; range: SourceRange; selectionRange: SourceRange }>;
+  /** Its objects' identities for the cross-file check (engine.identity), for one check generation. */
+  identities?: { generation: number; keys: Array<string | undefined> };
+  /** The kinds of its objects, keyed `group/version/kind`. */
+  kinds?: Map<string, GroupVersionKind>;
   /** Manifests with file positions, for the segment's current place in the file. */
   placed?: { startLine: number; index: number; manifests: Manifest[] };
 }
@@ -199,15 +203,12 @@ export class Workspace {
   }
 
   /**
-   * Every object in the workspace, with file positions, in file-path order: the order in which
-   * `kubectl kd validate` on the workspace folder reads them, so "the first" of two duplicates
-   * is the same object in the editor and on the command line.
+   * The files in file-path order: the order in which `kubectl kd validate` on the workspace
+   * folder reads them, so "the first" of two duplicates is the same object in the editor and on
+   * the command line.
    */
-  allManifests(): Manifest[] {
-    const out: Manifest[] = [];
-    const files = [...this.#files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    for (const f of files) for (const s of f.segments) if (s.result.kubernetes) out.push(...placedManifests(s));
-    return out;
+  filesInPathOrder(): FileState[] {
+    return [...this.#files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
 
   /** The segment holding a 1-based file line (the last one whose start is at or before it). */

@@ -15,6 +15,7 @@ import { CoreEngine } from '../../lsp/service/core-engine.js';
 import type { KdEngine } from '../../lsp/service/engine.js';
 import { LanguageService } from '../../lsp/service/language-service.js';
 import { resplitAround, splitYamlDocuments, type TextChange } from '../../lsp/service/split-documents.js';
+import { placedManifests } from '../../lsp/service/workspace.js';
 import { fileUri, K8S_SCHEMAS, startClient, type TestClient } from './support/lsp-client.js';
 
 /** Offsets where an edit is interesting: line starts (a `---` typed there splits a document) and anywhere. */
@@ -120,6 +121,7 @@ function countingEngine(): { engine: KdEngine; loads: () => number } {
       prepare: (gvks: readonly GroupVersionKind[]) => core.prepare(gvks),
       check: (m: Manifest, o: { strict: boolean }) => core.check(m, o),
       checkAcross: (ms: readonly Manifest[]) => core.checkAcross(ms),
+      identity: (m: Manifest) => core.identity(m),
       setCustomResources: (crds: readonly Manifest[]) => core.setCustomResources(crds),
       annotations: () => core.annotations(),
     },
@@ -231,5 +233,43 @@ describe('edits through the protocol', () => {
     const fresh = await client.diagnostics(uri, (p) => p.version === 1 && client!.published(uri).indexOf(p) >= before);
     expect(edited.diagnostics).toEqual(fresh.diagnostics);
     expect(editedSymbols).toEqual(await client.documentSymbols(uri));
+  });
+});
+
+describe('the cross-file check after an edit', () => {
+  test('checking only objects that share an identity gives what the check over every object gives', async () => {
+    const sources = [new SchemaDirSource(K8S_SCHEMAS)];
+    // Names from a small set so that duplicates are common; namespaced kinds with and without a
+    // namespace (defaulted), and cluster-scoped ones with a stray namespace.
+    const object = fc.record({
+      kind: fc.constantFrom('ConfigMap', 'Secret', 'Namespace', 'ClusterRole'),
+      name: fc.constantFrom('a', 'b', ''),
+      namespace: fc.constantFrom(undefined, 'default', 'shop'),
+    });
+    const text = (objects: Array<{ kind: string; name: string; namespace: string | undefined }>) =>
+      objects
+        .map(({ kind, name, namespace }) => {
+          const apiVersion = kind === 'ClusterRole' ? 'rbac.authorization.k8s.io/v1' : 'v1';
+          const meta = [name ? `  name: ${name}` : '  generateName: gen-', namespace ? `  namespace: ${namespace}` : ''].filter(Boolean).join('\n');
+          return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n${meta}\n`;
+        })
+        .join('---\n');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(object, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 3 }), async (files) => {
+        const core = engine();
+        const service = new LanguageService({ engine: core, schemaSources: sources });
+        const uris = files.map((_, i) => `file:///work/f${i}.yaml`);
+        files.forEach((objects, i) => service.update(uris[i]!, `f${i}.yaml`, text(objects), true));
+        for (const [i, uri] of uris.entries()) {
+          const got = ((await service.diagnostics(uri)) ?? []).filter((d) => d.rule === 'manifest/duplicate');
+          // Every object of the workspace, in file-path order, as the CLI reads them.
+          const every: Manifest[] = [];
+          for (const f of service.workspace.filesInPathOrder()) for (const s of f.segments) every.push(...placedManifests(s));
+          const want = core.checkAcross(every).filter((d) => d.file === `f${i}.yaml`);
+          expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
