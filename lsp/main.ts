@@ -8,6 +8,7 @@ import { jsonEncoder } from './json-encoder.js';
 import { loopStats } from './loop-stats.js';
 import { nodeHost } from './node-host.js';
 import { startServer } from './server.js';
+import { ExitCode } from '../src/index.js';
 
 const VERSION = '0.1.0';
 
@@ -44,5 +45,5 @@ if (args.includes('--version')) {
   startServer(connection, host, trace ? { timing: loopStats(trace).timing } : {});
 } else {
   process.stderr.write(`kd-lsp: unknown arguments: ${args.join(' ')}\n${HELP}`);
-  process.exitCode = 2;
+  process.exitCode = ExitCode.error;
 }
