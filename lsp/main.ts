@@ -1,7 +1,7 @@
 /**
  * kd-lsp entry: `kd-lsp --stdio` runs the language server over standard input and output;
  * `--version` and `--help` answer and exit. The only module of kd-lsp that touches `process`
- * (arguments, streams, exit code).
+ * (arguments, streams, exit code), besides the measuring of loop-stats.ts under KD_LSP_TRACE.
  */
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { jsonEncoder } from './json-encoder.js';
@@ -42,7 +42,7 @@ if (args.includes('--version')) {
   const host = nodeHost({ version: VERSION, env: process.env, cwd: process.cwd(), log: (m) => connection.console.warn(m) });
   // KD_LSP_TRACE=<file>: what held the event loop, written there at exit (bench/lsp.mjs reads it).
   const trace = process.env.KD_LSP_TRACE;
-  startServer(connection, host, trace ? { timing: loopStats(trace).timing } : {});
+  startServer(connection, host, trace ? { timing: loopStats(trace) } : {});
 } else {
   process.stderr.write(`kd-lsp: unknown arguments: ${args.join(' ')}\n${HELP}`);
   process.exitCode = ExitCode.error;

@@ -39,6 +39,7 @@ import {
 } from './convert.js';
 import { nodeFileNames, uriToPath } from './file-names.js';
 import { withJson } from './json-encoder.js';
+import type { LoopTimer, Mark } from './loop-stats.js';
 import { WorkspaceSession, type SessionHost } from './service/session.js';
 import { parseSettings, type KdLspSettings } from './service/settings.js';
 import type { TextChange } from './service/split-documents.js';
@@ -58,10 +59,10 @@ export interface ServerOptions {
   /** How long a hover waits for the cluster before answering without the live state. */
   liveTimeoutMs?: number;
   /**
-   * Told how long each piece of work held the event loop (ms): handlers' synchronous parts and
+   * Told how long each piece of work held the event loop: handlers' synchronous parts and
    * validation slices, by label. For measuring what blocks requests (KD_LSP_TRACE, lsp/main.ts).
    */
-  timing?: (label: string, ms: number) => void;
+  timing?: LoopTimer;
 }
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
@@ -78,22 +79,22 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   function timed<A extends unknown[], R>(label: string, handler: (...args: A) => R): (...args: A) => R {
     if (!timing) return handler;
     return (...args: A) => {
-      const start = performance.now();
+      const start = timing.start();
       try {
         return handler(...args);
       } finally {
-        timing(label, performance.now() - start);
+        timing.stop(label, start);
       }
     };
   }
-  let resumedAt: number | undefined;
+  let resumedAt: Mark | undefined;
   /** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
   const pause = () => {
-    if (timing && resumedAt !== undefined) timing('validation slice', performance.now() - resumedAt);
+    if (timing && resumedAt !== undefined) timing.stop('slice (validation, outline)', resumedAt);
     resumedAt = undefined;
     return new Promise<void>((resolve) =>
       setImmediate(() => {
-        resumedAt = performance.now();
+        if (timing) resumedAt = timing.start();
         resolve();
       }),
     );
@@ -149,9 +150,9 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const current = session.service;
     const stale = () => documents.get(uri)?.version !== version || session.service !== current;
     if (stale()) return;
-    resumedAt = performance.now();
+    if (timing) resumedAt = timing.start();
     const diagnostics = await current.diagnostics(uri, stale);
-    if (timing && resumedAt !== undefined) timing('validation slice', performance.now() - resumedAt);
+    if (timing && resumedAt !== undefined) timing.stop('slice (validation, outline)', resumedAt);
     resumedAt = undefined;
     if (diagnostics === undefined || stale()) return;
     const lsp = diagnostics.map(toLspDiagnostic);
@@ -225,7 +226,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
 
   // Fires on open too (after onDidOpen): an opened document validates at once, an edit debounced.
   documents.onDidChangeContent((e) => {
-    const start = timing && performance.now();
+    const start = timing?.start();
     const uri = e.document.uri;
     const changes = pendingChanges.get(uri);
     pendingChanges.delete(uri);
@@ -241,7 +242,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const opening = justOpened.delete(uri);
     schedule(uri, opening ? 0 : debounceMs);
     if (documents.all().length > 1) revalidateOpen(uri);
-    if (timing) timing(opening ? 'didOpen' : 'didChange', performance.now() - start!);
+    if (timing) timing.stop(opening ? 'didOpen' : 'didChange', start!);
   });
 
   documents.onDidClose(async (e) => {

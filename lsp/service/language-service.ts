@@ -50,9 +50,11 @@ export interface ServiceOptions {
 }
 
 /** Documents checked between two pauses: about a millisecond of work on a slow machine. */
-const CHECKS_PER_SLICE = 16;
-/** Documents whose outline entries are computed between two pauses (tens of microseconds each). */
-const OUTLINES_PER_SLICE = 64;
+const CHECKS_PER_SLICE = 8;
+/** Documents whose outline entries are computed between two pauses (tens of microseconds each, or a load). */
+const OUTLINES_PER_SLICE = 32;
+/** Documents loaded (parsed) between two pauses: about as long as a slice of checks. */
+const LOADS_PER_SLICE = 16;
 
 /** What a feature sees of one cursor position. */
 export interface CursorView {
@@ -132,14 +134,13 @@ export class LanguageService {
 
   #updated({ changed, removed }: Update): void {
     // CRDs are looked for only when a document that holds (or held) one changed.
-    const crd = (r: SegmentResult) => r.loaded.manifests.some(isCrd);
-    if (changed.some((s) => crd(s.result)) || removed.some(crd)) this.#refreshCrds();
+    if (changed.some((s) => mayBeCrd(s.result)) || removed.some(mayBeCrd)) this.#refreshCrds();
   }
 
   remove(uri: string): void {
     const f = this.workspace.get(uri);
     if (!f) return;
-    const hadCrd = f.segments.some((s) => s.result.loaded.manifests.some(isCrd));
+    const hadCrd = f.segments.some((s) => mayBeCrd(s.result));
     this.workspace.delete(uri);
     if (hadCrd) this.#refreshCrds();
   }
@@ -150,7 +151,7 @@ export class LanguageService {
     const texts: string[] = [];
     for (const f of this.workspace.files())
       for (const s of f.segments)
-        for (const m of s.result.loaded.manifests)
+        for (const m of mayBeCrd(s.result) ? s.result.loaded.manifests : [])
           if (isCrd(m)) {
             crds.push(m);
             texts.push(s.result.text);
@@ -241,6 +242,9 @@ export class LanguageService {
   async diagnostics(uri: string, stale: () => boolean = () => false): Promise<Diagnostic[] | undefined> {
     const f = this.workspace.get(uri);
     if (!f) return undefined;
+    // Documents not loaded yet (a file just opened or read from disk) are loaded in slices first:
+    // the kinds and duplicates below need every object of the workspace.
+    if (!(await this.#loadAll(() => stale() || this.workspace.get(uri) !== f))) return undefined;
     // CRDs found while waiting for schemas start a new generation: check against that one.
     let generation = -1;
     while (generation !== this.#generation) {
@@ -288,6 +292,22 @@ export class LanguageService {
       for (const d of this.#engine.checkAcross(this.#sharingIdentity(generation))) if (d.file === f.file) out.push(d);
     }
     return out.sort(compareDiagnostics);
+  }
+
+  /** Loads every document of the workspace not loaded yet, pausing between slices; false when `stale()` turned true. */
+  async #loadAll(stale: () => boolean): Promise<boolean> {
+    let sinceLastPause = 0;
+    for (const f of [...this.workspace.files()])
+      for (const s of f.segments) {
+        if (s.result.isLoaded()) continue;
+        if (++sinceLastPause > LOADS_PER_SLICE) {
+          sinceLastPause = 0;
+          await this.#pause();
+          if (stale()) return false;
+        }
+        void s.result.loaded;
+      }
+    return true;
   }
 
   /**
@@ -484,6 +504,11 @@ export class LanguageService {
   workspaceSymbols(query: string, cancelled?: () => boolean): SymbolEntry[] | undefined {
     return workspaceSymbols(this.workspace.files(), query, 1000, cancelled);
   }
+}
+
+/** Whether a document may hold a CRD: only those are loaded to find out (a text test first). */
+function mayBeCrd(r: SegmentResult): boolean {
+  return r.kubernetes && r.text.includes('CustomResourceDefinition') && r.loaded.manifests.some(isCrd);
 }
 
 /** A document being started (no top-level keys yet, or apiVersion or kind alone) gets completion. */

@@ -1,7 +1,7 @@
 /**
  * The files the service knows (open documents and workspace files on disk), each split into YAML
  * documents whose load results are cached by their text: after an edit, only documents whose
- * text changed are loaded again; the others keep their manifests and diagnostics, whose positions
+ * text changed are loaded again (on first use); the others keep their manifests and diagnostics, whose positions
  * are relative to the document and shifted to file lines when asked for. An edit given as text
  * changes (`edit`) re-splits only the documents around each change (split-documents.ts), so the
  * work after a keystroke is proportional to the edit, not to the file. Documents that do not
@@ -14,7 +14,10 @@ import { resplitAround, splitYamlDocuments, type TextChange, type YamlSegment } 
 export interface SegmentResult {
   text: string;
   kubernetes: boolean;
-  loaded: LoadedDocument;
+  /** The document loaded (parsed), on first use: see `isLoaded`. */
+  readonly loaded: LoadedDocument;
+  /** Whether `loaded` is known yet; long work loads documents in slices before using them. */
+  isLoaded(): boolean;
   /** Per-object rule results, positions relative to the segment, for one check generation. */
   checked?: { generation: number; diagnostics: Diagnostic[] };
   lines?: string[];
@@ -77,7 +80,7 @@ export function placedManifests(state: SegmentState): Manifest[] {
   return manifests;
 }
 
-/** What a change of a file's text did: documents loaded again, and results no longer used. */
+/** What a change of a file's text did: documents to load again, and results no longer used. */
 export interface Update {
   file: FileState;
   changed: SegmentState[];
@@ -193,9 +196,23 @@ export class Workspace {
     return { file: state, changed, removed };
   }
 
+  /**
+   * A document's result, loaded when first used rather than here: opening a file of thousands of
+   * documents only splits it, and validation loads them in slices that let requests through.
+   */
   #load(file: string, text: string): SegmentResult {
     const kubernetes = looksLikeKubernetes(text);
-    return { text, kubernetes, loaded: kubernetes ? this.#engine.load(file, text) : EMPTY };
+    if (!kubernetes) return { text, kubernetes, loaded: EMPTY, isLoaded: () => true };
+    const engine = this.#engine;
+    let loaded: LoadedDocument | undefined;
+    return {
+      text,
+      kubernetes,
+      get loaded() {
+        return (loaded ??= engine.load(file, text));
+      },
+      isLoaded: () => loaded !== undefined,
+    };
   }
 
   delete(uri: string): boolean {

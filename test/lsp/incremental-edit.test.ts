@@ -160,22 +160,27 @@ describe('edits in the language service', () => {
     );
   });
 
-  test('a keystroke loads only the document it is in; typing a `---` line loads only the new halves', async () => {
+  test('opening a file only splits it; a keystroke then loads only the document it is in, typing a `---` line only the new halves', async () => {
     const { engine: counting, loads } = countingEngine();
     const service = new LanguageService({ engine: counting, schemaSources: [] });
     const docs = Array.from({ length: 200 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-${i}\ndata:\n  k: v\n`);
     let text = docs.join('---\n');
     service.update(URI, 'shop.yaml', text, true);
+    // Loading waits for validation, which does it in slices.
+    expect(loads()).toBe(0);
+    await service.diagnostics(URI);
     expect(loads()).toBe(200);
     const at = text.indexOf('name: c-120') + 6;
     const typed = { start: at, end: at + 1, text: 'C' };
     text = apply(text, typed);
     service.edit(URI, 'shop.yaml', [typed], text, true);
+    await service.diagnostics(URI);
     expect(loads()).toBe(201);
     const split = text.indexOf('data:', at);
     const marker = { start: split, end: split, text: '---\n' };
     text = apply(text, marker);
     service.edit(URI, 'shop.yaml', [marker], text, true);
+    await service.diagnostics(URI);
     // The second half (`data:` alone) is not a Kubernetes object, so it is never loaded.
     expect(loads()).toBe(202);
     expect(service.documentSymbols(URI)!.length).toBe(200);
@@ -183,6 +188,25 @@ describe('edits in the language service', () => {
     const fresh = new LanguageService({ engine: engine(), schemaSources: [] });
     fresh.update(URI, 'shop.yaml', text, true);
     expect(service.documentSymbols(URI)).toEqual(fresh.documentSymbols(URI));
+  });
+});
+
+describe('slices', () => {
+  test('validating a file just opened loads, checks and outlines it in slices that give the event loop a turn', async () => {
+    let pauses = 0;
+    const service = new LanguageService({ engine: engine(), schemaSources: [], pause: () => (pauses++, Promise.resolve()) });
+    const docs = Array.from({ length: 240 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-${i}\ndata:\n  k: v\n`);
+    service.update(URI, 'shop.yaml', docs.join('---\n'), true);
+    await service.diagnostics(URI);
+    // 240 loads in slices of 16 and 240 checks in slices of 8: a pause before the 17th and the 9th.
+    expect(pauses).toBeGreaterThanOrEqual(Math.floor(240 / 17) + Math.floor(240 / 9));
+    const fresh = new LanguageService({ engine: engine(), schemaSources: [], pause: () => (pauses++, Promise.resolve()) });
+    fresh.update(URI, 'shop.yaml', docs.join('---\n'), true);
+    const before = pauses;
+    // An outline asked for before any validation loads and computes in slices too.
+    const groups = await fresh.documentSymbolGroups(URI);
+    expect(groups!.flat()).toHaveLength(240);
+    expect(pauses - before).toBeGreaterThanOrEqual(Math.floor(240 / 32));
   });
 });
 
