@@ -66,6 +66,8 @@ export interface ServerOptions {
 }
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+/** Documents' outline entries converted to the protocol's shape between two pauses. */
+const CONVERSIONS_PER_SLICE = 256;
 
 
 function cancelled(): ResponseError<void> {
@@ -88,10 +90,14 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     };
   }
   let resumedAt: Mark | undefined;
-  /** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
-  const pause = () => {
+  /** Ends the timing of the slice running since the last pause (its chain of work goes on without pausing). */
+  const endSlice = () => {
     if (timing && resumedAt !== undefined) timing.stop('slice (validation, outline)', resumedAt);
     resumedAt = undefined;
+  };
+  /** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
+  const pause = () => {
+    endSlice();
     return new Promise<void>((resolve) =>
       setImmediate(() => {
         if (timing) resumedAt = timing.start();
@@ -152,8 +158,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     if (stale()) return;
     if (timing) resumedAt = timing.start();
     const diagnostics = await current.diagnostics(uri, stale);
-    if (timing && resumedAt !== undefined) timing.stop('slice (validation, outline)', resumedAt);
-    resumedAt = undefined;
+    endSlice();
     if (diagnostics === undefined || stale()) return;
     const lsp = diagnostics.map(toLspDiagnostic);
     // Workspace-wide re-checks (settings, CRDs found, other files) often confirm what is shown.
@@ -334,32 +339,49 @@ export function startServer(connection: Connection, host: ServerHost, options: S
 
   connection.onDocumentSymbol(async (params, token) => {
     const uri = params.textDocument.uri;
-    const service = session.service;
-    const asked = outlines.get(uri);
-    if (asked && asked.version === documents.get(uri)?.version && asked.service === service) return asked.symbols;
-    // Its synchronous part is all of it unless entries are still to be computed (then in slices).
-    const groups = await timed('documentSymbol', () => service.documentSymbolGroups(uri, () => token.isCancellationRequested))();
-    if (groups === undefined || token.isCancellationRequested) return cancelled();
-    // The version the groups are of: the service answers for the text it has when it finishes.
-    const version = documents.get(uri)?.version;
-    return timed('documentSymbol join', () => {
-      const symbols: DocumentSymbol[] = [];
-      const parts: string[] = [];
+    for (;;) {
+      const service = session.service;
+      const asked = outlines.get(uri);
+      if (asked && asked.version === documents.get(uri)?.version && asked.service === service) return asked.symbols;
+      // Its synchronous part is all of it unless entries are still to be computed (then in slices).
+      const groups = await timed('documentSymbol', () => service.documentSymbolGroups(uri, () => token.isCancellationRequested))();
+      endSlice();
+      if (groups === undefined || token.isCancellationRequested) return cancelled();
+      // The version the groups are of: the service answers for the text it has when it finishes.
+      const version = documents.get(uri)?.version;
+      // Documents not converted yet (the first outline of a file): in slices too.
+      let fresh = 0;
+      let edited = false;
       for (const group of groups) {
-        if (group.length === 0) continue;
-        let c = converted.get(group);
-        if (!c) {
-          const lsp = group.map(toLspDocumentSymbol);
-          c = { symbols: lsp, json: JSON.stringify(lsp).slice(1, -1) };
-          converted.set(group, c);
+        if (group.length === 0 || converted.has(group)) continue;
+        if (++fresh % CONVERSIONS_PER_SLICE === 0) {
+          await pause();
+          endSlice();
+          if (token.isCancellationRequested) return cancelled();
+          if (documents.get(uri)?.version !== version || session.service !== service) {
+            edited = true;
+            break;
+          }
         }
-        for (const x of c.symbols) symbols.push(x);
-        parts.push(c.json);
+        const lsp = group.map(toLspDocumentSymbol);
+        converted.set(group, { symbols: lsp, json: JSON.stringify(lsp).slice(1, -1) });
       }
-      withJson(symbols, `[${parts.join(',')}]`);
-      if (version !== undefined) outlines.set(uri, { version, service, symbols });
-      return symbols;
-    })();
+      // An edit arrived meanwhile: answer for the text as it is now (what is converted is kept).
+      if (edited) continue;
+      return timed('documentSymbol join', () => {
+        const symbols: DocumentSymbol[] = [];
+        const parts: string[] = [];
+        for (const group of groups) {
+          const c = group.length > 0 ? converted.get(group) : undefined;
+          if (!c) continue;
+          for (const x of c.symbols) symbols.push(x);
+          parts.push(c.json);
+        }
+        withJson(symbols, `[${parts.join(',')}]`);
+        if (version !== undefined) outlines.set(uri, { version, service, symbols });
+        return symbols;
+      })();
+    }
   });
 
   connection.onWorkspaceSymbol((params, token) => {

@@ -217,6 +217,21 @@ describe('edits through the protocol', () => {
     client = undefined;
   });
 
+  test('an outline asked for while a large file is first outlined answers for an edit that arrived meanwhile', async () => {
+    client = await startClient({ debounceMs: 5_000 });
+    const uri = fileUri('/tmp/kd-lsp-incremental/many.yaml');
+    const docs = Array.from({ length: 600 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-${i}\ndata:\n  k: v\n`);
+    client.open(uri, docs.join('---\n'));
+    // Sent together: the outline is computed (and converted) in slices, and the edit renaming
+    // the first object is taken between two of them.
+    const outline = client.documentSymbols(uri);
+    client.change(uri, 2, [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 11 } }, text: 'renamed' }]);
+    const symbols = await outline;
+    expect(symbols).toHaveLength(600);
+    expect(symbols[0]!.name).toBe('ConfigMap/renamed');
+    expect(symbols[599]!.name).toBe('ConfigMap/c-599');
+  });
+
   test('incremental changes (CRLF, a document split and merged again) publish what opening the final text publishes', async () => {
     client = await startClient();
     const uri = fileUri('/tmp/kd-lsp-incremental/shop.yaml');
