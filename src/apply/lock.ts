@@ -235,18 +235,13 @@ export class LeaseLock implements ReleaseLock {
   }
 
   #hold(target: LeaseTarget, lease: KubeObject): LockHandle {
-    const lost = new AbortController();
-    const stop = new AbortController();
     let resourceVersion = leaseState(lease).resourceVersion;
     let lastRenew = this.#clock.now();
-    const intervalMs = Math.max(1, Math.floor(this.#durationMs / 3));
-    const renewing = (async () => {
-      while (!stop.signal.aborted) {
-        try {
-          await this.#clock.sleep(intervalMs, stop.signal);
-        } catch {
-          return;
-        }
+    return renewingHandle({
+      holder: this.identity,
+      clock: this.#clock,
+      durationMs: this.#durationMs,
+      renew: async (stop) => {
         try {
           const renewed = await this.#client.patch(
             target,
@@ -254,30 +249,21 @@ export class LeaseLock implements ReleaseLock {
               { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion },
               { op: 'replace', path: '/spec/renewTime', value: microTime(this.#leaseNow()) },
             ],
-            { type: 'json', signal: stop.signal },
+            { type: 'json', signal: stop },
           );
           resourceVersion = leaseState(renewed).resourceVersion;
           lastRenew = this.#clock.now();
         } catch (e) {
-          if (stop.signal.aborted) return;
+          if (stop.aborted) return undefined;
           const taken = e instanceof ClusterRequestError && (e.code === 409 || e.isNotFound);
           if (taken || this.#clock.now() - lastRenew >= this.#durationMs) {
-            lost.abort(new KdError('cluster', `lost the lock ${target.namespace}/${target.name}: ${taken ? 'another run took it over' : `could not renew it for ${this.#durationMs / 1000}s`}`));
-            return;
+            return new KdError('cluster', `lost the lock ${target.namespace}/${target.name}: ${taken ? 'another run took it over' : `could not renew it for ${this.#durationMs / 1000}s`}`);
           }
         }
-      }
-    })();
-    let released = false;
-    return {
-      holder: this.identity,
-      lost: lost.signal,
-      release: async () => {
-        if (released) return;
-        released = true;
-        stop.abort();
-        await renewing;
-        if (lost.signal.aborted) return;
+        return undefined;
+      },
+      free: async (lost) => {
+        if (lost) return;
         try {
           const outcome = await this.#client.delete(target, { preconditions: { resourceVersion } });
           void outcome;
@@ -292,8 +278,52 @@ export class LeaseLock implements ReleaseLock {
           }
         }
       },
-    };
+    });
   }
+}
+
+/**
+ * A held lock that renews itself every third of its duration until released, as client-go's
+ * leader election does; shared by the Lease and the lock-file drivers. `renew` returns the error
+ * that makes the lock lost (the run must stop), or undefined to keep going; `free` runs once, on
+ * the first release, after the last renewal has finished, and is told whether the lock was lost.
+ */
+export function renewingHandle(options: {
+  holder: string;
+  clock: ClusterClock;
+  durationMs: number;
+  renew: (stop: AbortSignal) => Promise<KdError | undefined>;
+  free: (lost: boolean) => Promise<void>;
+}): LockHandle {
+  const lost = new AbortController();
+  const stop = new AbortController();
+  const intervalMs = Math.max(1, Math.floor(options.durationMs / 3));
+  const renewing = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        await options.clock.sleep(intervalMs, stop.signal);
+      } catch {
+        return;
+      }
+      const error = await options.renew(stop.signal);
+      if (error !== undefined) {
+        lost.abort(error);
+        return;
+      }
+    }
+  })();
+  let released = false;
+  return {
+    holder: options.holder,
+    lost: lost.signal,
+    release: async () => {
+      if (released) return;
+      released = true;
+      stop.abort();
+      await renewing;
+      await options.free(lost.signal.aborted);
+    },
+  };
 }
 
 type LeaseTarget = { group: string; version: string; kind: string; namespace: string; name: string };

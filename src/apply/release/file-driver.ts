@@ -23,7 +23,7 @@ import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { KubeObject } from '../../model/index.js';
 import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from '../ports.js';
-import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity } from '../lock.js';
+import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity, renewingHandle } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
 
@@ -215,38 +215,23 @@ export class FileLock implements ReleaseLock {
   }
 
   #hold(file: string): LockHandle {
-    const lost = new AbortController();
-    const stop = new AbortController();
     const acquiredAt = this.#note().acquiredAt;
-    const intervalMs = Math.max(1, Math.floor(this.#durationMs / 3));
-    const renewing = (async () => {
-      while (!stop.signal.aborted) {
-        try {
-          await this.#clock.sleep(intervalMs, stop.signal);
-        } catch {
-          return;
-        }
-        const note = await readNote(file);
-        if (note?.holder !== this.identity) {
-          lost.abort(new KdError('cluster', `lost the lock ${file}: another run took it over`));
-          return;
-        }
-        await writeAtomic(file, JSON.stringify(this.#note(acquiredAt)) + '\n').catch(() => undefined);
-      }
-    })();
-    let released = false;
-    return {
+    return renewingHandle({
       holder: this.identity,
-      lost: lost.signal,
-      release: async () => {
-        if (released) return;
-        released = true;
-        stop.abort();
-        await renewing;
+      clock: this.#clock,
+      durationMs: this.#durationMs,
+      renew: async () => {
+        const note = await readNote(file);
+        if (note?.holder !== this.identity) return new KdError('cluster', `lost the lock ${file}: another run took it over`);
+        await writeAtomic(file, JSON.stringify(this.#note(acquiredAt)) + '\n').catch(() => undefined);
+        return undefined;
+      },
+      // Lost or not: a lock file that still names this run is this run's to remove.
+      free: async () => {
         const note = await readNote(file);
         if (note?.holder === this.identity) await unlink(file).catch(() => undefined);
       },
-    };
+    });
   }
 }
 
