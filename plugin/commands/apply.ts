@@ -121,6 +121,22 @@ export function parseTimeout(text: string): number {
   return Math.round(total);
 }
 
+/** What an apply request takes from the flags: the same for one apply and for every apply of --watch. */
+export function applyRequestSettings(options: ApplyOptions, namespace: string) {
+  return {
+    release: { name: options.release, namespace },
+    paths: options.paths,
+    prune: options.prune,
+    allowEmpty: options.allowEmpty,
+    timeoutMs: options.timeoutMs,
+    concurrency: options.concurrency,
+    forceConflicts: options.forceConflicts,
+    hooks: options.hooks,
+    atomic: options.atomic,
+    waitForLock: options.waitForLock,
+  } satisfies Partial<ApplyRequest>;
+}
+
 export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext): Promise<number> {
   let target: ApplyTarget | undefined;
   try {
@@ -134,20 +150,11 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       cwd: ctx.cwd,
     });
     const request: ApplyRequest = {
+      ...applyRequestSettings(options, target.namespace),
       objects: desired.manifests,
       diagnostics: desired.diagnostics,
-      release: { name: options.release, namespace: target.namespace },
-      paths: options.paths,
       dryRun: options.dryRun,
       diff: options.diff,
-      prune: options.prune,
-      allowEmpty: options.allowEmpty,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      forceConflicts: options.forceConflicts,
-      hooks: options.hooks,
-      atomic: options.atomic,
-      waitForLock: options.waitForLock,
     };
     // Dry runs change nothing: there is no run to tell anyone about.
     const notifier =
