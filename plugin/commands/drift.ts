@@ -13,6 +13,7 @@ import {
   type StorageChoice,
   DEFAULT_DRIFT_CONCURRENCY,
   DEFAULT_FAIL_ON,
+  definedOnly,
   inputError,
   parseFailOn,
   parseIgnoreFile,
@@ -138,11 +139,8 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
     now: () => Date.now(),
     signal: ctx.signal,
     kdVersion: ctx.version,
+    ...definedOnly({ release: options.release, namespace: options.namespace, kubeconfig: options.kubeconfig, storage: options.storage }),
   };
-  if (options.release !== undefined) request.release = options.release;
-  if (options.namespace !== undefined) request.namespace = options.namespace;
-  if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
-  if (options.storage !== undefined) request.storage = options.storage;
   const { report, diagnostics } = await runDrift(request);
   if (diagnostics.length > 0) ctx.stderr.write(formatDiagnosticsText(diagnostics, { files: 0, objects: 0 }, stderrStyle(ctx, options.color)));
   // Invalid manifests are a "no" (1) as for validate: the files are the user's input, not kd's environment.

@@ -3,7 +3,7 @@
  * Exit 0 when valid (warnings allowed), 1 when any error was found, 2 on usage or I/O errors.
  */
 import type { Argv } from 'yargs';
-import { allRules, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
+import { allRules, definedOnly, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
 import { exitForDiagnostics } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
@@ -76,12 +76,14 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
     signal: ctx.signal,
     cluster: options.cluster,
     skipKinds: options.skipKinds,
+    ...definedOnly({
+      schemaDir: options.schemaDir,
+      kubernetesVersion: options.kubernetesVersion,
+      namespace: options.namespace,
+      context: options.context,
+      kubeconfig: options.kubeconfig,
+    }),
   };
-  if (options.schemaDir !== undefined) request.schemaDir = options.schemaDir;
-  if (options.kubernetesVersion !== undefined) request.kubernetesVersion = options.kubernetesVersion;
-  if (options.namespace !== undefined) request.namespace = options.namespace;
-  if (options.context !== undefined) request.context = options.context;
-  if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
 
   const result = await validateFiles(request);
   const summary = { files: result.files, objects: result.objects };
