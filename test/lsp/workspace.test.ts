@@ -20,10 +20,11 @@ afterEach(async () => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
 });
 
-function tempWorkspace(files: string[]): string {
+/** A temp workspace with copies of some files of a fixture workspace (removed after the test). */
+function tempWorkspace(files: string[], from = SHOP): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
   temps.push(dir);
-  for (const f of files) cpSync(path.join(SHOP, f), path.join(dir, f));
+  for (const f of files) cpSync(path.join(from, f), path.join(dir, f));
   return dir;
 }
 
@@ -68,9 +69,7 @@ describe('workspace', () => {
   });
 
   test('an invalid workspace CRD is reported once at its file; its objects get one line, other objects none', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
-    temps.push(dir);
-    for (const f of ['widget-crd-invalid.yaml', 'app.yaml']) cpSync(fixturePath(`workspace-bad-crd/${f}`), path.join(dir, f));
+    const dir = tempWorkspace(['widget-crd-invalid.yaml', 'app.yaml'], fixturePath('workspace-bad-crd'));
     client = await startClient({ root: dir });
     const app = fileUri(path.join(dir, 'app.yaml'));
     client.open(app, fixture('workspace-bad-crd/app.yaml'));
