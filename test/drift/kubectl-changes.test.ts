@@ -4,9 +4,10 @@
  * with its class, field path, values and manager. Then the same for objects that kubectl itself
  * applied, client-side and server-side.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requireKubectl } from '../e2e/kubectl-harness.js';
-import { findingLines, startDriftSim, type DriftSim } from './support.js';
+import { findingLines, startDriftSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
 const config = `apiVersion: v1
 kind: ConfigMap
@@ -47,13 +48,9 @@ metadata: { name: extra }
 data: { k: v }
 `;
 
-let d: DriftSim;
-beforeAll(async () => {
+const d = perFile(async () => {
   requireKubectl();
-  d = await startDriftSim();
-});
-afterAll(async () => {
-  await d?.stop();
+  return startDriftSim();
 });
 
 async function kubectlChanges(ns: string): Promise<void> {

@@ -5,17 +5,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runKdAsync } from '../cli/run-kd.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim({ controllers: true });
-});
-afterAll(async () => {
-  await rs.stop();
-});
+const rs = perFile(() => startReleaseSim({ controllers: true }));
 
 describe('delete-phase hooks', () => {
   it('runs a pre-delete hook that was applied with the release', async () => {

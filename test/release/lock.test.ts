@@ -6,17 +6,12 @@
  * skewed from the server's (the sim runs on this machine's real clock; ManualClock starts in 2025
  * unless told otherwise).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeaseLock, LockHeldError, microTime } from '../../src/apply/release/index.js';
-import { ManualClock, startReleaseSim, type ReleaseSim } from './support.js';
+import { ManualClock, startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 const never = new AbortController().signal;

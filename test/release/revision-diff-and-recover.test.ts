@@ -3,7 +3,7 @@
  * for the diff; for recovery, the real binary (a separate process) is SIGKILLed in the middle of
  * an apply, leaving its pending revision and its Lease, as a killed CI job does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +15,10 @@ import { kdBin, repoRoot } from '../cli/run-kd.js';
 import { tempHomeEnv } from '../support/temp-home.js';
 import { checkJsonDocuments } from '../support/output-schemas.js';
 import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 async function kd(args: string[]): Promise<KdResult> {
   return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath]);
