@@ -72,6 +72,20 @@ describe('exit codes', () => {
     expect((await kdIn(['drift'])).code).toBe(2);
     expect((await kdIn(['validate', '--color=sometimes', '.'])).code).toBe(2);
   });
+
+  it.each([
+    [['validate', '.'], 'validate', 'use -o text, -o json or -o sarif'],
+    [['drift', '.'], 'drift', 'use -o text, -o json, -o sarif or -o junit'],
+    [['apply', '.'], 'apply', 'use -o text or -o jsonl'],
+    [['rollback', 'shop'], 'rollback', 'use -o text or -o jsonl'],
+    [['history', 'shop'], 'history', 'use -o text or -o json'],
+    [['list'], 'list', 'use -o text or -o json'],
+  ])('%j -o yaml names the formats it takes, exit 2', async (args, command, hint) => {
+    const r = await kdIn([...args, '-o', 'yaml']);
+    expect(r.stderr).toContain(`unknown output format "yaml" for ${command}`);
+    expect(r.stderr).toContain(hint);
+    expect(r.code).toBe(2);
+  });
 });
 
 describe('colour', () => {
