@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterRequestError, type ClusterClient } from '../../src/cluster/index.js';
 import type { KubeObject } from '../../src/model/object-ref.js';
 import { startTestSim, widgetCrd, type TestSim } from './support/sim.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let t: TestSim;
 let client: ClusterClient;
@@ -26,14 +27,7 @@ function deployment(name: string, replicas: number, image = 'nginx:1.27'): KubeO
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<ClusterRequestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof ClusterRequestError)) throw new Error(`expected a ClusterRequestError, got ${String(e)}`);
-  return e;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, ClusterRequestError);
 
 const managers = (o: KubeObject | undefined) =>
   ((o?.metadata as { managedFields?: Array<{ manager: string; operation: string }> }).managedFields ?? []).map((m) => `${m.manager}/${m.operation}`).sort();
