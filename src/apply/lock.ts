@@ -72,8 +72,8 @@ export class LockHeldError extends KdError {
   }
 }
 
-export interface LeaseLockOptions {
-  client: ClusterClient;
+/** What every release lock is given, whatever holds it (a Lease, a lock file). */
+export interface LockSettingsOptions {
   clock: ClusterClock;
   /** Default `defaultHolderIdentity()`. */
   identity?: string;
@@ -82,6 +82,21 @@ export interface LeaseLockOptions {
   pollMs?: number;
   /** Told once when a run starts waiting, for a progress line. */
   onWait?: (holder: { holder: string; since: string }) => void;
+}
+
+/** The settings of a release lock with the defaults every kind of lock applies. */
+export function lockSettings(options: LockSettingsOptions) {
+  return {
+    clock: options.clock,
+    identity: options.identity ?? defaultHolderIdentity(),
+    durationMs: (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000,
+    pollMs: options.pollMs ?? 1000,
+    onWait: options.onWait,
+  };
+}
+
+export interface LeaseLockOptions extends LockSettingsOptions {
+  client: ClusterClient;
   /**
    * `--storage-namespace`: the Lease lives with the records, in this namespace (created when
    * missing), named `kd-lock-<release namespace>.<release>` so that releases of one name in two
@@ -118,11 +133,7 @@ export class LeaseLock implements ReleaseLock {
   constructor(options: LeaseLockOptions) {
     this.#storageNamespace = options.storageNamespace;
     this.#client = options.client;
-    this.#clock = options.clock;
-    this.identity = options.identity ?? defaultHolderIdentity();
-    this.#durationMs = (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
-    this.#pollMs = options.pollMs ?? 1000;
-    this.#onWait = options.onWait;
+    ({ clock: this.#clock, identity: this.identity, durationMs: this.#durationMs, pollMs: this.#pollMs, onWait: this.#onWait } = lockSettings(options));
   }
 
   /** Where the Lease of a release lives. */
