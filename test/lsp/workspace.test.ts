@@ -3,27 +3,21 @@
  * workspace at start and added or removed later (didChangeWatchedFiles), code actions applied
  * to the text, and document and workspace symbols.
  */
-import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FileChangeType, type TextEdit } from 'vscode-languageserver/node';
 import { expected, fixture, fixturePath, formatDiagnostics, formatRange } from './support/fixtures.js';
-import { fileUri, startClient, type TestClient } from './support/lsp-client.js';
+import { fileUri, startClientPerTest } from './support/lsp-client.js';
+import { tempDirPerTest } from '../support/temp-dirs.js';
 
 const SHOP = fixturePath('workspace-shop');
-let client: TestClient | undefined;
-const temps: string[] = [];
-afterEach(async () => {
-  await client?.shutdown();
-  client = undefined;
-  for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
-});
+const tempDir = tempDirPerTest();
+const start = startClientPerTest();
 
 /** A temp workspace with copies of some files of a fixture workspace (removed after the test). */
 function tempWorkspace(files: string[], from = SHOP): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
-  temps.push(dir);
+  const dir = tempDir('kd-lsp-ws-');
   for (const f of files) cpSync(path.join(from, f), path.join(dir, f));
   return dir;
 }
@@ -40,7 +34,7 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
 
 describe('workspace', () => {
   test('an object defined twice across workspace files is reported on the later file, naming the first', async () => {
-    client = await startClient({ root: SHOP });
+    const client = await start({ root: SHOP });
     const uri = fileUri(path.join(SHOP, 'duplicate-configmap.yaml'));
     client.open(uri, fixture('workspace-shop/duplicate-configmap.yaml'));
     const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
@@ -51,7 +45,7 @@ describe('workspace', () => {
 
   test('a custom resource validates once its CRD appears in the workspace, and not after it is deleted', async () => {
     const dir = tempWorkspace(['promotion.yaml']);
-    client = await startClient({ root: dir });
+    const client = await start({ root: dir });
     const uri = fileUri(path.join(dir, 'promotion.yaml'));
     client.open(uri, fixture('workspace-shop/promotion.yaml'));
     const before = await client.diagnostics(uri);
@@ -60,17 +54,17 @@ describe('workspace', () => {
     const crd = path.join(dir, 'crd.yaml');
     writeFileSync(crd, fixture('workspace-shop/crd.yaml'));
     client.filesChanged([{ uri: fileUri(crd), type: FileChangeType.Created }]);
-    await client.diagnostics(uri, (p) => p.diagnostics.length === 0 && client!.published(uri).indexOf(p) > 0);
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0 && client.published(uri).indexOf(p) > 0);
 
     unlinkSync(crd);
     client.filesChanged([{ uri: fileUri(crd), type: FileChangeType.Deleted }]);
-    const after = await client.diagnostics(uri, (p) => p.diagnostics.length > 0 && client!.published(uri).indexOf(p) > 1);
+    const after = await client.diagnostics(uri, (p) => p.diagnostics.length > 0 && client.published(uri).indexOf(p) > 1);
     expect(after.diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
   });
 
   test('an invalid workspace CRD is reported once at its file; its objects get one line, other objects none', async () => {
     const dir = tempWorkspace(['widget-crd-invalid.yaml', 'app.yaml'], fixturePath('workspace-bad-crd'));
-    client = await startClient({ root: dir });
+    const client = await start({ root: dir });
     const app = fileUri(path.join(dir, 'app.yaml'));
     client.open(app, fixture('workspace-bad-crd/app.yaml'));
     const appDiagnostics = await client.diagnostics(app, (p) => p.diagnostics.length > 0);
@@ -92,14 +86,14 @@ describe('workspace', () => {
 
   test('crdPaths from the settings are read at start', async () => {
     const dir = tempWorkspace(['promotion.yaml']);
-    client = await startClient({ root: dir, initializationOptions: { crdPaths: [path.join(SHOP, 'crd.yaml')] } });
+    const client = await start({ root: dir, initializationOptions: { crdPaths: [path.join(SHOP, 'crd.yaml')] } });
     const uri = fileUri(path.join(dir, 'promotion.yaml'));
     client.open(uri, fixture('workspace-shop/promotion.yaml'));
     await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
   });
 
   test('quick fixes from "did you mean" and for a missing required field, applied, leave none of those problems', async () => {
-    client = await startClient();
+    const client = await start();
     const uri = 'file:///work/deployment-problems.yaml';
     const text = fixture('deployment-problems.yaml');
     client.open(uri, text);
@@ -118,7 +112,7 @@ describe('workspace', () => {
   });
 
   test('document symbols: one per object, Kind/name, selecting the name', async () => {
-    client = await startClient({ root: SHOP });
+    const client = await start({ root: SHOP });
     const uri = fileUri(path.join(SHOP, 'app.yaml'));
     client.open(uri, fixture('workspace-shop/app.yaml'));
     await client.diagnostics(uri);
@@ -130,7 +124,7 @@ describe('workspace', () => {
   });
 
   test('workspace symbols: objects of every workspace file, filtered by the query', async () => {
-    client = await startClient({ root: SHOP });
+    const client = await start({ root: SHOP });
     const uri = fileUri(path.join(SHOP, 'app.yaml'));
     client.open(uri, fixture('workspace-shop/app.yaml'));
     await client.diagnostics(uri);
