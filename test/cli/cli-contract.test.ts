@@ -2,26 +2,14 @@
  * The CLI's contract across commands, in-process through runCli: which word is the command,
  * exit codes (README "Exit codes"), and colour (--color over NO_COLOR over the terminal).
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeColorArgs } from '../../plugin/cli.js';
 import { commandWord } from '../../plugin/commands/index.js';
 import { shouldColor } from '../../plugin/output/style.js';
 import { runKd } from './run-kd.js';
-import { kdInProcess } from './support/cli-sim.js';
+import { folder, kdInProcess } from './support/cli-sim.js';
 
 const kdIn = kdInProcess;
-
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: fast }\n';
 const BAD = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: { replicas: "three" }\n';
