@@ -7,7 +7,7 @@ import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import type { SimProblem, WriteValidator } from '../../src/sim/rest-storage.js';
 import { SCHEMA_DIR } from './sim-support.js';
-import { simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
+import { crdWithSpec, simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, '../fixtures/sim/core-validation');
@@ -50,17 +50,7 @@ describe('writes go through the core validator', () => {
   });
 
   it('a changed CRD schema applies to the next write', async () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'gauges.core.example.com' },
-      spec: {
-        group: 'core.example.com',
-        scope: 'Namespaced',
-        names: { plural: 'gauges', singular: 'gauge', kind: 'Gauge' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { level: { type: 'integer', maximum: 10 } } } } } } }],
-      },
-    };
+    const crd = crdWithSpec('core.example.com', 'Gauge', { level: { type: 'integer', maximum: 10 } });
     const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
     expect((await call(sim, 'POST', crdPath, crd)).status).toBe(201);
     const base = '/apis/core.example.com/v1/namespaces/default/gauges';

@@ -14,7 +14,7 @@ import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import type { SimHandle } from '../../src/sim/server.js';
 import { SCHEMA_DIR, loadDoc } from './sim-support.js';
 import type { OpenApiDocument } from '../../src/schema/types.js';
-import { simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
+import { crdWithSpec, simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
 
 
 /** decQuantity(i, exponent, format) of the Go tests. */
@@ -481,22 +481,7 @@ describe('the simulator stores quantities in canonical form', () => {
   });
 
   it('leaves int-or-string fields of a custom resource as written', async () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [{
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { cpu: { 'x-kubernetes-int-or-string': true }, memory: { type: 'string' } } } } } },
-        }],
-      },
-    };
+    const crd = crdWithSpec('example.com', 'Widget', { cpu: { 'x-kubernetes-int-or-string': true }, memory: { type: 'string' } });
     expect((await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status).toBe(201);
     const w = await call('POST', `/apis/example.com/v1/namespaces/${NS}/widgets`, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { cpu: '1000m', memory: '1024Mi' } });
     expect(w.status).toBe(201);

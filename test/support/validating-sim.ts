@@ -33,3 +33,24 @@ export async function simJson(sim: SimHandle, method: string, p: string, body?: 
   const text = await r.text();
   return { status: r.status, json: text ? (JSON.parse(text) as Json) : {}, headers: r.headers };
 }
+
+/**
+ * A namespaced `v1` CRD whose objects' `spec` has these properties; with `status`, a status
+ * subresource whose object has those. The plural defaults to the kind in lower case plus s.
+ */
+export function crdWithSpec(group: string, kind: string, properties: Json, more: { plural?: string; shortNames?: string[]; status?: Json } = {}): Json {
+  const singular = kind.toLowerCase();
+  const plural = more.plural ?? `${singular}s`;
+  const schema = { type: 'object', properties: { spec: { type: 'object', properties }, ...(more.status ? { status: { type: 'object', properties: more.status } } : {}) } };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural, singular, kind, listKind: `${kind}List`, ...(more.shortNames ? { shortNames: more.shortNames } : {}) },
+      versions: [{ name: 'v1', served: true, storage: true, ...(more.status ? { subresources: { status: {} } } : {}), schema: { openAPIV3Schema: schema } }],
+    },
+  };
+}
