@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FileChangeType, type TextEdit } from 'vscode-languageserver/node';
 import { expected, fixture, fixturePath, formatDiagnostics, formatRange } from './support/fixtures.js';
-import { fileUri, startClientPerTest } from './support/lsp-client.js';
+import { fileUri, startClientPerTest, type TestClient } from './support/lsp-client.js';
 import { tempDirPerTest } from '../support/temp-dirs.js';
 
 const SHOP = fixturePath('workspace-shop');
@@ -32,13 +32,17 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
+/** Opens a file of the workspace at `root` (its text from the fixture folder) and gives its first non-empty diagnostics, formatted. */
+async function openedDiagnostics(client: TestClient, root: string, file: string, fixtureFolder: string): Promise<string> {
+  const uri = fileUri(path.join(root, file));
+  client.open(uri, fixture(`${fixtureFolder}/${file}`));
+  return formatDiagnostics((await client.diagnostics(uri, (p) => p.diagnostics.length > 0)).diagnostics);
+}
+
 describe('workspace', () => {
   test('an object defined twice across workspace files is reported on the later file, naming the first', async () => {
     const client = await start({ root: SHOP });
-    const uri = fileUri(path.join(SHOP, 'duplicate-configmap.yaml'));
-    client.open(uri, fixture('workspace-shop/duplicate-configmap.yaml'));
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
-    expect(formatDiagnostics(published.diagnostics)).toBe(
+    expect(await openedDiagnostics(client, SHOP, 'duplicate-configmap.yaml', 'workspace-shop')).toBe(
       '4:8-4:19 error manifest/duplicate ConfigMap shop/shop-config is defined twice; the first is at app.yaml:4:9\n',
     );
   });
@@ -65,16 +69,10 @@ describe('workspace', () => {
   test('an invalid workspace CRD is reported once at its file; its objects get one line, other objects none', async () => {
     const dir = tempWorkspace(['widget-crd-invalid.yaml', 'app.yaml'], fixturePath('workspace-bad-crd'));
     const client = await start({ root: dir });
-    const app = fileUri(path.join(dir, 'app.yaml'));
-    client.open(app, fixture('workspace-bad-crd/app.yaml'));
-    const appDiagnostics = await client.diagnostics(app, (p) => p.diagnostics.length > 0);
-    expect(formatDiagnostics(appDiagnostics.diagnostics)).toBe(
+    expect(await openedDiagnostics(client, dir, 'app.yaml', 'workspace-bad-crd')).toBe(
       '9:6-9:12 error crd/schema-unavailable schema unavailable: CRD invalid: CustomResourceDefinition "widgets.example.com" has errors (reported at the CRD), so Widget objects cannot be validated\n',
     );
-    const crd = fileUri(path.join(dir, 'widget-crd-invalid.yaml'));
-    client.open(crd, fixture('workspace-bad-crd/widget-crd-invalid.yaml'));
-    const crdDiagnostics = await client.diagnostics(crd, (p) => p.diagnostics.length > 0);
-    expect(formatDiagnostics(crdDiagnostics.diagnostics)).toBe(
+    expect(await openedDiagnostics(client, dir, 'widget-crd-invalid.yaml', 'workspace-bad-crd')).toBe(
       [
         '26:22-26:26 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[0].type: Forbidden: must be empty to be structural',
         '28:22-28:26 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[1].type: Forbidden: must be empty to be structural',
