@@ -120,7 +120,7 @@ describe('event stream invariants, over the runs of one runner', () => {
   };
   const lease = (ns: string) => s.session.client.get({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespace: ns, name: 'kd-lock-app' });
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
   });
   afterAll(async () => {

@@ -40,7 +40,7 @@ function failedOf(events: readonly ApplyEvent[]): Extract<ApplyEvent, { type: 'o
 describe('fail fast', () => {
   let s: ApplySim;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 50 });
+    s = await startApplySim();
   });
   afterAll(async () => {
     await s.stop();

@@ -39,7 +39,7 @@ function checkEvents(events: readonly ApplyEvent[]): Array<Extract<ApplyEvent, {
 describe('custom health checks', () => {
   let s: ApplySim;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 50, podReadyDelayMs: 500 });
+    s = await startApplySim({ podReadyDelayMs: 500 });
   });
   afterAll(async () => {
     await s.stop();

@@ -35,7 +35,7 @@ describe('apply with a release record', () => {
   let ports: ReleasePorts;
   const release = (ns: string) => ({ name: 'app', namespace: ns });
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
   });
   afterAll(async () => {

@@ -46,7 +46,7 @@ describe('the task runner', () => {
   let ports: ReleasePorts;
   const store = () => new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
   });
   afterAll(async () => {
