@@ -29,7 +29,12 @@ export interface VirtualClockOptions {
 
 /** Consecutive idle `setImmediate` rounds before a timer fires. */
 const QUIET_ROUNDS = 3;
-/** How often to look again while something is in flight (real ms; it only paces the polling). */
+/**
+ * While something is in flight: look again after each event-loop turn for a while (an answer
+ * in process takes well under a millisecond), then every millisecond (real time only paces the
+ * polling; it never decides anything).
+ */
+const BUSY_SPIN_ROUNDS = 50;
 const BUSY_POLL_MS = 1;
 /** A run busy this long (real ms) is reported with what keeps it busy. */
 const STUCK_MS = 10_000;
@@ -114,6 +119,7 @@ export class VirtualClock implements SimClock {
 
   async #loop(): Promise<void> {
     let quiet = 0;
+    let busyRounds = 0;
     let busySince: number | undefined;
     let reported = false;
     for (;;) {
@@ -125,14 +131,16 @@ export class VirtualClock implements SimClock {
       const why = this.#busy();
       if (why !== undefined) {
         quiet = 0;
+        busyRounds++;
         busySince ??= Date.now();
         if (!reported && Date.now() - busySince > STUCK_MS) {
           reported = true;
           console.warn(`virtual clock: busy for ${STUCK_MS / 1000}s: ${why}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+        await new Promise((resolve) => (busyRounds <= BUSY_SPIN_ROUNDS ? setImmediate(resolve) : setTimeout(resolve, BUSY_POLL_MS)));
         continue;
       }
+      busyRounds = 0;
       busySince = undefined;
       reported = false;
       if (++quiet < QUIET_ROUNDS) {
