@@ -70,7 +70,8 @@ function setup(options: { prune?: boolean } = {}) {
   return { source, executor, events, loop };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 10));
+// The loop and the fakes only chain promises: one macrotask turn drains them all, whatever the load.
+const settle = () => new Promise((r) => setImmediate(r));
 const types = (events: LoopEvent[]) => events.filter((e) => e.type !== 'apply').map((e) => (e.type === 'skipped' ? `skipped: ${e.reason}` : e.type));
 
 describe('apply loop', () => {
