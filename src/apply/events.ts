@@ -66,6 +66,11 @@ export interface ObjectAppliedEvent {
   action: PlanAction | 'namespace-created';
   /** Server-side dry run: sent with dryRun=All, nothing stored. */
   dryRun?: boolean;
+  /**
+   * Server-side dry run only: why the server could not check this object (its namespace or its
+   * CustomResourceDefinition is created earlier in the same apply, and a dry run creates nothing).
+   */
+  unchecked?: string;
 }
 
 export interface HealthChangedEvent {
@@ -104,6 +109,9 @@ export interface HookStartedEvent {
   phase: string;
   weight: number;
 }
+
+/** How a `hook-finished` message of a dry run starts: the hook was not run (a reason may follow after `, `). */
+export const DRY_RUN_HOOK_MESSAGE = 'dry run: not run';
 
 export interface HookFinishedEvent {
   type: 'hook-finished';

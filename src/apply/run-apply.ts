@@ -24,7 +24,7 @@ import type { ClusterClock } from '../cluster/clock.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { Diagnostic, KubeObject, ObjectRef } from '../model/index.js';
 import { objectKey } from '../model/index.js';
-import { planApply, planWithoutHooks, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
+import { planApply, planWithoutHooks, providedKey, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
 import { applyEntries, createNamespaceIfMissing, gate } from './apply-entries.js';
 import { CollectionCache } from './collection-cache.js';
 import type { ApplyEvent, DoneEvent, FailureKind } from './events.js';
@@ -266,6 +266,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       live,
       namespaces: new Set(),
       desiredNamespaces: new Set(desired.filter((d) => d.ref.group === '' && d.ref.kind === 'Namespace').map((d) => d.ref.name)),
+      desiredKinds: new Set(desired.flatMap((d) => providedKey(d.ref, d.object)?.match(/^crd:(.*)$/)?.[1] ?? [])),
       counts,
     };
     if (request.unschedulableGraceMs !== undefined) ctx.unschedulableGraceMs = request.unschedulableGraceMs;
