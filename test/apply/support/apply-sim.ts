@@ -1,9 +1,10 @@
 /**
  * Helpers for the apply tests: a `kd sim` with the built-in bundle's Kubernetes API and the built-in
- * controllers, a client connected through its kubeconfig, and manifests from YAML text. The sim,
- * the cluster client and the executor share one virtual clock (virtual-clock.ts) that moves only
- * while a test awaits `apply`/`run`/`advance` and nothing is in flight: timeouts and grace periods
- * are simulated time, reached as fast as the work allows and never early on a loaded machine.
+ * controllers, a client connected through its kubeconfig, and manifests from YAML text. The sim
+ * and the executor share one virtual clock (virtual-clock.ts) that moves only while a test awaits
+ * `apply`/`run`/`advance` and nothing is in flight: timeouts and grace periods are simulated time,
+ * reached as fast as the work allows and never early on a loaded machine. The cluster client's
+ * own retry and rate-limit waits are short real waits, counted as in flight (wire-monitor.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,7 @@ const schemaSource = new SchemaDirSource(openapiDir);
 export interface ApplySim {
   sim: SimHandle;
   session: ClusterSession;
-  /** The executor's and client's view of `simClock`. */
+  /** The executor's view of `simClock`. */
   clock: ClusterClock;
   simClock: VirtualClock;
   retries: RetryFeed;
@@ -63,7 +64,7 @@ export async function startApplySim(options: ApplySimOptions = {}): Promise<Appl
   wire.port = Number(new URL(sim.url).port);
   const clock = simClock.cluster;
   const retries = new RetryFeed();
-  const session = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: false, clock, onRetry: retries.push, retry: { baseDelayMs: 20, maxDelayMs: 200 }, qps: 1000, burst: 1000 });
+  const session = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: false, clock: wire.clientClock, onRetry: retries.push, retry: { baseDelayMs: 20, maxDelayMs: 200 }, qps: 1000, burst: 1000 });
   return {
     sim,
     session,

@@ -1,7 +1,7 @@
 /**
  * A clock for tests that drive an in-process kd sim: the sim's controllers (`SimClock`) and the
- * executor and cluster client (`ClusterClock`) share it, and its time moves only when the test
- * lets it and nothing is in flight.
+ * executor (`ClusterClock`) share it, and its time moves only when the test lets it and nothing
+ * is in flight.
  *
  * Timers due now fire whenever the system is idle. Time moves forward only while the test awaits
  * `run(promise)` (or `advance(ms)`), and then only to the next pending timer, and only after

@@ -11,6 +11,10 @@
  *   handed to the socket: covers handlers that wait (injected fault delays);
  * - bytes on each connection: what one end wrote and the other has not yet read (answer bodies,
  *   watch events, exec frames), paired by port, both ends counting plaintext;
+ * - the cluster client's own waits (retry backoff, rate limit), which run on real time through
+ *   `clientClock`: on the virtual clock each would need the whole system idle before it could
+ *   end, which serialises a run with many concurrent requests under faults (every retry waiting
+ *   for every other request), so they stay short real waits, and the clock holds still meanwhile;
  * - file system, DNS and connect requests of the process (the release file driver, module loads).
  *
  * What a read delivers is handled in the same turn or in microtasks, which drain before the
@@ -20,6 +24,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { systemClock, type ClusterClock } from '../../../src/cluster/clock.js';
 
 /** libuv requests that finish later without a request or socket of ours in flight. */
 const BUSY_RESOURCES = new Set(['FSReqCallback', 'FSReqPromise', 'FileHandleCloseReq', 'GetAddrInfoReqWrap', 'TCPConnectWrap', 'ZlibWrap']);
@@ -32,6 +37,20 @@ export class WireMonitor {
   readonly #serverSockets = new Set<Socket>();
   readonly #clientSockets = new Map<number, Socket>();
   readonly #tracked = new WeakSet<Socket>();
+  #clientSleeps = 0;
+
+  /** The cluster client's clock: real time, each sleep counted as work in flight. */
+  readonly clientClock: ClusterClock = {
+    now: () => systemClock.now(),
+    sleep: async (ms, signal) => {
+      this.#clientSleeps++;
+      try {
+        await systemClock.sleep(ms, signal);
+      } finally {
+        this.#clientSleeps--;
+      }
+    },
+  };
 
   constructor() {
     diagnostics.subscribe('http.client.request.created', this.#onClientRequest);
@@ -48,6 +67,7 @@ export class WireMonitor {
   busy(): string | undefined {
     if (this.#clientPending.size > 0) return `${this.#clientPending.size} client request(s) awaiting an answer`;
     if (this.#serverPending.size > 0) return `${this.#serverPending.size} request(s) being answered by the sim`;
+    if (this.#clientSleeps > 0) return `${this.#clientSleeps} client retry or rate-limit wait(s)`;
     for (const s of this.#serverSockets) {
       if (s.destroyed || s.remotePort === undefined) continue;
       const c = this.#clientSockets.get(s.remotePort);
