@@ -23,7 +23,7 @@ export interface EventsTextOptions {
 export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEvent) => string {
   const { style } = options;
   let start = options.startedAt;
-  const lastStatus = new Map<string, string>();
+  const lastState = new Map<string, string>();
   // Objects whose failure was printed with its reason: the done line names them, not the reason again.
   const failed: string[] = [];
   // Counts per run as the events tell them: --atomic's rollback is a second run (a second plan
@@ -64,8 +64,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       }
       case 'health-changed': {
         const key = describeRef(e.ref);
-        const previous = lastStatus.get(key);
-        lastStatus.set(key, e.status);
+        const previous = lastState.get(key);
+        lastState.set(key, e.status);
         if (!options.verbose && previous === e.status && e.status !== 'Failed') return '';
         // A failure is printed once, on its `failed` line with the object's events.
         if (!options.verbose && e.status === 'Failed') return '';
@@ -76,8 +76,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'health-check': {
         // Each state once (attempts are many); --verbose shows every retry.
         const key = `${describeRef(e.ref)} check`;
-        const previous = lastStatus.get(key);
-        lastStatus.set(key, e.state);
+        const previous = lastState.get(key);
+        lastState.set(key, e.state);
         if (!options.verbose && previous === e.state && e.state === 'retrying') return '';
         const color = e.state === 'passed' ? style.green : e.state === 'failed' ? style.red : style.yellow;
         const retry = e.state === 'retrying' && e.delayMs !== undefined ? `, again in ${formatDuration(e.delayMs)}` : '';

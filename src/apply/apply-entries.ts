@@ -79,7 +79,7 @@ export async function gate(ctx: RunContext, targets: readonly WaitTarget[]): Pro
   if (outcome.kind === 'cluster') throw outcome.error;
   const events = await recentEvents(ctx.client, outcome.ref, outcome.pods, { signal: AbortSignal.timeout(5000) });
   const h = outcome.health;
-  const what = outcome.kind === 'timeout' ? `timed out waiting (still ${h.status} ${h.reason}: ${h.message})` : `${h.status} ${h.reason}: ${h.message}`;
+  const what = outcome.kind === 'timeout' ? `timed out waiting (still ${h.state} ${h.reason}: ${h.message})` : `${h.state} ${h.reason}: ${h.message}`;
   ctx.emit({ type: 'object-failed', ref: outcome.ref, kind: outcome.kind, reason: h.reason, message: h.message, events });
   throw new RunFailure(outcome.kind, `${describeRef(outcome.ref)}: ${what}`, {
     ref: outcome.ref,

@@ -13,13 +13,13 @@
  * `at` is milliseconds since the epoch from the executor's injected clock.
  */
 import type { Diagnostic, ObjectRef } from '../model/index.js';
-import type { HealthStatus } from '../health/index.js';
+import type { HealthState } from '../health/index.js';
 import type { Plan, PlanAction } from '../plan/index.js';
 
 /** Where in the run an object is handled. */
 export type ApplyStage = 'pre-apply' | 'wave' | 'prune' | 'post-apply' | 'apply-failed' | 'pre-delete' | 'delete' | 'post-delete';
 
-export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
+export type RunOutcome = 'succeeded' | 'failed' | 'interrupted';
 
 /** Why a run failed, as a stable word for machines and the exit code. */
 export type FailureKind = 'invalid' | 'conflict' | 'health' | 'timeout' | 'hook' | 'cluster' | 'interrupted' | 'lock' | 'refused' | 'internal';
@@ -77,7 +77,7 @@ export interface HealthChangedEvent {
   type: 'health-changed';
   at: number;
   ref: ObjectRef;
-  status: HealthStatus;
+  status: HealthState;
   reason: string;
   message: string;
   ready?: { ready: number; desired: number };
@@ -189,7 +189,7 @@ export interface WarningEvent {
 export interface DoneEvent {
   type: 'done';
   at: number;
-  status: RunStatus;
+  status: RunOutcome;
   /** Set when the run failed: what stopped it. */
   failure?: { kind: FailureKind; message: string; hint?: string; detail?: string };
   revision?: number;
