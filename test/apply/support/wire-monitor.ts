@@ -11,10 +11,10 @@
  *   handed to the socket: covers handlers that wait (injected fault delays);
  * - bytes on each connection: what one end wrote and the other has not yet read (answer bodies,
  *   watch events, exec frames), paired by port, both ends counting plaintext;
- * - the cluster client's own waits (retry backoff, rate limit), which run on real time through
- *   `clientClock`: on the virtual clock each would need the whole system idle before it could
- *   end, which serialises a run with many concurrent requests under faults (every retry waiting
- *   for every other request), so they stay short real waits, and the clock holds still meanwhile;
+ * - the cluster client's own waits (retry backoff, rate limit, watch reopening), which run on
+ *   real time through `clientClock`, as they did on the scaled clock: with them on the virtual
+ *   clock the 500-object run under injected faults stalled (test/apply/faults.test.ts timed out
+ *   after 1.5 simulated seconds), so they stay short real waits and the clock holds still meanwhile;
  * - file system, DNS and connect requests of the process (the release file driver, module loads).
  *
  * What a read delivers is handled in the same turn or in microtasks, which drain before the
