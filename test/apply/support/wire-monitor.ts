@@ -10,7 +10,9 @@
  * - a request the sim is answering (not a watch, whose answer never ends), until the last byte is
  *   handed to the socket: covers handlers that wait (injected fault delays);
  * - bytes on each connection: what one end wrote and the other has not yet read (answer bodies,
- *   watch events, exec frames), paired by port, both ends counting plaintext;
+ *   watch events, exec frames), paired by port, both ends counting plaintext; except while the
+ *   client has paused the socket (a watch whose reader is not reading: the data waits for it,
+ *   and counting it would deadlock a reader that waits for a timer);
  * - the cluster client's own waits (retry backoff, rate limit, watch reopening), which run on
  *   real time through `clientClock`, as they did on the scaled clock: with them on the virtual
  *   clock the 500-object run under injected faults stalled (test/apply/faults.test.ts timed out
@@ -72,7 +74,9 @@ export class WireMonitor {
       if (s.destroyed || s.remotePort === undefined) continue;
       const c = this.#clientSockets.get(s.remotePort);
       if (!c || c.destroyed) continue;
-      if (s.bytesWritten !== c.bytesRead) return `${s.bytesWritten - c.bytesRead} byte(s) on their way to the client (port ${s.remotePort})`;
+      // A paused socket is the client's backpressure: its reader is busy elsewhere or waits
+      // (for a timer, say), so what the sim wrote is held for it, not on its way.
+      if (s.bytesWritten !== c.bytesRead && !c.isPaused()) return `${s.bytesWritten - c.bytesRead} byte(s) on their way to the client (port ${s.remotePort})`;
       if (c.bytesWritten !== s.bytesRead) return `${c.bytesWritten - s.bytesRead} byte(s) on their way to the sim (port ${s.remotePort})`;
     }
     for (const r of process.getActiveResourcesInfo()) if (BUSY_RESOURCES.has(r)) return `a ${r} in progress`;
