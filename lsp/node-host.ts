@@ -14,7 +14,7 @@ import {
   KDIGNORE_FILE,
   parseIgnorePatterns,
   walkEntry,
-  computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
+  computeHealth, contextNamespace, formatHealth, openConnection, resolveSchemaSources, type Connection, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './service/settings.js';
 
@@ -29,8 +29,9 @@ export interface NodeHostOptions {
 }
 
 export function nodeHost(options: NodeHostOptions): ServerHost {
-  // One connection per context, made on the first hover that needs it.
-  const sessions = new Map<string, Promise<ClusterSession>>();
+  // One connection per context, made on the first hover that needs it, resolved as the CLI's
+  // cluster commands resolve a context (src/session/connection.ts).
+  const sessions = new Map<string, Promise<Connection>>();
   const chartDirs = new Map<string, boolean>();
   const inChart = (dir: string): boolean => {
     const known = chartDirs.get(dir);
@@ -46,7 +47,7 @@ export function nodeHost(options: NodeHostOptions): ServerHost {
       const context = settings.context!;
       let session = sessions.get(context);
       if (!session) {
-        session = connectCluster({ env: options.env, context });
+        session = openConnection({ sim: false, env: options.env, context });
         sessions.set(context, session);
         session.catch(() => sessions.delete(context));
       }

@@ -32,5 +32,6 @@ export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
 export * from './drift/index.js';
 // The composition layer, named module by module: apply must not load drift's run, nor drift the opener's callers.
-export { openSession, sessionOver, executorDeps, scaledClusterClock, SIM_COMMAND_SPEED, type ExecutorTarget, type Session, type SessionRequest } from './session/open.js';
+export { openSession, sessionOver, executorDeps, SIM_COMMAND_SPEED, type ExecutorTarget, type Session, type SessionRequest } from './session/open.js';
+export { openConnection, type Connection, type ConnectionRequest } from './session/connection.js';
 export { runDrift, DEFAULT_DRIFT_CONCURRENCY, type DriftRunRequest, type DriftRunDeps, type DriftRunResult } from './session/drift-run.js';
