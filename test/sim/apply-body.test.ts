@@ -24,8 +24,8 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function apply(name: string, body: string): Promise<{ status: number; json: Record<string, any> }> {
-  const r = await simFetch(sim, `/api/v1/namespaces/bodies/configmaps/${name}?fieldManager=test&fieldValidation=Strict`, {
+async function apply(name: string, body: string, fieldValidation = 'Strict'): Promise<{ status: number; json: Record<string, any> }> {
+  const r = await simFetch(sim, `/api/v1/namespaces/bodies/configmaps/${name}?fieldManager=test&fieldValidation=${fieldValidation}`, {
     method: 'PATCH',
     headers: { 'Content-Type': 'application/apply-patch+yaml' },
     body,
@@ -49,6 +49,19 @@ describe('apply-patch+yaml bodies', () => {
     const r = await apply('dup', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup"},"data":{"a":"1","a":"2"}}');
     expect(r.status).toBe(400);
     expect(r.json.message).toMatch(/error decoding YAML/);
+  });
+});
+
+describe('fieldValidation on server-side apply', () => {
+  // kube-apiserver types every apply patch against the schema: an undeclared field fails under
+  // every directive (Ignore and Warn included), and is never silently dropped.
+  it.each(['Strict', 'Warn', 'Ignore'])('refuses an unknown field under %s', async (directive) => {
+    const name = `unknown-${directive.toLowerCase()}`;
+    const r = await apply(name, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: '1' }, bogus: true }), directive);
+    expect(r.status).toBe(500);
+    expect(r.json.message).toBe(`failed to create typed patch object (bodies/${name}; v1, Kind=ConfigMap): .bogus: field not declared in schema`);
+    const get = await simFetch(sim, `/api/v1/namespaces/bodies/configmaps/${name}`);
+    expect(get.status).toBe(404);
   });
 });
 
