@@ -6,6 +6,7 @@
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { nodeHost } from './node-host.js';
 import { startServer } from './server.js';
+import { ExitCode } from '../src/index.js';
 
 const VERSION = '0.1.0';
 
@@ -39,5 +40,5 @@ if (args.includes('--version')) {
   startServer(connection, host);
 } else {
   process.stderr.write(`kd-lsp: unknown arguments: ${args.join(' ')}\n${HELP}`);
-  process.exitCode = 2;
+  process.exitCode = ExitCode.error;
 }

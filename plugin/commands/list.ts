@@ -30,7 +30,7 @@ export function listOptionsFrom(argv: Record<string, unknown>): ListOptions {
 
 export async function runList(options: ListOptions, target: ReleaseTarget, ctx: CommandContext): Promise<number> {
   const releases = await target.store.releases(options.allNamespaces ? { allNamespaces: true } : { namespace: target.namespace });
-  if (options.pending) return listPending(releases.filter((r) => r.status === 'pending'), options, target, ctx);
+  if (options.pending) return listPending(releases.filter((r) => r.state === 'pending'), options, target, ctx);
   if (options.output === 'json') ctx.stdout.write(formatListJson(releases));
   // Like kubectl: nothing on stdout, a note on stderr, so scripts read an empty list.
   else if (releases.length === 0) ctx.stderr.write(options.allNamespaces ? 'No releases found.\n' : `No releases found in namespace ${target.namespace}.\n`);
@@ -43,8 +43,8 @@ async function listPending(releases: ReadonlyArray<Omit<PendingRelease, 'lock'>>
   const lock = target.lock as Partial<Pick<LeaseLock, 'inspect'>>;
   const pending: PendingRelease[] = [];
   for (const r of releases) {
-    const status = await lock.inspect?.({ name: r.name, namespace: r.namespace }, ctx.signal);
-    pending.push({ ...r, lock: status ?? null });
+    const held = await lock.inspect?.({ name: r.name, namespace: r.namespace }, ctx.signal);
+    pending.push({ ...r, lock: held ?? null });
   }
   if (options.output === 'json') ctx.stdout.write(formatPendingJson(pending));
   else if (pending.length === 0) ctx.stderr.write(options.allNamespaces ? 'No pending releases found.\n' : `No pending releases found in namespace ${target.namespace}.\n`);

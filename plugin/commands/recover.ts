@@ -23,9 +23,9 @@ export async function runRecover(options: RecoverOptions, target: ReleaseTarget,
   const release = { name: options.name, namespace: target.namespace };
   const revisions = await target.store.revisions(release);
   if (revisions.length === 0) throw releaseNotFound(release, target);
-  if (!revisions.some((r) => r.status === 'pending')) {
+  if (!revisions.some((r) => r.state === 'pending')) {
     const latest = revisions[revisions.length - 1]!;
-    ctx.stdout.write(`release ${release.name} has no pending revision (the latest, ${latest.revision}, is ${latest.status}): nothing to recover\n`);
+    ctx.stdout.write(`release ${release.name} has no pending revision (the latest, ${latest.revision}, is ${latest.state}): nothing to recover\n`);
     return ExitCode.ok;
   }
   let lock;

@@ -5,7 +5,7 @@
  * (off when not a TTY). The plan is printed as its stable text form (`renderPlanText`); diffs as
  * they are (Secret values already masked by the executor).
  */
-import { describeRef, renderPlanText, type ApplyEvent, type DoneEvent } from '../../src/index.js';
+import { DRY_RUN_HOOK_MESSAGE, describeRef, renderPlanText, type ApplyEvent, type DoneEvent } from '../../src/index.js';
 import { formatDiagnosticLine } from './diagnostics-text.js';
 import { plural, type Style } from './style.js';
 
@@ -23,13 +23,15 @@ export interface EventsTextOptions {
 export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEvent) => string {
   const { style } = options;
   let start = options.startedAt;
-  const lastStatus = new Map<string, string>();
+  const lastState = new Map<string, string>();
   // Objects whose failure was printed with its reason: the done line names them, not the reason again.
   const failed: string[] = [];
   // Counts per run as the events tell them: --atomic's rollback is a second run (a second plan
   // event) whose objects the executor's done counts add to the failed run's.
   const runs: Array<DoneEvent['counts']> = [];
   let dryRun: 'none' | 'client' | 'server' = 'none';
+  // Objects a server dry run could not have checked (their namespace or CRD comes with the apply).
+  let unchecked = 0;
   const run = () => runs[runs.length - 1] ?? (runs[0] = { applied: 0, unchanged: 0, pruned: 0, hooks: 0 });
   return (e) => {
     const origin = (start ??= e.at);
@@ -55,14 +57,15 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'object-applied': {
         if (e.action === 'unchanged') run().unchanged++;
         else run().applied++;
-        const dry = e.dryRun ? ' (server dry run)' : '';
+        if (e.unchecked) unchecked++;
+        const dry = e.dryRun ? (e.unchecked ? ` (server dry run; ${e.unchecked})` : ' (server dry run)') : '';
         const action = e.action === 'namespace-created' ? 'created (namespace)' : e.action === 'create' ? 'created' : e.action === 'update' ? 'configured' : e.action;
         return line('apply', `${describeRef(e.ref)} ${action}${dry}`, e.action === 'unchanged' ? style.dim : (s) => s);
       }
       case 'health-changed': {
         const key = describeRef(e.ref);
-        const previous = lastStatus.get(key);
-        lastStatus.set(key, e.status);
+        const previous = lastState.get(key);
+        lastState.set(key, e.status);
         if (!options.verbose && previous === e.status && e.status !== 'Failed') return '';
         // A failure is printed once, on its `failed` line with the object's events.
         if (!options.verbose && e.status === 'Failed') return '';
@@ -73,8 +76,8 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'health-check': {
         // Each state once (attempts are many); --verbose shows every retry.
         const key = `${describeRef(e.ref)} check`;
-        const previous = lastStatus.get(key);
-        lastStatus.set(key, e.state);
+        const previous = lastState.get(key);
+        lastState.set(key, e.state);
         if (!options.verbose && previous === e.state && e.state === 'retrying') return '';
         const color = e.state === 'passed' ? style.green : e.state === 'failed' ? style.red : style.yellow;
         const retry = e.state === 'retrying' && e.delayMs !== undefined ? `, again in ${formatDuration(e.delayMs)}` : '';
@@ -82,9 +85,12 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       }
       case 'hook-started':
         return line('hook', `${e.phase} hook ${describeRef(e.ref)} started (weight ${e.weight})`, style.cyan);
-      case 'hook-finished':
+      case 'hook-finished': {
         run().hooks++;
-        return line('hook', `${e.phase} hook ${describeRef(e.ref)} ${e.ok ? 'succeeded' : `failed: ${e.message}`}${e.deleted ? ' (deleted)' : ''}`, e.ok ? style.cyan : style.red);
+        // A dry run does not run hooks: say so rather than "succeeded".
+        const notRun = e.ok && e.message.startsWith(DRY_RUN_HOOK_MESSAGE) ? `not run (dry run${e.message.slice(DRY_RUN_HOOK_MESSAGE.length).replace(/^, /, '; ')})` : undefined;
+        return line('hook', `${e.phase} hook ${describeRef(e.ref)} ${notRun ?? (e.ok ? 'succeeded' : `failed: ${e.message}`)}${e.deleted ? ' (deleted)' : ''}`, e.ok ? style.cyan : style.red);
+      }
       case 'retry':
         return line('retry', `${e.request}: ${e.reason}, attempt ${e.attempt + 1} in ${formatDuration(e.delayMs)}`, style.dim);
       case 'prune':
@@ -104,7 +110,7 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
         return head + (e.events.length > 0 ? `${' '.repeat(time.length + TAG_WIDTH + 2)}${style.dim('recent events:')}\n${events}` : '');
       }
       case 'done':
-        return doneText(e, line, style, failed, runs, dryRun, options.verbose ?? false);
+        return doneText(e, line, style, failed, runs, dryRun, unchecked, options.verbose ?? false);
     }
   };
 }
@@ -121,12 +127,14 @@ function doneText(
   failed: readonly string[],
   runs: ReadonlyArray<DoneEvent['counts']>,
   dryRun: 'none' | 'client' | 'server',
+  unchecked: number,
   verbose: boolean,
 ): string {
   let counts = runs.length > 1 ? `${formatCounts(runs[0]!)}; rolled back: ${formatCounts(runs[runs.length - 1]!)}` : formatCounts(e.counts);
   // A server dry run sent every object but wrote none: say what would have been. (A client dry
   // run sends nothing: its counts are zeros and the plan above says what would be done.)
-  if (dryRun === 'server') counts = `dry run: ${dryRun}, nothing written; ${counts.replace(/(\d+) applied/, '$1 would be applied').replace(/(\d+) pruned/, '$1 would be pruned')}`;
+  if (dryRun === 'server')
+    counts = `dry run: ${dryRun}, nothing written; ${counts.replace(/(\d+) applied/, '$1 would be applied').replace(/(\d+) pruned/, '$1 would be pruned')}${unchecked ? `, ${unchecked} not checked by the server` : ''}`;
   const revision = e.revision !== undefined ? `${e.unchanged ? 'unchanged: ' : ''}revision ${e.revision}, ` : '';
   if (e.status === 'succeeded') return line('done', `succeeded in ${formatDuration(e.durationMs)} (${revision}${counts})`, style.green);
   const message = e.failure?.message ?? '';

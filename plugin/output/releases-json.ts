@@ -5,18 +5,18 @@
  * Also `history --diff -o json` (RevisionDiff: changed objects and field paths, never values)
  * and `list --pending -o json` (PendingReleaseList: with each release's lock).
  */
-import type { PendingRelease, ReleaseSummary, RevisionDiff, RevisionInfo } from '../../src/index.js';
+import type { PendingRelease, RevisionDiff, Revision } from '../../src/index.js';
 import { documentHead, objectReference } from './json-document.js';
 
-export function formatHistoryJson(release: { name: string; namespace: string }, revisions: readonly RevisionInfo[]): string {
+export function formatHistoryJson(release: { name: string; namespace: string }, revisions: readonly Revision[]): string {
   const doc = {
     ...documentHead('ReleaseHistory'),
     release: { name: release.name, namespace: release.namespace },
     revisions: revisions.map((r) => ({
       revision: r.revision,
       updated: r.updated,
-      status: r.status,
-      objects: r.objects,
+      status: r.state,
+      objects: r.objectCount,
       description: r.description,
       message: r.message,
       kdVersion: r.kdVersion,
@@ -25,10 +25,10 @@ export function formatHistoryJson(release: { name: string; namespace: string }, 
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-export function formatListJson(releases: readonly ReleaseSummary[]): string {
+export function formatListJson(releases: readonly Revision[]): string {
   const doc = {
     ...documentHead('ReleaseList'),
-    items: releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.status, updated: r.updated, objects: r.objects, description: r.description })),
+    items: releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.state, updated: r.updated, objects: r.objectCount, description: r.description })),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }
@@ -37,8 +37,8 @@ export function formatRevisionDiffJson(d: RevisionDiff): string {
   const doc = {
     ...documentHead('RevisionDiff'),
     release: { name: d.release.name, namespace: d.release.namespace },
-    from: d.from,
-    to: d.to,
+    from: { revision: d.from.revision, status: d.from.state },
+    to: { revision: d.to.revision, status: d.to.state },
     objects: d.objects.map((o) => ({ object: objectReference(o.ref), change: o.change, paths: o.paths })),
   };
   return JSON.stringify(doc, null, 2) + '\n';

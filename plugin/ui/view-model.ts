@@ -7,7 +7,7 @@
  * used for elapsed times; wall-clock times (the header's "last apply") are formatted by the
  * `formatClock` given, so tests pin the time zone.
  */
-import { displayRef, objectKey, type ApplyEvent, type Diagnostic, type HealthStatus, type ObjectRef, type Plan, type PlanEntry } from '../../src/index.js';
+import { displayRef, objectKey, type ApplyEvent, type Diagnostic, type HealthState, type ObjectRef, type Plan, type PlanEntry } from '../../src/index.js';
 import type { DriftEntry, LoopEvent } from '../watch/loop-events.js';
 
 export type WatchState = 'starting' | 'validating' | 'applying' | 'watching' | 'invalid' | 'stopping';
@@ -21,7 +21,7 @@ export interface ObjectRow {
   /** create, update, unchanged, prune, or the hook's phase (`pre-apply hook`). */
   action: string;
   phase: RowPhase;
-  health?: { status: HealthStatus; ready?: { ready: number; desired: number }; message: string };
+  health?: { state: HealthState; ready?: { ready: number; desired: number }; message: string };
   startedAt?: number;
   endedAt?: number;
   /** For hooks created from generateName: the name the cluster gave. */
@@ -155,16 +155,16 @@ function reduceApply(view: WatchView, e: ApplyEvent, env: ViewEnv, wallAt: numbe
       return updateRow(v, e.ref, (r) => ({ ...r, action: e.action === 'namespace-created' ? 'create' : r.action, phase: e.action === 'unchanged' ? 'unchanged' : 'applying', startedAt: e.at }));
     case 'health-changed':
       return updateRow(v, e.ref, (r) => {
-        const health: NonNullable<ObjectRow['health']> = { status: e.status, message: e.message, ...(e.ready ? { ready: e.ready } : {}) };
+        const health: NonNullable<ObjectRow['health']> = { state: e.status, message: e.message, ...(e.ready ? { ready: e.ready } : {}) };
         const phase: RowPhase = e.status === 'Current' ? (r.action === 'unchanged' ? 'unchanged' : 'healthy') : e.status === 'Failed' ? 'failed' : 'progressing';
         return { ...r, health, phase, ...(e.status === 'Current' || e.status === 'Failed' ? { endedAt: e.at } : {}), ...(r.startedAt === undefined ? { startedAt: e.at } : {}) };
       });
     case 'health-check':
       // The check is the last step of the row's health: in progress until it passes.
       return updateRow(v, e.ref, (r) => {
-        const status: HealthStatus = e.state === 'passed' ? 'Current' : e.state === 'failed' ? 'Failed' : 'InProgress';
+        const status: HealthState = e.state === 'passed' ? 'Current' : e.state === 'failed' ? 'Failed' : 'InProgress';
         const text = e.state === 'running' ? `check ${e.check}` : `check ${e.check} ${e.state}: ${e.message}`;
-        const health: NonNullable<ObjectRow['health']> = { status, message: text, ...(r.health?.ready ? { ready: r.health.ready } : {}) };
+        const health: NonNullable<ObjectRow['health']> = { state: status, message: text, ...(r.health?.ready ? { ready: r.health.ready } : {}) };
         const phase: RowPhase = e.state === 'passed' ? (r.action === 'unchanged' ? 'unchanged' : 'healthy') : e.state === 'failed' ? 'failed' : 'progressing';
         const { endedAt: _ended, ...rest } = r;
         return { ...rest, health, phase, ...(e.state === 'passed' || e.state === 'failed' ? { endedAt: e.at } : {}) };

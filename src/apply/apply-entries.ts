@@ -14,7 +14,7 @@
  *     before it is written.
  * The health gate itself is wait-healthy.ts; this module turns its outcome into a failure.
  */
-import { ClusterRequestError } from '../cluster/errors.js';
+import { ClusterRequestError, UnknownResourceError } from '../cluster/errors.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { healthCheckOf, healthGate } from '../health/index.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
@@ -79,7 +79,7 @@ export async function gate(ctx: RunContext, targets: readonly WaitTarget[]): Pro
   if (outcome.kind === 'cluster') throw outcome.error;
   const events = await recentEvents(ctx.client, outcome.ref, outcome.pods, { signal: AbortSignal.timeout(5000) });
   const h = outcome.health;
-  const what = outcome.kind === 'timeout' ? `timed out waiting (still ${h.status} ${h.reason}: ${h.message})` : `${h.status} ${h.reason}: ${h.message}`;
+  const what = outcome.kind === 'timeout' ? `timed out waiting (still ${h.state} ${h.reason}: ${h.message})` : `${h.state} ${h.reason}: ${h.message}`;
   ctx.emit({ type: 'object-failed', ref: outcome.ref, kind: outcome.kind, reason: h.reason, message: h.message, events });
   throw new RunFailure(outcome.kind, `${describeRef(outcome.ref)}: ${what}`, {
     ref: outcome.ref,
@@ -154,7 +154,16 @@ async function applyEntry(ctx: RunContext, entry: PlanEntry, where: { stage: App
     applied(entry.action);
     return undefined;
   }
-  const result = await ssa(ctx, entry.ref, object, ctx.dryRun === 'server');
+  let result: KubeObject;
+  try {
+    result = await ssa(ctx, entry.ref, object, ctx.dryRun === 'server');
+  } catch (error) {
+    const unchecked = dryRunBlockedBy(ctx, entry.ref, error);
+    if (unchecked === undefined) throw error;
+    ctx.counts.applied++;
+    ctx.emit({ type: 'object-applied', ref: entry.ref, stage: where.stage, ...(where.wave === undefined ? {} : { wave: where.wave }), action: entry.action, dryRun: true, unchecked });
+    return undefined;
+  }
   ctx.counts.applied++;
   applied(entry.action);
   return g.mode === 'skip' ? undefined : waitTarget(ctx, entry.ref, g, result, object);
@@ -166,6 +175,30 @@ export function waitTarget(ctx: RunContext, ref: ObjectRef, g: { timeoutMs: numb
   const check = desired === undefined || g.completion ? undefined : healthCheckOf(desired);
   if (check !== undefined) target.check = check;
   return target;
+}
+
+/**
+ * Why a server-side dry run could not check an object when the failure is one the real apply
+ * would not meet: the object's namespace does not exist yet (the apply creates it first, from a
+ * Namespace object or as a missing namespace), or its kind is served by a CustomResourceDefinition
+ * applied earlier in the same run. A dry run creates neither, so the server answers NotFound.
+ * Undefined for every other failure, which stays a failure.
+ */
+export function dryRunBlockedBy(ctx: RunContext, ref: ObjectRef, error: unknown): string | undefined {
+  if (ctx.dryRun !== 'server') return undefined;
+  const crd = `${ref.group}/${ref.kind}`;
+  if (ref.group !== '' && ctx.desiredKinds?.has(crd) && (error instanceof UnknownResourceError || (error instanceof ClusterRequestError && error.code === 404 && !isNamespaceNotFound(error)))) {
+    return `not checked by the server: its CustomResourceDefinition is created by this apply`;
+  }
+  if (ref.namespace && error instanceof ClusterRequestError && isNamespaceNotFound(error, ref.namespace)) {
+    return `not checked by the server: namespace ${ref.namespace} does not exist yet (this apply creates it)`;
+  }
+  return undefined;
+}
+
+function isNamespaceNotFound(error: ClusterRequestError, name?: string): boolean {
+  const details = error.status?.details;
+  return error.code === 404 && details?.kind === 'namespaces' && (name === undefined || details.name === name);
 }
 
 /** One Server-Side Apply; field conflicts become a RunFailure that explains the way out. */

@@ -13,13 +13,13 @@
  * `at` is milliseconds since the epoch from the executor's injected clock.
  */
 import type { Diagnostic, ObjectRef } from '../model/index.js';
-import type { HealthStatus } from '../health/index.js';
+import type { HealthState } from '../health/index.js';
 import type { Plan, PlanAction } from '../plan/index.js';
 
 /** Where in the run an object is handled. */
 export type ApplyStage = 'pre-apply' | 'wave' | 'prune' | 'post-apply' | 'apply-failed' | 'pre-delete' | 'delete' | 'post-delete';
 
-export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
+export type RunOutcome = 'succeeded' | 'failed' | 'interrupted';
 
 /** Why a run failed, as a stable word for machines and the exit code. */
 export type FailureKind = 'invalid' | 'conflict' | 'health' | 'timeout' | 'hook' | 'cluster' | 'interrupted' | 'lock' | 'refused' | 'internal';
@@ -66,13 +66,18 @@ export interface ObjectAppliedEvent {
   action: PlanAction | 'namespace-created';
   /** Server-side dry run: sent with dryRun=All, nothing stored. */
   dryRun?: boolean;
+  /**
+   * Server-side dry run only: why the server could not check this object (its namespace or its
+   * CustomResourceDefinition is created earlier in the same apply, and a dry run creates nothing).
+   */
+  unchecked?: string;
 }
 
 export interface HealthChangedEvent {
   type: 'health-changed';
   at: number;
   ref: ObjectRef;
-  status: HealthStatus;
+  status: HealthState;
   reason: string;
   message: string;
   ready?: { ready: number; desired: number };
@@ -104,6 +109,9 @@ export interface HookStartedEvent {
   phase: string;
   weight: number;
 }
+
+/** How a `hook-finished` message of a dry run starts: the hook was not run (a reason may follow after `, `). */
+export const DRY_RUN_HOOK_MESSAGE = 'dry run: not run';
 
 export interface HookFinishedEvent {
   type: 'hook-finished';
@@ -181,7 +189,7 @@ export interface WarningEvent {
 export interface DoneEvent {
   type: 'done';
   at: number;
-  status: RunStatus;
+  status: RunOutcome;
   /** Set when the run failed: what stopped it. */
   failure?: { kind: FailureKind; message: string; hint?: string; detail?: string };
   revision?: number;

@@ -16,8 +16,8 @@
 import { healthGate } from '../health/index.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { PlanEntry } from '../plan/index.js';
-import { ensureNamespace, FIELD_MANAGER, gate, prepareObject, ssa, waitTarget } from './apply-entries.js';
-import type { ApplyStage } from './events.js';
+import { dryRunBlockedBy, ensureNamespace, FIELD_MANAGER, gate, prepareObject, ssa, waitTarget } from './apply-entries.js';
+import { DRY_RUN_HOOK_MESSAGE, type ApplyStage } from './events.js';
 import { RunFailure } from './failure.js';
 import { nameOf } from './object-refs.js';
 import type { RunContext } from './run-context.js';
@@ -69,11 +69,18 @@ async function runHook(ctx: RunContext, entry: PlanEntry, stage: ApplyStage): Pr
   let deleted = false;
   try {
     if (ctx.dryRun !== 'none') {
+      let message = DRY_RUN_HOOK_MESSAGE;
       if (ctx.dryRun === 'server') {
-        if (entry.ref.name) await ssa(ctx, entry.ref, object, true);
-        else await ctx.client.create(object, { fieldManager: FIELD_MANAGER, dryRun: true, signal: ctx.signal });
+        try {
+          if (entry.ref.name) await ssa(ctx, entry.ref, object, true);
+          else await ctx.client.create(object, { fieldManager: FIELD_MANAGER, dryRun: true, signal: ctx.signal });
+        } catch (error) {
+          const unchecked = dryRunBlockedBy(ctx, entry.ref, error);
+          if (unchecked === undefined) throw error;
+          message = `${DRY_RUN_HOOK_MESSAGE}, ${unchecked}`;
+        }
       }
-      ctx.emit({ type: 'hook-finished', ref, phase, ok: true, message: 'dry run: not run', deleted: false });
+      ctx.emit({ type: 'hook-finished', ref, phase, ok: true, message, deleted: false });
       return;
     }
     // 1. The previous run's object.

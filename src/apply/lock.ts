@@ -32,11 +32,11 @@ import type { KubeObject } from '../model/index.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { ClusterClock } from '../cluster/clock.js';
 import { ClusterRequestError } from '../cluster/errors.js';
-import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from './ports.js';
+import type { AcquireLockOptions, LockHandle, HeldLock, ReleaseLock, ReleaseRef } from './ports.js';
 import { isPlainObject as isMap } from '../model/json.js';
 import { formatMicroTime as microTime } from '../model/time.js';
 
-export type { LockStatus };
+export type { HeldLock };
 import { createNamespaceIfMissing } from './apply-entries.js';
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
@@ -137,7 +137,7 @@ export class LeaseLock implements ReleaseLock {
    * when there is no Lease or nobody holds it. `live` is judged on the API server's clock only
    * (one look cannot observe a renewal); without it, on this machine's clock, for display.
    */
-  async inspect(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined> {
+  async inspect(release: ReleaseRef, signal?: AbortSignal): Promise<HeldLock | undefined> {
     const live = await this.#client.get({ ...LEASE, ...this.leaseOf(release) }, signal ? { signal } : {});
     if (live === undefined) return undefined;
     const state = leaseState(live);

@@ -11,7 +11,7 @@
  * the one event with object contents, masked — are not used.
  */
 import { describeRef } from '../model/index.js';
-import type { ApplyEvent, DoneEvent, RunStatus } from './events.js';
+import type { ApplyEvent, DoneEvent, RunOutcome } from './events.js';
 import type { ReleaseRef } from './ports.js';
 
 export type NotifyOperation = 'apply' | 'rollback' | 'delete';
@@ -27,7 +27,7 @@ export interface RunNotification {
   /** The revision written (or, for an unchanged apply, the one still in force); null when none. */
   revision: number | null;
   operation: NotifyOperation;
-  status: RunStatus;
+  status: RunOutcome;
   startedAt: string;
   finishedAt: string;
   durationMs: number;

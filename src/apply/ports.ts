@@ -5,7 +5,7 @@
  *
  * Order of calls in one run (the contract the implementations can rely on):
  *  1. `lock.acquire` — nothing is read or written before the lock is held;
- *  2. `releases.lastDeployed` — the last-applied snapshot, for the plan's `unchanged`;
+ *  2. `releases.lastDeployed` — the last deployed revision, whose objects are the plan's `recorded`;
  *  3. `inventory.members` — what the set holds in the cluster, for prune;
  *  4. `releases.begin` — a pending revision (stale pending revisions are marked failed here);
  *  5. `inventory.prepare` — the parent exists and lists the union of old and new group-kinds,
@@ -16,6 +16,7 @@
  * Errors thrown by a port stop the run (they are cluster or bug errors, never user input).
  */
 import type { KubeObject, ObjectRef } from '../model/index.js';
+import type { RevisionWithObjects } from './release/types.js';
 
 /**
  * A release: a name in a namespace. Its inventory parent lives in that namespace; its records and
@@ -27,16 +28,9 @@ export interface ReleaseRef {
 }
 
 /** `deleted`: the release was removed by `kubectl kd delete --keep-history` (its latest revision). */
-export type RevisionStatus = 'pending' | 'deployed' | 'failed' | 'superseded' | 'deleted';
+export type RevisionState = 'pending' | 'deployed' | 'failed' | 'superseded' | 'deleted';
 
-/** What a revision recorded: the objects exactly as kd applied them (hooks included). */
-export interface ReleaseSnapshot {
-  revision: number;
-  status: RevisionStatus;
-  objects: KubeObject[];
-}
-
-export interface BeginRevision {
+export interface NewRevision {
   /** The objects about to be applied, as they will be sent (namespaces defaulted, member labels set). */
   objects: KubeObject[];
   /** The paths the user gave, for history. */
@@ -48,20 +42,20 @@ export interface BeginRevision {
 }
 
 export interface FinishRevision {
-  status: 'deployed' | 'failed';
+  state: 'deployed' | 'failed';
   /** One line for history: `applied 12 objects`, `health: Deployment shop/web: CrashLoopBackOff ...`, `interrupted`. */
   message: string;
 }
 
 export interface ReleaseStore {
   /** The latest revision with status deployed, or undefined for a first run. */
-  lastDeployed(release: ReleaseRef): Promise<ReleaseSnapshot | undefined>;
+  lastDeployed(release: ReleaseRef): Promise<RevisionWithObjects | undefined>;
   /**
    * Records a new pending revision and returns its number (previous highest + 1). A pending
    * revision left by a killed run is marked failed first (the caller holds the lock, so it is
    * stale by definition).
    */
-  begin(release: ReleaseRef, revision: BeginRevision): Promise<number>;
+  begin(release: ReleaseRef, revision: NewRevision): Promise<number>;
   /** Pending → deployed (the previous deployed becomes superseded) or → failed. */
   finish(release: ReleaseRef, revision: number, result: FinishRevision): Promise<void>;
 }
@@ -82,7 +76,7 @@ export interface AcquireLockOptions {
 }
 
 /** A held lock as `inspect` sees it (`kubectl kd list --pending`). */
-export interface LockStatus {
+export interface HeldLock {
   holder: string;
   /** ISO time the holder took it. */
   since: string;
@@ -94,7 +88,7 @@ export interface LockStatus {
 
 export interface ReleaseLock {
   /** The lock as it stands, without taking it; undefined when nobody holds it. */
-  inspect?(release: ReleaseRef, signal?: AbortSignal): Promise<LockStatus | undefined>;
+  inspect?(release: ReleaseRef, signal?: AbortSignal): Promise<HeldLock | undefined>;
   /**
    * Takes the release's lock. When another run holds it and `wait` is false, throws a KdError
    * naming the holder and since when.

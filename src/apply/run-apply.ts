@@ -24,7 +24,7 @@ import type { ClusterClock } from '../cluster/clock.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { Diagnostic, KubeObject, ObjectRef } from '../model/index.js';
 import { objectKey } from '../model/index.js';
-import { planApply, planWithoutHooks, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
+import { planApply, planWithoutHooks, providedKey, type Plan, type PlanEntry, type PlanInputObject } from '../plan/index.js';
 import { applyEntries, createNamespaceIfMissing, gate } from './apply-entries.js';
 import { CollectionCache } from './collection-cache.js';
 import type { ApplyEvent, DoneEvent, FailureKind } from './events.js';
@@ -32,7 +32,8 @@ import { asRunFailure, RunFailure } from './failure.js';
 import { hooksAt, runHooks } from './hooks.js';
 import { fetchLive } from './live-state.js';
 import { byKey, refOf, withLabels } from './object-refs.js';
-import type { ReleasePorts, ReleaseRef, ReleaseSnapshot } from './ports.js';
+import type { ReleasePorts, ReleaseRef } from './ports.js';
+import type { RevisionWithObjects } from './release/types.js';
 import { prune } from './prune.js';
 import { RetryFeed } from './retry-feed.js';
 import type { EventInput, RunContext, RunCounts } from './run-context.js';
@@ -194,7 +195,7 @@ interface PassOptions {
   /** The runner created the release's namespace just before locking: it is new to this run. */
   createdNamespace: boolean;
   /** The last deployed revision, still being read when the pass starts. */
-  snapshot: Promise<ReleaseSnapshot | undefined>;
+  snapshot: Promise<RevisionWithObjects | undefined>;
   description: string;
   operation: 'apply' | 'rollback';
 }
@@ -231,7 +232,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       live,
       // No deployed revision: an install (the first apply, or the first after a delete that kept history).
       operation: options.operation === 'rollback' ? 'rollback' : snapshot ? 'upgrade' : 'install',
-      ...(snapshot ? { lastApplied: byKey(snapshot.objects) } : {}),
+      ...(snapshot ? { recorded: byKey(snapshot.objects) } : {}),
       ...(request.prune ? { prune: members.map((m) => m.ref) } : {}),
     });
     result.plan = plan;
@@ -266,6 +267,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       live,
       namespaces: new Set(),
       desiredNamespaces: new Set(desired.filter((d) => d.ref.group === '' && d.ref.kind === 'Namespace').map((d) => d.ref.name)),
+      desiredKinds: new Set(desired.flatMap((d) => providedKey(d.ref, d.object)?.match(/^crd:(.*)$/)?.[1] ?? [])),
       counts,
     };
     if (request.unschedulableGraceMs !== undefined) ctx.unschedulableGraceMs = request.unschedulableGraceMs;
@@ -360,7 +362,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
   return result;
 }
 
-function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: ReleaseSnapshot | undefined): void {
+function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: RevisionWithObjects | undefined): void {
   const recorded = snapshot ? byKey(snapshot.objects) : new Map<string, KubeObject>();
   const entries: PlanEntry[] = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply].filter((e) => !e.hook && e.action !== 'unchanged');
   for (const e of entries) {

@@ -41,6 +41,8 @@ export interface RunContext {
   namespaces: Set<string>;
   /** Namespaces some desired Namespace object creates (the plan orders those). */
   desiredNamespaces: Set<string>;
+  /** `group/Kind` of the custom resources whose CustomResourceDefinitions this run applies. */
+  desiredKinds?: Set<string>;
   counts: RunCounts;
   /** Values of the Secrets this run applies: masked in what custom health checks show of answers. */
   secretValues?: Set<string>;

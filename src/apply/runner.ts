@@ -14,9 +14,9 @@
 import type { ClusterClock } from '../cluster/clock.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { EventChannel } from './event-channel.js';
-import type { ApplyEvent, DoneEvent, RunStatus } from './events.js';
+import type { ApplyEvent, DoneEvent, RunOutcome } from './events.js';
 import { asRunFailure, RunFailure } from './failure.js';
-import type { BeginRevision, LockHandle, ReleaseLock, ReleaseRef, ReleaseStore } from './ports.js';
+import type { NewRevision, LockHandle, ReleaseLock, ReleaseRef, ReleaseStore } from './ports.js';
 import type { EventInput, RunCounts } from './run-context.js';
 import type { RetryFeed } from './retry-feed.js';
 
@@ -103,7 +103,7 @@ async function execute(spec: TaskSpec, deps: TaskDeps, body: (run: TaskRun) => P
     }
     if (lock) await lock.release();
     const failure = outcome.failure;
-    const status: RunStatus = failure === undefined ? 'succeeded' : failure.kind === 'interrupted' ? 'interrupted' : 'failed';
+    const status: RunOutcome = failure === undefined ? 'succeeded' : failure.kind === 'interrupted' ? 'interrupted' : 'failed';
     const done: Omit<DoneEvent, 'at'> = { type: 'done', status, durationMs: clock.now() - started, counts: { ...counts } };
     if (failure) done.failure = { kind: failure.kind, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.detail ? { detail: failure.detail } : {}) };
     if (outcome.revision !== undefined) done.revision = outcome.revision;
@@ -135,7 +135,7 @@ export class RevisionRecorder {
     return this.#store;
   }
 
-  async begin(revision: BeginRevision): Promise<number> {
+  async begin(revision: NewRevision): Promise<number> {
     const n = await this.#store.begin(this.#release, revision);
     this.#open.add(n);
     return n;
@@ -145,7 +145,7 @@ export class RevisionRecorder {
   async finish(revision: number, failure: RunFailure | undefined, summary: string): Promise<RunFailure | undefined> {
     if (!this.#open.delete(revision)) return undefined;
     try {
-      await this.#store.finish(this.#release, revision, { status: failure === undefined ? 'deployed' : 'failed', message: failure === undefined ? summary : messageOf(failure) });
+      await this.#store.finish(this.#release, revision, { state: failure === undefined ? 'deployed' : 'failed', message: failure === undefined ? summary : messageOf(failure) });
       return undefined;
     } catch (error) {
       const what = failure === undefined ? 'the apply succeeded but its revision' : 'the revision';

@@ -71,7 +71,7 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
   for (const p of pending.values()) {
     if (p.target.known === undefined) continue;
     const verdict = judge(p, p.target.known, []);
-    if (verdict.status === 'Current') pending.delete(p.key);
+    if (verdict.state === 'Current') pending.delete(p.key);
   }
   if (pending.size === 0) return { ok: true };
 
@@ -118,13 +118,13 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
         // Pods and events matter only while an object is in progress (to fail fast, or to say
         // why it waits): fetch them lazily.
         const alone = computeHealth(object, { now, completion: p.target.completion, unschedulableGraceMs: grace });
-        if (alone.status === 'InProgress' && object) {
+        if (alone.state === 'InProgress' && object) {
           if (kindHasPods(p.target.ref)) pods = await podsOf(p, object, ctx, podWatchers);
           events = await eventsOf(p, object, ctx, podWatchers);
         }
         const verdict = judge(p, object, pods, events);
-        if (verdict.status === 'Current') pending.delete(p.key);
-        else if (verdict.status === 'Failed' && verdict.failFast) return { ok: false, ref: p.target.ref, kind: 'health', health: verdict, pods };
+        if (verdict.state === 'Current') pending.delete(p.key);
+        else if (verdict.state === 'Failed' && verdict.failFast) return { ok: false, ref: p.target.ref, kind: 'health', health: verdict, pods };
       }
       if (pending.size === 0) return { ok: true };
 
@@ -169,7 +169,7 @@ export async function waitHealthy(targets: readonly WaitTarget[], ctx: WaitConte
     const health = computeHealth(object, { now: ctx.clock.now(), pods, events, completion: p.target.completion, unschedulableGraceMs: grace });
     if (!sameHealth(p.last, health)) {
       p.last = health;
-      const event: HealthChangedEvent = { type: 'health-changed', at: ctx.clock.now(), ref: p.target.ref, status: health.status, reason: health.reason, message: health.message };
+      const event: HealthChangedEvent = { type: 'health-changed', at: ctx.clock.now(), ref: p.target.ref, status: health.state, reason: health.reason, message: health.message };
       if (health.ready) event.ready = health.ready;
       ctx.emit(event);
     }
@@ -248,7 +248,7 @@ function recheckAt(p: Pending, ctx: WaitContext, grace: number, now: number): nu
 }
 
 function sameHealth(a: HealthResult | undefined, b: HealthResult): boolean {
-  return a !== undefined && a.status === b.status && a.reason === b.reason && a.message === b.message && a.ready?.ready === b.ready?.ready && a.ready?.desired === b.ready?.desired;
+  return a !== undefined && a.state === b.state && a.reason === b.reason && a.message === b.message && a.ready?.ready === b.ready?.ready && a.ready?.desired === b.ready?.desired;
 }
 
 /** `Deployment shop/web`: for messages about a wait. */

@@ -16,7 +16,7 @@ import { unifiedDiff } from '../apply/unified-diff.js';
 import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../model/index.js';
 import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
 import { isIgnored, ignoredPointers, type IgnoreRule } from './ignore.js';
-import { LAST_APPLIED_ANNOTATION, lastApplied, type LastApplied } from './last-applied.js';
+import { LAST_APPLIED_ANNOTATION, appliedStateOf, type AppliedState } from './last-applied.js';
 import { deepEqual, isMap, leavesOf, project, sameValue, type Leaf, type LeafMap } from './leaves.js';
 import { carriesSecret, isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
 import type { DriftClass, DriftFinding, ObjectDrift } from './types.js';
@@ -53,7 +53,7 @@ const FIELD_ORDER: DriftClass[] = ['conflict', 'drifted', 'pending', 'foreign'];
 
 /** The comparison of one object; undefined when there is nothing to say (applied, dropped from the files, gone). */
 export function compareObject(input: ObjectDriftInput, options: CompareOptions): ObjectDrift | undefined {
-  const la = lastApplied({ fieldManager: options.fieldManager, ...(input.record ? { record: input.record } : {}), ...(input.live ? { live: input.live } : {}) });
+  const la = appliedStateOf({ fieldManager: options.fieldManager, ...(input.record ? { record: input.record } : {}), ...(input.live ? { live: input.live } : {}) });
   const base = (cls: DriftClass, findings: DriftFinding[]): ObjectDrift => {
     const out: ObjectDrift = { ref: input.ref, class: cls, findings, appliedFrom: la.source };
     if (input.file !== undefined) out.file = input.file;
@@ -139,7 +139,7 @@ export function compareObject(input: ObjectDriftInput, options: CompareOptions):
 }
 
 /** The applied side's leaves, normalised: by its own dry run, by the desired one's when they are equal, else raw. */
-function appliedLeaves(la: LastApplied, input: ObjectDriftInput, desiredIds: Set<string>, desiredLeaves: LeafMap, live: KubeObject, self: string): LeafMap {
+function appliedLeaves(la: AppliedState, input: ObjectDriftInput, desiredIds: Set<string>, desiredLeaves: LeafMap, live: KubeObject, self: string): LeafMap {
   if (la.source === 'none') return new Map();
   if (la.leaves !== undefined) {
     // managedFields: live values at the applier's fields; where another manager took a field the

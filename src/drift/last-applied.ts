@@ -15,7 +15,7 @@ import type { AppliedSource } from './types.js';
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 const CLIENT_SIDE_APPLY = 'kubectl-client-side-apply';
 
-export interface LastApplied {
+export interface AppliedState {
   source: AppliedSource;
   /** The applied object (sources 1 and 2). */
   object?: KubeObject;
@@ -30,7 +30,7 @@ export interface LastApplied {
   rewrittenBy?: string;
 }
 
-export function lastApplied(input: { record?: KubeObject; live?: KubeObject; fieldManager: string }): LastApplied {
+export function appliedStateOf(input: { record?: KubeObject; live?: KubeObject; fieldManager: string }): AppliedState {
   if (input.record !== undefined) return { source: 'release', object: input.record, manager: input.fieldManager };
   const live = input.live;
   if (live === undefined) return { source: 'none' };
@@ -40,7 +40,7 @@ export function lastApplied(input: { record?: KubeObject; live?: KubeObject; fie
     try {
       const parsed: unknown = JSON.parse(text);
       if (isMap(parsed)) {
-        const out: LastApplied = { source: 'last-applied-annotation', object: parsed as KubeObject, manager: CLIENT_SIDE_APPLY };
+        const out: AppliedState = { source: 'last-applied-annotation', object: parsed as KubeObject, manager: CLIENT_SIDE_APPLY };
         const writer = managedEntries(live).find((e) => owns(e, live, ['metadata', 'annotations', LAST_APPLIED_ANNOTATION]));
         if (writer && writer.manager !== CLIENT_SIDE_APPLY) out.rewrittenBy = writer.manager;
         return out;

@@ -18,7 +18,7 @@ import { healthRuleFor } from './registry.js';
 import { DEFAULT_UNSCHEDULABLE_GRACE_MS, result, type HealthContext, type HealthResult, type ResolvedHealthContext } from './types.js';
 
 export function computeHealth(object: KubeObject | null | undefined, context?: HealthContext): HealthResult {
-  if (object === undefined || object === null) return { status: 'NotFound', reason: 'NotFound', message: 'the object does not exist' };
+  if (object === undefined || object === null) return { state: 'NotFound', reason: 'NotFound', message: 'the object does not exist' };
   if (!isMap(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
     return result.unknown('NotAnObject', 'not a Kubernetes object (apiVersion and kind are required)');
   }
@@ -31,8 +31,8 @@ export function computeHealth(object: KubeObject | null | undefined, context?: H
   };
   try {
     let health = ownHealth(object, object.apiVersion, object.kind, resolved);
-    if (health.status === 'InProgress') health = podFailure(resolved, health) ?? health;
-    if (health.status === 'InProgress') health = withLatestWarning(health, resolved.events);
+    if (health.state === 'InProgress') health = podFailure(resolved, health) ?? health;
+    if (health.state === 'InProgress') health = withLatestWarning(health, resolved.events);
     return health;
   } catch (error) {
     // Checks read through tolerant accessors; reaching this is a bug in kd, not in the object.
@@ -45,7 +45,7 @@ function ownHealth(object: KubeObject, apiVersion: string, kind: string, context
   if (deletion !== undefined) {
     const finalizers = arrayField(object, 'metadata', 'finalizers').filter((f): f is string => typeof f === 'string');
     const waiting = finalizers.length ? `; waiting for finalizers: ${finalizers.join(', ')}` : '';
-    return { status: 'Terminating', reason: 'Terminating', message: `deletion requested at ${deletion}${waiting}` };
+    return { state: 'Terminating', reason: 'Terminating', message: `deletion requested at ${deletion}${waiting}` };
   }
   const rule = healthRuleFor({ group: parseApiVersion(apiVersion).group, kind });
   const stale = generationNotObserved(object, { required: rule?.requireObservedGeneration ?? false });

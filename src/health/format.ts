@@ -3,5 +3,5 @@ import type { HealthResult } from './types.js';
 
 /** `Failed ProgressDeadlineExceeded [fail-fast]: ReplicaSet "web-5f8b" has timed out progressing.` */
 export function formatHealth(health: HealthResult): string {
-  return `${health.status} ${health.reason}${health.failFast ? ' [fail-fast]' : ''}: ${health.message}`;
+  return `${health.state} ${health.reason}${health.failFast ? ' [fail-fast]' : ''}: ${health.message}`;
 }

@@ -1,5 +1,5 @@
 /** Health of one object as a value: kind rules, generic conditions, fail-fast pod problems, the gate. */
-export type { HealthStatus, HealthResult, HealthContext } from './types.js';
+export type { HealthState, HealthResult, HealthContext } from './types.js';
 export { DEFAULT_UNSCHEDULABLE_GRACE_MS } from './types.js';
 export { computeHealth } from './compute-health.js';
 export { conditionsHealth, isTerminalReason } from './conditions.js';

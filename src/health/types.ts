@@ -7,10 +7,10 @@
  */
 import type { KubeObject } from '../model/index.js';
 
-export type HealthStatus = 'Current' | 'InProgress' | 'Failed' | 'Terminating' | 'NotFound' | 'Unknown';
+export type HealthState = 'Current' | 'InProgress' | 'Failed' | 'Terminating' | 'NotFound' | 'Unknown';
 
 export interface HealthResult {
-  status: HealthStatus;
+  state: HealthState;
   /** One CamelCase word, stable for tests and machines (`ProgressDeadlineExceeded`, `Available`). */
   reason: string;
   /** One sentence for people: what is happening, with counts and the controller's own words. */
@@ -52,15 +52,15 @@ export interface ResolvedHealthContext {
 export const DEFAULT_UNSCHEDULABLE_GRACE_MS = 30_000;
 
 export const result = {
-  current: (reason: string, message: string, ready?: HealthResult['ready']): HealthResult => withReady({ status: 'Current', reason, message }, ready),
+  current: (reason: string, message: string, ready?: HealthResult['ready']): HealthResult => withReady({ state: 'Current', reason, message }, ready),
   inProgress: (reason: string, message: string, ready?: HealthResult['ready']): HealthResult =>
-    withReady({ status: 'InProgress', reason, message }, ready),
+    withReady({ state: 'InProgress', reason, message }, ready),
   failed: (reason: string, message: string, options?: { failFast?: boolean; ready?: HealthResult['ready'] }): HealthResult => {
-    const r = withReady({ status: 'Failed', reason, message }, options?.ready);
+    const r = withReady({ state: 'Failed', reason, message }, options?.ready);
     if (options?.failFast) r.failFast = true;
     return r;
   },
-  unknown: (reason: string, message: string): HealthResult => ({ status: 'Unknown', reason, message }),
+  unknown: (reason: string, message: string): HealthResult => ({ state: 'Unknown', reason, message }),
 };
 
 function withReady(r: HealthResult, ready: HealthResult['ready'] | undefined): HealthResult {

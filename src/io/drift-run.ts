@@ -33,7 +33,7 @@ import {
   buildReport,
   compareObject,
   countObjects,
-  lastApplied,
+  appliedStateOf,
   sortObjects,
   type DriftClass,
   type DriftReport,
@@ -147,7 +147,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       let releases: ReleaseRef[];
       if (request.allReleases) {
         const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
-        releases = (await store.releases(scope)).filter((r) => r.status !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
+        releases = (await store.releases(scope)).filter((r) => r.state !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
         if (releases.length === 0) notes.push(`no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${target.namespace}`} of context ${target.context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, target.namespace)}`);
       } else releases = [{ name: request.release ?? 'default', namespace: target.namespace }];
       for (const release of releases) {
@@ -211,10 +211,10 @@ async function compareRelease(
     const latest = (await store.revisions(release)).at(-1);
     if (latest) {
       // Not "never applied": kd tried, and every revision failed (or is still running).
-      note = `no revision of release ${release.name} was deployed: the latest, revision ${latest.revision}, is ${latest.status}${latest.message ? ` (${latest.message})` : ''}`;
+      note = `no revision of release ${release.name} was deployed: the latest, revision ${latest.revision}, is ${latest.state}${latest.message ? ` (${latest.message})` : ''}`;
       if (!manifests) {
         // With --all-releases the files are not at hand: what the latest revision tried to apply stands for them.
-        standIn = (await store.record(release, latest.revision))?.manifest;
+        standIn = (await store.record(release, latest.revision))?.objects;
         if (standIn) note += `; compared with what revision ${latest.revision} applied`;
       }
     } else note = `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}`;
@@ -294,7 +294,7 @@ async function compareRelease(
     inputs.filter((i) => i.desired && i.live),
     request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
     async (input) => {
-      const la = lastApplied({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
+      const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
       if (agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object })) return;
       try {
         input.predicted = await dryRun(client, input.desired!, signal);
@@ -342,7 +342,7 @@ async function elsewhereHint(store: RecordStore, name: string | undefined, names
   } catch {
     return ''; // no right to list across namespaces: no hint, the answer stands
   }
-  const namespaces = [...new Set(all.filter((r) => r.status !== 'deleted' && (name === undefined || r.name === name) && r.namespace !== namespace).map((r) => r.namespace))];
+  const namespaces = [...new Set(all.filter((r) => r.state !== 'deleted' && (name === undefined || r.name === name) && r.namespace !== namespace).map((r) => r.namespace))];
   if (namespaces.length === 0) return '';
   const what = name === undefined ? 'releases exist' : 'it exists';
   return `; ${what} in namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')} (use -n ${namespaces[0]}${namespaces.length > 1 || name === undefined ? ', or -A with --all-releases' : ''})`;

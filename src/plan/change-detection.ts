@@ -20,7 +20,7 @@ export interface ChangeResult {
 
 export interface ChangeInput {
   desired: KubeObject;
-  lastApplied: KubeObject | undefined;
+  recorded: KubeObject | undefined;
   live: KubeObject | undefined;
   /** False when the cluster was not asked: then kd's own record decides. */
   liveKnown: boolean;
@@ -31,11 +31,11 @@ const SERVER_METADATA = new Set(['creationTimestamp', 'resourceVersion', 'uid', 
 export function detectChange(input: ChangeInput): ChangeResult {
   const desired = normalise(input.desired);
   if (input.liveKnown && input.live === undefined) return { action: 'create', changedPaths: [] };
-  if (input.lastApplied === undefined) {
+  if (input.recorded === undefined) {
     if (!input.liveKnown) return { action: 'create', changedPaths: [] };
     return { action: 'update', changedPaths: notInLive(desired, input.live) };
   }
-  const changed = diffPaths(desired, normalise(input.lastApplied), []);
+  const changed = diffPaths(desired, normalise(input.recorded), []);
   if (changed.length > 0) return { action: 'update', changedPaths: changed.map(toFieldPath) };
   if (input.liveKnown) {
     const drifted = notInLive(desired, input.live);

@@ -4,6 +4,7 @@ export { hookPhasesOf, type HookMoment } from './plan-apply.js';
 export { planApply } from './plan-apply.js';
 export { planDelete } from './plan-delete.js';
 export { planWithoutHooks } from './without-hooks.js';
+export { providedKey } from './dependencies.js';
 export { renderDeletePlanText, renderPlanText } from './render-text.js';
 export { displayRef } from './display-ref.js';
 export { detectChange, type ChangeInput, type ChangeResult } from './change-detection.js';

@@ -56,7 +56,7 @@ interface Placed {
 }
 
 export function planApply(input: PlanInput): Plan {
-  const operation: PlanOperation = input.operation ?? (input.lastApplied === undefined ? 'install' : 'upgrade');
+  const operation: PlanOperation = input.operation ?? (input.recorded === undefined ? 'install' : 'upgrade');
   const runPhases = new Set<HookPhase>([...hookPhasesOf(operation, 'pre-apply'), ...hookPhasesOf(operation, 'post-apply'), ...hookPhasesOf(operation, 'apply-failed')]);
   const notes: PlanNote[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -213,7 +213,7 @@ function appliedEntry(p: Placed, input: PlanInput, liveKnown: boolean): PlanEntr
   }
   const change = detectChange({
     desired: withNamespace(object, ref),
-    lastApplied: input.lastApplied?.get(p.key),
+    recorded: input.recorded?.get(p.key),
     live: input.live?.get(p.key),
     liveKnown,
   });
@@ -244,7 +244,7 @@ function planPrune(input: PlanInput, desiredKeys: ReadonlySet<string>, notes: Pl
     const key = objectKey(ref);
     if (desiredKeys.has(key) || seen.has(key)) continue;
     seen.add(key);
-    const known = input.lastApplied?.get(key) ?? input.live?.get(key);
+    const known = input.recorded?.get(key) ?? input.live?.get(key);
     const recorded = readKdAnnotations(known).value;
     const live = input.live?.get(key);
     const keep = recorded.keep || (live !== undefined && readKdAnnotations(live).value.keep);

@@ -14,7 +14,7 @@ export interface PlanInput {
   /** What the cluster has, by `objectKey(ref)`. Omitted: the cluster was not asked. */
   live?: ReadonlyMap<string, KubeObject>;
   /** What kd applied last time (the release record), by `objectKey(ref)`. */
-  lastApplied?: ReadonlyMap<string, KubeObject>;
+  recorded?: ReadonlyMap<string, KubeObject>;
   /** Objects of the inventory that are no longer in the files. */
   prune?: readonly ObjectRef[];
   /**

@@ -90,7 +90,7 @@ describe('closed pipes and interrupts, against a kd sim that outlives the proces
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(stderr).toBe('');
     expect(code).toBe(130);
-    expect((await store().revisions({ name: 'shop', namespace: ns })).map((r) => `${r.revision} ${r.status} ${r.message}`)).toEqual(['1 failed interrupted']);
+    expect((await store().revisions({ name: 'shop', namespace: ns })).map((r) => `${r.revision} ${r.state} ${r.message}`)).toEqual(['1 failed interrupted']);
     expect(await holder(ns, 'shop')).toBeUndefined();
   }, 60_000);
 
@@ -175,7 +175,7 @@ spec:
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
     expect(stdout).toContain(`plan     release ${ns}/app (rollback)`);
-    expect((await store().revisions({ name: 'app', namespace: ns })).map((r) => `${r.revision} ${r.status} ${r.message}`)).toEqual([
+    expect((await store().revisions({ name: 'app', namespace: ns })).map((r) => `${r.revision} ${r.state} ${r.message}`)).toEqual([
       expect.stringMatching(/^1 failed /),
       expect.stringMatching(/^2 deployed /),
       '3 failed interrupted',

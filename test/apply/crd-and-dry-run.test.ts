@@ -151,4 +151,72 @@ data: { mode: slow }
       expect([dryRun, changed('CustomResourceDefinition')]).toEqual([dryRun, ['+    shortNames:', '+      - wd']]);
     }
   });
+
+  it('--dry-run=server of a first install: objects in a namespace or of a CRD the apply creates are reported as not checked, not as failures', async () => {
+    const files = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: dry-first }
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: gadgets.dry.example.com }
+spec:
+  group: dry.example.com
+  names: { kind: Gadget, listKind: GadgetList, plural: gadgets, singular: gadget }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: { type: object, properties: { size: { type: integer } } }
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations: { kd.io/hook: pre-apply }
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: m, image: busybox:1.36 }]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+data: { mode: fast }
+---
+apiVersion: dry.example.com/v1
+kind: Gadget
+metadata: { name: g1 }
+spec: { size: 3 }
+`;
+    const events = await s.apply({ objects: manifests(files, 'dry-first'), dryRun: 'server' });
+    expect(doneOf(events).status).toBe('succeeded');
+    const applied = events.flatMap((e) => (e.type === 'object-applied' ? [`${e.ref.kind} ${e.unchecked ?? 'checked'}`] : []));
+    expect(applied.sort()).toEqual([
+      'ConfigMap not checked by the server: namespace dry-first does not exist yet (this apply creates it)',
+      'CustomResourceDefinition checked',
+      'Gadget not checked by the server: its CustomResourceDefinition is created by this apply',
+      'Namespace checked',
+    ]);
+    const hook = events.find((e) => e.type === 'hook-finished');
+    expect(hook?.type === 'hook-finished' && [hook.ok, hook.message]).toEqual([true, 'dry run: not run, not checked by the server: namespace dry-first does not exist yet (this apply creates it)']);
+    expect(await s.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'dry-first' })).toBeUndefined();
+    expect(await s.session.client.get({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: 'gadgets.dry.example.com' })).toBeUndefined();
+  });
+
+  it('--dry-run=server still fails on what the real apply would fail on: a kind no CRD in the run or cluster serves, an invalid name in an existing namespace', async () => {
+    const unknownKind = await s.apply({ objects: manifests('apiVersion: nowhere.example.com/v1\nkind: Thing\nmetadata: { name: t }\n', 'default'), dryRun: 'server' });
+    expect(doneOf(unknownKind).status).toBe('failed');
+    expect(doneOf(unknownKind).failure?.message).toMatch(/does not serve kind Thing/);
+    const invalid = await s.apply({ objects: manifests('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: Not_A_DNS_Name }\n', 'default'), dryRun: 'server' });
+    expect(doneOf(invalid).status).toBe('failed');
+    expect(invalid.some((e) => e.type === 'object-applied' && e.unchecked !== undefined)).toBe(false);
+  });
 });

@@ -162,7 +162,7 @@ describe('event stream invariants, over the runs of one runner', () => {
     const events = await s.apply(request, { ports, signal: controller.signal });
     expect(doneOf(events)).toMatchObject({ status: 'interrupted', revision: 3 });
     expect(violations(events, 'rollback')).toEqual([]);
-    expect((await store().revisions(release)).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 deployed', '3 failed']);
+    expect((await store().revisions(release)).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 superseded', '2 deployed', '3 failed']);
     expect(await lease(ns).then((l) => (l?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity)).toBeUndefined();
   });
 

@@ -64,6 +64,6 @@ describe('under injected faults', () => {
     expect(jobs.map((j) => (j.metadata as { name: string }).name).sort()).toEqual(['after', 'before']);
     for (const j of jobs) expect((j['status'] as { succeeded?: number }).succeeded).toBe(1);
     const store = new SecretReleaseStore({ client, now: () => s.clock.now(), kdVersion: 'test' });
-    expect((await store.revisions({ name: 'many', namespace: NS })).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 deployed']);
+    expect((await store.revisions({ name: 'many', namespace: NS })).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 deployed']);
   });
 });

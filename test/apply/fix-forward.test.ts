@@ -53,7 +53,7 @@ describe('fix-forward after a crash loop', () => {
       const live = await s.session.client.get({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: ns, name: 'web' });
       expect((live?.['spec'] as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image).toBe('example/web:2');
       const store = new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
-      expect((await store.revisions(release)).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 failed', '2 deployed']);
+      expect((await store.revisions(release)).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 failed', '2 deployed']);
     });
   }
 

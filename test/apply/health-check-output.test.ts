@@ -51,7 +51,7 @@ describe('health check output', () => {
     for (const e of events) {
       view = reduceView(view, e, { formatClock: utcClock });
       const row = view.groups[0]?.rows[0];
-      if (row) rows.push(`${row.phase} ${row.health?.status ?? '-'} ${row.health?.message ?? ''}`);
+      if (row) rows.push(`${row.phase} ${row.health?.state ?? '-'} ${row.health?.message ?? ''}`);
     }
     expect(rows.slice(1)).toEqual([
       'healthy Current 2 of 2 replicas available',

@@ -68,7 +68,7 @@ describe('hook phases and failure policies', () => {
 
     // Revision 1's record holds every hook, those of other runs included: the rollback runs them from it.
     const record = await store.record(release, 1);
-    expect(record?.manifest.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['announce', 'check', 'create-db', 'migrate', 'restore', 'settings']);
+    expect(record?.objects.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['announce', 'check', 'create-db', 'migrate', 'restore', 'settings']);
     const back = await s.apply(rollbackRequest(release, record!), { ports });
     expect(hookLines(back)).toEqual(['hook-started pre-rollback Job restore', 'hook-started post-rollback Job announce', 'done succeeded']);
     expect((await s.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' }))?.['data']).toEqual({ mode: 'one' });
@@ -84,7 +84,7 @@ describe('hook phases and failure policies', () => {
     const warning = events.find((e) => e.type === 'warning');
     expect(warning).toMatchObject({ reason: 'hook-failed-continued', ref: { kind: 'Job', name: 'smoke' } });
     expect(warning?.type === 'warning' && warning.message).toMatch(/^post-apply hook Job policy-continue\/smoke failed: .*; the run goes on \(kd.io\/hook-failure-policy: continue\)$/);
-    expect((await store.revisions(release)).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 deployed']);
+    expect((await store.revisions(release)).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 deployed']);
   });
 
   it('a failing hook with failure policy rollback fails the run and rolls back to the last deployed revision', async () => {
@@ -100,7 +100,7 @@ describe('hook phases and failure policies', () => {
     expect(done.failure?.message).toMatch(/^post-upgrade hook Job policy-rollback\/verify failed: .*; rolled back to revision 1 as revision 3$/);
     expect(done.revision).toBe(3);
     expect((await s.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' }))?.['data']).toEqual({ mode: 'one' });
-    expect((await store.revisions(release)).map((r) => `${r.revision} ${r.status} ${r.description}`)).toEqual([
+    expect((await store.revisions(release)).map((r) => `${r.revision} ${r.state} ${r.description}`)).toEqual([
       '1 superseded apply',
       '2 failed apply',
       '3 deployed rollback to revision 1 (--atomic)',

@@ -55,7 +55,7 @@ describe('apply with a release record', () => {
       'applied unchanged Deployment api',
     ]);
     const store = new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
-    expect((await store.revisions(release('rel-unchanged'))).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 deployed']);
+    expect((await store.revisions(release('rel-unchanged'))).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 deployed']);
   });
 
   it('stops on a field conflict naming the other manager and its fields, and takes them over with --force-conflicts', async () => {
@@ -123,7 +123,7 @@ describe('apply with a release record', () => {
     const cm = await s.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'settings' });
     expect(cm?.['data']).toEqual({ mode: 'fast' });
     const store = new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
-    expect((await store.revisions(release(ns))).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 failed', '3 deployed']);
+    expect((await store.revisions(release(ns))).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 superseded', '2 failed', '3 deployed']);
   });
 
   it('stops on an interrupt, marks the revision failed, releases the lock, within 2 seconds', async () => {
@@ -149,7 +149,7 @@ describe('apply with a release record', () => {
     expect(done.status).toBe('interrupted');
     const store = new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
     const revisions = await store.revisions(release(ns));
-    expect(revisions.map((r) => `${r.revision} ${r.status} ${r.message}`)).toEqual(['1 failed interrupted']);
+    expect(revisions.map((r) => `${r.revision} ${r.state} ${r.message}`)).toEqual(['1 failed interrupted']);
     // The lock was released: the next run does not wait for it.
     const next = await s.apply({ objects: manifests(base, ns), release: release(ns) }, { ports });
     expect(doneOf(next)).toMatchObject({ status: 'succeeded', revision: 2 });

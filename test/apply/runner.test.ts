@@ -94,7 +94,7 @@ describe('the task runner', () => {
     const events = await s.apply({ objects: manifests(configMaps(['a', 'b']), ns), release: { name: 'app', namespace: ns }, prune: true }, { ports: throwing });
     const done = doneOf(events);
     expect(done).toMatchObject({ status: 'failed', revision: 1, failure: { kind: 'internal', message: "TypeError: Cannot read properties of undefined (reading 'kind')" } });
-    expect((await store().revisions({ name: 'app', namespace: ns })).map((r) => `${r.revision} ${r.status} ${r.message}`)).toEqual([
+    expect((await store().revisions({ name: 'app', namespace: ns })).map((r) => `${r.revision} ${r.state} ${r.message}`)).toEqual([
       "1 failed TypeError: Cannot read properties of undefined (reading 'kind')",
     ]);
   });

@@ -61,6 +61,18 @@ describe('counts', () => {
     expect(r.stdout).not.toMatch(/\d+ applied/);
   });
 
+  it('a server dry run of a first install into a new namespace says which objects the server could not check, and that the hook was not run', async () => {
+    const ns = `fresh-${Date.now().toString(36)}`;
+    const dir = folder({ 'app.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\n` + HOOK + CM });
+    const r = await s.kd(['apply', dir, '--release', 'app', '-n', ns, '--dry-run=server']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`pre-apply hook Job ${ns}/migrate not run (dry run; not checked by the server: namespace ${ns} does not exist yet (this apply creates it))`);
+    expect(r.stdout).toContain(`ConfigMap ${ns}/settings created (server dry run; not checked by the server: namespace ${ns} does not exist yet (this apply creates it))`);
+    expect(r.stdout).toMatch(/done {5}succeeded in \S+ \(dry run: server, nothing written; 2 would be applied, 0 unchanged, 1 not checked by the server\)\n/);
+    expect(r.code).toBe(0);
+    expect(await s.session.client.get({ group: '', version: 'v1', kind: 'Namespace', name: ns })).toBeUndefined();
+  });
+
   it('--atomic counts the failed run and the rollback apart, so a 2-object release does not read "4 applied"', async () => {
     const ns = await s.namespace('atomic');
     const dir = folder({ 'app.yaml': CM + '---\n' + CM.replace('settings', 'flags') });

@@ -60,7 +60,7 @@ describe('drift classes', () => {
     const revision = await ports.releases.begin(ref, { objects, paths: ['deploy/'], description: 'apply' });
     await ports.inventory.prepare(ref, contentsOf(objects));
     for (const o of objects) await s.session.client.apply({ ...o, data: { key: String(o.data.key) } });
-    await ports.releases.finish(ref, revision, { status: 'failed', message: 'Deployment/web: ImagePullBackOff' });
+    await ports.releases.finish(ref, revision, { state: 'failed', message: 'Deployment/web: ImagePullBackOff' });
     const r = await s.kd(['drift', '--all-releases', '-n', ns]);
     expect(r.stdout).toContain(`release broken in ${ns} (no deployed revision)`);
     expect(r.stdout).toContain('note: no revision of release broken was deployed: the latest, revision 1, is failed (Deployment/web: ImagePullBackOff); compared with what revision 1 applied');

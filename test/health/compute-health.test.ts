@@ -36,8 +36,8 @@ const rolling = deployment({ replicas: 3, updatedReplicas: 3, readyReplicas: 1, 
 
 describe('computeHealth', () => {
   it('reports NotFound when there is no object', () => {
-    expect(computeHealth(undefined).status).toBe('NotFound');
-    expect(computeHealth(null).status).toBe('NotFound');
+    expect(computeHealth(undefined).state).toBe('NotFound');
+    expect(computeHealth(null).state).toBe('NotFound');
   });
 
   it('reports ready against desired replicas for a rolling Deployment', () => {
@@ -46,28 +46,28 @@ describe('computeHealth', () => {
 
   it('keeps the ready counts when a pod fails the Deployment fast', () => {
     const h = computeHealth(rolling, { now: NOW, pods: [waitingPod('web-a', 'CrashLoopBackOff')] });
-    expect(h).toMatchObject({ status: 'Failed', reason: 'CrashLoopBackOff', failFast: true, ready: { ready: 1, desired: 3 } });
+    expect(h).toMatchObject({ state: 'Failed', reason: 'CrashLoopBackOff', failFast: true, ready: { ready: 1, desired: 3 } });
   });
 
   it('does not fail an Unschedulable pod fast when it cannot tell since when', () => {
     const pod = unschedulablePod('not a time');
-    expect(computeHealth(rolling, { now: NOW, pods: [pod] }).status).toBe('InProgress');
+    expect(computeHealth(rolling, { now: NOW, pods: [pod] }).state).toBe('InProgress');
     expect(computeHealth(pod, { now: NOW }).reason).toBe('Unschedulable');
-    expect(computeHealth(pod, { now: NOW }).status).toBe('InProgress');
+    expect(computeHealth(pod, { now: NOW }).state).toBe('InProgress');
   });
 
   it('honours a longer Unschedulable grace period', () => {
     const pods = [unschedulablePod('2025-06-01T11:59:15Z')];
-    expect(computeHealth(rolling, { now: NOW, pods }).status).toBe('Failed');
-    expect(computeHealth(rolling, { now: NOW, pods, unschedulableGraceMs: 60_000 }).status).toBe('InProgress');
+    expect(computeHealth(rolling, { now: NOW, pods }).state).toBe('Failed');
+    expect(computeHealth(rolling, { now: NOW, pods, unschedulableGraceMs: 60_000 }).state).toBe('InProgress');
   });
 
   it('wakes the waiter exactly when the Unschedulable grace runs out, by the rule that fails it', () => {
     const pods = [unschedulablePod('2025-06-01T11:59:50Z')];
     const due = unschedulableDueAt(pods, { now: NOW, unschedulableGraceMs: 30_000 });
     expect(due).toBe(Date.parse('2025-06-01T12:00:20Z'));
-    expect(computeHealth(rolling, { now: due - 1, pods }).status).toBe('InProgress');
-    expect(computeHealth(rolling, { now: due, pods }).status).toBe('Failed');
+    expect(computeHealth(rolling, { now: due - 1, pods }).state).toBe('InProgress');
+    expect(computeHealth(rolling, { now: due, pods }).state).toBe('Failed');
     // Past due, an unknown time, or a pod not Unschedulable (scheduling gated): nothing to wake for.
     expect(unschedulableDueAt(pods, { now: due, unschedulableGraceMs: 30_000 })).toBe(Infinity);
     expect(unschedulableDueAt([unschedulablePod('not a time')], { now: NOW, unschedulableGraceMs: 30_000 })).toBe(Infinity);
@@ -77,12 +77,12 @@ describe('computeHealth', () => {
 
   it('ignores failing pods once the Deployment is Current', () => {
     const done = deployment({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
-    expect(computeHealth(done, { now: NOW, pods: [waitingPod('web-old', 'CrashLoopBackOff')] }).status).toBe('Current');
+    expect(computeHealth(done, { now: NOW, pods: [waitingPod('web-old', 'CrashLoopBackOff')] }).state).toBe('Current');
   });
 
   it('ignores pods that are being deleted', () => {
     const leaving = { ...waitingPod('web-old', 'ImagePullBackOff'), metadata: { name: 'web-old', deletionTimestamp: '2025-06-01T11:59:00Z' } };
-    expect(computeHealth(rolling, { now: NOW, pods: [leaving] }).status).toBe('InProgress');
+    expect(computeHealth(rolling, { now: NOW, pods: [leaving] }).state).toBe('InProgress');
   });
 
   it('names the same pod whatever order the pods come in', () => {
@@ -96,19 +96,19 @@ describe('computeHealth', () => {
 
   it('judges a hook Job by completion either way and a hook Pod only by completion', () => {
     const readyPod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { restartPolicy: 'Never' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
-    expect(computeHealth(readyPod).status).toBe('Current');
-    expect(computeHealth(readyPod, { now: NOW, completion: true }).status).toBe('InProgress');
+    expect(computeHealth(readyPod).state).toBe('Current');
+    expect(computeHealth(readyPod, { now: NOW, completion: true }).state).toBe('InProgress');
   });
 
   it('never throws, whatever the status holds', () => {
     const kinds = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'PersistentVolumeClaim', 'Service', 'CustomResourceDefinition', 'Namespace', 'APIService', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Widget'];
     const versions = ['v1', 'apps/v1', 'batch/v1', 'apiextensions.k8s.io/v1', 'apiregistration.k8s.io/v1', 'autoscaling/v2', 'policy/v1', 'networking.k8s.io/v1', 'example.com/v1'];
-    const statuses = new Set<HealthResult['status']>(['Current', 'InProgress', 'Failed', 'Terminating', 'NotFound', 'Unknown']);
+    const statuses = new Set<HealthResult['state']>(['Current', 'InProgress', 'Failed', 'Terminating', 'NotFound', 'Unknown']);
     fc.assert(
       fc.property(fc.constantFrom(...versions), fc.constantFrom(...kinds), fc.anything(), fc.anything(), fc.anything(), (apiVersion, kind, metadata, spec, status) => {
         const object = { apiVersion, kind, metadata, spec, status } as KubeObject;
         const h = computeHealth(object, { now: NOW, pods: [object], events: [object] });
-        expect(statuses.has(h.status)).toBe(true);
+        expect(statuses.has(h.state)).toBe(true);
         expect(h.reason).not.toBe('CheckError');
       }),
       { seed: 4242, numRuns: 2000 },

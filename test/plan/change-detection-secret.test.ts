@@ -11,23 +11,23 @@ const live = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secre
 
 describe('detectChange for Secret stringData', () => {
   it('is unchanged when the record holds the same stringData and the cluster its base64 data', () => {
-    const r = detectChange({ desired, lastApplied: desired, live: live({ username: b64('shop'), password: b64('change-me') }), liveKnown: true });
+    const r = detectChange({ desired, recorded: desired, live: live({ username: b64('shop'), password: b64('change-me') }), liveKnown: true });
     expect(r).toEqual({ action: 'unchanged', changedPaths: [] });
   });
 
   it('updates the key whose value was changed in the cluster', () => {
-    const r = detectChange({ desired, lastApplied: desired, live: live({ username: b64('shop'), password: b64('edited') }), liveKnown: true });
+    const r = detectChange({ desired, recorded: desired, live: live({ username: b64('shop'), password: b64('edited') }), liveKnown: true });
     expect(r).toEqual({ action: 'update', changedPaths: ['data.password'] });
   });
 
   it('updates the stringData key that changed since the record', () => {
     const before = { ...desired, stringData: { username: 'shop', password: 'old' } };
-    const r = detectChange({ desired, lastApplied: before, live: live({ username: b64('shop'), password: b64('old') }), liveKnown: true });
+    const r = detectChange({ desired, recorded: before, live: live({ username: b64('shop'), password: b64('old') }), liveKnown: true });
     expect(r).toEqual({ action: 'update', changedPaths: ['stringData.password'] });
   });
 
   it('ignores data keys the cluster has beyond those kd sets', () => {
-    const r = detectChange({ desired, lastApplied: desired, live: live({ username: b64('shop'), password: b64('change-me'), extra: b64('x') }), liveKnown: true });
+    const r = detectChange({ desired, recorded: desired, live: live({ username: b64('shop'), password: b64('change-me'), extra: b64('x') }), liveKnown: true });
     expect(r.action).toBe('unchanged');
   });
 });

@@ -68,7 +68,7 @@ describe('planApply', () => {
   it('never prints Secret values, old or new, plain or base64', () => {
     const dir = 'secret-values-never-appear-in-the-plan';
     const lastApplied = new Map(toPlanInput(read(dir, 'last-applied.yaml')).map((m) => [objectKey(m.ref), m.object]));
-    const text = renderPlanText(planApply({ desired: toPlanInput(read(dir, 'input.yaml')), lastApplied }));
+    const text = renderPlanText(planApply({ desired: toPlanInput(read(dir, 'input.yaml')), recorded: lastApplied }));
     for (const secret of ['bmV3LXBhc3N3b3Jk', 'new-password', 'sk-live-0123456789', 'b2xkLXBhc3N3b3Jk', 'old-password', 'sk-live-9876543210', 'BEGIN PRIVATE KEY']) {
       expect(text).not.toContain(secret);
     }
@@ -93,31 +93,31 @@ describe('detectChange', () => {
   const base = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } };
 
   it('creates what the cluster does not have', () => {
-    expect(detectChange({ desired: base, lastApplied: base, live: undefined, liveKnown: true }).action).toBe('create');
+    expect(detectChange({ desired: base, recorded: base, live: undefined, liveKnown: true }).action).toBe('create');
   });
 
   it('updates an object kd has no record of, even when the cluster holds the same values', () => {
-    expect(detectChange({ desired: base, lastApplied: undefined, live: base, liveKnown: true })).toEqual({ action: 'update', changedPaths: [] });
+    expect(detectChange({ desired: base, recorded: undefined, live: base, liveKnown: true })).toEqual({ action: 'update', changedPaths: [] });
   });
 
   it('treats numbers and their string forms in the cluster as equal', () => {
     const live = { ...base, spec: { ports: [{ port: '80', protocol: 'TCP' }] } };
-    expect(detectChange({ desired: base, lastApplied: base, live, liveKnown: true }).action).toBe('unchanged');
+    expect(detectChange({ desired: base, recorded: base, live, liveKnown: true }).action).toBe('unchanged');
   });
 
   it('sees a list item added in the cluster as a change', () => {
     const live = { ...base, spec: { ports: [{ port: 80 }, { port: 443 }] } };
-    expect(detectChange({ desired: base, lastApplied: base, live, liveKnown: true })).toEqual({ action: 'update', changedPaths: ['spec.ports'] });
+    expect(detectChange({ desired: base, recorded: base, live, liveKnown: true })).toEqual({ action: 'update', changedPaths: ['spec.ports'] });
   });
 
   it('asks for a field set to null to be absent in the cluster', () => {
     const desired = { ...base, spec: { ports: [{ port: 80 }], externalName: null } };
     const live = { ...base, spec: { ports: [{ port: 80 }], externalName: 'db.example.test' } };
-    expect(detectChange({ desired, lastApplied: desired, live, liveKnown: true }).changedPaths).toEqual(['spec.externalName']);
+    expect(detectChange({ desired, recorded: desired, live, liveKnown: true }).changedPaths).toEqual(['spec.externalName']);
   });
 
   it('ignores status and server-set metadata in the record', () => {
     const lastApplied = { ...base, metadata: { ...base.metadata, resourceVersion: '9', uid: 'x' }, status: { loadBalancer: {} } };
-    expect(detectChange({ desired: base, lastApplied, live: base, liveKnown: true }).action).toBe('unchanged');
+    expect(detectChange({ desired: base, recorded: lastApplied, live: base, liveKnown: true }).action).toBe('unchanged');
   });
 });

@@ -35,7 +35,7 @@ describe('plan fixtures', () => {
     // `operation` (install, upgrade, rollback): the run the hooks are chosen for; default from last-applied.
     const operationFile = path.join(folder, 'operation');
     const operation = existsSync(operationFile) ? (readFileSync(operationFile, 'utf8').trim() as PlanOperation) : undefined;
-    const plan = planApply({ desired, ...(live ? { live } : {}), ...(lastApplied ? { lastApplied } : {}), ...(prune ? { prune } : {}), ...(operation ? { operation } : {}) });
+    const plan = planApply({ desired, ...(live ? { live } : {}), ...(lastApplied ? { recorded: lastApplied } : {}), ...(prune ? { prune } : {}), ...(operation ? { operation } : {}) });
     const text = renderPlanText(plan);
     expect(text).toBe(golden(path.join(folder, 'plan.txt'), text));
   });

@@ -45,7 +45,7 @@ async function seedRelease(namespace: string, release: string, yaml: string) {
   const revision = await ports.releases.begin(ref, { objects, paths: [`${release}.yaml`], description: 'apply' });
   await ports.inventory.prepare(ref, contentsOf(objects));
   for (const o of objects) if (!JSON.stringify(o).includes('kd.io/hook')) await rs.session.client.apply(o);
-  await ports.releases.finish(ref, revision, { status: 'deployed', message: `applied ${objects.length - 1} objects` });
+  await ports.releases.finish(ref, revision, { state: 'deployed', message: `applied ${objects.length - 1} objects` });
 }
 
 const cm = (name: string, extra = '') => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data:\n  key: ${name}\n`;
@@ -73,13 +73,13 @@ describe('kubectl kd history / rollback / list', () => {
     expect(rollback.code).toBe(0);
     expect(await configMaps(ns)).toEqual(['a', 'b']);
     const revisions = await new SecretReleaseStore({ client: rs.session.client, now: Date.now, kdVersion: '0.1.0' }).revisions({ name: 'shop', namespace: ns });
-    expect(revisions.map((r) => [r.revision, r.status, r.description])).toEqual([
+    expect(revisions.map((r) => [r.revision, r.state, r.description])).toEqual([
       [1, 'superseded', 'apply'],
       [2, 'superseded', 'apply'],
       [3, 'deployed', 'rollback to revision 1'],
     ]);
     const record = await new SecretReleaseStore({ client: rs.session.client, now: Date.now, kdVersion: '0.1.0' }).record({ name: 'shop', namespace: ns }, 3);
-    expect(record?.manifest.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['a', 'b']);
+    expect(record?.objects.map((o) => (o.metadata as { name: string }).name).sort()).toEqual(['a', 'b']);
 
     const json = JSON.parse((await kd(['history', 'shop', '-n', ns, '-o', 'json'])).stdout) as { revisions: Array<{ revision: number; status: string }> };
     expect(json.revisions.map((r) => `${r.revision} ${r.status}`)).toEqual(['1 superseded', '2 superseded', '3 deployed']);

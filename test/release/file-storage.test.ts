@@ -33,9 +33,9 @@ describe('file records', () => {
     const store = new RecordStore({ driver, now: () => clock.now(), kdVersion: '0.1.0', chunkBytes: 4096 });
     const big = configMap('big', 40_000);
     const r1 = await store.begin(release, { objects: [big], paths: ['shop/'], description: 'apply' });
-    await store.finish(release, r1, { status: 'deployed', message: 'applied 1 object' });
+    await store.finish(release, r1, { state: 'deployed', message: 'applied 1 object' });
     const r2 = await store.begin(release, { objects: [configMap('small')], paths: ['shop/'], description: 'apply' });
-    await store.finish(release, r2, { status: 'failed', message: 'health: Deployment prod/web: CrashLoopBackOff' });
+    await store.finish(release, r2, { state: 'failed', message: 'health: Deployment prod/web: CrashLoopBackOff' });
 
     const dir = driver.releaseDir(release);
     const files = readdirSync(dir).sort();
@@ -48,13 +48,13 @@ describe('file records', () => {
     // No temp file is left behind by the atomic writes.
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
-    expect((await store.revisions(release)).map((r) => [r.revision, r.status])).toEqual([
+    expect((await store.revisions(release)).map((r) => [r.revision, r.state])).toEqual([
       [1, 'deployed'],
       [2, 'failed'],
     ]);
-    expect((await store.record(release, 1))!.manifest).toEqual([big]);
+    expect((await store.record(release, 1))!.objects).toEqual([big]);
     expect((await store.lastDeployed(release))!.revision).toBe(1);
-    expect(await store.releases({ allNamespaces: true })).toEqual([expect.objectContaining({ name: 'shop', namespace: 'prod', revision: 2, status: 'failed' })]);
+    expect(await store.releases({ allNamespaces: true })).toEqual([expect.objectContaining({ name: 'shop', namespace: 'prod', revision: 2, state: 'failed' })]);
     expect(store.where('prod')).toBe(`files under ${path.join(driver.dir, 'prod')}`);
   });
 
@@ -63,7 +63,7 @@ describe('file records', () => {
     const clock = new ManualClock();
     const store = new RecordStore({ driver, now: () => clock.now(), kdVersion: '0.1.0' });
     const r1 = await store.begin(release, { objects: [configMap('a')], paths: [], description: 'apply' });
-    await store.finish(release, r1, { status: 'deployed', message: '' });
+    await store.finish(release, r1, { state: 'deployed', message: '' });
     const file = path.join(driver.releaseDir(release), 'kd.release.v1.shop.v1.json');
     const record = JSON.parse(readFileSync(file, 'utf8')) as { data: { release: string } };
     record.data.release = Buffer.from('not gzip').toString('base64');

@@ -39,7 +39,7 @@ function files(value: string): string {
 }
 
 const store = () => new SecretReleaseStore({ client: rs.session.client, now: () => systemClock.now(), kdVersion: 'test' });
-const revisionsOf = async (name: string, namespace: string) => (await store().revisions({ name, namespace })).map((r) => `${r.revision} ${r.status}`);
+const revisionsOf = async (name: string, namespace: string) => (await store().revisions({ name, namespace })).map((r) => `${r.revision} ${r.state}`);
 
 describe('revisions', () => {
   it('an apply that changes nothing writes no revision and says `unchanged: revision N`', async () => {
@@ -106,7 +106,7 @@ describe('revisions', () => {
 describe('damaged records', () => {
   it('caps decompression and names the record', () => {
     const payload: RecordPayload = { apiVersion: 'kd.io/release.v1', name: 'app', namespace: 'ns', revision: 4, kdVersion: 't', startedAt: 'x', paths: [], description: 'apply', objects: [] };
-    const [main] = encodeRecord(payload, { status: 'deployed', updated: 'x', message: '' });
+    const [main] = encodeRecord(payload, { state: 'deployed', updated: 'x', message: '' });
     // 65 MiB of zeros compress to ~65 KiB: a tampered record that would balloon in memory.
     const bomb = { ...main!, data: { release: gzipSync(Buffer.alloc(65 * 2 ** 20)).toString('base64') } };
     expect(decodeRecord(bomb, [])).toEqual({ problem: `${recordName('app', 4)}: the record decompresses to more than 64 MiB (the limit); it was not written by kd` });

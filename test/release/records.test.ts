@@ -35,9 +35,9 @@ describe('release records', () => {
     const revision = await s.begin(release, { objects, paths: ['deploy/'], description: 'apply' });
     expect(revision).toBe(1);
     const record = await s.record(release, 1);
-    expect(record?.manifest).toEqual(objects);
+    expect(record?.objects).toEqual(objects);
     expect(record?.paths).toEqual(['deploy/']);
-    expect(record?.status).toBe('pending');
+    expect(record?.state).toBe('pending');
     expect(record?.parts).toBe(1);
     expect(await secretNames(ns)).toEqual(['kd.release.v1.shop.v1']);
     const secret = await rs.session.client.get({ group: '', version: 'v1', kind: 'Secret', namespace: ns, name: 'kd.release.v1.shop.v1' });
@@ -55,7 +55,7 @@ describe('release records', () => {
     expect(await secretNames(ns)).toEqual(['kd.release.v1.big.v1', 'kd.release.v1.big.v1.part-1', 'kd.release.v1.big.v1.part-2']);
     const record = await s.record(release, 1);
     expect(record?.parts).toBe(3);
-    expect(record?.manifest).toEqual(objects);
+    expect(record?.objects).toEqual(objects);
     // Parts are not revisions of their own.
     expect((await s.revisions(release)).map((r) => r.revision)).toEqual([1]);
   });
@@ -63,7 +63,7 @@ describe('release records', () => {
   it('reports a missing part as a problem instead of throwing', () => {
     const secrets = encodeRecord(
       { apiVersion: 'kd.io/release.v1', name: 'x', namespace: 'ns', revision: 1, kdVersion: '0.1.0', startedAt: '2025-01-01T00:00:00Z', paths: [], description: 'apply', objects: [{ data: incompressible(5000) }] },
-      { status: 'pending', updated: '2025-01-01T00:00:00Z', message: '', chunkBytes: 1000 },
+      { state: 'pending', updated: '2025-01-01T00:00:00Z', message: '', chunkBytes: 1000 },
     );
     expect(secrets.length).toBeGreaterThan(2);
     expect(decodeRecord(secrets[0]!, secrets.slice(1))).toHaveProperty('payload');
@@ -75,15 +75,15 @@ describe('release records', () => {
     const s = store();
     const release = { name: 'web', namespace: ns };
     const r1 = await s.begin(release, { objects: [configMap('a', ns)], paths: ['web.yaml'], description: 'apply' });
-    await s.finish(release, r1, { status: 'deployed', message: 'applied 1 object' });
+    await s.finish(release, r1, { state: 'deployed', message: 'applied 1 object' });
     const r2 = await s.begin(release, { objects: [configMap('a', ns), configMap('b', ns)], paths: ['web.yaml'], description: 'apply' });
     expect(r2).toBe(2);
-    expect((await s.revisions(release)).map((r) => r.status)).toEqual(['deployed', 'pending']);
-    await s.finish(release, r2, { status: 'deployed', message: 'applied 2 objects' });
-    expect((await s.revisions(release)).map((r) => r.status)).toEqual(['superseded', 'deployed']);
+    expect((await s.revisions(release)).map((r) => r.state)).toEqual(['deployed', 'pending']);
+    await s.finish(release, r2, { state: 'deployed', message: 'applied 2 objects' });
+    expect((await s.revisions(release)).map((r) => r.state)).toEqual(['superseded', 'deployed']);
     const r3 = await s.begin(release, { objects: [configMap('c', ns)], paths: ['web.yaml'], description: 'apply' });
-    await s.finish(release, r3, { status: 'failed', message: 'health: Deployment web: CrashLoopBackOff' });
-    expect((await s.revisions(release)).map((r) => r.status)).toEqual(['superseded', 'deployed', 'failed']);
+    await s.finish(release, r3, { state: 'failed', message: 'health: Deployment web: CrashLoopBackOff' });
+    expect((await s.revisions(release)).map((r) => r.state)).toEqual(['superseded', 'deployed', 'failed']);
     const last = await s.lastDeployed(release);
     expect(last?.revision).toBe(2);
     expect(last?.objects.map((o) => (o.metadata as { name: string }).name)).toEqual(['a', 'b']);
@@ -94,12 +94,12 @@ describe('release records', () => {
     const s = store();
     const release = { name: 'api', namespace: ns };
     const r1 = await s.begin(release, { objects: [configMap('a', ns)], paths: ['api.yaml'], description: 'apply' });
-    await s.finish(release, r1, { status: 'deployed', message: 'applied 1 object' });
+    await s.finish(release, r1, { state: 'deployed', message: 'applied 1 object' });
     await s.begin(release, { objects: [configMap('a', ns)], paths: ['api.yaml'], description: 'apply' }); // killed: never finished
     const r3 = await s.begin(release, { objects: [configMap('a', ns)], paths: ['api.yaml'], description: 'apply' });
     expect(r3).toBe(3);
     const revisions = await s.revisions(release);
-    expect(revisions.map((r) => [r.revision, r.status])).toEqual([
+    expect(revisions.map((r) => [r.revision, r.state])).toEqual([
       [1, 'deployed'],
       [2, 'failed'],
       [3, 'pending'],
@@ -116,15 +116,15 @@ describe('release records', () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: ns }, stringData: { password: 'do-not-print-me' } };
     const r1 = await s.begin(release, { objects: [configMap('a', ns), secret], paths: ['shop/'], description: 'apply' });
     clock.advance(42_000);
-    await s.finish(release, r1, { status: 'deployed', message: 'applied 2 objects' });
+    await s.finish(release, r1, { state: 'deployed', message: 'applied 2 objects' });
     clock.advance(3_600_000);
     const r2 = await s.begin(release, { objects: [configMap('a', ns), configMap('b', ns), secret], paths: ['shop/'], description: 'apply' });
     clock.advance(65_000);
-    await s.finish(release, r2, { status: 'failed', message: 'Deployment shop/web: Failed CrashLoopBackOff: back-off restarting' });
+    await s.finish(release, r2, { state: 'failed', message: 'Deployment shop/web: Failed CrashLoopBackOff: back-off restarting' });
     clock.advance(60_000);
     const r3 = await s.begin(release, { objects: [configMap('a', ns), secret], paths: ['shop/'], description: 'rollback to revision 1' });
     clock.advance(5_000);
-    await s.finish(release, r3, { status: 'deployed', message: 'applied 2 objects' });
+    await s.finish(release, r3, { state: 'deployed', message: 'applied 2 objects' });
     const other = { name: 'api', namespace: ns };
     await s.begin(other, { objects: [configMap('x', ns)], paths: ['api.yaml'], description: 'apply' });
 
@@ -140,11 +140,11 @@ describe('release records', () => {
     const a = await rs.namespace('lista');
     const b = await rs.namespace('listb');
     const s = store();
-    await s.finish({ name: 'one', namespace: a }, await s.begin({ name: 'one', namespace: a }, { objects: [], paths: [], description: 'apply' }), { status: 'deployed', message: '' });
+    await s.finish({ name: 'one', namespace: a }, await s.begin({ name: 'one', namespace: a }, { objects: [], paths: [], description: 'apply' }), { state: 'deployed', message: '' });
     await s.begin({ name: 'one', namespace: a }, { objects: [], paths: [], description: 'apply' });
     await s.begin({ name: 'two', namespace: b }, { objects: [], paths: [], description: 'apply' });
     const all = (await s.releases({ allNamespaces: true })).filter((r) => r.namespace === a || r.namespace === b);
-    expect(all.map((r) => [r.namespace, r.name, r.revision, r.status])).toEqual([
+    expect(all.map((r) => [r.namespace, r.name, r.revision, r.state])).toEqual([
       [a, 'one', 2, 'pending'],
       [b, 'two', 1, 'pending'],
     ]);

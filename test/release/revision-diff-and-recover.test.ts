@@ -145,7 +145,7 @@ describe('list --pending and recover', () => {
 
     const store = new SecretReleaseStore({ client: rs.session.client, now: () => Date.now(), kdVersion: 'test' });
     const release = { name: 'app', namespace: ns };
-    expect((await store.revisions(release)).map((r) => `${r.revision} ${r.status}`)).toEqual(['1 pending']);
+    expect((await store.revisions(release)).map((r) => `${r.revision} ${r.state}`)).toEqual(['1 pending']);
 
     // The dead run's lock is still live (renewed moments ago): list says so, recover refuses naming the holder.
     const pending = await kd(['list', '-n', ns, '--pending']);
@@ -155,7 +155,7 @@ describe('list --pending and recover', () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(new RegExp(`^error: not recovering release app: its lock is live, held by \\S+/${child.pid}/[0-9a-f]{6} since `));
-    expect((await store.revisions(release))[0]?.status).toBe('pending');
+    expect((await store.revisions(release))[0]?.state).toBe('pending');
 
     // Time passes without renewals (nobody renews a dead run's Lease): moved back past its 30 s.
     const lease = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespace: ns, name: 'kd-lock-app' };
@@ -169,7 +169,7 @@ describe('list --pending and recover', () => {
     const recovered = await kd(['recover', 'app', '-n', ns]);
     expect(recovered).toEqual({ code: 0, stdout: 'release app: revision 1 marked failed; the next apply or a rollback starts clean\n', stderr: '' });
     const [r1] = await store.revisions(release);
-    expect(r1).toMatchObject({ revision: 1, status: 'failed', message: 'the run that wrote this revision stopped before finishing; marked failed by kubectl kd recover' });
+    expect(r1).toMatchObject({ revision: 1, state: 'failed', message: 'the run that wrote this revision stopped before finishing; marked failed by kubectl kd recover' });
     // The lock was released with the recovery, and nothing is pending any more.
     expect(await rs.session.client.get(lease)).toBeUndefined();
     expect(await kd(['list', '-n', ns, '--pending'])).toEqual({ code: 0, stdout: '', stderr: `No pending releases found in namespace ${ns}.\n` });

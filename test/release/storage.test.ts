@@ -173,7 +173,7 @@ describe('--storage file:DIR', () => {
     const recovered = await kd(['recover', 'stuck', '-n', ns, ...storage]);
     expect(recovered.code, recovered.stderr).toBe(0);
     expect(recovered.stdout).toBe('release stuck: revision 1 marked failed; the next apply or a rollback starts clean\n');
-    expect((await store.revisions({ name: 'stuck', namespace: ns })).map((r) => r.status)).toEqual(['failed']);
+    expect((await store.revisions({ name: 'stuck', namespace: ns })).map((r) => r.state)).toEqual(['failed']);
   }, 60_000);
 
   it('leaves nothing of kd in the cluster; history, list -A, rollback and delete use the files', async () => {

@@ -128,12 +128,12 @@ function rowTone(row: ObjectRow): Tone | undefined {
   }
 }
 
-const STATUS_WORD: Record<string, string> = { Current: 'healthy', InProgress: 'progressing', Failed: 'failed', Terminating: 'terminating', NotFound: 'not found', Unknown: 'unknown' };
+const HEALTH_WORD: Record<string, string> = { Current: 'healthy', InProgress: 'progressing', Failed: 'failed', Terminating: 'terminating', NotFound: 'not found', Unknown: 'unknown' };
 
 function healthText(row: ObjectRow): string {
   if (row.phase === 'pruned') return 'deleted';
   if (row.phase === 'failed' && !row.health) return 'failed';
   if (!row.health) return row.phase === 'applying' ? 'applying' : row.phase === 'healthy' ? 'done' : '';
   const ready = row.health.ready ? ` ${row.health.ready.ready}/${row.health.ready.desired}` : '';
-  return `${STATUS_WORD[row.health.status] ?? row.health.status}${ready}`;
+  return `${HEALTH_WORD[row.health.state] ?? row.health.state}${ready}`;
 }

@@ -30,7 +30,7 @@ import {
   partName,
   recordName,
 } from './names.js';
-import type { RecordPayload, RevisionInfo, RevisionStatus } from './types.js';
+import type { RecordPayload, Revision, RevisionState } from './types.js';
 
 export const DEFAULT_CHUNK_BYTES = 900 * 1024;
 
@@ -45,7 +45,7 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 const MAX_ANNOTATION_TEXT = 1024;
 
 export interface EncodeOptions {
-  status: RevisionStatus;
+  state: RevisionState;
   /** ISO time for `kd.io/updated`. */
   updated: string;
   message: string;
@@ -61,7 +61,7 @@ export function encodeRecord(payload: RecordPayload, options: EncodeOptions): Ku
   const labels = {
     [LABEL_OWNER]: OWNER,
     [LABEL_NAME]: payload.name,
-    [LABEL_STATUS]: options.status,
+    [LABEL_STATUS]: options.state,
     [LABEL_REVISION]: String(payload.revision),
   };
   const main: KubeObject = {
@@ -141,7 +141,7 @@ export function decodeRecord(main: KubeObject, parts: readonly KubeObject[], max
 }
 
 /** History's view of a revision, from the main Secret's labels and annotations. */
-export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
+export function readRevision(secret: KubeObject): Revision | undefined {
   const labels = labelsOf(secret);
   const annotations = annotationsOf(secret);
   const revision = Number(labels[LABEL_REVISION]);
@@ -152,9 +152,9 @@ export function revisionInfo(secret: KubeObject): RevisionInfo | undefined {
     name: labels[LABEL_NAME] ?? '',
     namespace: labels[LABEL_NAMESPACE] ?? metaString(secret, 'namespace'),
     revision,
-    status,
+    state: status,
     updated: annotations[ANNOTATION_UPDATED] ?? '',
-    objects: Number(annotations[ANNOTATION_OBJECTS] ?? '0') || 0,
+    objectCount: Number(annotations[ANNOTATION_OBJECTS] ?? '0') || 0,
     description: annotations[ANNOTATION_DESCRIPTION] ?? '',
     message: annotations[ANNOTATION_MESSAGE] ?? '',
     kdVersion: annotations[ANNOTATION_KD_VERSION] ?? '',

@@ -87,7 +87,7 @@ export async function deleteRelease(request: DeleteReleaseRequest, deps: DeleteR
     for (const r of [...revisions].reverse()) {
       const record = await store.record(release, r.revision).catch(() => undefined);
       if (record === undefined) continue;
-      for (const o of record.manifest) add(objects, o);
+      for (const o of record.objects) add(objects, o);
       break;
     }
     for (const m of members) if (!objects.has(objectKey(m.ref))) objects.set(objectKey(m.ref), { object: m.object, ref: m.ref });

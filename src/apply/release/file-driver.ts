@@ -22,7 +22,7 @@ import path from 'node:path';
 import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { KubeObject } from '../../model/index.js';
-import type { AcquireLockOptions, LockHandle, LockStatus, ReleaseLock, ReleaseRef } from '../ports.js';
+import type { AcquireLockOptions, LockHandle, HeldLock, ReleaseLock, ReleaseRef } from '../ports.js';
 import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
@@ -158,7 +158,7 @@ export class FileLock implements ReleaseLock {
   }
 
   /** The lock file as it stands (`kubectl kd list --pending`); its expiry is the holder's clock, as `acquire` judges it. */
-  async inspect(release: ReleaseRef): Promise<LockStatus | undefined> {
+  async inspect(release: ReleaseRef): Promise<HeldLock | undefined> {
     const note = await readNote(path.join(this.#driver.releaseDir(release), LOCK_FILE), this.#durationMs);
     if (note === undefined) return undefined;
     const remaining = note.expiresAt - this.#clock.now();

@@ -3,12 +3,12 @@
  * aligned like kubectl's (columns padded, three spaces apart, no trailing spaces). Only labels
  * and annotations of the records are shown: the objects (and the Secret values among them) never.
  */
-import type { LockStatus } from '../lock.js';
-import type { ReleaseSummary, RevisionInfo } from './types.js';
+import type { HeldLock } from '../lock.js';
+import type { Revision } from './types.js';
 
 /** `kubectl kd list --pending`: a release whose latest revision is pending, and its lock (null: nobody holds it). */
-export interface PendingRelease extends ReleaseSummary {
-  lock: LockStatus | null;
+export interface PendingRelease extends Revision {
+  lock: HeldLock | null;
 }
 
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -22,25 +22,25 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
 }
 
 /** `apply: health: Deployment shop/web ...`: the description, and the status message when there is one. */
-export function describeRevision(r: Pick<RevisionInfo, 'description' | 'message'> & { status?: RevisionInfo['status'] }): string {
+export function describeRevision(r: Pick<Revision, 'description' | 'message'> & { state?: Revision['state'] }): string {
   // A revision kept by `delete --keep-history`: the message is the deletion's, not the apply's.
-  if (r.status === 'deleted') return `${r.description === '' ? '' : `${r.description}; `}release deleted (${r.message === '' ? 'history kept' : `${r.message}, history kept`})`;
+  if (r.state === 'deleted') return `${r.description === '' ? '' : `${r.description}; `}release deleted (${r.message === '' ? 'history kept' : `${r.message}, history kept`})`;
   if (r.message === '') return r.description;
   if (r.description === '') return r.message;
   return `${r.description}: ${r.message}`;
 }
 
-export function renderHistoryText(revisions: readonly RevisionInfo[]): string {
+export function renderHistoryText(revisions: readonly Revision[]): string {
   return renderTable(
     ['REVISION', 'UPDATED', 'STATUS', 'OBJECTS', 'DESCRIPTION'],
-    revisions.map((r) => [String(r.revision), r.updated, r.status, String(r.objects), oneLine(describeRevision(r))]),
+    revisions.map((r) => [String(r.revision), r.updated, r.state, String(r.objectCount), oneLine(describeRevision(r))]),
   );
 }
 
-export function renderListText(releases: readonly ReleaseSummary[]): string {
+export function renderListText(releases: readonly Revision[]): string {
   return renderTable(
     ['NAME', 'NAMESPACE', 'REVISION', 'STATUS', 'UPDATED', 'OBJECTS'],
-    releases.map((r) => [r.name, r.namespace, String(r.revision), r.status, r.updated, String(r.objects)]),
+    releases.map((r) => [r.name, r.namespace, String(r.revision), r.state, r.updated, String(r.objectCount)]),
   );
 }
 

@@ -13,7 +13,7 @@ import { maskSecretPair } from '../mask-secrets.js';
 import { refOf } from '../object-refs.js';
 import { normalizeForDiff, unifiedDiff } from '../unified-diff.js';
 import type { ReleaseRef } from '../ports.js';
-import type { ReleaseRecord, RevisionInfo } from './types.js';
+import type { RevisionWithObjects, Revision } from './types.js';
 
 export interface RevisionRange {
   from: number;
@@ -33,8 +33,8 @@ export interface ObjectChange {
 
 export interface RevisionDiff {
   release: ReleaseRef;
-  from: Pick<RevisionInfo, 'revision' | 'status'>;
-  to: Pick<RevisionInfo, 'revision' | 'status'>;
+  from: Pick<Revision, 'revision' | 'state'>;
+  to: Pick<Revision, 'revision' | 'state'>;
   objects: ObjectChange[];
 }
 
@@ -47,7 +47,7 @@ export function parseRevisionRange(text: string): RevisionRange {
 }
 
 /** The revision numbers a range names, checked against the release's revisions (exit 2 when one is missing). */
-export function resolveRevisionRange(release: ReleaseRef, revisions: readonly RevisionInfo[], range: RevisionRange): { from: number; to: number } {
+export function resolveRevisionRange(release: ReleaseRef, revisions: readonly Revision[], range: RevisionRange): { from: number; to: number } {
   const latest = revisions[revisions.length - 1]?.revision;
   const to = range.to ?? latest;
   const known = revisions.map((r) => r.revision);
@@ -59,9 +59,9 @@ export function resolveRevisionRange(release: ReleaseRef, revisions: readonly Re
   return { from: range.from, to: to! };
 }
 
-export function diffRevisions(release: ReleaseRef, from: ReleaseRecord, to: ReleaseRecord): RevisionDiff {
-  const before = byKey(from.manifest);
-  const after = byKey(to.manifest);
+export function diffRevisions(release: ReleaseRef, from: RevisionWithObjects, to: RevisionWithObjects): RevisionDiff {
+  const before = byKey(from.objects);
+  const after = byKey(to.objects);
   const keys = new Set([...before.keys(), ...after.keys()]);
   const objects: ObjectChange[] = [];
   for (const key of keys) {
@@ -81,7 +81,7 @@ export function diffRevisions(release: ReleaseRef, from: ReleaseRecord, to: Rele
     objects.push({ ref, change, paths: paths.map(toFieldPath), diff });
   }
   objects.sort((x, y) => compareInstallOrder(x.ref, y.ref));
-  return { release, from: { revision: from.revision, status: from.status }, to: { revision: to.revision, status: to.status }, objects };
+  return { release, from: { revision: from.revision, state: from.state }, to: { revision: to.revision, state: to.state }, objects };
 }
 
 export function renderRevisionDiffText(d: RevisionDiff): string {

@@ -14,18 +14,18 @@ import { refOf } from '../object-refs.js';
 import type { ApplyRequest } from '../run-apply.js';
 import type { ReleasePorts, ReleaseRef } from '../ports.js';
 import { CorruptRecordError } from './store.js';
-import type { ReleaseRecord, RevisionInfo } from './types.js';
+import type { RevisionWithObjects, Revision } from './types.js';
 
-export function chooseRollbackRevision(release: ReleaseRef, revisions: readonly RevisionInfo[], requested?: number): number {
+export function chooseRollbackRevision(release: ReleaseRef, revisions: readonly Revision[], requested?: number): number {
   if (revisions.length === 0) throw new KdError('input', `release ${release.name} not found in namespace ${release.namespace}`, { hint: 'list the releases with `kubectl kd list -A`' });
   if (requested !== undefined) {
     if (!revisions.some((r) => r.revision === requested))
       throw new KdError('usage', `release ${release.name} has no revision ${requested}`, { hint: `its revisions are ${revisions.map((r) => r.revision).join(', ')} (see \`kubectl kd history ${release.name}\`)` });
     return requested;
   }
-  const deployed = revisions.filter((r) => r.status === 'deployed');
+  const deployed = revisions.filter((r) => r.state === 'deployed');
   const current = deployed[deployed.length - 1]?.revision ?? revisions[revisions.length - 1]!.revision;
-  const earlier = revisions.filter((r) => r.revision < current && r.status === 'superseded');
+  const earlier = revisions.filter((r) => r.revision < current && r.state === 'superseded');
   const target = earlier[earlier.length - 1];
   if (target === undefined)
     throw new KdError('usage', `release ${release.name} has no earlier deployed revision to roll back to`, { hint: `name one: kubectl kd rollback ${release.name} REVISION (see \`kubectl kd history ${release.name}\`)` });
@@ -40,8 +40,8 @@ export interface RollbackRequestOptions {
 }
 
 /** The apply that re-applies a recorded revision as a new one. */
-export function rollbackRequest(release: ReleaseRef, record: ReleaseRecord, options: RollbackRequestOptions = {}): ApplyRequest {
-  const objects = record.manifest.flatMap((object): PlanInputObject[] => {
+export function rollbackRequest(release: ReleaseRef, record: RevisionWithObjects, options: RollbackRequestOptions = {}): ApplyRequest {
+  const objects = record.objects.flatMap((object): PlanInputObject[] => {
     const ref = refOf(object);
     return ref === undefined ? [] : [{ object, ref }];
   });

@@ -26,10 +26,10 @@ import { KdError } from '../../errors.js';
 import type { KubeObject } from '../../model/index.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import { ClusterRecordDriver, type RecordDriver } from './drivers.js';
-import type { BeginRevision, FinishRevision, ReleaseRef, ReleaseSnapshot, ReleaseStore, RevisionStatus } from '../ports.js';
-import { decodeRecord, encodeRecord, labelsOf, revisionInfo } from './codec.js';
+import type { NewRevision, FinishRevision, ReleaseRef, ReleaseStore, RevisionState } from '../ports.js';
+import { decodeRecord, encodeRecord, labelsOf, readRevision } from './codec.js';
 import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_NAMESPACE, LABEL_PART, LABEL_STATUS, RECORD_PREFIX, RECORD_TYPE } from './names.js';
-import type { RecordPayload, ReleaseRecord, ReleaseSummary, RevisionInfo } from './types.js';
+import type { RecordPayload, Revision, RevisionWithObjects } from './types.js';
 import { formatMetav1Time } from '../../model/time.js';
 
 export const DEFAULT_HISTORY_MAX = 10;
@@ -111,13 +111,13 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** Every revision of a release, oldest first. */
-  async revisions(release: ReleaseRef): Promise<RevisionInfo[]> {
+  async revisions(release: ReleaseRef): Promise<Revision[]> {
     const secrets = await this.#secrets(release.namespace, release.name);
-    return secrets.mains.map(revisionInfo).filter((r): r is RevisionInfo => r !== undefined).sort((a, b) => a.revision - b.revision);
+    return secrets.mains.map(readRevision).filter((r): r is Revision => r !== undefined).sort((a, b) => a.revision - b.revision);
   }
 
   /** One revision with its objects; undefined when it does not exist. Throws when it cannot be read. */
-  async record(release: ReleaseRef, revision: number): Promise<ReleaseRecord | undefined> {
+  async record(release: ReleaseRef, revision: number): Promise<RevisionWithObjects | undefined> {
     const secrets = await this.#secrets(release.namespace, release.name, revision);
     const main = secrets.mains[0];
     if (main === undefined) return undefined;
@@ -125,28 +125,26 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** Throws a CorruptRecordError when the deployed revision's record cannot be read. */
-  async lastDeployed(release: ReleaseRef): Promise<ReleaseSnapshot | undefined> {
-    const deployed = (await this.revisions(release)).filter((r) => r.status === 'deployed');
+  async lastDeployed(release: ReleaseRef): Promise<RevisionWithObjects | undefined> {
+    const deployed = (await this.revisions(release)).filter((r) => r.state === 'deployed');
     const latest = deployed[deployed.length - 1];
     if (latest === undefined) return undefined;
-    const record = await this.record(release, latest.revision);
-    if (record === undefined) return undefined;
-    return { revision: record.revision, status: record.status, objects: record.manifest };
+    return this.record(release, latest.revision);
   }
 
   /** Marks the release's pending revisions failed; returns their numbers. Call only while holding the lock. */
   async recoverStale(release: ReleaseRef, message = 'the run that wrote this revision stopped before finishing (its lock expired); marked failed'): Promise<number[]> {
-    const pending = (await this.revisions(release)).filter((r) => r.status === 'pending');
-    for (const r of pending) await this.#setStatus(release, r.revision, 'failed', message);
+    const pending = (await this.revisions(release)).filter((r) => r.state === 'pending');
+    for (const r of pending) await this.#setState(release, r.revision, 'failed', message);
     return pending.map((r) => r.revision);
   }
 
-  async begin(release: ReleaseRef, revision: BeginRevision): Promise<number> {
+  async begin(release: ReleaseRef, revision: NewRevision): Promise<number> {
     const existing = await this.revisions(release);
-    const stale = existing.filter((r) => r.status === 'pending');
+    const stale = existing.filter((r) => r.state === 'pending');
     const next = (existing[existing.length - 1]?.revision ?? 0) + 1;
     const message = `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`;
-    for (const r of stale) await this.#setStatus(release, r.revision, 'failed', message);
+    for (const r of stale) await this.#setState(release, r.revision, 'failed', message);
     if (stale.length > 0) revision.onStaleRepaired?.(stale.map((r) => r.revision), 'marked failed by revision ' + next);
     const startedAt = isoSeconds(this.#now());
     const payload: RecordPayload = {
@@ -161,7 +159,7 @@ export class RecordStore implements ReleaseStore {
       objects: revision.objects,
     };
     const secrets = encodeRecord(payload, {
-      status: 'pending',
+      state: 'pending',
       updated: startedAt,
       message: '',
       ...(this.#chunkBytes !== undefined ? { chunkBytes: this.#chunkBytes } : {}),
@@ -173,21 +171,21 @@ export class RecordStore implements ReleaseStore {
   }
 
   async finish(release: ReleaseRef, revision: number, result: FinishRevision): Promise<void> {
-    await this.#setStatus(release, revision, result.status, result.message);
-    if (result.status !== 'deployed') return;
+    await this.#setState(release, revision, result.state, result.message);
+    if (result.state !== 'deployed') return;
     const revisions = await this.revisions(release);
     for (const r of revisions)
-      if (r.revision !== revision && r.status === 'deployed') {
-        await this.#setStatus(release, r.revision, 'superseded', r.message);
-        r.status = 'superseded';
+      if (r.revision !== revision && r.state === 'deployed') {
+        await this.#setState(release, r.revision, 'superseded', r.message);
+        r.state = 'superseded';
       }
     await this.#trim(release, revisions);
   }
 
   /** --history-max: the oldest revisions no longer in force go until at most historyMax remain. */
-  async #trim(release: ReleaseRef, revisions: readonly RevisionInfo[]): Promise<void> {
+  async #trim(release: ReleaseRef, revisions: readonly Revision[]): Promise<void> {
     if (this.#historyMax <= 0 || revisions.length <= this.#historyMax) return;
-    const old = revisions.filter((r) => r.status === 'superseded' || r.status === 'failed' || r.status === 'deleted');
+    const old = revisions.filter((r) => r.state === 'superseded' || r.state === 'failed' || r.state === 'deleted');
     for (const r of old.slice(0, revisions.length - this.#historyMax)) await this.deleteRevision(release, r.revision);
   }
 
@@ -198,15 +196,15 @@ export class RecordStore implements ReleaseStore {
   }
 
   /** The latest revision of each release in a namespace, or in all namespaces; sorted by namespace, then name. */
-  async releases(scope: { namespace: string } | { allNamespaces: true }): Promise<ReleaseSummary[]> {
+  async releases(scope: { namespace: string } | { allNamespaces: true }): Promise<Revision[]> {
     const items =
       'allNamespaces' in scope && this.#storageNamespace === undefined
         ? await this.driver.list({ allNamespaces: true })
         : await this.driver.list({ namespace: this.storageNamespaceOf('namespace' in scope ? scope.namespace : '') });
-    const latest = new Map<string, RevisionInfo>();
+    const latest = new Map<string, Revision>();
     for (const secret of items) {
       if (secret['type'] !== RECORD_TYPE) continue;
-      const info = revisionInfo(secret);
+      const info = readRevision(secret);
       if (info === undefined) continue;
       if ('namespace' in scope && info.namespace !== scope.namespace) continue;
       const key = `${info.namespace}/${info.name}`;
@@ -214,8 +212,7 @@ export class RecordStore implements ReleaseStore {
       if (seen === undefined || seen.revision < info.revision) latest.set(key, info);
     }
     return [...latest.values()]
-      .sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((r) => ({ name: r.name, namespace: r.namespace, revision: r.revision, status: r.status, updated: r.updated, objects: r.objects, description: r.description }));
+      .sort((a, b) => (a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** `kubectl kd delete --keep-history`: the latest revision becomes `deleted`, other deployed ones `superseded`. */
@@ -226,8 +223,8 @@ export class RecordStore implements ReleaseStore {
       throw new KdError('cluster', `the history of release ${release.name} was not found in namespace ${release.namespace}, so it could not be kept`, {
         hint: `its records (${this.where(release.namespace)}) were deleted while the release was being deleted`,
       });
-    await this.#setStatus(release, latest.revision, 'deleted', message);
-    for (const r of revisions) if (r.revision !== latest.revision && r.status === 'deployed') await this.#setStatus(release, r.revision, 'superseded', r.message);
+    await this.#setState(release, latest.revision, 'deleted', message);
+    for (const r of revisions) if (r.revision !== latest.revision && r.state === 'deployed') await this.#setState(release, r.revision, 'superseded', r.message);
   }
 
   /** Deletes every record Secret of the release (parts included); returns how many. */
@@ -241,12 +238,12 @@ export class RecordStore implements ReleaseStore {
     return n;
   }
 
-  async #setStatus(release: ReleaseRef, revision: number, status: RevisionStatus, message: string): Promise<void> {
+  async #setState(release: ReleaseRef, revision: number, state: RevisionState, message: string): Promise<void> {
     const secret = (await this.#secrets(release.namespace, release.name, revision)).mains[0];
     const name = (secret?.metadata as { name?: string } | undefined)?.name;
     if (name === undefined) throw new KdError('cluster', `revision ${revision} of release ${release.name} in ${release.namespace} was not found`);
     await this.driver.patchMeta(this.storageNamespaceOf(release.namespace), name, {
-      labels: { [LABEL_STATUS]: status },
+      labels: { [LABEL_STATUS]: state },
       annotations: { [ANNOTATION_UPDATED]: isoSeconds(this.#now()), [ANNOTATION_MESSAGE]: message },
     });
   }
@@ -281,8 +278,8 @@ export class RecordStore implements ReleaseStore {
     return { mains, parts };
   }
 
-  #decode(release: ReleaseRef, revision: number, main: KubeObject, parts: readonly KubeObject[]): ReleaseRecord {
-    const info = revisionInfo(main);
+  #decode(release: ReleaseRef, revision: number, main: KubeObject, parts: readonly KubeObject[]): RevisionWithObjects {
+    const info = readRevision(main);
     const decoded = decodeRecord(main, parts, this.#maxRecordBytes);
     if (info === undefined || 'problem' in decoded) {
       const secret = nameOf(main);
@@ -296,7 +293,7 @@ export class RecordStore implements ReleaseStore {
         this.driver.kind === 'file' ? `file ${secret} in ${this.driver.where(release.namespace)}` : `${this.driver.noun} ${secret} in namespace ${storage}`,
       );
     }
-    return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, manifest: decoded.payload.objects };
+    return { ...info, startedAt: decoded.payload.startedAt, paths: decoded.payload.paths, objects: decoded.payload.objects };
   }
 
 }

@@ -4,9 +4,9 @@
  * the update time live in labels and annotations, so status transitions are small patches.
  */
 import type { KubeObject } from '../../model/index.js';
-import type { RevisionStatus } from '../ports.js';
+import type { RevisionState } from '../ports.js';
 
-export type { RevisionStatus };
+export type { RevisionState };
 
 /** What the compressed JSON of one revision holds. */
 export interface RecordPayload {
@@ -20,19 +20,19 @@ export interface RecordPayload {
   startedAt: string;
   paths: string[];
   description: string;
-  /** The objects exactly as kd applied them (hooks included): the last-applied snapshot. */
+  /** The objects exactly as kd applied them (hooks included): what the next plan calls `recorded`. */
   objects: KubeObject[];
 }
 
 /** One revision as history shows it: read from labels and annotations alone. */
-export interface RevisionInfo {
+export interface Revision {
   name: string;
   namespace: string;
   revision: number;
-  status: RevisionStatus;
+  state: RevisionState;
   /** ISO time of the last status change. */
   updated: string;
-  objects: number;
+  objectCount: number;
   description: string;
   /** The status message (`applied 12 objects`, the failure reason); may be empty. */
   message: string;
@@ -42,19 +42,8 @@ export interface RevisionInfo {
 }
 
 /** A revision with its payload decoded. */
-export interface ReleaseRecord extends RevisionInfo {
+export interface RevisionWithObjects extends Revision {
   startedAt: string;
   paths: string[];
-  manifest: KubeObject[];
-}
-
-/** One release as `kubectl kd list` shows it: its latest revision. */
-export interface ReleaseSummary {
-  name: string;
-  namespace: string;
-  revision: number;
-  status: RevisionStatus;
-  updated: string;
-  objects: number;
-  description: string;
+  objects: KubeObject[];
 }

@@ -7,9 +7,9 @@
 import { objectKey, type KubeObject } from '../../model/index.js';
 import type { Plan } from '../../plan/index.js';
 import { refOf } from '../object-refs.js';
-import type { ReleaseSnapshot } from '../ports.js';
+import type { RevisionWithObjects } from './types.js';
 
-export function unchangedRevision(plan: Plan, snapshot: ReleaseSnapshot | undefined, recorded: readonly KubeObject[], options: { hooks: boolean }): number | undefined {
+export function unchangedRevision(plan: Plan, snapshot: RevisionWithObjects | undefined, recorded: readonly KubeObject[], options: { hooks: boolean }): number | undefined {
   if (snapshot === undefined || plan.prune.length > 0) return undefined;
   const entries = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply];
   if (entries.some((e) => (e.hook ? options.hooks : e.action !== 'unchanged'))) return undefined;

@@ -5,7 +5,7 @@ import { result, type HealthResult } from '../types.js';
 
 export function namespaceHealth(object: KubeObject): HealthResult {
   const phase = stringField(object, 'status', 'phase');
-  if (phase === 'Terminating') return { status: 'Terminating', reason: 'Terminating', message: 'namespace is being deleted' };
+  if (phase === 'Terminating') return { state: 'Terminating', reason: 'Terminating', message: 'namespace is being deleted' };
   if (phase === 'Active') return result.current('Active', 'namespace is active');
   return result.inProgress('NotActive', 'waiting for the namespace to become active');
 }
