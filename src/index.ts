@@ -19,11 +19,9 @@ export * from './plan/index.js';
 export * from './apply/index.js';
 export * from './apply/release/index.js';
 // The cluster layer pulls in the Kubernetes client and node's HTTP stack: offline commands must
-// not load it, so only its types are re-exported here and connecting goes through a loader.
+// not load it, so only its types are re-exported here. The shells connect through the session
+// layer's `openConnection` (below), which loads the client on first use.
 export type * from './cluster/index.js';
-export async function connectCluster(options: import('./cluster/index.js').ConnectOptions): Promise<import('./cluster/index.js').ClusterSession> {
-  return (await import('./cluster/index.js')).connectCluster(options);
-}
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
 export { startSim, realClock, isLoopbackHost, type SimOptions, type SimHandle } from './sim/server.js';
 export { writeFilePrivate } from './sim/state-file.js';
