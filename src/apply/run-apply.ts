@@ -393,11 +393,3 @@ export function summaryMessage(counts: RunCounts): string {
   return parts.join(', ');
 }
 
-/** Exit code of a finished run: 0 succeeded, 1 failed (health, hook, conflict, invalid, internal), 2 cluster access or a refused input, 130 interrupted. */
-export function exitCodeOf(done: DoneEvent): 0 | 1 | 2 | 130 {
-  if (done.status === 'succeeded') return 0;
-  if (done.status === 'interrupted') return 130;
-  const kind: FailureKind | undefined = done.failure?.kind;
-  return kind === 'cluster' || kind === 'refused' ? 2 : 1;
-}
-
