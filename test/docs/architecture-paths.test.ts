@@ -4,7 +4,9 @@
  * top-level folder (`src/apply/runner.ts`) is taken from the repository root; a shorter one
  * (`runner.ts`, `release/store.ts`, `strategies/`) is looked up under the folder of the code-map
  * entry it appears in (`src/apply/`), as the prose reads it. The glossary also names its types:
- * each `Name` written as "`Name` (path)" must be exported by that module.
+ * each `Name` written as "`Name` (path)" must be exported by that module. Two invariants that
+ * no other check covers are checked here too: only plugin/main.ts touches `process` in the CLI,
+ * and no shell returns a literal exit code (they come from `ExitCode` / plugin/exit-codes.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -99,5 +101,34 @@ describe('ARCHITECTURE.md', () => {
       return !new RegExp(`export (?:declare )?(?:type|interface|class|const|function|enum|abstract class) ${name}\\b|export (?:type )?\\{[^}]*\\b${name}\\b`).test(source);
     });
     expect(wrong).toEqual([]);
+  });
+
+  const sources = (folder: string): string[] =>
+    walk(path.join(ROOT, folder))
+      .filter((f) => /\.tsx?$/.test(f))
+      .map((f) => `${folder}/${f}`);
+  const codeLines = (file: string): Array<{ at: string; line: string }> =>
+    readFileSync(path.join(ROOT, file), 'utf8')
+      .split('\n')
+      .map((line, i) => ({ at: `${file}:${i + 1}`, line }))
+      .filter(({ line }) => !/^\s*(\*|\/\/|\/\*)/.test(line));
+
+  it('keeps its invariant that only plugin/main.ts touches process in the CLI', () => {
+    const touching = sources('plugin')
+      .filter((f) => f !== 'plugin/main.ts')
+      .flatMap(codeLines)
+      .filter(({ line }) => /\bprocess\.\w/.test(line))
+      .map(({ at }) => at);
+    expect(touching).toEqual([]);
+  });
+
+  it('keeps its claim that exit codes are named, never literal numbers, in the shells', () => {
+    // Where exit codes are produced: the commands, the watch loop, the CLI's top level and kd-lsp's main.
+    const producers = [...sources('plugin')].filter((f) => /^plugin\/(commands\/|watch\/|[\w-]+\.ts$)/.test(f)).concat('lsp/main.ts');
+    const literal = producers
+      .flatMap(codeLines)
+      .filter(({ line }) => /\b(exitCode\s*=|exit\(|return)\s*(0|1|2|130)\s*;|exitCode:\s*(1|2|130)\b/.test(line) && !/ExitCode\./.test(line))
+      .map(({ at, line }) => `${at}: ${line.trim()}`);
+    expect(literal).toEqual([]);
   });
 });
