@@ -9,7 +9,7 @@
  * namespace) and their names include it (`kd.release.v1.<ns>.<release>.v<N>`), so releases of
  * one name in two namespaces never share a record.
  *
- * Status rules: a revision is written `pending` before anything is applied; it ends `deployed`
+ * State rules: a revision is written `pending` before anything is applied; it ends `deployed`
  * (and every other `deployed` revision of the release becomes `superseded`) or `failed`. A
  * `pending` revision found by `begin` was left by a run that died: the caller holds the lock, so
  * that run is gone, and the revision is marked failed with a message saying so — never left stuck.
