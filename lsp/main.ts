@@ -1,9 +1,11 @@
 /**
  * kd-lsp entry: `kd-lsp --stdio` runs the language server over standard input and output;
  * `--version` and `--help` answer and exit. The only module of kd-lsp that touches `process`
- * (arguments, streams, exit code).
+ * (arguments, streams, exit code), besides the measuring of loop-stats.ts under KD_LSP_TRACE.
  */
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { jsonEncoder } from './json-encoder.js';
+import { loopStats } from './loop-stats.js';
 import { nodeHost } from './node-host.js';
 import { startServer } from './server.js';
 import { ExitCode } from '../src/index.js';
@@ -33,11 +35,14 @@ if (args.includes('--version')) {
 } else if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(HELP);
 } else if (args.includes('--stdio') || args.length === 0) {
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  // The encoder sends outlines the server already holds as JSON text without serializing them again.
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: jsonEncoder }));
   // Anything printed to stdout would corrupt the protocol stream.
   console.log = (...parts: unknown[]) => connection.console.log(parts.map(String).join(' '));
   const host = nodeHost({ version: VERSION, env: process.env, cwd: process.cwd(), log: (m) => connection.console.warn(m) });
-  startServer(connection, host);
+  // KD_LSP_TRACE=<file>: what held the event loop, written there at exit (bench/lsp.mjs reads it).
+  const trace = process.env.KD_LSP_TRACE;
+  startServer(connection, host, trace ? { timing: loopStats(trace) } : {});
 } else {
   process.stderr.write(`kd-lsp: unknown arguments: ${args.join(' ')}\n${HELP}`);
   process.exitCode = ExitCode.error;

@@ -15,6 +15,7 @@ import {
   FileChangeType,
   LSPErrorCodes,
   ResponseError,
+  TextDocumentContentChangeEvent,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -37,8 +38,11 @@ import {
   toLspWorkspaceSymbol,
 } from './convert.js';
 import { nodeFileNames, uriToPath } from './file-names.js';
+import { withJson } from './json-encoder.js';
+import type { LoopTimer, Mark } from './loop-stats.js';
 import { WorkspaceSession, type SessionHost } from './service/session.js';
 import { parseSettings, type KdLspSettings } from './service/settings.js';
+import type { TextChange } from './service/split-documents.js';
 
 /** The I/O the server needs, passed in so that tests run it in-process. */
 export interface ServerHost extends SessionHost {
@@ -54,12 +58,17 @@ export interface ServerOptions {
   debounceMs?: number;
   /** How long a hover waits for the cluster before answering without the live state. */
   liveTimeoutMs?: number;
+  /**
+   * Told how long each piece of work held the event loop: handlers' synchronous parts and
+   * validation slices, by label. For measuring what blocks requests (KD_LSP_TRACE, lsp/main.ts).
+   */
+  timing?: LoopTimer;
 }
 
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+/** Documents' outline entries converted to the protocol's shape between two pauses. */
+const CONVERSIONS_PER_SLICE = 256;
 
-/** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
-const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
@@ -67,7 +76,58 @@ function cancelled(): ResponseError<void> {
 
 export function startServer(connection: Connection, host: ServerHost, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 50;
-  const documents = new TextDocuments(TextDocument);
+  const timing = options.timing;
+  /** The synchronous part of a handler, timed when timing is asked for. */
+  function timed<A extends unknown[], R>(label: string, handler: (...args: A) => R): (...args: A) => R {
+    if (!timing) return handler;
+    return (...args: A) => {
+      const start = timing.start();
+      try {
+        return handler(...args);
+      } finally {
+        timing.stop(label, start);
+      }
+    };
+  }
+  let resumedAt: Mark | undefined;
+  /** Ends the timing of the slice running since the last pause (its chain of work goes on without pausing). */
+  const endSlice = () => {
+    if (timing && resumedAt !== undefined) timing.stop('slice (validation, outline)', resumedAt);
+    resumedAt = undefined;
+  };
+  /** A turn of the event loop: what long work waits on so that messages queued meanwhile run. */
+  const pause = () => {
+    endSlice();
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        if (timing) resumedAt = timing.start();
+        resolve();
+      }),
+    );
+  };
+  /**
+   * The editor's changes of the last update of each document, as offsets in the text before each
+   * change (computed here, where the document's line offsets are at hand): the service re-splits
+   * only around them. Undefined after a change that replaced the whole text.
+   */
+  const pendingChanges = new Map<string, TextChange[] | undefined>();
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(document, changes, version) {
+      let offsets: TextChange[] | undefined = [];
+      for (const change of changes) {
+        if (TextDocumentContentChangeEvent.isIncremental(change)) {
+          const a = document.offsetAt(change.range.start);
+          const b = document.offsetAt(change.range.end);
+          offsets?.push({ start: Math.min(a, b), end: Math.max(a, b), text: change.text });
+        } else offsets = undefined;
+        // One at a time: the offsets of the next change are in the text this one leaves.
+        document = TextDocument.update(document, [change], version);
+      }
+      pendingChanges.set(document.uri, offsets);
+      return document;
+    },
+  });
   const session = new WorkspaceSession(host, nodeFileNames, (uri) => documents.get(uri) !== undefined, pause);
   let canPullConfig = false;
   let canWatchDynamically = false;
@@ -96,7 +156,9 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const current = session.service;
     const stale = () => documents.get(uri)?.version !== version || session.service !== current;
     if (stale()) return;
+    if (timing) resumedAt = timing.start();
     const diagnostics = await current.diagnostics(uri, stale);
+    endSlice();
     if (diagnostics === undefined || stale()) return;
     const lsp = diagnostics.map(toLspDiagnostic);
     // Workspace-wide re-checks (settings, CRDs found, other files) often confirm what is shown.
@@ -169,7 +231,10 @@ export function startServer(connection: Connection, host: ServerHost, options: S
 
   // Fires on open too (after onDidOpen): an opened document validates at once, an edit debounced.
   documents.onDidChangeContent((e) => {
+    const start = timing?.start();
     const uri = e.document.uri;
+    const changes = pendingChanges.get(uri);
+    pendingChanges.delete(uri);
     const file = uriToPath(uri);
     if (file !== undefined && host.inHelmChart?.(file)) {
       // Chart templates are not YAML until `helm template` renders them: quiet, as `kubectl kd validate` skips them.
@@ -177,9 +242,12 @@ export function startServer(connection: Connection, host: ServerHost, options: S
       void connection.sendDiagnostics({ uri, version: e.document.version, diagnostics: [] });
       return;
     }
-    session.opened(uri, e.document.getText());
-    schedule(uri, justOpened.delete(uri) ? 0 : debounceMs);
+    if (changes && changes.length > 0) session.edited(uri, changes, e.document.getText());
+    else session.opened(uri, e.document.getText());
+    const opening = justOpened.delete(uri);
+    schedule(uri, opening ? 0 : debounceMs);
     if (documents.all().length > 1) revalidateOpen(uri);
+    if (timing) timing.stop(opening ? 'didOpen' : 'didChange', start!);
   });
 
   documents.onDidClose(async (e) => {
@@ -203,7 +271,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const service = session.service;
     await service.ensureSchemasAt(params.textDocument.uri, position);
     if (token.isCancellationRequested) return cancelled();
-    const items = service.completion(params.textDocument.uri, position).map(toLspCompletionItem);
+    const items = timed('completion', () => service.completion(params.textDocument.uri, position).map(toLspCompletionItem))();
     return { isIncomplete: false, items };
   });
 
@@ -212,7 +280,7 @@ export function startServer(connection: Connection, host: ServerHost, options: S
     const service = session.service;
     await service.ensureSchemasAt(params.textDocument.uri, position);
     if (token.isCancellationRequested) return cancelled();
-    const h = service.hover(params.textDocument.uri, position);
+    const h = timed('hover', () => service.hover(params.textDocument.uri, position))();
     if (!h) return null;
     if (h.object && session.settings.context !== undefined && host.liveHealth) {
       const line = await liveLine(h.object, token);
@@ -262,24 +330,58 @@ export function startServer(connection: Connection, host: ServerHost, options: S
   /** The last outline per document: editors ask again for the same version (on focus, on scroll). */
   const outlines = new Map<string, { version: number; service: unknown; symbols: DocumentSymbol[] }>();
   documents.onDidClose((e) => outlines.delete(e.document.uri));
-  const lspSymbols = new WeakMap<SymbolEntry, DocumentSymbol>();
+  /**
+   * Each document's outline entries converted once, with their JSON text: the service hands back
+   * the same array for a document that kept its text and line, so an answer after an edit only
+   * joins parts (lsp/json-encoder.ts sends the joined text as it is).
+   */
+  const converted = new WeakMap<SymbolEntry[], { symbols: DocumentSymbol[]; json: string }>();
 
-  connection.onDocumentSymbol((params, token) => {
+  connection.onDocumentSymbol(async (params, token) => {
     const uri = params.textDocument.uri;
-    const version = documents.get(uri)?.version;
-    const service = session.service;
-    const known = outlines.get(uri);
-    if (known && version !== undefined && known.version === version && known.service === service) return known.symbols;
-    const symbols = service.documentSymbols(uri, () => token.isCancellationRequested);
-    if (symbols === undefined || token.isCancellationRequested) return cancelled();
-    const lsp = symbols.map((entry) => {
-      // The service hands back the same entry for an unchanged document: convert it once.
-      let converted = lspSymbols.get(entry);
-      if (!converted) lspSymbols.set(entry, (converted = toLspDocumentSymbol(entry)));
-      return converted;
-    });
-    if (version !== undefined) outlines.set(uri, { version, service, symbols: lsp });
-    return lsp;
+    for (;;) {
+      const service = session.service;
+      const asked = outlines.get(uri);
+      if (asked && asked.version === documents.get(uri)?.version && asked.service === service) return asked.symbols;
+      // Its synchronous part is all of it unless entries are still to be computed (then in slices).
+      const groups = await timed('documentSymbol', () => service.documentSymbolGroups(uri, () => token.isCancellationRequested))();
+      endSlice();
+      if (groups === undefined || token.isCancellationRequested) return cancelled();
+      // The version the groups are of: the service answers for the text it has when it finishes.
+      const version = documents.get(uri)?.version;
+      // Documents not converted yet (the first outline of a file): in slices too.
+      let fresh = 0;
+      let edited = false;
+      for (const group of groups) {
+        if (group.length === 0 || converted.has(group)) continue;
+        if (++fresh % CONVERSIONS_PER_SLICE === 0) {
+          await pause();
+          endSlice();
+          if (token.isCancellationRequested) return cancelled();
+          if (documents.get(uri)?.version !== version || session.service !== service) {
+            edited = true;
+            break;
+          }
+        }
+        const lsp = group.map(toLspDocumentSymbol);
+        converted.set(group, { symbols: lsp, json: JSON.stringify(lsp).slice(1, -1) });
+      }
+      // An edit arrived meanwhile: answer for the text as it is now (what is converted is kept).
+      if (edited) continue;
+      return timed('documentSymbol join', () => {
+        const symbols: DocumentSymbol[] = [];
+        const parts: string[] = [];
+        for (const group of groups) {
+          const c = group.length > 0 ? converted.get(group) : undefined;
+          if (!c) continue;
+          for (const x of c.symbols) symbols.push(x);
+          parts.push(c.json);
+        }
+        withJson(symbols, `[${parts.join(',')}]`);
+        if (version !== undefined) outlines.set(uri, { version, service, symbols });
+        return symbols;
+      })();
+    }
   });
 
   connection.onWorkspaceSymbol((params, token) => {

@@ -14,6 +14,7 @@ import {
   readCrd,
   validateEach,
   loadCelEngine,
+  objectKey,
   type CustomResourceDefinitionInfo,
   type Diagnostic,
   type GroupVersionKind,
@@ -114,6 +115,12 @@ export class CoreEngine implements KdEngine {
 
   checkAcross(manifests: readonly Manifest[]): Diagnostic[] {
     return checkDuplicates(this.#defaults(manifests));
+  }
+
+  identity(manifest: Manifest): string | undefined {
+    // checkDuplicates' own key, on the same defaulted object; it skips objects without a name.
+    const [defaulted] = this.#defaults([manifest]);
+    return defaulted!.ref.name ? objectKey(defaulted!.ref) : undefined;
   }
 
   setCustomResources(crds: readonly Manifest[]): void {

@@ -42,6 +42,12 @@ export interface KdEngine {
   check(manifest: Manifest, options: CheckOptions): Diagnostic[];
   /** Rules across objects (duplicates), over every object of the workspace. */
   checkAcross(manifests: readonly Manifest[]): Diagnostic[];
+  /**
+   * What `checkAcross` tells objects apart by: two objects with the same identity are the same
+   * object (after namespace defaulting); undefined for an object it never compares (no name).
+   * After `prepare` for the object's kind.
+   */
+  identity(manifest: Manifest): string | undefined;
   /** The CustomResourceDefinitions in use, replacing the previous set. */
   setCustomResources(crds: readonly Manifest[]): void;
   /** kd's annotation keys and their Argo CD/Helm aliases. */

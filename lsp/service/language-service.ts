@@ -5,7 +5,7 @@
  * 1-based positions.
  *
  * Incrementality: `update` splits the text into YAML documents and loads only those whose text
- * changed (see workspace.ts); `diagnostics` re-checks only documents without results for the
+ * changed, and `edit` splits only around the editor's changes (see workspace.ts); `diagnostics` re-checks only documents without results for the
  * current check generation, which moves on when settings or the set of CRDs change. Long work
  * takes a `stale()` callback and gives up (returns undefined) as soon as it turns true.
  */
@@ -27,9 +27,10 @@ import { customKinds, isCrd } from './crds.js';
 import type { AnnotationDoc, KdEngine } from './engine.js';
 import { hover } from './hover.js';
 import { SchemaIndex } from './schema-index.js';
-import { documentSymbols, workspaceSymbols } from './symbols.js';
+import { documentSymbols, needsSymbols, prepareSymbols, symbolsOf, workspaceSymbols } from './symbols.js';
 import type { CodeAction, CompletionEntry, HoverResult, SymbolEntry } from './types.js';
-import { placeDiagnostic, segmentLines, Workspace, type FileState, type SegmentState } from './workspace.js';
+import type { TextChange } from './split-documents.js';
+import { placeDiagnostic, placedManifests, segmentLines, Workspace, type FileState, type SegmentResult, type SegmentState, type Update } from './workspace.js';
 
 export interface ServiceSettings {
   /** Unknown fields are errors when strict (the default), warnings otherwise. */
@@ -49,7 +50,11 @@ export interface ServiceOptions {
 }
 
 /** Documents checked between two pauses: about a millisecond of work on a slow machine. */
-const CHECKS_PER_SLICE = 16;
+const CHECKS_PER_SLICE = 8;
+/** Documents whose outline entries are computed between two pauses (tens of microseconds each, or a load). */
+const OUTLINES_PER_SLICE = 32;
+/** Documents loaded (parsed) between two pauses: about as long as a slice of checks. */
+const LOADS_PER_SLICE = 16;
 
 /** What a feature sees of one cursor position. */
 export interface CursorView {
@@ -116,15 +121,26 @@ export class LanguageService {
 
   /** Sets a file's text (open in the editor, or read from the workspace). */
   update(uri: string, file: string, text: string, open: boolean): void {
-    const { changed } = this.workspace.set(uri, file, text, open);
-    if (changed.some((s) => s.result.loaded.manifests.some(isCrd))) this.#refreshCrds();
-    else if (this.#crdSignature !== '') this.#refreshCrds();
+    this.#updated(this.workspace.set(uri, file, text, open));
+  }
+
+  /**
+   * An edit of a file the service knows: `changes` in order, each in offsets of the text before
+   * it, giving `text`. Only documents the changes touch are split and loaded again.
+   */
+  edit(uri: string, file: string, changes: readonly TextChange[], text: string, open: boolean): void {
+    this.#updated(this.workspace.edit(uri, file, changes, text, open));
+  }
+
+  #updated({ changed, removed }: Update): void {
+    // CRDs are looked for only when a document that holds (or held) one changed.
+    if (changed.some((s) => mayBeCrd(s.result)) || removed.some(mayBeCrd)) this.#refreshCrds();
   }
 
   remove(uri: string): void {
     const f = this.workspace.get(uri);
     if (!f) return;
-    const hadCrd = f.segments.some((s) => s.result.loaded.manifests.some(isCrd));
+    const hadCrd = f.segments.some((s) => mayBeCrd(s.result));
     this.workspace.delete(uri);
     if (hadCrd) this.#refreshCrds();
   }
@@ -135,7 +151,7 @@ export class LanguageService {
     const texts: string[] = [];
     for (const f of this.workspace.files())
       for (const s of f.segments)
-        for (const m of s.result.loaded.manifests)
+        for (const m of mayBeCrd(s.result) ? s.result.loaded.manifests : [])
           if (isCrd(m)) {
             crds.push(m);
             texts.push(s.result.text);
@@ -226,6 +242,9 @@ export class LanguageService {
   async diagnostics(uri: string, stale: () => boolean = () => false): Promise<Diagnostic[] | undefined> {
     const f = this.workspace.get(uri);
     if (!f) return undefined;
+    // Documents not loaded yet (a file just opened or read from disk) are loaded in slices first:
+    // the kinds and duplicates below need every object of the workspace.
+    if (!(await this.#loadAll(() => stale() || this.workspace.get(uri) !== f))) return undefined;
     // CRDs found while waiting for schemas start a new generation: check against that one.
     let generation = -1;
     while (generation !== this.#generation) {
@@ -252,6 +271,9 @@ export class LanguageService {
         const diagnostics: Diagnostic[] = [];
         for (const m of s.result.loaded.manifests) diagnostics.push(...this.#engine.check(m, options));
         s.result.checked = { generation, diagnostics };
+        // The outline is asked for after every edit: its entries for this document are computed
+        // in this slice, so no outline request computes a whole file's at once.
+        prepareSymbols(s);
       }
     }
     // The check across every object of the workspace is a slice of its own.
@@ -267,9 +289,25 @@ export class LanguageService {
       for (const d of s.result.checked?.diagnostics ?? []) out.push(placeDiagnostic(d, s.segment));
     }
     if (f.segments.some((s) => s.result.loaded.manifests.length > 0)) {
-      for (const d of this.#engine.checkAcross(this.workspace.allManifests())) if (d.file === f.file) out.push(d);
+      for (const d of this.#engine.checkAcross(this.#sharingIdentity(generation))) if (d.file === f.file) out.push(d);
     }
     return out.sort(compareDiagnostics);
+  }
+
+  /** Loads every document of the workspace not loaded yet, pausing between slices; false when `stale()` turned true. */
+  async #loadAll(stale: () => boolean): Promise<boolean> {
+    let sinceLastPause = 0;
+    for (const f of [...this.workspace.files()])
+      for (const s of f.segments) {
+        if (s.result.isLoaded()) continue;
+        if (++sinceLastPause > LOADS_PER_SLICE) {
+          sinceLastPause = 0;
+          await this.#pause();
+          if (stale()) return false;
+        }
+        void s.result.loaded;
+      }
+    return true;
   }
 
   /**
@@ -338,9 +376,49 @@ export class LanguageService {
   #workspaceKinds(): GroupVersionKind[] {
     const kinds = new Map<string, GroupVersionKind>();
     for (const f of this.workspace.files())
-      for (const s of f.segments)
-        for (const m of s.result.loaded.manifests) kinds.set(`${m.ref.group}/${m.ref.version}/${m.ref.kind}`, m.ref);
+      for (const s of f.segments) {
+        const result = s.result;
+        if (result.loaded.manifests.length === 0) continue;
+        if (!result.kinds) {
+          result.kinds = new Map();
+          for (const m of result.loaded.manifests) result.kinds.set(`${m.ref.group}/${m.ref.version}/${m.ref.kind}`, m.ref);
+        }
+        for (const [key, gvk] of result.kinds) kinds.set(key, gvk);
+      }
     return [...kinds.values()];
+  }
+
+  /**
+   * The objects of the workspace (with file positions) whose identity another object shares, in
+   * file-path order (workspace.filesInPathOrder) and then file order: the duplicate check over them says exactly what it says over every object
+   * (it only ever pairs objects of one identity), and an edit's check does not re-key the whole
+   * workspace, since each document's identities are kept per check generation.
+   */
+  #sharingIdentity(generation: number): Manifest[] {
+    const keysOf = (s: SegmentState): ReadonlyArray<string | undefined> => {
+      const result = s.result;
+      if (result.identities?.generation !== generation) result.identities = { generation, keys: result.loaded.manifests.map((m) => this.#engine.identity(m)) };
+      return result.identities.keys;
+    };
+    const counts = new Map<string, number>();
+    const files = this.workspace.filesInPathOrder();
+    for (const f of files)
+      for (const s of f.segments) {
+        if (!s.result.kubernetes) continue;
+        for (const k of keysOf(s)) if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    const out: Manifest[] = [];
+    for (const f of files)
+      for (const s of f.segments) {
+        if (!s.result.kubernetes) continue;
+        const keys = keysOf(s);
+        if (!keys.some((k) => k !== undefined && counts.get(k)! > 1)) continue;
+        const placed = placedManifests(s);
+        keys.forEach((k, i) => {
+          if (k !== undefined && counts.get(k)! > 1) out.push(placed[i]!);
+        });
+      }
+    return out;
   }
 
   /** Kinds of the documents in a file: their schemas load before completion needs them. */
@@ -388,6 +466,34 @@ export class LanguageService {
     });
   }
 
+  /**
+   * The file's outline as one array per document, each the same array while its document keeps
+   * its text and line (the server converts each once). Entries not computed yet are computed in
+   * slices that pause between them. Undefined when `cancelled()` turned true on the way.
+   */
+  async documentSymbolGroups(uri: string, cancelled: () => boolean = () => false): Promise<SymbolEntry[][] | undefined> {
+    for (;;) {
+      const file = this.workspace.get(uri);
+      if (!file) return [];
+      const out: SymbolEntry[][] = [];
+      let computed = 0;
+      let replaced = false;
+      for (const s of file.segments) {
+        if (needsSymbols(s) && ++computed % OUTLINES_PER_SLICE === 0) {
+          await this.#pause();
+          if (cancelled()) return undefined;
+          // An edit arrived meanwhile: answer for the text as it is now (what is done is kept).
+          if (this.workspace.get(uri) !== file) {
+            replaced = true;
+            break;
+          }
+        }
+        out.push(symbolsOf(file, s));
+      }
+      if (!replaced) return cancelled() ? undefined : out;
+    }
+  }
+
   /** Undefined when `cancelled()` turned true before the answer was complete. */
   documentSymbols(uri: string, cancelled?: () => boolean): SymbolEntry[] | undefined {
     const file = this.workspace.get(uri);
@@ -398,6 +504,11 @@ export class LanguageService {
   workspaceSymbols(query: string, cancelled?: () => boolean): SymbolEntry[] | undefined {
     return workspaceSymbols(this.workspace.files(), query, 1000, cancelled);
   }
+}
+
+/** Whether a document may hold a CRD: only those are loaded to find out (a text test first). */
+function mayBeCrd(r: SegmentResult): boolean {
+  return r.kubernetes && r.text.includes('CustomResourceDefinition') && r.loaded.manifests.some(isCrd);
 }
 
 /** A document being started (no top-level keys yet, or apiVersion or kind alone) gets completion. */

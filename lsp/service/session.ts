@@ -12,6 +12,7 @@
 import type { SchemaSource } from '../../src/index.js';
 import { CoreEngine } from './core-engine.js';
 import { LanguageService } from './language-service.js';
+import type { TextChange } from './split-documents.js';
 import { DEFAULT_SETTINGS, type KdLspSettings } from './settings.js';
 
 /** File names and URIs on the host's file system (lsp/file-names.ts on Node). */
@@ -138,6 +139,11 @@ export class WorkspaceSession {
   /** An open document's text, as the editor has it. */
   opened(uri: string, text: string): void {
     this.#service.update(uri, this.displayPath(uri), text, true);
+  }
+
+  /** An open document edited: the editor's changes (offsets in the text before each) and the text after them. */
+  edited(uri: string, changes: readonly TextChange[], text: string): void {
+    this.#service.edit(uri, this.displayPath(uri), changes, text, true);
   }
 
   async #addFromDisk(file: string): Promise<void> {

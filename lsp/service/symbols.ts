@@ -90,11 +90,27 @@ function localSymbols(s: SegmentState): LocalSymbol[] {
   return result.symbols;
 }
 
+const NONE: SymbolEntry[] = [];
+
 /** Placed symbols per document result, reused while the document stays on the same line of the same file. */
 const placedSymbols = new WeakMap<SegmentResult, { uri: string; startLine: number; entries: SymbolEntry[] }>();
 
-function symbolsOf(file: FileState, s: SegmentState): SymbolEntry[] {
-  if (!s.result.kubernetes) return [];
+/** Whether the document's own outline entries are still to be computed (the part that costs). */
+export function needsSymbols(s: SegmentState): boolean {
+  return s.result.kubernetes && s.result.symbols === undefined;
+}
+
+/** Computes the document's outline entries ahead of a request (validation does it in its slices). */
+export function prepareSymbols(s: SegmentState): void {
+  if (s.result.kubernetes) localSymbols(s);
+}
+
+/**
+ * The document's symbols placed in its file; the same array while the document keeps its text
+ * and its line, so a caller may convert it once.
+ */
+export function symbolsOf(file: FileState, s: SegmentState): SymbolEntry[] {
+  if (!s.result.kubernetes) return NONE;
   const known = placedSymbols.get(s.result);
   if (known && known.uri === file.uri && known.startLine === s.segment.startLine) return known.entries;
   const delta = s.segment.startLine - 1;

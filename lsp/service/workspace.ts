@@ -1,23 +1,32 @@
 /**
  * The files the service knows (open documents and workspace files on disk), each split into YAML
  * documents whose load results are cached by their text: after an edit, only documents whose
- * text changed are loaded again; the others keep their manifests and diagnostics, whose positions
- * are relative to the document and shifted to file lines when asked for. Documents that do not
+ * text changed are loaded again (on first use); the others keep their manifests and diagnostics, whose positions
+ * are relative to the document and shifted to file lines when asked for. An edit given as text
+ * changes (`edit`) re-splits only the documents around each change (split-documents.ts), so the
+ * work after a keystroke is proportional to the edit, not to the file. Documents that do not
  * look like Kubernetes objects (no top-level apiVersion and kind) are never loaded.
  */
-import { looksLikeKubernetes, type Diagnostic, type Manifest, type SourceRange } from '../../src/index.js';
+import { looksLikeKubernetes, type Diagnostic, type GroupVersionKind, type Manifest, type SourceRange } from '../../src/index.js';
 import type { KdEngine, LoadedDocument } from './engine.js';
-import { splitYamlDocuments, type YamlSegment } from './split-documents.js';
+import { resplitAround, splitYamlDocuments, type TextChange, type YamlSegment } from './split-documents.js';
 
 export interface SegmentResult {
   text: string;
   kubernetes: boolean;
-  loaded: LoadedDocument;
+  /** The document loaded (parsed), on first use: see `isLoaded`. */
+  readonly loaded: LoadedDocument;
+  /** Whether `loaded` is known yet; long work loads documents in slices before using them. */
+  isLoaded(): boolean;
   /** Per-object rule results, positions relative to the segment, for one check generation. */
   checked?: { generation: number; diagnostics: Diagnostic[] };
   lines?: string[];
   /** Its outline entries, positions relative to the segment (symbols.ts). */
   symbols?: Array<{ name: string; detail: string; range: SourceRange; selectionRange: SourceRange }>;
+  /** Its objects' identities for the cross-file check (engine.identity), for one check generation. */
+  identities?: { generation: number; keys: Array<string | undefined> };
+  /** The kinds of its objects, keyed `group/version/kind`. */
+  kinds?: Map<string, GroupVersionKind>;
   /** Manifests with file positions, for the segment's current place in the file. */
   placed?: { startLine: number; index: number; manifests: Manifest[] };
 }
@@ -71,6 +80,13 @@ export function placedManifests(state: SegmentState): Manifest[] {
   return manifests;
 }
 
+/** What a change of a file's text did: documents to load again, and results no longer used. */
+export interface Update {
+  file: FileState;
+  changed: SegmentState[];
+  removed: SegmentResult[];
+}
+
 export class Workspace {
   readonly #files = new Map<string, FileState>();
   readonly #engine: KdEngine;
@@ -87,8 +103,11 @@ export class Workspace {
     return this.#files.values();
   }
 
-  /** Sets a file's text; returns the segments whose text changed (and so were loaded again). */
-  set(uri: string, file: string, text: string, open: boolean): { file: FileState; changed: SegmentState[] } {
+  /**
+   * Sets a file's text; returns the segments whose text changed (and so were loaded again) and
+   * the results no segment uses any more.
+   */
+  set(uri: string, file: string, text: string, open: boolean): Update {
     const previous = this.#files.get(uri);
     const before = previous && previous.file === file ? previous.segments : [];
     // An edit changes one document in place: compare with the document at the same place first,
@@ -112,20 +131,88 @@ export class Workspace {
     const changed: SegmentState[] = [];
     const segments: SegmentState[] = [];
     for (const segment of splitYamlDocuments(text)) {
-      let result = cached(segment.text);
-      if (result === undefined) {
-        const kubernetes = looksLikeKubernetes(segment.text);
-        result = { text: segment.text, kubernetes, loaded: kubernetes ? this.#engine.load(file, segment.text) : EMPTY };
-        const state = { segment, result };
-        changed.push(state);
-        segments.push(state);
-      } else {
-        segments.push({ segment, result });
-      }
+      const result = cached(segment.text);
+      const state = { segment, result: result ?? this.#load(file, segment.text) };
+      if (result === undefined) changed.push(state);
+      segments.push(state);
     }
+    const kept = new Set(segments.map((s) => s.result));
+    const removed = (previous?.segments ?? []).map((s) => s.result).filter((r) => !kept.has(r));
     const state: FileState = { uri, file, text, open, segments };
     this.#files.set(uri, state);
-    return { file: state, changed };
+    return { file: state, changed, removed };
+  }
+
+  /**
+   * Applies an editor's changes (in order, each in offsets of the text before it) to a known
+   * file whose new text is `text`: documents away from the changes keep their state and are only
+   * moved. Falls back to `set` when the file is not known under that name or a change cannot be
+   * placed; the answer is the same either way.
+   */
+  edit(uri: string, file: string, changes: readonly TextChange[], text: string, open: boolean): Update {
+    const previous = this.#files.get(uri);
+    if (!previous || previous.file !== file || changes.length === 0) return this.set(uri, file, text, open);
+    let current = previous.text;
+    let states = previous.segments;
+    const changed: SegmentState[] = [];
+    const removed: SegmentResult[] = [];
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i]!;
+      const after = i === changes.length - 1 ? text : current.slice(0, change.start) + change.text + current.slice(change.end);
+      const split = resplitAround(
+        states.map((s) => s.segment),
+        current,
+        after,
+        change,
+      );
+      if (!split) return this.set(uri, file, text, open);
+      // Documents of the window whose text is unchanged keep their results (an edit of one
+      // document re-splits its neighbours too).
+      const reusable = new Map<string, SegmentResult>();
+      for (let j = split.from; j < split.to; j++) reusable.set(states[j]!.result.text, states[j]!.result);
+      const next: SegmentState[] = states.slice(0, split.from);
+      for (const segment of split.inserted) {
+        const known = reusable.get(segment.text);
+        if (known) {
+          reusable.delete(segment.text);
+          next.push({ segment, result: known });
+        } else {
+          const state = { segment, result: this.#load(file, segment.text) };
+          changed.push(state);
+          next.push(state);
+        }
+      }
+      removed.push(...reusable.values());
+      for (let j = split.to, at = split.from + split.inserted.length; j < states.length; j++, at++) {
+        const segment = split.segments[at]!;
+        const s = states[j]!;
+        next.push(segment === s.segment ? s : { segment, result: s.result });
+      }
+      states = next;
+      current = after;
+    }
+    const state: FileState = { uri, file, text, open, segments: states };
+    this.#files.set(uri, state);
+    return { file: state, changed, removed };
+  }
+
+  /**
+   * A document's result, loaded when first used rather than here: opening a file of thousands of
+   * documents only splits it, and validation loads them in slices that let requests through.
+   */
+  #load(file: string, text: string): SegmentResult {
+    const kubernetes = looksLikeKubernetes(text);
+    if (!kubernetes) return { text, kubernetes, loaded: EMPTY, isLoaded: () => true };
+    const engine = this.#engine;
+    let loaded: LoadedDocument | undefined;
+    return {
+      text,
+      kubernetes,
+      get loaded() {
+        return (loaded ??= engine.load(file, text));
+      },
+      isLoaded: () => loaded !== undefined,
+    };
   }
 
   delete(uri: string): boolean {
@@ -133,15 +220,12 @@ export class Workspace {
   }
 
   /**
-   * Every object in the workspace, with file positions, in file-path order: the order in which
-   * `kubectl kd validate` on the workspace folder reads them, so "the first" of two duplicates
-   * is the same object in the editor and on the command line.
+   * The files in file-path order: the order in which `kubectl kd validate` on the workspace
+   * folder reads them, so "the first" of two duplicates is the same object in the editor and on
+   * the command line.
    */
-  allManifests(): Manifest[] {
-    const out: Manifest[] = [];
-    const files = [...this.#files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    for (const f of files) for (const s of f.segments) if (s.result.kubernetes) out.push(...placedManifests(s));
-    return out;
+  filesInPathOrder(): FileState[] {
+    return [...this.#files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
 
   /** The segment holding a 1-based file line (the last one whose start is at or before it). */

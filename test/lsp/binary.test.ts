@@ -58,3 +58,32 @@ test('over stdio with the built-in schemas: diagnostics for a manifest', async (
     '6:2 schema/unknown-field unknown field "spec.portz"; did you mean "ports"?',
   ]);
 });
+
+test('over stdio: outlines (sent from the JSON text the server keeps) before and after an incremental edit that splits a document', async () => {
+  // The previous test's server is done.
+  conn?.dispose();
+  child?.kill();
+  child = spawn(process.execPath, [BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...tempHomeEnv(), KD_SCHEMA_DIR: '' } });
+  conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+  conn.sendNotification('initialized', {});
+  const uri = 'file:///stdio/app.yaml';
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports: [{port: 80}]\n';
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  const outline = (s: { name: string; detail?: string; kind: number; range: { start: { line: number }; end: { line: number } }; selectionRange: { start: { line: number; character: number } } }) =>
+    `${s.name} ${s.detail} kind=${s.kind} lines ${s.range.start.line}-${s.range.end.line} name at ${s.selectionRange.start.line}:${s.selectionRange.start.character}`;
+  const before = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Parameters<typeof outline>[0][];
+  expect(before.map(outline)).toEqual(['ConfigMap/settings v1 kind=19 lines 0-5 name at 3:8', 'Service/web v1 · shop kind=19 lines 6-13 name at 10:8']);
+  // A `---` line and a second ConfigMap typed before `data:` of the first one.
+  conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: more\n' }],
+  });
+  const after = (await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Parameters<typeof outline>[0][];
+  expect(after.map(outline)).toEqual([
+    'ConfigMap/settings v1 kind=19 lines 0-3 name at 3:8',
+    'ConfigMap/more v1 kind=19 lines 4-10 name at 8:8',
+    'Service/web v1 · shop kind=19 lines 11-18 name at 15:8',
+  ]);
+});

@@ -30,6 +30,7 @@ function countingEngine(): { engine: KdEngine; counts: { load: number; check: nu
       return core.check(m, o);
     },
     checkAcross: (ms: readonly Manifest[]) => core.checkAcross(ms),
+      identity: (m: Manifest) => core.identity(m),
     setCustomResources: (crds: readonly Manifest[]) => core.setCustomResources(crds),
     annotations: () => core.annotations(),
   };
