@@ -115,6 +115,25 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * yargs' factory declares `--version` with a version it guesses by walking up from the bundle to
+ * a package.json (a directory listing per folder, then reading and parsing the file); kd's cli
+ * declares it again at once with its own version, so the guess is thrown away. Directory listings
+ * are dear on a loaded machine (10–40 ms of a small validate in profiles), so the build drops the
+ * factory's call. The build fails if the line is gone, so that a yargs update is looked at.
+ */
+const yargsNoVersionGuess = {
+  name: 'kd-yargs-no-version-guess',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const call = /\n(\s*)yargs\.version\(\);\n/;
+      if (!call.test(source)) throw new Error(`${args.path}: yargs' factory no longer calls yargs.version(); review scripts/build.mjs (kd-yargs-no-version-guess)`);
+      return { contents: source.replace(call, '\n$1// kd: --version is declared by plugin/cli.ts with kd\'s version.\n'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -139,7 +158,7 @@ await build({
   ...common,
   entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
   outdir: out,
-  plugins: [barrelImports(root), pureCore, builtinsThroughRequire, yargsAssert, lazyStringWidth],
+  plugins: [barrelImports(root), pureCore, builtinsThroughRequire, yargsAssert, yargsNoVersionGuess, lazyStringWidth],
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });

@@ -63,18 +63,23 @@ export function generateBundle(options = {}) {
   let bytes = 0;
   try {
     for (const [gv, doc] of documents) {
-      const file = path.join(tmp, `${gv}.json`);
-      mkdirSync(path.dirname(file), { recursive: true });
-      const text = JSON.stringify(doc);
-      writeFileSync(file, text);
+      for (const [file, text] of [
+        [path.join(tmp, `${gv}.json`), JSON.stringify(doc)],
+        [path.join(tmp, LEAN_DIR, `${gv}.json`), JSON.stringify(leanDocument(doc))],
+      ]) {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, text);
+        bytes += text.length;
+      }
       files++;
-      bytes += text.length;
     }
     const meta = {
       kubernetesVersion: client.kubernetesVersion,
       source: { package: '@kubernetes/client-node', version: clientVersion, specVersion: client.specVersion },
       generator: 'scripts/gen-bundle.mjs',
       groupVersions: [...documents.keys()],
+      // The same documents with only what validation reads of their paths (see leanDocument).
+      lean: LEAN_DIR,
       patched: report,
       // Enum facts naming no string property of the client's models: empty unless a table entry
       // has a typo or the client dropped a field (test/bundle checks it stays empty).
@@ -89,6 +94,36 @@ export function generateBundle(options = {}) {
     rmSync(tmp, { recursive: true, force: true });
   }
   return { outDir, skipped: false, files, bytes, durationMs: performance.now() - started };
+}
+
+/** Where the validation-only copies of the documents go, inside the bundle folder. */
+const LEAN_DIR = 'lean';
+
+/**
+ * A document as validation reads it, for commands that only validate (validate, drift, apply,
+ * kd-lsp): components whole (schemas, descriptions for hover), and of the REST paths only what
+ * `servedResources` reads (every path and method, each operation's action and kind, and whether a
+ * list takes `watch`). The paths are three quarters of a document's bytes (operation descriptions
+ * and parameters) and parsing them was most of a small run's schema cost. kd sim serves the full
+ * documents: kubectl reads their paths. `test/bundle/lean.test.ts` checks that both give the same
+ * resources.
+ */
+function leanDocument(doc) {
+  const paths = {};
+  for (const [p, item] of Object.entries(doc.paths ?? {})) {
+    const lean = {};
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters' || op === null || typeof op !== 'object') continue;
+      const o = {};
+      if (op['x-kubernetes-action'] !== undefined) o['x-kubernetes-action'] = op['x-kubernetes-action'];
+      if (op['x-kubernetes-group-version-kind'] !== undefined) o['x-kubernetes-group-version-kind'] = op['x-kubernetes-group-version-kind'];
+      const watch = (op.parameters ?? []).find((x) => x.name === 'watch');
+      if (watch) o.parameters = [{ name: watch.name, in: watch.in }];
+      lean[method] = o;
+    }
+    paths[p] = lean;
+  }
+  return { ...doc, paths };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * Fingerprints are stable across runs and line moves: they hash the rule, the file, the object's
  * identity and the field path, not the line, so code scanning tracks a finding as it moves.
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { compareDiagnostics, objectKey, toJsonPointer, type Diagnostic, type RuleInfo } from '../../src/index.js';
 
@@ -23,9 +23,14 @@ function artifactUri(file: string, cwd: string): string {
   return rel.split(path.sep).join('/').replace(/^\.\//, '');
 }
 
+// node:crypto is loaded when a fingerprint is first made: validate and drift load this module for
+// every output format, and loading crypto cost every run a few milliseconds of start-up.
+let crypto: typeof import('node:crypto') | undefined;
+
 export function fingerprint(d: Diagnostic, uri: string): string {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   const identity = [d.rule, uri, d.object ? objectKey(d.object) : `doc${d.documentIndex ?? ''}`, d.path ? toJsonPointer(d.path) : '', d.path ? '' : d.message];
-  return createHash('sha256').update(identity.join('\u0000')).digest('hex').slice(0, 32);
+  return crypto.createHash('sha256').update(identity.join('\u0000')).digest('hex').slice(0, 32);
 }
 
 export function formatSarif(diagnostics: readonly Diagnostic[], options: SarifOptions): string {

@@ -44,23 +44,33 @@ export function leavesOf(object: KubeObject | undefined): LeafMap {
   return out;
 }
 
+// `path` is one stack, pushed and popped on the way down; a leaf keeps a copy. Drift walks three
+// versions of every object, and copying the path at every node was most of that walk.
 function walk(value: unknown, path: Array<string | number>, id: string, out: LeafMap): void {
   if (value === null || value === undefined) return;
   if (isMap(value)) {
-    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], `${id}/${esc(k)}`, out);
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      walk(value[k], path, `${id}/${esc(k)}`, out);
+      path.pop();
+    }
     return;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return;
     const keys = itemKeys(value);
     if (keys === undefined) {
-      out.set(id, { path, value });
+      out.set(id, { path: path.slice(), value });
       return;
     }
-    value.forEach((item, i) => walk(item, [...path, i], `${id}/[${keys[i]}]`, out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, `${id}/[${keys[i]}]`, out);
+      path.pop();
+    }
     return;
   }
-  out.set(id, { path, value });
+  out.set(id, { path: path.slice(), value });
 }
 
 /** Keys of every item, or undefined when the list is atomic (some item has no key, or keys repeat). */
@@ -76,7 +86,7 @@ function itemKeys(list: readonly unknown[]): string[] | undefined {
 }
 
 function esc(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+  return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
 /** Leaf values equal for drift: deep equality, with Kubernetes quantities compared by value. */

@@ -6,7 +6,20 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parseDocument } from '../manifest/parse-document.js';
+
+/** Limits as for manifests: a kubeconfig is small, and a hostile one must not hang validate. */
+const LIMITS = { maxDepth: 100, maxAliasExpansion: 100_000 };
+
+/**
+ * A kubeconfig file's one document, read with the manifest parser (Kubernetes' scalar rules, as
+ * kubectl's YAML library reads it), which every validate has loaded and warmed already; parsing
+ * with the `yaml` library instead cost a small validate 10 ms more whenever a kubeconfig existed.
+ */
+function readKubeconfig(text: string): unknown {
+  const parsed = parseDocument(text, LIMITS);
+  return parsed.ok && parsed.values.length === 1 ? parsed.values[0] : undefined;
+}
 
 interface KubeconfigLike {
   'current-context'?: string;
@@ -25,7 +38,7 @@ export function contextNamespace(options: { env: NodeJS.ProcessEnv; kubeconfig?:
   const docs: KubeconfigLike[] = [];
   for (const file of kubeconfigFiles(options.env, options.kubeconfig)) {
     try {
-      const doc = parse(readFileSync(file, 'utf8')) as KubeconfigLike | null;
+      const doc = readKubeconfig(readFileSync(file, 'utf8')) as KubeconfigLike | null | undefined;
       if (doc && typeof doc === 'object') docs.push(doc);
     } catch {
       // An unreadable kubeconfig only means no namespace default: validate works offline.
@@ -34,8 +47,12 @@ export function contextNamespace(options: { env: NodeJS.ProcessEnv; kubeconfig?:
   const current = options.context ?? docs.find((d) => d['current-context'])?.['current-context'];
   if (!current) return undefined;
   for (const d of docs) {
-    const ctx = d.contexts?.find((c) => c.name === current);
-    if (ctx) return ctx.context?.namespace || undefined;
+    // A malformed file (contexts not a list, a context not a mapping) gives no default, not a crash.
+    const ctx = Array.isArray(d.contexts) ? d.contexts.find((c) => c !== null && typeof c === 'object' && c.name === current) : undefined;
+    if (ctx) {
+      const namespace = ctx.context !== null && typeof ctx.context === 'object' ? ctx.context.namespace : undefined;
+      return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
+    }
   }
   return undefined;
 }

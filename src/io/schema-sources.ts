@@ -21,6 +21,9 @@ export interface SchemaSourceRequest {
 interface BundleInfo {
   kubernetesVersion: string;
   source?: { package?: string; version?: string };
+  /** The folder (inside the bundle) of the validation-only documents, when the build wrote them. */
+  lean?: string;
+  groupVersions?: string[];
 }
 
 /** The package root: the nearest folder above this module with kubectl-kd's package.json. */
@@ -51,7 +54,12 @@ function normaliseVersion(v: string): string {
   return `${m[1]}.${m[2]}`;
 }
 
-export function builtInSource(): SchemaSource {
+/**
+ * The built-in bundle. `forValidation`: its validation-only documents (REST paths reduced to what
+ * the registry reads, `scripts/gen-bundle.mjs`), a fraction of the bytes to parse; kd sim needs
+ * the whole documents, which kubectl reads from it.
+ */
+export function builtInSource(options: { forValidation?: boolean } = {}): SchemaSource {
   const dir = bundleDir();
   let info: BundleInfo;
   try {
@@ -59,7 +67,9 @@ export function builtInSource(): SchemaSource {
   } catch {
     throw environmentError('the built-in Kubernetes schemas are missing (schemas/kubernetes)', 'run `npm run build` in the kubectl-kd folder, or pass --schema-dir');
   }
-  return new SchemaDirSource(dir, { description: `built-in schemas (Kubernetes ${info.kubernetesVersion})`, kubernetesVersion: info.kubernetesVersion });
+  const docs = options.forValidation && typeof info.lean === 'string' ? path.join(dir, info.lean) : dir;
+  const listing = Array.isArray(info.groupVersions) && info.groupVersions.every((g) => typeof g === 'string') ? { groupVersions: info.groupVersions } : {};
+  return new SchemaDirSource(docs, { description: `built-in schemas (Kubernetes ${info.kubernetesVersion})`, kubernetesVersion: info.kubernetesVersion, ...listing });
 }
 
 export function resolveSchemaSources(request: SchemaSourceRequest): SchemaSource[] {
@@ -78,7 +88,7 @@ export function resolveSchemaSources(request: SchemaSourceRequest): SchemaSource
     }
     return [new SchemaDirSource(dir, version === undefined ? {} : { kubernetesVersion: version })];
   }
-  const builtIn = builtInSource();
+  const builtIn = builtInSource({ forValidation: true });
   if (version !== undefined && builtIn.kubernetesVersion !== version)
     throw usageError(
       `the built-in schemas are for Kubernetes ${builtIn.kubernetesVersion}, not ${version}`,

@@ -9,7 +9,7 @@
  * silently. Integers become CEL ints (bigint) unless the schema says `number`.
  */
 import type { CelInput } from '@bufbuild/cel';
-import { T_NUMBER, type SchemaNode, type ValidationRule } from './compiled.js';
+import { refName, T_NUMBER, type SchemaNode, type ValidationRule } from './compiled.js';
 import { celRe2 } from './re2.js';
 
 type Evaluator = (ctx: Record<string, CelInput>) => unknown;
@@ -46,6 +46,36 @@ export function schemaUsesCel(schema: unknown, seen = new Set<unknown>()): boole
   const rec = schema as Record<string, unknown>;
   if (Array.isArray(rec['x-kubernetes-validations']) && rec['x-kubernetes-validations'].length > 0) return true;
   for (const v of Object.values(rec)) if (typeof v === 'object' && schemaUsesCel(v, seen)) return true;
+  return false;
+}
+
+/**
+ * Whether the named component, or any schema it references (`$ref`, to any depth), declares
+ * `x-kubernetes-validations`: what validating one kind can meet, without walking the whole
+ * document (the core group's has 250 components; a ConfigMap references three).
+ */
+export function componentUsesCel(name: string, components: Record<string, unknown>): boolean {
+  const names = new Set<string>([name]);
+  const pending = [name];
+  const seen = new Set<unknown>();
+  const visit = (schema: unknown): boolean => {
+    if (schema === null || typeof schema !== 'object' || seen.has(schema)) return false;
+    seen.add(schema);
+    if (Array.isArray(schema)) return schema.some(visit);
+    const rec = schema as Record<string, unknown>;
+    if (Array.isArray(rec['x-kubernetes-validations']) && rec['x-kubernetes-validations'].length > 0) return true;
+    const ref = rec.$ref;
+    if (typeof ref === 'string') {
+      const target = refName(ref);
+      if (!names.has(target)) {
+        names.add(target);
+        pending.push(target);
+      }
+    }
+    for (const v of Object.values(rec)) if (typeof v === 'object' && visit(v)) return true;
+    return false;
+  };
+  for (let n = pending.pop(); n !== undefined; n = pending.pop()) if (visit(components[n])) return true;
   return false;
 }
 

@@ -78,7 +78,8 @@ export interface CompileContext {
 
 const REF_PREFIXES = ['#/components/schemas/', '#/definitions/'];
 
-function refName(ref: string): string {
+/** The component a `$ref` names. */
+export function refName(ref: string): string {
   for (const p of REF_PREFIXES) if (ref.startsWith(p)) return ref.slice(p.length);
   return ref;
 }

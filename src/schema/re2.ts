@@ -5,8 +5,15 @@
  *
  * Each source is compiled once per process and cached, valid or not: schemas repeat the same
  * few patterns across thousands of objects, and a compile is far dearer than a match.
+ *
+ * re2js is loaded on the first compile, synchronously, from the installed package rather than the
+ * bundle: no built-in kind's schema has a pattern, so most runs (validating built-in kinds, most
+ * drifts and applies) never meet one, and loading it cost every start-up several milliseconds
+ * (issue 17). A synchronous load keeps every caller (schema compile, CRD checks, CEL `matches()`)
+ * as it was: none of them has to remember to load an engine first.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as Re2Js } from 're2js';
 
 export interface Re2Pattern {
   /** True when the pattern matches somewhere in `value` (unanchored, like Go's MatchString). */
@@ -14,6 +21,12 @@ export interface Re2Pattern {
 }
 
 type Compiled = { pattern: Re2Pattern } | { error: string };
+
+let engine: typeof Re2Js | undefined;
+function re2js(): typeof Re2Js {
+  engine ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof Re2Js }).RE2JS;
+  return engine;
+}
 
 const cache = new Map<string, Compiled>();
 /** A long-running kd-lsp meets patterns built at run time (CEL `matches(self.x)`): bound the cache. */
@@ -23,7 +36,7 @@ function compile(source: string): Compiled {
   let hit = cache.get(source);
   if (hit === undefined) {
     try {
-      const re = RE2JS.compile(source);
+      const re = re2js().compile(source);
       hit = { pattern: { test: (value: string) => re.test(value) } };
     } catch (e) {
       // Go words it "error parsing regexp: missing closing ]: `[`"; re2js keeps Go's wording.

@@ -9,7 +9,7 @@
  * need to know where the kind lives, so `prepare` loads every document only in that error
  * case.
  */
-import { schemaUsesCel } from './cel.js';
+import { componentUsesCel, schemaUsesCel } from './cel.js';
 import type { GroupVersionKind } from '../model/object-ref.js';
 import { formatApiVersion } from '../model/object-ref.js';
 import { compileNamed, compileSchema, type CompileContext, type SchemaNode } from './compiled.js';
@@ -35,8 +35,8 @@ interface LoadedDocument {
   resources: Map<string, ResourceInfo>;
   schemaNames: Map<string, string>;
   ctx: CompileContext;
-  /** Whether any schema of the document has CEL rules; computed on first question. */
-  usesCel?: boolean;
+  /** Per kind's schema name: whether it or what it references has CEL rules; filled on first question. */
+  usesCel: Map<string, boolean>;
 }
 
 interface CustomKind {
@@ -97,7 +97,7 @@ export class SchemaRegistry implements KindSchemaLookup {
 
   /**
    * Whether validating these kinds can meet CEL rules, so that the caller loads the CEL engine
-   * first (`loadCelEngine`). Answers for a whole group-version document: cheap and cached.
+   * first (`loadCelEngine`). Follows each kind's schema and its references only: cheap, cached.
    */
   usesCel(gvks: Iterable<GroupVersionKind>): boolean {
     for (const g of gvks) {
@@ -107,9 +107,14 @@ export class SchemaRegistry implements KindSchemaLookup {
         continue;
       }
       const d = this.#docs.get(groupVersionPath(g));
-      if (!d) continue;
-      d.usesCel ??= schemaUsesCel(d.doc.components?.schemas);
-      if (d.usesCel) return true;
+      const name = d?.schemaNames.get(g.kind);
+      if (!d || name === undefined) continue;
+      let uses = d.usesCel.get(name);
+      if (uses === undefined) {
+        uses = componentUsesCel(name, d.ctx.components);
+        d.usesCel.set(name, uses);
+      }
+      if (uses) return true;
     }
     return false;
   }
@@ -173,6 +178,7 @@ export class SchemaRegistry implements KindSchemaLookup {
       resources: resourcesFromDocument(doc, gv),
       schemaNames: schemaNamesByKind(doc, gv),
       ctx: { components: doc.components?.schemas ?? {}, semantics: 'builtin', cache: new Map() },
+      usesCel: new Map(),
     });
   }
 

@@ -106,3 +106,51 @@ describe('SchemaRegistry', () => {
     expect(why).toMatchObject({ field: 'apiVersion', suggestions: ['networking.k8s.io/v1'] });
   });
 });
+
+/** One in-memory group-version document. */
+class MemorySource implements SchemaSource {
+  readonly description = 'memory';
+  constructor(private readonly docs: Record<string, OpenApiDocument>) {}
+  async groupVersions(): Promise<GroupVersionPath[]> {
+    return Object.keys(this.docs) as GroupVersionPath[];
+  }
+  async document(gv: GroupVersionPath): Promise<OpenApiDocument | undefined> {
+    return this.docs[gv];
+  }
+}
+
+describe('SchemaRegistry.usesCel', () => {
+  // Whether the CEL engine must be loaded is answered per kind, from its schema and what it references.
+  const gvk = (kind: string) => ({ group: 'example.com', version: 'v1', kind });
+  const kindSchema = (kind: string, properties: Record<string, unknown>) => ({
+    type: 'object',
+    'x-kubernetes-group-version-kind': [gvk(kind)],
+    properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...properties },
+  });
+  const doc = {
+    openapi: '3.0.0',
+    paths: {},
+    components: {
+      schemas: {
+        'ex.Plain': kindSchema('Plain', { spec: { $ref: '#/components/schemas/ex.PlainSpec' } }),
+        'ex.PlainSpec': { type: 'object', properties: { self: { $ref: '#/components/schemas/ex.PlainSpec' }, n: { type: 'integer' } } },
+        'ex.Ruled': kindSchema('Ruled', { spec: { allOf: [{ $ref: '#/components/schemas/ex.Middle' }] } }),
+        'ex.Middle': { type: 'object', properties: { deep: { $ref: '#/components/schemas/ex.Deep' } } },
+        'ex.Deep': { type: 'object', properties: { x: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: 'self.x != ""' }] },
+      },
+    },
+  } as unknown as OpenApiDocument;
+
+  it('is false for a kind whose schemas have no rules, though other kinds of its document have', async () => {
+    const registry = new SchemaRegistry([new MemorySource({ 'apis/example.com/v1': doc })]);
+    await registry.ensure(['apis/example.com/v1']);
+    expect(registry.usesCel([gvk('Plain')])).toBe(false);
+  });
+
+  it('is true for a kind that reaches a rule through references, at any depth', async () => {
+    const registry = new SchemaRegistry([new MemorySource({ 'apis/example.com/v1': doc })]);
+    await registry.ensure(['apis/example.com/v1']);
+    expect(registry.usesCel([gvk('Ruled')])).toBe(true);
+    expect(registry.usesCel([gvk('Plain'), gvk('Ruled')])).toBe(true);
+  });
+});

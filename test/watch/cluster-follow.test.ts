@@ -71,6 +71,16 @@ function setup() {
   return { streams, drift, follower };
 }
 
+/** A follower of the `web` Deployment that has seen it live as in the files (its watch synced). */
+async function followingWeb() {
+  const s = setup();
+  s.follower.follow([manifest(web)]);
+  await tick();
+  s.streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
+  await tick();
+  return s;
+}
+
 describe('cluster follower', () => {
   it('follows namespaced and cluster-scoped objects; a kubectl scale is drifted with its owner; no dry run while values agree', async () => {
     const { streams, drift, follower } = setup();
@@ -122,11 +132,7 @@ describe('cluster follower', () => {
   });
 
   it('an object the apply failed on keeps its previous applied state: pending, or conflict when the cluster moved too', async () => {
-    const { streams, drift, follower } = setup();
-    follower.follow([manifest(web)]);
-    await tick();
-    streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
-    await tick();
+    const { streams, drift, follower } = await followingWeb();
     const four = manifest({ ...web, spec: { replicas: 4 } });
     follower.follow([four], new Set([objectKey(four.ref)]));
     await tick();
@@ -139,11 +145,7 @@ describe('cluster follower', () => {
   });
 
   it('reports nothing while kd applies; compares again on resume', async () => {
-    const { streams, drift, follower } = setup();
-    follower.follow([manifest(web)]);
-    await tick();
-    streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
-    await tick();
+    const { streams, drift, follower } = await followingWeb();
     const reports = drift.length;
     follower.suspend();
     streams.push('Deployment/shop', { type: 'MODIFIED', object: live(web, { spec: { replicas: 4 } }) });
