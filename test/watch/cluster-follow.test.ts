@@ -51,7 +51,8 @@ class Streams {
   }
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
+// The follower and the fake client only chain promises: one macrotask turn drains them all, whatever the load.
+const tick = () => new Promise((r) => setImmediate(r));
 
 const manifest = (object: KubeObject, namespaced = true): Manifest => {
   const meta = object.metadata as { name: string; namespace?: string };
