@@ -6,7 +6,8 @@
  * entry it appears in (`src/apply/`), as the prose reads it. The glossary also names its types:
  * each `Name` written as "`Name` (path)" must be exported by that module. Two invariants that
  * no other check covers are checked here too: only plugin/main.ts touches `process` in the CLI,
- * and no shell returns a literal exit code (they come from `ExitCode` / plugin/exit-codes.ts).
+ * no shell returns a literal exit code (they come from `ExitCode` / plugin/exit-codes.ts), and
+ * kd sim is started for kd's commands only through src/sim/embedded.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -136,5 +137,14 @@ describe('ARCHITECTURE.md', () => {
       .filter(({ line }) => /\b(exitCode\s*=|exit\(|return)\s*(0|1|2|130)\s*;|exitCode:\s*(1|2|130)\b/.test(line) && !/ExitCode\./.test(line))
       .map(({ at, line }) => `${at}: ${line.trim()}`);
     expect(literal).toEqual([]);
+  });
+
+  it('keeps its claim that every kd command starts kd sim through src/sim/embedded.ts (the core validator behind writes)', () => {
+    const direct = [...sources('src'), ...sources('plugin'), ...sources('lsp')]
+      .filter((f) => f !== 'src/sim/server.ts' && f !== 'src/sim/embedded.ts')
+      .flatMap(codeLines)
+      .filter(({ line }) => /\bstartSim\s*\(/.test(line))
+      .map(({ at }) => at);
+    expect(direct).toEqual([]);
   });
 });
