@@ -31,7 +31,7 @@ export interface NodeHostOptions {
 export function nodeHost(options: NodeHostOptions): ServerHost {
   // One connection per context, made on the first hover that needs it, resolved as the CLI's
   // cluster commands resolve a context (src/session/connection.ts).
-  const sessions = new Map<string, Promise<Connection>>();
+  const connections = new Map<string, Promise<Connection>>();
   const chartDirs = new Map<string, boolean>();
   const inChart = (dir: string): boolean => {
     const known = chartDirs.get(dir);
@@ -45,13 +45,13 @@ export function nodeHost(options: NodeHostOptions): ServerHost {
     inHelmChart: (file: string) => inChart(path.dirname(path.resolve(file))),
     async liveHealth(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string> {
       const context = settings.context!;
-      let session = sessions.get(context);
-      if (!session) {
-        session = openConnection({ sim: false, env: options.env, context });
-        sessions.set(context, session);
-        session.catch(() => sessions.delete(context));
+      let connection = connections.get(context);
+      if (!connection) {
+        connection = openConnection({ sim: false, env: options.env, context });
+        connections.set(context, connection);
+        connection.catch(() => connections.delete(context));
       }
-      const { client } = await session;
+      const { client } = await connection;
       const target = { group: object.group, version: object.version, kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) };
       const live = await client.get(target, { signal });
       return formatHealth(computeHealth(live));

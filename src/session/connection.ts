@@ -13,7 +13,7 @@
  * only when a connection is opened (and the simulator only under `--sim`).
  */
 import { clusterClockOn, systemClock, type ClusterClock } from '../cluster/clock.js';
-import type { ClusterSchemaSource, ClusterSession, KubeClient } from '../cluster/index.js';
+import type { ClusterSchemaSource, ConnectedCluster, KubeClient } from '../cluster/index.js';
 import { RetryFeed } from '../apply/retry-feed.js';
 
 export interface ConnectionRequest {
@@ -93,7 +93,7 @@ export async function openConnection(request: ConnectionRequest): Promise<Connec
   });
 }
 
-function connectionOver(cluster: ClusterSession, rest: Pick<Connection, 'clock' | 'context' | 'description' | 'retries' | 'close'>): Connection {
+function connectionOver(cluster: ConnectedCluster, rest: Pick<Connection, 'clock' | 'context' | 'description' | 'retries' | 'close'>): Connection {
   return { ...rest, client: cluster.client, namespace: cluster.connection.namespace, schemaSource: cluster.schemaSource };
 }
 
