@@ -27,6 +27,8 @@ export interface ValidateOptions {
   kubeconfig?: string;
   color?: boolean;
   cluster: boolean;
+  /** `--cluster --sim`: the cluster is an in-process kd sim, as for every cluster command. */
+  sim?: boolean;
   /** `--max-input-size`, `--allow-remote`, `--exclude`. */
   input: InputFlags;
   /** `--skip KIND,...`: kinds (or group/version/Kind) left out, as kubeconform's -skip. */
@@ -58,6 +60,7 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
   if (g.namespace) options.namespace = g.namespace;
   if (g.context) options.context = g.context;
   if (g.kubeconfig) options.kubeconfig = g.kubeconfig;
+  if (g.sim) options.sim = true;
   if (g.color !== undefined) options.color = g.color;
   return options;
 }
@@ -73,6 +76,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
     cwd: ctx.cwd,
     signal: ctx.signal,
     cluster: options.cluster,
+    ...(options.sim ? { sim: true } : {}),
     skipKinds: options.skipKinds,
     ...definedOnly({
       schemaDir: options.schemaDir,

@@ -31,6 +31,8 @@ export interface ValidateFilesRequest {
   signal?: AbortSignal;
   /** `--cluster`: schemas and CRDs from the kubeconfig's cluster instead of offline ones. */
   cluster?: boolean;
+  /** With `cluster`: the cluster is an in-process kd sim (`--sim`). Offline validation already uses the schemas kd sim serves. */
+  sim?: boolean;
   /** `--skip`: kinds (or group/version/Kind) left out. */
   skipKinds?: readonly string[];
   /** `--exclude`: gitignore-style patterns left out of folder walks. */
@@ -47,10 +49,10 @@ export interface ValidateFilesResult {
 /** Schemas, CRDs and default namespace from a live cluster, for `validate --cluster`. */
 async function clusterSchemas(request: ValidateFilesRequest): Promise<{ registry: SchemaRegistry; sources: SchemaSource[]; namespace: string; close(): Promise<void> }> {
   // Loaded only here: offline validation never pays for the Kubernetes client. The target is
-  // resolved as every cluster command resolves it (src/session/connection.ts); validate has no --sim.
+  // resolved as every cluster command resolves it (src/session/connection.ts), `--sim` included.
   const [{ openConnection }, { listCustomResourceDefinitions }] = await Promise.all([import('../session/connection.js'), import('../cluster/schema-source.js')]);
   const connection = await openConnection({
-    sim: false,
+    sim: request.sim === true,
     env: request.env,
     ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
     ...(request.context === undefined ? {} : { context: request.context }),

@@ -196,3 +196,19 @@ describe('kubectl kd validate and Secrets', () => {
     }
   });
 });
+
+describe('validate --cluster --sim', () => {
+  it('validates against an in-process kd sim, as every cluster command does with --sim, with no kubeconfig needed', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-validate-sim-'));
+    const file = path.join(dir, 'cm.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\ndata: { x: 1 }\n');
+    const missing = { KUBECONFIG: path.join(dir, 'no-such-kubeconfig') };
+    const withoutSim = runKd(['validate', '--cluster', file], { env: missing });
+    expect([withoutSim.status, withoutSim.stderr]).toEqual([2, expect.stringContaining('no kubeconfig found')]);
+    const r = runKd(['validate', '--cluster', '--sim', file], { env: missing });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`${file}:4:12: error: data.x: must be string, got integer [schema/type]`);
+    expect(r.status).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
