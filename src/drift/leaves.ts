@@ -130,7 +130,7 @@ export function quantityValue(value: unknown): number | undefined {
 export { isMap };
 
 /** The object rebuilt from some of its leaves (for diffs): list items keep their relative order. */
-export function project(leaves: LeafMap, ids: Iterable<string>): Record<string, unknown> {
+export function project(leaves: ReadonlyMap<string, Leaf>, ids: Iterable<string>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const picked = [...ids].map((id) => leaves.get(id)).filter((l): l is Leaf => l !== undefined);
   picked.sort((a, b) => comparePaths(a.path, b.path));
