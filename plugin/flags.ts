@@ -4,6 +4,7 @@
  */
 
 import type { Argv } from 'yargs';
+import { usageError } from '../src/index.js';
 
 /** Stands for a lone `-` on the command line until the command reads its positionals. */
 export const STDIN_ARG = '\u0000stdin';
@@ -15,6 +16,16 @@ export interface GlobalFlags {
   sim: boolean;
   verbose: boolean;
   color?: boolean;
+}
+
+/** `-o`: one of the command's `formats` (the first is the default); any other is a usage error that lists them. */
+export function outputFlag<const F extends readonly string[]>(argv: Record<string, unknown>, command: string, formats: F): F[number] {
+  const output = String(argv.output ?? formats[0]);
+  if (!formats.includes(output)) {
+    const choices = formats.map((f) => `-o ${f}`);
+    throw usageError(`unknown output format "${output}" for ${command}`, `use ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`);
+  }
+  return output;
 }
 
 /** `--storage` and `--storage-namespace` as given (the environment is read where they are parsed). */

@@ -7,7 +7,7 @@
  */
 import type { Argv } from 'yargs';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, releaseNameProblem, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode, type StorageChoice } from '../../src/index.js';
-import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
+import { STDIN_ARG, globalFlags, outputFlag, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
@@ -55,8 +55,7 @@ export function applyOptionsFrom(argv: Record<string, unknown>, env: NodeJS.Proc
   const g = globalFlags(argv);
   const paths = ((argv.paths as string[] | undefined) ?? []).map((p) => (p === STDIN_ARG ? '-' : String(p)));
   if (paths.length === 0) throw usageError('no input: give one or more files or folders, or - for standard input', 'kubectl kd apply manifests/ --release shop');
-  const output = String(argv.output ?? 'text');
-  if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for apply`, 'use -o text or -o jsonl');
+  const output = outputFlag(argv, 'apply', ['text', 'jsonl']);
   const dryRun = String(argv['dry-run'] ?? 'none');
   if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server')
     throw usageError(`--dry-run must be none, client or server, not "${dryRun}"`, 'a bare --dry-run means --dry-run=client, as in kubectl');
@@ -121,6 +120,22 @@ export function parseTimeout(text: string): number {
   return Math.round(total);
 }
 
+/** What an apply request takes from the flags: the same for one apply and for every apply of --watch. */
+export function applyRequestSettings(options: ApplyOptions, namespace: string) {
+  return {
+    release: { name: options.release, namespace },
+    paths: options.paths,
+    prune: options.prune,
+    allowEmpty: options.allowEmpty,
+    timeoutMs: options.timeoutMs,
+    concurrency: options.concurrency,
+    forceConflicts: options.forceConflicts,
+    hooks: options.hooks,
+    atomic: options.atomic,
+    waitForLock: options.waitForLock,
+  } satisfies Partial<ApplyRequest>;
+}
+
 export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext): Promise<number> {
   let target: ApplyTarget | undefined;
   try {
@@ -134,20 +149,11 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
       cwd: ctx.cwd,
     });
     const request: ApplyRequest = {
+      ...applyRequestSettings(options, target.namespace),
       objects: desired.manifests,
       diagnostics: desired.diagnostics,
-      release: { name: options.release, namespace: target.namespace },
-      paths: options.paths,
       dryRun: options.dryRun,
       diff: options.diff,
-      prune: options.prune,
-      allowEmpty: options.allowEmpty,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      forceConflicts: options.forceConflicts,
-      hooks: options.hooks,
-      atomic: options.atomic,
-      waitForLock: options.waitForLock,
     };
     // Dry runs change nothing: there is no run to tell anyone about.
     const notifier =

@@ -13,6 +13,7 @@ import {
   type StorageChoice,
   DEFAULT_DRIFT_CONCURRENCY,
   DEFAULT_FAIL_ON,
+  definedOnly,
   inputError,
   parseFailOn,
   parseIgnoreFile,
@@ -24,7 +25,7 @@ import {
   type IgnoreRule,
 } from '../../src/index.js';
 import { exitForDiagnostics, exitForDrift } from '../exit-codes.js';
-import { STDIN_ARG, globalFlags, withStorageOptions } from '../flags.js';
+import { STDIN_ARG, globalFlags, outputFlag, withStorageOptions } from '../flags.js';
 import { storageOf } from './target.js';
 import { stderrStyle, stdoutStyle, type CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
@@ -68,8 +69,7 @@ export function driftOptionsFrom(argv: Record<string, unknown>, cwd: string, env
   if (allNamespaces && !allReleases) throw usageError('-A (all namespaces) goes with --all-releases', 'kubectl kd drift --all-releases -A');
   if (allReleases && paths.length > 0) throw usageError('--all-releases compares each release with its last deployed revision: give no paths', 'kubectl kd drift --all-releases -n shop');
   if (!allReleases && paths.length === 0) throw usageError('no input: give the files or folders of the release, or --all-releases', 'kubectl kd drift deploy/ --release shop');
-  const output = String(argv.output ?? 'text');
-  if (output !== 'text' && output !== 'json' && output !== 'sarif' && output !== 'junit') throw usageError(`unknown output format "${output}" for drift`, 'use -o text, json, sarif or junit');
+  const output = outputFlag(argv, 'drift', ['text', 'json', 'sarif', 'junit']);
   const failOnFlag = argv['fail-on'] === undefined ? [DEFAULT_FAIL_ON.join(',')] : ([] as unknown[]).concat(argv['fail-on']).map(String);
   const failOn = parseFailOn(failOnFlag);
   if ('problem' in failOn) throw usageError(failOn.problem);
@@ -138,11 +138,8 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
     now: () => Date.now(),
     signal: ctx.signal,
     kdVersion: ctx.version,
+    ...definedOnly({ release: options.release, namespace: options.namespace, kubeconfig: options.kubeconfig, storage: options.storage }),
   };
-  if (options.release !== undefined) request.release = options.release;
-  if (options.namespace !== undefined) request.namespace = options.namespace;
-  if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
-  if (options.storage !== undefined) request.storage = options.storage;
   const { report, diagnostics } = await runDrift(request);
   if (diagnostics.length > 0) ctx.stderr.write(formatDiagnosticsText(diagnostics, { files: 0, objects: 0 }, stderrStyle(ctx, options.color)));
   // Invalid manifests are a "no" (1) as for validate: the files are the user's input, not kd's environment.

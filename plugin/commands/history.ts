@@ -15,11 +15,10 @@ import {
   renderHistoryText,
   renderRevisionDiffText,
   resolveRevisionRange,
-  usageError,
   type RevisionRange,
 } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
-import { withStorageOptions } from '../flags.js';
+import { outputFlag, withStorageOptions } from '../flags.js';
 import { releaseNameArg, releaseNotFound, withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 import { formatHistoryJson, formatRevisionDiffJson } from '../output/releases-json.js';
@@ -32,8 +31,7 @@ export interface HistoryOptions {
 }
 
 export function historyOptionsFrom(argv: Record<string, unknown>): HistoryOptions {
-  const output = String(argv.output ?? 'text');
-  if (output !== 'text' && output !== 'json') throw usageError(`unknown output format "${output}" for history`, 'use -o text or -o json');
+  const output = outputFlag(argv, 'history', ['text', 'json']);
   const options: HistoryOptions = { name: releaseNameArg(argv, 'history'), output };
   if (argv['diff'] !== undefined) options.diff = parseRevisionRange(String(argv['diff']));
   return options;

@@ -6,9 +6,9 @@
  * Exit codes: 0 listed (also when there are none), 2 usage or cluster access.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, renderListText, renderPendingText, usageError, type LeaseLock, type PendingRelease } from '../../src/index.js';
+import { ExitCode, renderListText, renderPendingText, type LeaseLock, type PendingRelease } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
-import { withStorageOptions } from '../flags.js';
+import { outputFlag, withStorageOptions } from '../flags.js';
 import { withReleaseTarget, type ReleaseTarget } from './release-target.js';
 import type { CommandSpec } from './index.js';
 import { formatListJson, formatPendingJson } from '../output/releases-json.js';
@@ -21,8 +21,7 @@ export interface ListOptions {
 }
 
 export function listOptionsFrom(argv: Record<string, unknown>): ListOptions {
-  const output = String(argv.output ?? 'text');
-  if (output !== 'text' && output !== 'json') throw usageError(`unknown output format "${output}" for list`, 'use -o text or -o json');
+  const output = outputFlag(argv, 'list', ['text', 'json']);
   const options: ListOptions = { allNamespaces: argv['all-namespaces'] === true, output };
   if (argv['pending'] === true) options.pending = true;
   return options;

@@ -7,7 +7,7 @@
  */
 import type { Argv } from 'yargs';
 import { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, usageError } from '../../src/index.js';
-import { globalFlags, withStorageOptions } from '../flags.js';
+import { globalFlags, outputFlag, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
 import { parseTimeout } from './apply.js';
@@ -30,8 +30,7 @@ export interface RollbackOptions {
 
 export function rollbackOptionsFrom(argv: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): RollbackOptions {
   const g = globalFlags(argv);
-  const output = String(argv.output ?? 'text');
-  if (output !== 'text' && output !== 'jsonl') throw usageError(`unknown output format "${output}" for rollback`, 'use -o text or -o jsonl');
+  const output = outputFlag(argv, 'rollback', ['text', 'jsonl']);
   const options: RollbackOptions = {
     name: releaseNameArg(argv, 'rollback'),
     timeoutMs: parseTimeout(String(argv.timeout ?? '5m')),

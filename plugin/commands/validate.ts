@@ -3,9 +3,9 @@
  * Exit 0 when valid (warnings allowed), 1 when any error was found, 2 on usage or I/O errors.
  */
 import type { Argv } from 'yargs';
-import { allRules, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
+import { allRules, definedOnly, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
 import { exitForDiagnostics } from '../exit-codes.js';
-import { STDIN_ARG, globalFlags } from '../flags.js';
+import { STDIN_ARG, globalFlags, outputFlag } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { INPUT_FLAG_OPTIONS, inputFlags, type InputFlags } from '../input-flags.js';
 import { formatDiagnosticsJson } from '../output/diagnostics-json.js';
@@ -37,9 +37,7 @@ export function validateOptionsFrom(argv: Record<string, unknown>): ValidateOpti
   const g = globalFlags(argv);
   const paths = (argv.paths as string[] | undefined) ?? [];
   if (paths.length === 0) throw usageError('no input: give one or more files or folders, or - for standard input', 'kubectl kd validate manifests/');
-  const output = argv.output as string;
-  if (output !== 'text' && output !== 'json' && output !== 'sarif')
-    throw usageError(`unknown output format "${output}" for validate`, 'use -o text, -o json or -o sarif');
+  const output = outputFlag(argv, 'validate', ['text', 'json', 'sarif']);
   const options: ValidateOptions = {
     paths: paths.map((p) => (p === STDIN_ARG ? '-' : String(p))),
     output,
@@ -76,12 +74,14 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
     signal: ctx.signal,
     cluster: options.cluster,
     skipKinds: options.skipKinds,
+    ...definedOnly({
+      schemaDir: options.schemaDir,
+      kubernetesVersion: options.kubernetesVersion,
+      namespace: options.namespace,
+      context: options.context,
+      kubeconfig: options.kubeconfig,
+    }),
   };
-  if (options.schemaDir !== undefined) request.schemaDir = options.schemaDir;
-  if (options.kubernetesVersion !== undefined) request.kubernetesVersion = options.kubernetesVersion;
-  if (options.namespace !== undefined) request.namespace = options.namespace;
-  if (options.context !== undefined) request.context = options.context;
-  if (options.kubeconfig !== undefined) request.kubeconfig = options.kubeconfig;
 
   const result = await validateFiles(request);
   const summary = { files: result.files, objects: result.objects };

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, describeRef, inputError, isoSeconds, objectKey, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
-import type { ApplyOptions } from '../commands/apply.js';
+import { applyRequestSettings, type ApplyOptions } from '../commands/apply.js';
 import { executorDeps, openTarget } from '../commands/target.js';
 import { RunNotifier, notifyContextOf, notifyEach } from '../notify.js';
 import { initialView, type ObjectRow } from '../ui/view-model.js';
@@ -81,19 +81,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
     const cache = new DesiredCache({ paths: options.paths, cwd: ctx.cwd, env: ctx.env, defaultNamespace: target.namespace, input: options.input });
     const loop = new ApplyLoop({
       source: cache,
-      request: {
-        release: { name: options.release, namespace: target.namespace },
-        paths: options.paths,
-        description: 'apply --watch',
-        prune: options.prune,
-        allowEmpty: options.allowEmpty,
-        timeoutMs: options.timeoutMs,
-        concurrency: options.concurrency,
-        forceConflicts: options.forceConflicts,
-        hooks: options.hooks,
-        atomic: options.atomic,
-        waitForLock: options.waitForLock,
-      },
+      request: { ...applyRequestSettings(options, target.namespace), description: 'apply --watch' },
       apply: (request, signal) => {
         const events = runApply(request, executorDeps(target, signal));
         if (!options.notify) return events;

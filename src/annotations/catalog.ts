@@ -114,6 +114,26 @@ function enumListPattern(values: readonly AnnotationValueDoc[]): string {
 
 const INTEGER_SYNTAX = `an integer from ${INTEGER_MIN} to ${INTEGER_MAX}`;
 
+/** The value fields of an integer key. */
+const INTEGER_VALUE = { kind: 'integer', valueSyntax: INTEGER_SYNTAX, pattern: INTEGER_PATTERN } as const;
+
+/** The value fields of a key that takes one of `values`: the syntax for messages and the pattern both come from the list. */
+function enumValues(values: readonly AnnotationValueDoc[]): Pick<AnnotationKeySpec, 'kind' | 'valueSyntax' | 'values' | 'pattern'> {
+  const names = values.map((v) => v.value);
+  const valueSyntax = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
+  return { kind: 'enum', valueSyntax, values, pattern: enumPattern(values) };
+}
+
+/** The value fields of a key that takes a comma-separated list of `values`. */
+function enumListValues(values: readonly AnnotationValueDoc[]): Pick<AnnotationKeySpec, 'kind' | 'valueSyntax' | 'values' | 'pattern'> {
+  return { kind: 'enum-list', valueSyntax: `a comma-separated list of ${values.map((v) => v.value).join(', ')}`, values, pattern: enumListPattern(values) };
+}
+
+/** Markdown bullets, one per value with its summary, for hover documentation. */
+function valueBullets(values: readonly AnnotationValueDoc[]): string[] {
+  return values.map((v) => `- \`${v.value}\`: ${v.summary}`);
+}
+
 // 1. Sync waves ---------------------------------------------------------------------------------
 
 const syncWave: KdAnnotationSpec = {
@@ -128,9 +148,7 @@ const syncWave: KdAnnotationSpec = {
     'moves on to the next wave. Within a wave, objects are ordered by kind (namespaces and CRDs',
     'first), then by name.',
   ].join('\n'),
-  kind: 'integer',
-  valueSyntax: INTEGER_SYNTAX,
-  pattern: INTEGER_PATTERN,
+  ...INTEGER_VALUE,
   examples: ['-1', '0', '5'],
   default: '0',
   aliases: [
@@ -139,9 +157,7 @@ const syncWave: KdAnnotationSpec = {
       tool: 'Argo CD',
       summary: "Argo CD's sync wave; read as kd.io/sync-wave.",
       documentation: "Argo CD's sync wave, read exactly as `kd.io/sync-wave`. When both are set, `kd.io/sync-wave` wins.",
-      kind: 'integer',
-      valueSyntax: INTEGER_SYNTAX,
-      pattern: INTEGER_PATTERN,
+      ...INTEGER_VALUE,
       examples: ['-1', '0', '5'],
     },
   ],
@@ -213,7 +229,7 @@ const hook: KdAnnotationSpec = {
     '',
     'A comma-separated list of phases:',
     '',
-    ...kdHookValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    ...valueBullets(kdHookValues),
     '',
     'Which run is which: an **install** is the first apply of a release (or the first after',
     '`kubectl kd delete --keep-history`), an **upgrade** every later apply, a **rollback**',
@@ -224,10 +240,7 @@ const hook: KdAnnotationSpec = {
     'Hooks usually have `generateName` or a delete policy, so that a re-run does not collide with',
     'the previous run.',
   ].join('\n'),
-  kind: 'enum-list',
-  valueSyntax: `a comma-separated list of ${kdHookValues.map((v) => v.value).join(', ')}`,
-  values: kdHookValues,
-  pattern: enumListPattern(kdHookValues),
+  ...enumListValues(kdHookValues),
   examples: ['pre-install', 'pre-upgrade', 'post-apply,apply-failed'],
   aliases: [
     {
@@ -242,10 +255,7 @@ const hook: KdAnnotationSpec = {
         '`Skip` only counts when it is the only value (as in Argo CD); `Sync` cannot be combined with',
         'other phases in kd.',
       ].join('\n'),
-      kind: 'enum-list',
-      valueSyntax: `a comma-separated list of ${argoHookValues.map((v) => v.value).join(', ')}`,
-      values: argoHookValues,
-      pattern: enumListPattern(argoHookValues),
+      ...enumListValues(argoHookValues),
       examples: ['PreSync', 'PostSync'],
     },
     {
@@ -261,10 +271,7 @@ const hook: KdAnnotationSpec = {
         'An object whose every event is ignored (only `test` hooks) is not applied by kd,',
         'as Argo CD does with such hooks.',
       ].join('\n'),
-      kind: 'enum-list',
-      valueSyntax: `a comma-separated list of ${helmHookValues.map((v) => v.value).join(', ')}`,
-      values: helmHookValues,
-      pattern: enumListPattern(helmHookValues),
+      ...enumListValues(helmHookValues),
       examples: ['pre-install,pre-upgrade', 'post-install'],
     },
   ],
@@ -279,9 +286,7 @@ const hookWeight: KdAnnotationSpec = {
     'Orders hooks within one phase: lower weights run first (an integer, may be negative;',
     'default `0`). Only meaningful together with `kd.io/hook`.',
   ].join('\n'),
-  kind: 'integer',
-  valueSyntax: INTEGER_SYNTAX,
-  pattern: INTEGER_PATTERN,
+  ...INTEGER_VALUE,
   examples: ['-5', '0', '10'],
   default: '0',
   aliases: [
@@ -290,9 +295,7 @@ const hookWeight: KdAnnotationSpec = {
       tool: 'Helm',
       summary: "Helm's hook weight; read as kd.io/hook-weight.",
       documentation: "Helm's hook weight, read exactly as `kd.io/hook-weight`.",
-      kind: 'integer',
-      valueSyntax: INTEGER_SYNTAX,
-      pattern: INTEGER_PATTERN,
+      ...INTEGER_VALUE,
       examples: ['-5', '0', '10'],
     },
   ],
@@ -316,12 +319,9 @@ const hookDeletePolicy: KdAnnotationSpec = {
     'When kd deletes a hook object (a comma-separated list; default `before-hook-creation`, as in',
     'Argo CD and Helm):',
     '',
-    ...kdDeletePolicyValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    ...valueBullets(kdDeletePolicyValues),
   ].join('\n'),
-  kind: 'enum-list',
-  valueSyntax: `a comma-separated list of ${kdDeletePolicyValues.map((v) => v.value).join(', ')}`,
-  values: kdDeletePolicyValues,
-  pattern: enumListPattern(kdDeletePolicyValues),
+  ...enumListValues(kdDeletePolicyValues),
   examples: ['before-hook-creation', 'before-hook-creation,hook-succeeded'],
   default: 'before-hook-creation',
   aliases: [
@@ -340,10 +340,7 @@ const hookDeletePolicy: KdAnnotationSpec = {
           '',
           ...values.map((v) => `- \`${v.value}\` → \`${v.kdValue}\``),
         ].join('\n'),
-        kind: 'enum-list' as const,
-        valueSyntax: `a comma-separated list of ${values.map((v) => v.value).join(', ')}`,
-        values,
-        pattern: enumListPattern(values),
+        ...enumListValues(values),
         examples: ['BeforeHookCreation', 'HookSucceeded,HookFailed'],
       };
     })(),
@@ -354,10 +351,7 @@ const hookDeletePolicy: KdAnnotationSpec = {
         tool: 'Helm' as const,
         summary: "Helm's hook delete policy; read as kd.io/hook-delete-policy.",
         documentation: "Helm's hook delete policy, read as `kd.io/hook-delete-policy` (the same values).",
-        kind: 'enum-list' as const,
-        valueSyntax: `a comma-separated list of ${values.map((v) => v.value).join(', ')}`,
-        values,
-        pattern: enumListPattern(values),
+        ...enumListValues(values),
         examples: ['before-hook-creation', 'hook-succeeded'],
       };
     })(),
@@ -381,14 +375,11 @@ const hookFailurePolicy: KdAnnotationSpec = {
   documentation: [
     'What happens when this hook fails (its Job fails, its Pod fails, it times out):',
     '',
-    ...failurePolicyValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    ...valueBullets(failurePolicyValues),
     '',
     'Only meaningful together with `kd.io/hook`. An interrupt (Ctrl-C) always stops the run.',
   ].join('\n'),
-  kind: 'enum',
-  valueSyntax: 'fail, continue or rollback',
-  values: failurePolicyValues,
-  pattern: enumPattern(failurePolicyValues),
+  ...enumValues(failurePolicyValues),
   examples: ['continue', 'rollback'],
   default: 'fail',
   aliases: [],
@@ -407,10 +398,7 @@ const resourcePolicy: KdAnnotationSpec = {
     '`keep`: kd never prunes or deletes this object, not even when it disappears from the',
     'manifests or on `kubectl kd delete` (the object is left in the cluster, unmanaged).',
   ].join('\n'),
-  kind: 'enum',
-  valueSyntax: 'keep',
-  values: keepValues,
-  pattern: enumPattern(keepValues),
+  ...enumValues(keepValues),
   examples: ['keep'],
   aliases: [
     {
@@ -456,11 +444,8 @@ const health: KdAnnotationSpec = {
   tool: 'kd',
   field: 'health',
   summary: 'wait (default): gate the next wave on this object being healthy; skip: do not wait.',
-  documentation: ['Whether the object gates its wave:', '', ...healthValues.map((v) => `- \`${v.value}\`: ${v.summary}`)].join('\n'),
-  kind: 'enum',
-  valueSyntax: 'wait or skip',
-  values: healthValues,
-  pattern: enumPattern(healthValues),
+  documentation: ['Whether the object gates its wave:', '', ...valueBullets(healthValues)].join('\n'),
+  ...enumValues(healthValues),
   examples: ['wait', 'skip'],
   default: 'wait',
   aliases: [],
@@ -512,16 +497,13 @@ const healthCheck: KdAnnotationSpec = {
     'A custom health check that kd runs after the object is healthy by its kind\'s rules, until it',
     'passes or the timeout (`kd.io/timeout`, `--timeout`) ends; a failure fails the apply.',
     '',
-    ...healthCheckValues.map((v) => `- \`${v.value}\`: ${v.summary}`),
+    ...valueBullets(healthCheckValues),
     '',
     'Both go through the Kubernetes API server (the `proxy` and `exec` subresources of each ready',
     'pod of the current rollout, or the `proxy` of a Service), so they work wherever kubectl works.',
     'See `kd.io/health-check-path`, `-port`, `-expect`, `-command` and `-container`.',
   ].join('\n'),
-  kind: 'enum',
-  valueSyntax: 'http or command',
-  values: healthCheckValues,
-  pattern: enumPattern(healthCheckValues),
+  ...enumValues(healthCheckValues),
   examples: ['http', 'command'],
   aliases: [
     {
@@ -544,10 +526,7 @@ const healthCheck: KdAnnotationSpec = {
       tool: 'sherpack',
       summary: "sherpack's health check type; read as kd.io/health-check.",
       documentation: "sherpack's health check type (`http` or `command`), read exactly as `kd.io/health-check`.",
-      kind: 'enum',
-      valueSyntax: 'http or command',
-      values: healthCheckValues,
-      pattern: enumPattern(healthCheckValues),
+      ...enumValues(healthCheckValues),
       examples: ['http', 'command'],
     },
   ],

@@ -159,54 +159,19 @@ export function readKdAnnotations(object: unknown): ReadAnnotationsResult {
   return { value, problems };
 }
 
+/**
+ * The fields whose parsed value is not yet the typed one; every other field's parser already
+ * yields exactly the type its KdAnnotations field has, so it is stored as it is.
+ */
+const CONVERT: Partial<Record<KdAnnotationField, (v: FieldValue) => KdAnnotations[KdAnnotationField]>> = {
+  // sherpack's health-check "true" (`default`) runs the http check unless a type says otherwise; "false" (`none`) runs none.
+  healthCheck: (v) => (v === 'none' ? undefined : v === 'default' ? 'http' : (v as 'http' | 'command')),
+  healthCheckPort: (v) => (/^[0-9]+$/.test(v as string) ? Number(v) : (v as string)),
+};
+
 function assign(target: KdAnnotations, field: KdAnnotationField, v: FieldValue): void {
-  switch (field) {
-    case 'syncWave':
-      target.syncWave = v as number;
-      break;
-    case 'hooks':
-      target.hooks = v as HookSetting;
-      break;
-    case 'hookWeight':
-      target.hookWeight = v as number;
-      break;
-    case 'hookDeletePolicies':
-      target.hookDeletePolicies = v as HookDeletePolicy[];
-      break;
-    case 'hookFailurePolicy':
-      target.hookFailurePolicy = v as HookFailurePolicy;
-      break;
-    case 'keep':
-      target.keep = v as boolean;
-      break;
-    case 'driftIgnore':
-      target.driftIgnore = v as string[];
-      break;
-    case 'health':
-      target.health = v as HealthMode;
-      break;
-    case 'timeoutMs':
-      target.timeoutMs = v as number;
-      break;
-    case 'healthCheck':
-      target.healthCheck = v === 'none' ? undefined : v === 'default' ? 'http' : (v as 'http' | 'command');
-      break;
-    case 'healthCheckPath':
-      target.healthCheckPath = v as string;
-      break;
-    case 'healthCheckPort':
-      target.healthCheckPort = /^[0-9]+$/.test(v as string) ? Number(v) : (v as string);
-      break;
-    case 'healthCheckExpect':
-      target.healthCheckExpect = v as string[];
-      break;
-    case 'healthCheckCommand':
-      target.healthCheckCommand = v as string[];
-      break;
-    case 'healthCheckContainer':
-      target.healthCheckContainer = v as string;
-      break;
-  }
+  const convert = CONVERT[field];
+  (target as Record<KdAnnotationField, unknown>)[field] = convert ? convert(v) : v;
 }
 
 function sameValue(a: FieldValue, b: FieldValue): boolean {

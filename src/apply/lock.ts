@@ -72,8 +72,8 @@ export class LockHeldError extends KdError {
   }
 }
 
-export interface LeaseLockOptions {
-  client: ClusterClient;
+/** What every release lock is given, whatever holds it (a Lease, a lock file). */
+export interface LockSettingsOptions {
   clock: ClusterClock;
   /** Default `defaultHolderIdentity()`. */
   identity?: string;
@@ -82,6 +82,21 @@ export interface LeaseLockOptions {
   pollMs?: number;
   /** Told once when a run starts waiting, for a progress line. */
   onWait?: (holder: { holder: string; since: string }) => void;
+}
+
+/** The settings of a release lock with the defaults every kind of lock applies. */
+export function lockSettings(options: LockSettingsOptions) {
+  return {
+    clock: options.clock,
+    identity: options.identity ?? defaultHolderIdentity(),
+    durationMs: (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000,
+    pollMs: options.pollMs ?? 1000,
+    onWait: options.onWait,
+  };
+}
+
+export interface LeaseLockOptions extends LockSettingsOptions {
+  client: ClusterClient;
   /**
    * `--storage-namespace`: the Lease lives with the records, in this namespace (created when
    * missing), named `kd-lock-<release namespace>.<release>` so that releases of one name in two
@@ -118,11 +133,7 @@ export class LeaseLock implements ReleaseLock {
   constructor(options: LeaseLockOptions) {
     this.#storageNamespace = options.storageNamespace;
     this.#client = options.client;
-    this.#clock = options.clock;
-    this.identity = options.identity ?? defaultHolderIdentity();
-    this.#durationMs = (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
-    this.#pollMs = options.pollMs ?? 1000;
-    this.#onWait = options.onWait;
+    ({ clock: this.#clock, identity: this.identity, durationMs: this.#durationMs, pollMs: this.#pollMs, onWait: this.#onWait } = lockSettings(options));
   }
 
   /** Where the Lease of a release lives. */
@@ -235,18 +246,13 @@ export class LeaseLock implements ReleaseLock {
   }
 
   #hold(target: LeaseTarget, lease: KubeObject): LockHandle {
-    const lost = new AbortController();
-    const stop = new AbortController();
     let resourceVersion = leaseState(lease).resourceVersion;
     let lastRenew = this.#clock.now();
-    const intervalMs = Math.max(1, Math.floor(this.#durationMs / 3));
-    const renewing = (async () => {
-      while (!stop.signal.aborted) {
-        try {
-          await this.#clock.sleep(intervalMs, stop.signal);
-        } catch {
-          return;
-        }
+    return renewingHandle({
+      holder: this.identity,
+      clock: this.#clock,
+      durationMs: this.#durationMs,
+      renew: async (stop) => {
         try {
           const renewed = await this.#client.patch(
             target,
@@ -254,30 +260,21 @@ export class LeaseLock implements ReleaseLock {
               { op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion },
               { op: 'replace', path: '/spec/renewTime', value: microTime(this.#leaseNow()) },
             ],
-            { type: 'json', signal: stop.signal },
+            { type: 'json', signal: stop },
           );
           resourceVersion = leaseState(renewed).resourceVersion;
           lastRenew = this.#clock.now();
         } catch (e) {
-          if (stop.signal.aborted) return;
+          if (stop.aborted) return undefined;
           const taken = e instanceof ClusterRequestError && (e.code === 409 || e.isNotFound);
           if (taken || this.#clock.now() - lastRenew >= this.#durationMs) {
-            lost.abort(new KdError('cluster', `lost the lock ${target.namespace}/${target.name}: ${taken ? 'another run took it over' : `could not renew it for ${this.#durationMs / 1000}s`}`));
-            return;
+            return new KdError('cluster', `lost the lock ${target.namespace}/${target.name}: ${taken ? 'another run took it over' : `could not renew it for ${this.#durationMs / 1000}s`}`);
           }
         }
-      }
-    })();
-    let released = false;
-    return {
-      holder: this.identity,
-      lost: lost.signal,
-      release: async () => {
-        if (released) return;
-        released = true;
-        stop.abort();
-        await renewing;
-        if (lost.signal.aborted) return;
+        return undefined;
+      },
+      free: async (lost) => {
+        if (lost) return;
         try {
           const outcome = await this.#client.delete(target, { preconditions: { resourceVersion } });
           void outcome;
@@ -292,8 +289,52 @@ export class LeaseLock implements ReleaseLock {
           }
         }
       },
-    };
+    });
   }
+}
+
+/**
+ * A held lock that renews itself every third of its duration until released, as client-go's
+ * leader election does; shared by the Lease and the lock-file drivers. `renew` returns the error
+ * that makes the lock lost (the run must stop), or undefined to keep going; `free` runs once, on
+ * the first release, after the last renewal has finished, and is told whether the lock was lost.
+ */
+export function renewingHandle(options: {
+  holder: string;
+  clock: ClusterClock;
+  durationMs: number;
+  renew: (stop: AbortSignal) => Promise<KdError | undefined>;
+  free: (lost: boolean) => Promise<void>;
+}): LockHandle {
+  const lost = new AbortController();
+  const stop = new AbortController();
+  const intervalMs = Math.max(1, Math.floor(options.durationMs / 3));
+  const renewing = (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        await options.clock.sleep(intervalMs, stop.signal);
+      } catch {
+        return;
+      }
+      const error = await options.renew(stop.signal);
+      if (error !== undefined) {
+        lost.abort(error);
+        return;
+      }
+    }
+  })();
+  let released = false;
+  return {
+    holder: options.holder,
+    lost: lost.signal,
+    release: async () => {
+      if (released) return;
+      released = true;
+      stop.abort();
+      await renewing;
+      await options.free(lost.signal.aborted);
+    },
+  };
 }
 
 type LeaseTarget = { group: string; version: string; kind: string; namespace: string; name: string };

@@ -12,7 +12,7 @@ import { parseApiVersion } from '../model/object-ref.js';
 import { inputError } from '../errors.js';
 import type { ApiResource, Discovery } from './discovery.js';
 import { ClusterRequestError, parseJsonBody, UnknownResourceError, type RequestSubject } from './errors.js';
-import type { HttpTransport, QueryValue } from './transport.js';
+import type { HttpRequest, HttpTransport, QueryValue } from './transport.js';
 import { execInPod, type ExecResult, type ExecTarget } from './exec.js';
 import type {
   ApplyOptions,
@@ -172,12 +172,10 @@ export class KubeClient implements ClusterClient {
 
   async create(object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
     const { gvk, target } = identify(object, 'create');
-    const r = await this.#resource(gvk, 'create', options.signal);
-    const subject = subjectFor('create', target, r, this.namespace);
-    const ns = r.namespaced ? target.namespace || this.namespace : undefined;
-    const body = ns !== undefined && !target.namespace ? withNamespace(object, ns) : object;
+    const { r, subject, ns, body } = await this.#writeOf(object, gvk, target, 'create', options.signal);
     try {
-      const res = await this.transport.request({
+      // Awaited here, so that a rejection reaches the catch below.
+      return await this.#write({
         method: 'POST',
         path: collectionPath(r, ns),
         query: writeQuery(options, 'Strict'),
@@ -186,8 +184,6 @@ export class KubeClient implements ClusterClient {
         retryClass: 'create',
         ...signalOf(options),
       });
-      this.#warnings(res.headers.warning);
-      return parseJsonBody<KubeObject>(subject, res.body);
     } catch (e) {
       // A retried create that meets AlreadyExists most likely met its own first attempt,
       // which succeeded although its answer was lost: that object is the result.
@@ -202,13 +198,10 @@ export class KubeClient implements ClusterClient {
   async apply(object: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
     const { gvk, target } = identify(object, 'apply');
     if (!target.name) throw inputError(`apply ${gvk.kind}: metadata.name is required for Server-Side Apply`, 'set metadata.name (generateName works only with create)');
-    const r = await this.#resource(gvk, 'apply', options.signal);
-    const subject = subjectFor('apply', target, r, this.namespace);
-    const ns = r.namespaced ? target.namespace || this.namespace : undefined;
-    const body = ns !== undefined && !target.namespace ? withNamespace(object, ns) : object;
+    const { r, subject, ns, body } = await this.#writeOf(object, gvk, target, 'apply', options.signal);
     const query = writeQuery(options, 'Strict');
     if (options.force) query.force = 'true';
-    const res = await this.transport.request({
+    return this.#write({
       method: 'PATCH',
       path: this.#objectPath(r, { ...target, ...(ns !== undefined ? { namespace: ns } : {}) }, options.subresource),
       query,
@@ -218,14 +211,12 @@ export class KubeClient implements ClusterClient {
       retryClass: 'idempotent-write',
       ...signalOf(options),
     });
-    this.#warnings(res.headers.warning);
-    return parseJsonBody<KubeObject>(subject, res.body);
   }
 
   async patch(target: ObjectTarget, patch: unknown, options: PatchOptions): Promise<KubeObject> {
     const r = await this.#resource(target, 'patch', options.signal);
     const subject = subjectFor('patch', target, r, this.namespace);
-    const res = await this.transport.request({
+    return this.#write({
       method: 'PATCH',
       path: this.#objectPath(r, target, options.subresource),
       query: writeQuery(options, undefined),
@@ -236,8 +227,6 @@ export class KubeClient implements ClusterClient {
       retryClass: options.type === 'json' ? 'precondition-write' : 'idempotent-write',
       ...signalOf(options),
     });
-    this.#warnings(res.headers.warning);
-    return parseJsonBody<KubeObject>(subject, res.body);
   }
 
   async delete(target: ObjectTarget, options: DeleteOptions = {}): Promise<DeleteOutcome> {
@@ -290,6 +279,26 @@ export class KubeClient implements ClusterClient {
     const r = await this.discovery.resourceFor(gvk, signal);
     if (r) return r;
     throw new UnknownResourceError(gvk, await this.discovery.versionsOf(gvk, signal), verb);
+  }
+
+  /**
+   * Where a write of a whole object (create, apply) goes and what it sends: the object's resource,
+   * the subject for messages, its namespace (the client's own for a namespaced object without
+   * one) and the body with that namespace written in.
+   */
+  async #writeOf(object: KubeObject, gvk: GroupVersionKind, target: ObjectTarget, verb: 'create' | 'apply', signal?: AbortSignal) {
+    const r = await this.#resource(gvk, verb, signal);
+    const subject = subjectFor(verb, target, r, this.namespace);
+    const ns = r.namespaced ? target.namespace || this.namespace : undefined;
+    const body = ns !== undefined && !target.namespace ? withNamespace(object, ns) : object;
+    return { r, subject, ns, body };
+  }
+
+  /** Sends a write and reads back the object it wrote, telling the server's warnings on the way. */
+  async #write(req: HttpRequest): Promise<KubeObject> {
+    const res = await this.transport.request(req);
+    this.#warnings(res.headers.warning);
+    return parseJsonBody<KubeObject>(req.subject, res.body);
   }
 
   #objectPath(r: ApiResource, target: ObjectTarget, subresource?: string): string {

@@ -357,11 +357,7 @@ function lineColumn(text: string, offset: number): { line: number; col: number }
 function shape(root: unknown, base: string, file: string): KubeconfigFile {
   const top = obj(root, '(top level)');
   const out: KubeconfigFile = { file, currentContext: str(top, 'current-context', '') ?? '', clusters: new Map(), users: new Map(), contexts: new Map() };
-  for (const [i, named] of list(top, 'clusters').entries()) {
-    const where = `clusters[${i}]`;
-    const name = entryName(named, where, 'clusters', out.clusters);
-    const c = obj(named['cluster'] ?? {}, `${where}.cluster`);
-    const at = `${where}.cluster`;
+  for (const { name, body: c, at } of namedEntries(top, 'clusters', 'cluster', out.clusters)) {
     const cluster: KubeconfigCluster = {
       name,
       server: normalizeServer(str(c, 'server', at) ?? ''),
@@ -378,11 +374,7 @@ function shape(root: unknown, base: string, file: string): KubeconfigFile {
     }
     out.clusters.set(name, cluster);
   }
-  for (const [i, named] of list(top, 'users').entries()) {
-    const where = `users[${i}]`;
-    const name = entryName(named, where, 'users', out.users);
-    const u = obj(named['user'] ?? {}, `${where}.user`);
-    const at = `${where}.user`;
+  for (const { name, body: u, at } of namedEntries(top, 'users', 'user', out.users)) {
     const user: KubeconfigUser = { name };
     setDefined(user, 'token', str(u, 'token', at));
     setDefined(user, 'tokenFile', resolvePath(str(u, 'tokenFile', at), base));
@@ -410,11 +402,7 @@ function shape(root: unknown, base: string, file: string): KubeconfigFile {
     if (u['exec'] !== undefined && u['exec'] !== null) user.exec = execConfig(obj(u['exec'], `${at}.exec`), `${at}.exec`, base);
     out.users.set(name, user);
   }
-  for (const [i, named] of list(top, 'contexts').entries()) {
-    const where = `contexts[${i}]`;
-    const name = entryName(named, where, 'contexts', out.contexts);
-    const c = obj(named['context'] ?? {}, `${where}.context`);
-    const at = `${where}.context`;
+  for (const { name, body: c, at } of namedEntries(top, 'contexts', 'context', out.contexts)) {
     out.contexts.set(name, { name, cluster: str(c, 'cluster', at) ?? '', user: str(c, 'user', at) ?? '', namespace: str(c, 'namespace', at) ?? '' });
   }
   return out;
@@ -456,6 +444,21 @@ function normalizeServer(server: string): string {
 function resolvePath(p: string | undefined, base: string): string | undefined {
   if (p === undefined || p === '') return undefined;
   return path.isAbsolute(p) ? p : path.join(base, p);
+}
+
+/**
+ * The entries of one of a kubeconfig's named lists (`clusters`, `users`, `contexts`): each one's
+ * name (present and unique among those already in `seen`), its inner mapping (`cluster`, `user`,
+ * `context`; empty when absent) and that mapping's place for messages. Lazy, so that the caller
+ * records an entry in `seen` before the next one's name is checked.
+ */
+function* namedEntries(top: Obj, section: string, field: string, seen: Map<string, unknown>): Generator<{ name: string; body: Obj; at: string }> {
+  for (const [i, named] of list(top, section).entries()) {
+    const where = `${section}[${i}]`;
+    const name = entryName(named, where, section, seen);
+    const at = `${where}.${field}`;
+    yield { name, body: obj(named[field] ?? {}, at), at };
+  }
 }
 
 function entryName(named: Obj, where: string, section: string, seen: Map<string, unknown>): string {

@@ -16,6 +16,7 @@ import { abortReason, systemClock, type ClusterClock, type RandomSource } from '
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
 import { agentFor, forwardedRequest, ForwardingAgent } from './proxy.js';
+import { definedOnly } from '../model/json.js';
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetryClass, type RetryOptions } from './retry.js';
 
 export type QueryValue = string | number | boolean | undefined | ReadonlyArray<string>;
@@ -323,12 +324,6 @@ export class HttpTransport {
       request.end(req.body);
     });
   }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }
 
 async function readBody(response: http.IncomingMessage, req: HttpRequest, request: http.ClientRequest, server: string): Promise<string> {

@@ -2,7 +2,8 @@
  * The two questions every layer asks of parsed JSON/YAML values, answered once: is this a
  * plain object (a mapping, not an array or null), and are two values equal as JSON. JSON has
  * no `undefined`, so a key whose value is `undefined` counts as absent (as JSON.stringify and
- * the API server see it); key order never matters.
+ * the API server see it); key order never matters. `definedOnly` drops such keys before a
+ * spread, so that an unset option never overrides a default.
  */
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -22,4 +23,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
+}
+
+/** The properties of `o` whose value is not undefined (a spread of the result leaves the others unset). */
+export function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -61,19 +61,17 @@ export function sortName(ref: ObjectRef): string {
 
 /** Kind (install order), then kind name for the custom resources sharing the last rank, then name, then namespace. */
 export function compareInstallOrder(a: ObjectRef, b: ObjectRef): number {
-  return (
-    kindRank(a) - kindRank(b) ||
-    compareStrings(a.kind, b.kind) ||
-    compareStrings(a.group, b.group) ||
-    compareStrings(sortName(a), sortName(b)) ||
-    compareStrings(a.namespace ?? '', b.namespace ?? '')
-  );
+  return kindRank(a) - kindRank(b) || compareWithinRank(a, b);
 }
 
 /** Deletion: kinds in reverse install order (custom resources first, Namespaces last), then name. */
 export function compareDeleteOrder(a: ObjectRef, b: ObjectRef): number {
+  return kindRank(b) - kindRank(a) || compareWithinRank(a, b);
+}
+
+/** Inside one rank both orders agree (kind, group, name, namespace): only the ranks are reversed for deletion. */
+function compareWithinRank(a: ObjectRef, b: ObjectRef): number {
   return (
-    kindRank(b) - kindRank(a) ||
     compareStrings(a.kind, b.kind) ||
     compareStrings(a.group, b.group) ||
     compareStrings(sortName(a), sortName(b)) ||

@@ -75,6 +75,11 @@ export interface SimOptions {
   bookmarkIntervalMs?: number;
   /** Fresh uids (injectable for reproducible tests). */
   uid?: () => string;
+  /**
+   * Told of each accepted connection (the TLS socket when serving HTTPS), so that a test on a
+   * virtual clock can see bytes still in flight and not move time under them.
+   */
+  onConnection?: (socket: Socket) => void;
 }
 
 export interface KubeconfigOptions {
@@ -323,6 +328,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
   server.on(tlsMaterial ? 'secureConnection' : 'connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
+    options.onConnection?.(s);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

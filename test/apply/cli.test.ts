@@ -66,16 +66,12 @@ describe('kubectl kd apply (CLI)', () => {
       env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' },
     });
     let stdout = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
+    // Interrupted as soon as the wait shows, on the output event itself.
     await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (stdout.includes('health   Deployment demo/slow InProgress')) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('health   Deployment demo/slow InProgress')) resolve();
+      });
     });
     const sentAt = Date.now();
     child.kill('SIGINT');

@@ -35,7 +35,7 @@ describe('CRDs, dry runs and diffs', () => {
   let s: ApplySim;
   let ports: ReleasePorts;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, 'test');
   });
   afterAll(async () => {

@@ -40,7 +40,7 @@ function failedOf(events: readonly ApplyEvent[]): Extract<ApplyEvent, { type: 'o
 describe('fail fast', () => {
   let s: ApplySim;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 50 });
+    s = await startApplySim();
   });
   afterAll(async () => {
     await s.stop();
@@ -91,6 +91,9 @@ describe('fail fast', () => {
     const done = doneOf(events);
     expect(done.failure?.kind).toBe('timeout');
     expect(done.failure?.message).toMatch(/^Deployment ff-timeout\/slow: timed out waiting \(still InProgress/);
+    // Its kd.io/timeout of 15 s after it was applied, exactly (simulated time).
+    const applied = events.find((e) => e.type === 'object-applied' && e.ref.name === 'slow');
+    expect(done.at - applied!.at).toBe(15_000);
     expect(done.failure?.hint).toContain('--timeout');
   });
 
@@ -101,6 +104,8 @@ describe('fail fast', () => {
     const done = doneOf(events);
     expect(done.status).toBe('failed');
     expect(done.failure?.kind).toBe('timeout');
+    // The run's 30 s timeout, exactly (simulated time).
+    expect(done.at - events[0]!.at).toBe(30_000);
     const changes = events.filter((e): e is Extract<ApplyEvent, { type: 'health-changed' }> => e.type === 'health-changed' && e.ref.name === 'data');
     expect(changes.at(-1)?.message).toMatch(/waiting for the claim to be bound; last warning: ProvisioningFailed: failed to provision volume with StorageClass "fast-ssd"/);
     expect(failedOf(events).message).toContain('last warning: ProvisioningFailed');

@@ -29,7 +29,7 @@ describe('under injected faults', () => {
   let s: ApplySim;
   let ports: ReleasePorts;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 50, podReadyDelayMs: 200, faults: 'seed=7,429=0.03,500=0.02,503=0.02,reset=0.01,retry-after=0,watch-close=1s' });
+    s = await startApplySim({ podReadyDelayMs: 200, faults: 'seed=7,429=0.03,500=0.02,503=0.02,reset=0.01,retry-after=0,watch-close=1s' });
     ports = releasePorts(s.session.client, s.clock, 'test');
   });
   afterAll(async () => {

@@ -32,7 +32,7 @@ describe('fix-forward after a crash loop', () => {
   let s: ApplySim;
   let ports: ReleasePorts;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
   });
   afterAll(async () => {

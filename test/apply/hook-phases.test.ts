@@ -37,7 +37,7 @@ describe('hook phases and failure policies', () => {
   let ports: ReleasePorts;
   let store: SecretReleaseStore;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
     store = new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
   });

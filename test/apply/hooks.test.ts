@@ -26,7 +26,7 @@ data: { k: v }
 describe('hooks', () => {
   let s: ApplySim;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
   });
   afterAll(async () => {
     await s.stop();

@@ -33,7 +33,7 @@ export function reapplyUnchangedSuite(label: string, makeSource: () => SchemaSou
 
     beforeAll(async () => {
       const source = makeSource();
-      s = await startApplySim({ speed: 40, podReadyDelayMs: 200, schemaSource: source });
+      s = await startApplySim({ podReadyDelayMs: 200, schemaSource: source });
       ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
       const desired = await readDesired({ paths: ['examples/shop'], defaultNamespace: 'default', env: {}, cwd: repoRoot, schemaSources: [source] });
       expect(desired.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

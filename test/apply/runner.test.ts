@@ -29,13 +29,19 @@ function actions(events: readonly ApplyEvent[]): string[] {
 describe('the event channel', () => {
   it('rejects a reader that is already waiting when the run fails, instead of ending the stream', async () => {
     const channel = new EventChannel<number>();
+    let tookFirst!: () => void;
+    const firstTaken = new Promise<void>((resolve) => (tookFirst = resolve));
     const reading = (async () => {
       const got: number[] = [];
-      for await (const n of channel) got.push(n);
+      for await (const n of channel) {
+        got.push(n);
+        tookFirst();
+      }
       return got;
     })();
     channel.push(1);
-    await new Promise((r) => setTimeout(r, 10));
+    // The reader took 1 and, in the same turn, asked for the next: it is waiting now.
+    await firstTaken;
     channel.fail(new RangeError('Invalid string length'));
     await expect(reading).rejects.toThrow('Invalid string length');
   });
@@ -46,7 +52,7 @@ describe('the task runner', () => {
   let ports: ReleasePorts;
   const store = () => new SecretReleaseStore({ client: s.session.client, now: () => s.clock.now(), kdVersion: 'test' });
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
     ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
   });
   afterAll(async () => {

@@ -31,7 +31,7 @@ data: { k: v }
 describe('manifests annotated for other tools', () => {
   let s: ApplySim;
   beforeAll(async () => {
-    s = await startApplySim({ speed: 40 });
+    s = await startApplySim();
   });
   afterAll(async () => {
     await s.stop();

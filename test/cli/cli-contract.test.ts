@@ -2,26 +2,14 @@
  * The CLI's contract across commands, in-process through runCli: which word is the command,
  * exit codes (README "Exit codes"), and colour (--color over NO_COLOR over the terminal).
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeColorArgs } from '../../plugin/cli.js';
 import { commandWord } from '../../plugin/commands/index.js';
 import { shouldColor } from '../../plugin/output/style.js';
 import { runKd } from './run-kd.js';
-import { kdInProcess } from './support/cli-sim.js';
+import { folder, kdInProcess } from './support/cli-sim.js';
 
 const kdIn = kdInProcess;
-
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: fast }\n';
 const BAD = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: { replicas: "three" }\n';
@@ -71,6 +59,20 @@ describe('exit codes', () => {
   it('exits 2 for usage errors', async () => {
     expect((await kdIn(['drift'])).code).toBe(2);
     expect((await kdIn(['validate', '--color=sometimes', '.'])).code).toBe(2);
+  });
+
+  it.each([
+    [['validate', '.'], 'validate', 'use -o text, -o json or -o sarif'],
+    [['drift', '.'], 'drift', 'use -o text, -o json, -o sarif or -o junit'],
+    [['apply', '.'], 'apply', 'use -o text or -o jsonl'],
+    [['rollback', 'shop'], 'rollback', 'use -o text or -o jsonl'],
+    [['history', 'shop'], 'history', 'use -o text or -o json'],
+    [['list'], 'list', 'use -o text or -o json'],
+  ])('%j -o yaml names the formats it takes, exit 2', async (args, command, hint) => {
+    const r = await kdIn([...args, '-o', 'yaml']);
+    expect(r.stderr).toContain(`unknown output format "yaml" for ${command}`);
+    expect(r.stderr).toContain(hint);
+    expect(r.code).toBe(2);
   });
 });
 

@@ -2,16 +2,11 @@
  * Counts and wording that add up (issue 20), through the CLI against kd sim: --no-hooks plans
  * no hook, a revision kept by `delete --keep-history` does not read as an apply that deleted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folder, startCliSim, type CliSim } from './support/cli-sim.js';
+import { describe, expect, it } from 'vitest';
+import { folder, startCliSim } from './support/cli-sim.js';
+import { perFile } from '../support/per-file.js';
 
-let s: CliSim;
-beforeAll(async () => {
-  s = await startCliSim();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = perFile(startCliSim);
 
 const HOOK = `apiVersion: batch/v1
 kind: Job

@@ -6,17 +6,12 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkJsonDocuments, SCHEMA_BY_KIND } from '../support/output-schemas.js';
-import { folder, startCliSim, type CliSim } from './support/cli-sim.js';
+import { folder, startCliSim } from './support/cli-sim.js';
+import { perFile } from '../support/per-file.js';
 
-let s: CliSim;
-beforeAll(async () => {
-  s = await startCliSim();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = perFile(startCliSim);
 
 const APP = `apiVersion: v1
 kind: ConfigMap

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterRequestError, type ClusterClient } from '../../src/cluster/index.js';
+import { ClusterRequestError, KubeClient, type ClusterClient, type HttpRequest, type HttpTransport } from '../../src/cluster/index.js';
 import type { KubeObject } from '../../src/model/object-ref.js';
 import { startTestSim, widgetCrd, type TestSim } from './support/sim.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let t: TestSim;
 let client: ClusterClient;
@@ -26,14 +27,7 @@ function deployment(name: string, replicas: number, image = 'nginx:1.27'): KubeO
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<ClusterRequestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof ClusterRequestError)) throw new Error(`expected a ClusterRequestError, got ${String(e)}`);
-  return e;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, ClusterRequestError);
 
 const managers = (o: KubeObject | undefined) =>
   ((o?.metadata as { managedFields?: Array<{ manager: string; operation: string }> }).managedFields ?? []).map((m) => `${m.manager}/${m.operation}`).sort();
@@ -109,6 +103,28 @@ describe('the dynamic client', () => {
     const created = await rejection(client.create(bad));
     expect([created.code, created.reason, created.attempts]).toEqual([400, 'BadRequest', 1]);
     expect(created.message).toContain('unknown field "spec.replica"');
+  });
+
+  it('a create retried after its answer was lost returns the object its first attempt made', async () => {
+    const real = (client as KubeClient).transport;
+    // The POST reaches the server but its answer is lost; the transport's retry meets AlreadyExists.
+    const lossy = {
+      server: real.server,
+      request: async (req: HttpRequest) => {
+        if (req.method !== 'POST') return real.request(req);
+        await real.request(req).catch(() => undefined);
+        const again = await rejection(real.request(req));
+        again.attempts = 2;
+        throw again;
+      },
+    } as unknown as HttpTransport;
+    const retrying = new KubeClient({ transport: lossy, discovery: (client as KubeClient).discovery });
+    const created = await retrying.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'answer-lost' }, data: { a: '1' } });
+    const live = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'answer-lost' });
+    expect((created.metadata as { uid: string }).uid).toBe((live!.metadata as { uid: string }).uid);
+    // Not for a dry run, which creates nothing: there AlreadyExists is the answer.
+    const dry = await rejection(retrying.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'answer-lost' } }, { dryRun: true }));
+    expect([dry.isAlreadyExists, dry.attempts]).toEqual([true, 2]);
   });
 
   it('creates, patches in three flavours, lists by label in pages, and deletes', async () => {

@@ -329,25 +329,17 @@ printf '{"apiVersion":"%s","kind":"ExecCredential","status":{"token":"%s","expir
 describe('proxies', () => {
   const caData = () => Buffer.from(ca).toString('base64');
 
-  it('proxy-url: https through CONNECT to a name only the proxy resolves', async () => {
-    const proxy = await startHttpProxy();
+  it.each([
+    ['an http proxy, https through CONNECT', startHttpProxy, 'CONNECT'],
+    ['a socks5 proxy', startSocksProxy, 'SOCKS'],
+  ] as const)('proxy-url with %s reaches a name only the proxy resolves', async (_what, start, tunnel) => {
+    const proxy = await start();
     try {
-      const kc = writeKubeconfig('proxy-url', { server: `https://kd-sim.invalid:${simPort(tok)}`, 'tls-server-name': 'localhost', 'certificate-authority-data': caData(), 'proxy-url': proxy.url }, { token: TOKEN });
+      const kc = writeKubeconfig(`proxy-url-${tunnel}`, { server: `https://kd-sim.invalid:${simPort(tok)}`, 'tls-server-name': 'localhost', 'certificate-authority-data': caData(), 'proxy-url': proxy.url }, { token: TOKEN });
       expect(await outcome(kc)).toBe('ok');
-      expect(proxy.seen[0]).toBe(`CONNECT kd-sim.invalid:${simPort(tok)}`);
+      expect(proxy.seen[0]).toBe(`${tunnel} kd-sim.invalid:${simPort(tok)}`);
       // The token travels inside the tunnel only: the proxy never sees it.
       expect(proxy.headers.every((h) => h.authorization === undefined)).toBe(true);
-    } finally {
-      await proxy.stop();
-    }
-  });
-
-  it('proxy-url with a socks5 proxy', async () => {
-    const proxy = await startSocksProxy();
-    try {
-      const kc = writeKubeconfig('socks', { server: `https://kd-sim.invalid:${simPort(tok)}`, 'tls-server-name': 'localhost', 'certificate-authority-data': caData(), 'proxy-url': proxy.url }, { token: TOKEN });
-      expect(await outcome(kc)).toBe('ok');
-      expect(proxy.seen[0]).toBe(`SOCKS kd-sim.invalid:${simPort(tok)}`);
     } finally {
       await proxy.stop();
     }

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { KdError } from '../../src/errors.js';
 import { connectCluster, loadKubeconfig } from '../../src/cluster/index.js';
 import { startTestSim, type TestSim } from './support/sim.js';
+import { rejectionOf } from '../support/rejection.js';
 
 let dir: string;
 
@@ -26,14 +27,7 @@ function kubeconfig(file: string, doc: { current?: string; contexts: Array<{ nam
   return p;
 }
 
-async function failure(p: Promise<unknown>): Promise<KdError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof KdError)) throw new Error(`expected a KdError, got ${String(e)}`);
-  return e;
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, KdError);
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kd-kubeconfig-'));

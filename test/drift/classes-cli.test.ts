@@ -6,19 +6,14 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { releasePorts } from '../../src/apply/index.js';
 import { contentsOf } from '../../src/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
-import { folder, startCliSim, type CliSim } from '../cli/support/cli-sim.js';
+import { folder, startCliSim } from '../cli/support/cli-sim.js';
+import { perFile } from '../support/per-file.js';
 
-let s: CliSim;
-beforeAll(async () => {
-  s = await startCliSim();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const s = perFile(startCliSim);
 
 const cm = (name: string, annotations = '') => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${annotations}data:\n  key: ${name}\n`;
 

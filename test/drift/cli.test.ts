@@ -6,12 +6,10 @@
  * or base64. Exit codes: 1 drift, 0 with --fail-on none, 2 on usage errors.
  */
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { runCli } from '../../plugin/cli.js';
-import type { CommandContext } from '../../plugin/context.js';
-import { checkJsonDocuments, checkMachineOutput } from '../support/output-schemas.js';
+import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
+import { checkJsonDocuments } from '../support/output-schemas.js';
 import { requireKubectl } from '../e2e/kubectl-harness.js';
 import { fixturesDir, repoRoot, startDriftSim, type DriftSim } from './support.js';
 import { golden as goldenText } from '../support/golden.js';
@@ -54,17 +52,9 @@ afterAll(async () => {
   await d?.stop();
 });
 
-async function kd(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const ctx: CommandContext = { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1' }, cwd: dir, signal: new AbortController().signal, version: '0.1.0-test' };
-  const code = await runCli(['drift', dir, '--release', 'app', '-n', ns, '--kubeconfig', kubeconfig, ...args], ctx);
-  if (code < 2) checkMachineOutput(args, out);
-  return { code, stdout: out, stderr: err };
+/** kd drift in-process (the sim answers from this process), against the release applied above. */
+function kd(args: string[]): Promise<KdResult> {
+  return kdInProcess(['drift', dir, '--release', 'app', '-n', ns, '--kubeconfig', kubeconfig, ...args], { cwd: dir });
 }
 
 /** Times of managedFields writes vary from run to run. */

@@ -6,16 +6,11 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingLines, repoRoot, startDriftSim, type DriftSim } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { findingLines, repoRoot, startDriftSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let d: DriftSim;
-beforeAll(async () => {
-  d = await startDriftSim();
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = perFile(startDriftSim);
 
 const examples = readdirSync(path.join(repoRoot, 'examples'));
 

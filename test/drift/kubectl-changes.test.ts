@@ -4,9 +4,10 @@
  * with its class, field path, values and manager. Then the same for objects that kubectl itself
  * applied, client-side and server-side.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requireKubectl } from '../e2e/kubectl-harness.js';
-import { findingLines, startDriftSim, type DriftSim } from './support.js';
+import { findingLines, startDriftSim, type Folder } from './support.js';
+import { perFile } from '../support/per-file.js';
 
 const config = `apiVersion: v1
 kind: ConfigMap
@@ -47,13 +48,9 @@ metadata: { name: extra }
 data: { k: v }
 `;
 
-let d: DriftSim;
-beforeAll(async () => {
+const d = perFile(async () => {
   requireKubectl();
-  d = await startDriftSim();
-});
-afterAll(async () => {
-  await d?.stop();
+  return startDriftSim();
 });
 
 async function kubectlChanges(ns: string): Promise<void> {
@@ -71,6 +68,26 @@ async function kubectlChanges(ns: string): Promise<void> {
   expect(edit.code).toBe(0);
 }
 
+/**
+ * The same changes on both sides, whoever applied the objects: kubectl's (kubectlChanges) and the
+ * files' (a new web image, 30-extra.yaml removed); then drift with the foreign fields shown.
+ */
+async function changeBothSides(files: Folder, ns: string) {
+  await kubectlChanges(ns);
+  files.write('20-web.yaml', web('example/web:2'));
+  files.remove('30-extra.yaml');
+  return d.drift({ paths: [files.dir], namespace: ns, showForeign: true });
+}
+
+/** What changeBothSides leaves on the ConfigMap and the Deployment, however they were applied. */
+const SETTINGS_EDITED = 'ConfigMap settings drifted /data/mode fast|fast|slow (kubectl-edit Update)';
+const WEB_CHANGED = [
+  'Deployment web drifted /spec/replicas 2|2|5 (kubectl Update scale)',
+  'Deployment web pending /spec/template/spec/containers/0/image example/web:2|example/web:1|example/web:1',
+  'Deployment web foreign /metadata/annotations/deployment.kubernetes.io~1revision -|-|1 (kube-controller-manager Update)',
+  'Deployment web foreign /metadata/labels/team -|-|payments (kubectl-label Update)',
+];
+
 describe('drift after kd apply', () => {
   it('reports scale, edit, label, delete, a changed file and a removed one, each with its class, path, values and manager', async () => {
     const ns = 'drift-kd';
@@ -80,19 +97,8 @@ describe('drift after kd apply', () => {
     expect(findingLines(fresh.report)).toEqual(['ConfigMap extra in-sync', 'ConfigMap settings in-sync', 'Service web in-sync', 'Deployment web in-sync']);
     expect(fresh.report.driftFound).toBe(false);
 
-    await kubectlChanges(ns);
-    files.write('20-web.yaml', web('example/web:2'));
-    files.remove('30-extra.yaml');
-    const { report } = await d.drift({ paths: [files.dir], namespace: ns, showForeign: true });
-    expect(findingLines(report)).toEqual([
-      'ConfigMap extra orphan',
-      'ConfigMap settings drifted /data/mode fast|fast|slow (kubectl-edit Update)',
-      'Service web missing',
-      'Deployment web drifted /spec/replicas 2|2|5 (kubectl Update scale)',
-      'Deployment web pending /spec/template/spec/containers/0/image example/web:2|example/web:1|example/web:1',
-      'Deployment web foreign /metadata/annotations/deployment.kubernetes.io~1revision -|-|1 (kube-controller-manager Update)',
-      'Deployment web foreign /metadata/labels/team -|-|payments (kubectl-label Update)',
-    ]);
+    const { report } = await changeBothSides(files, ns);
+    expect(findingLines(report)).toEqual(['ConfigMap extra orphan', SETTINGS_EDITED, 'Service web missing', ...WEB_CHANGED]);
     expect(report.targets[0]!.counts).toEqual({ 'in-sync': 0, pending: 0, drifted: 2, conflict: 0, missing: 1, new: 0, orphan: 1, kept: 0, foreign: 0 });
     expect(report.driftFound).toBe(true);
     // Without --show-foreign the informational findings are not there; --ignore drops a path.
@@ -124,20 +130,10 @@ describe('drift of objects kubectl applied', () => {
       const source = mode === 'client-side' ? 'last-applied-annotation' : 'managed-fields';
       expect(fresh.report.targets[0]!.objects.map((o) => o.appliedFrom)).toEqual([source, source, source, source]);
 
-      await kubectlChanges(ns);
-      files.write('20-web.yaml', web('example/web:2'));
-      files.remove('30-extra.yaml');
-      const { report } = await d.drift({ paths: [files.dir], namespace: ns, showForeign: true });
+      const { report } = await changeBothSides(files, ns);
       // kubectl keeps no set here: the removed file's object is nobody's orphan, and the deleted
       // Service was never applied as far as anything in the cluster remembers: new.
-      expect(findingLines(report)).toEqual([
-        'ConfigMap settings drifted /data/mode fast|fast|slow (kubectl-edit Update)',
-        'Service web new',
-        'Deployment web drifted /spec/replicas 2|2|5 (kubectl Update scale)',
-        'Deployment web pending /spec/template/spec/containers/0/image example/web:2|example/web:1|example/web:1',
-        'Deployment web foreign /metadata/annotations/deployment.kubernetes.io~1revision -|-|1 (kube-controller-manager Update)',
-        'Deployment web foreign /metadata/labels/team -|-|payments (kubectl-label Update)',
-      ]);
+      expect(findingLines(report)).toEqual([SETTINGS_EDITED, 'Service web new', ...WEB_CHANGED]);
     }, 60_000);
   }
 });

@@ -42,7 +42,7 @@ export interface Folder {
 }
 
 export async function startDriftSim(): Promise<DriftSim> {
-  const s = await startApplySim({ speed: 40, podReadyDelayMs: 100 });
+  const s = await startApplySim({ podReadyDelayMs: 100 });
   const ports = releasePorts(s.session.client, s.clock, '0.1.0-test');
   const schemaSources = [new SchemaDirSource(openapiDir)];
   return {

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
+import { createNamespace, startValidatingSim } from '../support/validating-sim.js';
 import { KubectlEnv, requireKubectl, scrub } from './kubectl-harness.js';
 import { builtinControllers, FAIL_ANNOTATION } from '../../src/sim/controllers/index.js';
 import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
@@ -28,7 +28,7 @@ let counter = 0;
 
 beforeAll(async () => {
   requireKubectl();
-  sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
+  sim = await startValidatingSim(source);
 });
 
 afterAll(async () => {
@@ -38,8 +38,7 @@ afterAll(async () => {
 /** A fresh namespace (created through the API) and a kubectl environment defaulting to it. */
 function workspace(prefix: string): { ns: string; k: KubectlEnv } {
   const ns = `${prefix}-${++counter}`;
-  const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
-  sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'test' });
+  createNamespace(sim, ns);
   return { ns, k: new KubectlEnv(sim.kubeconfig({ namespace: ns })) };
 }
 
@@ -604,14 +603,14 @@ spec:
 
 describe('kubectl against kd sim over TLS', () => {
   it('authenticates with the generated client certificate, and with a bearer token', async () => {
-    const tls = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), tls: true });
+    const tls = await startValidatingSim(source, { tls: true });
     try {
       const k = new KubectlEnv(tls.kubeconfig());
       expect(rows((await k.run(['get', 'ns', 'default'])).stdout).map((r) => r.slice(0, 2))).toEqual([['NAME', 'STATUS'], ['default', 'Active']]);
     } finally {
       await tls.stop();
     }
-    const tok = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), tls: true, token: 'kd-test-token' });
+    const tok = await startValidatingSim(source, { tls: true, token: 'kd-test-token' });
     try {
       const k = new KubectlEnv(tok.kubeconfig());
       expect((await k.run(['get', 'ns', 'default'])).code).toBe(0);
@@ -626,7 +625,7 @@ describe('kubectl against kd sim over TLS', () => {
 describe('kubectl against kd sim with the simulated controllers', () => {
   let live: SimHandle;
   beforeAll(async () => {
-    live = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), controllers: builtinControllers({ nodes: 2, podReadyDelayMs: 200 }) });
+    live = await startValidatingSim(source, { controllers: builtinControllers({ nodes: 2, podReadyDelayMs: 200 }) });
   });
   afterAll(async () => {
     await live?.stop();

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
+import { startValidatingSim } from '../support/validating-sim.js';
 import { KubectlEnv, requireKubectl } from './kubectl-harness.js';
 import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 
@@ -20,9 +20,7 @@ const source = new SchemaDirSource(SCHEMAS);
 
 beforeAll(async () => {
   requireKubectl();
-  sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
-  const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
-  sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { fieldManager: 'test' });
+  sim = await startValidatingSim(source, { namespaces: [NS] });
 });
 
 afterAll(async () => {

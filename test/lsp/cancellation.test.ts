@@ -3,16 +3,12 @@
  * cluster: the host's abort signal fires) and answers RequestCancelled (-32800), while requests
  * that were not cancelled still get their results.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CancellationTokenSource, LSPErrorCodes, type DocumentSymbol, type ResponseError } from 'vscode-languageserver/node';
 import type { ServerHost } from '../../lsp/server.js';
-import { fileUri, startClient, type TestClient } from './support/lsp-client.js';
+import { fileUri, startClientPerTest } from './support/lsp-client.js';
 
-let client: TestClient | undefined;
-afterEach(async () => {
-  await client?.shutdown();
-  client = undefined;
-});
+const start = startClientPerTest();
 
 const TEXT = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  MODE: production\n';
 
@@ -39,7 +35,7 @@ describe('cancellation', () => {
         return new Promise((_, reject) => s.addEventListener('abort', () => reject(new Error('aborted'))));
       },
     });
-    client = await startClient({ host: hanging, initializationOptions: { context: 'prod' } });
+    const client = await start({ host: hanging, initializationOptions: { context: 'prod' } });
     const uri = fileUri('/cancel/settings.yaml');
     client.open(uri, TEXT);
     await client.diagnostics(uri);
@@ -54,7 +50,7 @@ describe('cancellation', () => {
   });
 
   test('a documentSymbol request cancelled right after it was sent answers RequestCancelled; the next one its symbols', async () => {
-    client = await startClient();
+    const client = await start();
     const uri = fileUri('/cancel/settings.yaml');
     client.open(uri, TEXT);
     await client.diagnostics(uri);

@@ -3,19 +3,15 @@
  * pipeline on the same file; quiet on YAML that is not Kubernetes; results for an older text are
  * never published; settings (strict) from initializationOptions and workspace/configuration.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { compareDiagnostics, loadManifests, SchemaRegistry, splitDocuments, validateManifests } from '../../src/index.js';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { toLspDiagnostic } from '../../lsp/convert.js';
 import { looksLikeKubernetes } from '../../lsp/service/workspace.js';
 import { expected, fixture, formatDiagnostics } from './support/fixtures.js';
-import { K8S_SCHEMAS, startClient, type TestClient } from './support/lsp-client.js';
+import { K8S_SCHEMAS, startClientPerTest } from './support/lsp-client.js';
 
-let client: TestClient | undefined;
-afterEach(async () => {
-  await client?.shutdown();
-  client = undefined;
-});
+const start = startClientPerTest();
 
 /**
  * What `kubectl kd validate` computes for one file: the core pipeline on the whole text. The one
@@ -35,7 +31,7 @@ async function cliDiagnostics(file: string, text: string, strict = true) {
 
 describe('diagnostics', () => {
   test('a deployment with problems gets the expected diagnostics, on the offending keys and values', async () => {
-    client = await startClient();
+    const client = await start();
     const uri = 'file:///work/deployment-problems.yaml';
     client.open(uri, fixture('deployment-problems.yaml'));
     const published = await client.diagnostics(uri);
@@ -43,7 +39,7 @@ describe('diagnostics', () => {
   });
 
   test.each(['deployment-problems.yaml', 'clean-deployment-no-diagnostics.yaml'])('%s: the same diagnostics as the validate pipeline on the whole file', async (name) => {
-    client = await startClient();
+    const client = await start();
     const uri = `file:///work/${name}`;
     const text = fixture(name);
     client.open(uri, text);
@@ -52,14 +48,14 @@ describe('diagnostics', () => {
   });
 
   test.each(['compose-no-diagnostics.yaml', 'ci-workflow-no-diagnostics.yaml', 'clean-deployment-no-diagnostics.yaml'])('%s: no diagnostics', async (name) => {
-    client = await startClient();
+    const client = await start();
     const uri = `file:///work/${name}`;
     client.open(uri, fixture(name));
     expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
   });
 
   test('a YAML syntax error in a Kubernetes document is reported; the other documents still validate', async () => {
-    client = await startClient();
+    const client = await start();
     const uri = 'file:///work/broken.yaml';
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: [unclosed\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndatta: {}\n';
     client.open(uri, text);
@@ -69,7 +65,7 @@ describe('diagnostics', () => {
   });
 
   test('edits re-validate, and only the newest version is published after a burst', async () => {
-    client = await startClient({ debounceMs: 30 });
+    const client = await start({ debounceMs: 30 });
     const uri = 'file:///work/edit.yaml';
     const text = fixture('clean-deployment-no-diagnostics.yaml');
     client.open(uri, text);
@@ -85,7 +81,7 @@ describe('diagnostics', () => {
   });
 
   test('strict: false from initializationOptions makes unknown fields warnings', async () => {
-    client = await startClient({ initializationOptions: { strict: false } });
+    const client = await start({ initializationOptions: { strict: false } });
     const uri = 'file:///work/lenient.yaml';
     const text = fixture('deployment-problems.yaml');
     client.open(uri, text);
@@ -96,7 +92,7 @@ describe('diagnostics', () => {
   });
 
   test('settings from workspace/configuration (the kd section) win over initializationOptions', async () => {
-    client = await startClient({ initializationOptions: { strict: true }, configuration: { strict: false } });
+    const client = await start({ initializationOptions: { strict: true }, configuration: { strict: false } });
     const uri = 'file:///work/configured.yaml';
     client.open(uri, fixture('deployment-problems.yaml'));
     const published = await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'schema/unknown-field' && d.severity === 2));
@@ -105,13 +101,13 @@ describe('diagnostics', () => {
 
   test('schemaDir from the settings chooses the schemas; a missing one leaves every kind unknown', async () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n  portz: []\n';
-    client = await startClient({ schemasFromSettings: true, initializationOptions: { schemaDir: K8S_SCHEMAS, kubernetesVersion: '1.35' } });
-    client.open('file:///work/service.yaml', text);
-    expect((await client.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.message)).toEqual(['unknown field "spec.portz"; did you mean "ports"?']);
-    await client.shutdown();
+    const withSchemas = await start({ schemasFromSettings: true, initializationOptions: { schemaDir: K8S_SCHEMAS, kubernetesVersion: '1.35' } });
+    withSchemas.open('file:///work/service.yaml', text);
+    expect((await withSchemas.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.message)).toEqual(['unknown field "spec.portz"; did you mean "ports"?']);
+    await withSchemas.shutdown();
 
-    client = await startClient({ schemasFromSettings: true, initializationOptions: { schemaDir: '/nonexistent/schemas' } });
-    client.open('file:///work/service.yaml', text);
-    expect((await client.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
+    const without = await start({ schemasFromSettings: true, initializationOptions: { schemaDir: '/nonexistent/schemas' } });
+    without.open('file:///work/service.yaml', text);
+    expect((await without.diagnostics('file:///work/service.yaml')).diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
   });
 });

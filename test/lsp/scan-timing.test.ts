@@ -4,21 +4,16 @@
  * after it. The host's file listing is held on a gate the test opens, so the order is chosen, not
  * raced.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ServerHost } from '../../lsp/server.js';
 import { formatDiagnostics } from './support/fixtures.js';
-import { fileUri, startClient, type TestClient } from './support/lsp-client.js';
+import { fileUri, startClientPerTest } from './support/lsp-client.js';
+import { tempDirPerTest } from '../support/temp-dirs.js';
 
-let client: TestClient | undefined;
-const temps: string[] = [];
-afterEach(async () => {
-  await client?.shutdown();
-  client = undefined;
-  for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
-});
+const tempDir = tempDirPerTest();
+const start = startClientPerTest();
 
 const COUNT = 100;
 
@@ -30,8 +25,7 @@ function configMaps(mode: string): string {
 
 /** A workspace whose second file (by path) redefines every object of the first; the second is opened. */
 function workspace(): { dir: string; opened: string; text: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-scan-'));
-  temps.push(dir);
+  const dir = tempDir('kd-lsp-scan-');
   writeFileSync(path.join(dir, 'a-base.yaml'), configMaps('production'));
   const text = configMaps('staging');
   const opened = path.join(dir, 'b-overlay.yaml');
@@ -71,7 +65,7 @@ describe('workspace scan timing', () => {
   test('the scan finishing before the open: every redefined object is reported', async () => {
     const { dir, opened, text } = workspace();
     const gated = gatedHost();
-    client = await startClient({ root: dir, host: gated.wrap });
+    const client = await start({ root: dir, host: gated.wrap });
     gated.release();
     // Both files come from the scan here (nothing is open yet): wait until it has listed them.
     for (let i = 0; i < 500 && (await client.workspaceSymbols('settings-')).length < 2 * COUNT; i++) await new Promise((r) => setImmediate(r));
@@ -87,7 +81,7 @@ describe('workspace scan timing', () => {
   test('the scan finishing after the open: the same diagnostics, and nothing published before the scan has the other file', async () => {
     const { dir, opened, text } = workspace();
     const gated = gatedHost();
-    client = await startClient({ root: dir, host: gated.wrap });
+    const client = await start({ root: dir, host: gated.wrap });
     const uri = fileUri(opened);
     client.open(uri, text);
     // A hover answers once every schema is loaded: far more than checking the opened file needs,

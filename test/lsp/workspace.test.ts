@@ -3,27 +3,22 @@
  * workspace at start and added or removed later (didChangeWatchedFiles), code actions applied
  * to the text, and document and workspace symbols.
  */
-import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FileChangeType, type TextEdit } from 'vscode-languageserver/node';
 import { expected, fixture, fixturePath, formatDiagnostics, formatRange } from './support/fixtures.js';
-import { fileUri, startClient, type TestClient } from './support/lsp-client.js';
+import { fileUri, startClientPerTest, type TestClient } from './support/lsp-client.js';
+import { tempDirPerTest } from '../support/temp-dirs.js';
 
 const SHOP = fixturePath('workspace-shop');
-let client: TestClient | undefined;
-const temps: string[] = [];
-afterEach(async () => {
-  await client?.shutdown();
-  client = undefined;
-  for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
-});
+const tempDir = tempDirPerTest();
+const start = startClientPerTest();
 
-function tempWorkspace(files: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
-  temps.push(dir);
-  for (const f of files) cpSync(path.join(SHOP, f), path.join(dir, f));
+/** A temp workspace with copies of some files of a fixture workspace (removed after the test). */
+function tempWorkspace(files: string[], from = SHOP): string {
+  const dir = tempDir('kd-lsp-ws-');
+  for (const f of files) cpSync(path.join(from, f), path.join(dir, f));
   return dir;
 }
 
@@ -37,20 +32,24 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
+/** Opens a file of the workspace at `root` (its text from the fixture folder) and gives its first non-empty diagnostics, formatted. */
+async function openedDiagnostics(client: TestClient, root: string, file: string, fixtureFolder: string): Promise<string> {
+  const uri = fileUri(path.join(root, file));
+  client.open(uri, fixture(`${fixtureFolder}/${file}`));
+  return formatDiagnostics((await client.diagnostics(uri, (p) => p.diagnostics.length > 0)).diagnostics);
+}
+
 describe('workspace', () => {
   test('an object defined twice across workspace files is reported on the later file, naming the first', async () => {
-    client = await startClient({ root: SHOP });
-    const uri = fileUri(path.join(SHOP, 'duplicate-configmap.yaml'));
-    client.open(uri, fixture('workspace-shop/duplicate-configmap.yaml'));
-    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
-    expect(formatDiagnostics(published.diagnostics)).toBe(
+    const client = await start({ root: SHOP });
+    expect(await openedDiagnostics(client, SHOP, 'duplicate-configmap.yaml', 'workspace-shop')).toBe(
       '4:8-4:19 error manifest/duplicate ConfigMap shop/shop-config is defined twice; the first is at app.yaml:4:9\n',
     );
   });
 
   test('a custom resource validates once its CRD appears in the workspace, and not after it is deleted', async () => {
     const dir = tempWorkspace(['promotion.yaml']);
-    client = await startClient({ root: dir });
+    const client = await start({ root: dir });
     const uri = fileUri(path.join(dir, 'promotion.yaml'));
     client.open(uri, fixture('workspace-shop/promotion.yaml'));
     const before = await client.diagnostics(uri);
@@ -59,29 +58,21 @@ describe('workspace', () => {
     const crd = path.join(dir, 'crd.yaml');
     writeFileSync(crd, fixture('workspace-shop/crd.yaml'));
     client.filesChanged([{ uri: fileUri(crd), type: FileChangeType.Created }]);
-    await client.diagnostics(uri, (p) => p.diagnostics.length === 0 && client!.published(uri).indexOf(p) > 0);
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0 && client.published(uri).indexOf(p) > 0);
 
     unlinkSync(crd);
     client.filesChanged([{ uri: fileUri(crd), type: FileChangeType.Deleted }]);
-    const after = await client.diagnostics(uri, (p) => p.diagnostics.length > 0 && client!.published(uri).indexOf(p) > 1);
+    const after = await client.diagnostics(uri, (p) => p.diagnostics.length > 0 && client.published(uri).indexOf(p) > 1);
     expect(after.diagnostics.map((d) => d.code)).toEqual(['schema/unknown-kind']);
   });
 
   test('an invalid workspace CRD is reported once at its file; its objects get one line, other objects none', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kd-lsp-ws-'));
-    temps.push(dir);
-    for (const f of ['widget-crd-invalid.yaml', 'app.yaml']) cpSync(fixturePath(`workspace-bad-crd/${f}`), path.join(dir, f));
-    client = await startClient({ root: dir });
-    const app = fileUri(path.join(dir, 'app.yaml'));
-    client.open(app, fixture('workspace-bad-crd/app.yaml'));
-    const appDiagnostics = await client.diagnostics(app, (p) => p.diagnostics.length > 0);
-    expect(formatDiagnostics(appDiagnostics.diagnostics)).toBe(
+    const dir = tempWorkspace(['widget-crd-invalid.yaml', 'app.yaml'], fixturePath('workspace-bad-crd'));
+    const client = await start({ root: dir });
+    expect(await openedDiagnostics(client, dir, 'app.yaml', 'workspace-bad-crd')).toBe(
       '9:6-9:12 error crd/schema-unavailable schema unavailable: CRD invalid: CustomResourceDefinition "widgets.example.com" has errors (reported at the CRD), so Widget objects cannot be validated\n',
     );
-    const crd = fileUri(path.join(dir, 'widget-crd-invalid.yaml'));
-    client.open(crd, fixture('workspace-bad-crd/widget-crd-invalid.yaml'));
-    const crdDiagnostics = await client.diagnostics(crd, (p) => p.diagnostics.length > 0);
-    expect(formatDiagnostics(crdDiagnostics.diagnostics)).toBe(
+    expect(await openedDiagnostics(client, dir, 'widget-crd-invalid.yaml', 'workspace-bad-crd')).toBe(
       [
         '26:22-26:26 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[0].type: Forbidden: must be empty to be structural',
         '28:22-28:26 error crd/structural spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[port].anyOf[1].type: Forbidden: must be empty to be structural',
@@ -93,14 +84,14 @@ describe('workspace', () => {
 
   test('crdPaths from the settings are read at start', async () => {
     const dir = tempWorkspace(['promotion.yaml']);
-    client = await startClient({ root: dir, initializationOptions: { crdPaths: [path.join(SHOP, 'crd.yaml')] } });
+    const client = await start({ root: dir, initializationOptions: { crdPaths: [path.join(SHOP, 'crd.yaml')] } });
     const uri = fileUri(path.join(dir, 'promotion.yaml'));
     client.open(uri, fixture('workspace-shop/promotion.yaml'));
     await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
   });
 
   test('quick fixes from "did you mean" and for a missing required field, applied, leave none of those problems', async () => {
-    client = await startClient();
+    const client = await start();
     const uri = 'file:///work/deployment-problems.yaml';
     const text = fixture('deployment-problems.yaml');
     client.open(uri, text);
@@ -119,7 +110,7 @@ describe('workspace', () => {
   });
 
   test('document symbols: one per object, Kind/name, selecting the name', async () => {
-    client = await startClient({ root: SHOP });
+    const client = await start({ root: SHOP });
     const uri = fileUri(path.join(SHOP, 'app.yaml'));
     client.open(uri, fixture('workspace-shop/app.yaml'));
     await client.diagnostics(uri);
@@ -131,7 +122,7 @@ describe('workspace', () => {
   });
 
   test('workspace symbols: objects of every workspace file, filtered by the query', async () => {
-    client = await startClient({ root: SHOP });
+    const client = await start({ root: SHOP });
     const uri = fileUri(path.join(SHOP, 'app.yaml'));
     client.open(uri, fixture('workspace-shop/app.yaml'));
     await client.diagnostics(uri);

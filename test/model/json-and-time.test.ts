@@ -1,6 +1,6 @@
-/** The model's shared helpers: plain objects, JSON equality, and metav1's two time encodings. */
+/** The model's shared helpers: plain objects, JSON equality, dropping unset options, and metav1's two time encodings. */
 import { describe, expect, it } from 'vitest';
-import { deepEqual, formatMetav1Time, formatMicroTime, isPlainObject } from '../../src/model/index.js';
+import { deepEqual, definedOnly, formatMetav1Time, formatMicroTime, isPlainObject } from '../../src/model/index.js';
 
 describe('isPlainObject', () => {
   it.each([
@@ -28,6 +28,14 @@ describe('deepEqual', () => {
     expect(deepEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
     expect(deepEqual({ a: undefined }, { b: undefined })).toBe(true);
     expect(deepEqual({ a: undefined }, { a: null })).toBe(false);
+  });
+});
+
+describe('definedOnly', () => {
+  it('drops undefined values only, so a spread of it never overrides a default with "unset"', () => {
+    const picked = definedOnly({ a: undefined, b: 0, c: false, d: null, e: '' });
+    expect(Object.keys(picked)).toEqual(['b', 'c', 'd', 'e']);
+    expect({ a: 'default', ...picked }).toEqual({ a: 'default', b: 0, c: false, d: null, e: '' });
   });
 });
 

@@ -9,21 +9,18 @@
  *     same id (it rejects a parent whose id label differs from its own computation), lists the
  *     members by kd's label and prunes exactly the member no longer in the files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplySetInventory, contentsOf } from '../../src/apply/release/index.js';
 import type { KubeObject } from '../../src/model/index.js';
 import { KubectlEnv, requireKubectl } from '../e2e/kubectl-harness.js';
-import { configMap, startReleaseSim, type ReleaseSim } from './support.js';
+import { configMap, startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
+const rs = perFile(async () => {
   requireKubectl();
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
+  return startReleaseSim();
 });
 
 const CONFIGMAP = { group: '', version: 'v1', kind: 'ConfigMap' } as const;

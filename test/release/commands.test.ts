@@ -3,20 +3,15 @@
  * kubeconfig file, as a user would), releases written by the real executor. Output compared
  * exactly after scrubbing times (the commands use the system clock).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectApply, contentsOf, releasePorts, LeaseLock, SecretReleaseStore } from '../../src/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
 import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 async function kd(args: string[], signal = new AbortController().signal): Promise<KdResult> {
   return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath], { signal });

@@ -2,30 +2,24 @@
  * A pre-delete hook applied with `kubectl kd apply` is kept in the release record (it is not
  * applied), so `kubectl kd delete` runs it before deleting the objects.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runKdAsync } from '../cli/run-kd.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { folder } from '../cli/support/cli-sim.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim({ controllers: true });
-});
-afterAll(async () => {
-  await rs.stop();
-});
+const rs = perFile(() => startReleaseSim({ controllers: true }));
 
 describe('delete-phase hooks', () => {
   it('runs a pre-delete hook that was applied with the release', async () => {
     const ns = await rs.namespace('dh');
-    const dir = mkdtempSync(path.join(tmpdir(), 'kd-dh-'));
-    const app = path.join(dir, 'app');
-    mkdirSync(app);
-    writeFileSync(
-      path.join(app, 'all.yaml'),
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: farewell\n  annotations:\n    kd.io/hook: pre-delete\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: bye\n          image: busybox\n`,
+    // A folder named app: the release takes its name from it.
+    const app = path.join(
+      folder({
+        'app/all.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: farewell\n  annotations:\n    kd.io/hook: pre-delete\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: bye\n          image: busybox\n`,
+      }),
+      'app',
     );
     const applied = await runKdAsync(['apply', app, '-n', ns, '--kubeconfig', rs.kubeconfigPath]);
     expect(applied.stdout).toContain('Job ' + ns + '/farewell runs on kubectl kd delete (pre-delete), not on apply');

@@ -8,24 +8,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApplyLoop } from '../../plugin/watch/apply-loop.js';
 import type { LoopEvent } from '../../plugin/watch/loop-events.js';
 import { decodeRecord, encodeRecord, releasePorts, runApply, SecretReleaseStore, recordName, type Manifest, type RecordPayload } from '../../src/index.js';
 import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
 import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-let home: string;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-  home = mkdtempSync(path.join(tmpdir(), 'kd-history-home-'));
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
+const home = mkdtempSync(path.join(tmpdir(), 'kd-history-home-'));
 
 async function kd(args: string[], env: Record<string, string> = {}): Promise<KdResult> {
   return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath], { env: { HOME: home, ...env } });

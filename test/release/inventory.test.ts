@@ -3,19 +3,14 @@
  * KEP-3659 and kubectl spell them, members found by their part-of label across the parent's
  * group-kinds and namespaces, and the prune selection (reverse order, keep spared, hooks left out).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { ApplySetInventory, applySetId, contentsOf, formatGroupKinds, parseGroupKinds, releaseApplySetId, selectPrune } from '../../src/apply/release/index.js';
 import type { KubeObject } from '../../src/model/index.js';
-import { configMap, startReleaseSim, type ReleaseSim } from './support.js';
+import { configMap, startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 const never = new AbortController().signal;
 

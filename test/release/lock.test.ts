@@ -6,17 +6,12 @@
  * skewed from the server's (the sim runs on this machine's real clock; ManualClock starts in 2025
  * unless told otherwise).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeaseLock, LockHeldError, microTime } from '../../src/apply/release/index.js';
-import { ManualClock, startReleaseSim, type ReleaseSim } from './support.js';
+import { ManualClock, startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 const never = new AbortController().signal;
@@ -29,11 +24,15 @@ async function lease(namespace: string, name: string) {
   return rs.session.client.get({ ...LEASE, namespace, name });
 }
 
+/** One test's fresh namespace, a release named `name` in it, and a manual clock for its locks. */
+async function lockCase(prefix: string, name: string) {
+  const ns = await rs.namespace(prefix);
+  return { ns, clock: new ManualClock(), release: { name, namespace: ns } };
+}
+
 describe('release lock', () => {
   it('fails a second run fast, naming the holder and since when; then hands over after release', async () => {
-    const ns = await rs.namespace('lock');
-    const clock = new ManualClock();
-    const release = { name: 'shop', namespace: ns };
+    const { ns, clock, release } = await lockCase('lock', 'shop');
     const before = Date.now();
     const first = await lock(clock, 'host-a/100/aaaaaa').acquire(release, { wait: false, signal: never });
     expect(first.holder).toBe('host-a/100/aaaaaa');
@@ -61,9 +60,8 @@ describe('release lock', () => {
   });
 
   it('takes over a lock left by a dead run once it has expired by the server\'s clock, whatever the run\'s clock says', async () => {
-    const ns = await rs.namespace('expired');
-    const clock = new ManualClock(); // a year or more behind the server: the old rule saw every Lease as fresh
-    const release = { name: 'api', namespace: ns };
+    // The run's clock (a ManualClock's start) is a year or more behind the server: the old rule saw every Lease as fresh.
+    const { ns, clock, release } = await lockCase('expired', 'api');
     const server = Date.now(); // the sim's clock
     // A run that died: its Lease is there, renewed 10 s ago, never to be renewed again.
     await rs.session.client.create({
@@ -107,9 +105,7 @@ describe('release lock', () => {
   });
 
   it('waits with --wait-for-lock until the holder releases', async () => {
-    const ns = await rs.namespace('wait');
-    const clock = new ManualClock();
-    const release = { name: 'web', namespace: ns };
+    const { clock, release } = await lockCase('wait', 'web');
     const first = await lock(clock, 'host-a/1/a').acquire(release, { wait: false, signal: never });
     const waits: string[] = [];
     const second = new LeaseLock({ client: rs.session.client, clock, identity: 'host-b/2/b', pollMs: 1000, onWait: (h) => waits.push(`${h.holder} since ${h.since}`) });
@@ -132,9 +128,7 @@ describe('release lock', () => {
   });
 
   it('takes over a Lease seen unchanged for its duration (a dead holder whose clock ran ahead), on a fake clock without real waiting; stops on interrupt', async () => {
-    const ns = await rs.namespace('waitexp');
-    const clock = new ManualClock();
-    const release = { name: 'db', namespace: ns };
+    const { ns, clock, release } = await lockCase('waitexp', 'db');
     // Written by a holder an hour ahead of the server: by timestamps it looks fresh for an hour.
     const future = Date.now() + 3_600_000;
     await rs.session.client.create({
@@ -161,9 +155,7 @@ describe('release lock', () => {
   });
 
   it('renews every third of the lease duration while held', async () => {
-    const ns = await rs.namespace('renew');
-    const clock = new ManualClock();
-    const release = { name: 'job', namespace: ns };
+    const { ns, clock, release } = await lockCase('renew', 'job');
     const handle = await lock(clock, 'host-e/5/e').acquire(release, { wait: false, signal: never });
     const version = async () => ((await lease(ns, 'kd-lock-job'))?.metadata as { resourceVersion: string }).resourceVersion;
     const v0 = await version();

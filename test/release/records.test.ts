@@ -2,20 +2,15 @@
  * Release records against kd sim: round trip, split into parts, status transitions, stale
  * pending revisions, listing, and the exact history and list output.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SecretReleaseStore, decodeRecord, encodeRecord, renderHistoryText, renderListText } from '../../src/apply/release/index.js';
 import { formatHistoryJson } from '../../plugin/output/releases-json.js';
-import { ManualClock, configMap, fixturesDir, incompressible, startReleaseSim, type ReleaseSim } from './support.js';
+import { ManualClock, configMap, fixturesDir, incompressible, startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 function store(clock = new ManualClock(), chunkBytes?: number): SecretReleaseStore {
   return new SecretReleaseStore({ client: rs.session.client, now: () => clock.now(), kdVersion: '0.1.0', ...(chunkBytes ? { chunkBytes } : {}) });

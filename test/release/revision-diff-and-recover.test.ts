@@ -3,10 +3,8 @@
  * for the diff; for recovery, the real binary (a separate process) is SIGKILLed in the middle of
  * an apply, leaving its pending revision and its Lease, as a killed CI job does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { collectApply, microTime, releasePorts, SecretReleaseStore, type ApplyEvent } from '../../src/index.js';
 import { systemClock } from '../../src/cluster/clock.js';
@@ -14,16 +12,11 @@ import { applyNamespaceDefaults, loadManifests } from '../../src/manifest/index.
 import { kdBin, repoRoot } from '../cli/run-kd.js';
 import { tempHomeEnv } from '../support/temp-home.js';
 import { checkJsonDocuments } from '../support/output-schemas.js';
-import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { folder, kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
 
 async function kd(args: string[]): Promise<KdResult> {
   return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath]);
@@ -121,13 +114,10 @@ describe('history --diff', () => {
 describe('list --pending and recover', () => {
   it('recover fixes a release whose run was SIGKILLed in the middle of an apply', async () => {
     const ns = await rs.namespace('rkill');
-    const dir = mkdtempSync(path.join(tmpdir(), 'kd-rkill-'));
-    const files = path.join(dir, 'app');
-    mkdirSync(files);
     const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: fast }\n';
     // The sim runs no controllers here: the pre-apply Job never completes, so the run is stuck in it when killed.
     const hook = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: { kd.io/hook: pre-apply }\nspec:\n  template:\n    spec: { restartPolicy: Never, containers: [{ name: m, image: example/migrate:1 }] }\n';
-    writeFileSync(path.join(files, 'app.yaml'), `${configMap}---\n${hook}`);
+    const files = path.join(folder({ 'app/app.yaml': `${configMap}---\n${hook}` }), 'app');
     const child = spawn(process.execPath, [kdBin, 'apply', files, '-n', ns, '--kubeconfig', rs.kubeconfigPath, '--timeout', '10m'], {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...tempHomeEnv(), KUBECONFIG: '', KD_SCHEMA_DIR: '' },

@@ -7,19 +7,13 @@
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kdInProcess, type KdResult } from '../cli/support/cli-sim.js';
-import { startReleaseSim, type ReleaseSim } from './support.js';
+import { startReleaseSim } from './support.js';
+import { perFile } from '../support/per-file.js';
 
-let rs: ReleaseSim;
-let dir: string;
-beforeAll(async () => {
-  rs = await startReleaseSim();
-  dir = mkdtempSync(path.join(tmpdir(), 'kd-storage-'));
-});
-afterAll(async () => {
-  await rs?.stop();
-});
+const rs = perFile(startReleaseSim);
+const dir = mkdtempSync(path.join(tmpdir(), 'kd-storage-'));
 
 async function kd(args: string[], env: NodeJS.ProcessEnv = {}): Promise<KdResult> {
   return kdInProcess([...args, '--kubeconfig', rs.kubeconfigPath], { cwd: dir, env: { HOME: dir, ...env } });

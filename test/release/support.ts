@@ -5,14 +5,13 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { builtinControllers } from '../../src/sim/controllers/index.js';
-import { connectCluster, type ClusterSession } from '../../src/cluster/index.js';
+import type { ClusterSession } from '../../src/cluster/index.js';
 import type { ClusterClock } from '../../src/cluster/clock.js';
 import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
+import { connectToSim } from '../support/connected-sim.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const openapiDir = BUILT_IN_SCHEMAS;
@@ -27,28 +26,9 @@ export interface ReleaseSim {
   stop(): Promise<void>;
 }
 
-let counter = 0;
-
 export async function startReleaseSim(options: { controllers?: boolean } = {}): Promise<ReleaseSim> {
   const sim = await startSim({ schemaSource: new SchemaDirSource(openapiDir), ...(options.controllers ? { controllers: builtinControllers({ podReadyDelayMs: 50 }) } : {}) });
-  const session = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: false, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-release-'));
-  const kubeconfigPath = path.join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, sim.kubeconfig());
-  return {
-    sim,
-    session,
-    kubeconfigPath,
-    async namespace(prefix) {
-      const name = `${prefix}-${++counter}`;
-      await session.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      return name;
-    },
-    async stop() {
-      session.close();
-      await sim.stop();
-    },
-  };
+  return connectToSim(sim, 'kd-release-');
 }
 
 /**

@@ -5,22 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
 import type { SimProblem, WriteValidator } from '../../src/sim/rest-storage.js';
 import { SCHEMA_DIR } from './sim-support.js';
-import { simFetch } from '../support/sim-fetch.js';
+import { crdWithSpec, simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, '../fixtures/sim/core-validation');
 const SHOP_CRD = path.resolve(here, '../../examples/shop/30-crd.yaml');
 
-type Json = Record<string, any>;
 
-async function call(sim: SimHandle, method: string, p: string, body?: unknown, query = ''): Promise<{ status: number; json: Json; headers: Headers }> {
-  const r = await simFetch(sim, p + query, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {}, headers: r.headers };
-}
+const call = (sim: SimHandle, method: string, p: string, body?: unknown, query = '') => simJson(sim, method, p + query, body);
 
 const fixture = (name: string) => parseYaml(readFileSync(path.join(FIXTURES, `${name}.yaml`), 'utf8')) as Json;
 const expected = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.status.json`), 'utf8')) as Json;
@@ -30,7 +24,7 @@ describe('writes go through the core validator', () => {
   const source = new SchemaDirSource(SCHEMA_DIR);
 
   beforeAll(async () => {
-    sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
+    sim = await startValidatingSim(source);
   });
   afterAll(async () => {
     await sim?.stop();
@@ -56,17 +50,7 @@ describe('writes go through the core validator', () => {
   });
 
   it('a changed CRD schema applies to the next write', async () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'gauges.core.example.com' },
-      spec: {
-        group: 'core.example.com',
-        scope: 'Namespaced',
-        names: { plural: 'gauges', singular: 'gauge', kind: 'Gauge' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { level: { type: 'integer', maximum: 10 } } } } } } }],
-      },
-    };
+    const crd = crdWithSpec('core.example.com', 'Gauge', { level: { type: 'integer', maximum: 10 } });
     const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
     expect((await call(sim, 'POST', crdPath, crd)).status).toBe(201);
     const base = '/apis/core.example.com/v1/namespaces/default/gauges';

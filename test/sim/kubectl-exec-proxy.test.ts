@@ -4,8 +4,8 @@
  * of a pod's or Service's proxy answers with the pod's `sim.kd.io/http-status`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
+import { startValidatingSim } from '../support/validating-sim.js';
 import { builtInSource } from '../../src/io/schema-sources.js';
 import { builtinControllers } from '../../src/sim/controllers/index.js';
 import { KubectlEnv, requireKubectl } from '../e2e/kubectl-harness.js';
@@ -45,10 +45,7 @@ describe('kubectl exec and proxy against kd sim', () => {
 
   beforeAll(async () => {
     requireKubectl();
-    const source = builtInSource();
-    sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source), controllers: builtinControllers({ podReadyDelayMs: 50 }) });
-    const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
-    sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, { fieldManager: 'test' });
+    sim = await startValidatingSim(builtInSource(), { namespaces: ['shop'], controllers: builtinControllers({ podReadyDelayMs: 50 }) });
     k = new KubectlEnv(sim.kubeconfig({ namespace: 'shop' }));
     const applied = await k.run(['apply', '-f', k.file('web.yaml', deployment('web', {}) + '---\n' + deployment('broken', { 'sim.kd.io/http-status': '503', 'sim.kd.io/exec-exit': '3' }))]);
     expect(applied.code, applied.stderr).toBe(0);

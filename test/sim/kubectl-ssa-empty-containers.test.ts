@@ -5,8 +5,8 @@
  * used to prune the map the applier no longer owned "as a whole", losing the new key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
+import { startValidatingSim } from '../support/validating-sim.js';
 import { builtInSource } from '../../src/io/schema-sources.js';
 import { KubectlEnv, requireKubectl } from '../e2e/kubectl-harness.js';
 
@@ -47,10 +47,7 @@ describe('kubectl apply --server-side of empty maps and lists', () => {
 
   beforeAll(async () => {
     requireKubectl();
-    const source = builtInSource();
-    sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
-    const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
-    sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, { fieldManager: 'test' });
+    sim = await startValidatingSim(builtInSource(), { namespaces: ['shop'] });
     k = new KubectlEnv(sim.kubeconfig({ namespace: 'shop' }));
   });
   afterAll(async () => {

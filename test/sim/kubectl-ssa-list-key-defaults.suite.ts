@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
+import { startValidatingSim } from '../support/validating-sim.js';
 import type { SchemaSource } from '../../src/schema/types.js';
 import { KubectlEnv, requireKubectl } from '../e2e/kubectl-harness.js';
 
@@ -22,10 +22,7 @@ export function kubectlSsaListKeyDefaultsSuite(label: string, makeSource: () => 
 
     beforeAll(async () => {
       requireKubectl();
-      const source = makeSource();
-      sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
-      const nsRes = sim.storage.catalog.resource('', 'v1', 'namespaces')!;
-      sim.storage.create(nsRes, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, { fieldManager: 'test' });
+      sim = await startValidatingSim(makeSource(), { namespaces: ['shop'] });
     });
     afterAll(async () => {
       await sim?.stop();

@@ -11,13 +11,11 @@ import {
 } from '../../src/sim/quantity-canonical.js';
 import { cursor } from '../../src/sim/schema-nav.js';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
 import { SCHEMA_DIR, loadDoc } from './sim-support.js';
 import type { OpenApiDocument } from '../../src/schema/types.js';
-import { simFetch } from '../support/sim-fetch.js';
+import { crdWithSpec, simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
 
-type Json = Record<string, any>;
 
 /** decQuantity(i, exponent, format) of the Go tests. */
 const q = (mantissa: bigint | number, exponent: number, format: QuantityFormat): Quantity => ({ mantissa: BigInt(mantissa), exponent, format });
@@ -413,11 +411,7 @@ describe('the simulator stores quantities in canonical form', () => {
   const source = new SchemaDirSource(SCHEMA_DIR);
   const NS = 'quantities';
 
-  async function call(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
-    const r = await simFetch(sim, p, { method, headers: { 'Content-Type': contentType }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await r.text();
-    return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-  }
+  const call = (method: string, p: string, body?: unknown, contentType?: string) => simJson(sim, method, p, body, contentType);
 
   const deployment = (name: string, resources: Json) => ({
     apiVersion: 'apps/v1',
@@ -431,7 +425,7 @@ describe('the simulator stores quantities in canonical form', () => {
   const deployments = `/apis/apps/v1/namespaces/${NS}/deployments`;
 
   beforeAll(async () => {
-    sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
+    sim = await startValidatingSim(source);
     expect((await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })).status).toBe(201);
   });
   afterAll(async () => {
@@ -487,22 +481,7 @@ describe('the simulator stores quantities in canonical form', () => {
   });
 
   it('leaves int-or-string fields of a custom resource as written', async () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [{
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { cpu: { 'x-kubernetes-int-or-string': true }, memory: { type: 'string' } } } } } },
-        }],
-      },
-    };
+    const crd = crdWithSpec('example.com', 'Widget', { cpu: { 'x-kubernetes-int-or-string': true }, memory: { type: 'string' } });
     expect((await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status).toBe(201);
     const w = await call('POST', `/apis/example.com/v1/namespaces/${NS}/widgets`, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { cpu: '1000m', memory: '1024Mi' } });
     expect(w.status).toBe(201);

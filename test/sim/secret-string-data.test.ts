@@ -5,12 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
 import { SCHEMA_DIR } from './sim-support.js';
-import { simFetch } from '../support/sim-fetch.js';
+import { simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
 
-type Json = Record<string, any>;
 
 let sim: SimHandle;
 const source = new SchemaDirSource(SCHEMA_DIR);
@@ -18,18 +16,14 @@ const NS = 'secrets';
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 beforeAll(async () => {
-  sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
+  sim = await startValidatingSim(source);
   expect((await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })).status).toBe(201);
 });
 afterAll(async () => {
   await sim?.stop();
 });
 
-async function call(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
-  const r = await simFetch(sim, p, { method, headers: { 'Content-Type': contentType }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-}
+const call = (method: string, p: string, body?: unknown, contentType?: string) => simJson(sim, method, p, body, contentType);
 
 const secret = (name: string, extra: Json) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', ...extra });
 const path = (name: string) => `/api/v1/namespaces/${NS}/secrets/${name}`;

@@ -6,12 +6,10 @@
  * documents (which carry `default: "TCP"`) and the built-in bundle (which carries no defaults).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSim, type SimHandle } from '../../src/sim/server.js';
-import { coreValidatorFor } from '../../src/sim/embedded.js';
+import type { SimHandle } from '../../src/sim/server.js';
 import type { SchemaSource } from '../../src/schema/types.js';
-import { simFetch } from '../support/sim-fetch.js';
+import { simJson, startValidatingSim, type Json } from '../support/validating-sim.js';
 
-type Json = Record<string, any>;
 
 const deployment = (ports: Json[]) => ({
   apiVersion: 'apps/v1',
@@ -41,7 +39,7 @@ export function ssaListKeyDefaultsSuite(label: string, makeSource: () => SchemaS
 
     beforeAll(async () => {
       const source = makeSource();
-      sim = await startSim({ schemaSource: source, validator: await coreValidatorFor(source) });
+      sim = await startValidatingSim(source);
       const r = await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
       expect(r.status).toBe(201);
     });
@@ -49,11 +47,7 @@ export function ssaListKeyDefaultsSuite(label: string, makeSource: () => SchemaS
       await sim?.stop();
     });
 
-    async function call(method: string, p: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Json }> {
-      const r = await simFetch(sim, p, { method, headers: { 'Content-Type': contentType }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      const text = await r.text();
-      return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-    }
+    const call = (method: string, p: string, body?: unknown, contentType?: string) => simJson(sim, method, p, body, contentType);
 
     const ssa = (p: string, body: unknown, manager = 'kubectl-kd') => call('PATCH', `${p}?fieldManager=${manager}&force=true`, body, 'application/apply-patch+yaml');
     const ports = (o: Json) => o.spec.template.spec.containers[0].ports as Json[];

@@ -15,7 +15,7 @@ import type { ApplyEvent } from '../../src/index.js';
 import { mountWatchScreen, type MountedScreen } from '../../plugin/ui/mount.js';
 import { initialView } from '../../plugin/ui/view-model.js';
 import { ViewStore } from '../../plugin/ui/view-store.js';
-import { WALL, applied, entry, plan, utcClock } from './support.js';
+import { WALL, applied, entry, plan, until, utcClock } from './support.js';
 import { FakeKeyboard, FakeTerminal } from './terminal.js';
 
 const ns = entry('Namespace', 'shop', { namespace: '' });
@@ -58,8 +58,6 @@ function mount() {
   return { terminal, store };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 80));
-
 test('with CI set, the live frame is drawn on a terminal: header, plan and key bar, before and after the apply', async () => {
   expect(process.env.CI).toBe('true');
   const { terminal, store } = mount();
@@ -67,12 +65,12 @@ test('with CI set, the live frame is drawn on a terminal: header, plan and key b
   store.dispatch({ type: 'validated', at: WALL, diagnostics: [], errors: 0, objects: 3 });
   store.dispatch({ type: 'apply-started', at: WALL, trigger: 'start' });
   for (const e of applied(firstApply.slice(0, 10))) store.dispatch(e);
-  await settle();
+  // Ink draws on its own schedule: wait for the frame itself, not for a guessed time.
+  await until(() => expect(terminal.text()).toMatch(/⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/));
   expect(terminal.text()).toMatch(/^kd apply --watch context kind-dev namespace shop release shop\nrevision -  . applying  last apply -\n/);
-  expect(terminal.text()).toMatch(/⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/);
 
   for (const e of applied(firstApply.slice(10), WALL + 10_000)) store.dispatch(e);
-  await settle();
+  await until(() => expect(terminal.screen()[0]).toBe('09:30:12 revision 1 succeeded in 4.0s (3 applied, 0 unchanged)'));
   const rows = terminal.screen();
   expect(rows[0]).toBe('09:30:12 revision 1 succeeded in 4.0s (3 applied, 0 unchanged)');
   expect(rows[1]).toBe('kd apply --watch context kind-dev namespace shop release shop');
@@ -87,7 +85,7 @@ test('a burst of events in one tick (a loaded machine catching up) still ends on
   store.dispatch({ type: 'watching', at: WALL, roots: ['shop'] });
   store.dispatch({ type: 'apply-started', at: WALL, trigger: 'start' });
   for (const e of applied(firstApply)) store.dispatch(e);
-  await settle();
+  await until(() => expect(terminal.screen()[2]).toBe('revision 1  ● watching  last apply 09:30:12 succeeded in 4.0s'));
   const final = terminal.screen();
   expect(final[2]).toBe('revision 1  ● watching  last apply 09:30:12 succeeded in 4.0s');
   expect(final.filter((r) => r.includes('revision 1 succeeded'))).toHaveLength(1);

@@ -70,7 +70,27 @@ function setup(options: { prune?: boolean } = {}) {
   return { source, executor, events, loop };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 10));
+// The loop and the fakes only chain promises: one macrotask turn drains them all, whatever the load.
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** A loop over one file (`web`, 2 replicas) whose first apply has run to its end. */
+async function afterFirstApply() {
+  const s = setup();
+  s.source.files.set('web', 2);
+  void s.loop.start();
+  await settle();
+  s.executor.finishOne();
+  await s.loop.idle();
+  return s;
+}
+
+/** Asks for an apply now (as a key press does) and lets it run to its end. */
+async function applyNowToEnd({ executor, loop }: ReturnType<typeof setup>, options?: Parameters<ApplyLoop['applyNow']>[0]) {
+  loop.applyNow(options);
+  await settle();
+  executor.finishOne();
+  await loop.idle();
+}
 const types = (events: LoopEvent[]) => events.filter((e) => e.type !== 'apply').map((e) => (e.type === 'skipped' ? `skipped: ${e.reason}` : e.type));
 
 describe('apply loop', () => {
@@ -99,12 +119,7 @@ describe('apply loop', () => {
   });
 
   test('an invalid save reports its diagnostics and applies nothing', async () => {
-    const { source, executor, events, loop } = setup();
-    source.files.set('web', 2);
-    void loop.start();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
+    const { source, executor, events, loop } = await afterFirstApply();
     source.files.set('web', 'invalid');
     loop.changed({ changed: ['/w/web.yaml'], removed: [] });
     await loop.idle();
@@ -115,12 +130,7 @@ describe('apply loop', () => {
   });
 
   test('a save that changes no object applies nothing (hooks do not run for nothing)', async () => {
-    const { source, executor, events, loop } = setup();
-    source.files.set('web', 2);
-    void loop.start();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
+    const { executor, events, loop } = await afterFirstApply();
     loop.changed({ changed: ['/w/web.yaml'], removed: [] });
     await loop.idle();
     expect(executor.requests).toHaveLength(1);
@@ -152,12 +162,7 @@ describe('apply loop', () => {
   });
 
   test('apply now re-applies even when nothing changed', async () => {
-    const { source, executor, loop } = setup();
-    source.files.set('web', 2);
-    void loop.start();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
+    const { executor, loop } = await afterFirstApply();
     loop.applyNow();
     await settle();
     expect(executor.requests).toHaveLength(2);
@@ -181,40 +186,19 @@ describe('apply loop', () => {
 
 describe('F after a conflict', () => {
   test('applyNow with forceConflicts forces that one apply only', async () => {
-    const { source, executor, loop } = setup();
-    source.files.set('web', 2);
-    void loop.start();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
-    loop.applyNow({ forceConflicts: true });
-    await settle();
-    executor.finishOne();
-    await loop.idle();
-    loop.applyNow();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
-    expect(executor.requests.map((r) => r.forceConflicts === true)).toEqual([false, true, false]);
+    const s = await afterFirstApply();
+    await applyNowToEnd(s, { forceConflicts: true });
+    await applyNowToEnd(s);
+    expect(s.executor.requests.map((r) => r.forceConflicts === true)).toEqual([false, true, false]);
   });
 });
 
 describe('--self-heal', () => {
   test('a heal applies once with --force-conflicts and without hooks, tagged heal', async () => {
-    const { source, executor, loop, events } = setup();
-    source.files.set('web', 2);
-    void loop.start();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
-    loop.applyNow({ heal: true });
-    await settle();
-    executor.finishOne();
-    await loop.idle();
-    loop.applyNow();
-    await settle();
-    executor.finishOne();
-    await loop.idle();
+    const s = await afterFirstApply();
+    const { executor, events } = s;
+    await applyNowToEnd(s, { heal: true });
+    await applyNowToEnd(s);
     expect(executor.requests.map((r) => [r.forceConflicts === true, r.hooks !== false])).toEqual([
       [false, true],
       [true, false],

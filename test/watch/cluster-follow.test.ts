@@ -51,7 +51,8 @@ class Streams {
   }
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
+// The follower and the fake client only chain promises: one macrotask turn drains them all, whatever the load.
+const tick = () => new Promise((r) => setImmediate(r));
 
 const manifest = (object: KubeObject, namespaced = true): Manifest => {
   const meta = object.metadata as { name: string; namespace?: string };
@@ -69,6 +70,16 @@ function setup() {
   const drift: DriftEntry[][] = [];
   const follower = new ClusterFollower({ client: streams.client(), emit: (e: LoopEvent) => e.type === 'drift' && drift.push(e.entries), now: () => 0, salt: 's' });
   return { streams, drift, follower };
+}
+
+/** A follower of the `web` Deployment that has seen it live as in the files (its watch synced). */
+async function followingWeb() {
+  const s = setup();
+  s.follower.follow([manifest(web)]);
+  await tick();
+  s.streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
+  await tick();
+  return s;
 }
 
 describe('cluster follower', () => {
@@ -122,11 +133,7 @@ describe('cluster follower', () => {
   });
 
   it('an object the apply failed on keeps its previous applied state: pending, or conflict when the cluster moved too', async () => {
-    const { streams, drift, follower } = setup();
-    follower.follow([manifest(web)]);
-    await tick();
-    streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
-    await tick();
+    const { streams, drift, follower } = await followingWeb();
     const four = manifest({ ...web, spec: { replicas: 4 } });
     follower.follow([four], new Set([objectKey(four.ref)]));
     await tick();
@@ -139,11 +146,7 @@ describe('cluster follower', () => {
   });
 
   it('reports nothing while kd applies; compares again on resume', async () => {
-    const { streams, drift, follower } = setup();
-    follower.follow([manifest(web)]);
-    await tick();
-    streams.push('Deployment/shop', { type: 'SYNC', reason: 'initial', resourceVersion: '1', objects: [live(web)] });
-    await tick();
+    const { streams, drift, follower } = await followingWeb();
     const reports = drift.length;
     follower.suspend();
     streams.push('Deployment/shop', { type: 'MODIFIED', object: live(web, { spec: { replicas: 4 } }) });

@@ -23,7 +23,7 @@ import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { KubeObject } from '../../model/index.js';
 import type { AcquireLockOptions, LockHandle, HeldLock, ReleaseLock, ReleaseRef } from '../ports.js';
-import { DEFAULT_LEASE_SECONDS, LockHeldError, defaultHolderIdentity } from '../lock.js';
+import { LockHeldError, lockSettings, renewingHandle, type LockSettingsOptions } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
 
@@ -123,13 +123,8 @@ export class FileRecordDriver implements RecordDriver {
   }
 }
 
-export interface FileLockOptions {
+export interface FileLockOptions extends LockSettingsOptions {
   driver: FileRecordDriver;
-  clock: ClusterClock;
-  identity?: string;
-  leaseDurationSeconds?: number;
-  pollMs?: number;
-  onWait?: (holder: { holder: string; since: string }) => void;
 }
 
 interface LockNote {
@@ -150,11 +145,7 @@ export class FileLock implements ReleaseLock {
 
   constructor(options: FileLockOptions) {
     this.#driver = options.driver;
-    this.#clock = options.clock;
-    this.identity = options.identity ?? defaultHolderIdentity();
-    this.#durationMs = (options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
-    this.#pollMs = options.pollMs ?? 1000;
-    this.#onWait = options.onWait;
+    ({ clock: this.#clock, identity: this.identity, durationMs: this.#durationMs, pollMs: this.#pollMs, onWait: this.#onWait } = lockSettings(options));
   }
 
   /** The lock file as it stands (`kubectl kd list --pending`); its expiry is the holder's clock, as `acquire` judges it. */
@@ -215,38 +206,23 @@ export class FileLock implements ReleaseLock {
   }
 
   #hold(file: string): LockHandle {
-    const lost = new AbortController();
-    const stop = new AbortController();
     const acquiredAt = this.#note().acquiredAt;
-    const intervalMs = Math.max(1, Math.floor(this.#durationMs / 3));
-    const renewing = (async () => {
-      while (!stop.signal.aborted) {
-        try {
-          await this.#clock.sleep(intervalMs, stop.signal);
-        } catch {
-          return;
-        }
-        const note = await readNote(file);
-        if (note?.holder !== this.identity) {
-          lost.abort(new KdError('cluster', `lost the lock ${file}: another run took it over`));
-          return;
-        }
-        await writeAtomic(file, JSON.stringify(this.#note(acquiredAt)) + '\n').catch(() => undefined);
-      }
-    })();
-    let released = false;
-    return {
+    return renewingHandle({
       holder: this.identity,
-      lost: lost.signal,
-      release: async () => {
-        if (released) return;
-        released = true;
-        stop.abort();
-        await renewing;
+      clock: this.#clock,
+      durationMs: this.#durationMs,
+      renew: async () => {
+        const note = await readNote(file);
+        if (note?.holder !== this.identity) return new KdError('cluster', `lost the lock ${file}: another run took it over`);
+        await writeAtomic(file, JSON.stringify(this.#note(acquiredAt)) + '\n').catch(() => undefined);
+        return undefined;
+      },
+      // Lost or not: a lock file that still names this run is this run's to remove.
+      free: async () => {
         const note = await readNote(file);
         if (note?.holder === this.identity) await unlink(file).catch(() => undefined);
       },
-    };
+    });
   }
 }
 

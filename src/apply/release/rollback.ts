@@ -9,6 +9,7 @@
  * plan then compares with the live objects only): `tolerateCorruptDeployed`.
  */
 import { KdError } from '../../errors.js';
+import { definedOnly } from '../../model/json.js';
 import type { PlanInputObject } from '../../plan/index.js';
 import { refOf } from '../object-refs.js';
 import type { ApplyRequest } from '../run-apply.js';
@@ -45,12 +46,15 @@ export function rollbackRequest(release: ReleaseRef, record: RevisionWithObjects
     const ref = refOf(object);
     return ref === undefined ? [] : [{ object, ref }];
   });
-  const request: ApplyRequest = { objects, release, paths: record.paths, description: `rollback to revision ${record.revision}`, prune: true, operation: 'rollback' };
-  if (options.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
-  if (options.waitForLock !== undefined) request.waitForLock = options.waitForLock;
-  if (options.hooks !== undefined) request.hooks = options.hooks;
-  if (options.forceConflicts !== undefined) request.forceConflicts = options.forceConflicts;
-  return request;
+  return {
+    objects,
+    release,
+    paths: record.paths,
+    description: `rollback to revision ${record.revision}`,
+    prune: true,
+    operation: 'rollback',
+    ...definedOnly({ timeoutMs: options.timeoutMs, waitForLock: options.waitForLock, hooks: options.hooks, forceConflicts: options.forceConflicts }),
+  };
 }
 
 /**

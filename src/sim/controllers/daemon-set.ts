@@ -8,8 +8,8 @@
 import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
-import { runController, objectKey, ownerKey, splitKey, type RunOptions } from './work-queue.js';
-import { isControlledBy, isDeleting, jsonEqual, labelsOf, meta, nameOf, uidOf, type LabelSelector, type Obj, type PodSpec, type PodTemplate } from './objects.js';
+import { runWorkloadController, objectKey, type RunOptions } from './work-queue.js';
+import { isControlledBy, jsonEqual, labelsOf, meta, nameOf, uidOf, type LabelSelector, type Obj, type PodSpec, type PodTemplate } from './objects.js';
 import { availableAt, intOrPercent, isActive, isPodAvailable, isPodReady, podFromTemplate, type Pod } from './pods.js';
 import { podFitsNode } from './label-selector.js';
 import { ensureControllerRevision } from './revisions.js';
@@ -56,20 +56,17 @@ function nodeQualifies(spec: PodSpec, node: KubeObject): boolean {
 export function startDaemonSetController(options: RunOptions = {}) {
   return (host: ControllerHost): (() => void) => {
     const allDaemonSets = () => host.list(R.daemonSets).map(objectKey);
-    return runController(
+    return runWorkloadController<DaemonSet>(
       host,
       {
         name: 'daemonset',
-        watches: [
-          { key: R.daemonSets, map: (o) => [objectKey(o)] },
-          { key: R.pods, map: ownerKey('DaemonSet') },
+        workload: R.daemonSets,
+        kind: 'DaemonSet',
+        children: R.pods,
+        alsoWatch: [
           { key: R.nodes, map: () => allDaemonSets() },
         ],
-        reconcile: (k) => {
-          const { namespace, name } = splitKey(k);
-          const ds = host.get(R.daemonSets, namespace, name) as DaemonSet | undefined;
-          if (!ds || isDeleting(ds)) return;
-          const ns = namespace ?? 'default';
+        reconcile: (ds, ns, name) => {
           const now = host.clock.now();
           const spec = ds.spec ?? {};
           const templateSpec = (spec.template?.spec ?? {}) as PodSpec;

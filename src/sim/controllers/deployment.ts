@@ -12,7 +12,7 @@
 import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
-import { runController, objectKey, ownerKey, splitKey, type RunOptions } from './work-queue.js';
+import { runWorkloadController, type RunOptions } from './work-queue.js';
 import {
   byCreation,
   canonicalJson,
@@ -377,19 +377,14 @@ export function startDeploymentController(options: RunOptions = {}) {
       return recheckInMs;
     };
 
-    return runController(
+    return runWorkloadController<Deployment>(
       host,
       {
         name: 'deployment',
-        watches: [
-          { key: R.deployments, map: (o) => [objectKey(o)] },
-          { key: R.replicaSets, map: ownerKey('Deployment') },
-        ],
-        reconcile: (k) => {
-          const { namespace, name } = splitKey(k);
-          let d = host.get(R.deployments, namespace, name) as Deployment | undefined;
-          if (!d || isDeleting(d)) return;
-          const ns = namespace ?? 'default';
+        workload: R.deployments,
+        kind: 'Deployment',
+        children: R.replicaSets,
+        reconcile: (d, ns) => {
           const owned = () => host.list(R.replicaSets, ns).filter((rs) => isControlledBy(rs, d as Deployment)) as ReplicaSet[];
           let all = owned();
 

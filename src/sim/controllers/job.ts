@@ -10,8 +10,8 @@
 import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
-import { runController, objectKey, ownerKey, splitKey, type RunOptions } from './work-queue.js';
-import { formatTime, isControlledBy, isDeleting, jsonEqual, meta, nameOf, parseTime, uidOf, type Condition, type Obj, type PodTemplate } from './objects.js';
+import { runWorkloadController, type RunOptions } from './work-queue.js';
+import { formatTime, isControlledBy, jsonEqual, meta, nameOf, parseTime, uidOf, type Condition, type Obj, type PodTemplate } from './objects.js';
 import { isActive, isPodReady, podFromTemplate, podPhase, type Pod } from './pods.js';
 import { generateName } from './names.js';
 
@@ -55,19 +55,15 @@ const cond = (type: string, reason: string, message: string, now: number): Condi
 
 export function startJobController(options: RunOptions = {}) {
   return (host: ControllerHost): (() => void) =>
-    runController(
+    runWorkloadController<Job>(
       host,
       {
         name: 'job',
-        watches: [
-          { key: R.jobs, map: (o) => [objectKey(o)] },
-          { key: R.pods, map: ownerKey('Job') },
-        ],
-        reconcile: (k) => {
-          const { namespace, name } = splitKey(k);
-          const job = host.get(R.jobs, namespace, name) as Job | undefined;
-          if (!job || isDeleting(job) || finishedCondition(job)) return;
-          const ns = namespace ?? 'default';
+        workload: R.jobs,
+        kind: 'Job',
+        children: R.pods,
+        reconcile: (job, ns, name) => {
+          if (finishedCondition(job)) return;
           const now = host.clock.now();
           const spec = job.spec ?? {};
           const pods = host.list(R.pods, ns).filter((p) => isControlledBy(p, job));

@@ -8,8 +8,8 @@
 import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
-import { runController, objectKey, ownerKey, splitKey, type RunOptions } from './work-queue.js';
-import { isControlledBy, isDeleting, jsonEqual, meta, nameOf, type LabelSelector, type Obj, type PodTemplate } from './objects.js';
+import { runWorkloadController, type RunOptions } from './work-queue.js';
+import { isControlledBy, jsonEqual, meta, nameOf, type LabelSelector, type Obj, type PodTemplate } from './objects.js';
 import { availableAt, deletionOrder, isActive, isPodAvailable, isPodReady, podFromTemplate } from './pods.js';
 import { generateName } from './names.js';
 
@@ -61,19 +61,14 @@ export function planReplicaSet(rs: Obj<ReplicaSetSpec>, ownedPods: KubeObject[],
 
 export function startReplicaSetController(options: RunOptions = {}) {
   return (host: ControllerHost): (() => void) =>
-    runController(
+    runWorkloadController<Obj<ReplicaSetSpec>>(
       host,
       {
         name: 'replicaset',
-        watches: [
-          { key: R.replicaSets, map: (o) => [objectKey(o)] },
-          { key: R.pods, map: ownerKey('ReplicaSet') },
-        ],
-        reconcile: (k) => {
-          const { namespace, name } = splitKey(k);
-          const rs = host.get(R.replicaSets, namespace, name) as Obj<ReplicaSetSpec> | undefined;
-          if (!rs || isDeleting(rs)) return;
-          const ns = namespace ?? 'default';
+        workload: R.replicaSets,
+        kind: 'ReplicaSet',
+        children: R.pods,
+        reconcile: (rs, ns, name) => {
           const owned = host.list(R.pods, ns).filter((p) => isControlledBy(p, rs));
           const now = host.clock.now();
           const plan = planReplicaSet(rs, owned, now);
@@ -86,7 +81,7 @@ export function startReplicaSetController(options: RunOptions = {}) {
             host.delete(R.pods, ns, nameOf(pod), 'Background');
             host.recordEvent(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${nameOf(pod)}`, REPLICASET_COMPONENT);
           }
-          const fresh = host.get(R.replicaSets, namespace, name) ?? rs;
+          const fresh = host.get(R.replicaSets, ns, name) ?? rs;
           if (!jsonEqual(plan.status, (fresh as Obj).status)) host.updateStatus(R.replicaSets, { ...fresh, status: plan.status }, MANAGER.controllerManager);
           return plan.recheckAt === undefined ? undefined : plan.recheckAt - now;
         },

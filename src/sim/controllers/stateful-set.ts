@@ -9,7 +9,7 @@
 import type { ControllerHost } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { R, MANAGER } from './resources.js';
-import { runController, objectKey, ownerKey, splitKey, type RunOptions } from './work-queue.js';
+import { runWorkloadController, type RunOptions } from './work-queue.js';
 import { clone, isControlledBy, isDeleting, jsonEqual, meta, nameOf, type LabelSelector, type Obj, type PodTemplate } from './objects.js';
 import { availableAt, isPodAvailable, isPodReady, isTerminal, podFromTemplate, podPhase } from './pods.js';
 import { ensureControllerRevision } from './revisions.js';
@@ -34,19 +34,14 @@ const runningAndReady = (p: KubeObject) => podPhase(p) === 'Running' && isPodRea
 
 export function startStatefulSetController(options: RunOptions = {}) {
   return (host: ControllerHost): (() => void) =>
-    runController(
+    runWorkloadController<StatefulSet>(
       host,
       {
         name: 'statefulset',
-        watches: [
-          { key: R.statefulSets, map: (o) => [objectKey(o)] },
-          { key: R.pods, map: ownerKey('StatefulSet') },
-        ],
-        reconcile: (k) => {
-          const { namespace, name } = splitKey(k);
-          const sts = host.get(R.statefulSets, namespace, name) as StatefulSet | undefined;
-          if (!sts || isDeleting(sts)) return;
-          const ns = namespace ?? 'default';
+        workload: R.statefulSets,
+        kind: 'StatefulSet',
+        children: R.pods,
+        reconcile: (sts, ns, name) => {
           const spec = sts.spec ?? {};
           const now = host.clock.now();
           const replicas = spec.replicas ?? 1;

@@ -8,6 +8,7 @@
 import type { ControllerHost, ResourceKey, StoreEvent } from '../controller-host.js';
 import type { KubeObject } from '../../model/object-ref.js';
 import { keyString } from './resources.js';
+import { isDeleting } from './objects.js';
 
 export interface Watch {
   key: ResourceKey;
@@ -94,6 +95,42 @@ export function runController(host: ControllerHost, spec: ControllerSpec, option
     requeues.clear();
     queue.clear();
   };
+}
+
+export interface WorkloadControllerSpec<T extends KubeObject> {
+  name: string;
+  /** The workload's resource; its queue key is the workload's `namespace/name`. */
+  workload: ResourceKey;
+  /** The kind its children's controller ownerReference names (`Job`, `ReplicaSet`...). */
+  kind: string;
+  /** What it creates and controls; a change to one requeues its owner. */
+  children: ResourceKey;
+  /** Watches beyond the workload and its children (a DaemonSet also follows nodes). */
+  alsoWatch?: Watch[];
+  /** Reconciles a workload that exists and is not being deleted; `namespace` defaults to `default`. */
+  reconcile: (workload: T, namespace: string, name: string) => number | undefined | void;
+}
+
+/**
+ * The shape every owner-of-children controller (ReplicaSet, Deployment, StatefulSet, DaemonSet,
+ * Job) shares, as in kube-controller-manager: watch the workload and the children it controls,
+ * and leave a workload alone once it is gone or being deleted (garbage collection owns that).
+ */
+export function runWorkloadController<T extends KubeObject>(host: ControllerHost, spec: WorkloadControllerSpec<T>, options: RunOptions = {}): () => void {
+  return runController(
+    host,
+    {
+      name: spec.name,
+      watches: [{ key: spec.workload, map: (o) => [objectKey(o)] }, { key: spec.children, map: ownerKey(spec.kind) }, ...(spec.alsoWatch ?? [])],
+      reconcile: (k) => {
+        const { namespace, name } = splitKey(k);
+        const workload = host.get(spec.workload, namespace, name) as T | undefined;
+        if (!workload || isDeleting(workload)) return;
+        return spec.reconcile(workload, namespace ?? 'default', name);
+      },
+    },
+    options,
+  );
 }
 
 /** `namespace/name` (or `name` for cluster-scoped objects): the usual queue key. */

@@ -1,8 +1,10 @@
 /**
  * Helpers for the apply tests: a `kd sim` with the built-in bundle's Kubernetes API and the built-in
- * controllers on a fast clock, a client connected through its kubeconfig, the executor's clock
- * tied to the simulator's (so timeouts and grace periods are simulated time), and manifests
- * from YAML text.
+ * controllers, a client connected through its kubeconfig, and manifests from YAML text. The sim
+ * and the executor share one virtual clock (virtual-clock.ts) that moves only while a test awaits
+ * `apply`/`run`/`advance` and nothing is in flight: timeouts and grace periods are simulated time,
+ * reached as fast as the work allows and never early on a loaded machine. The cluster client's
+ * own retry and rate-limit waits are short real waits, counted as in flight (wire-monitor.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,13 +12,17 @@ import { readFileSync } from 'node:fs';
 import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
 import type { SchemaSource } from '../../../src/schema/types.js';
 import { startSim, type SimHandle } from '../../../src/sim/server.js';
-import { builtinControllers, ScaledClock } from '../../../src/sim/controllers/index.js';
+import { builtinControllers } from '../../../src/sim/controllers/index.js';
 import { connectCluster, type ClusterSession } from '../../../src/cluster/index.js';
 import type { ClusterClock } from '../../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../../src/manifest/index.js';
 import type { Manifest } from '../../../src/model/index.js';
 import { collectApply, RetryFeed, type ApplyEvent, type ApplyRequest, type ReleasePorts } from '../../../src/apply/index.js';
 import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
+import { VirtualClock } from './virtual-clock.js';
+import { WireMonitor } from './wire-monitor.js';
+// pods/exec loads ws on first use; loaded here, that module load is not in flight during a run.
+import 'ws';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const openapiDir = BUILT_IN_SCHEMAS;
@@ -26,16 +32,19 @@ const schemaSource = new SchemaDirSource(openapiDir);
 export interface ApplySim {
   sim: SimHandle;
   session: ClusterSession;
+  /** The executor's view of `simClock`. */
   clock: ClusterClock;
-  simClock: ScaledClock;
+  simClock: VirtualClock;
   retries: RetryFeed;
+  /** Awaits `work` with time moving (see VirtualClock.run): for executor calls other than `apply`. */
+  run<T>(work: Promise<T>): Promise<T>;
+  /** Lets `ms` of simulated time pass. */
+  advance(ms: number): Promise<void>;
   apply(request: Partial<ApplyRequest> & { objects: ApplyRequest['objects'] }, options?: { signal?: AbortSignal; ports?: ReleasePorts }): Promise<ApplyEvent[]>;
   stop(): Promise<void>;
 }
 
 export interface ApplySimOptions {
-  /** Simulated milliseconds per real one. Default 20. */
-  speed?: number;
   podReadyDelayMs?: number;
   faults?: string;
   /** The sim's schemas; the built-in bundle by default, as `kubectl kd apply --sim` uses. */
@@ -43,52 +52,40 @@ export interface ApplySimOptions {
 }
 
 export async function startApplySim(options: ApplySimOptions = {}): Promise<ApplySim> {
-  const simClock = new ScaledClock({ speed: options.speed ?? 20 });
+  const wire = new WireMonitor();
+  const simClock = new VirtualClock({ busy: () => wire.busy() });
   const sim = await startSim({
     schemaSource: options.schemaSource ?? schemaSource,
     clock: simClock,
+    onConnection: wire.onConnection,
     controllers: builtinControllers({ podReadyDelayMs: options.podReadyDelayMs ?? 1000 }),
     ...(options.faults ? { faults: options.faults } : {}),
   });
+  wire.port = Number(new URL(sim.url).port);
+  const clock = simClock.cluster;
   const retries = new RetryFeed();
-  const session = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: false, onRetry: retries.push, retry: { baseDelayMs: 20, maxDelayMs: 200 }, qps: 1000, burst: 1000 });
-  const clock = simulatedClock(simClock);
+  const session = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: false, clock: wire.clientClock, onRetry: retries.push, retry: { baseDelayMs: 20, maxDelayMs: 200 }, qps: 1000, burst: 1000 });
   return {
     sim,
     session,
     clock,
     simClock,
     retries,
+    run: (work) => simClock.run(work),
+    advance: (ms) => simClock.advance(ms),
     apply: (request, opts = {}) =>
-      collectApply(
-        { timeoutMs: 120_000, ...request },
-        { client: session.client, clock, signal: opts.signal ?? new AbortController().signal, retries, ...(opts.ports ? { ports: opts.ports } : {}) },
+      simClock.run(
+        collectApply(
+          { timeoutMs: 120_000, ...request },
+          { client: session.client, clock, signal: opts.signal ?? new AbortController().signal, retries, ...(opts.ports ? { ports: opts.ports } : {}) },
+        ),
       ),
     async stop() {
       session.close();
       await sim.stop();
       simClock.dispose();
+      wire.dispose();
     },
-  };
-}
-
-/** The executor's clock on simulated time: `--timeout 2m` at speed 20 is six real seconds. */
-export function simulatedClock(simClock: ScaledClock): ClusterClock {
-  return {
-    now: () => simClock.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const cancel = simClock.setTimer(ms, () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        });
-        const onAbort = () => {
-          cancel();
-          reject(signal!.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
   };
 }
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../../plugin/cli.js';
 import type { CommandContext } from '../../../plugin/context.js';
-import { connectCluster, type ClusterSession } from '../../../src/cluster/index.js';
+import type { ClusterSession } from '../../../src/cluster/index.js';
+import { connectToSim } from '../../support/connected-sim.js';
 import { builtInSource } from '../../../src/io/schema-sources.js';
 import { startSim, type SimHandle } from '../../../src/sim/server.js';
 import { checkMachineOutput } from '../../support/output-schemas.js';
@@ -31,31 +32,16 @@ export interface CliSim {
   stop(): Promise<void>;
 }
 
-let counter = 0;
-
 export async function startCliSim(): Promise<CliSim> {
-  const sim = await startSim({ schemaSource: builtInSource() });
-  const session = await connectCluster({ kubeconfigText: sim.kubeconfig(), env: {}, cacheDir: false, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
-  const dir = mkdtempSync(path.join(tmpdir(), 'kd-cli-sim-'));
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, sim.kubeconfig());
-  const home = path.join(dir, 'home');
+  const connected = await connectToSim(await startSim({ schemaSource: builtInSource() }), 'kd-cli-sim-');
+  const { kubeconfigPath: kubeconfig } = connected;
+  const home = path.join(connected.dir, 'home');
   mkdirSync(home);
   return {
-    sim,
-    session,
+    ...connected,
     kubeconfig,
     home,
-    async namespace(prefix) {
-      const name = `${prefix}-${++counter}`;
-      await session.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      return name;
-    },
     kd: (args, options = {}) => kdInProcess([...args, '--kubeconfig', kubeconfig], { ...options, env: { HOME: home, ...options.env } }),
-    async stop() {
-      session.close();
-      await sim.stop();
-    },
   };
 }
 

@@ -11,6 +11,7 @@ import { startSim, type SimHandle, type SimOptions } from '../../../src/sim/serv
 import { connectCluster, type ClusterSession, type ConnectOptions } from '../../../src/cluster/index.js';
 import type { ClusterClock } from '../../../src/cluster/clock.js';
 import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
+import { crdWithSpec } from '../../support/validating-sim.js';
 
 export const openapiDir = BUILT_IN_SCHEMAS;
 export const schemaSource = new SchemaDirSource(openapiDir);
@@ -70,41 +71,10 @@ export class FakeClock implements ClusterClock {
 
 /** A CRD with a schema that keeps unknown fields under `spec.extra` and has a status subresource. */
 export function widgetCrd(options: { group?: string; kind?: string; plural?: string } = {}): Record<string, unknown> {
-  const group = options.group ?? 'example.com';
-  const kind = options.kind ?? 'Widget';
-  const plural = options.plural ?? 'widgets';
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List`, shortNames: ['wd'] },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  properties: {
-                    size: { type: 'integer', minimum: 1 },
-                    color: { type: 'string' },
-                    extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                  },
-                },
-                status: { type: 'object', properties: { phase: { type: 'string' } } },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
+  return crdWithSpec(
+    options.group ?? 'example.com',
+    options.kind ?? 'Widget',
+    { size: { type: 'integer', minimum: 1 }, color: { type: 'string' }, extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    { plural: options.plural ?? 'widgets', shortNames: ['wd'], status: { phase: { type: 'string' } } },
+  );
 }

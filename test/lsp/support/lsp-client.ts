@@ -4,6 +4,7 @@
  * diagnostics and answers the server's requests (configuration, capability registration).
  */
 import { PassThrough } from 'node:stream';
+import { afterEach } from 'vitest';
 import {
   CodeActionRequest,
   CompletionRequest,
@@ -88,6 +89,7 @@ export async function startClient(options: ClientOptions = {}): Promise<TestClie
   startServer(serverConnection, host, { debounceMs: options.debounceMs ?? 20 });
 
   const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  let shuttingDown: Promise<void> | undefined;
   const published = new Map<string, PublishDiagnosticsParams[]>();
   const waiters: Array<() => void> = [];
   client.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -163,10 +165,11 @@ export async function startClient(options: ClientOptions = {}): Promise<TestClie
       return ((await client.sendRequest(WorkspaceSymbolRequest.type, { query })) ?? []) as WorkspaceSymbol[];
     },
     request: (method, params, token) => (token ? client.sendRequest(method, params, token) : client.sendRequest(method, params)),
-    async shutdown() {
+    shutdown() {
+      // Once only (a test may end a client early; startClientPerTest ends it again after the test).
       // No `exit` notification: the server would end the process, and here that is the test runner.
-      await client.sendRequest(ShutdownRequest.type);
-      client.dispose();
+      shuttingDown ??= client.sendRequest(ShutdownRequest.type).then(() => client.dispose());
+      return shuttingDown;
     },
   };
 }
@@ -191,4 +194,20 @@ export function markers(textWithMarkers: string): { text: string; positions: Pos
     } else character++;
   }
   return { text, positions };
+}
+
+/**
+ * A startClient whose clients are shut down after each test of the file that calls this (at its
+ * top level), so that a test holds its client in a `const` and a failing one leaks no server.
+ */
+export function startClientPerTest(): (options?: ClientOptions) => Promise<TestClient> {
+  const started: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of started.splice(0)) await c.shutdown();
+  });
+  return async (options) => {
+    const c = await startClient(options);
+    started.push(c);
+    return c;
+  };
 }

@@ -44,6 +44,16 @@ export class FakeHost implements ControllerHost {
     return b;
   }
 
+  /** The stored object an update of `object` replaces: NotFound when there is none, Conflict when its resourceVersion moved on. */
+  private existingFor(key: ResourceKey, object: KubeObject): { m: Meta; id: string; old: KubeObject } {
+    const m = meta(object);
+    const id = this.id(key, m.namespace, m.name ?? '');
+    const old = this.bucket(key).get(id);
+    if (!old) throw new Error(`NotFound: ${keyOf(key)} ${id}`);
+    if (m.resourceVersion !== undefined && m.resourceVersion !== meta(old).resourceVersion) throw new Error(`Conflict: ${keyOf(key)} ${id}`);
+    return { m, id, old };
+  }
+
   private id(key: ResourceKey, namespace: string | undefined, name: string): string {
     return CLUSTER_SCOPED.has(key.resource) ? name : `${namespace ?? 'default'}/${name}`;
   }
@@ -87,11 +97,7 @@ export class FakeHost implements ControllerHost {
   }
 
   update(key: ResourceKey, object: KubeObject, _fieldManager: string): KubeObject {
-    const m = meta(object);
-    const id = this.id(key, m.namespace, m.name ?? '');
-    const old = this.bucket(key).get(id);
-    if (!old) throw new Error(`NotFound: ${keyOf(key)} ${id}`);
-    if (m.resourceVersion !== undefined && m.resourceVersion !== meta(old).resourceVersion) throw new Error(`Conflict: ${keyOf(key)} ${id}`);
+    const { m, id, old } = this.existingFor(key, object);
     const next = structuredClone(object);
     const om = meta(old);
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(old.spec);
@@ -103,11 +109,7 @@ export class FakeHost implements ControllerHost {
   }
 
   updateStatus(key: ResourceKey, object: KubeObject, _fieldManager: string): KubeObject {
-    const m = meta(object);
-    const id = this.id(key, m.namespace, m.name ?? '');
-    const old = this.bucket(key).get(id);
-    if (!old) throw new Error(`NotFound: ${keyOf(key)} ${id}`);
-    if (m.resourceVersion !== undefined && m.resourceVersion !== meta(old).resourceVersion) throw new Error(`Conflict: ${keyOf(key)} ${id}`);
+    const { id, old } = this.existingFor(key, object);
     const next = structuredClone(old);
     next.status = structuredClone(object.status);
     next.metadata = { ...meta(old), resourceVersion: String(this.rv++) };
