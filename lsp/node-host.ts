@@ -12,10 +12,8 @@ import path from 'node:path';
 import {
   HELM_CHART_FILE,
   KDIGNORE_FILE,
-  isManifestFileName,
-  isSkippedFolder,
-  matchesIgnorePatterns,
   parseIgnorePatterns,
+  walkEntry,
   computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './service/settings.js';
@@ -97,9 +95,10 @@ export function nodeHost(options: NodeHostOptions): ServerHost {
           if (out.length >= MAX_FILES) return;
           const child = path.join(dir, e.name);
           const relative = path.relative(root, child).split(path.sep).join('/');
-          if (e.isDirectory()) {
-            if (!isSkippedFolder(e.name) && !matchesIgnorePatterns(relative, true, patterns)) await walk(child);
-          } else if (e.isFile() && !e.name.startsWith('.') && isManifestFileName(e.name) && !matchesIgnorePatterns(relative, false, patterns)) out.push(child);
+          if (!e.isDirectory() && !e.isFile()) continue;
+          const decision = walkEntry(e.name, relative, e.isDirectory(), patterns);
+          if (decision === 'walk') await walk(child);
+          else if (decision === 'read') out.push(child);
         }
       };
       await walk(fileOrDir);

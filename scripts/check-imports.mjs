@@ -4,7 +4,10 @@
  *     vscode-languageserver);
  *  2. plugin/ and lsp/ reach the core only through src/index.ts;
  *  3. the pure core folders do no I/O: no file system, process, network or child processes,
- *     and no clock (Date.now, new Date(), performance.now).
+ *     and no clock (Date.now, new Date(), performance.now); and they import only pure folders
+ *     (a pure module that imports src/apply/ does I/O through it);
+ *  4. apply/ and io/ do not import each other: what needs both (opening a session, drift's run)
+ *     lives in the composition layer, src/session/.
  * It reads the sources as text: import specifiers are simple enough that a regex is exact here.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const PURE = ['src/model', 'src/manifest', 'src/schema', 'src/annotations', 'src/validate', 'src/drift', 'src/plan', 'src/health'];
+/** Core folders that must not import each other, both ways. */
+const APART = [['src/apply', 'src/io']];
+const folderOf = (rel) => PURE.concat(APART.flat()).find((p) => rel === p || rel.startsWith(p + '/'));
 const SHELL_LIBS = /^(ink|ink-.*|react|react\/.*|yargs|yargs\/.*|vscode-languageserver.*|chokidar)$/;
 const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|tls|dgram|dns|os|readline|worker_threads|cluster|process)$/;
 const CLOCK = /\bDate\.now\(|new Date\(\s*\)|performance\.now\(|\bprocess\.(env|argv|cwd|exit|stdout|stderr|stdin)\b/;
@@ -44,6 +50,13 @@ for (const top of ['src', 'plugin', 'lsp']) {
           problems.push(`${rel}: the core imports ${spec}; the core must not know the shells`);
         if (top !== 'src' && target.startsWith('src/') && target !== 'src/index.js' && target !== 'src/index.ts' && target !== 'src')
           problems.push(`${rel}: imports ${spec}; plugin/ and lsp/ reach the core only through src/index.ts`);
+        if (pure && target.startsWith('src/') && !PURE.some((p) => target.startsWith(p + '/')))
+          problems.push(`${rel}: pure core module imports ${spec}, outside the pure folders (${PURE.map((p) => p.slice(4)).join(', ')})`);
+        for (const [a, b] of APART) {
+          const from = folderOf(rel);
+          const to = folderOf(target);
+          if ((from === a && to === b) || (from === b && to === a)) problems.push(`${rel}: imports ${spec}; ${a.slice(4)}/ and ${b.slice(4)}/ do not import each other (compose them in src/session/)`);
+        }
         continue;
       }
       if (top === 'src' && SHELL_LIBS.test(spec)) problems.push(`${rel}: the core imports '${spec}', a shell library`);

@@ -4,11 +4,10 @@
  * a stream that ends without one is an error.
  */
 import { exitForApply } from '../exit-codes.js';
-import { runApply, type ApplyEvent, type ApplyRequest, type ApplyTarget } from '../../src/index.js';
+import { executorDeps, runApply, type ApplyEvent, type ApplyRequest, type ExecutorTarget } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { formatEventJsonl } from '../output/events-jsonl.js';
 import { eventsTextFormatter } from '../output/events-text.js';
-import { executorDeps } from './target.js';
 import type { RunNotifier } from '../notify.js';
 
 export interface EventOutputOptions {
@@ -19,7 +18,7 @@ export interface EventOutputOptions {
   notifier?: RunNotifier;
 }
 
-export async function applyAndPrint(request: ApplyRequest, target: ApplyTarget, ctx: CommandContext, options: EventOutputOptions): Promise<number> {
+export async function applyAndPrint(request: ApplyRequest, target: ExecutorTarget, ctx: CommandContext, options: EventOutputOptions): Promise<number> {
   const print = options.output === 'jsonl' ? formatEventJsonl : eventsTextFormatter({ style: stdoutStyle(ctx, options.color), verbose: options.verbose });
   let last: ApplyEvent | undefined;
   for await (const event of runApply(request, executorDeps(target, ctx.signal))) {

@@ -6,7 +6,7 @@
  * conflict, lock held), 2 usage, input or cluster-access error, 130 interrupted.
  */
 import type { Argv } from 'yargs';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, releaseNameProblem, usageError, type ApplyRequest, type ApplyTarget, type DryRunMode, type StorageChoice } from '../../src/index.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, releaseNameProblem, usageError, type ApplyRequest, type DryRunMode, type Session, type StorageChoice } from '../../src/index.js';
 import { STDIN_ARG, globalFlags, outputFlag, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
 import type { CommandContext } from '../context.js';
@@ -137,7 +137,7 @@ export function applyRequestSettings(options: ApplyOptions, namespace: string) {
 }
 
 export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext): Promise<number> {
-  let target: ApplyTarget | undefined;
+  let target: Session | undefined;
   try {
     target = await openTarget(options, ctx);
     const desired = await readDesired({

@@ -7,7 +7,7 @@
  * or cluster access, 130 interrupted.
  */
 import type { Argv } from 'yargs';
-import { ExitCode, deleteRelease, inventoryFor, describeRef, type ApplyEvent } from '../../src/index.js';
+import { ExitCode, deleteRelease, describeRef, type ApplyEvent } from '../../src/index.js';
 import { exitForFailure } from '../exit-codes.js';
 import { globalFlags, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
@@ -65,7 +65,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
       signal: ctx.signal,
       store: target.store,
       lock: target.lock,
-      inventory: inventoryFor(target.storage, target.client, ctx.version),
+      inventory: target.ports.inventory,
       emit: (e) => {
         notifier?.observe(e);
         const text = line(e);

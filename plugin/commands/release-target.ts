@@ -1,31 +1,43 @@
 /**
- * What the release commands (history, list, rollback, delete) share: the target with the
- * release store over it, opened for one run and always closed; the checked NAME positional;
- * the error for a release that has no records.
+ * What the release commands (history, list, rollback, recover, delete) share: the session, opened
+ * for one run and always closed, with its record store and lock under the names these commands
+ * use (the session's own ports, built once); the checked NAME positional; the error for a
+ * release that has no records.
  */
-import { KdError, RecordStore, describeStorage, openStorage, releaseNameProblem, usageError, type ApplyTarget, type ReleaseLock, type ReleaseRef } from '../../src/index.js';
+import { KdError, RecordStore, describeStorage, releaseNameProblem, usageError, type ReleaseLock, type ReleaseRef, type Session } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 import { historyMaxFlag, openTarget, storageOf } from './target.js';
 
-/** A connected target plus the release store over it. */
-export interface ReleaseTarget extends ApplyTarget {
+/** A session, with its record store and lock named as the release commands read them. */
+export interface ReleaseTarget extends Session {
+  /** `ports.releases`. */
   store: RecordStore;
-  /** The release lock of the chosen storage (delete takes it itself). */
+  /** `ports.lock` (delete and recover take it themselves). */
   lock: ReleaseLock;
 }
 
-export async function openReleaseTarget(argv: Record<string, unknown>, ctx: CommandContext): Promise<ReleaseTarget> {
-  const storage = storageOf(argv, ctx.env);
-  const history = historyMaxFlag(argv);
-  const target = await openTarget({ ...globalFlags(argv), ...history, storage }, ctx);
-  const { store, lock } = openStorage(storage, { client: target.client, clock: target.clock, kdVersion: ctx.version, signal: ctx.signal, ...history });
-  return { ...target, store, lock };
+export interface ReleaseTargetOptions {
+  /**
+   * The records' requests stop on Ctrl-C (history, list, recover, delete); false for rollback,
+   * whose run marks its revision failed after an interrupt.
+   */
+  interruptibleRecords?: boolean;
+}
+
+export async function openReleaseTarget(argv: Record<string, unknown>, ctx: CommandContext, options: ReleaseTargetOptions = {}): Promise<ReleaseTarget> {
+  const target = await openTarget({ ...globalFlags(argv), ...historyMaxFlag(argv), storage: storageOf(argv, ctx.env) }, ctx, options.interruptibleRecords === false ? {} : { signal: ctx.signal });
+  return { ...target, store: target.ports.releases, lock: target.ports.lock };
 }
 
 /** Runs `work` on a freshly opened release target, closing the target however `work` ends. */
-export async function withReleaseTarget(argv: Record<string, unknown>, ctx: CommandContext, work: (target: ReleaseTarget) => Promise<number>): Promise<number> {
-  const target = await openReleaseTarget(argv, ctx);
+export async function withReleaseTarget(
+  argv: Record<string, unknown>,
+  ctx: CommandContext,
+  work: (target: ReleaseTarget) => Promise<number>,
+  options: ReleaseTargetOptions = {},
+): Promise<number> {
+  const target = await openReleaseTarget(argv, ctx, options);
   try {
     return await work(target);
   } finally {

@@ -82,7 +82,7 @@ export const rollbackCommand: CommandSpec = {
       .epilogue('Exit codes: 0 rolled back and healthy, 1 failed (health, hook, conflict, lock), 2 usage, unknown release or cluster access, 130 interrupted.'),
   run: (argv, ctx) => {
     const options = rollbackOptionsFrom(argv, ctx.env);
-    return withReleaseTarget(argv, ctx, (target) => runRollback(options, target, ctx));
+    return withReleaseTarget(argv, ctx, (target) => runRollback(options, target, ctx), { interruptibleRecords: false });
   },
   // Ctrl-C stops new work, marks the revision failed, cleans hooks up per policy and releases the lock before exiting 130.
   handlesInterrupt: true,

@@ -1,17 +1,23 @@
 /**
- * Opens what a command works on: a cluster from kubectl's flags, or an in-process kd sim
- * (`--sim`). Flags left unset are not passed on, so the core's defaults (context namespace,
- * rate limits, simulator speed) apply.
+ * From kubectl's flags to a session request: the core opens it (src/session/open.ts). Flags left
+ * unset are not passed on, so the core's defaults (context namespace, rate limits, simulator
+ * speed) apply. Also the flag and environment parsing that several commands share
+ * (`--history-max`/KD_HISTORY_MAX, `--storage`).
  */
-import { openApplyTarget, parseStorage, usageError, type ApplyDeps, type ApplyTarget, type ApplyTargetRequest, type StorageChoice } from '../../src/index.js';
+import { openSession, parseStorage, usageError, type Session, type SessionRequest, type StorageChoice } from '../../src/index.js';
 import { storageFlags } from '../flags.js';
 import type { CommandContext } from '../context.js';
 
 /** The connection flags a command may carry; only `apply --watch` sets `simSpeed`. */
-export type TargetFlags = Pick<ApplyTargetRequest, 'sim' | 'kubeconfig' | 'context' | 'namespace' | 'qps' | 'burst' | 'simSpeed' | 'historyMax' | 'storage'>;
+export type TargetFlags = Pick<SessionRequest, 'sim' | 'kubeconfig' | 'context' | 'namespace' | 'qps' | 'burst' | 'simSpeed' | 'historyMax' | 'storage'>;
 
-export function openTarget(flags: TargetFlags, ctx: CommandContext): Promise<ApplyTarget> {
-  return openApplyTarget({
+/**
+ * Opens the command's session. `signal` stops the record store's own requests: the release
+ * commands that only read or delete pass theirs; apply and rollback do not (their run marks its
+ * revision failed after an interrupt).
+ */
+export function openTarget(flags: TargetFlags, ctx: CommandContext, options: { signal?: AbortSignal } = {}): Promise<Session> {
+  return openSession({
     sim: flags.sim,
     env: ctx.env,
     version: ctx.version,
@@ -23,6 +29,7 @@ export function openTarget(flags: TargetFlags, ctx: CommandContext): Promise<App
     ...(flags.burst === undefined ? {} : { burst: flags.burst }),
     ...historyMaxOf(flags.historyMax, ctx.env),
     ...(flags.storage === undefined ? {} : { storage: flags.storage }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }
 
@@ -48,9 +55,4 @@ function parseHistoryMax(text: string, what: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw usageError(`${what} must be a whole number of revisions to keep (0 keeps all), not "${text}"`, 'e.g. --history-max 10');
   return n;
-}
-
-/** What the executor needs of a target for one run, stopped by `signal`. */
-export function executorDeps(target: ApplyTarget, signal: AbortSignal): ApplyDeps {
-  return { client: target.client, clock: target.clock, signal, ports: target.ports, retries: target.retries };
 }

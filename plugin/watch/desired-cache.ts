@@ -18,9 +18,11 @@ import {
   checkDuplicates,
   compareDiagnostics,
   isCrdObject,
+  isManifestFileName,
   loadManifests,
   prepareRegistry,
   readInputs,
+  readWalkedFile,
   resolveSchemaSources,
   validateEach,
   type Diagnostic,
@@ -32,7 +34,6 @@ import {
 import type { ChangeBatch } from './change-batch.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
 export interface DesiredCacheOptions {
   /** The input paths as the user gave them (files, folders, kustomization folders). */
@@ -133,7 +134,7 @@ export class DesiredCache {
         continue;
       }
       if (gone) dropUnit(file);
-      else if (MANIFEST_FILE.test(file) && this.#isInput(file)) toRead.set(file, this.#display(file));
+      else if (isManifestFileName(file) && this.#isInput(file)) toRead.set(file, this.#display(file));
     }
     const touched = new Set([...toRead.values(), ...removed, ...[...batch.changed, ...batch.removed].map((f) => this.#display(f))]);
     this.#inputDiagnostics = this.#inputDiagnostics.filter((d) => !touched.has(d.file));
@@ -146,7 +147,14 @@ export class DesiredCache {
       let diagnostics: Diagnostic[];
       try {
         if (!existsSync(key)) throw new KdError('input', `${readPath}: no such file or directory`);
-        const inputs = await readInputs([readPath], { ...this.#options.input });
+        // A file below a watched folder is judged as the folder's walk judged it (.kdignore,
+        // --exclude, skipped folders, documents that are not Kubernetes objects); a named one is read whole.
+        const root = this.#walkRootOf(key);
+        const inputs = root === undefined ? await readInputs([readPath], { ...this.#options.input }) : await readWalkedFile(readPath, root, { ...this.#options.input });
+        if (inputs === undefined) {
+          dropUnit(key);
+          continue;
+        }
         sources = inputs.sources;
         diagnostics = inputs.diagnostics;
       } catch (error) {
@@ -233,6 +241,19 @@ export class DesiredCache {
   #kustomizationUnitFor(file: string): string | undefined {
     for (const [key, unit] of this.#units) if (unit.kustomization && (file === key || file.startsWith(key + path.sep))) return key;
     return undefined;
+  }
+
+  /** The watched folder (as the user named it) whose walk reads this file; undefined for a named file or a kustomization folder. */
+  #walkRootOf(key: string): string | undefined {
+    if (this.#options.paths.some((p) => path.resolve(this.#options.cwd, p) === key)) return undefined;
+    try {
+      if (statSync(key).isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+    const i = this.roots.findIndex((root) => key.startsWith(root + path.sep));
+    // Named as the file's read path is (relative to cwd, or absolute), so the walk's relative paths match.
+    return i < 0 ? undefined : this.#relative ? this.#options.paths[i] : this.roots[i];
   }
 
   /** Whether a file is one of the inputs: a named file, or a file below a named folder. */

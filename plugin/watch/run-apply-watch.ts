@@ -12,10 +12,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, describeRef, inputError, isoSeconds, objectKey, runApply, usageError, type ApplyTarget, type DoneEvent } from '../../src/index.js';
+import { ExitCode, describeRef, executorDeps, inputError, isoSeconds, objectKey, runApply, usageError, type DoneEvent, type Session } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { applyRequestSettings, type ApplyOptions } from '../commands/apply.js';
-import { executorDeps, openTarget } from '../commands/target.js';
+import { openTarget } from '../commands/target.js';
 import { RunNotifier, notifyContextOf, notifyEach } from '../notify.js';
 import { initialView, type ObjectRow } from '../ui/view-model.js';
 import { ViewStore } from '../ui/view-store.js';
@@ -52,7 +52,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   if (ctx.interrupt) ctx.interrupt.handled = true;
   const tui = options.tui && ctx.stdout.isTTY === true && ctx.stdin.isTTY === true && ctx.env.TERM !== 'dumb';
   const simSpeed = options.simSpeed ?? (tui ? SCREEN_SIM_SPEED : undefined);
-  const target: ApplyTarget = await openTarget({ ...options, simSpeed }, ctx);
+  const target: Session = await openTarget({ ...options, simSpeed }, ctx);
   const now = () => Date.now();
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -177,7 +177,7 @@ function plainOutput(options: ApplyOptions, ctx: CommandContext): Output {
   };
 }
 
-function screenOutput(options: ApplyOptions & WatchFlags, ctx: CommandContext, target: ApplyTarget, quit: () => void): Output {
+function screenOutput(options: ApplyOptions & WatchFlags, ctx: CommandContext, target: Session, quit: () => void): Output {
   const theme = { color: shouldColor(ctx.stdout, ctx.env, options.color) };
   const store = new ViewStore(initialView({ context: target.description.startsWith('context ') ? target.description.slice(8) : 'kd sim', namespace: target.namespace, release: options.release, selfHeal: options.selfHeal === true }), {
     env: { formatClock: clockTime },
@@ -222,7 +222,7 @@ export function relativePaths(e: LoopEvent, cwd: string): LoopEvent {
   return e;
 }
 
-async function eventLines(target: ApplyTarget, row: ObjectRow): Promise<string[]> {
+async function eventLines(target: Session, row: ObjectRow): Promise<string[]> {
   const name = row.createdName ?? row.ref.name;
   if (!name) return ['not created yet'];
   try {

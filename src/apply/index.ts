@@ -7,8 +7,7 @@ export { runApply, collectApply, exitCodeOf, RetryFeed, DEFAULT_CONCURRENCY, DEF
 export { FIELD_MANAGER } from './apply-entries.js';
 export { maskSecret, maskSecretPair } from './mask-secrets.js';
 export { objectDiff, unifiedDiff } from './unified-diff.js';
-export { readDesired, type DesiredObjects, type ReadDesiredRequest } from './read-desired.js';
-export { openApplyTarget, releasePorts, scaledClusterClock, type ApplyTarget, type ApplyTargetRequest } from './target.js';
+export { releasePorts, type StoragePorts } from './release/storage.js';
 export {
   NotificationBuilder,
   deliverNotification,

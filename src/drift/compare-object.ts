@@ -12,9 +12,9 @@
  */
 import { stringify } from 'yaml';
 import { readKdAnnotations } from '../annotations/index.js';
-import { unifiedDiff } from '../apply/unified-diff.js';
 import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../model/index.js';
 import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
+import { unifiedDiff } from './line-diff.js';
 import { isIgnored, ignoredPointers, type IgnoreRule } from './ignore.js';
 import { LAST_APPLIED_ANNOTATION, appliedStateOf, type AppliedState } from './last-applied.js';
 import { deepEqual, isMap, itemKeys, leavesOf, project, sameValue, SKIPPED_METADATA, type Leaf, type LeafMap } from './leaves.js';

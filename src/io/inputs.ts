@@ -28,11 +28,9 @@ import {
   HELM_CHART_FILE,
   KDIGNORE_FILE,
   helmChartHint,
-  matchesIgnorePatterns,
-  isManifestFileName,
-  isSkippedFolder,
   keepKubernetesDocuments,
   parseIgnorePatterns,
+  walkEntry,
   type IgnorePattern,
 } from '../manifest/input-rules.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -216,7 +214,7 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
   for (const entry of entries) {
     const name = entry.name;
     const child = path.join(dir, name);
-    if (name.startsWith('.')) continue;
+    if (name.startsWith('.')) continue; // before the stat a link needs
     // Only links need a stat to know what they point at; plain entries say it themselves.
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
@@ -230,10 +228,10 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
       }
     }
     const relative = path.relative(current.root, child).split(path.sep).join('/');
-    if (isDir) {
-      if (isSkippedFolder(name) || matchesIgnorePatterns(relative, true, current.patterns)) continue;
-      await readDirectory(child, options, out, seen, current);
-    } else if (isFile && isManifestFileName(name) && !matchesIgnorePatterns(relative, false, current.patterns)) {
+    if (!isDir && !isFile) continue;
+    const decision = walkEntry(name, relative, isDir, current.patterns);
+    if (decision === 'walk') await readDirectory(child, options, out, seen, current);
+    else if (decision === 'read') {
       const before = out.sources.length;
       await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
       const source = out.sources[before];
@@ -269,6 +267,33 @@ async function readOneFile(file: string, known: Stats | undefined, options: Read
     throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   addBytes(file, bytes, options, out);
+}
+
+/**
+ * One file as a walk of the folder `root` meets it, for `apply --watch`, which reads a saved
+ * file again alone and must judge it as the first walk did: undefined when the walk would not
+ * read it (a hidden, dependency, build or ignored folder on the way, `.kdignore`/`--exclude`, a
+ * Helm chart, not a manifest file name); else its source, with the documents that are not
+ * Kubernetes objects left out (a note says so). Kustomization folders are the caller's: their
+ * files are rendered as a whole.
+ */
+export async function readWalkedFile(file: string, root: string, options: ReadInputsOptions = {}): Promise<Inputs | undefined> {
+  const relative = path.relative(root, file).split(path.sep).join('/');
+  if (relative === '' || relative.startsWith('../') || path.isAbsolute(relative)) return undefined;
+  const walk = walkOf(root, options);
+  const parts = relative.split('/');
+  let dir = root;
+  for (let i = 0; i < parts.length; i++) {
+    if (existsSync(path.join(dir, HELM_CHART_FILE))) return undefined;
+    const isDir = i < parts.length - 1;
+    if (walkEntry(parts[i]!, parts.slice(0, i + 1).join('/'), isDir, walk.patterns) !== (isDir ? 'walk' : 'read')) return undefined;
+    dir = path.join(dir, parts[i]!);
+  }
+  const out: Inputs = { sources: [], diagnostics: [] };
+  await readOneFile(file, undefined, options, out, new Set());
+  const source = out.sources[0];
+  if (source) keepOnlyKubernetes(source, out);
+  return out;
 }
 
 /** A file found in a walk: its documents that are not Kubernetes objects (compose, CI, package.json) are left out, with a note. */

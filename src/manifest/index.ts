@@ -20,6 +20,7 @@ export {
   helmChartHint,
   matchesIgnorePatterns,
   isManifestFileName,
+  walkEntry,
   isSkippedFolder,
   isSkippedKind,
   keepKubernetesDocuments,

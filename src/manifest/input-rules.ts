@@ -31,6 +31,19 @@ export function isManifestFileName(name: string): boolean {
   return MANIFEST_FILE.test(name);
 }
 
+/**
+ * What a folder walk does with one entry below its root: `walk` into a folder, `read` a file,
+ * or `skip` it. `relative` is the entry's path from the walked root, `/`-separated; `patterns`
+ * are the root's `.kdignore` and `--exclude`. The CLI's walk (src/io/inputs.ts), the re-read of
+ * one saved file under `apply --watch` and kd-lsp's workspace scan all decide here. (Helm charts
+ * and kustomizations are folders the caller looks into: their files say what they are.)
+ */
+export function walkEntry(name: string, relative: string, isDir: boolean, patterns: readonly IgnorePattern[]): 'walk' | 'read' | 'skip' {
+  if (name.startsWith('.')) return 'skip';
+  if (isDir) return SKIPPED_FOLDERS.has(name) || matchesIgnorePatterns(relative, true, patterns) ? 'skip' : 'walk';
+  return isManifestFileName(name) && !matchesIgnorePatterns(relative, false, patterns) ? 'read' : 'skip';
+}
+
 /** The hint for a Helm chart: kd reads rendered manifests. */
 export function helmChartHint(dir: string): string {
   return `render it first: helm template ${dir} | kubectl kd validate -`;

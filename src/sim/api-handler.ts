@@ -186,6 +186,7 @@ export async function handle(ctx: HandlerContext, req: IncomingMessage, res: Ser
       return o;
     };
     const ns = r.namespace ?? '';
+    if (method !== 'GET' && method !== 'HEAD') await ctx.storage.prepareWrite(r.resource);
     const verbAllowed = (verb: string) => {
       if (!r.resource.verbs.includes(verb)) throw methodNotAllowed(r.resource.group, r.resource.plural);
     };

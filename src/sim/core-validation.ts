@@ -22,6 +22,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest } from '../model/manifest.js';
 import type { KubeObject } from '../model/object-ref.js';
 import { FILE_START, toFieldPath, type JsonPath } from '../model/source.js';
+import { celEngineLoaded, loadCelEngine } from '../schema/cel.js';
 import { crdFromObject } from '../schema/crd.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import { validateManifest } from '../schema/validate.js';
@@ -66,6 +67,14 @@ export function coreWriteValidator(registry: SchemaRegistry): WriteValidator {
     crdStored(crd: KubeObject): void {
       const def = crdFromObject(crd);
       if (def) registry.addCustomResources([def]);
+    },
+    // CEL is most of the validator's start-up and no built-in kind has rules: it is loaded before
+    // the first write that can meet one (a kind with rules, or a CRD, whose own checks compile
+    // its rules), never evaluated while missing (a rule is then "not checked", not passed).
+    async prepare(res): Promise<void> {
+      if (celEngineLoaded()) return;
+      const gvk = { group: res.group, version: res.version, kind: res.kind };
+      if (registry.usesCel([gvk]) || (res.group === 'apiextensions.k8s.io' && res.kind === 'CustomResourceDefinition')) await loadCelEngine();
     },
   };
 }

@@ -4,7 +4,6 @@
  * behind every write. `kubectl kd sim` and every `--sim` flag go through here, so they agree.
  */
 import { SchemaRegistry } from '../schema/registry.js';
-import { loadCelEngine } from '../schema/cel.js';
 import { parseGroupVersionPath, type SchemaSource } from '../schema/types.js';
 import { builtinControllers, ScaledClock } from './controllers/index.js';
 import { coreWriteValidator } from './core-validation.js';
@@ -29,6 +28,8 @@ export interface EmbeddedSim extends SimHandle {
  * The core validator over the source's served group-versions, loaded before the server starts
  * (its first writes, the seeded namespaces, are already validated). Shares the source's parsed
  * documents with the server's catalog when the source caches them, as the schema sources do.
+ * The CEL engine is not loaded here: the validator loads it before the first write that can
+ * meet a rule (`prepare`), so a `--sim` run of built-in kinds never pays for it.
  */
 export async function coreValidatorFor(source: SchemaSource, serve: (gv: { group: string; version: string }) => boolean = servedByDefault): Promise<WriteValidator> {
   const registry = new SchemaRegistry([source]);
@@ -37,8 +38,6 @@ export async function coreValidatorFor(source: SchemaSource, serve: (gv: { group
     return gv !== undefined && serve(gv);
   });
   await registry.ensure(served);
-  // A long-running server: load CEL now rather than on the first write that has rules.
-  await loadCelEngine();
   return coreWriteValidator(registry);
 }
 

@@ -79,6 +79,11 @@ export interface WriteValidator {
   validate(obj: KubeObject, context: WriteCheckContext): SimProblem[];
   /** A CRD was stored or restored: its kinds must be validated with its schemas from now on. */
   crdStored?(crd: KubeObject): void;
+  /**
+   * Awaited before a write request of the resource is handled: what `validate` (synchronous)
+   * needs and loads only on first use, such as the CEL engine for kinds with rules.
+   */
+  prepare?(resource: SimResource): Promise<void>;
 }
 
 export interface DeleteOptions {
@@ -140,6 +145,11 @@ export class RestStorage {
   }
 
   // Reads -----------------------------------------------------------------------------------------
+
+  /** Before a write request: lets the validator load what it needs on first use (see WriteValidator.prepare). */
+  async prepareWrite(res: SimResource): Promise<void> {
+    await this.#validator?.prepare?.(res);
+  }
 
   schemaOf(res: SimResource): SchemaCursor | undefined {
     const doc = this.catalog.document(groupVersionPath(res));

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { releasePorts, readDesired, type ApplyEvent, type ReleasePorts } from '../../src/apply/index.js';
+import { releasePorts, type ApplyEvent, type ReleasePorts } from '../../src/apply/index.js';
+import { readDesired } from '../../src/io/read-desired.js';
 import type { SchemaSource } from '../../src/schema/types.js';
 import type { Manifest } from '../../src/model/index.js';
 import { doneOf, eventLines, startApplySim, type ApplySim } from './support/apply-sim.js';

@@ -8,9 +8,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDesired, releasePorts, type ReleasePorts } from '../../src/apply/index.js';
+import { releasePorts, type ReleasePorts } from '../../src/apply/index.js';
+import { readDesired } from '../../src/io/read-desired.js';
 import { DEFAULT_FAIL_ON, type DriftReport, type IgnoreRule } from '../../src/drift/index.js';
-import { runDrift, type DriftRunRequest, type DriftRunResult } from '../../src/io/drift-run.js';
+import { runDrift, type DriftRunRequest, type DriftRunResult } from '../../src/session/drift-run.js';
+import { sessionOver } from '../../src/session/open.js';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { KubectlEnv } from '../e2e/kubectl-harness.js';
 import { doneOf, startApplySim, type ApplySim } from '../apply/support/apply-sim.js';
@@ -84,7 +86,8 @@ export async function startDriftSim(): Promise<DriftSim> {
         ...request,
       };
       return runDrift(full, {
-        openTarget: async () => ({ client: s.session.client, context: 'kd-sim', namespace: request.namespace, close: async () => {} }),
+        openTarget: async () =>
+          sessionOver(s.session.client, { version: full.kdVersion, ...(full.storage ? { storage: full.storage } : {}) }, { clock: s.clock, namespace: request.namespace, context: 'kd-sim', description: 'kd sim', close: async () => {} }),
       });
     },
     stop: () => s.stop(),

@@ -5,7 +5,7 @@ export { encodeRecord, decodeRecord, readRevision, DEFAULT_CHUNK_BYTES, MAX_RECO
 export { RecordStore, SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, isoSeconds, type ReleaseStoreOptions } from './store.js';
 export { ClusterRecordDriver, toConfigMap, fromConfigMap, type RecordDriver, type RecordScope, type StorageKind } from './drivers.js';
 export { FileRecordDriver, FileLock, type FileLockOptions } from './file-driver.js';
-export { parseStorage, describeStorage, openStorage, recordDriver, inventoryFor, type StorageChoice, type StorageDeps } from './storage.js';
+export { parseStorage, describeStorage, releasePorts, type StorageChoice, type StoragePorts } from './storage.js';
 export { renderHistoryText, renderListText, renderPendingText, renderTable, describeRevision, type PendingRelease } from './render.js';
 export { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, type RollbackRequestOptions } from './rollback.js';
 export { deleteRelease, type DeleteReleaseDeps, type DeleteReleaseRequest, type DeleteReleaseResult } from './delete-release.js';

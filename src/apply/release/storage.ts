@@ -1,15 +1,17 @@
 /**
  * Choosing where release records live: `--storage secret|configmap|file:DIR` (KD_STORAGE) and
- * `--storage-namespace NS` (KD_STORAGE_NAMESPACE), parsed once, and the record store and lock
- * built for that choice over one client. The lock always lives with the records: a Lease in the
- * storage namespace for the cluster drivers, a lock file in the release's directory for files.
+ * `--storage-namespace NS` (KD_STORAGE_NAMESPACE), parsed once, and the record store, lock and
+ * inventory built for that choice over one client (`releasePorts`, called once per session by
+ * src/session/open.ts; no other production code builds a store). The lock always lives with the
+ * records: a Lease in the storage namespace for the cluster drivers, a lock file in the
+ * release's directory for files.
  */
 import type { ClusterClock } from '../../cluster/clock.js';
 import type { ClusterClient } from '../../cluster/types.js';
 import { KdError } from '../../errors.js';
 import { LeaseLock } from '../lock.js';
 import { ApplySetInventory } from '../inventory.js';
-import type { ReleaseLock } from '../ports.js';
+import type { ReleaseLock, ReleasePorts } from '../ports.js';
 import { ClusterRecordDriver, type RecordDriver, type StorageKind } from './drivers.js';
 import { FileLock, FileRecordDriver } from './file-driver.js';
 import { RecordStore } from './store.js';
@@ -63,18 +65,18 @@ export interface StorageDeps {
   signal?: AbortSignal;
 }
 
-export function recordDriver(choice: StorageChoice, client: ClusterClient, signal?: AbortSignal): RecordDriver {
+function recordDriver(choice: StorageChoice, client: ClusterClient, signal?: AbortSignal): RecordDriver {
   return choice.kind === 'file' ? new FileRecordDriver(choice.dir ?? '.') : new ClusterRecordDriver(choice.kind, client, signal);
 }
 
 /** The ApplySet inventory for a storage choice: its parent a Secret, a ConfigMap, or a file beside the records. */
-export function inventoryFor(choice: StorageChoice, client: ClusterClient, version: string): ApplySetInventory {
+function inventoryFor(choice: StorageChoice, client: ClusterClient, version: string): ApplySetInventory {
   if (choice.kind === 'file') return new ApplySetInventory({ client, version, parentFile: new FileRecordDriver(choice.dir ?? '.').applySetParent });
   return new ApplySetInventory({ client, version, parentKind: choice.kind === 'configmap' ? 'ConfigMap' : 'Secret' });
 }
 
 /** The record store and the lock for a storage choice. */
-export function openStorage(choice: StorageChoice, deps: StorageDeps): { store: RecordStore; lock: ReleaseLock } {
+function openStorage(choice: StorageChoice, deps: StorageDeps): { store: RecordStore; lock: ReleaseLock } {
   const driver = recordDriver(choice, deps.client, deps.signal);
   const store = new RecordStore({
     driver,
@@ -88,4 +90,29 @@ export function openStorage(choice: StorageChoice, deps: StorageDeps): { store: 
       ? new FileLock({ driver, clock: deps.clock })
       : new LeaseLock({ client: deps.client, clock: deps.clock, ...(choice.namespace === undefined ? {} : { storageNamespace: choice.namespace }) });
   return { store, lock };
+}
+
+/** The ports over one storage, with the concrete store and inventory the release commands read beyond the executor's needs. */
+export interface StoragePorts extends ReleasePorts {
+  releases: RecordStore;
+  lock: ReleaseLock;
+  inventory: ApplySetInventory;
+}
+
+/** The release store, lock and inventory of kd over one client: built once per session (src/session/open.ts). */
+export function releasePorts(
+  client: ClusterClient,
+  clock: ClusterClock,
+  version: string,
+  options: { historyMax?: number; storage?: StorageChoice; signal?: AbortSignal } = {},
+): StoragePorts {
+  const storage = options.storage ?? { kind: 'secret' };
+  const { store, lock } = openStorage(storage, {
+    client,
+    clock,
+    kdVersion: version,
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { releases: store, lock, inventory: inventoryFor(storage, client, version) };
 }

@@ -1,6 +1,7 @@
 /**
  * `kubectl kd drift`, the shell around the pure comparison (src/drift/): for each cluster
- * (`--context a,b,c`, or `--sim`) and each release (one, or `--all-releases` of a namespace or
+ * (`--context a,b,c`, or `--sim`; each a session of its own, opened by openSession with the
+ * record store and inventory the audit reads) and each release (one, or `--all-releases` of a namespace or
  * of the cluster), gather the three inputs and compare:
  *  1. desired: the files, read and validated exactly as `apply` reads them (readDesired), with
  *     the release's member labels added as apply adds them; with `--all-releases` and no files,
@@ -16,15 +17,13 @@
 import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
-import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from './inputs.js';
-import { readDesired } from '../apply/read-desired.js';
-import { RecordStore, isoSeconds } from '../apply/release/store.js';
-import { inventoryFor, recordDriver, type StorageChoice } from '../apply/release/storage.js';
-import { openApplyTarget } from '../apply/target.js';
+import { isoSeconds, type RecordStore } from '../apply/release/store.js';
+import type { StorageChoice } from '../apply/release/storage.js';
 import type { ReleaseRef } from '../apply/ports.js';
+import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from '../io/inputs.js';
+import { readDesired } from '../io/read-desired.js';
 import { isHook, readKdAnnotations } from '../annotations/index.js';
 import { FIELD_MANAGER } from '../cluster/client.js';
-import { connectCluster } from '../cluster/connect.js';
 import { ClusterRequestError, UnknownResourceError } from '../cluster/errors.js';
 import type { ClusterClient } from '../cluster/types.js';
 import {
@@ -43,15 +42,7 @@ import {
   type ObjectDriftInput,
 } from '../drift/index.js';
 import { objectKey, type Diagnostic, type KubeObject, type Manifest, type ObjectRef } from '../model/index.js';
-
-export interface DriftTarget {
-  client: ClusterClient;
-  /** The context name as reported (`kd-sim` under --sim). */
-  context: string;
-  /** `-n`, else the context's namespace, else `default`. */
-  namespace: string;
-  close(): Promise<void>;
-}
+import { openSession, type Session } from './open.js';
 
 export interface DriftRunRequest {
   paths: string[];
@@ -88,8 +79,8 @@ export interface DriftRunRequest {
 }
 
 export interface DriftRunDeps {
-  /** Opens one cluster; default: the kubeconfig context, or an in-process kd sim under `sim`. */
-  openTarget?: (context: string | undefined) => Promise<DriftTarget>;
+  /** Opens one cluster; default: the kubeconfig context, or an in-process kd sim under `sim` (openSession). */
+  openTarget?: (context: string | undefined) => Promise<Session>;
 }
 
 export interface DriftRunResult {
@@ -137,13 +128,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       // Asked alongside the release's reads rather than before them: one round trip less of a
       // small release's wall time.
       const serverVersionAsked = target.client.serverVersion(signalOf(request)).then((v) => v.gitVersion, () => undefined);
-      const storage = request.storage ?? { kind: 'secret' };
-      const store = new RecordStore({
-        driver: recordDriver(storage, target.client, request.signal),
-        now: request.now,
-        kdVersion: request.kdVersion,
-        ...(storage.namespace === undefined ? {} : { storageNamespace: storage.namespace }),
-      });
+      const store = target.ports.releases;
       let releases: ReleaseRef[];
       if (request.allReleases) {
         const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
@@ -162,28 +147,21 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
   return { report: buildReport({ time: isoSeconds(request.now()), failOn: request.failOn, targets, notes }), diagnostics };
 }
 
-async function openDefaultTarget(request: DriftRunRequest, context: string | undefined): Promise<DriftTarget> {
-  if (!request.sim) {
-    // No client-side rate limit: an audit is reads and dry runs, and `concurrency` already
-    // bounds what is in flight (kubectl leaves limiting to the server's priority and fairness too).
-    const session = await connectCluster({
-      env: request.env,
-      qps: 0,
-      ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
-      ...(context === undefined ? {} : { context }),
-      ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
-    });
-    return { client: session.client, context: session.connection.context, namespace: session.connection.namespace, close: async () => session.close() };
-  }
-  const target = await openApplyTarget({
-    sim: true,
+/** One context's session: reads, the records' requests stopped by the run's signal. */
+function openDefaultTarget(request: DriftRunRequest, context: string | undefined): Promise<Session> {
+  return openSession({
+    sim: request.sim === true,
     env: request.env,
     version: request.kdVersion,
+    // No client-side rate limit: an audit is reads and dry runs, and `concurrency` already
+    // bounds what is in flight (kubectl leaves limiting to the server's priority and fairness too).
+    qps: 0,
     ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
     ...(context === undefined ? {} : { context }),
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
+    ...(request.storage === undefined ? {} : { storage: request.storage }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
   });
-  return { client: target.client, context: 'kd-sim', namespace: target.namespace, close: () => target.close() };
 }
 
 interface Entry {
@@ -197,7 +175,7 @@ interface Entry {
 
 async function compareRelease(
   request: DriftRunRequest,
-  target: DriftTarget,
+  target: Session,
   store: RecordStore,
   release: ReleaseRef,
   manifests: Manifest[] | undefined,
@@ -219,7 +197,7 @@ async function compareRelease(
       }
     } else note = `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}`;
   }
-  const inventory = inventoryFor(request.storage ?? { kind: 'secret' }, client, request.kdVersion);
+  const inventory = target.ports.inventory;
   const members = await inventory.members(release, signal);
   const memberLabels = inventory.memberLabels(release);
   const setId = memberLabels[APPLYSET_PART_OF_LABEL];

@@ -4,9 +4,9 @@
  * namespaces defaulted (`-n`, else the context's). Problems are diagnostics; the executor stops
  * on errors before it touches the cluster, so a typo never half-applies a release.
  */
-import { readAndValidate } from '../io/validate-files.js';
-import { resolveSchemaSources } from '../io/schema-sources.js';
-import type { InputOptions, StdinReader } from '../io/inputs.js';
+import { readAndValidate } from './validate-files.js';
+import { resolveSchemaSources } from './schema-sources.js';
+import type { InputOptions, StdinReader } from './inputs.js';
 import type { Diagnostic, Manifest } from '../model/index.js';
 import { SchemaRegistry } from '../schema/index.js';
 import type { SchemaSource } from '../schema/types.js';
