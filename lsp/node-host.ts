@@ -14,7 +14,7 @@ import {
   KDIGNORE_FILE,
   parseIgnorePatterns,
   walkEntry,
-  computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ClusterSession, type ObjectRef, type SchemaSource } from '../src/index.js';
+  computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ConnectedCluster, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './service/settings.js';
 
@@ -30,7 +30,7 @@ export interface NodeHostOptions {
 
 export function nodeHost(options: NodeHostOptions): ServerHost {
   // One connection per context, made on the first hover that needs it.
-  const sessions = new Map<string, Promise<ClusterSession>>();
+  const sessions = new Map<string, Promise<ConnectedCluster>>();
   const chartDirs = new Map<string, boolean>();
   const inChart = (dir: string): boolean => {
     const known = chartDirs.get(dir);

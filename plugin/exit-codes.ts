@@ -18,10 +18,13 @@ export function exitForDrift(driftFound: boolean): number {
   return driftFound ? ExitCode.no : ExitCode.ok;
 }
 
-/** A failure of apply, rollback or delete: the cluster's fault is an error (2), the rest a "no". */
+/**
+ * A failure of apply, rollback or delete: the cluster's fault and a refused input (an empty input
+ * with --prune) are errors (2), the rest (invalid, health, hook, conflict, lock...) a "no".
+ */
 export function exitForFailure(kind: FailureKind | string | undefined): number {
   if (kind === 'interrupted') return ExitCode.interrupted;
-  return kind === 'cluster' ? ExitCode.error : ExitCode.no;
+  return kind === 'cluster' || kind === 'refused' ? ExitCode.error : ExitCode.no;
 }
 
 /** The end of an apply or rollback run. */

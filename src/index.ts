@@ -21,7 +21,7 @@ export * from './apply/release/index.js';
 // The cluster layer pulls in the Kubernetes client and node's HTTP stack: offline commands must
 // not load it, so only its types are re-exported here and connecting goes through a loader.
 export type * from './cluster/index.js';
-export async function connectCluster(options: import('./cluster/index.js').ConnectOptions): Promise<import('./cluster/index.js').ClusterSession> {
+export async function connectCluster(options: import('./cluster/index.js').ConnectOptions): Promise<import('./cluster/index.js').ConnectedCluster> {
   return (await import('./cluster/index.js')).connectCluster(options);
 }
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';

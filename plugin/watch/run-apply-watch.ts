@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, describeRef, executorDeps, inputError, isoSeconds, objectKey, runApply, usageError, type DoneEvent, type Session } from '../../src/index.js';
+import { ExitCode, describeRef, executorDeps, formatMetav1Time, inputError, objectKey, runApply, usageError, type DoneEvent, type Session } from '../../src/index.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import { applyRequestSettings, type ApplyOptions } from '../commands/apply.js';
 import { openTarget } from '../commands/target.js';
@@ -73,7 +73,7 @@ export async function runApplyWatch(options: ApplyOptions & WatchFlags, ctx: Com
   };
   let watcher: ReturnType<typeof watchInputs> | undefined;
   // Fields others add from now on (kubectl label) are foreign; a minute's slack for the server's clock.
-  const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex'), foreignSince: isoSeconds(target.clock.now() - 60_000) });
+  const follower = new ClusterFollower({ client: target.client, emit, now, salt: randomBytes(16).toString('hex'), foreignSince: formatMetav1Time(target.clock.now() - 60_000) });
   let lastDone: DoneEvent | undefined;
   /** `--notify` deliveries still under way; awaited before exiting. */
   const notifying = new Set<Promise<void>>();

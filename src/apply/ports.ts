@@ -48,7 +48,7 @@ export interface FinishRevision {
 }
 
 export interface ReleaseStore {
-  /** The latest revision with status deployed, or undefined for a first run. */
+  /** The latest revision in state deployed, or undefined for a first run. */
   lastDeployed(release: ReleaseRef): Promise<RevisionWithObjects | undefined>;
   /**
    * Records a new pending revision and returns its number (previous highest + 1). A pending

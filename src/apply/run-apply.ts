@@ -125,18 +125,18 @@ export function runApply(request: ApplyRequest, deps: ApplyDeps): AsyncIterable<
       release,
       writes,
       createdNamespace,
-      snapshot: reading,
+      deployed: reading,
       description: request.description ?? 'apply',
       operation: request.operation ?? 'apply',
     });
     let failure = pass.failure;
     let revision = pass.revision;
-    const snapshot = pass.failure ? await reading.catch(() => undefined) : await reading;
+    const deployed = pass.failure ? await reading.catch(() => undefined) : await reading;
 
     // 8. Atomic: back to what was deployed.
     // A hook whose failure policy is `rollback` asks for the same, without --atomic.
-    if (failure && failure.kind !== 'interrupted' && failure.kind !== 'refused' && (request.atomic || failure.rollback) && snapshot && writes && release && !run.signal.aborted) {
-      const objects = snapshot.objects.flatMap((o): PlanInputObject[] => {
+    if (failure && failure.kind !== 'interrupted' && failure.kind !== 'refused' && (request.atomic || failure.rollback) && deployed && writes && release && !run.signal.aborted) {
+      const objects = deployed.objects.flatMap((o): PlanInputObject[] => {
         const ref = refOf(o);
         return ref ? [{ object: o, ref }] : [];
       });
@@ -145,11 +145,11 @@ export function runApply(request: ApplyRequest, deps: ApplyDeps): AsyncIterable<
         release,
         writes,
         createdNamespace: false,
-        snapshot: Promise.resolve(snapshot),
-        description: `rollback to revision ${snapshot.revision} (--atomic)`,
+        deployed: Promise.resolve(deployed),
+        description: `rollback to revision ${deployed.revision} (--atomic)`,
         operation: 'rollback',
       });
-      const how = rollback.failure ? `the rollback to revision ${snapshot.revision} failed too: ${rollback.failure.message}` : `rolled back to revision ${snapshot.revision} as revision ${rollback.revision ?? '?'}`;
+      const how = rollback.failure ? `the rollback to revision ${deployed.revision} failed too: ${rollback.failure.message}` : `rolled back to revision ${deployed.revision} as revision ${rollback.revision ?? '?'}`;
       failure = new RunFailure(failure.kind, `${failure.message}; ${how}`, { ...(failure.hint ? { hint: failure.hint } : {}) });
       if (rollback.revision !== undefined) revision = rollback.revision;
     }
@@ -195,7 +195,7 @@ interface PassOptions {
   /** The runner created the release's namespace just before locking: it is new to this run. */
   createdNamespace: boolean;
   /** The last deployed revision, still being read when the pass starts. */
-  snapshot: Promise<RevisionWithObjects | undefined>;
+  deployed: Promise<RevisionWithObjects | undefined>;
   description: string;
   operation: 'apply' | 'rollback';
 }
@@ -217,8 +217,8 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
     // the plan compares, the record keeps and the cluster gets exactly what is sent.
     const desired = request.objects.map((d): PlanInputObject => ({ ...d, object: withLabels(d.object, memberLabels, d.ref.namespace) }));
     // The record is read alongside the set's members and the live objects: they are independent.
-    const [snapshot, { members, live }] = await Promise.all([
-      options.snapshot,
+    const [deployed, { members, live }] = await Promise.all([
+      options.deployed,
       (async () => {
         const members = ports && release && request.prune ? await ports.inventory.members(release, signal) : [];
         const live = await fetchLive(client, [...desired.map((d) => d.ref), ...members.map((m) => m.ref)], { concurrency, signal });
@@ -231,8 +231,8 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       desired,
       live,
       // No deployed revision: an install (the first apply, or the first after a delete that kept history).
-      operation: options.operation === 'rollback' ? 'rollback' : snapshot ? 'upgrade' : 'install',
-      ...(snapshot ? { recorded: byKey(snapshot.objects) } : {}),
+      operation: options.operation === 'rollback' ? 'rollback' : deployed ? 'upgrade' : 'install',
+      ...(deployed ? { recorded: byKey(deployed.objects) } : {}),
       ...(request.prune ? { prune: members.map((m) => m.ref) } : {}),
     });
     result.plan = plan;
@@ -274,7 +274,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
 
     // 3. Client dry run: the plan (and diffs against the record) is all.
     if (dryRun === 'client') {
-      if (ctx.diff) emitRecordDiffs(ctx, plan, snapshot);
+      if (ctx.diff) emitRecordDiffs(ctx, plan, deployed);
       return result;
     }
 
@@ -285,7 +285,7 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
       // `kubectl kd rollback` run them from the record.
       const deleteHookKeys = new Set(plan.notes.filter((n) => n.kind === 'delete-hook' || n.kind === 'other-run-hook').map((n) => objectKey(n.ref)));
       for (const d of desired) if (deleteHookKeys.has(objectKey(d.ref))) objects.push(d.object);
-      const same = unchangedRevision(plan, snapshot, objects, { hooks: request.hooks ?? true });
+      const same = unchangedRevision(plan, deployed, objects, { hooks: request.hooks ?? true });
       if (same !== undefined) Object.assign(result, { revision: same, unchanged: true });
       // Both before any object is written; neither needs the other.
       const settled = same !== undefined ? [] : await Promise.allSettled([
@@ -362,8 +362,8 @@ async function applyPass(request: ApplyRequest, deps: ApplyDeps, run: TaskRun, o
   return result;
 }
 
-function emitRecordDiffs(ctx: RunContext, plan: Plan, snapshot: RevisionWithObjects | undefined): void {
-  const recorded = snapshot ? byKey(snapshot.objects) : new Map<string, KubeObject>();
+function emitRecordDiffs(ctx: RunContext, plan: Plan, deployed: RevisionWithObjects | undefined): void {
+  const recorded = deployed ? byKey(deployed.objects) : new Map<string, KubeObject>();
   const entries: PlanEntry[] = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply].filter((e) => !e.hook && e.action !== 'unchanged');
   for (const e of entries) {
     const diff = managedFieldsDiff(e.ref, ctx.live.get(e.key), e.object, recorded.get(e.key));
@@ -391,13 +391,5 @@ export function summaryMessage(counts: RunCounts): string {
   if (counts.pruned > 0) parts.push(`${counts.pruned} pruned`);
   if (counts.hooks > 0) parts.push(`${counts.hooks} hook${counts.hooks === 1 ? '' : 's'} run`);
   return parts.join(', ');
-}
-
-/** Exit code of a finished run: 0 succeeded, 1 failed (health, hook, conflict, invalid, internal), 2 cluster access or a refused input, 130 interrupted. */
-export function exitCodeOf(done: DoneEvent): 0 | 1 | 2 | 130 {
-  if (done.status === 'succeeded') return 0;
-  if (done.status === 'interrupted') return 130;
-  const kind: FailureKind | undefined = done.failure?.kind;
-  return kind === 'cluster' || kind === 'refused' ? 2 : 1;
 }
 

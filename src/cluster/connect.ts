@@ -36,7 +36,7 @@ export interface ConnectOptions extends KubeconfigRequest {
   onWarning?: (warning: string) => void;
 }
 
-export interface ClusterSession {
+export interface ConnectedCluster {
   connection: ClusterConnection;
   client: KubeClient;
   /** The live-cluster schema source (lazy: nothing is fetched until the registry asks). */
@@ -44,7 +44,7 @@ export interface ClusterSession {
   close(): void;
 }
 
-export async function connectCluster(options: ConnectOptions = {}): Promise<ClusterSession> {
+export async function connectCluster(options: ConnectOptions = {}): Promise<ConnectedCluster> {
   const connection = await loadKubeconfig(options);
   let credentials;
   try {

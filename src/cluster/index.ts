@@ -1,6 +1,6 @@
 /** The cluster layer's public surface: connect from kubeconfig flags, then use `ClusterClient`. */
 export type * from './types.js';
-export { connectCluster, type ConnectOptions, type ClusterSession } from './connect.js';
+export { connectCluster, type ConnectOptions, type ConnectedCluster } from './connect.js';
 export { loadKubeconfig, kubeconfigPaths, inClusterConfig, type ClusterConnection, type KubeconfigRequest, type NamespaceSource, type KubeconfigCluster, type KubeconfigUser, type ExecConfig } from './kubeconfig.js';
 export { credentialsForConnection, TOKEN_FILE_PERIOD_MS, type CredentialOptions } from './credentials.js';
 export { proxyFromEnvironment } from './proxy.js';

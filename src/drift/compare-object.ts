@@ -16,7 +16,7 @@ import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../
 import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
 import { unifiedDiff } from './line-diff.js';
 import { isIgnored, ignoredPointers, type IgnoreRule } from './ignore.js';
-import { LAST_APPLIED_ANNOTATION, appliedStateOf, type AppliedState } from './last-applied.js';
+import { LAST_APPLIED_ANNOTATION, appliedStateOf, type AppliedState } from './applied-state.js';
 import { deepEqual, isMap, itemKeys, leavesOf, project, sameValue, SKIPPED_METADATA, type Leaf, type LeafMap } from './leaves.js';
 import { carriesSecret, isSecretObject, isSecretPath, maskSecretObject, maskValue } from './mask.js';
 import type { DriftClass, DriftFinding, ObjectDrift } from './types.js';

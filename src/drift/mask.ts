@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonPath } from '../model/index.js';
 import { isMap } from './leaves.js';
-import { LAST_APPLIED_ANNOTATION } from './last-applied.js';
+import { LAST_APPLIED_ANNOTATION } from './applied-state.js';
 
 export const MASK = '***';
 

@@ -17,7 +17,7 @@
 import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
-import { isoSeconds, type RecordStore } from '../apply/release/store.js';
+import type { RecordStore } from '../apply/release/store.js';
 import type { StorageChoice } from '../apply/release/storage.js';
 import type { ReleaseRef } from '../apply/ports.js';
 import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from '../io/inputs.js';
@@ -41,7 +41,7 @@ import {
   type ObjectDrift,
   type ObjectDriftInput,
 } from '../drift/index.js';
-import { objectKey, type Diagnostic, type KubeObject, type Manifest, type ObjectRef } from '../model/index.js';
+import { formatMetav1Time, objectKey, type Diagnostic, type KubeObject, type Manifest, type ObjectRef } from '../model/index.js';
 import { openSession, type Session } from './open.js';
 
 export interface DriftRunRequest {
@@ -144,7 +144,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       await target.close();
     }
   }
-  return { report: buildReport({ time: isoSeconds(request.now()), failOn: request.failOn, targets, notes }), diagnostics };
+  return { report: buildReport({ time: formatMetav1Time(request.now()), failOn: request.failOn, targets, notes }), diagnostics };
 }
 
 /** One context's session: reads, the records' requests stopped by the run's signal. */

@@ -269,15 +269,12 @@ export class RestStorage {
     const report = checkStructure(applied, schema);
     if (report.typeErrors.length > 0)
       throw badRequest(`failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): .${report.typeErrors[0]!.field}: expected ${report.typeErrors[0]!.expected}, got ${report.typeErrors[0]!.found}`);
-    if (report.unknownFields.length > 0) {
-      const fv = opts.fieldValidation ?? 'Strict';
-      if (fv === 'Strict')
-        throw new ApiError(500, '', `failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): .${report.unknownFields[0]}: field not declared in schema`);
-      for (const f of report.unknownFields) {
-        if (fv === 'Warn') opts.warnings?.push(`unknown field "${f}"`);
-        deletePath(applied, f);
-      }
-    }
+    // Whatever fieldValidation says: kube-apiserver converts every apply patch into a typed value
+    // of the schema, which fails on a field the schema does not declare (KEP-2885: for apply,
+    // "server side schema validation already occurs and is not optional"). Its Strict only adds
+    // a strict re-decode of the patch, which finds duplicate keys.
+    if (report.unknownFields.length > 0)
+      throw new ApiError(500, '', `failed to create typed patch object (${namespace ? namespace + '/' : ''}${name}; ${apiVersion}, Kind=${res.kind}): .${report.unknownFields[0]}: field not declared in schema`);
     const id = { manager: opts.fieldManager, apiVersion, time: this.now(), ...(opts.subresource ? { subresource: opts.subresource } : {}) };
     const live = old === undefined ? undefined : (clone(old) as Obj);
     if (live === undefined) {

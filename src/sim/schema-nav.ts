@@ -74,6 +74,34 @@ export function listSemantics(s: SchemaObject): { type: 'atomic' | 'set' | 'map'
 
 export { deepEqual, isPlainObject };
 
+/**
+ * A deep copy with exactly the result of a JSON round trip (undefined members dropped, undefined
+ * array items and non-finite numbers as null, -0 as 0, toJSON honoured), without its text: the
+ * sim copies every object it writes, and the round trip was its largest single cost.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : (copyJson(v) as T);
+}
+
+function copyJson(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+  if (v === null || typeof v !== 'object') return v;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i] as unknown;
+      out[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copyJson(item);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    const item = (v as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    // JSON.parse makes "__proto__" an own member; plain assignment would set the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copyJson(item), enumerable: true, writable: true, configurable: true });
+    else out[key] = copyJson(item);
+  }
+  return out;
 }

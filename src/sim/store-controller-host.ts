@@ -17,9 +17,44 @@ export class StoreControllerHost implements ControllerHost {
   readonly clock: SimClock;
   readonly #storage: RestStorage;
 
+  /**
+   * The core Events by what the event recorder's correlator compares, so that a repeat finds
+   * the Event it bumps without listing the namespace's Events (a list per recorded event made a
+   * rollout of 200 Deployments, about 1,700 Events, quadratic). Kept in step with every write,
+   * the API's included, through the store's change feed.
+   */
+  readonly #events = new Map<string, Set<string>>();
+  readonly #eventKeys = new Map<string, string>();
+
   constructor(storage: RestStorage) {
     this.#storage = storage;
     this.clock = storage.clock;
+    for (const e of storage.store.list('', 'events')) this.#indexEvent(e);
+    storage.store.subscribe((change) => {
+      if (change.group !== '' || change.plural !== 'events') return;
+      if (change.type === 'DELETED') this.#unindexEvent(change.object);
+      else this.#indexEvent(change.object);
+    });
+  }
+
+  #indexEvent(event: KubeObject): void {
+    this.#unindexEvent(event);
+    const id = `${namespaceOf(event)}/${nameOf(event)}`;
+    const key = correlationKey(namespaceOf(event), event);
+    this.#eventKeys.set(id, key);
+    let names = this.#events.get(key);
+    if (!names) this.#events.set(key, (names = new Set()));
+    names.add(nameOf(event));
+  }
+
+  #unindexEvent(event: KubeObject): void {
+    const id = `${namespaceOf(event)}/${nameOf(event)}`;
+    const key = this.#eventKeys.get(id);
+    if (key === undefined) return;
+    this.#eventKeys.delete(id);
+    const names = this.#events.get(key);
+    names?.delete(nameOf(event));
+    if (names?.size === 0) this.#events.delete(key);
   }
 
   #res(key: ResourceKey): SimResource {
@@ -59,13 +94,11 @@ export class StoreControllerHost implements ControllerHost {
     const now = this.#storage.now();
     const events = this.#storage.catalog.resource('', 'v1', 'events');
     if (!events) return;
-    // Repeats of the same event bump its count, as the event recorder's correlator does.
-    const same = this.#storage
-      .list(events, namespace)
-      .find((e) => {
-        const inv = isPlainObject(e.involvedObject) ? e.involvedObject : {};
-        return inv.uid === m.uid && e.reason === reason && e.message === message && e.type === type;
-      });
+    // Repeats of the same event bump its count, as the event recorder's correlator does (the
+    // first such Event in the list order, by name, as a list would give it).
+    const names = this.#events.get(correlationKey(namespace, { involvedObject: { uid: m.uid }, reason, message, type }));
+    const first = names === undefined ? undefined : [...names].sort()[0];
+    const same = first === undefined ? undefined : this.#storage.tryGet(events, namespace, first);
     if (same) {
       const next = { ...same, count: (typeof same.count === 'number' ? same.count : 1) + 1, lastTimestamp: now };
       this.#storage.update(events, namespace, nameOf(same), next, { fieldManager: component, fieldValidation: 'Ignore' });
@@ -103,4 +136,10 @@ export class StoreControllerHost implements ControllerHost {
       listener({ type: e.type, key: { group: e.group, version, resource: e.plural }, object: e.object });
     });
   }
+}
+
+/** What the event recorder's correlator compares: the involved object (by uid), reason, message and type, in one namespace. */
+function correlationKey(namespace: string, event: KubeObject): string {
+  const inv = isPlainObject(event.involvedObject) ? event.involvedObject : {};
+  return JSON.stringify([namespace, inv.uid ?? null, event.reason ?? null, event.message ?? null, event.type ?? null]);
 }

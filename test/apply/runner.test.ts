@@ -5,8 +5,9 @@
  * own Namespace is a `create` on the first apply.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeOf, releasePorts, type ApplyEvent, type ReleasePorts } from '../../src/apply/index.js';
+import { releasePorts, type ApplyEvent, type ReleasePorts } from '../../src/apply/index.js';
 import { EventChannel } from '../../src/apply/event-channel.js';
+import { exitForApply } from '../../plugin/exit-codes.js';
 import { summaryMessage } from '../../src/apply/run-apply.js';
 import { rollbackRequest, SecretReleaseStore } from '../../src/apply/release/index.js';
 import { doneOf, eventLines, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
@@ -77,7 +78,7 @@ describe('the task runner', () => {
     expect(done.status).toBe('failed');
     expect(done.failure).toMatchObject({ kind: 'internal', message: 'RangeError: Invalid string length' });
     expect(done.failure?.detail).toMatch(/^RangeError: Invalid string length\n\s+at /);
-    expect(exitCodeOf(done)).toBe(1);
+    expect(exitForApply(done)).toBe(1);
     expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
     // Nothing was applied; the lock was released (the next run takes it at once).
     expect(await s.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'a' })).toBeUndefined();
@@ -141,7 +142,7 @@ describe('the task runner', () => {
       expect(done).toMatchObject({ status: 'failed', failure: { kind: 'refused' } });
       expect(done.failure?.message).toBe('the input has no objects for release app: --prune would delete every object of it; nothing was applied or deleted');
       expect(done.failure?.hint).toContain('--allow-empty');
-      expect(exitCodeOf(done)).toBe(2);
+      expect(exitForApply(done)).toBe(2);
       expect(refused.map((e) => e.type)).toEqual(['done']);
     }
     for (const n of ['a', 'b']) expect(await s.session.client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: n })).toBeDefined();

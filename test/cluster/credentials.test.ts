@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { KdError } from '../../src/errors.js';
-import { connectCluster, credentialsForConnection, loadKubeconfig, proxyFromEnvironment, type ClusterSession, type ConnectOptions } from '../../src/cluster/index.js';
+import { connectCluster, credentialsForConnection, loadKubeconfig, proxyFromEnvironment, type ConnectedCluster, type ConnectOptions } from '../../src/cluster/index.js';
 import { FakeClock, startTestSim, type TestSim } from './support/sim.js';
 import { startHttpProxy, startSocksProxy } from './support/proxy.js';
 import { runKdAsync } from '../cli/run-kd.js';
@@ -53,12 +53,12 @@ function writeKubeconfig(folder: string, cluster: Record<string, unknown>, user:
   return file;
 }
 
-async function connect(kubeconfig: string, options: Partial<ConnectOptions> = {}): Promise<ClusterSession> {
+async function connect(kubeconfig: string, options: Partial<ConnectOptions> = {}): Promise<ConnectedCluster> {
   return connectCluster({ kubeconfig, env: baseEnv, cacheDir: false, retry: { maxRetries: 0 }, ...options });
 }
 
 async function outcome(kubeconfig: string, options: Partial<ConnectOptions> = {}): Promise<string> {
-  let session: ClusterSession | undefined;
+  let session: ConnectedCluster | undefined;
   try {
     session = await connect(kubeconfig, options);
     await session.client.get(NS);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { builtinControllers } from '../../src/sim/controllers/index.js';
-import type { ClusterSession } from '../../src/cluster/index.js';
+import type { ConnectedCluster } from '../../src/cluster/index.js';
 import type { ClusterClock } from '../../src/cluster/clock.js';
 import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 import { connectToSim } from '../support/connected-sim.js';
@@ -19,7 +19,7 @@ export const fixturesDir = path.resolve(here, '../fixtures/release');
 
 export interface ReleaseSim {
   sim: SimHandle;
-  session: ClusterSession;
+  session: ConnectedCluster;
   /** A kubeconfig file for the sim (for the CLI and kubectl). */
   kubeconfigPath: string;
   namespace(prefix: string): Promise<string>;

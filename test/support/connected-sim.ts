@@ -6,12 +6,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectCluster, type ClusterSession } from '../../src/cluster/index.js';
+import { connectCluster, type ConnectedCluster } from '../../src/cluster/index.js';
 import type { SimHandle } from '../../src/sim/server.js';
 
 export interface ConnectedSim {
   sim: SimHandle;
-  session: ClusterSession;
+  session: ConnectedCluster;
   /** The temp folder the kubeconfig file is in; tests may put more there. */
   dir: string;
   kubeconfigPath: string;

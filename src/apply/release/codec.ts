@@ -145,6 +145,7 @@ export function readRevision(secret: KubeObject): Revision | undefined {
   const labels = labelsOf(secret);
   const annotations = annotationsOf(secret);
   const revision = Number(labels[LABEL_REVISION]);
+  // The stored label keeps its public name, `status`; in memory it is the revision's state.
   const status = labels[LABEL_STATUS];
   if (!Number.isInteger(revision) || revision < 1 || labels[LABEL_PART] !== undefined) return undefined;
   if (status !== 'pending' && status !== 'deployed' && status !== 'failed' && status !== 'superseded' && status !== 'deleted') return undefined;

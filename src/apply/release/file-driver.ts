@@ -21,7 +21,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:f
 import path from 'node:path';
 import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
-import type { KubeObject } from '../../model/index.js';
+import { formatMetav1Time, type KubeObject } from '../../model/index.js';
 import type { AcquireLockOptions, LockHandle, HeldLock, ReleaseLock, ReleaseRef } from '../ports.js';
 import { LockHeldError, lockSettings, renewingHandle, type LockSettingsOptions } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
@@ -186,7 +186,7 @@ export class FileLock implements ReleaseLock {
 
   #note(acquiredAt?: string): LockNote {
     const now = this.#clock.now();
-    return { holder: this.identity, acquiredAt: acquiredAt ?? new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), expiresAt: now + this.#durationMs };
+    return { holder: this.identity, acquiredAt: acquiredAt ?? formatMetav1Time(now), expiresAt: now + this.#durationMs };
   }
 
   async #create(file: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 export { defaultReleaseName, releaseNameProblem, recordName, partName, RECORD_TYPE, MAX_RELEASE_NAME } from './names.js';
 export type { RecordPayload, Revision, RevisionWithObjects } from './types.js';
 export { encodeRecord, decodeRecord, readRevision, DEFAULT_CHUNK_BYTES, MAX_RECORD_BYTES, type DecodeResult, type EncodeOptions } from './codec.js';
-export { RecordStore, SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, isoSeconds, type ReleaseStoreOptions } from './store.js';
+export { RecordStore, SecretReleaseStore, CorruptRecordError, DEFAULT_HISTORY_MAX, type ReleaseStoreOptions } from './store.js';
 export { ClusterRecordDriver, toConfigMap, fromConfigMap, type RecordDriver, type RecordScope, type StorageKind } from './drivers.js';
 export { FileRecordDriver, FileLock, type FileLockOptions } from './file-driver.js';
 export { parseStorage, describeStorage, releasePorts, type StorageChoice, type StoragePorts } from './storage.js';

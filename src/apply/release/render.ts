@@ -21,7 +21,7 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** `apply: health: Deployment shop/web ...`: the description, and the status message when there is one. */
+/** `apply: health: Deployment shop/web ...`: the description, and the state's message when there is one. */
 export function describeRevision(r: Pick<Revision, 'description' | 'message'> & { state?: Revision['state'] }): string {
   // A revision kept by `delete --keep-history`: the message is the deletion's, not the apply's.
   if (r.state === 'deleted') return `${r.description === '' ? '' : `${r.description}; `}release deleted (${r.message === '' ? 'history kept' : `${r.message}, history kept`})`;

@@ -9,7 +9,7 @@
  * namespace) and their names include it (`kd.release.v1.<ns>.<release>.v<N>`), so releases of
  * one name in two namespaces never share a record.
  *
- * Status rules: a revision is written `pending` before anything is applied; it ends `deployed`
+ * State rules: a revision is written `pending` before anything is applied; it ends `deployed`
  * (and every other `deployed` revision of the release becomes `superseded`) or `failed`. A
  * `pending` revision found by `begin` was left by a run that died: the caller holds the lock, so
  * that run is gone, and the revision is marked failed with a message saying so — never left stuck.
@@ -67,11 +67,6 @@ export interface ReleaseStoreOptions {
   /** Largest decompressed record read; default 64 MiB. */
   maxRecordBytes?: number;
   signal?: AbortSignal;
-}
-
-/** ISO time to the second, as history prints it. */
-export function isoSeconds(ms: number): string {
-  return formatMetav1Time(ms);
 }
 
 export class RecordStore implements ReleaseStore {
@@ -146,7 +141,7 @@ export class RecordStore implements ReleaseStore {
     const message = `the run that wrote this revision stopped before finishing; marked failed by revision ${next}`;
     for (const r of stale) await this.#setState(release, r.revision, 'failed', message);
     if (stale.length > 0) revision.onStaleRepaired?.(stale.map((r) => r.revision), 'marked failed by revision ' + next);
-    const startedAt = isoSeconds(this.#now());
+    const startedAt = formatMetav1Time(this.#now());
     const payload: RecordPayload = {
       apiVersion: RECORD_TYPE,
       name: release.name,
@@ -244,7 +239,7 @@ export class RecordStore implements ReleaseStore {
     if (name === undefined) throw new KdError('cluster', `revision ${revision} of release ${release.name} in ${release.namespace} was not found`);
     await this.driver.patchMeta(this.storageNamespaceOf(release.namespace), name, {
       labels: { [LABEL_STATUS]: state },
-      annotations: { [ANNOTATION_UPDATED]: isoSeconds(this.#now()), [ANNOTATION_MESSAGE]: message },
+      annotations: { [ANNOTATION_UPDATED]: formatMetav1Time(this.#now()), [ANNOTATION_MESSAGE]: message },
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Release records as data. The payload (objects as kd applied them, paths, kd version, start
- * time) is written once when a revision begins and never changes; the status, its message and
- * the update time live in labels and annotations, so status transitions are small patches.
+ * time) is written once when a revision begins and never changes; the state, its message and
+ * the update time live in labels and annotations, so state transitions are small patches.
  */
 import type { KubeObject } from '../../model/index.js';
 import type { RevisionState } from '../ports.js';
@@ -30,11 +30,11 @@ export interface Revision {
   namespace: string;
   revision: number;
   state: RevisionState;
-  /** ISO time of the last status change. */
+  /** ISO time of the last state change. */
   updated: string;
   objectCount: number;
   description: string;
-  /** The status message (`applied 12 objects`, the failure reason); may be empty. */
+  /** The state's message (`applied 12 objects`, the failure reason); may be empty. */
   message: string;
   kdVersion: string;
   /** Secrets the record is split over (1 when it fits in one). */

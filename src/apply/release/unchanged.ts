@@ -9,11 +9,11 @@ import type { Plan } from '../../plan/index.js';
 import { refOf } from '../object-refs.js';
 import type { RevisionWithObjects } from './types.js';
 
-export function unchangedRevision(plan: Plan, snapshot: RevisionWithObjects | undefined, recorded: readonly KubeObject[], options: { hooks: boolean }): number | undefined {
-  if (snapshot === undefined || plan.prune.length > 0) return undefined;
+export function unchangedRevision(plan: Plan, deployed: RevisionWithObjects | undefined, recorded: readonly KubeObject[], options: { hooks: boolean }): number | undefined {
+  if (deployed === undefined || plan.prune.length > 0) return undefined;
   const entries = [...plan.preApply, ...plan.waves.flatMap((w) => w.entries), ...plan.postApply];
   if (entries.some((e) => (e.hook ? options.hooks : e.action !== 'unchanged'))) return undefined;
-  return sameObjects(snapshot.objects, recorded) ? snapshot.revision : undefined;
+  return sameObjects(deployed.objects, recorded) ? deployed.revision : undefined;
 }
 
 function sameObjects(a: readonly KubeObject[], b: readonly KubeObject[]): boolean {

@@ -13,7 +13,7 @@ import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
 import type { SchemaSource } from '../../../src/schema/types.js';
 import { startSim, type SimHandle } from '../../../src/sim/server.js';
 import { builtinControllers } from '../../../src/sim/controllers/index.js';
-import { connectCluster, type ClusterSession } from '../../../src/cluster/index.js';
+import { connectCluster, type ConnectedCluster } from '../../../src/cluster/index.js';
 import type { ClusterClock } from '../../../src/cluster/clock.js';
 import { applyNamespaceDefaults, loadManifests } from '../../../src/manifest/index.js';
 import type { Manifest } from '../../../src/model/index.js';
@@ -31,7 +31,7 @@ const schemaSource = new SchemaDirSource(openapiDir);
 
 export interface ApplySim {
   sim: SimHandle;
-  session: ClusterSession;
+  session: ConnectedCluster;
   /** The executor's view of `simClock`. */
   clock: ClusterClock;
   simClock: VirtualClock;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../../plugin/cli.js';
 import type { CommandContext } from '../../../plugin/context.js';
-import type { ClusterSession } from '../../../src/cluster/index.js';
+import type { ConnectedCluster } from '../../../src/cluster/index.js';
 import { connectToSim } from '../../support/connected-sim.js';
 import { builtInSource } from '../../../src/io/schema-sources.js';
 import { startSim, type SimHandle } from '../../../src/sim/server.js';
@@ -23,7 +23,7 @@ export interface KdResult {
 
 export interface CliSim {
   sim: SimHandle;
-  session: ClusterSession;
+  session: ConnectedCluster;
   kubeconfig: string;
   home: string;
   namespace(prefix: string): Promise<string>;

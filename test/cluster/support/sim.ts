@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SchemaDirSource } from '../../../src/io/schema-dir-source.js';
 import { startSim, type SimHandle, type SimOptions } from '../../../src/sim/server.js';
-import { connectCluster, type ClusterSession, type ConnectOptions } from '../../../src/cluster/index.js';
+import { connectCluster, type ConnectedCluster, type ConnectOptions } from '../../../src/cluster/index.js';
 import type { ClusterClock } from '../../../src/cluster/clock.js';
 import { BUILT_IN_SCHEMAS } from '../../support/schemas.js';
 import { crdWithSpec } from '../../support/validating-sim.js';
@@ -21,7 +21,7 @@ export interface TestSim {
   /** `METHOD /path?query STATUS` per request, in order. */
   requests: string[];
   tmp: string;
-  connect(options?: Partial<ConnectOptions>): Promise<ClusterSession>;
+  connect(options?: Partial<ConnectOptions>): Promise<ConnectedCluster>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +36,7 @@ export async function startTestSim(options: Partial<SimOptions> = {}): Promise<T
     ...options,
   });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-cluster-'));
-  const sessions: ClusterSession[] = [];
+  const sessions: ConnectedCluster[] = [];
   return {
     sim,
     requests,

@@ -1,5 +1,6 @@
 /**
- * What was last applied to an object, from the best source there is:
+ * The applied state of an object (`AppliedState`): what was last applied to it, from the best
+ * source there is:
  *  1. kd's release record: the object exactly as kd applied it;
  *  2. kubectl's `kubectl.kubernetes.io/last-applied-configuration` annotation (client-side apply);
  *  3. managedFields: the fields of the manager that applied it (an `Apply` entry, kd's first),
