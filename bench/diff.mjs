@@ -16,7 +16,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'diff');
 
 const child = `
-import { objectDiff, unifiedDiff } from './diff.js';
+import { objectDiff } from './diff.js';
+import { unifiedDiff } from './line-diff.js';
 import { toYaml } from './yaml.js';
 import { writeFileSync } from 'node:fs';
 const [lines, mode, dir] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
@@ -45,7 +46,7 @@ console.log(JSON.stringify({ ms, lineMs, peakMb: (maxRSS * 1024) / 2 ** 20, base
 `;
 
 async function main() {
-  await bundleChild(out, { diff: path.join(root, 'src', 'apply', 'unified-diff.ts'), yaml: path.join(root, 'src', 'apply', 'diff-yaml.ts') }, child);
+  await bundleChild(out, { diff: path.join(root, 'src', 'apply', 'unified-diff.ts'), 'line-diff': path.join(root, 'src', 'drift', 'line-diff.ts'), yaml: path.join(root, 'src', 'apply', 'diff-yaml.ts') }, child);
   console.log('case                          objectDiff ms  (line diff ms)  peak RSS MB (before)  diff lines  GNU diff -u ms');
   for (const [lines, mode] of [
     [10_000, 'one'],

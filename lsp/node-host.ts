@@ -14,7 +14,7 @@ import {
   KDIGNORE_FILE,
   parseIgnorePatterns,
   walkEntry,
-  computeHealth, connectCluster, contextNamespace, formatHealth, resolveSchemaSources, type ConnectedCluster, type ObjectRef, type SchemaSource } from '../src/index.js';
+  computeHealth, contextNamespace, formatHealth, openConnection, resolveSchemaSources, type Connection, type ObjectRef, type SchemaSource } from '../src/index.js';
 import type { ServerHost } from './server.js';
 import type { KdLspSettings } from './service/settings.js';
 
@@ -29,8 +29,9 @@ export interface NodeHostOptions {
 }
 
 export function nodeHost(options: NodeHostOptions): ServerHost {
-  // One connection per context, made on the first hover that needs it.
-  const sessions = new Map<string, Promise<ConnectedCluster>>();
+  // One connection per context, made on the first hover that needs it, resolved as the CLI's
+  // cluster commands resolve a context (src/session/connection.ts).
+  const connections = new Map<string, Promise<Connection>>();
   const chartDirs = new Map<string, boolean>();
   const inChart = (dir: string): boolean => {
     const known = chartDirs.get(dir);
@@ -44,13 +45,13 @@ export function nodeHost(options: NodeHostOptions): ServerHost {
     inHelmChart: (file: string) => inChart(path.dirname(path.resolve(file))),
     async liveHealth(settings: KdLspSettings, object: ObjectRef, signal: AbortSignal): Promise<string> {
       const context = settings.context!;
-      let session = sessions.get(context);
-      if (!session) {
-        session = connectCluster({ env: options.env, context });
-        sessions.set(context, session);
-        session.catch(() => sessions.delete(context));
+      let connection = connections.get(context);
+      if (!connection) {
+        connection = openConnection({ sim: false, env: options.env, context });
+        connections.set(context, connection);
+        connection.catch(() => connections.delete(context));
       }
-      const { client } = await session;
+      const { client } = await connection;
       const target = { group: object.group, version: object.version, kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) };
       const live = await client.get(target, { signal });
       return formatHealth(computeHealth(live));

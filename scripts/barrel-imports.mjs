@@ -37,7 +37,7 @@ async function exportMap(root) {
     const file = path.join(root, out.entryPoint);
     for (const name of out.exports) if (!map.has(name)) map.set(name, { file, imported: name });
   }
-  // What the barrel defines itself (e.g. connectCluster, a lazy loader) stays in the barrel.
+  // What the barrel defines itself (a function, a constant) stays in the barrel.
   for (const m of text.matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)/gm)) map.set(m[1], { file: barrel, imported: m[1] });
   return map;
 }

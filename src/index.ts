@@ -19,11 +19,9 @@ export * from './plan/index.js';
 export * from './apply/index.js';
 export * from './apply/release/index.js';
 // The cluster layer pulls in the Kubernetes client and node's HTTP stack: offline commands must
-// not load it, so only its types are re-exported here and connecting goes through a loader.
+// not load it, so only its types are re-exported here. The shells connect through the session
+// layer's `openConnection` (below), which loads the client on first use.
 export type * from './cluster/index.js';
-export async function connectCluster(options: import('./cluster/index.js').ConnectOptions): Promise<import('./cluster/index.js').ConnectedCluster> {
-  return (await import('./cluster/index.js')).connectCluster(options);
-}
 export { startEmbeddedSim, type EmbeddedSim, type EmbeddedSimOptions } from './sim/embedded.js';
 export { startSim, realClock, isLoopbackHost, type SimOptions, type SimHandle } from './sim/server.js';
 export { writeFilePrivate } from './sim/state-file.js';
@@ -32,5 +30,6 @@ export { parseFaultSpec, type FaultSpec } from './sim/faults.js';
 export { builtinControllers, ManualClock, ScaledClock } from './sim/controllers/index.js';
 export * from './drift/index.js';
 // The composition layer, named module by module: apply must not load drift's run, nor drift the opener's callers.
-export { openSession, sessionOver, executorDeps, scaledClusterClock, SIM_COMMAND_SPEED, type ExecutorTarget, type Session, type SessionRequest } from './session/open.js';
+export { openSession, sessionOver, executorDeps, SIM_COMMAND_SPEED, type ExecutorTarget, type Session, type SessionRequest } from './session/open.js';
+export { openConnection, type Connection, type ConnectionRequest } from './session/connection.js';
 export { runDrift, DEFAULT_DRIFT_CONCURRENCY, type DriftRunRequest, type DriftRunDeps, type DriftRunResult } from './session/drift-run.js';

@@ -6,7 +6,8 @@ export { runTask, RevisionRecorder, type TaskSpec, type TaskDeps, type TaskRun, 
 export { runApply, collectApply, RetryFeed, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, type ApplyDeps, type ApplyRequest, type DryRunMode } from './run-apply.js';
 export { FIELD_MANAGER } from './apply-entries.js';
 export { maskSecret, maskSecretPair } from './mask-secrets.js';
-export { objectDiff, unifiedDiff } from './unified-diff.js';
+export { objectDiff } from './unified-diff.js';
+export { unifiedDiff } from '../drift/line-diff.js';
 export { releasePorts, type StoragePorts } from './release/storage.js';
 export {
   NotificationBuilder,

@@ -11,9 +11,6 @@ import { toYaml } from './diff-yaml.js';
 import { maskSecretPair } from './mask-secrets.js';
 import { unifiedDiff } from '../drift/line-diff.js';
 
-// The line diff itself is pure and shared with drift (src/drift/line-diff.ts).
-export { diffLines, unifiedDiff, DIFF_WORK_LIMIT } from '../drift/line-diff.js';
-
 const VOLATILE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 
 /** The diff of one object; empty when there is no difference. `before` is the live side. */

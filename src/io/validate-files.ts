@@ -45,21 +45,23 @@ export interface ValidateFilesResult {
 }
 
 /** Schemas, CRDs and default namespace from a live cluster, for `validate --cluster`. */
-async function clusterSchemas(request: ValidateFilesRequest): Promise<{ registry: SchemaRegistry; sources: SchemaSource[]; namespace: string; close(): void }> {
-  // Loaded only here: offline validation never pays for the Kubernetes client.
-  const { connectCluster, listCustomResourceDefinitions } = await import('../cluster/index.js');
-  const session = await connectCluster({
+async function clusterSchemas(request: ValidateFilesRequest): Promise<{ registry: SchemaRegistry; sources: SchemaSource[]; namespace: string; close(): Promise<void> }> {
+  // Loaded only here: offline validation never pays for the Kubernetes client. The target is
+  // resolved as every cluster command resolves it (src/session/connection.ts); validate has no --sim.
+  const [{ openConnection }, { listCustomResourceDefinitions }] = await Promise.all([import('../session/connection.js'), import('../cluster/schema-source.js')]);
+  const connection = await openConnection({
+    sim: false,
     env: request.env,
     ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
     ...(request.context === undefined ? {} : { context: request.context }),
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
   });
   try {
-    const customResources = await listCustomResourceDefinitions(session.client, request.signal ? { signal: request.signal } : {});
-    const sources: SchemaSource[] = [session.schemaSource];
-    return { registry: new SchemaRegistry(sources, { customResources }), sources, namespace: session.connection.namespace, close: () => session.close() };
+    const customResources = await listCustomResourceDefinitions(connection.client, request.signal ? { signal: request.signal } : {});
+    const sources: SchemaSource[] = [connection.schemaSource];
+    return { registry: new SchemaRegistry(sources, { customResources }), sources, namespace: connection.namespace, close: () => connection.close() };
   } catch (error) {
-    session.close();
+    await connection.close();
     throw error;
   }
 }
@@ -69,7 +71,7 @@ export async function validateFiles(request: ValidateFilesRequest): Promise<Vali
   try {
     return await validateWith(request, cluster);
   } finally {
-    cluster?.close();
+    await cluster?.close();
   }
 }
 

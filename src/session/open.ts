@@ -6,34 +6,23 @@
  * rollback, recover and delete all open their target here; the shells only turn flags into a
  * `SessionRequest`.
  *
+ * The connection under it (connection.ts) is the one every command opens, ports or not:
  * `--sim` starts kd sim exactly as `kubectl kd sim` does (sim/embedded.ts), so the core
  * validator stands behind its writes and `--sim` rejects what the simulator command rejects.
- * The simulator is loaded only under `--sim`: it is most of the core's code, and a command
- * against a real cluster should not pay for loading it.
  */
-import { systemClock, type ClusterClock } from '../cluster/clock.js';
-import { connectCluster } from '../cluster/connect.js';
+import type { ClusterClock } from '../cluster/clock.js';
 import type { ClusterClient } from '../cluster/types.js';
 import { RetryFeed } from '../apply/retry-feed.js';
 import type { ReleasePorts } from '../apply/ports.js';
 import type { ApplyDeps } from '../apply/run-apply.js';
 import { releasePorts, type StoragePorts, type StorageChoice } from '../apply/release/storage.js';
-import { builtInSource } from '../io/schema-sources.js';
-import type { ScaledClock } from '../sim/controllers/index.js';
+import { openConnection, type ConnectionRequest } from './connection.js';
 
-export interface SessionRequest {
-  sim: boolean;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  env: NodeJS.ProcessEnv;
+export { SIM_COMMAND_SPEED } from './connection.js';
+
+export interface SessionRequest extends ConnectionRequest {
   /** kd's version, for records and the ApplySet tooling annotation. */
   version: string;
-  /** Simulated milliseconds per real one under `--sim`. Default 20 (a 1 s pod start takes 50 ms). */
-  simSpeed?: number;
-  /** Client-side rate limit (`--qps`, `--burst`); otherwise none, like kubectl (see cluster/rate-limiter.ts). */
-  qps?: number;
-  burst?: number;
   /** Revisions a release keeps (`--history-max`); 0 keeps all. Default 10. */
   historyMax?: number;
   /** Where records and the lock live (`--storage`, `--storage-namespace`); default Secrets in the release's namespace. */
@@ -62,54 +51,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** The simulator's default speed for commands: a 1 s pod start takes 50 ms. */
-export const SIM_COMMAND_SPEED = 20;
-
+/** A connection (connection.ts) with the release ports built once over its client. */
 export async function openSession(request: SessionRequest): Promise<Session> {
-  const retries = new RetryFeed();
-  if (request.sim) {
-    const { startEmbeddedSim } = await import('../sim/embedded.js');
-    const sim = await startEmbeddedSim({ schemaSource: builtInSource(), speed: request.simSpeed ?? SIM_COMMAND_SPEED });
-    try {
-      const cluster = await connectCluster({
-        kubeconfigText: sim.kubeconfig(request.namespace === undefined ? {} : { namespace: request.namespace }),
-        env: {},
-        cacheDir: false,
-        onRetry: retries.push,
-        ...rateLimit(request),
-      });
-      return sessionOver(cluster.client, request, {
-        clock: scaledClusterClock(sim.clock),
-        namespace: cluster.connection.namespace,
-        context: 'kd-sim',
-        description: `kd sim (in-process, ${sim.url})`,
-        retries,
-        async close() {
-          cluster.close();
-          await sim.stop();
-        },
-      });
-    } catch (error) {
-      await sim.stop();
-      throw error;
-    }
-  }
-  const cluster = await connectCluster({
-    env: request.env,
-    onRetry: retries.push,
-    ...rateLimit(request),
-    ...(request.kubeconfig === undefined ? {} : { kubeconfig: request.kubeconfig }),
-    ...(request.context === undefined ? {} : { context: request.context }),
-    ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
-  });
-  return sessionOver(cluster.client, request, {
-    clock: systemClock,
-    namespace: cluster.connection.namespace,
-    context: cluster.connection.context,
-    description: `context ${cluster.connection.context}`,
-    retries,
-    close: async () => cluster.close(),
-  });
+  const { client, clock, namespace, context, description, retries, close } = await openConnection(request);
+  return sessionOver(client, request, { clock, namespace, context, description, retries, close });
 }
 
 /**
@@ -143,26 +88,3 @@ export function executorDeps(session: ExecutorTarget, signal: AbortSignal): Appl
   return { client: session.client, clock: session.clock, signal, ports: session.ports, retries: session.retries };
 }
 
-function rateLimit(request: SessionRequest): { qps?: number; burst?: number } {
-  return { ...(request.qps === undefined ? {} : { qps: request.qps }), ...(request.burst === undefined ? {} : { burst: request.burst }) };
-}
-
-/** The executor's clock on a simulator's scaled time, so timeouts match what the simulator does. */
-export function scaledClusterClock(simClock: ScaledClock): ClusterClock {
-  return {
-    now: () => simClock.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const onAbort = () => {
-          cancel();
-          reject(signal!.reason);
-        };
-        const cancel = simClock.setTimer(ms, () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        });
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-  };
-}

@@ -2,9 +2,11 @@
  * The composition layer's opener (src/session/open.ts): `--sim` is kd sim exactly as
  * `kubectl kd sim` starts it, the core validator behind its writes (before, `apply --sim`
  * started the bare simulator, which stored what `kubectl kd sim` rejects); the ports are built
- * once, over the session's client and storage.
+ * once, over the session's client and storage. Under it, `openConnection` (connection.ts)
+ * resolves a kubeconfig's context and namespace for every command, validate --cluster and
+ * kd-lsp's live hover included.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,10 @@ import { ClusterRequestError } from '../../src/cluster/errors.js';
 import type { KubeObject } from '../../src/model/index.js';
 import { FileLock, FileRecordDriver } from '../../src/apply/release/file-driver.js';
 import { openSession, type Session } from '../../src/session/open.js';
+import { openConnection } from '../../src/session/connection.js';
+import { startEmbeddedSim, type EmbeddedSim } from '../../src/sim/embedded.js';
+import { builtInSource } from '../../src/io/schema-sources.js';
+import { contextNamespace } from '../../src/io/kubeconfig-namespace.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, '../fixtures/sim/core-validation');
@@ -94,5 +100,47 @@ describe('openSession ports', () => {
     } finally {
       await session.close();
     }
+  });
+});
+
+describe('openConnection against a kubeconfig', () => {
+  // A real cluster as commands see it: a kubeconfig file naming a context, here kd sim's.
+  let dir: string;
+  let sim: EmbeddedSim;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kd-connection-'));
+    sim = await startEmbeddedSim({ schemaSource: builtInSource() });
+    const kubeconfig = path.join(dir, 'config');
+    writeFileSync(kubeconfig, sim.kubeconfig({ context: 'staging', namespace: 'shop' }));
+    env = { KUBECONFIG: kubeconfig, HOME: dir };
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("takes the context's namespace (as offline validate defaults it), then -n over it, and the cluster's schemas", async () => {
+    const connection = await openConnection({ sim: false, env });
+    try {
+      expect(connection.context).toBe('staging');
+      expect(connection.description).toBe('context staging');
+      expect(connection.namespace).toBe('shop');
+      expect(connection.namespace).toBe(contextNamespace({ env }));
+      expect(await connection.schemaSource.groupVersions()).toContain('apis/apps/v1');
+      expect(await connection.client.get({ group: '', version: 'v1', kind: 'Namespace', name: 'default' })).toMatchObject({ metadata: { name: 'default' } });
+    } finally {
+      await connection.close();
+    }
+    const other = await openConnection({ sim: false, env, context: 'staging', namespace: 'web' });
+    try {
+      expect(other.namespace).toBe('web');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a context the kubeconfig lacks, naming it (a usage error, exit 2)', async () => {
+    await expect(openConnection({ sim: false, env, context: 'prod' })).rejects.toMatchObject({ kind: 'usage', message: expect.stringContaining('context prod not found') });
   });
 });

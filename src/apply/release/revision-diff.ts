@@ -11,7 +11,8 @@ import { compareInstallOrder } from '../../plan/index.js';
 import { toYaml } from '../diff-yaml.js';
 import { maskSecretPair } from '../mask-secrets.js';
 import { refOf } from '../object-refs.js';
-import { normalizeForDiff, unifiedDiff } from '../unified-diff.js';
+import { normalizeForDiff } from '../unified-diff.js';
+import { unifiedDiff } from '../../drift/line-diff.js';
 import type { ReleaseRef } from '../ports.js';
 import type { RevisionWithObjects, Revision } from './types.js';
 

@@ -12,7 +12,7 @@
  * (ties in the order they were set), each followed by a wait for idle.
  */
 import type { SimClock } from '../../../src/sim/controller-host.js';
-import type { ClusterClock } from '../../../src/cluster/clock.js';
+import { clusterClockOn, type ClusterClock } from '../../../src/cluster/clock.js';
 
 interface PendingTimer {
   due: number;
@@ -67,22 +67,7 @@ export class VirtualClock implements SimClock {
   }
 
   /** The same time for the executor and the cluster client; `sleep` rejects with the signal's reason. */
-  readonly cluster: ClusterClock = {
-    now: () => this.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const cancel = this.setTimer(ms, () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        });
-        const onAbort = () => {
-          cancel();
-          reject(signal!.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-  };
+  readonly cluster: ClusterClock = clusterClockOn(this);
 
   /** Awaits `work`, letting time move (to each next timer, when idle) until it settles. */
   async run<T>(work: Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffLines, unifiedDiff } from '../../src/apply/unified-diff.js';
+import { diffLines, unifiedDiff } from '../../src/drift/line-diff.js';
 
 /** Length of the longest common subsequence, by the full table: the reference for small inputs. */
 function naiveLcs(a: readonly string[], b: readonly string[]): number {
