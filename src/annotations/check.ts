@@ -26,6 +26,8 @@ const UNFIT_FOR_HOOKS: ReadonlyArray<{ group: string; kind: string; why: string 
 
 export function checkAnnotations(manifest: Manifest): Diagnostic[] {
   const annotations = annotationsOf(manifest.object);
+  // Nothing to check on an object without annotations (most of them): skip building the catalog's name lists.
+  if (Object.keys(annotations).length === 0) return [];
   const diagnostics: Diagnostic[] = [];
   const report = (problem: AnnotationProblem, target: 'key' | 'value') => {
     const path: JsonPath = ['metadata', 'annotations', problem.key];

@@ -126,6 +126,8 @@ export function readKdAnnotations(object: unknown): ReadAnnotationsResult {
   const annotations = annotationsOf(object);
   const value = defaultKdAnnotations();
   const problems: AnnotationProblem[] = [];
+  // Most objects carry no annotations: nothing to look up (drift and validate ask for every object).
+  if (isEmpty(annotations)) return { value, problems };
 
   for (const spec of KD_ANNOTATIONS) {
     let winner: { key: string; value: FieldValue; raw: string } | undefined;
@@ -370,4 +372,9 @@ function resolveHooks(keySpec: AnnotationKeySpec, items: string[], kdValues: str
     warn(`${keySpec.key}: kd cannot run a hook both in its wave (Sync) and in other phases; it runs only in ${phases.join(', ')}`);
   }
   return { value: phases, problems };
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
 }

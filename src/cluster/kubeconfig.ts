@@ -1,6 +1,6 @@
 /**
  * Which cluster, as whom, in which namespace — decided the way kubectl (client-go's clientcmd)
- * decides it, with our own small loader (the `yaml` parser; no Kubernetes client library):
+ * decides it, with our own small loader (js-yaml's event parser; no Kubernetes client library):
  *  1. `--kubeconfig FILE` alone (it must exist); else every file in `KUBECONFIG` (path-list,
  *     missing files skipped, duplicates dropped), merged so that the first file to set
  *     `current-context`, or a cluster, user or context name, wins (clientcmd's merge: map keys
@@ -20,7 +20,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { constructFromEvents, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
 import { environmentError, usageError, type KdError } from '../errors.js';
 
 export interface KubeconfigRequest {
@@ -297,19 +297,7 @@ export function parseKubeconfig(text: string, label: string, base: string, file 
   const fail = (what: string): KdError => environmentError(`${label} cannot be read: ${what}`, 'fix the file, or point --kubeconfig or KUBECONFIG at another one');
   // An empty file is an empty config, as in clientcmd.
   if (text.trim() === '') return { file, currentContext: '', clusters: new Map(), users: new Map(), contexts: new Map() };
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    // Only the position and the kind of mistake: the YAML library's message quotes the lines around it.
-    const at = lineColumn(text, syntax.pos[0]);
-    throw fail(`invalid YAML at line ${at.line}, column ${at.col} (${syntax.code.toLowerCase().replace(/_/g, ' ')})`);
-  }
-  let root: unknown;
-  try {
-    root = doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    throw fail('invalid YAML (too many aliases)');
-  }
+  const root = readYaml(text, fail);
   if (root === null || root === undefined) return { file, currentContext: '', clusters: new Map(), users: new Map(), contexts: new Map() };
   try {
     return shape(root, base, file);
@@ -317,6 +305,41 @@ export function parseKubeconfig(text: string, label: string, base: string, file 
     if (e instanceof ShapeError) throw fail(e.message);
     throw e;
   }
+}
+
+/**
+ * The file's one document, read with the parser the manifests are read with (loaded and warmed
+ * by every command that reads files; the `yaml` library cost each cluster command ~10 ms more).
+ * YAML 1.2's core schema (js-yaml's default) as before: `yes` stays a string here. Duplicate keys
+ * are allowed, the last one winning, as clientcmd's non-strict decoding allows them.
+ */
+function readYaml(text: string, fail: (what: string) => KdError): unknown {
+  // Only the position and the kind of mistake: a parser's message can quote the lines around it.
+  const invalid = (offset: number, what: string) => {
+    const at = lineColumn(text, offset);
+    return fail(`invalid YAML at line ${at.line}, column ${at.col} (${what})`);
+  };
+  let values: unknown[];
+  try {
+    const events = parseEvents(text, { maxDepth: 100 });
+    let documents = 0;
+    for (const event of events) {
+      if (event.type !== EVENT_ID.DOCUMENT || ++documents < 2) continue;
+      // Where the second document starts: its `---` line (kubectl reads only the first; kd refuses to guess).
+      const next = events[events.indexOf(event) + 1];
+      const first = next && 'start' in next ? next.start : next && 'valueStart' in next ? next.valueStart : text.length;
+      const marker = text.lastIndexOf('---', first);
+      throw invalid(marker >= 0 ? marker : first, 'multiple docs');
+    }
+    values = constructFromEvents(events, { source: text, json: true, maxAliases: 100 });
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const reason = error.reason || error.message;
+    if (/maxAliases/.test(reason)) throw fail('invalid YAML (too many aliases)');
+    if (/maxDepth/.test(reason)) throw invalid(error.mark?.position ?? 0, 'nested too deeply');
+    throw invalid(error.mark?.position ?? 0, /^[a-z ]*[a-z]/.exec(reason.toLowerCase())?.[0] ?? 'syntax error');
+  }
+  return values[0];
 }
 
 function lineColumn(text: string, offset: number): { line: number; col: number } {

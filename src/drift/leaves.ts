@@ -22,7 +22,7 @@ export interface Leaf {
 /** Leaf identity (`spec/template/spec/containers/[name="web"]/image`) → leaf. */
 export type LeafMap = Map<string, Leaf>;
 
-const SKIPPED_METADATA = new Set([
+export const SKIPPED_METADATA = new Set([
   'name', 'namespace', 'generateName', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
   'deletionGracePeriodSeconds', 'managedFields', 'selfLink',
 ]);
@@ -74,7 +74,7 @@ function walk(value: unknown, path: Array<string | number>, id: string, out: Lea
 }
 
 /** Keys of every item, or undefined when the list is atomic (some item has no key, or keys repeat). */
-function itemKeys(list: readonly unknown[]): string[] | undefined {
+export function itemKeys(list: readonly unknown[]): string[] | undefined {
   const keys: string[] = [];
   for (const item of list) {
     if (!isMap(item)) return undefined;
@@ -130,7 +130,7 @@ export function quantityValue(value: unknown): number | undefined {
 export { isMap };
 
 /** The object rebuilt from some of its leaves (for diffs): list items keep their relative order. */
-export function project(leaves: LeafMap, ids: Iterable<string>): Record<string, unknown> {
+export function project(leaves: ReadonlyMap<string, Leaf>, ids: Iterable<string>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const picked = [...ids].map((id) => leaves.get(id)).filter((l): l is Leaf => l !== undefined);
   picked.sort((a, b) => comparePaths(a.path, b.path));

@@ -114,6 +114,30 @@ describe('kubeconfig resolution', () => {
     expect([e5.kind, e5.message]).toEqual(['environment', 'no server found for cluster x']);
   });
 
+  it('reads YAML as before the parser change: core-schema scalars, the last of duplicate keys, one document only', async () => {
+    const file = path.join(dir, 'scalars.yaml');
+    // `yes` and `0x1F` are YAML 1.2 core scalars here (a string; a number read back as "31"); a key set twice: the last wins.
+    writeFileSync(file, 'current-context: old\ncurrent-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: yes}\n- name: y\n  context: {cluster: c, user: u, namespace: 0x1F}\nclusters:\n- name: c\n  cluster: {server: "https://c.example", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\n');
+    const config = await loadKubeconfig({ env: {}, kubeconfig: file });
+    expect([config.context, config.namespace]).toEqual(['x', 'yes']);
+    expect((await loadKubeconfig({ env: {}, kubeconfig: file, context: 'y' })).namespace).toBe('31');
+
+    const twoDocs = path.join(dir, 'two-docs.yaml');
+    writeFileSync(twoDocs, 'current-context: x\n---\ncurrent-context: y\n');
+    const e1 = await failure(loadKubeconfig({ env: {}, kubeconfig: twoDocs }));
+    expect([e1.kind, e1.message]).toEqual(['environment', `kubeconfig ${twoDocs} cannot be read: invalid YAML at line 2, column 1 (multiple docs)`]);
+
+    const unclosed = path.join(dir, 'unclosed.yaml');
+    writeFileSync(unclosed, 'current-context: x\ncontexts: [\n');
+    const e2 = await failure(loadKubeconfig({ env: {}, kubeconfig: unclosed }));
+    expect(e2.message).toMatch(/^kubeconfig .*unclosed\.yaml cannot be read: invalid YAML at line 3, column 1 \([a-z ]+\)$/);
+
+    const aliases = path.join(dir, 'aliases.yaml');
+    writeFileSync(aliases, `a: &a [1]\n${Array.from({ length: 150 }, (_, i) => `k${i}: *a`).join('\n')}\n`);
+    const e3 = await failure(loadKubeconfig({ env: {}, kubeconfig: aliases }));
+    expect(e3.message).toBe(`kubeconfig ${aliases} cannot be read: invalid YAML (too many aliases)`);
+  });
+
   it('falls back to the pod service account when no kubeconfig exists', async () => {
     const root = path.join(dir, 'pod');
     const sa = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');

@@ -4,7 +4,7 @@
  * keyed list items in another order, ignore rules and their parsing, --fail-on parsing.
  */
 import { describe, expect, it } from 'vitest';
-import { compareObject, parseFailOn, parseIgnoreFile, parseIgnoreRule, quantityValue, type CompareOptions, type ObjectDriftInput } from '../../src/drift/index.js';
+import { agreesAsWritten, compareObject, parseFailOn, parseIgnoreFile, parseIgnoreRule, quantityValue, type CompareOptions, type ObjectDriftInput } from '../../src/drift/index.js';
 
 const options: CompareOptions = { fieldManager: 'kubectl-kd', ignore: [], showForeign: false, diff: false, secretSalt: 's' };
 const ref = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'c' };
@@ -41,6 +41,36 @@ describe('compareObject', () => {
     expect(classes({ ref: podRef, desired, record: desired, live })).toEqual(['in-sync']);
     const changed = pod([{ name: 'b', image: 'y2' }, { name: 'a', image: 'x', resources: { requests: { cpu: '500m' } } }]);
     expect(classes({ ref: podRef, desired, record: desired, live: changed })).toEqual(['drifted spec.containers.1.resources.requests.cpu', 'drifted spec.containers.0.image']);
+  });
+
+  it('decides "agrees as written" without the leaf walk only where the walk agrees', () => {
+    // Each pair: what the skip test says, and the full comparison with the server echoing the
+    // object (a dry run that changes nothing) must give the same answer as the shortcut.
+    const deploy = (containers: unknown[], extra: Record<string, unknown> = {}) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns', labels: { app: 'd' } }, spec: { replicas: 2, template: { spec: { containers } }, ...extra } });
+    const web = { name: 'web', image: 'web:1', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '1', memory: '64Mi' } } };
+    const side = { name: 'side', image: 'side:1' };
+    const serverSet = { uid: 'u1', resourceVersion: '7', managedFields: [{ manager: 'kubectl-kd', operation: 'Apply' }] };
+    const liveOf = (o: ReturnType<typeof deploy>, extra: Record<string, unknown> = {}) => ({ ...o, metadata: { ...o.metadata, ...serverSet }, spec: { ...o.spec, ...extra }, status: { replicas: 2 } });
+    const dRef = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'ns', name: 'd' };
+    const desired = deploy([web, side]);
+    const cases: Array<[string, ObjectDriftInput, boolean, string[]]> = [
+      ['live as written, plus server fields', { ref: dRef, desired, record: deploy([web, side]), live: liveOf(desired, { strategy: { type: 'RollingUpdate' } }) }, true, ['in-sync']],
+      ['keyed list reordered in the cluster', { ref: dRef, desired, record: desired, live: liveOf(deploy([side, web])) }, true, ['in-sync']],
+      ['quantity spelled otherwise', { ref: dRef, desired, record: desired, live: liveOf(deploy([{ ...web, resources: { requests: { cpu: '1000m', memory: '64Mi' } } }, side])) }, true, ['in-sync']],
+      ['empty map in the files', { ref: dRef, desired: deploy([web, side], { selector: {} }), record: deploy([web, side], { selector: {} }), live: liveOf(desired) }, true, ['in-sync']],
+      ['record spelled otherwise, same leaves', { ref: dRef, desired, record: deploy([side, web]), live: liveOf(desired) }, true, ['in-sync']],
+      ['defaults inside items, an injected item', { ref: dRef, desired, record: desired, live: liveOf(deploy([{ ...web, imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 80, protocol: 'TCP' }] }, { name: 'mesh', image: 'mesh:1' }, side])) }, true, ['in-sync']],
+      // (without the server's dry run, the item's other key reads as another item: the leaf test's answer, kept)
+      ['an item named in the cluster, keyed by port in the files', { ref: dRef, desired, record: desired, live: liveOf(deploy([{ ...web, ports: [{ name: 'http', containerPort: 80 }] }, side])) }, false, ['drifted spec.template.spec.containers.0.ports.0.containerPort']],
+      ['drifted image', { ref: dRef, desired, record: desired, live: liveOf(deploy([{ ...web, image: 'web:2' }, side])) }, false, ['drifted spec.template.spec.containers.0.image']],
+      ['pending replicas', { ref: dRef, desired: deploy([web, side], { replicas: 3 }), record: desired, live: liveOf(desired) }, false, ['pending spec.replicas']],
+      ['label gone from the cluster', { ref: dRef, desired, record: desired, live: { ...liveOf(desired), metadata: { name: 'd', namespace: 'ns', ...serverSet } } }, false, ['drifted metadata.labels.app']],
+    ];
+    for (const [name, input, agrees, expected] of cases) {
+      expect(agreesAsWritten({ desired: input.desired!, live: input.live!, applied: input.record }), name).toBe(agrees);
+      expect(classes(input), name).toEqual(expected);
+      expect(compareObject(input, options), name).toEqual(compareObject({ ...input, predicted: input.desired! }, options));
+    }
   });
 
   it('skips ignored paths, from --ignore rules and from kd.io/drift-ignore', () => {
