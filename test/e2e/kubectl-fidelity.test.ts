@@ -358,6 +358,26 @@ describe('kubectl against kd sim', () => {
     expect((await k.run(['get', 'configmap', 'held'])).stderr).toBe('Error from server (NotFound): configmaps "held" not found\n');
   });
 
+  it('delete --all: an object without finalizers is gone when its DELETE answers, so the wait is one GET each', async () => {
+    // kubectl's wait (IsDeleted) GETs each deleted object through one client throttled to 5
+    // requests/s, and opens a watch only for an object still there. For 1,000 ConfigMaps that is
+    // ~200 s of client-side throttling against any cluster; the sim must add no watch to it.
+    const { ns, k } = workspace('delete-all');
+    const names = Array.from({ length: 12 }, (_, i) => `settings-${i}`);
+    const docs = names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  LOG_LEVEL: info\n`).join('---\n');
+    expect((await k.run(['apply', '--server-side', '-f', k.file('cms.yaml', docs)])).code).toBe(0);
+    const all = [...names, 'kube-root-ca.crt'].sort();
+    const out = await k.run(['delete', 'configmap', '--all', '-v=6'], { timeoutMs: 15_000 });
+    expect(out.code).toBe(0);
+    expect(out.stdout.split('\n').filter(Boolean).sort()).toEqual(all.map((n) => `configmap "${n}" deleted`).sort());
+    const requests = out.stderr.split('\n').flatMap((l) => /round_trippers\.go:\d+\] (\w+) (\S+) (\d+)/.exec(l)?.slice(1, 4).join(' ') ?? []);
+    const base = `/api/v1/namespaces/${ns}/configmaps`;
+    const waits = requests.filter((r) => r.startsWith('GET ') && r.includes(`${base}/`));
+    expect(waits.map((r) => r.replace(/^GET \S+\/configmaps\/(\S+) /, '$1 ')).sort()).toEqual(all.map((n) => `${n} 404`));
+    expect(requests.filter((r) => r.includes('watch=true'))).toEqual([]);
+    expect(await k.run(['get', 'configmaps'])).toMatchObject({ stdout: '', stderr: `No resources found in ${ns} namespace.\n` });
+  });
+
   it('get --watch prints a row per event', async () => {
     const { ns, k } = workspace('watch');
     await k.run(['apply', '-f', k.file('d.yaml', deployment('web', 1))]);
