@@ -534,6 +534,19 @@ export class RestStorage {
     // may be gone already). A plain write of an ownerless object cannot.
     const m = meta(obj);
     if (deleted || m.deletionTimestamp !== undefined || (Array.isArray(m.ownerReferences) && m.ownerReferences.length > 0)) this.scheduleGc();
+    if (deleted && res.group === '' && ((res.plural === 'configmaps' && nameOf(obj) === 'kube-root-ca.crt') || (res.plural === 'serviceaccounts' && nameOf(obj) === 'default')))
+      this.#republish(namespaceOf(obj));
+  }
+
+  /**
+   * kube-controller-manager's root-CA publisher and service-account controller put a deleted
+   * `kube-root-ca.crt` or `default` ServiceAccount straight back (so `kubectl delete cm --all`
+   * leaves the root CA there), except in a namespace that is gone or terminating.
+   */
+  #republish(namespace: string): void {
+    const ns = this.store.get('', 'namespaces', '', namespace);
+    if (!ns || meta(ns).deletionTimestamp !== undefined || (isPlainObject(ns.status) && ns.status.phase === 'Terminating')) return;
+    this.#populateNamespace(namespace);
   }
 
   // Deletion --------------------------------------------------------------------------------------

@@ -358,10 +358,11 @@ describe('kubectl against kd sim', () => {
     expect((await k.run(['get', 'configmap', 'held'])).stderr).toBe('Error from server (NotFound): configmaps "held" not found\n');
   });
 
-  it('delete --all: an object without finalizers is gone when its DELETE answers, so the wait is one GET each', async () => {
+  it('delete --all: an object without finalizers is gone when its DELETE answers, so the wait is one GET each; the root CA comes back', async () => {
     // kubectl's wait (IsDeleted) GETs each deleted object through one client throttled to 5
-    // requests/s, and opens a watch only for an object still there. For 1,000 ConfigMaps that is
-    // ~200 s of client-side throttling against any cluster; the sim must add no watch to it.
+    // requests/s, and opens a watch only for an object still there with the UID it deleted. For
+    // 1,000 ConfigMaps that is ~200 s of client-side throttling against any cluster; the sim must
+    // add no watch to it. kube-controller-manager re-creates kube-root-ca.crt (a new UID) at once.
     const { ns, k } = workspace('delete-all');
     const names = Array.from({ length: 12 }, (_, i) => `settings-${i}`);
     const docs = names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\ndata:\n  LOG_LEVEL: info\n`).join('---\n');
@@ -373,9 +374,12 @@ describe('kubectl against kd sim', () => {
     const requests = out.stderr.split('\n').flatMap((l) => /round_trippers\.go:\d+\] (\w+) (\S+) (\d+)/.exec(l)?.slice(1, 4).join(' ') ?? []);
     const base = `/api/v1/namespaces/${ns}/configmaps`;
     const waits = requests.filter((r) => r.startsWith('GET ') && r.includes(`${base}/`));
-    expect(waits.map((r) => r.replace(/^GET \S+\/configmaps\/(\S+) /, '$1 ')).sort()).toEqual(all.map((n) => `${n} 404`));
+    expect(waits.map((r) => r.replace(/^GET \S+\/configmaps\/(\S+) /, '$1 ')).sort()).toEqual(all.map((n) => `${n} ${n === 'kube-root-ca.crt' ? 200 : 404}`));
     expect(requests.filter((r) => r.includes('watch=true'))).toEqual([]);
-    expect(await k.run(['get', 'configmaps'])).toMatchObject({ stdout: '', stderr: `No resources found in ${ns} namespace.\n` });
+    expect(await k.run(['get', 'configmaps', '-o', 'name'])).toMatchObject({ code: 0, stdout: 'configmap/kube-root-ca.crt\n' });
+    const sa = await k.run(['delete', 'serviceaccount', 'default']);
+    expect(sa).toMatchObject({ code: 0, stdout: 'serviceaccount "default" deleted\n' });
+    expect((await k.run(['get', 'serviceaccounts', '-o', 'name'])).stdout).toBe('serviceaccount/default\n');
   });
 
   it('get --watch prints a row per event', async () => {
