@@ -6,22 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releasePorts, type ReleasePorts } from '../../src/apply/index.js';
 import { rollbackRequest, SecretReleaseStore } from '../../src/apply/release/index.js';
-import { doneOf, eventLines, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
+import { doneOf, eventLines, hookJob as job, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
 
-function job(name: string, annotations: Record<string, string>, podAnnotations: Record<string, string> = {}): string {
-  return `
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-  annotations: ${JSON.stringify(annotations)}
-spec:
-  backoffLimit: 0
-  template:
-    metadata: { annotations: ${JSON.stringify({ 'sim.kd.io/ready-after': '2s', ...podAnnotations })} }
-    spec: { restartPolicy: Never, containers: [{ name: task, image: example/task:1 }] }
-`;
-}
 
 const settings = (mode: string) => `
 apiVersion: v1

@@ -1,20 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { doneOf, eventLines, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
+import { doneOf, eventLines, hookJob as job, manifests, startApplySim, type ApplySim } from './support/apply-sim.js';
 
-function job(name: string, annotations: Record<string, string>, podAnnotations: Record<string, string> = {}, nameKey = 'name'): string {
-  return `
-apiVersion: batch/v1
-kind: Job
-metadata:
-  ${nameKey}: ${name}
-  annotations: ${JSON.stringify(annotations)}
-spec:
-  backoffLimit: 0
-  template:
-    metadata: { annotations: ${JSON.stringify({ 'sim.kd.io/ready-after': '2s', ...podAnnotations })} }
-    spec: { restartPolicy: Never, containers: [{ name: task, image: example/task:1 }] }
-`;
-}
 
 const app = `
 apiVersion: v1

@@ -144,3 +144,19 @@ export function doneOf(events: readonly ApplyEvent[]): Extract<ApplyEvent, { typ
   if (!done || done.type !== 'done') throw new Error(`the last event is not done: ${JSON.stringify(done)}`);
   return done;
 }
+
+/** A Job as the hook tests write it: annotations on the Job and its pod; the pod finishes 2 s after it starts. `nameKey: generateName` for generated names. */
+export function hookJob(name: string, annotations: Record<string, string>, podAnnotations: Record<string, string> = {}, nameKey = 'name'): string {
+  return `
+apiVersion: batch/v1
+kind: Job
+metadata:
+  ${nameKey}: ${name}
+  annotations: ${JSON.stringify(annotations)}
+spec:
+  backoffLimit: 0
+  template:
+    metadata: { annotations: ${JSON.stringify({ 'sim.kd.io/ready-after': '2s', ...podAnnotations })} }
+    spec: { restartPolicy: Never, containers: [{ name: task, image: example/task:1 }] }
+`;
+}
