@@ -5,7 +5,7 @@
  * (off when not a TTY). The plan is printed as its stable text form (`renderPlanText`); diffs as
  * they are (Secret values already masked by the executor).
  */
-import { DRY_RUN_HOOK_MESSAGE, describeRef, renderPlanText, type ApplyEvent, type DoneEvent } from '../../src/index.js';
+import { describeRef, renderPlanText, type ApplyEvent, type DoneEvent } from '../../src/index.js';
 import { formatDiagnosticLine } from './diagnostics-text.js';
 import { plural, type Style } from './style.js';
 
@@ -88,7 +88,7 @@ export function eventsTextFormatter(options: EventsTextOptions): (event: ApplyEv
       case 'hook-finished': {
         run().hooks++;
         // A dry run does not run hooks: say so rather than "succeeded".
-        const notRun = e.ok && e.message.startsWith(DRY_RUN_HOOK_MESSAGE) ? `not run (dry run${e.message.slice(DRY_RUN_HOOK_MESSAGE.length).replace(/^, /, '; ')})` : undefined;
+        const notRun = e.dryRun ? `not run (dry run${e.unchecked ? `; ${e.unchecked}` : ''})` : undefined;
         return line('hook', `${e.phase} hook ${describeRef(e.ref)} ${notRun ?? (e.ok ? 'succeeded' : `failed: ${e.message}`)}${e.deleted ? ' (deleted)' : ''}`, e.ok ? style.cyan : style.red);
       }
       case 'retry':

@@ -110,9 +110,6 @@ export interface HookStartedEvent {
   weight: number;
 }
 
-/** How a `hook-finished` message of a dry run starts: the hook was not run (a reason may follow after `, `). */
-export const DRY_RUN_HOOK_MESSAGE = 'dry run: not run';
-
 export interface HookFinishedEvent {
   type: 'hook-finished';
   at: number;
@@ -122,6 +119,10 @@ export interface HookFinishedEvent {
   message: string;
   /** Whether the hook object was deleted afterwards (hook-succeeded / hook-failed). */
   deleted: boolean;
+  /** A dry run: the hook was not run. */
+  dryRun?: boolean;
+  /** Server-side dry run only: why the server could not check the hook object (as on `object-applied`). */
+  unchecked?: string;
 }
 
 export interface RetryEvent {

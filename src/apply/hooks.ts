@@ -17,7 +17,7 @@ import { healthGate } from '../health/index.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { PlanEntry } from '../plan/index.js';
 import { dryRunBlockedBy, ensureNamespace, FIELD_MANAGER, gate, prepareObject, ssa, waitTarget } from './apply-entries.js';
-import { DRY_RUN_HOOK_MESSAGE, type ApplyStage } from './events.js';
+import type { ApplyStage } from './events.js';
 import { RunFailure } from './failure.js';
 import { nameOf } from './object-refs.js';
 import type { RunContext } from './run-context.js';
@@ -69,18 +69,18 @@ async function runHook(ctx: RunContext, entry: PlanEntry, stage: ApplyStage): Pr
   let deleted = false;
   try {
     if (ctx.dryRun !== 'none') {
-      let message = DRY_RUN_HOOK_MESSAGE;
+      let unchecked: string | undefined;
       if (ctx.dryRun === 'server') {
         try {
           if (entry.ref.name) await ssa(ctx, entry.ref, object, true);
           else await ctx.client.create(object, { fieldManager: FIELD_MANAGER, dryRun: true, signal: ctx.signal });
         } catch (error) {
-          const unchecked = dryRunBlockedBy(ctx, entry.ref, error);
+          unchecked = dryRunBlockedBy(ctx, entry.ref, error);
           if (unchecked === undefined) throw error;
-          message = `${DRY_RUN_HOOK_MESSAGE}, ${unchecked}`;
         }
       }
-      ctx.emit({ type: 'hook-finished', ref, phase, ok: true, message, deleted: false });
+      const message = unchecked === undefined ? 'dry run: not run' : `dry run: not run, ${unchecked}`;
+      ctx.emit({ type: 'hook-finished', ref, phase, ok: true, message, deleted: false, dryRun: true, ...(unchecked === undefined ? {} : { unchecked }) });
       return;
     }
     // 1. The previous run's object.

@@ -1,6 +1,5 @@
 /** The apply executor: runs a plan through the cluster in waves and gates, and reports it as events. */
 export type * from './events.js';
-export { DRY_RUN_HOOK_MESSAGE } from './events.js';
 export type { NewRevision, FinishRevision, GroupKindRef, Inventory, InventoryMember, LockHandle, AcquireLockOptions, ReleaseLock, ReleasePorts, ReleaseRef, ReleaseStore, RevisionState } from './ports.js';
 export { runTask, RevisionRecorder, type TaskSpec, type TaskDeps, type TaskRun, type TaskOutcome } from './runner.js';
 export { runApply, collectApply, RetryFeed, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, type ApplyDeps, type ApplyRequest, type DryRunMode } from './run-apply.js';
