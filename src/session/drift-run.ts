@@ -12,18 +12,24 @@
  *  4. normalisation: a server-side dry-run apply (forced, as kd's field manager) of the desired
  *     object, and of the last-applied one when it differs, `concurrency` at a time — skipped for
  *     objects whose files, record and live values already agree as written (agreesAsWritten).
+ * The cluster reads that need no files (the server version, the record, the inventory's members,
+ * the lists of the kinds the record names) start as soon as the session is open and run while
+ * the files are read and validated; afterwards only what the files add is asked. Invalid files
+ * stop those reads and the answer is the files' diagnostics, as if the cluster had never been
+ * asked; a failed read is reported when its result is needed, in the order the run reads them.
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
 import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
-import { forEachBounded } from '../apply/bounded.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
 import type { RecordStore } from '../apply/release/store.js';
 import type { StorageChoice } from '../apply/release/storage.js';
-import type { ReleaseRef } from '../apply/ports.js';
+import type { InventoryMember, ReleaseRef } from '../apply/ports.js';
+import type { RevisionWithObjects } from '../apply/release/types.js';
 import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from '../io/inputs.js';
 import { readDesired } from '../io/read-desired.js';
 import { isHook, readKdAnnotations } from '../annotations/index.js';
 import { FIELD_MANAGER } from '../cluster/client.js';
+import { abortReason } from '../cluster/clock.js';
 import { ClusterRequestError, UnknownResourceError } from '../cluster/errors.js';
 import type { ClusterClient } from '../cluster/types.js';
 import {
@@ -79,8 +85,12 @@ export interface DriftRunRequest {
 }
 
 export interface DriftRunDeps {
-  /** Opens one cluster; default: the kubeconfig context, or an in-process kd sim under `sim` (openSession). */
-  openTarget?: (context: string | undefined) => Promise<Session>;
+  /**
+   * Opens one cluster; default: the kubeconfig context, or an in-process kd sim under `sim`
+   * (openSession). `signal` is the run's for this context: it stops the record store's requests
+   * too, when the run is interrupted or the files turn out invalid while the cluster is read.
+   */
+  openTarget?: (context: string | undefined, signal: AbortSignal) => Promise<Session>;
 }
 
 export interface DriftRunResult {
@@ -92,7 +102,7 @@ export interface DriftRunResult {
 export const DEFAULT_DRIFT_CONCURRENCY = 16;
 
 export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}): Promise<DriftRunResult> {
-  const openTarget = deps.openTarget ?? ((context) => openDefaultTarget(request, context));
+  const openTarget = deps.openTarget ?? ((context, signal) => openDefaultTarget(request, context, signal));
   const contexts: Array<string | undefined> = request.contexts.length > 0 ? request.contexts : [undefined];
   const targets: DriftTargetReport[] = [];
   const notes: string[] = [];
@@ -107,8 +117,16 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       }
     : undefined;
   for (const context of contexts) {
-    const target = await openTarget(context);
+    // This context's reads stop with the run's signal, and also when the files turn out invalid:
+    // they were started before the files were read and must not outlive the answer.
+    const stop = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
+    const target = await openTarget(context, signal);
+    const reads = new ClusterReads(request, target, signal);
     try {
+      // The reads that need no files start now and run while the files are read and validated
+      // (the server answers meanwhile); only what the files add is asked afterwards.
+      const releasesRead = reads.start();
       let desired: Manifest[] | undefined;
       if (request.paths.length > 0) {
         const read = await readDesired({
@@ -120,27 +138,27 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
           ...(request.input ? { input: request.input } : {}),
           ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
         });
+        // Interrupted while the files were read: stopped, whatever the files hold.
+        if (request.signal?.aborted) throw abortReason(request.signal);
         // The same files read for every context: report their problems once.
         if (context === contexts[0]) diagnostics.push(...read.diagnostics);
         if (read.diagnostics.some((d) => d.severity === 'error')) break;
         desired = read.manifests;
       }
-      // Asked alongside the release's reads rather than before them: one round trip less of a
-      // small release's wall time.
-      const serverVersionAsked = target.client.serverVersion(signalOf(request)).then((v) => v.gitVersion, () => undefined);
-      const store = target.ports.releases;
-      let releases: ReleaseRef[];
-      if (request.allReleases) {
-        const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace: target.namespace };
-        releases = (await store.releases(scope)).filter((r) => r.state !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
-        if (releases.length === 0) notes.push(`no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${target.namespace}`} of context ${target.context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, target.namespace)}`);
-      } else releases = [{ name: request.release ?? 'default', namespace: target.namespace }];
-      for (const release of releases) {
-        const report = await compareRelease(request, target, store, release, desired);
-        const serverVersion = await serverVersionAsked;
+      const { releases, note } = await releasesRead;
+      if (note !== undefined) notes.push(note);
+      for (const [i, release] of releases.entries()) {
+        // The next release's reads overlap this one's comparison (--all-releases).
+        if (i + 1 < releases.length) reads.forRelease(releases[i + 1]!);
+        const report = await compareRelease(request, target, release, reads.forRelease(release), desired, reads.bound, signal);
+        const serverVersion = await reads.serverVersion;
         targets.push({ context: target.context, server: target.client.server, ...(serverVersion ? { serverVersion } : {}), ...report });
       }
     } finally {
+      // Nothing started for this context may outlive it: stop what still runs (after invalid
+      // files, or a failure) and wait until it has settled before the connections close.
+      stop.abort(new DOMException('the drift run of this context ended', 'AbortError'));
+      await reads.settled();
       await target.close();
     }
   }
@@ -148,7 +166,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
 }
 
 /** One context's session: reads, the records' requests stopped by the run's signal. */
-function openDefaultTarget(request: DriftRunRequest, context: string | undefined): Promise<Session> {
+function openDefaultTarget(request: DriftRunRequest, context: string | undefined, signal: AbortSignal): Promise<Session> {
   return openSession({
     sim: request.sim === true,
     env: request.env,
@@ -160,8 +178,181 @@ function openDefaultTarget(request: DriftRunRequest, context: string | undefined
     ...(context === undefined ? {} : { context }),
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
     ...(request.storage === undefined ? {} : { storage: request.storage }),
-    ...(request.signal === undefined ? {} : { signal: request.signal }),
+    signal,
   });
+}
+
+/** What the release record says, as compareRelease reads it: the deployed revision, or why there is none. */
+interface RecordView {
+  snapshot: RevisionWithObjects | undefined;
+  note?: string;
+  /** With --all-releases and no deployed revision: what the latest revision applied stands for the files. */
+  standIn?: KubeObject[];
+}
+
+/** The reads of one release that need no files, each started at once and awaited in today's order. */
+interface ReleaseReads {
+  record: Promise<RecordView>;
+  members: Promise<InventoryMember[]>;
+  /** One list per kind and namespace the record (or the stand-in) names, started once record and members are in. */
+  lists: Promise<Map<string, Promise<KubeObject[]>>>;
+}
+
+/**
+ * One context's cluster reads: the server version, the releases to audit, and per release the
+ * record, the ApplySet members and the lists of the kinds the record names. They start before the
+ * files are read; every request is bounded by `concurrency` (with the dry runs) and stopped by the
+ * context's signal. A read's failure surfaces when compareRelease awaits it, in the order it did
+ * when the reads followed the files; until then it is held, never an unhandled rejection.
+ */
+class ClusterReads {
+  readonly bound: Bound;
+  serverVersion: Promise<string | undefined> = Promise.resolve(undefined);
+  readonly #request: DriftRunRequest;
+  readonly #target: Session;
+  readonly #signal: AbortSignal;
+  readonly #perRelease = new Map<string, ReleaseReads>();
+  readonly #pending: Array<Promise<unknown>> = [];
+
+  constructor(request: DriftRunRequest, target: Session, signal: AbortSignal) {
+    this.#request = request;
+    this.#target = target;
+    this.#signal = signal;
+    this.bound = new Bound(request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY, signal);
+  }
+
+  /** Starts the version and the first release's reads; resolves with the releases to audit. */
+  start(): Promise<{ releases: ReleaseRef[]; note?: string }> {
+    const { client, namespace, context } = this.#target;
+    // Asked alongside the release's reads: one round trip less of a small release's wall time.
+    this.serverVersion = client.serverVersion({ signal: this.#signal }).then((v) => v.gitVersion, () => undefined);
+    this.#track(this.serverVersion);
+    const request = this.#request;
+    if (!request.allReleases) {
+      const release = { name: request.release ?? 'default', namespace };
+      this.forRelease(release);
+      return Promise.resolve({ releases: [release] });
+    }
+    const store = this.#target.ports.releases;
+    const listed = this.bound.run(async () => {
+      const scope = request.allNamespaces ? ({ allNamespaces: true } as const) : { namespace };
+      const releases = (await store.releases(scope)).filter((r) => r.state !== 'deleted').map((r) => ({ name: r.name, namespace: r.namespace }));
+      if (releases.length > 0) return { releases };
+      return { releases, note: `no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${namespace}`} of context ${context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, namespace)}` };
+    });
+    this.#track(listed);
+    return listed.then((r) => {
+      if (r.releases[0]) this.forRelease(r.releases[0]);
+      return r;
+    });
+  }
+
+  /** The reads of a release, started on first ask. */
+  forRelease(release: ReleaseRef): ReleaseReads {
+    const key = `${release.namespace}/${release.name}`;
+    let reads = this.#perRelease.get(key);
+    if (reads) return reads;
+    const signal = this.#signal;
+    const store = this.#target.ports.releases;
+    const inventory = this.#target.ports.inventory;
+    const withFiles = this.#request.paths.length > 0;
+    const record = this.bound.run(() => readRecord(store, release, withFiles));
+    const members = this.bound.run(() => inventory.members(release, signal));
+    const lists = Promise.all([record, members]).then(([view, found]) => {
+      const started = new Map<string, Promise<KubeObject[]>>();
+      // The files come later: the entries known now are the record's (or the stand-in's).
+      for (const [key, c] of collectionsOf(gatherEntries(view, undefined, found)))
+        started.set(key, this.#track(this.bound.run(() => listOrNothing(this.#target.client, c.ref, signal))));
+      return started;
+    });
+    reads = { record: this.#track(record), members: this.#track(members), lists: this.#track(lists) };
+    this.#perRelease.set(key, reads);
+    return reads;
+  }
+
+  /** Resolves once every read started has settled (their failures are for compareRelease to report). */
+  async settled(): Promise<void> {
+    // Lists join the set as record and members come in: loop until no read is left.
+    for (let seen = 0; seen < this.#pending.length; ) {
+      const batch = this.#pending.slice(seen);
+      seen = this.#pending.length;
+      await Promise.allSettled(batch);
+    }
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#pending.push(promise);
+    promise.catch(() => {});
+    return promise;
+  }
+}
+
+/** What compareRelease read of the record before anything else: the deployed revision, else why there is none. */
+async function readRecord(store: RecordStore, release: ReleaseRef, withFiles: boolean): Promise<RecordView> {
+  const snapshot = await store.lastDeployed(release);
+  if (snapshot) return { snapshot };
+  const latest = (await store.revisions(release)).at(-1);
+  if (!latest) return { snapshot, note: `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}` };
+  // Not "never applied": kd tried, and every revision failed (or is still running).
+  let note = `no revision of release ${release.name} was deployed: the latest, revision ${latest.revision}, is ${latest.state}${latest.message ? ` (${latest.message})` : ''}`;
+  if (withFiles) return { snapshot, note };
+  // With --all-releases the files are not at hand: what the latest revision tried to apply stands for them.
+  const standIn = (await store.record(release, latest.revision))?.objects;
+  if (standIn) note += `; compared with what revision ${latest.revision} applied`;
+  return { snapshot, note, ...(standIn ? { standIn } : {}) };
+}
+
+/**
+ * At most `limit` requests in flight for one context: the early reads, the lists and the dry
+ * runs share it. Work queued after the signal aborted rejects with its reason without starting.
+ */
+class Bound {
+  readonly #limit: number;
+  readonly #signal: AbortSignal;
+  #active = 0;
+  readonly #queue: Array<() => void> = [];
+
+  constructor(limit: number, signal: AbortSignal) {
+    this.#limit = Math.max(1, limit);
+    this.#signal = signal;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.#limit) await new Promise<void>((resolve) => this.#queue.push(resolve));
+    else this.#active++;
+    try {
+      if (this.#signal.aborted) throw abortReason(this.#signal);
+      return await work();
+    } finally {
+      // The slot passes to the next in line (or frees).
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#active--;
+    }
+  }
+
+  /**
+   * `work` over the items, at most `limit` at once with whatever else runs: the first failure
+   * stops items from starting and is rethrown once all started ones have settled (as forEachBounded).
+   */
+  async forEach<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await Promise.all(
+      items.map((item) =>
+        this.run(async () => {
+          if (failure) return;
+          try {
+            await work(item);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }).catch((error: unknown) => {
+          failure ??= { error };
+        }),
+      ),
+    );
+    if (failure) throw failure.error;
+  }
 }
 
 interface Entry {
@@ -173,36 +364,12 @@ interface Entry {
   member?: boolean;
 }
 
-async function compareRelease(
-  request: DriftRunRequest,
-  target: Session,
-  store: RecordStore,
-  release: ReleaseRef,
-  manifests: Manifest[] | undefined,
-): Promise<Omit<DriftTargetReport, 'context' | 'server' | 'serverVersion'>> {
-  const { client } = target;
-  const signal = request.signal ?? new AbortController().signal;
-  const snapshot = await store.lastDeployed(release);
-  let note: string | undefined;
-  let standIn: KubeObject[] | undefined;
-  if (!snapshot) {
-    const latest = (await store.revisions(release)).at(-1);
-    if (latest) {
-      // Not "never applied": kd tried, and every revision failed (or is still running).
-      note = `no revision of release ${release.name} was deployed: the latest, revision ${latest.revision}, is ${latest.state}${latest.message ? ` (${latest.message})` : ''}`;
-      if (!manifests) {
-        // With --all-releases the files are not at hand: what the latest revision tried to apply stands for them.
-        standIn = (await store.record(release, latest.revision))?.objects;
-        if (standIn) note += `; compared with what revision ${latest.revision} applied`;
-      }
-    } else note = `kd has no record of release ${release.name} in namespace ${release.namespace}${await elsewhereHint(store, release.name, release.namespace)}`;
-  }
-  const inventory = target.ports.inventory;
-  const members = await inventory.members(release, signal);
-  const memberLabels = inventory.memberLabels(release);
-  const setId = memberLabels[APPLYSET_PART_OF_LABEL];
-
-  // 1. Who is in play: the files (or the record standing for them), the record, the set.
+/**
+ * Who is in play: the files (or the record, or the stand-in, standing for them), the record, the
+ * set's members with their live objects. Without `manifests` and with files to come, the same
+ * call gives the entries known before the files (whose lists can start early).
+ */
+function gatherEntries(view: RecordView, manifests: Manifest[] | undefined, members: readonly InventoryMember[]): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   const entry = (ref: ObjectRef): Entry => {
     const key = objectKey(ref);
@@ -211,21 +378,24 @@ async function compareRelease(
     return e;
   };
   const tracked = (object: KubeObject) => !isHook(readKdAnnotations(object).value);
-  for (const object of snapshot?.objects ?? []) {
+  for (const object of view.snapshot?.objects ?? []) {
     const ref = refOf(object);
     if (ref && ref.name && tracked(object)) entry(ref).record = object;
   }
   if (manifests) {
     for (const m of manifests) if (m.ref.name && tracked(m.object)) Object.assign(entry(m.ref), { manifest: m, ref: m.ref });
-  } else if (standIn) {
-    for (const object of standIn) {
+  } else if (view.standIn) {
+    for (const object of view.standIn) {
       const ref = refOf(object);
       if (ref && ref.name && tracked(object)) entry(ref).desired = object;
     }
   } else for (const e of entries.values()) if (e.record) e.desired = e.record;
   for (const m of members) entry(m.ref).live = m.object;
+  return entries;
+}
 
-  // 2. Live: one list per kind and namespace.
+/** Entries not found among the members, by kind, version and namespace: one list each. */
+function collectionsOf(entries: Map<string, Entry>): Map<string, { ref: ObjectRef; entries: Entry[] }> {
   const collections = new Map<string, { ref: ObjectRef; entries: Entry[] }>();
   for (const e of entries.values()) {
     if (e.live) continue;
@@ -234,19 +404,51 @@ async function compareRelease(
     c.entries.push(e);
     collections.set(key, c);
   }
-  await forEachBounded(
-    [...collections.values()],
-    request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
-    async (c) => {
-      const items = await listOrNothing(client, c.ref, signal);
-      const byName = new Map(items.map((o) => [String(metadataOf(o)['name'] ?? ''), o]));
-      for (const e of c.entries) {
-        const live = byName.get(e.ref.name);
-        if (live) e.live = live;
-      }
-    },
-    signal,
+  return collections;
+}
+
+async function compareRelease(
+  request: DriftRunRequest,
+  target: Session,
+  release: ReleaseRef,
+  reads: ReleaseReads,
+  manifests: Manifest[] | undefined,
+  bound: Bound,
+  signal: AbortSignal,
+): Promise<Omit<DriftTargetReport, 'context' | 'server' | 'serverVersion'>> {
+  const { client } = target;
+  const view = await reads.record;
+  const { snapshot, note } = view;
+  const inventory = target.ports.inventory;
+  const members = await reads.members;
+  const memberLabels = inventory.memberLabels(release);
+  const setId = memberLabels[APPLYSET_PART_OF_LABEL];
+
+  // 1. Who is in play: the files (or the record standing for them), the record, the set.
+  const entries = gatherEntries(view, manifests, members);
+
+  // 2. Live: one list per kind and namespace; those of the record's kinds were asked before the
+  //    files were read, the others (what the files add) now.
+  const early = await reads.lists;
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    [...collectionsOf(entries)].map(([key, c]) =>
+      // An early list already holds its place in the bound: awaited outside it.
+      (early.get(key) ?? bound.run(async () => (failure ? [] : listOrNothing(client, c.ref, signal)))).then(
+        (items) => {
+          const byName = new Map(items.map((o) => [String(metadataOf(o)['name'] ?? ''), o]));
+          for (const e of c.entries) {
+            const live = byName.get(e.ref.name);
+            if (live) e.live = live;
+          }
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      ),
+    ),
   );
+  if (failure) throw failure.error;
   for (const e of entries.values()) e.member = e.live !== undefined && labelOf(e.live, APPLYSET_PART_OF_LABEL) === setId;
 
   // 3. Desired as kd would send it; server normalisation by dry runs.
@@ -268,9 +470,8 @@ async function compareRelease(
     if (e.member) input.member = true;
     inputs.push(input);
   }
-  await forEachBounded(
+  await bound.forEach(
     inputs.filter((i) => i.desired && i.live),
-    request.concurrency ?? DEFAULT_DRIFT_CONCURRENCY,
     async (input) => {
       const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
       if (agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object })) return;
@@ -287,7 +488,6 @@ async function compareRelease(
         delete input.predictedApplied;
       }
     },
-    signal,
   );
 
   // 4. Compare.
@@ -346,8 +546,4 @@ function labelOf(object: KubeObject, key: string): string | undefined {
   const labels = metadataOf(object)['labels'];
   const v = typeof labels === 'object' && labels !== null ? (labels as Record<string, unknown>)[key] : undefined;
   return typeof v === 'string' ? v : undefined;
-}
-
-function signalOf(request: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return request.signal ? { signal: request.signal } : {};
 }

@@ -86,8 +86,8 @@ export async function startDriftSim(): Promise<DriftSim> {
         ...request,
       };
       return runDrift(full, {
-        openTarget: async () =>
-          sessionOver(s.session.client, { version: full.kdVersion, ...(full.storage ? { storage: full.storage } : {}) }, { clock: s.clock, namespace: request.namespace, context: 'kd-sim', description: 'kd sim', close: async () => {} }),
+        openTarget: async (_context, signal) =>
+          sessionOver(s.session.client, { version: full.kdVersion, signal, ...(full.storage ? { storage: full.storage } : {}) }, { clock: s.clock, namespace: request.namespace, context: 'kd-sim', description: 'kd sim', close: async () => {} }),
       });
     },
     stop: () => s.stop(),
