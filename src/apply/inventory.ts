@@ -170,25 +170,48 @@ export class ApplySetInventory implements Inventory {
     return parent;
   }
 
-  async members(release: ReleaseRef, signal: AbortSignal): Promise<InventoryMember[]> {
+  async members(release: ReleaseRef, signal: AbortSignal, options: { concurrency?: number } = {}): Promise<InventoryMember[]> {
     const parent = await this.parent(release, signal);
     if (parent === undefined) return [];
     const annotations = stringMap((parent.metadata as { annotations?: unknown } | undefined)?.annotations);
     const namespaces = [release.namespace, ...(annotations[APPLYSET_NAMESPACES_ANNOTATION] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')];
     const selector = `${APPLYSET_PART_OF_LABEL}=${releaseApplySetId(release, this.#parentKind)}`;
-    const out: InventoryMember[] = [];
-    const seen = new Set<string>();
-    for (const gk of parseGroupKinds(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])) {
+    const groupKinds = parseGroupKinds(annotations[APPLYSET_GROUP_KINDS_ANNOTATION]);
+    const listsOf = async (gk: GroupKindRef): Promise<Array<{ gvk: GroupVersionKind; items: KubeObject[] }>> => {
       const version = (await this.#versionsOf!(gk, signal))[0];
       // A kind no longer served (its CRD is gone) has no members left to find.
-      if (version === undefined) continue;
+      if (version === undefined) return [];
       const gvk: GroupVersionKind = { ...gk, version };
       const resource = await this.#client.resourceFor(gvk, { signal });
       const lists = resource.namespaced
         ? await Promise.all([...new Set(namespaces)].map((namespace) => this.#client.list(gvk, { namespace, labelSelector: selector, signal })))
         : [await this.#client.list(gvk, { labelSelector: selector, signal })];
-      for (const list of lists)
-        for (const object of list.items) {
+      return lists.map((list) => ({ gvk, items: list.items }));
+    };
+    // Group-kinds `concurrency` at a time; every one settles before an answer (or the first
+    // failure, in the group-kinds' order: the one a sequential read would have met first).
+    const found: Array<PromiseSettledResult<Array<{ gvk: GroupVersionKind; items: KubeObject[] }>> | undefined> = new Array(groupKinds.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < groupKinds.length) {
+        const i = next++;
+        try {
+          found[i] = { status: 'fulfilled', value: await listsOf(groupKinds[i]!) };
+        } catch (reason) {
+          found[i] = { status: 'rejected', reason };
+          // As before: nothing after a failure starts.
+          next = groupKinds.length;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, groupKinds.length)) }, worker));
+    const out: InventoryMember[] = [];
+    const seen = new Set<string>();
+    for (const result of found) {
+      if (result === undefined) continue;
+      if (result.status === 'rejected') throw result.reason;
+      for (const { gvk, items } of result.value)
+        for (const object of items) {
           const ref = memberRef(object, gvk);
           const key = objectKey(ref);
           if (seen.has(key)) continue;

@@ -110,8 +110,11 @@ export interface GroupKindRef {
 export interface Inventory {
   /** Labels every applied object of the release carries (`applyset.kubernetes.io/part-of`). */
   memberLabels(release: ReleaseRef): Record<string, string>;
-  /** The set's members in the cluster (objects carrying the part-of label, across its group-kinds). */
-  members(release: ReleaseRef, signal: AbortSignal): Promise<InventoryMember[]>;
+  /**
+   * The set's members in the cluster (objects carrying the part-of label, across its group-kinds).
+   * `concurrency`: group-kinds listed at once (default 1, one after another).
+   */
+  members(release: ReleaseRef, signal: AbortSignal, options?: { concurrency?: number }): Promise<InventoryMember[]>;
   /**
    * Before any member is written: the parent exists and lists at least these group-kinds and
    * namespaces (the union of the previous set and the desired one).

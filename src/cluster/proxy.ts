@@ -293,12 +293,15 @@ function proxyError(proxy: URL, message: string, cause?: Error): Error {
 
 /**
  * The agent for one API server: direct, or through `proxy`. For https, TLS runs inside the
- * tunnel with the server's name (or tls-server-name) for verification.
+ * tunnel with the server's name (or tls-server-name) for verification. Every connection of the
+ * agent shares one TLS secure context (CA, client certificate), built on the first connection:
+ * otherwise Node builds one per connection, parsing the CA and the key again each time.
  */
 export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOptions): http.Agent {
   const secure = server.protocol === 'https:';
   const defined = Object.fromEntries(Object.entries(tlsOptions).filter(([, v]) => v !== undefined)) as TlsOptions;
-  if (!proxy) return secure ? new https.Agent({ keepAlive: true, ...defined }) : new http.Agent({ keepAlive: true });
+  const context = sharedSecureContext(defined);
+  if (!proxy) return secure ? new SharedContextAgent({ keepAlive: true, ...defined }, context) : new http.Agent({ keepAlive: true });
   const targetHost = server.hostname.replace(/^\[(.*)\]$/, '$1');
   const targetPort = Number(server.port || (secure ? 443 : 80));
   if (!secure && proxy.protocol === 'http:') return new ForwardingAgent(proxy);
@@ -311,7 +314,7 @@ export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOpt
         if (!secure) return callback(null, raw);
         // Certificates are checked against the server's name (or tls-server-name), never the proxy's.
         const servername = defined.servername ?? (net.isIP(targetHost) ? undefined : targetHost);
-        const secured = tls.connect({ socket: raw, host: targetHost, ...defined, ...(servername ? { servername } : {}) });
+        const secured = tls.connect({ socket: raw, host: targetHost, ...defined, secureContext: context(), ...(servername ? { servername } : {}) });
         secured.once('secureConnect', () => callback(null, secured));
         secured.once('error', (e) => callback(e));
       },
@@ -320,6 +323,27 @@ export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOpt
     return undefined;
   };
   return agent;
+}
+
+/** The secure context of an agent's connections, made once on first use (from the CA, certificate and key). */
+function sharedSecureContext(options: TlsOptions): () => tls.SecureContext {
+  let context: tls.SecureContext | undefined;
+  return () => (context ??= tls.createSecureContext({ ...(options.ca ? { ca: options.ca } : {}), ...(options.cert ? { cert: options.cert } : {}), ...(options.key ? { key: options.key } : {}) }));
+}
+
+/** A direct https agent whose connections share one secure context. */
+class SharedContextAgent extends https.Agent {
+  readonly #context: () => tls.SecureContext;
+
+  constructor(options: https.AgentOptions, context: () => tls.SecureContext) {
+    super(options);
+    this.#context = context;
+  }
+
+  override createConnection(options: tls.ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void): net.Socket {
+    type Create = (options: tls.ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void) => net.Socket;
+    return (https.Agent.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...options, secureContext: this.#context() }, callback);
+  }
 }
 
 /** Plain http through an http(s) proxy: absolute-form requests to the proxy (Go's transport does this for http targets). */

@@ -122,12 +122,17 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
     const stop = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
     const target = await openTarget(context, signal);
+    // Phase marks (`performance.mark`, nearly free): bench/drift-phases.mjs prints them.
+    performance.mark('kd:drift:session-open');
     const reads = new ClusterReads(request, target, signal);
     try {
       // The reads that need no files start now and run while the files are read and validated
       // (the server answers meanwhile); only what the files add is asked afterwards.
       const releasesRead = reads.start();
       let desired: Manifest[] | undefined;
+      // Two turns of the event loop: the connections' TCP handshakes complete and TLS starts before the files' synchronous work.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       if (request.paths.length > 0) {
         const read = await readDesired({
           paths: request.paths,
@@ -138,6 +143,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
           ...(request.input ? { input: request.input } : {}),
           ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
         });
+        performance.mark('kd:drift:files-read');
         // Interrupted while the files were read: stopped, whatever the files hold.
         if (request.signal?.aborted) throw abortReason(request.signal);
         // The same files read for every context: report their problems once.
@@ -151,6 +157,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
         // The next release's reads overlap this one's comparison (--all-releases).
         if (i + 1 < releases.length) reads.forRelease(releases[i + 1]!);
         const report = await compareRelease(request, target, release, reads.forRelease(release), desired, reads.bound, signal);
+        performance.mark('kd:drift:compared');
         const serverVersion = await reads.serverVersion;
         targets.push({ context: target.context, server: target.client.server, ...(serverVersion ? { serverVersion } : {}), ...report });
       }
@@ -257,7 +264,8 @@ class ClusterReads {
     const inventory = this.#target.ports.inventory;
     const withFiles = this.#request.paths.length > 0;
     const record = this.bound.run(() => readRecord(store, release, withFiles));
-    const members = this.bound.run(() => inventory.members(release, signal));
+    // The set's kinds are listed together (bounded too), not one round trip after another.
+    const members = this.bound.run(() => inventory.members(release, signal, { concurrency: this.bound.limit }));
     const lists = Promise.all([record, members]).then(([view, found]) => {
       const started = new Map<string, Promise<KubeObject[]>>();
       // The files come later: the entries known now are the record's (or the stand-in's).
@@ -307,18 +315,18 @@ async function readRecord(store: RecordStore, release: ReleaseRef, withFiles: bo
  * runs share it. Work queued after the signal aborted rejects with its reason without starting.
  */
 class Bound {
-  readonly #limit: number;
+  readonly limit: number;
   readonly #signal: AbortSignal;
   #active = 0;
   readonly #queue: Array<() => void> = [];
 
   constructor(limit: number, signal: AbortSignal) {
-    this.#limit = Math.max(1, limit);
+    this.limit = Math.max(1, limit);
     this.#signal = signal;
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.#limit) await new Promise<void>((resolve) => this.#queue.push(resolve));
+    if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#queue.push(resolve));
     else this.#active++;
     try {
       if (this.#signal.aborted) throw abortReason(this.#signal);
@@ -449,6 +457,7 @@ async function compareRelease(
     ),
   );
   if (failure) throw failure.error;
+  performance.mark('kd:drift:live-read');
   for (const e of entries.values()) e.member = e.live !== undefined && labelOf(e.live, APPLYSET_PART_OF_LABEL) === setId;
 
   // 3. Desired as kd would send it; server normalisation by dry runs.

@@ -28,7 +28,7 @@ import type { ClusterClient } from '../../cluster/types.js';
 import { ClusterRecordDriver, type RecordDriver } from './drivers.js';
 import type { NewRevision, FinishRevision, ReleaseRef, ReleaseStore, RevisionState } from '../ports.js';
 import { decodeRecord, encodeRecord, labelsOf, readRevision } from './codec.js';
-import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_NAMESPACE, LABEL_PART, LABEL_STATUS, RECORD_PREFIX, RECORD_TYPE } from './names.js';
+import { ANNOTATION_MESSAGE, ANNOTATION_UPDATED, LABEL_NAMESPACE, LABEL_PART, LABEL_REVISION, LABEL_STATUS, RECORD_PREFIX, RECORD_TYPE } from './names.js';
 import type { RecordPayload, Revision, RevisionWithObjects } from './types.js';
 import { formatMetav1Time } from '../../model/time.js';
 
@@ -121,10 +121,17 @@ export class RecordStore implements ReleaseStore {
 
   /** Throws a CorruptRecordError when the deployed revision's record cannot be read. */
   async lastDeployed(release: ReleaseRef): Promise<RevisionWithObjects | undefined> {
-    const deployed = (await this.revisions(release)).filter((r) => r.state === 'deployed');
-    const latest = deployed[deployed.length - 1];
+    // One listing holds every revision's objects: the deployed one is decoded from it, not asked again.
+    const secrets = await this.#secrets(release.namespace, release.name);
+    let latest: { revision: number; main: KubeObject } | undefined;
+    for (const main of secrets.mains) {
+      const r = readRevision(main);
+      if (r?.state === 'deployed' && (latest === undefined || r.revision > latest.revision)) latest = { revision: r.revision, main };
+    }
     if (latest === undefined) return undefined;
-    return this.record(release, latest.revision);
+    const revision = String(latest.revision);
+    const parts = secrets.parts.filter((p) => labelsOf(p)[LABEL_REVISION] === revision);
+    return this.#decode(release, latest.revision, latest.main, parts);
   }
 
   /** Marks the release's pending revisions failed; returns their numbers. Call only while holding the lock. */
