@@ -314,6 +314,33 @@ describe('drift reads the cluster while it reads the files', () => {
     await closedSince(sockets);
   });
 
+  it('several contexts read stdin once and report each; --all-releases reports every release of the namespace, in order', async () => {
+    const other = await connected.namespace('early-two');
+    expect((await kd(['apply', dir, '--release', 'app', '-n', other])).code).toBe(0);
+    const one = path.join(connected.dir, 'one.yaml');
+    const two = path.join(connected.dir, 'two.yaml');
+    writeFileSync(one, sim.kubeconfig({ context: 'one', namespace: ns }));
+    writeFileSync(two, sim.kubeconfig({ context: 'two', namespace: other }));
+    const both = await kdInProcess(['drift', '-', '--release', 'app', '--context', 'one,two', '-o', 'json'], { cwd: dir, env: { HOME: home, KUBECONFIG: `${one}${path.delimiter}${two}` }, stdin: files });
+    expect(both.stderr).toBe('');
+    expect(both.code).toBe(0);
+    const report = JSON.parse(both.stdout) as { targets: Array<{ context: string; namespace: string; revision: number; counts: Record<string, number> }> };
+    expect(report.targets.map((t) => [t.context, t.namespace, t.revision, t.counts['in-sync']])).toEqual([
+      ['one', ns, 1, 2],
+      ['two', other, 1, 2],
+    ]);
+
+    const extra = folder({ 'extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra }\ndata: { a: b }\n' });
+    expect((await kd(['apply', extra, '--release', 'extra', '-n', other])).code).toBe(0);
+    const all = await kd(['drift', '--all-releases', '-n', other, '-o', 'json']);
+    expect(all.code).toBe(0);
+    const audit = JSON.parse(all.stdout) as { targets: Array<{ release: string; counts: Record<string, number> }> };
+    expect(audit.targets.map((t) => [t.release, t.counts['in-sync']])).toEqual([
+      ['app', 2],
+      ['extra', 1],
+    ]);
+  });
+
   it('the real binary: the sim answers the record read while kd still waits for stdin, and Ctrl-C then exits 130', async () => {
     const from = lines();
     const child = spawn(process.execPath, [kdBin, 'drift', '-', '--release', 'app', '-n', ns, '--kubeconfig', connected.kubeconfigPath, '-o', 'json'], {
