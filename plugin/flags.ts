@@ -3,7 +3,7 @@
  * CLI wiring so that a command module can use them without loading every other command.
  */
 
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from './args/declare.js';
 import { usageError } from '../src/index.js';
 
 /** Stands for a lone `-` on the command line until the command reads its positionals. */
@@ -37,7 +37,7 @@ export function storageFlags(argv: Record<string, unknown>): { storage?: string;
 }
 
 /** Declares the storage flags on a command that reads or writes release records. */
-export function withStorageOptions<T>(y: Argv<T>): Argv<T> {
+export function withStorageOptions(y: ArgsBuilder): ArgsBuilder {
   return y
     .option('storage', { type: 'string', describe: 'where release records live: secret (default) | configmap | file:DIR (or KD_STORAGE)' })
     .option('storage-namespace', { type: 'string', describe: 'namespace of the records and the release lock, created when missing (default: the release\'s; or KD_STORAGE_NAMESPACE)' });
