@@ -8,7 +8,7 @@
 import { ExitCode, usageError } from '../src/index.js';
 import type { CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
-import { commandIndex, commandWord, findCommand, type CommandSpec } from './commands/index.js';
+import { commandIndex, commandWord, findCommand, type CommandEntry, type CommandSpec } from './commands/index.js';
 import { declare, type Declaration } from './args/declare.js';
 import { parseArgs } from './args/parse.js';
 
@@ -50,25 +50,33 @@ async function parseAndRun(args: string[], ctx: CommandContext, setVerbose: (v: 
   const word = commandWord(args);
   // An unknown command is named even when help or the version is asked for.
   const entry = word === undefined ? undefined : findCommand(word);
-  if (flagWords.includes('--help') || flagWords.includes('-h')) {
-    const { renderHelp } = await import('./args/help.js');
-    const width = Math.min(110, ctx.stdout.columns ?? 100);
-    const text = entry
-      ? renderHelp(globalDeclaration, { command: commandDeclaration(await entry.load()), width })
-      : renderHelp(globalDeclaration, { commands: (await Promise.all(commandIndex.map((e) => e.load()))).map(commandDeclaration), width });
-    ctx.stdout.write(text);
-    return ExitCode.ok;
-  }
-  if (flagWords.includes('--version')) {
-    ctx.stdout.write(`${ctx.version}\n`);
-    return ExitCode.ok;
-  }
+  // Help and the version are answered before parsing, so that they work whatever else is on the line.
+  if (flagWords.includes('--help') || flagWords.includes('-h')) return printHelp(ctx, entry);
+  if (flagWords.includes('--version')) return printVersion(ctx);
   if (entry === undefined || word === undefined) throw usageError('a command is required: kubectl kd <command> (see --help)', 'run with --help to see the accepted flags');
   const command = await entry.load();
   const argv = parseArgs(args, globalDeclaration, commandDeclaration(command), word);
+  // Spelled so that the words above do not show them: `-Ah`, `--help=true`.
+  if (argv.help === true) return printHelp(ctx, entry);
+  if (argv.version === true) return printVersion(ctx);
   setVerbose(argv.verbose === true);
   if (ctx.interrupt) ctx.interrupt.handled = command.handlesInterrupt === true;
   return command.run(argv, ctx);
+}
+
+async function printHelp(ctx: CommandContext, entry: CommandEntry | undefined): Promise<number> {
+  const { renderHelp } = await import('./args/help.js');
+  const width = Math.min(110, ctx.stdout.columns ?? 100);
+  const text = entry
+    ? renderHelp(globalDeclaration, { command: commandDeclaration(await entry.load()), width })
+    : renderHelp(globalDeclaration, { commands: (await Promise.all(commandIndex.map((e) => e.load()))).map(commandDeclaration), width });
+  ctx.stdout.write(text);
+  return ExitCode.ok;
+}
+
+function printVersion(ctx: CommandContext): number {
+  ctx.stdout.write(`${ctx.version}\n`);
+  return ExitCode.ok;
 }
 
 /**

@@ -235,5 +235,13 @@ describe('through the CLI', () => {
   it('prints the version for --version, anywhere before --', async () => {
     expect(await kdInProcess(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
     expect(await kdInProcess(['validate', 'a', '--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await kdInProcess(['validate', 'a', '--version=true'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+  });
+
+  it('shows the command\'s help for -h grouped with other letters, and for --help=true', async () => {
+    const help = await kdInProcess(['list', '--help']);
+    expect(help.stdout.startsWith('kubectl kd list\n')).toBe(true);
+    expect(await kdInProcess(['list', '-Ah'])).toEqual(help);
+    expect(await kdInProcess(['list', '--help=true'])).toEqual(help);
   });
 });
