@@ -2,30 +2,18 @@
  * Command-line declarations. Each command maps its flags to an options value and calls a
  * `run(options, ctx)` function that returns an exit code; nothing here does the work. Flags
  * shared with kubectl keep kubectl's names and meanings (-n, --context, --kubeconfig, -o).
- * Arguments are read by kd's own parser (plugin/args/) from kd's global flags (below) and the one
- * named command's declaration, so a command's start-up pays only for reading its own flags.
+ * Arguments are read by kd's own parser (plugin/args/) from kd's global flags (flags.ts) and the
+ * one named command's declaration, so a command's start-up pays only for reading its own flags.
  */
 import { ExitCode, usageError } from '../src/index.js';
 import type { CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
 import { commandIndex, commandWord, findCommand, type CommandEntry, type CommandSpec } from './commands/index.js';
 import { declare, type Declaration } from './args/declare.js';
+import { globalDeclaration } from './flags.js';
 import { parseArgs } from './args/parse.js';
 
-export { STDIN_ARG, globalFlags, type GlobalFlags } from './flags.js';
-
-/** kd's own flags, on every command. */
-export const globalDeclaration: Declaration = declare('<command> [options]', 'Validate, drift-check, apply and simulate Kubernetes manifests kept in files.', (y) =>
-  y
-    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none', global: true })
-    .option('context', { type: 'string', describe: 'kubeconfig context to use', global: true })
-    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file', global: true })
-    .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster', global: true })
-    .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors', global: true })
-    .option('color', { type: 'boolean', describe: 'colour: --color (or =always), --no-color (or --color=never), --color=auto (default: on for a TTY unless NO_COLOR is set)', global: true })
-    .option('version', { type: 'boolean', describe: 'Show version number', global: true })
-    .option('help', { alias: 'h', type: 'boolean', describe: 'Show help', global: true }),
-);
+export { STDIN_ARG, globalDeclaration, globalFlags, type GlobalFlags } from './flags.js';
 
 /** A command's declaration, read from its builder. */
 export function commandDeclaration(spec: CommandSpec): Declaration {

@@ -1,13 +1,27 @@
 /**
- * The flags every command shares with kubectl, read from parsed arguments. Kept apart from the
+ * The flags every command shares with kubectl: their declaration (kd's global flags, which the
+ * parser and `--help` read) and their values, read from parsed arguments. Kept apart from the
  * CLI wiring so that a command module can use them without loading every other command.
  */
 
-import type { ArgsBuilder } from './args/declare.js';
+import { declare, type ArgsBuilder, type Declaration } from './args/declare.js';
 import { usageError } from '../src/index.js';
 
 /** Stands for a lone `-` on the command line until the command reads its positionals. */
 export const STDIN_ARG = '\u0000stdin';
+
+/** kd's own flags, on every command (and the first word that is not one of them names the command). */
+export const globalDeclaration: Declaration = declare('<command> [options]', 'Validate, drift-check, apply and simulate Kubernetes manifests kept in files.', (y) =>
+  y
+    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none', global: true })
+    .option('context', { type: 'string', describe: 'kubeconfig context to use', global: true })
+    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file', global: true })
+    .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster', global: true })
+    .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors', global: true })
+    .option('color', { type: 'boolean', describe: 'colour: --color (or =always), --no-color (or --color=never), --color=auto (default: on for a TTY unless NO_COLOR is set)', global: true })
+    .option('version', { type: 'boolean', describe: 'Show version number', global: true })
+    .option('help', { alias: 'h', type: 'boolean', describe: 'Show help', global: true }),
+);
 
 export interface GlobalFlags {
   namespace?: string;

@@ -9,6 +9,7 @@
 import type { ArgsBuilder } from '../args/declare.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../../src/index.js';
+import { globalDeclaration } from '../flags.js';
 
 export interface CommandSpec {
   name: string;
@@ -38,8 +39,10 @@ export const commandIndex: CommandEntry[] = [
   { word: 'sim', load: async () => (await import('./sim.js')).simCommand },
 ];
 
-/** Global flags (plugin/cli.ts) that take a value as the next word: `-n shop`, `--context prod`. */
-const GLOBAL_FLAGS_WITH_VALUE = new Set(['-n', '--namespace', '--context', '--kubeconfig']);
+/** Global flags (plugin/flags.ts) that take a value as the next word: `-n shop`, `--context prod`. */
+const GLOBAL_FLAGS_WITH_VALUE = new Set(
+  globalDeclaration.flags.filter((f) => f.type !== 'boolean' && !f.optionalValue).flatMap((f) => [`--${f.name}`, ...(f.alias ? [`-${f.alias}`] : [])]),
+);
 
 /**
  * The command word: the first word that is neither a flag nor a global flag's value, as kubectl
