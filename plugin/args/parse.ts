@@ -165,7 +165,9 @@ export function parseArgs(args: readonly string[], global: Declaration, command:
     else if (flag.default !== undefined) argv[flag.name] = flag.default;
   }
 
-  if (positionals[0] !== word) throw new Error(`parseArgs: expected the command word "${word}" first, got "${positionals[0]}"`);
+  // Only kd's own value flags are skipped when finding the command word (commands/index.ts), so
+  // a command's flag before it (`-o validate x`) takes the word as its value.
+  if (positionals[0] !== word) throw usageError(`a flag before the command word "${word}" took it as its value`, `put the command first: kubectl kd ${word} [flags]`);
   const words = positionals.slice(1).map((p) => (p === '-' ? STDIN_ARG : p));
   const usage = `kubectl kd ${command.usage}`;
   for (const p of command.positionals) {

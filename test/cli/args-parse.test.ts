@@ -200,6 +200,8 @@ describe('invalid command lines are usage errors that say what, where and how to
     [['rollback', 'shop', '3', '4'], /^unexpected argument "4": kubectl kd rollback takes <name> \[revision\]$/, /rollback --help/],
     [['list', 'extra', 'more'], /^unexpected arguments "extra", "more": kubectl kd list takes no arguments$/, /usage: kubectl kd list/],
     [['sim', 'extra'], /^unexpected argument "extra": kubectl kd sim takes no arguments$/, /sim --help/],
+    // A command's own flag before the command word.
+    [['-o', 'validate', 'x'], /^a flag before the command word "validate" took it as its value$/, /^put the command first: kubectl kd validate \[flags\]$/],
   ])('%j', (args, message, hint) => {
     const error = usageErrorOf(args);
     expect(error.message).toMatch(message);
