@@ -13,14 +13,14 @@ export const STDIN_ARG = '\u0000stdin';
 /** kd's own flags, on every command (and the first word that is not one of them names the command). */
 export const globalDeclaration: Declaration = declare('<command> [options]', 'Validate, drift-check, apply and simulate Kubernetes manifests kept in files.', (y) =>
   y
-    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none', global: true })
-    .option('context', { type: 'string', describe: 'kubeconfig context to use', global: true })
-    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file', global: true })
-    .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster', global: true })
-    .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors', global: true })
-    .option('color', { type: 'boolean', describe: 'colour: --color (or =always), --no-color (or --color=never), --color=auto (default: on for a TTY unless NO_COLOR is set)', global: true })
-    .option('version', { type: 'boolean', describe: 'Show version number', global: true })
-    .option('help', { alias: 'h', type: 'boolean', describe: 'Show help', global: true }),
+    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none' })
+    .option('context', { type: 'string', describe: 'kubeconfig context to use' })
+    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file' })
+    .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors' })
+    .option('color', { type: 'boolean', describe: 'colour: --color (or =always), --no-color (or --color=never), --color=auto (default: on for a TTY unless NO_COLOR is set)' })
+    .option('version', { type: 'boolean', describe: 'Show version number' })
+    .option('help', { alias: 'h', type: 'boolean', describe: 'Show help' }),
 );
 
 export interface GlobalFlags {

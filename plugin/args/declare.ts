@@ -28,8 +28,6 @@ export interface FlagOptions {
    * the word after it is its value only when it is one of `values` (else it is an argument).
    */
   optionalValue?: { implied: string; values: readonly string[] };
-  /** Declared on kd itself (cli.ts) rather than on one command; kept for the help's order only. */
-  global?: boolean;
 }
 
 export interface PositionalOptions {

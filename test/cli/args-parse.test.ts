@@ -165,6 +165,19 @@ describe('valid command lines give the command its flags and positionals', () =>
   });
 });
 
+describe('the declarations', () => {
+  it('give every flag one name and one letter at most once per command, kd\'s own flags included', () => {
+    for (const [word, declaration] of declarations) {
+      const flags = [...globalDeclaration.flags, ...declaration.flags];
+      const names = flags.map((f) => f.name);
+      const letters = flags.flatMap((f) => (f.alias ? [f.alias] : []));
+      expect(new Set(names).size, word).toBe(names.length);
+      expect(new Set(letters).size, word).toBe(letters.length);
+      for (const f of flags) expect(f.describe, `${word} --${f.name}`).not.toBe('');
+    }
+  });
+});
+
 describe('invalid command lines are usage errors that say what, where and how to fix it', () => {
   it.each<[string[], RegExp, RegExp]>([
     // Unknown flags (strict), with a hint when a known flag is close.
