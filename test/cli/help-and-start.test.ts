@@ -103,6 +103,11 @@ describe('start-up loads no argument-parsing library', () => {
     expect(sources.filter((s) => /node_modules\/(yargs|yargs-parser|cliui|y18n|wrap-ansi|emoji-regex)\//.test(s))).toEqual([]);
   });
 
+  it('kubectl kd --version loads no command and no validator (the did-you-mean of flags comes without the schema code)', () => {
+    const sources = bundleFilesLoaded(['--version']).flatMap(sourcesOf);
+    expect(sources.filter((s) => /src\/schema\/(validate|registry|compiled)\.ts$|plugin\/commands\/(?!index)/.test(s))).toEqual([]);
+  });
+
   it('the package does not depend on yargs', () => {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => name.includes('yargs'))).toEqual([]);
