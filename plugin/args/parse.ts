@@ -168,11 +168,12 @@ export function parseArgs(args: readonly string[], global: Declaration, command:
   // Only kd's own value flags are skipped when finding the command word (commands/index.ts), so
   // a command's flag before it (`-o validate x`) takes the word as its value.
   if (positionals[0] !== word) throw usageError(`a flag before the command word "${word}" took it as its value`, `put the command first: kubectl kd ${word} [flags]`);
-  const words = positionals.slice(1).map((p) => (p === '-' ? STDIN_ARG : p));
+  const words = positionals.slice(1);
   const usage = `kubectl kd ${command.usage}`;
   for (const p of command.positionals) {
+    // Only the inputs (`[paths..]`) can be standard input; a release called `-` is refused by name.
     if (p.variadic) {
-      argv[p.name] = words.splice(0);
+      argv[p.name] = words.splice(0).map((w) => (w === '-' ? STDIN_ARG : w));
       continue;
     }
     const value = words.shift();
@@ -180,7 +181,7 @@ export function parseArgs(args: readonly string[], global: Declaration, command:
     else if (p.required) throw usageError(`${where} needs <${p.name}>${p.describe ? ` (${p.describe})` : ''}`, `usage: ${usage} (see \`${where} --help\`)`);
   }
   if (words.length > 0) {
-    const what = words.map((w) => `"${w === STDIN_ARG ? '-' : w}"`).join(', ');
+    const what = words.map((w) => `"${w}"`).join(', ');
     const takes = command.positionals.length === 0 ? 'takes no arguments' : `takes ${command.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ')}`;
     throw usageError(`unexpected argument${words.length > 1 ? 's' : ''} ${what}: ${where} ${takes}`, `usage: ${usage} (see \`${where} --help\`)`);
   }

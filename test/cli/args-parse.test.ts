@@ -142,6 +142,8 @@ describe('valid command lines give the command its flags and positionals', () =>
     [['drift', '-'], { ...DRIFT, paths: [STDIN_ARG] }],
     [['validate', '-', 'b'], { ...VALIDATE, paths: [STDIN_ARG, 'b'] }],
     [['validate', 'a', '-n', '-'], { ...VALIDATE, namespace: '-', paths: ['a'] }],
+    // changed: a release named - reached the command as the stand-in for standard input, and its error message printed a NUL.
+    [['history', '-'], { ...GLOBAL, name: '-', output: 'text' }],
     // changed: after --, yargs put the words in argv._, which no command reads (they were ignored).
     [['drift', '--', '-a', '--b'], { ...DRIFT, paths: ['-a', '--b'] }],
     [['drift', 'a', '--', '--release', 'x'], { ...DRIFT, paths: ['a', '--release', 'x'] }],
@@ -245,6 +247,12 @@ describe('through the CLI', () => {
   ])('%j exits 2 with its message and nothing on stdout', async (args, stderr) => {
     const r = await kdInProcess(args);
     expect(r).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('names a release given as - plainly', async () => {
+    const r = await kdInProcess(['history', '-', '--sim']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: the release name "-" is not a DNS-1123 label');
   });
 
   it('prints the version for --version, anywhere before --', async () => {
