@@ -3,9 +3,9 @@
  * reads (flag names in kebab case, as declared; positionals by name), from the declarations of
  * kd's global flags and of the one command named (declare.ts), or refuses them with a usage
  * error (exit 2) that says what is wrong, where, and how to fix it. It reads flags as kubectl's
- * do: `-n x`, `-nx`, `-n=x`, `--namespace x`, `--namespace=x`, grouped one-letter booleans
- * (`-Av`), `--no-FLAG` for yes/no flags, the last value of a flag given twice (unless the flag
- * is repeatable), `--` ending the flags, and a lone `-` as an argument (standard input).
+ * do: `-n x`, `-nx`, `-n=x`, `--namespace x`, `--namespace=x`, grouped one-letter flags
+ * (`-An x`), `--no-FLAG` for yes/no flags, the last value of a flag given twice (unless the flag
+ * is repeatable), `--` ending the flags, and a lone `-` among the paths as standard input.
  * `--help` and `--version` are the CLI's (cli.ts), seen before parsing.
  */
 import { closest, usageError } from '../../src/index.js';
@@ -43,19 +43,13 @@ export function parseArgs(args: readonly string[], global: Declaration, command:
   const lists = new Map<string, string[]>();
   const positionals: string[] = [];
 
-  const unknownFlag = (spelled: string): never => {
-    const long = spelled.startsWith('--');
-    const candidates: string[] = [];
-    for (const f of byName.values()) {
-      if (long) {
-        candidates.push(`--${f.name}`);
-        if (f.type === 'boolean') candidates.push(`--no-${f.name}`);
-      } else if (f.alias) candidates.push(`-${f.alias}`);
-    }
-    const [near] = long ? closest(spelled, candidates) : [];
+  function unknownFlag(spelled: string): never {
+    // A one-letter flag has no near miss worth naming.
+    const candidates = spelled.startsWith('--') ? [...byName.values()].flatMap((f) => [`--${f.name}`, ...(f.type === 'boolean' ? [`--no-${f.name}`] : [])]) : [];
+    const [near] = closest(spelled, candidates);
     const list = `\`${where} --help\` lists its flags`;
     throw usageError(`unknown flag ${spelled} for ${where}`, near ? `did you mean ${near}? (${list})` : list);
-  };
+  }
 
   const store = (flag: FlagDecl, value: unknown): void => {
     if (flag.array || flag.repeatable) {
@@ -136,20 +130,20 @@ export function parseArgs(args: readonly string[], global: Declaration, command:
       unknownFlag(`--${name}`);
     }
     if (arg.startsWith('-') && arg !== '-') {
-      // One-letter flags: booleans may be grouped (-Av); a flag that takes a value takes the rest
+      // One-letter flags: yes/no ones may be grouped (-An x); a flag that takes a value takes the rest
       // of the word (-nshop, -o=json, -ojson) or, at its end, the next word.
       for (let j = 1; j < arg.length; j++) {
         const letter = arg[j]!;
         const flag = byLetter.get(letter);
         if (!flag) unknownFlag(`-${letter}`);
         const rest = arg.slice(j + 1);
-        if (flag!.type === 'boolean' && !rest.startsWith('=')) {
-          if (rest === '') i += take(flag!, `-${letter}`, undefined, args[i + 1]);
-          else store(flag!, true);
+        if (flag.type === 'boolean' && !rest.startsWith('=')) {
+          if (rest === '') i += take(flag, `-${letter}`, undefined, args[i + 1]);
+          else store(flag, true);
           continue;
         }
         const inline = rest === '' ? undefined : rest.startsWith('=') ? rest.slice(1) : rest;
-        i += take(flag!, `-${letter}`, inline, args[i + 1]);
+        i += take(flag, `-${letter}`, inline, args[i + 1]);
         break;
       }
       continue;
