@@ -32,7 +32,7 @@ import { runDrift, type DriftRunDeps, type DriftRunRequest } from '../../src/ses
 import { sessionOver, type Session } from '../../src/session/open.js';
 import { startSim, type SimHandle } from '../../src/sim/server.js';
 import { folder, kdInProcess } from '../cli/support/cli-sim.js';
-import { kdBin, repoRoot } from '../cli/run-kd.js';
+import { kdBin, repoRoot, runKdAsync } from '../cli/run-kd.js';
 import { connectToSim, type ConnectedSim } from '../support/connected-sim.js';
 import { rejectionOf } from '../support/rejection.js';
 import { tempHomeEnv } from '../support/temp-home.js';
@@ -264,6 +264,12 @@ describe('drift reads the cluster while it reads the files', () => {
     const { report } = await runDrift(request({ paths: [bad], cwd: bad }), { openTarget: counted.openTarget });
     expect(report.targets).toEqual([]);
     expect(counted.inFlight()).toBe(0);
+
+    // The real binary ends on its own: no connection or timer keeps its event loop alive.
+    const real = await runKdAsync(['drift', bad, '--release', 'app', '-n', ns, '--kubeconfig', connected.kubeconfigPath], { cwd: bad });
+    expect(real.status).toBe(1);
+    expect(real.stdout).toBe('');
+    expect(real.stderr).toMatch(/app\.yaml:4:\d+: error/);
   });
 
   it('valid files and a damaged record: the same message and exit code 2, nothing left running', async () => {
@@ -339,6 +345,22 @@ describe('drift reads the cluster while it reads the files', () => {
       ['app', 2],
       ['extra', 1],
     ]);
+  });
+
+  it('one request at a time (--concurrency 1): the early reads, a list the files add and the dry runs share the bound, and finish', async () => {
+    const changed = folder({
+      'app.yaml': files.replace('mode: fast', 'mode: slow'),
+      'more.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: robot }\n',
+    });
+    const from = lines();
+    const r = await kdInProcess(['drift', changed, '--release', 'app', '-n', ns, '--kubeconfig', connected.kubeconfigPath, '--concurrency', '1', '-o', 'json'], { cwd: changed, env: { HOME: home } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { counts: Record<string, number>; targets: Array<{ objects: Array<{ object: { kind: string; name: string }; class: string }> }> };
+    expect(report.targets[0]!.objects.map((o) => `${o.object.kind}/${o.object.name} ${o.class}`).sort()).toEqual(['ConfigMap/settings pending', 'Service/web in-sync', 'ServiceAccount/robot new']);
+    // The ServiceAccounts were listed after the files (the record names none), the ConfigMap dry-run.
+    expect(logged.slice(from).some((l) => l.startsWith(`GET /api/v1/namespaces/${ns}/serviceaccounts`))).toBe(true);
+    expect(logged.slice(from).some((l) => l.startsWith(`PATCH /api/v1/namespaces/${ns}/configmaps/settings?`) && l.includes('dryRun=All'))).toBe(true);
   });
 
   it('the real binary: the sim answers the record read while kd still waits for stdin, and Ctrl-C then exits 130', async () => {
