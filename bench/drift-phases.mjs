@@ -1,8 +1,9 @@
 /**
  * Where a `kubectl kd drift` run spends its wall time, and what its network phase costs:
  * preloaded into the built kd (`node --import ./bench/drift-phases.mjs dist/kubectl-kd.js drift ...`,
- * on Node 22), it prints to stderr at exit the phase marks drift sets (ms since the process
- * started: session open, files read and validated, live objects read, compared), each request
+ * on Node 22), it prints to stderr at exit drift's phases, which it publishes on the
+ * `kd:drift:phase` diagnostics channel (ms since the process started: session open, files read
+ * and validated, live objects read, compared), each request
  * to the API server (start, answer, method, status, path), and the totals: requests, TLS
  * connections, TLS secure contexts built, bytes received and sent. A measuring aid, not a test.
  */
@@ -10,6 +11,8 @@ import dc from 'node:diagnostics_channel';
 import tls from 'node:tls';
 
 const requests = [];
+const phases = [];
+dc.subscribe('kd:drift:phase', ({ name }) => phases.push({ name, at: performance.now() }));
 const sockets = new Set();
 let connections = 0;
 let contexts = 0;
@@ -46,7 +49,7 @@ tls.connect = function (...args) {
 process.on('exit', () => {
   for (const s of sockets) (received += s.bytesRead), (sent += s.bytesWritten);
   const ms = (t) => (t === undefined ? '-' : t.toFixed(1)).padStart(7);
-  const lines = performance.getEntriesByType('mark').map((m) => `${ms(m.startTime)}         mark ${m.name}`);
+  const lines = phases.map((p) => `${ms(p.at)}         phase ${p.name}`);
   for (const r of requests) lines.push(`${ms(r.start)} ${ms(r.end)} ${r.method} ${r.status ?? '-'} ${r.path.length > 100 ? `${r.path.slice(0, 100)}…` : r.path}`);
   lines.sort((a, b) => parseFloat(a) - parseFloat(b));
   lines.push(`${ms(performance.now())}         exit`);

@@ -19,6 +19,7 @@
  * asked; a failed read is reported when its result is needed, in the order the run reads them.
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
+import { channel } from 'node:diagnostics_channel';
 import { APPLYSET_PART_OF_LABEL } from '../apply/inventory.js';
 import { metadataOf, refOf, withLabels } from '../apply/object-refs.js';
 import type { RecordStore } from '../apply/release/store.js';
@@ -119,11 +120,20 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
   for (const context of contexts) {
     // This context's reads stop with the run's signal, and also when the files turn out invalid:
     // they were started before the files were read and must not outlive the answer.
+    // (Linked by hand: AbortSignal.any costs a module load at start-up.)
     const stop = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
-    const target = await openTarget(context, signal);
-    // Phase marks (`performance.mark`, nearly free): bench/drift-phases.mjs prints them.
-    performance.mark('kd:drift:session-open');
+    const signal = stop.signal;
+    const interrupted = () => stop.abort(request.signal!.reason);
+    if (request.signal?.aborted) interrupted();
+    else request.signal?.addEventListener('abort', interrupted, { once: true });
+    let target: Session;
+    try {
+      target = await openTarget(context, signal);
+    } catch (error) {
+      request.signal?.removeEventListener('abort', interrupted);
+      throw error;
+    }
+    phase('session-open');
     const reads = new ClusterReads(request, target, signal);
     try {
       // The reads that need no files start now and run while the files are read and validated
@@ -143,7 +153,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
           ...(request.input ? { input: request.input } : {}),
           ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
         });
-        performance.mark('kd:drift:files-read');
+        phase('files-read');
         // Interrupted while the files were read: stopped, whatever the files hold.
         if (request.signal?.aborted) throw abortReason(request.signal);
         // The same files read for every context: report their problems once.
@@ -157,19 +167,29 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
         // The next release's reads overlap this one's comparison (--all-releases).
         if (i + 1 < releases.length) reads.forRelease(releases[i + 1]!);
         const report = await compareRelease(request, target, release, reads.forRelease(release), desired, reads.bound, signal);
-        performance.mark('kd:drift:compared');
+        phase('compared');
         const serverVersion = await reads.serverVersion;
         targets.push({ context: target.context, server: target.client.server, ...(serverVersion ? { serverVersion } : {}), ...report });
       }
     } finally {
       // Nothing started for this context may outlive it: stop what still runs (after invalid
       // files, or a failure) and wait until it has settled before the connections close.
-      stop.abort(new DOMException('the drift run of this context ended', 'AbortError'));
+      request.signal?.removeEventListener('abort', interrupted);
+      stop.abort(new Error('the drift run of this context ended'));
       await reads.settled();
       await target.close();
     }
   }
   return { report: buildReport({ time: formatMetav1Time(request.now()), failOn: request.failOn, targets, notes }), diagnostics };
+}
+
+/**
+ * Where a run's time goes (session open, files read, live objects read, compared), published on
+ * the `kd:drift:phase` diagnostics channel for bench/drift-phases.mjs; free when nobody listens.
+ */
+const phases = channel('kd:drift:phase');
+function phase(name: string): void {
+  if (phases.hasSubscribers) phases.publish({ name });
 }
 
 /** One context's session: reads, the records' requests stopped by the run's signal. */
@@ -457,7 +477,7 @@ async function compareRelease(
     ),
   );
   if (failure) throw failure.error;
-  performance.mark('kd:drift:live-read');
+  phase('live-read');
   for (const e of entries.values()) e.member = e.live !== undefined && labelOf(e.live, APPLYSET_PART_OF_LABEL) === setId;
 
   // 3. Desired as kd would send it; server normalisation by dry runs.
