@@ -84,6 +84,39 @@ describe('release records', () => {
     expect(last?.objects.map((o) => (o.metadata as { name: string }).name)).toEqual(['a', 'b']);
   });
 
+  it('decodes the deployed revision from the one listing of the release\'s records, its own parts among the other revisions\'', async () => {
+    const ns = await rs.namespace('one-list');
+    let lists = 0;
+    const client = new Proxy(rs.session.client, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (property === 'list') lists++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const clock = new ManualClock();
+    const s = new SecretReleaseStore({ client, now: () => clock.now(), kdVersion: '0.1.0', chunkBytes: 1000 });
+    const release = { name: 'big', namespace: ns };
+    const blobs = [incompressible(3000, 1), incompressible(3000, 2), incompressible(3000, 3)];
+    for (const [i, blob] of blobs.entries()) {
+      const r = await s.begin(release, { objects: [configMap('a', ns, { blob })], paths: ['big/'], description: 'apply' });
+      await s.finish(release, r, i < 2 ? { state: 'deployed', message: 'applied' } : { state: 'failed', message: 'health' });
+    }
+    expect((await s.revisions(release)).map((r) => [r.state, r.parts > 1])).toEqual([
+      ['superseded', true],
+      ['deployed', true],
+      ['failed', true],
+    ]);
+    lists = 0;
+    const last = await s.lastDeployed(release);
+    expect(lists).toBe(1);
+    expect(last?.revision).toBe(2);
+    expect(last?.objects).toEqual([configMap('a', ns, { blob: blobs[1]! })]);
+  });
+
   it('marks a pending revision left by a killed run failed on the next run', async () => {
     const ns = await rs.namespace('stale');
     const s = store();
