@@ -69,6 +69,8 @@ describe('ApplySetInventory', () => {
     });
     const members = await inventory.members(release, never);
     expect(members.map((m) => `${m.ref.kind} ${m.ref.namespace ?? ''}/${m.ref.name}`).sort()).toEqual([`ConfigMap ${ns}/a`, `ConfigMap ${other}/b`, `Namespace /${ns}-extra`]);
+    // Its group-kinds listed together (drift's early reads): the same members, in the same order.
+    expect(await inventory.members(release, never, { concurrency: 4 })).toEqual(members);
 
     // Widening keeps what was there; commit narrows to exactly the new contents.
     await inventory.prepare(release, { groupKinds: [{ group: 'apps', kind: 'Deployment' }], namespaces: [] });
