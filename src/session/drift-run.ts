@@ -140,10 +140,12 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       // (the server answers meanwhile); only what the files add is asked afterwards.
       const releasesRead = reads.start();
       let desired: Manifest[] | undefined;
-      // Two turns of the event loop: the connections' TCP handshakes complete and TLS starts before the files' synchronous work.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
       if (request.paths.length > 0) {
+        // Two turns of the event loop before the files' long synchronous stretches (loading,
+        // validating): the connections get through their TCP handshake and send their TLS hello,
+        // so the server works on them meanwhile instead of waiting for the files to end.
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
         const read = await readDesired({
           paths: request.paths,
           defaultNamespace: target.namespace,
