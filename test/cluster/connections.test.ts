@@ -26,9 +26,9 @@ describe('connections to an https API server', () => {
       contexts++;
       return createSecureContext(...args);
     };
-    tls.connect = ((...args: Parameters<typeof connect>) => {
+    tls.connect = ((...args: unknown[]) => {
       connections++;
-      return connect(...(args as [tls.ConnectionOptions]));
+      return (connect as (...a: unknown[]) => tls.TLSSocket)(...args);
     }) as typeof connect;
     try {
       const cluster = await t.connect({ cacheDir: false });
