@@ -270,10 +270,13 @@ class ClusterReads {
       return { releases, note: `no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${namespace}`} of context ${context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, namespace)}` };
     });
     this.#track(listed);
-    return listed.then((r) => {
-      if (r.releases[0]) this.forRelease(r.releases[0]);
-      return r;
-    });
+    // Tracked as well: a run that ends before it asks for the releases leaves no rejection unhandled.
+    return this.#track(
+      listed.then((r) => {
+        if (r.releases[0]) this.forRelease(r.releases[0]);
+        return r;
+      }),
+    );
   }
 
   /** The reads of a release, started on first ask. */
