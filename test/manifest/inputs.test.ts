@@ -9,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KdError } from '../../src/errors.js';
-import { readInputs } from '../../src/io/inputs.js';
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
+import { addBytes, firstInvalidUtf8, readInputs, type Inputs } from '../../src/io/inputs.js';
 import { loadManifests } from '../../src/manifest/index.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/manifest');
@@ -80,6 +82,32 @@ describe('readInputs', () => {
     const { sources } = await readInputs(['-'], { readStdin: async () => Buffer.from(cm('piped')) });
     expect(sources).toEqual([{ path: '<stdin>', text: cm('piped') }]);
     await expect(readInputs(['-'])).rejects.toThrow(KdError);
+  });
+
+  it('names walked files as path.join would, however the folder was written', async () => {
+    const expected = ['B.yml', 'a.yaml', 'c.json', 'sub/big.yaml', 'sub/d.yaml'].map((f) => path.join(tree, f));
+    for (const named of [`${tree}/`, `${tree}//sub/..`, `${tree}/./`]) {
+      const { sources, diagnostics } = await readInputs([named]);
+      expect(sources.map((s) => s.path)).toEqual(expected);
+      expect(diagnostics.map((d) => d.file)).toEqual([path.join(tree, 'sub/binary.yaml'), path.join(tree, 'sub/latin1.yaml')]);
+    }
+  });
+
+  it('judges UTF-8 with the native check exactly as the positioned scan does', () => {
+    // Bytes biased towards UTF-8 lead and continuation bytes, so that sequences near the edges
+    // (overlong forms, surrogates, above U+10FFFF, truncated) are common.
+    const byte = fc.oneof(fc.integer({ min: 0x20, max: 0x7f }), fc.integer({ min: 0x80, max: 0xbf }), fc.integer({ min: 0xc0, max: 0xff }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 12 }), (list) => {
+        const bytes = Buffer.from(list);
+        expect(isUtf8(bytes)).toBe(firstInvalidUtf8(bytes) === -1);
+        const out: Inputs = { sources: [], diagnostics: [] };
+        addBytes('f.yaml', bytes, {}, out);
+        if (isUtf8(bytes)) expect(out.sources).toEqual([{ path: 'f.yaml', text: new TextDecoder().decode(bytes).replace(/^\ufeff/, '') }]);
+        else expect(out.diagnostics.map((d) => d.rule)).toEqual(['input/encoding']);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('throws an input error for a path that does not exist', async () => {
