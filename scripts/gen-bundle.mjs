@@ -144,8 +144,9 @@ const KINDS_DIR = 'kinds';
  * One validation document per kind of a group-version (issue 17): the REST paths of every
  * resource that serves the kind (subresources included) and the components its schemas reach
  * through `$ref`s, without descriptions (validation reads none). A command validating a few kinds
- * parses these instead of whole group-version documents (a ConfigMap's is 2 KB of the core
- * group's 380 KB). They give the registry what the lean document gives for that kind: the paths
+ * parses these instead of whole group-version documents (a ConfigMap's is 4 KB of the core
+ * group's 380 KB); `x-kd-cel` says whether any of the kind's schemas has CEL rules. They give
+ * the registry what the lean document gives for that kind: the paths
  * and candidate schemas (every component whose `x-kubernetes-group-version-kind` names the kind)
  * keep the document's order, so the first plural and the chosen schema are the same.
  * `test/bundle/lean.test.ts` checks every kind; the registry falls back to the group-version
@@ -207,7 +208,13 @@ function kindDocuments(doc, gv) {
     }
     const schemas = {};
     for (const name of Object.keys(components)) if (reached.has(name)) schemas[name] = withoutDescriptions(components[name]);
-    out.set(kind, { openapi: doc.openapi, info: doc.info, paths, components: { schemas } });
+    // Whether any schema the kind reaches has CEL rules, so that a run need not walk them to know.
+    let cel = false;
+    JSON.stringify(schemas, (key, value) => {
+      if (key === 'x-kubernetes-validations' && Array.isArray(value) && value.length > 0) cel = true;
+      return value;
+    });
+    out.set(kind, { openapi: doc.openapi, info: doc.info, 'x-kd-cel': cel, paths, components: { schemas } });
   }
   return out;
 }

@@ -236,6 +236,8 @@ export class SchemaRegistry implements KindSchemaLookup {
       for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) if (!(name in into)) into[name] = schema;
       d.resources.set(kind, resource);
       d.schemaNames.set(kind, schemaName);
+      // The build says when no schema the kind reaches has CEL rules (test/bundle/lean.test.ts checks it).
+      if ((doc as { 'x-kd-cel'?: unknown })['x-kd-cel'] === false) d.usesCel.set(schemaName, false);
     }
     this.#forgetUnknown();
     return complete;
@@ -294,7 +296,10 @@ export class SchemaRegistry implements KindSchemaLookup {
   }
 
   isNamespaced(gvk: GroupVersionKind): boolean | undefined {
-    return this.resource(gvk)?.namespaced;
+    // Asked several times per object (defaulting, metadata rules): no copy of the resource as `resource` makes.
+    const custom = this.#custom.size > 0 ? this.#custom.get(gvkKey(gvk)) : undefined;
+    if (custom) return custom.resource.namespaced;
+    return this.#docs.get(groupVersionPath(gvk))?.resources.get(gvk.kind)?.namespaced;
   }
 
   /** The kind's schema as published (a CRD version's openAPIV3Schema for custom kinds). */

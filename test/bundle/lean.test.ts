@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBundle } from '../../scripts/gen-bundle.mjs';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { builtInSource, bundleDir, resolveSchemaSources } from '../../src/io/schema-sources.js';
+import { componentUsesCel } from '../../src/schema/cel.js';
 import { resourcesFromDocument, schemaNamesByKind, servedResources } from '../../src/schema/resources.js';
 import { SchemaRegistry } from '../../src/schema/registry.js';
 import { parseGroupVersionPath, type OpenApiDocument } from '../../src/schema/types.js';
@@ -102,6 +103,7 @@ describe('the per-kind documents of the built-in bundle', () => {
         count++;
         expect(resourcesFromDocument(doc, gv).get(kind), `${gvPath} ${kind}`).toEqual(resource);
         expect(schemaNamesByKind(doc, gv).get(kind), `${gvPath} ${kind}`).toBe(names.get(kind));
+        expect((doc as { 'x-kd-cel'?: boolean })['x-kd-cel'], `${gvPath} ${kind}`).toBe(componentUsesCel(names.get(kind)!, whole.components.schemas));
         const schemas = doc.components.schemas;
         for (const [name, schema] of Object.entries(schemas)) expect(schema, `${gvPath} ${kind} ${name}`).toEqual(strip(whole.components.schemas[name]));
         // The closure is complete: every reference resolves inside the kind's document.
