@@ -13,6 +13,8 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { addBytes, firstInvalidUtf8, readInputs, type Inputs } from '../../src/io/inputs.js';
 import { loadManifests } from '../../src/manifest/index.js';
+import { keepKubernetesDocuments, looksLikeKubernetes } from '../../src/manifest/input-rules.js';
+import { splitDocuments } from '../../src/manifest/split-documents.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/manifest');
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;
@@ -197,5 +199,30 @@ describe('kustomizations', () => {
     expect(error).toBeInstanceOf(KdError);
     expect((error as KdError).kind).toBe('environment');
     expect((error as KdError).message).toContain('kubectl was not found');
+  });
+});
+
+describe('keepKubernetesDocuments', () => {
+  // The rule as it reads, document by document: the function's shortcut for one-document files must agree.
+  const reference = (text: string) => {
+    const slices = splitDocuments(text).filter((s) => !s.empty && !looksLikeKubernetes(text.slice(s.start, s.end)));
+    let out = '';
+    let at = 0;
+    for (const s of slices) {
+      out += text.slice(at, s.start) + text.slice(s.start, s.end).replace(/[^\n]/g, '');
+      at = s.end;
+    }
+    return { text: out + text.slice(at), skipped: slices.length };
+  };
+  it('blanks the documents that are not Kubernetes objects, whether a file has one document or many', () => {
+    const piece = fc.constantFrom('apiVersion: v1\nkind: ConfigMap\n', 'services:\n  web: {image: x}\n', '# comment\n', '---\n', '--- # c\n', '...\n', '{"kind": "X"}\n', 'kind: X\n', '\n', 'a: 1\n', '----\n', '  kind: nested\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        expect(keepKubernetesDocuments(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(keepKubernetesDocuments('services: {}\n')).toEqual({ text: '\n', skipped: 1 });
   });
 });
