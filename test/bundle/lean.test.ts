@@ -15,7 +15,7 @@ import { componentUsesCel } from '../../src/schema/cel.js';
 import { resourcesFromDocument, schemaNamesByKind, servedResources } from '../../src/schema/resources.js';
 import { SchemaRegistry } from '../../src/schema/registry.js';
 import { parseGroupVersionPath, type OpenApiDocument } from '../../src/schema/types.js';
-import { validateManifests } from '../../src/validate/index.js';
+import { validateEach, validateManifests } from '../../src/validate/index.js';
 import { loadManifests } from '../../src/manifest/index.js';
 
 let scratch: string;
@@ -175,6 +175,45 @@ describe('the per-kind documents of the built-in bundle', () => {
     const diagnostics = (await validateManifests(typo, new SchemaRegistry([spy]), { strict: true })).diagnostics;
     expect(diagnostics.map((d) => d.message)).toEqual(['no kind "ConfigMapp" in apiVersion "v1"; did you mean "ConfigMap"?']);
     expect(read).toContain('api/v1');
+  });
+
+  it('give a long-lived registry (kd-lsp prepares it document by document) the answers of whole documents', async () => {
+    const leanDir = path.join(outDir, info().lean);
+    const perKind = new SchemaRegistry([new SchemaDirSource(leanDir, { kindsDir: path.join(leanDir, info().kinds) })]);
+    const whole = new SchemaRegistry([new SchemaDirSource(leanDir)]);
+    // Kinds met one document at a time: found ones, then a typo (which reads whole documents), then more.
+    for (const text of [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 1}\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: x}\n',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: 1\n',
+      'apiVersion: apps/v1\nkind: Deploymnt\nmetadata: {name: d}\n',
+      'apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {parallelism: -1}\n',
+      'apiVersion: v1\nkind: ConfigMapp\nmetadata: {name: c}\n',
+    ]) {
+      const { manifests } = loadManifests([{ path: 'doc.yaml', text }]);
+      const check = async (registry: SchemaRegistry) => {
+        await registry.prepare(manifests.map((m) => m.ref));
+        return { diagnostics: validateEach(manifests, registry, { strict: true }), namespaced: manifests.map((m) => registry.isNamespaced(m.ref)) };
+      };
+      expect(await check(perKind), text).toEqual(await check(whole));
+    }
+  });
+
+  it('leave a kind with a schema but no resource (DeleteOptions, Eviction) to the documents it was looked up in, as before', async () => {
+    // Its message lists kinds of the loaded documents only: reading every document would change it.
+    const leanDir = path.join(outDir, info().lean);
+    for (const text of ['apiVersion: v1\nkind: DeleteOptions\nmetadata: {name: d}\n', 'apiVersion: policy/v1\nkind: Eviction\nmetadata: {name: e}\n', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\napiVersion: apps/v1\nkind: DeleteOptions\nmetadata: {name: d}\n']) {
+      const run = async (source: SchemaDirSource) => {
+        const { manifests } = loadManifests([{ path: 'd.yaml', text }]);
+        const registry = new SchemaRegistry([source]);
+        const { diagnostics } = await validateManifests(manifests, registry, { strict: true });
+        // What unknown-kind messages choose from: the kinds of the loaded documents.
+        return { diagnostics, known: registry.knownKinds() };
+      };
+      const whole = await run(new SchemaDirSource(leanDir));
+      expect(whole.diagnostics.some((d) => /DeleteOptions|Eviction/.test(d.message)), text).toBe(true);
+      expect(await run(new SchemaDirSource(leanDir, { kindsDir: path.join(leanDir, info().kinds) })), text).toEqual(whole);
+    }
   });
 
   it('are looked up only for plain kind names', async () => {
