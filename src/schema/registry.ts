@@ -4,7 +4,8 @@
  * (which win over sources for the kinds they define).
  *
  * Lazy by contract: construction reads nothing; `prepare`/`ensure` load only the group-version
- * documents asked for (a cold start must not parse tens of MB for one small file). Lookups
+ * documents asked for (a cold start must not parse tens of MB for one small file), and `prepare`
+ * only the kinds asked for where the source has per-kind documents (the built-in bundle). Lookups
  * after that are synchronous and see only what was loaded. Suggestions for an unknown kind
  * need to know where the kind lives, so `prepare` loads every document only in that error
  * case.
