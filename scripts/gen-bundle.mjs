@@ -72,6 +72,15 @@ export function generateBundle(options = {}) {
         bytes += text.length;
       }
       files++;
+      const gvParts = gv.split('/');
+      const groupVersion = gvParts[0] === 'api' ? { group: '', version: gvParts[1] } : { group: gvParts[1], version: gvParts[2] };
+      for (const [kind, kindDoc] of kindDocuments(leanDocument(doc), groupVersion)) {
+        const file = path.join(tmp, LEAN_DIR, KINDS_DIR, gv, `${kind}.json`);
+        const text = JSON.stringify(kindDoc);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, text);
+        bytes += text.length;
+      }
     }
     const meta = {
       kubernetesVersion: client.kubernetesVersion,
@@ -80,6 +89,8 @@ export function generateBundle(options = {}) {
       groupVersions: [...documents.keys()],
       // The same documents with only what validation reads of their paths (see leanDocument).
       lean: LEAN_DIR,
+      // Inside lean: one document per kind, `<group-version>/<Kind>.json` (see kindDocuments).
+      kinds: KINDS_DIR,
       patched: report,
       // Enum facts naming no string property of the client's models: empty unless a table entry
       // has a typo or the client dropped a field (test/bundle checks it stays empty).
@@ -124,6 +135,105 @@ function leanDocument(doc) {
     paths[p] = lean;
   }
   return { ...doc, paths };
+}
+
+/** Where the per-kind documents go, inside the lean folder. */
+const KINDS_DIR = 'kinds';
+
+/**
+ * One validation document per kind of a group-version (issue 17): the REST paths of every
+ * resource that serves the kind (subresources included) and the components its schemas reach
+ * through `$ref`s, without descriptions (validation reads none). A command validating a few kinds
+ * parses these instead of whole group-version documents (a ConfigMap's is 4 KB of the core
+ * group's 380 KB); `x-kd-cel` says whether any of the kind's schemas has CEL rules. They give
+ * the registry what the lean document gives for that kind: the paths
+ * and candidate schemas (every component whose `x-kubernetes-group-version-kind` names the kind)
+ * keep the document's order, so the first plural and the chosen schema are the same.
+ * `test/bundle/lean.test.ts` checks every kind; the registry falls back to the group-version
+ * document for any kind without one. Kinds whose names differ only in case are left out (they
+ * would share a file on a case-insensitive file system).
+ *
+ * @returns {Map<string, object>}
+ */
+function kindDocuments(doc, gv) {
+  const prefix = gv.group === '' ? `/api/${gv.version}/` : `/apis/${gv.group}/${gv.version}/`;
+  // The plural of each path and the kind its own (non-subresource) operations name, as
+  // servedResources in src/schema/resources.ts reads them.
+  /** @type {Map<string, string>} */
+  const kindOfPlural = new Map();
+  /** @type {Array<[string, string]>} */
+  const pluralOfPath = [];
+  for (const [p, item] of Object.entries(doc.paths ?? {})) {
+    if (!p.startsWith(prefix)) continue;
+    let rest = p.slice(prefix.length).split('/').filter((x) => x !== '');
+    if (rest[0] === 'watch') rest = rest.slice(1);
+    if (rest[0] === 'namespaces' && rest[1] === '{namespace}' && rest.length >= 3) rest = rest.slice(2);
+    const plural = rest[0];
+    if (plural === undefined || plural.startsWith('{')) continue;
+    pluralOfPath.push([p, plural]);
+    if (rest[1] === '{name}' && rest[2] !== undefined) continue;
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters' || op === null || typeof op !== 'object') continue;
+      const g = op['x-kubernetes-group-version-kind'];
+      if (g && !kindOfPlural.has(plural) && g.group === gv.group && g.version === gv.version) kindOfPlural.set(plural, g.kind);
+    }
+  }
+  const components = doc.components?.schemas ?? {};
+  /** @type {Map<string, string[]>} */
+  const candidates = new Map();
+  for (const [name, schema] of Object.entries(components)) {
+    for (const g of schema['x-kubernetes-group-version-kind'] ?? []) {
+      if (g.group !== gv.group || g.version !== gv.version) continue;
+      if (!candidates.has(g.kind)) candidates.set(g.kind, []);
+      if (!candidates.get(g.kind).includes(name)) candidates.get(g.kind).push(name);
+    }
+  }
+  const kinds = [...new Set(kindOfPlural.values())].filter((k) => candidates.has(k) && /^[A-Za-z0-9]+$/.test(k));
+  const lower = kinds.map((k) => k.toLowerCase());
+  const out = new Map();
+  for (const kind of kinds) {
+    if (lower.filter((l) => l === kind.toLowerCase()).length > 1) continue;
+    const paths = {};
+    for (const [p, plural] of pluralOfPath) if (kindOfPlural.get(plural) === kind) paths[p] = doc.paths[p];
+    const reached = new Set();
+    const pending = [...candidates.get(kind)];
+    while (pending.length > 0) {
+      const name = pending.pop();
+      if (reached.has(name) || components[name] === undefined) continue;
+      reached.add(name);
+      JSON.stringify(components[name], (key, value) => {
+        if (key === '$ref' && typeof value === 'string') pending.push(value.replace(/^#\/(components\/schemas|definitions)\//, ''));
+        return value;
+      });
+    }
+    const schemas = {};
+    for (const name of Object.keys(components)) if (reached.has(name)) schemas[name] = withoutDescriptions(components[name]);
+    // Whether any schema the kind reaches has CEL rules, so that a run need not walk them to know.
+    let cel = false;
+    JSON.stringify(schemas, (key, value) => {
+      if (key === 'x-kubernetes-validations' && Array.isArray(value) && value.length > 0) cel = true;
+      return value;
+    });
+    out.set(kind, { openapi: doc.openapi, info: doc.info, 'x-kd-cel': cel, paths, components: { schemas } });
+  }
+  return out;
+}
+
+/** A schema without its (and its sub-schemas') `description`; values (enum, default, example) are kept as they are. */
+function withoutDescriptions(schema) {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'description' && typeof value === 'string') continue;
+    if ((key === 'properties' || key === 'patternProperties' || key === 'definitions') && value !== null && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutDescriptions(v)]));
+    } else if (key === 'items' || key === 'additionalProperties' || key === 'not') {
+      out[key] = Array.isArray(value) ? value.map(withoutDescriptions) : withoutDescriptions(value);
+    } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
+      out[key] = Array.isArray(value) ? value.map(withoutDescriptions) : value;
+    } else out[key] = value;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@
  * binary data (a NUL byte), invalid UTF-8 (positioned at the first bad byte). A UTF-8 byte order
  * mark is dropped.
  */
-import { constants, createReadStream, existsSync, openSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import path from 'node:path';
 import { inputError, KdError } from '../errors.js';
@@ -211,10 +212,17 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
     throw inputError(`${dir}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // path.join and path.relative per entry were a visible share of a walk of many small files:
+  // both are computed once per folder and each entry's paths are concatenated (same strings).
+  // A plain name never changes how the folder part normalises: join(dir, 'x') less 'x' is the prefix join(dir, name) has.
+  const childPrefix = path.join(dir, 'x').slice(0, -1);
+  const folder = path.relative(current.root, dir).split(path.sep).join('/');
+  const relativePrefix = folder === '' ? '' : `${folder}/`;
+  const realPrefix = path.join(real, 'x').slice(0, -1);
   for (const entry of entries) {
     const name = entry.name;
-    const child = path.join(dir, name);
     if (name.startsWith('.')) continue; // before the stat a link needs
+    const child = childPrefix + name;
     // Only links need a stat to know what they point at; plain entries say it themselves.
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
@@ -227,13 +235,13 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
         continue; // a dangling symlink: nothing to read
       }
     }
-    const relative = path.relative(current.root, child).split(path.sep).join('/');
+    const relative = relativePrefix + name;
     if (!isDir && !isFile) continue;
     const decision = walkEntry(name, relative, isDir, current.patterns);
     if (decision === 'walk') await readDirectory(child, options, out, seen, current);
     else if (decision === 'read') {
       const before = out.sources.length;
-      await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : path.join(real, name));
+      await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : realPrefix + name);
       const source = out.sources[before];
       if (source) keepOnlyKubernetes(source, out);
     }
@@ -257,16 +265,50 @@ async function readOneFile(file: string, known: Stats | undefined, options: Read
   const limit = limitOf(options);
   let bytes: Buffer;
   try {
-    const info = known ?? statSync(file);
-    if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
-    // A regular file with a size is read at once; pipes, devices and files whose size stat does
-    // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.
-    bytes = info.isFile() && info.size > 0 ? capped(file, readFileSync(file), limit) : await readCapped(openStream(file, info), file, limit);
+    // A file met in a walk is opened first and its size taken from the open descriptor (one
+    // syscall fewer than stat then read). A named path is stat'ed first: a FIFO must not be
+    // opened blocking.
+    const sized = known === undefined && knownRealPath !== undefined ? readSmallFile(file, limit) : undefined;
+    if (sized) bytes = sized;
+    else {
+      const info = known ?? statSync(file);
+      if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
+      // A regular file with a size is read at once; pipes, devices and files whose size stat does
+      // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.
+      bytes = info.isFile() && info.size > 0 ? capped(file, readFileSync(file), limit) : await readCapped(openStream(file, info), file, limit);
+    }
   } catch (error) {
     if (error instanceof KdError) throw error;
     throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   addBytes(file, bytes, options, out);
+}
+
+/**
+ * A walked entry that the directory listing called a regular file: open, size from the
+ * descriptor, one read into a buffer of that size, close. Undefined (nothing read) when it is
+ * not a regular file any more, is empty by its size (a /proc-like file: streamed by the caller),
+ * or grew since the size was taken; those take the general path.
+ */
+function readSmallFile(file: string, limit: number): Buffer | undefined {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size === 0) return undefined;
+    if (info.size > limit) throw tooLargeError(file, limit);
+    const buffer = Buffer.allocUnsafe(info.size);
+    let filled = 0;
+    while (filled < info.size) {
+      const n = readSync(fd, buffer, filled, info.size - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    // Shrunk while read: what is there. Grown: the general path reads it whole under the cap.
+    if (filled < info.size) return buffer.subarray(0, filled);
+    return readSync(fd, Buffer.allocUnsafe(1), 0, 1, null) === 0 ? buffer : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -313,7 +355,10 @@ function note(file: string, rule: string, message: string): Diagnostic {
 export function addBytes(file: string, bytes: Uint8Array, options: InputOptions, out: Inputs): void {
   if (bytes.length > limitOf(options)) throw tooLargeError(file, limitOf(options));
   const nul = bytes.indexOf(0);
-  const bad = nul >= 0 ? nul : firstInvalidUtf8(bytes);
+  // isUtf8 is native and agrees with firstInvalidUtf8 (test/manifest/inputs.test.ts): the JS
+  // scan runs only to position the diagnostic of a file that is not UTF-8.
+  const valid = nul < 0 && isUtf8(bytes);
+  const bad = nul >= 0 ? nul : valid ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const at = positionOfByte(bytes, bad);
     out.diagnostics.push({
@@ -325,7 +370,8 @@ export function addBytes(file: string, bytes: Uint8Array, options: InputOptions,
     });
     return;
   }
-  let text = new TextDecoder('utf-8').decode(bytes);
+  // Valid UTF-8 decodes the same either way; Buffer's decoder is the faster for mostly ASCII text.
+  let text = valid ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : new TextDecoder('utf-8').decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   out.sources.push({ path: file, text });
 }

@@ -2,8 +2,13 @@
  * A SchemaSource over a directory in the `/openapi/v3` layout (`api/v1.json`,
  * `apis/<group>/<version>.json`): `--schema-dir`, `KD_SCHEMA_DIR`, and the built-in bundle.
  * Documents are read lazily, once each, so a run pays only for the group-versions it uses.
+ * With `kindsDir` (the built-in bundle's `lean/kinds`, written by scripts/gen-bundle.mjs) it also
+ * offers one small document per kind, so that validating a few kinds parses only their schemas.
+ * Files are read synchronously: they are read once, and a thread-pool round trip per document
+ * cost more than the read.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentError } from '../errors.js';
 import type { GroupVersionPath, OpenApiDocument, SchemaSource } from '../schema/types.js';
@@ -14,14 +19,17 @@ export class SchemaDirSource implements SchemaSource {
   readonly #dir: string;
   #list?: Promise<GroupVersionPath[]>;
   readonly #docs = new Map<GroupVersionPath, Promise<OpenApiDocument | undefined>>();
+  readonly #kindsDir?: string;
+  readonly #kindDocs = new Map<string, Promise<OpenApiDocument | undefined>>();
 
   /**
    * `groupVersions`: the listing when it is known without reading the folders (the built-in
    * bundle's `bundle.json`): finding it is one directory read per API group, and directory reads
    * were among the dearest system calls of a small run.
    */
-  constructor(dir: string, options: { description?: string; kubernetesVersion?: string; groupVersions?: readonly string[] } = {}) {
+  constructor(dir: string, options: { description?: string; kubernetesVersion?: string; groupVersions?: readonly string[]; kindsDir?: string } = {}) {
     this.#dir = dir;
+    if (options.kindsDir !== undefined) this.#kindsDir = options.kindsDir;
     this.description = options.description ?? `schema directory ${dir}`;
     const version = options.kubernetesVersion ?? /v?(\d+\.\d+)\/?$/.exec(dir)?.[1];
     if (version !== undefined) this.kubernetesVersion = version;
@@ -38,6 +46,23 @@ export class SchemaDirSource implements SchemaSource {
     if (!doc) {
       doc = this.#read(gv);
       this.#docs.set(gv, doc);
+    }
+    return doc;
+  }
+
+  /**
+   * One kind's document (its resource's paths, the components its schemas reach), when the
+   * folder has per-kind documents and one for this kind; undefined otherwise (the caller reads
+   * the group-version's document). Kind names come from user files: only plain names are looked up.
+   */
+  kindDocument(gv: GroupVersionPath, kind: string): Promise<OpenApiDocument | undefined> {
+    if (this.#kindsDir === undefined || !/^[A-Za-z0-9]+$/.test(kind)) return Promise.resolve(undefined);
+    const key = `${gv}/${kind}`;
+    let doc = this.#kindDocs.get(key);
+    if (!doc) {
+      const file = path.join(this.#kindsDir, `${key}.json`);
+      doc = (async () => readJson(file))();
+      this.#kindDocs.set(key, doc);
     }
     return doc;
   }
@@ -84,18 +109,22 @@ export class SchemaDirSource implements SchemaSource {
   }
 
   async #read(gv: GroupVersionPath): Promise<OpenApiDocument | undefined> {
-    const file = path.join(this.#dir, `${gv}.json`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      return JSON.parse(text) as OpenApiDocument;
-    } catch (cause) {
-      throw environmentError(`schema document ${file} is not valid JSON: ${(cause as Error).message}`);
-    }
+    return readJson(path.join(this.#dir, `${gv}.json`));
+  }
+}
+
+/** A schema document; undefined when it cannot be read (absent), an environment error when it is not JSON. */
+function readJson(file: string): OpenApiDocument | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as OpenApiDocument;
+  } catch (cause) {
+    throw environmentError(`schema document ${file} is not valid JSON: ${(cause as Error).message}`);
   }
 }
 

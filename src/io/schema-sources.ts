@@ -23,6 +23,8 @@ interface BundleInfo {
   source?: { package?: string; version?: string };
   /** The folder (inside the bundle) of the validation-only documents, when the build wrote them. */
   lean?: string;
+  /** Inside `lean`: the per-kind documents' folder, when the build wrote them. */
+  kinds?: string;
   groupVersions?: string[];
 }
 
@@ -56,8 +58,9 @@ function normaliseVersion(v: string): string {
 
 /**
  * The built-in bundle. `forValidation`: its validation-only documents (REST paths reduced to what
- * the registry reads, `scripts/gen-bundle.mjs`), a fraction of the bytes to parse; kd sim needs
- * the whole documents, which kubectl reads from it.
+ * the registry reads, `scripts/gen-bundle.mjs`), a fraction of the bytes to parse, and its
+ * per-kind documents (a kind's schema closure, no descriptions); kd sim needs the whole
+ * documents, which kubectl reads from it.
  */
 export function builtInSource(options: { forValidation?: boolean } = {}): SchemaSource {
   const dir = bundleDir();
@@ -67,9 +70,11 @@ export function builtInSource(options: { forValidation?: boolean } = {}): Schema
   } catch {
     throw environmentError('the built-in Kubernetes schemas are missing (schemas/kubernetes)', 'run `npm run build` in the kubectl-kd folder, or pass --schema-dir');
   }
-  const docs = options.forValidation && typeof info.lean === 'string' ? path.join(dir, info.lean) : dir;
+  const lean = options.forValidation && typeof info.lean === 'string';
+  const docs = lean ? path.join(dir, info.lean!) : dir;
   const listing = Array.isArray(info.groupVersions) && info.groupVersions.every((g) => typeof g === 'string') ? { groupVersions: info.groupVersions } : {};
-  return new SchemaDirSource(docs, { description: `built-in schemas (Kubernetes ${info.kubernetesVersion})`, kubernetesVersion: info.kubernetesVersion, ...listing });
+  const kinds = lean && typeof info.kinds === 'string' ? { kindsDir: path.join(docs, info.kinds) } : {};
+  return new SchemaDirSource(docs, { description: `built-in schemas (Kubernetes ${info.kubernetesVersion})`, kubernetesVersion: info.kubernetesVersion, ...listing, ...kinds });
 }
 
 export function resolveSchemaSources(request: SchemaSourceRequest): SchemaSource[] {

@@ -1,8 +1,7 @@
 /**
  * The validate command's pipeline from paths to diagnostics: read inputs (files, folders,
  * stdin, kustomizations), load manifests, pick schema sources, and run the pure validation
- * pipeline. Large inputs are split across worker threads (see validate-parallel.ts) so that
- * both cores work; cross-object rules (duplicates) always run over the whole set here.
+ * pipeline; cross-object rules (duplicates) run over the whole set.
  */
 import path from 'node:path';
 import { isSkippedKind, loadManifests, parseIgnorePatterns, type IgnorePattern } from '../manifest/index.js';

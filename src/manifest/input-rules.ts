@@ -58,11 +58,15 @@ export function looksLikeKubernetes(text: string): boolean {
   return (t.startsWith('{') || t.startsWith('[')) && /"(?:apiVersion|kind)"\s*:/.test(t);
 }
 
+const DOCUMENT_MARKER_LINE = /^(?:---|\.\.\.)/m;
+
 /**
  * The text with the documents that do not look like Kubernetes objects blanked (their lines kept
  * empty, so positions in the rest are unchanged), and how many were.
  */
 export function keepKubernetesDocuments(text: string): { text: string; skipped: number } {
+  // Without a document marker the file is one document (the loader splits it again anyway).
+  if (!DOCUMENT_MARKER_LINE.test(text) && looksLikeKubernetes(text)) return { text, skipped: 0 };
   const slices = splitDocuments(text).filter((s: DocumentSlice) => !s.empty && !looksLikeKubernetes(text.slice(s.start, s.end)));
   if (slices.length === 0) return { text, skipped: 0 };
   let out = '';

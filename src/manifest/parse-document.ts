@@ -1,6 +1,7 @@
 /**
- * The fast path: one YAML document's text to plain values with js-yaml's event parser, which is
- * several times faster than building a position-carrying tree. It decides validity for the whole
+ * The fast path: one YAML document's text to plain values, by simple-yaml.ts when the document
+ * is plain block YAML, else with js-yaml's event parser, which is several times faster than
+ * building a position-carrying tree. It decides validity for the whole
  * loader; positions are found later, and only on demand (source-map.ts).
  *
  * Limits, each a diagnostic rather than a hang or a crash: nesting depth (checked by the parser),
@@ -10,6 +11,7 @@
  * and merge-key expansion (js-yaml's own counter).
  */
 import { constructFromEvents, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
+import { parseSimpleDocument } from './simple-yaml.js';
 import { kubernetesSchema } from './yaml-schema.js';
 
 export interface DocumentLimits {
@@ -44,6 +46,9 @@ function classify(error: unknown, limits: DocumentLimits): ParseProblem {
 }
 
 export function parseDocument(text: string, limits: DocumentLimits): ParsedDocument {
+  // Plain block YAML (nearly every manifest) takes the fast path; anything else, js-yaml.
+  const simple = parseSimpleDocument(text, limits.maxDepth);
+  if (simple) return { ok: true, values: [simple.value] };
   let values: unknown[];
   let aliasOffset = -1;
   try {

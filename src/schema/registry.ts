@@ -4,7 +4,8 @@
  * (which win over sources for the kinds they define).
  *
  * Lazy by contract: construction reads nothing; `prepare`/`ensure` load only the group-version
- * documents asked for (a cold start must not parse tens of MB for one small file). Lookups
+ * documents asked for (a cold start must not parse tens of MB for one small file), and `prepare`
+ * only the kinds asked for where the source has per-kind documents (the built-in bundle). Lookups
  * after that are synchronous and see only what was loaded. Suggestions for an unknown kind
  * need to know where the kind lives, so `prepare` loads every document only in that error
  * case.
@@ -37,6 +38,11 @@ interface LoadedDocument {
   ctx: CompileContext;
   /** Per kind's schema name: whether it or what it references has CEL rules; filled on first question. */
   usesCel: Map<string, boolean>;
+  /**
+   * Built from per-kind documents (`SchemaSource.kindDocument`): only the kinds asked for, each
+   * with exactly what the whole document gives it. Replaced by the whole document when needed.
+   */
+  partial: boolean;
 }
 
 interface CustomKind {
@@ -142,7 +148,7 @@ export class SchemaRegistry implements KindSchemaLookup {
     const map = await this.#groupVersionMap();
     const waits: Promise<void>[] = [];
     for (const gv of gvs) {
-      if (this.#docs.has(gv)) continue;
+      if (this.#docs.get(gv)?.partial === false) continue;
       const source = map.get(gv);
       if (!source) continue;
       let p = this.#loading.get(gv);
@@ -179,7 +185,63 @@ export class SchemaRegistry implements KindSchemaLookup {
       schemaNames: schemaNamesByKind(doc, gv),
       ctx: { components: doc.components?.schemas ?? {}, semantics: 'builtin', cache: new Map() },
       usesCel: new Map(),
+      partial: false,
     });
+    this.#forgetUnknown();
+  }
+
+  /** "No schema" answers may have been cached before a document arrived: they are asked again. */
+  #forgetUnknown(): void {
+    for (const [key, value] of this.#compiled) if (value === null) this.#compiled.delete(key);
+  }
+
+  /**
+   * Reads the per-kind documents of the built-in kinds asked for, where the source has them.
+   * False when some kind has none (or it does not give the kind a resource and a schema): the
+   * caller then reads whole documents, as it did before per-kind documents existed.
+   */
+  async #loadKinds(gvPath: GroupVersionPath, source: SchemaSource, kinds: ReadonlySet<string>): Promise<boolean> {
+    const gv = parseGroupVersionPath(gvPath);
+    if (!gv || !source.kindDocument) return false;
+    const wanted = [...kinds].filter((k) => !this.#docs.get(gvPath)?.resources.has(k));
+    const docs = await Promise.all(wanted.map((k) => source.kindDocument!(gvPath, k)));
+    let complete = true;
+    for (let i = 0; i < wanted.length; i++) {
+      const kind = wanted[i]!;
+      const doc = docs[i];
+      const resource = doc && resourcesFromDocument(doc, gv).get(kind);
+      const schemaName = doc && schemaNamesByKind(doc, gv).get(kind);
+      if (!doc || !resource || schemaName === undefined) {
+        complete = false;
+        continue;
+      }
+      let d = this.#docs.get(gvPath);
+      if (d && !d.partial) continue; // the whole document arrived meanwhile
+      if (!d) {
+        const schemas: Record<string, SchemaObject> = {};
+        d = {
+          gv,
+          doc: { paths: {}, components: { schemas } },
+          source,
+          resources: new Map(),
+          schemaNames: new Map(),
+          ctx: { components: schemas, semantics: 'builtin', cache: new Map() },
+          usesCel: new Map(),
+          partial: true,
+        };
+        this.#docs.set(gvPath, d);
+      }
+      // Same names mean the same schemas (all come from one group-version document).
+      Object.assign(d.doc.paths, doc.paths);
+      const into = d.doc.components.schemas;
+      for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) if (!(name in into)) into[name] = schema;
+      d.resources.set(kind, resource);
+      d.schemaNames.set(kind, schemaName);
+      // The build says when no schema the kind reaches has CEL rules (test/bundle/lean.test.ts checks it).
+      if ((doc as { 'x-kd-cel'?: unknown })['x-kd-cel'] === false) d.usesCel.set(schemaName, false);
+    }
+    this.#forgetUnknown();
+    return complete;
   }
 
   /**
@@ -188,8 +250,26 @@ export class SchemaRegistry implements KindSchemaLookup {
    */
   async prepare(gvks: Iterable<GroupVersionKind>): Promise<void> {
     const list = [...gvks];
-    await this.ensure(new Set(list.map((g) => groupVersionPath(g))));
-    if (list.some((g) => !this.#hasKind(g))) await this.ensure((await this.#groupVersionMap()).keys());
+    const map = await this.#groupVersionMap();
+    const requested = new Set(list.map((g) => groupVersionPath(g)));
+    // Built-in kinds of sources with per-kind documents are read one kind at a time; a
+    // group-version with a custom kind, or whose source has none, is read whole.
+    const byKind = new Map<GroupVersionPath, Set<string>>();
+    const whole = new Set<GroupVersionPath>();
+    for (const g of list) {
+      const p = groupVersionPath(g);
+      if (this.#custom.has(gvkKey(g)) || !map.get(p)?.kindDocument) whole.add(p);
+      else if (byKind.has(p)) byKind.get(p)!.add(g.kind);
+      else byKind.set(p, new Set([g.kind]));
+    }
+    const loads = [...byKind].filter(([p]) => !whole.has(p) && this.#docs.get(p)?.partial !== false);
+    const complete = (await Promise.all(loads.map(([p, kinds]) => this.#loadKinds(p, map.get(p)!, kinds)))).every(Boolean);
+    // Anything short of every kind found in its own document takes the path that never had
+    // per-kind documents (whole documents of the group-versions asked for, and of those read
+    // per kind before), so that error messages, which look at what is loaded, stay the same.
+    const partial = [...this.#docs].filter(([, d]) => d.partial).map(([p]) => p);
+    await this.ensure(complete ? whole : new Set([...requested, ...partial]));
+    if (list.some((g) => !this.#hasKind(g))) await this.ensure(map.keys());
   }
 
   #hasKind(g: GroupVersionKind): boolean {
@@ -217,7 +297,10 @@ export class SchemaRegistry implements KindSchemaLookup {
   }
 
   isNamespaced(gvk: GroupVersionKind): boolean | undefined {
-    return this.resource(gvk)?.namespaced;
+    // Asked several times per object (defaulting, metadata rules): no copy of the resource as `resource` makes.
+    const custom = this.#custom.size > 0 ? this.#custom.get(gvkKey(gvk)) : undefined;
+    if (custom) return custom.resource.namespaced;
+    return this.#docs.get(groupVersionPath(gvk))?.resources.get(gvk.kind)?.namespaced;
   }
 
   /** The kind's schema as published (a CRD version's openAPIV3Schema for custom kinds). */

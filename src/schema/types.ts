@@ -82,6 +82,12 @@ export interface SchemaSource {
   groupVersions(): Promise<GroupVersionPath[]>;
   /** Undefined when the source has no such group-version. */
   document(gv: GroupVersionPath): Promise<OpenApiDocument | undefined>;
+  /**
+   * Optional: a document holding only what one kind needs (the paths of the resources serving it,
+   * the components its schemas reach), giving the registry for that kind what `document` gives.
+   * Undefined when the source has none for the kind; the registry then reads `document`.
+   */
+  kindDocument?(gv: GroupVersionPath, kind: string): Promise<OpenApiDocument | undefined>;
 }
 
 /** What the REST paths of a document say about one resource. */

@@ -9,8 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KdError } from '../../src/errors.js';
-import { readInputs } from '../../src/io/inputs.js';
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
+import { addBytes, firstInvalidUtf8, readInputs, type Inputs } from '../../src/io/inputs.js';
 import { loadManifests } from '../../src/manifest/index.js';
+import { keepKubernetesDocuments, looksLikeKubernetes } from '../../src/manifest/input-rules.js';
+import { splitDocuments } from '../../src/manifest/split-documents.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/manifest');
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;
@@ -80,6 +84,32 @@ describe('readInputs', () => {
     const { sources } = await readInputs(['-'], { readStdin: async () => Buffer.from(cm('piped')) });
     expect(sources).toEqual([{ path: '<stdin>', text: cm('piped') }]);
     await expect(readInputs(['-'])).rejects.toThrow(KdError);
+  });
+
+  it('names walked files as path.join would, however the folder was written', async () => {
+    const expected = ['B.yml', 'a.yaml', 'c.json', 'sub/big.yaml', 'sub/d.yaml'].map((f) => path.join(tree, f));
+    for (const named of [`${tree}/`, `${tree}//sub/..`, `${tree}/./`]) {
+      const { sources, diagnostics } = await readInputs([named]);
+      expect(sources.map((s) => s.path)).toEqual(expected);
+      expect(diagnostics.map((d) => d.file)).toEqual([path.join(tree, 'sub/binary.yaml'), path.join(tree, 'sub/latin1.yaml')]);
+    }
+  });
+
+  it('judges UTF-8 with the native check exactly as the positioned scan does', () => {
+    // Bytes biased towards UTF-8 lead and continuation bytes, so that sequences near the edges
+    // (overlong forms, surrogates, above U+10FFFF, truncated) are common.
+    const byte = fc.oneof(fc.integer({ min: 0x20, max: 0x7f }), fc.integer({ min: 0x80, max: 0xbf }), fc.integer({ min: 0xc0, max: 0xff }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 12 }), (list) => {
+        const bytes = Buffer.from(list);
+        expect(isUtf8(bytes)).toBe(firstInvalidUtf8(bytes) === -1);
+        const out: Inputs = { sources: [], diagnostics: [] };
+        addBytes('f.yaml', bytes, {}, out);
+        if (isUtf8(bytes)) expect(out.sources).toEqual([{ path: 'f.yaml', text: new TextDecoder().decode(bytes).replace(/^\ufeff/, '') }]);
+        else expect(out.diagnostics.map((d) => d.rule)).toEqual(['input/encoding']);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('throws an input error for a path that does not exist', async () => {
@@ -169,5 +199,30 @@ describe('kustomizations', () => {
     expect(error).toBeInstanceOf(KdError);
     expect((error as KdError).kind).toBe('environment');
     expect((error as KdError).message).toContain('kubectl was not found');
+  });
+});
+
+describe('keepKubernetesDocuments', () => {
+  // The rule as it reads, document by document: the function's shortcut for one-document files must agree.
+  const reference = (text: string) => {
+    const slices = splitDocuments(text).filter((s) => !s.empty && !looksLikeKubernetes(text.slice(s.start, s.end)));
+    let out = '';
+    let at = 0;
+    for (const s of slices) {
+      out += text.slice(at, s.start) + text.slice(s.start, s.end).replace(/[^\n]/g, '');
+      at = s.end;
+    }
+    return { text: out + text.slice(at), skipped: slices.length };
+  };
+  it('blanks the documents that are not Kubernetes objects, whether a file has one document or many', () => {
+    const piece = fc.constantFrom('apiVersion: v1\nkind: ConfigMap\n', 'services:\n  web: {image: x}\n', '# comment\n', '---\n', '--- # c\n', '...\n', '{"kind": "X"}\n', 'kind: X\n', '\n', 'a: 1\n', '----\n', '  kind: nested\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join('');
+        expect(keepKubernetesDocuments(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(keepKubernetesDocuments('services: {}\n')).toEqual({ text: '\n', skipped: 1 });
   });
 });

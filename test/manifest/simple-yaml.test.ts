@@ -1,0 +1,260 @@
+/**
+ * The fast path for plain block YAML (src/manifest/simple-yaml.ts) must give exactly js-yaml's
+ * values with the Kubernetes schema whenever it answers, and must leave everything else to
+ * js-yaml (which then reports errors). Checked on generated documents (tricky scalars, keys and
+ * layouts, then random edits) and on every YAML file of the repository's fixtures and examples.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { constructFromEvents, parseEvents } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { parseSimpleDocument } from '../../src/manifest/simple-yaml.js';
+import { splitDocuments } from '../../src/manifest/split-documents.js';
+import { kubernetesSchema } from '../../src/manifest/yaml-schema.js';
+import { loadManifests } from '../../src/manifest/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** js-yaml's answer, as parse-document.ts asks for it: the values, or the error's reason. */
+function jsYaml(text: string): { values: unknown[] } | { error: string } {
+  try {
+    return { values: constructFromEvents(parseEvents(text, { maxDepth: 100 }), { source: text, schema: kubernetesSchema, maxTotalMergeKeys: 10_000 }) };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+/** Asserts agreement; true when the fast path answered. */
+function agrees(text: string): boolean {
+  const fast = parseSimpleDocument(text, 100);
+  if (fast === undefined) return false;
+  const slow = jsYaml(text);
+  expect(slow, JSON.stringify(text)).toEqual({ values: [fast.value] });
+  // toEqual does not tell 0 from -0 or own keys' order: compare those too.
+  expect(Object.is(fast.value, -0), JSON.stringify(text)).toBe(false);
+  expect(JSON.stringify(fast.value), JSON.stringify(text)).toBe(JSON.stringify((slow as { values: unknown[] }).values[0]));
+  return true;
+}
+
+const SCALARS = [
+  'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'False', 'null', 'Null', '~', '', '0644', '0x1F', '0o17', '0b101', '1_000', '1e3', '1E-2', '.5', '5.', '-.inf', '.NaN', '+1', '-0', '0', '-1.5',
+  '12:30', '2024-01-01', '1:2:3', 'a b', 'a: b', 'a :b', 'a:b', 'a #b', 'a#b', '-a', '- a', '-', '--', '---', '...', '*a', '&a', '!t', '|', '>', '%x', '@x', '`x', '?x', ':x', 'x:',
+  '{}', '[]', '{a}', '[a]', 'a[0]', 'q"', "it's", 'a"b', 'back\\slash', 'é ü', '日本', ' lead', 'trail ', '#', 'a,b', '<<', '=', 'http://x/y?z=1', 'key: v', 'v # c', '0.0.0.0', '100m', '64Mi',
+];
+const KEYS = ['a', 'b', 'name', 'x.y/z', 'app.kubernetes.io/name', '-k', '1', 'on', 'Yes', 'null', '__proto__', 'constructor', 'a b', 'k:', 'ke#y', '.k', '/k', '<<', '_x', 'a-b'];
+
+// What manifests hold: these the fast path must take (when rendered plainly or quoted).
+const TAME_SCALARS = ['web', 'nginx:1.27', '80', '0644', 'yes', 'true', 'null', '', '100m', '64Mi', '1.5', '-1', 'a b', 'a:b', 'http://x/y?z=1', 'é ü', '--flag=1', '.5', '~'];
+const TAME_KEYS = ['a', 'b', 'name', 'x.y/z', 'app.kubernetes.io/name', 'a-b', '_x'];
+
+type Tree = string | Tree[] | { [k: string]: Tree };
+const treeOf = (scalars: string[], keys: string[]): fc.Arbitrary<Tree> =>
+  fc.letrec<{ node: Tree }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(...scalars),
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom(...keys), tie('node'), { maxKeys: 4 }),
+    ),
+  })).node;
+const tree = treeOf(SCALARS, KEYS);
+const tame = treeOf(TAME_SCALARS, TAME_KEYS);
+
+interface Style {
+  quote: number;
+  indent: number;
+  seqInKeyColumn: boolean;
+  compact: boolean;
+  comments: boolean;
+  space: string;
+}
+
+function scalar(s: string, style: Style, i: number): string {
+  const q = (style.quote + i) % 3;
+  if (q === 1) return `'${s.replaceAll("'", "''")}'`;
+  if (q === 2) return `"${s}"`;
+  return s;
+}
+
+/** Renders a tree as block YAML (maybe invalid, on purpose: scalars are not escaped). */
+function render(value: Tree, style: Style, indent: number, counter: { n: number }): string[] {
+  const pad = ' '.repeat(indent);
+  const comment = () => (style.comments && counter.n++ % 4 === 0 ? ' # note' : '');
+  if (typeof value === 'string') return [`${pad}${scalar(value, style, counter.n++)}`];
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${pad}[]`];
+    const out: string[] = [];
+    for (const item of value) {
+      if (typeof item === 'string' || (Array.isArray(item) && item.length === 0) || (!Array.isArray(item) && Object.keys(item).length === 0)) {
+        out.push(`${pad}-${style.space}${render(item, style, 0, counter)[0]}${comment()}`);
+      } else if (!Array.isArray(item) && style.compact) {
+        const inner = render(item, style, indent + 1 + style.space.length, counter);
+        out.push(`${pad}-${style.space}${inner[0]!.trimStart()}`, ...inner.slice(1));
+      } else out.push(`${pad}-${comment()}`, ...render(item, style, indent + style.indent, counter));
+    }
+    return out;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return [`${pad}{}`];
+  const out: string[] = [];
+  for (const [k, v] of entries) {
+    if (typeof v === 'string' || (Array.isArray(v) && v.length === 0) || (!Array.isArray(v) && Object.keys(v).length === 0)) {
+      out.push(`${pad}${k}:${style.space}${render(v, style, 0, counter)[0]}${comment()}`);
+    } else {
+      out.push(`${pad}${k}:${comment()}`, ...render(v, style, Array.isArray(v) && style.seqInKeyColumn ? indent : indent + style.indent, counter));
+    }
+  }
+  return out;
+}
+
+const style = fc.record({
+  quote: fc.integer({ min: 0, max: 5 }),
+  indent: fc.constantFrom(1, 2, 4),
+  seqInKeyColumn: fc.boolean(),
+  compact: fc.boolean(),
+  comments: fc.boolean(),
+  space: fc.constantFrom(' ', '  '),
+});
+
+describe('the fast path for plain block YAML', () => {
+  it('answers exactly as js-yaml on generated documents', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...KEYS), tree, { minKeys: 1, maxKeys: 5 }), style, fc.boolean(), (value, s, marker) => {
+        agrees((marker ? '---\n' : '') + render(value, s, 0, { n: 0 }).join('\n') + '\n');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers for documents of the shapes manifests have, as js-yaml does', () => {
+    let answered = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...TAME_KEYS), tame, { minKeys: 1, maxKeys: 5 }), style, fc.boolean(), (value, s, marker) => {
+        runs++;
+        if (agrees((marker ? '---\n' : '') + render(value, s, 0, { n: 0 }).join('\n') + '\n')) answered++;
+      }),
+      { numRuns: 2000 },
+    );
+    // It must answer for most of them, or it would be no fast path.
+    expect(answered).toBeGreaterThan(runs / 2);
+  });
+
+  it('answers exactly as js-yaml after random edits, and leaves js-yaml every error', () => {
+    const edit = fc.constantFrom(' ', '  ', '\n', '\n  ', '-', '- ', ':', ': ', '#', ' #', '\t', '"', "'", '{', '[', '*', '&', '!', '|', '---\n', '...\n', '\\', 'é', '\r\n', '%');
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...KEYS), tree, { minKeys: 1, maxKeys: 4 }), style, fc.array(fc.tuple(fc.nat(), edit), { minLength: 1, maxLength: 3 }), (value, s, edits) => {
+        let text = render(value, s, 0, { n: 0 }).join('\n') + '\n';
+        for (const [at, insert] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + insert + text.slice(i);
+        }
+        const fast = parseSimpleDocument(text, 100);
+        if (fast !== undefined) agrees(text);
+        else if (!('error' in jsYaml(text))) return; // declined valid text: fine
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('declines what it does not handle, and anything js-yaml rejects', () => {
+    for (const text of [
+      'a: 1\na: 2\n', // duplicate key: js-yaml's error
+      'a: b: c\n',
+      'a: [1, 2]\n',
+      'a: &x 1\nb: *x\n',
+      'a: |\n  text\n',
+      'a: "esc\\n"\n',
+      'a: one\n  two\n',
+      'on: 1\n',
+      '"quoted": 1\n',
+      '<<: {a: 1}\n',
+      'a:\tb\n',
+      'a: 1\r\n',
+      '%YAML 1.2\n---\na: 1\n',
+      'a:\n  - 1\n - 2\n',
+      '- - 1\n',
+      'just a scalar\n',
+      'a: 1\n---\nb: 2\n',
+      '__proto__: 1\n',
+    ]) {
+      expect(parseSimpleDocument(text, 100), JSON.stringify(text)).toBeUndefined();
+    }
+    // Deep nesting is js-yaml's to judge (its depth limit and message).
+    const deep = Array.from({ length: 60 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
+    expect(parseSimpleDocument(deep, 100)).toBeUndefined();
+  });
+
+  it('answers for the shapes manifests have', () => {
+    const manifest = [
+      '---',
+      '# a comment',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web # trailing comment',
+      '  labels: {}',
+      '  annotations:',
+      '    kd.io/sync-wave: "2"',
+      "    note: 'it''s'",
+      'spec:',
+      '  replicas: 3',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - name: web',
+      '        image: nginx:1.27',
+      '        args:',
+      '          - --port=8080',
+      '          - -v',
+      '        ports:',
+      '          -   containerPort: 0x50',
+      '              protocol: TCP',
+      '        env: []',
+      '      volumes:',
+      '      -',
+      '        name: data',
+      '        emptyDir: {}',
+      '      - ~',
+      '',
+    ].join('\n');
+    expect(agrees(manifest)).toBe(true);
+    expect(parseSimpleDocument(manifest, 100)!.value).toMatchObject({
+      metadata: { name: 'web', labels: {}, annotations: { 'kd.io/sync-wave': '2', note: "it's" } },
+      spec: { replicas: 3, template: { spec: { containers: [{ args: ['--port=8080', '-v'], ports: [{ containerPort: 80, protocol: 'TCP' }], env: [] }], volumes: [{ name: 'data', emptyDir: {} }, null] } } },
+    });
+  });
+
+  it('answers exactly as js-yaml for every document of the fixtures and examples', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = path.join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.ya?ml$/.test(name)) files.push(p);
+      }
+    };
+    walk(path.join(root, 'test', 'fixtures'));
+    walk(path.join(root, 'examples'));
+    let documents = 0;
+    let answered = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const slice of splitDocuments(text)) {
+        if (slice.empty) continue;
+        documents++;
+        if (agrees(text.slice(slice.start, slice.end))) answered++;
+      }
+    }
+    expect(documents).toBeGreaterThan(100);
+    expect(answered).toBeGreaterThan(documents / 3);
+  });
+
+  it('leaves the loader\'s results unchanged: errors still come from js-yaml', () => {
+    const { manifests, diagnostics } = loadManifests([{ path: 'm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' }]);
+    expect(diagnostics.map((d) => `${d.rule} ${d.range.start.line}`)).toEqual(['yaml/duplicate-key 5']);
+    expect(manifests.map((m) => m.ref.name)).toEqual(['c']);
+  });
+});
