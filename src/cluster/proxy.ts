@@ -331,9 +331,14 @@ function sharedSecureContext(options: TlsOptions): () => tls.SecureContext {
   return () => (context ??= tls.createSecureContext({ ...(options.ca ? { ca: options.ca } : {}), ...(options.cert ? { cert: options.cert } : {}), ...(options.key ? { key: options.key } : {}) }));
 }
 
-/** A direct https agent whose connections share one secure context. */
-class SharedContextAgent extends https.Agent {
+/**
+ * A direct https agent whose connections share one secure context, and which knows when none of
+ * them is still in its handshake (`handshakes`).
+ */
+export class SharedContextAgent extends https.Agent {
   readonly #context: () => tls.SecureContext;
+  #handshaking = 0;
+  #waiting: Array<() => void> = [];
 
   constructor(options: https.AgentOptions, context: () => tls.SecureContext) {
     super(options);
@@ -342,7 +347,22 @@ class SharedContextAgent extends https.Agent {
 
   override createConnection(options: tls.ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void): net.Socket {
     type Create = (options: tls.ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void) => net.Socket;
-    return (https.Agent.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...options, secureContext: this.#context() }, callback);
+    const socket = (https.Agent.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...options, secureContext: this.#context() }, callback) as tls.TLSSocket;
+    this.#handshaking++;
+    let done = false;
+    const settled = () => {
+      if (done) return;
+      done = true;
+      socket.off('secureConnect', settled).off('error', settled).off('close', settled);
+      if (--this.#handshaking === 0) for (const resolve of this.#waiting.splice(0)) resolve();
+    };
+    socket.once('secureConnect', settled).once('error', settled).once('close', settled);
+    return socket;
+  }
+
+  /** Resolves when no connection is in its TLS handshake (secured, failed or closed). */
+  handshakes(): Promise<void> {
+    return this.#handshaking === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiting.push(resolve));
   }
 }
 
