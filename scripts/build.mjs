@@ -12,9 +12,10 @@
  * published package (`files` in package.json).
  */
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
 
@@ -134,6 +135,15 @@ const yargsNoVersionGuess = {
   },
 };
 
+/**
+ * The `yaml` library is not in the split bundle: src/manifest/yaml-library.ts loads it with
+ * require() on first use (problem positions, diffs, kustomize output, kd sim), so that a run that
+ * needs none of them never loads it, and callers stay synchronous. It is bundled on its own into
+ * one CommonJS file at dist/'s top, which loads in a few milliseconds where the package's own
+ * seventy files take tens.
+ */
+const YAML_BUNDLE = 'yaml.cjs';
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -148,20 +158,36 @@ const common = {
     // Bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.DEV': '"false"' },
+  define: { 'process.env.DEV': '"false"', KD_YAML_BUNDLE: JSON.stringify(YAML_BUNDLE) },
 };
 
 // One build for both programs: every command module (a dynamic import in
 // plugin/commands/index.ts) becomes its own chunk, and code that several commands (or the CLI and
 // the language server) use lives in chunks they share instead of a copy per command.
-await build({
+const result = await build({
   ...common,
+  metafile: true,
   entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
   outdir: out,
   plugins: [barrelImports(root), pureCore, builtinsThroughRequire, yargsAssert, yargsNoVersionGuess, lazyStringWidth],
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+await build({
+  entryPoints: [createRequire(import.meta.url).resolve('yaml')],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  outfile: path.join(out, YAML_BUNDLE),
+});
+
+// What each bundle file holds and imports, for tools that explain start-up (bench/startup.mjs);
+// not part of the package (`files` in package.json ships only the bundles).
+writeFileSync(path.join(out, 'meta.json'), JSON.stringify(result.metafile));
 
 const old = `dist.old-${process.pid}`;
 if (existsSync('dist')) renameSync('dist', old);
