@@ -14,6 +14,15 @@ export function loadedModules(
   options?: { node?: string; env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeout?: number },
 ): LoadedModules;
 
+/** The same without blocking this process (an in-process kd sim keeps answering); stdin is closed. */
+export function loadedModulesAsync(
+  args: string[],
+  options?: { node?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeout?: number },
+): Promise<LoadedModules>;
+
+/** For a bundle file's absolute path, the source files (metafile inputs) it holds code of. */
+export function bundleInputs(root: string): (file: string) => string[];
+
 export function bundleContents(root: string): (file: string) => Array<[origin: string, bytes: number]>;
 
 export function originOf(input: string): string;

@@ -9,7 +9,7 @@
  * built-ins when the process exits. Built-ins that Node itself loads to run an empty module with
  * the same preload are left out, so the list says what the program added.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,25 +33,28 @@ process.on('exit', () => {
 /** Built-ins Node loads for an empty module under the preload, per Node binary. */
 const baselines = new Map();
 
-function probe(node, args, options, dir) {
+function probeSetup(node, args, options, dir) {
   const preload = path.join(dir, 'preload.mjs');
   writeFileSync(preload, PRELOAD);
   const out = path.join(dir, 'loaded.json');
   rmSync(out, { force: true });
-  const r = spawnSync(node, ['--import', pathToFileURL(preload).href, ...args], {
-    encoding: 'utf8',
-    input: options.input ?? '',
-    cwd: options.cwd,
-    env: { ...(options.env ?? process.env), KD_LOADED_MODULES_OUT: out },
-    timeout: options.timeout ?? 60_000,
-  });
-  let loaded = { files: [], builtins: [] };
-  try {
-    loaded = JSON.parse(readFileSync(out, 'utf8'));
-  } catch {
-    // The process did not reach its exit handler (killed, or the preload failed): nothing listed.
-  }
-  return { r, loaded };
+  const spawnArgs = ['--import', pathToFileURL(preload).href, ...args];
+  const spawnOptions = { cwd: options.cwd, env: { ...(options.env ?? process.env), KD_LOADED_MODULES_OUT: out } };
+  const read = () => {
+    try {
+      return JSON.parse(readFileSync(out, 'utf8'));
+    } catch {
+      // The process did not reach its exit handler (killed, or the preload failed): nothing listed.
+      return { files: [], builtins: [] };
+    }
+  };
+  return { spawnArgs, spawnOptions, read };
+}
+
+function probe(node, args, options, dir) {
+  const { spawnArgs, spawnOptions, read } = probeSetup(node, args, options, dir);
+  const r = spawnSync(node, spawnArgs, { ...spawnOptions, encoding: 'utf8', input: options.input ?? '', timeout: options.timeout ?? 60_000 });
+  return { r, loaded: read() };
 }
 
 function baseline(node, dir) {
@@ -65,6 +68,20 @@ function baseline(node, dir) {
   return set;
 }
 
+function result(r, loaded, base) {
+  const files = loaded.files.map((url) => {
+    const file = fileURLToPath(url);
+    let bytes = 0;
+    try {
+      bytes = statSync(file).size;
+    } catch {
+      // Gone since (a rebuilt dist/): listed with no size.
+    }
+    return { file, bytes };
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, files, builtins: loaded.builtins.filter((b) => !base.has(b)) };
+}
+
 /**
  * Runs `node args...` and says what it loaded.
  * @param {string[]} args the script and its arguments
@@ -76,23 +93,36 @@ export function loadedModules(args, options = {}) {
   try {
     const base = baseline(node, dir);
     const { r, loaded } = probe(node, args, options, dir);
-    const files = loaded.files.map((url) => {
-      const file = fileURLToPath(url);
-      let bytes = 0;
-      try {
-        bytes = statSync(file).size;
-      } catch {
-        // Gone since (a rebuilt dist/): listed with no size.
-      }
-      return { file, bytes };
+    return result(r, loaded, base);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same without blocking this process, for a cluster (an in-process kd sim) that must keep
+ * answering while the program runs. Standard input is closed.
+ */
+export async function loadedModulesAsync(args, options = {}) {
+  const node = options.node ?? process.execPath;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kd-loaded-'));
+  try {
+    const base = baseline(node, dir);
+    const { spawnArgs, spawnOptions, read } = probeSetup(node, args, options, dir);
+    const r = await new Promise((resolve, reject) => {
+      const child = spawn(node, spawnArgs, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 60_000);
+      child.on('error', reject);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stdout, stderr });
+      });
     });
-    return {
-      status: r.status,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      files,
-      builtins: loaded.builtins.filter((b) => !base.has(b)),
-    };
+    return result(r, read(), base);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -123,6 +153,25 @@ export function bundleContents(root) {
     // The metafile names outputs as the build wrote them (into a temporary folder, then renamed).
     const rel = out.replace(/^[^/]*\//, '');
     byFile.set(path.join(root, 'dist', rel), [...origins.entries()].sort((a, b) => b[1] - a[1]));
+  }
+  return (file) => byFile.get(file) ?? [];
+}
+
+/**
+ * For each bundle file under `dist`, the source files it holds code of (metafile inputs with
+ * bytes in it: `src/apply/runner.ts`, `node_modules/yaml/dist/index.js`).
+ */
+export function bundleInputs(root) {
+  let meta;
+  try {
+    meta = JSON.parse(readFileSync(path.join(root, 'dist', 'meta.json'), 'utf8'));
+  } catch {
+    throw new Error(`${path.join(root, 'dist', 'meta.json')} is missing: run \`npm run build\` first`);
+  }
+  const byFile = new Map();
+  for (const [out, info] of Object.entries(meta.outputs)) {
+    const inputs = Object.entries(info.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k);
+    byFile.set(path.join(root, 'dist', out.replace(/^[^/]*\//, '')), inputs);
   }
   return (file) => byFile.get(file) ?? [];
 }
