@@ -3,10 +3,18 @@
  * `apis/<group>/<version>.json`): `--schema-dir`, `KD_SCHEMA_DIR`, and the built-in bundle.
  * Documents are read lazily, once each, so a run pays only for the group-versions it uses.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir as readdirCallback, readFile as readFileCallback } from 'node:fs';
 import path from 'node:path';
 import { environmentError } from '../errors.js';
 import type { GroupVersionPath, OpenApiDocument, SchemaSource } from '../schema/types.js';
+
+// node:fs's callback functions rather than node:fs/promises, which every validate would load for
+// these reads alone, with eight more of Node's modules behind it (readline, the fs watchers):
+// issue 17.
+const readdir = (dir: string): Promise<string[]> =>
+  new Promise((resolve, reject) => readdirCallback(dir, (error, names) => (error ? reject(error) : resolve(names))));
+const readFile = (file: string): Promise<string> =>
+  new Promise((resolve, reject) => readFileCallback(file, 'utf8', (error, text) => (error ? reject(error) : resolve(text))));
 
 export class SchemaDirSource implements SchemaSource {
   readonly description: string;
@@ -87,7 +95,7 @@ export class SchemaDirSource implements SchemaSource {
     const file = path.join(this.#dir, `${gv}.json`);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readFile(file);
     } catch {
       return undefined;
     }

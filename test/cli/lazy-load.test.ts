@@ -3,7 +3,8 @@
  * paths load the rest when they are taken, with the same results.
  *  - validate of a valid file and drift of an in-sync release load neither the `yaml` library
  *    (dist/yaml.cjs: problem positions, diffs, kustomize output), nor the apply executor, health
- *    gates or simulator, nor node:child_process (exec credential plugins, kustomize) or node:tty;
+ *    gates or simulator, nor node:child_process (exec credential plugins, kustomize), node:tty
+ *    or node:fs/promises (kustomize, file storage; readline and the fs watchers behind it);
  *  - a file with a problem still gets its exact file:line:col, a drift with differences still
  *    prints its diff (both load dist/yaml.cjs), and an exec-credential kubeconfig still works
  *    (it loads node:child_process), and a kustomization is still rendered and its problems placed
@@ -35,7 +36,7 @@ const NOT_FOR_A_CLEAN_RUN = [
   'src/plan/plan-apply.ts',
   'src/sim/',
 ];
-const BUILTINS_NOT_NEEDED = ['child_process', 'dgram', 'tty'];
+const BUILTINS_NOT_NEEDED = ['child_process', 'dgram', 'tty', 'fs/promises', 'internal/readline/interface'];
 
 let dir: string;
 let holds: (file: string) => string[];
