@@ -8,7 +8,9 @@
  *  - a file with a problem still gets its exact file:line:col, a drift with differences still
  *    prints its diff (both load dist/yaml.cjs), and an exec-credential kubeconfig still works
  *    (it loads node:child_process), and a kustomization is still rendered and its problems placed
- *    in the user's files (kubectl kustomize through node:child_process, the output through `yaml`).
+ *    in the user's files (kubectl kustomize through node:child_process, the output through `yaml`);
+ *  - a cluster command to a plain http:// server (kubectl proxy, kd sim --no-auth) loads neither
+ *    node:https nor node:tls.
  * The lists come from scripts/loaded-modules.mjs (shared with bench/startup.mjs and
  * test/lsp/lazy-start.test.ts); what each bundle file holds comes from the build's dist/meta.json.
  */
@@ -18,7 +20,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { bundleInputs, loadedModules, loadedModulesAsync, type LoadedModules } from '../../scripts/loaded-modules.mjs';
+import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
+import { startSim } from '../../src/sim/server.js';
 import { startDriftSim, type DriftSim } from '../drift/support.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
 import { requireKubectl } from '../e2e/kubectl-harness.js';
 import { tempHomeEnv } from '../support/temp-home.js';
 import { kdBin, repoRoot } from './run-kd.js';
@@ -122,6 +127,8 @@ describe('drift against kd sim', () => {
     expect(yamlLoaded(run)).toBe(false);
     expect(unneededSources(run)).toEqual([]);
     expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+    // An https server: TLS is loaded (and the list is not empty by accident).
+    expect(run.builtins).toContain('tls');
   });
 
   it('with a difference still prints its diff, loading the yaml library to render it', async () => {
@@ -153,5 +160,29 @@ describe('drift against kd sim', () => {
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
     expect(run.builtins).toContain('child_process');
+  });
+});
+
+describe('a plain http:// server', () => {
+  it('apply and drift load neither node:https nor node:tls', async () => {
+    const sim = await startSim({ noAuth: true, schemaSource: new SchemaDirSource(BUILT_IN_SCHEMAS) });
+    try {
+      const kc = path.join(dir, 'http.kubeconfig');
+      writeFileSync(kc, sim.kubeconfig());
+      const args = ['--release', 'plain', '-n', 'default', '--kubeconfig', kc, path.join(dir, 'web.yaml')];
+      const applied = await loadedModulesAsync([kdBin, 'apply', ...args], { env: env(), cwd: repoRoot });
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      const drift = await loadedModulesAsync([kdBin, 'drift', ...args], { env: env(), cwd: repoRoot });
+      expect(drift.stderr).toBe('');
+      expect(drift.stdout).toContain('1 object: 1 in-sync');
+      expect(drift.status).toBe(0);
+      for (const run of [applied, drift]) {
+        expect(run.builtins).toContain('http');
+        expect(run.builtins.filter((b) => ['https', 'tls', '_tls_wrap'].includes(b))).toEqual([]);
+      }
+    } finally {
+      await sim.stop();
+    }
   });
 });
