@@ -1,13 +1,27 @@
 /**
- * The flags every command shares with kubectl, read from parsed arguments. Kept apart from the
+ * The flags every command shares with kubectl: their declaration (kd's global flags, which the
+ * parser and `--help` read) and their values, read from parsed arguments. Kept apart from the
  * CLI wiring so that a command module can use them without loading every other command.
  */
 
-import type { Argv } from 'yargs';
+import { declare, type ArgsBuilder, type Declaration } from './args/declare.js';
 import { usageError } from '../src/index.js';
 
 /** Stands for a lone `-` on the command line until the command reads its positionals. */
 export const STDIN_ARG = '\u0000stdin';
+
+/** kd's own flags, on every command (and the first word that is not one of them names the command). */
+export const globalDeclaration: Declaration = declare('<command> [options]', 'Validate, drift-check, apply and simulate Kubernetes manifests kept in files.', (y) =>
+  y
+    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace for namespaced objects that set none' })
+    .option('context', { type: 'string', describe: 'kubeconfig context to use' })
+    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file' })
+    .option('sim', { type: 'boolean', default: false, describe: 'run against an in-process kd sim instead of a kubeconfig cluster' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'more detail, and stack traces for internal errors' })
+    .option('color', { type: 'boolean', describe: 'colour: --color (or =always), --no-color (or --color=never), --color=auto (default: on for a TTY unless NO_COLOR is set)' })
+    .option('version', { type: 'boolean', describe: 'Show version number' })
+    .option('help', { alias: 'h', type: 'boolean', describe: 'Show help' }),
+);
 
 export interface GlobalFlags {
   namespace?: string;
@@ -37,7 +51,7 @@ export function storageFlags(argv: Record<string, unknown>): { storage?: string;
 }
 
 /** Declares the storage flags on a command that reads or writes release records. */
-export function withStorageOptions<T>(y: Argv<T>): Argv<T> {
+export function withStorageOptions(y: ArgsBuilder): ArgsBuilder {
   return y
     .option('storage', { type: 'string', describe: 'where release records live: secret (default) | configmap | file:DIR (or KD_STORAGE)' })
     .option('storage-namespace', { type: 'string', describe: 'namespace of the records and the release lock, created when missing (default: the release\'s; or KD_STORAGE_NAMESPACE)' });

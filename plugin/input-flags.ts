@@ -36,5 +36,5 @@ export function inputFlags(argv: Record<string, unknown>): InputFlags {
 export const INPUT_FLAG_OPTIONS = {
   'max-input-size': { type: 'string', describe: 'refuse any input (file, stdin, pipe) larger than this, e.g. 128Mi (default 64Mi)' },
   'allow-remote': { type: 'boolean', default: false, describe: 'let kustomizations fetch remote bases (git, http); off: kd stays offline' },
-  exclude: { type: 'string', describe: 'paths to leave out of folder walks, a gitignore-style pattern (repeatable; also .kdignore)' },
+  exclude: { type: 'string', repeatable: true, describe: 'paths to leave out of folder walks, a gitignore-style pattern (repeatable; also .kdignore)' },
 } as const;

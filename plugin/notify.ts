@@ -3,7 +3,7 @@
  * separated), the HTTP POST behind the core's `NotificationSender` port, and the one call a
  * command makes after a run. Delivery problems are warnings on stderr; the exit code stays the run's.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from './args/declare.js';
 import {
   NotificationBuilder,
   deliverNotification,
@@ -23,7 +23,7 @@ export interface NotifyConfig {
 }
 
 /** Declares `--notify` and `--notify-format` on a command that runs on a release. */
-export function withNotifyOptions<T>(y: Argv<T>): Argv<T> {
+export function withNotifyOptions(y: ArgsBuilder): ArgsBuilder {
   return y
     .option('notify', { type: 'string', array: true, describe: 'POST a JSON summary of each run to this URL (repeatable; or KD_NOTIFY, comma separated)' })
     .option('notify-format', { type: 'string', describe: 'json (kd.io/v1 RunNotification, the default) | slack ({"text": ...})' });

@@ -4,12 +4,12 @@
  *
  * Start-up time is part of the product, and so is the size of the package: one build with code
  * splitting over both entries (dist/kubectl-kd.js, dist/kd-lsp.js). The entry holds only argument
- * parsing; each command module is loaded at run time as its own chunk (the dynamic imports of
- * plugin/commands/index.ts), and what commands share is in shared chunks, once. The core's barrel
- * does not make every command reach everything, because its modules are marked free of side
- * effects (below), so esbuild keeps only the statements a chunk uses: `validate` does not load
- * the simulator. Source maps are written beside the bundles for development and kept out of the
- * published package (`files` in package.json).
+ * parsing (kd's own, plugin/args/: no parser library); each command module is loaded at run time
+ * as its own chunk (the dynamic imports of plugin/commands/index.ts), and what commands share is
+ * in shared chunks, once. The core's barrel does not make every command reach everything, because
+ * its modules are marked free of side effects (below), so esbuild keeps only the statements a
+ * chunk uses: `validate` does not load the simulator. Source maps are written beside the bundles
+ * for development and kept out of the published package (`files` in package.json).
  */
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,35 +64,10 @@ const builtinsThroughRequire = {
 };
 
 /**
- * yargs (in the entry, so in every command) imports node:assert for two internal invariant
- * checks, and loading node:assert costs 10–100 ms of start-up on a loaded 2-core machine. Give
- * yargs the two functions it uses instead.
- */
-const yargsAssert = {
-  name: 'kd-yargs-assert',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
-      args.importer.includes(`${path.sep}node_modules${path.sep}yargs${path.sep}`) ? { path: 'assert', namespace: 'kd-yargs-assert' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'kd-yargs-assert' }, () => ({
-      contents: [
-        'function fail(message, actual, expected, operator) {',
-        '  if (message instanceof Error) throw message;',
-        '  throw Object.assign(new Error(message ?? `expected ${String(actual)} ${operator} ${String(expected)}`), { code: "ERR_ASSERTION", actual, expected, operator });',
-        '}',
-        'export function strictEqual(actual, expected, message) { if (!Object.is(actual, expected)) fail(message, actual, expected, "==="); }',
-        'export function notStrictEqual(actual, expected, message) { if (Object.is(actual, expected)) fail(message, actual, expected, "!=="); }',
-      ].join('\n'),
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * string-width (three copies: cliui's and wrap-ansi's in the entry, Ink's in the UI) builds an
- * Intl.Segmenter and Unicode-property regular expressions when its module is evaluated: 40–150 ms
- * of every command's start-up on a loaded 2-core machine, though kd only measures them when it
- * renders `--help` or the terminal UI, and string-width 8 skips them for printable ASCII anyway.
+ * string-width (Ink's, in the terminal UI) builds an Intl.Segmenter and Unicode-property regular
+ * expressions when its module is evaluated: 40–150 ms of `apply --watch`'s start-up on a loaded
+ * 2-core machine, though kd only measures them when it renders the terminal UI, and string-width
+ * 8 skips them for printable ASCII anyway.
  * Build each on first use instead: the module-level constants become objects that create the real
  * segmenter or expression when first called, with the methods string-width calls on them.
  */
@@ -112,25 +87,6 @@ const lazyStringWidth = {
       if (lazy === 0) return undefined;
       const helper = 'function __kdLazyRegExp(get) { return { test: (s) => get().test(s), exec: (s) => get().exec(s), [Symbol.search]: (s) => get()[Symbol.search](s), [Symbol.match]: (s) => get()[Symbol.match](s), [Symbol.matchAll]: (s) => get()[Symbol.matchAll](s), [Symbol.replace]: (s, r) => get()[Symbol.replace](s, r), [Symbol.split]: (s, l) => get()[Symbol.split](s, l) }; }\n';
       return { contents: contents + '\n' + helper, loader: 'js' };
-    });
-  },
-};
-
-/**
- * yargs' factory declares `--version` with a version it guesses by walking up from the bundle to
- * a package.json (a directory listing per folder, then reading and parsing the file); kd's cli
- * declares it again at once with its own version, so the guess is thrown away. Directory listings
- * are dear on a loaded machine (10–40 ms of a small validate in profiles), so the build drops the
- * factory's call. The build fails if the line is gone, so that a yargs update is looked at.
- */
-const yargsNoVersionGuess = {
-  name: 'kd-yargs-no-version-guess',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const call = /\n(\s*)yargs\.version\(\);\n/;
-      if (!call.test(source)) throw new Error(`${args.path}: yargs' factory no longer calls yargs.version(); review scripts/build.mjs (kd-yargs-no-version-guess)`);
-      return { contents: source.replace(call, '\n$1// kd: --version is declared by plugin/cli.ts with kd\'s version.\n'), loader: 'js' };
     });
   },
 };
@@ -169,7 +125,7 @@ const result = await build({
   metafile: true,
   entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
   outdir: out,
-  plugins: [barrelImports(root), pureCore, builtinsThroughRequire, yargsAssert, yargsNoVersionGuess, lazyStringWidth],
+  plugins: [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth],
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });

@@ -6,6 +6,8 @@ export * from './model/index.js';
 export * from './errors.js';
 export * from './manifest/index.js';
 export * from './schema/index.js';
+// Named at its own module too, so that the CLI's entry (did-you-mean for flags) loads only it, not the validator (scripts/barrel-imports.mjs).
+export { closest } from './schema/suggest.js';
 export * from './annotations/index.js';
 export * from './validate/index.js';
 export { readInputs, readWalkedFile, STDIN_NAME, DEFAULT_MAX_INPUT_BYTES, type Inputs, type InputOptions, type ReadInputsOptions } from './io/inputs.js';

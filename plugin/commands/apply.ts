@@ -5,7 +5,7 @@
  * Exit codes: 0 applied and healthy, 1 the apply failed (invalid manifests, health, hook,
  * conflict, lock held), 2 usage, input or cluster-access error, 130 interrupted.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, readDesired, releaseNameProblem, usageError, type ApplyRequest, type DryRunMode, type Session, type StorageChoice } from '../../src/index.js';
 import { STDIN_ARG, globalFlags, outputFlag, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
@@ -167,13 +167,13 @@ export async function runApplyCommand(options: ApplyOptions, ctx: CommandContext
 export const applyCommand: CommandSpec = {
   name: 'apply [paths..]',
   describe: 'apply manifests with Server-Side Apply in sync waves, with hooks, health gating and prune',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withNotifyOptions(withStorageOptions(y))
       .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path)' })
       .option('prune', { type: 'boolean', default: false, describe: 'delete objects of the release that are no longer in the files' })
       .option('allow-empty', { type: 'boolean', default: false, describe: 'with --prune, allow an input without objects (it deletes every object of the release)' })
-      .option('dry-run', { type: 'string', default: 'none', describe: 'none | client (print the plan; a bare --dry-run means client) | server (also send each object as a server-side dry run)' })
+      .option('dry-run', { type: 'string', default: 'none', optionalValue: { implied: 'client', values: ['none', 'client', 'server'] }, describe: 'none | client (print the plan; a bare --dry-run means client) | server (also send each object as a server-side dry run)' })
       .option('diff', { type: 'boolean', default: false, describe: 'print unified diffs of what changes (Secret values masked)' })
       .option('timeout', { type: 'string', default: '5m', describe: 'how long to wait for objects to become healthy, for the whole run' })
       .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'objects applied in parallel within a wave' })

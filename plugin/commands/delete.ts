@@ -6,7 +6,7 @@
  * Exit codes: 0 deleted, 1 it failed (a hook, a timeout, lock held), 2 usage, unknown release
  * or cluster access, 130 interrupted.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { ExitCode, deleteRelease, describeRef, type ApplyEvent } from '../../src/index.js';
 import { exitForFailure } from '../exit-codes.js';
 import { globalFlags, withStorageOptions } from '../flags.js';
@@ -96,7 +96,7 @@ export async function runDelete(options: DeleteOptions, target: ReleaseTarget, c
 export const deleteCommand: CommandSpec = {
   name: 'delete <name>',
   describe: 'delete a release: its hooks, its objects in reverse waves, and its records',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withNotifyOptions(withStorageOptions(y))
       .positional('name', { type: 'string', describe: 'the release' })
       .option('keep-history', { type: 'boolean', default: false, describe: 'keep the release records (the latest is marked deleted)' })

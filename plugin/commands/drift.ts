@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import {
   type StorageChoice,
   DEFAULT_DRIFT_CONCURRENCY,
@@ -156,18 +156,18 @@ export async function runDriftCommand(options: DriftOptions, ctx: CommandContext
 export const driftCommand: CommandSpec = {
   name: 'drift [paths..]',
   describe: 'three-way drift: what changed in the files, in the cluster (by whom), and what is orphaned',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withStorageOptions(y)
       .positional('paths', { type: 'string', array: true, describe: 'the release\'s files, folders or kustomizations (as for apply), or - for stdin' })
       .option('release', { type: 'string', describe: 'release name (default: the base name of the first path, as apply)' })
       .options(INPUT_FLAG_OPTIONS)
       .option('all-releases', { type: 'boolean', default: false, describe: 'audit every release of the namespace (-A: of the cluster) against its last deployed revision' })
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'with --all-releases: every namespace' })
-      .option('ignore', { type: 'string', describe: 'KIND:/json/pointer to leave out (repeatable; KIND may be * or Kind.group)' })
-      .option('ignore-file', { type: 'string', describe: 'a file of --ignore rules, one per line (# comments)' })
+      .option('ignore', { type: 'string', repeatable: true, describe: 'KIND:/json/pointer to leave out (repeatable; KIND may be * or Kind.group)' })
+      .option('ignore-file', { type: 'string', repeatable: true, describe: 'a file of --ignore rules, one per line (# comments)' })
       .option('show-foreign', { type: 'boolean', default: false, describe: 'also list fields other managers set that kd never set' })
       .option('diff', { type: 'boolean', default: false, describe: 'print a unified diff (live → files) per object (Secret values masked)' })
-      .option('fail-on', { type: 'string', describe: `classes that make the exit code 1 (default ${DEFAULT_FAIL_ON.join(',')}; none for never)` })
+      .option('fail-on', { type: 'string', repeatable: true, describe: `classes that make the exit code 1 (default ${DEFAULT_FAIL_ON.join(',')}; none for never)` })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json | sarif | junit' })
       .option('concurrency', { type: 'number', default: DEFAULT_DRIFT_CONCURRENCY, describe: 'server dry runs in flight at once' })
       .example('$0 drift deploy/ --release shop -n shop', 'compare release "shop" with its files and the cluster')

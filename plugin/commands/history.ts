@@ -6,7 +6,7 @@
  * unified diffs object by object, Secret values masked, or `-o json` (kind RevisionDiff).
  * Exit codes: 0 shown, 2 usage, unknown release or revision, or cluster access.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import {
   diffRevisions,
   ExitCode,
@@ -57,7 +57,7 @@ export async function runHistory(options: HistoryOptions, target: ReleaseTarget,
 export const historyCommand: CommandSpec = {
   name: 'history <name>',
   describe: 'show the revisions of a release',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withStorageOptions(y)
       .positional('name', { type: 'string', describe: 'the release' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })

@@ -6,14 +6,16 @@
  * other commands for what they have in common (scripts/build.mjs); under tests they are ordinary
  * module imports.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../../src/index.js';
+import { globalDeclaration } from '../flags.js';
 
 export interface CommandSpec {
   name: string;
   describe: string;
-  builder: (y: Argv) => Argv;
+  /** Declares the command's flags, positionals, examples and epilogue (plugin/args/declare.ts). */
+  builder: (y: ArgsBuilder) => ArgsBuilder;
   run: (argv: Record<string, unknown>, ctx: CommandContext) => Promise<number>;
   /** The command watches ctx.signal and ends cleanly itself (exit code of its choosing). */
   handlesInterrupt?: boolean;
@@ -37,8 +39,10 @@ export const commandIndex: CommandEntry[] = [
   { word: 'sim', load: async () => (await import('./sim.js')).simCommand },
 ];
 
-/** Global flags (plugin/cli.ts) that take a value as the next word: `-n shop`, `--context prod`. */
-const GLOBAL_FLAGS_WITH_VALUE = new Set(['-n', '--namespace', '--context', '--kubeconfig']);
+/** Global flags (plugin/flags.ts) that take a value as the next word: `-n shop`, `--context prod`. */
+const GLOBAL_FLAGS_WITH_VALUE = new Set(
+  globalDeclaration.flags.filter((f) => f.type !== 'boolean' && !f.optionalValue).flatMap((f) => [`--${f.name}`, ...(f.alias ? [`-${f.alias}`] : [])]),
+);
 
 /**
  * The command word: the first word that is neither a flag nor a global flag's value, as kubectl
@@ -59,14 +63,9 @@ export function commandWord(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The declarations needed for these arguments: the named command's only, else all (help). */
-export async function loadCommands(args: readonly string[]): Promise<CommandSpec[]> {
-  const word = commandWord(args);
-  if (word !== undefined) {
-    const entry = commandIndex.find((e) => e.word === word);
-    if (entry) return [await entry.load()];
-    throw usageError(`unknown command "${word}"`, `the commands are: ${commandIndex.map((e) => e.word).join(', ')} (kubectl kd --help)`);
-  }
-  if (args.length === 1 && args[0] === '--version') return [];
-  return Promise.all(commandIndex.map((e) => e.load()));
+/** The command named `word`, or a usage error that lists the commands. */
+export function findCommand(word: string): CommandEntry {
+  const entry = commandIndex.find((e) => e.word === word);
+  if (entry) return entry;
+  throw usageError(`unknown command "${word}"`, `the commands are: ${commandIndex.map((e) => e.word).join(', ')} (kubectl kd --help)`);
 }

@@ -5,7 +5,7 @@
  * each with its lock: live (held by a running run, named) or expired (`kubectl kd recover` fixes it).
  * Exit codes: 0 listed (also when there are none), 2 usage or cluster access.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { ExitCode, renderListText, renderPendingText, type LeaseLock, type PendingRelease } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { outputFlag, withStorageOptions } from '../flags.js';
@@ -54,7 +54,7 @@ async function listPending(releases: ReadonlyArray<Omit<PendingRelease, 'lock'>>
 export const listCommand: CommandSpec = {
   name: 'list',
   describe: 'list the releases in a namespace, or in all namespaces with -A',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withStorageOptions(y)
       .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'releases in every namespace' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json' })

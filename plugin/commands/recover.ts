@@ -8,7 +8,7 @@
  * Exit codes: 0 recovered (or nothing to recover), 1 refused (the lock is live), 2 usage,
  * unknown release or cluster access.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { ExitCode, KdError, LockHeldError } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { withStorageOptions } from '../flags.js';
@@ -54,7 +54,7 @@ export async function runRecover(options: RecoverOptions, target: ReleaseTarget,
 export const recoverCommand: CommandSpec = {
   name: 'recover <name>',
   describe: 'mark the pending revision of a release whose run died as failed',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withStorageOptions(y)
       .positional('name', { type: 'string', describe: 'the release' })
       .example('$0 list -A --pending', 'releases left pending, and whether their lock is live or expired')

@@ -5,7 +5,7 @@
  * Exit codes: as apply: 0 rolled back and healthy, 1 it failed (health, hook, conflict, lock
  * held), 2 usage, unknown release or revision, cluster access, 130 interrupted.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { chooseRollbackRevision, rollbackRequest, tolerateCorruptDeployed, usageError } from '../../src/index.js';
 import { globalFlags, outputFlag, withStorageOptions } from '../flags.js';
 import { RunNotifier, notifyConfigOf, notifyContextOf, withNotifyOptions, type NotifyConfig } from '../notify.js';
@@ -67,7 +67,7 @@ export async function runRollback(options: RollbackOptions, target: ReleaseTarge
 export const rollbackCommand: CommandSpec = {
   name: 'rollback <name> [revision]',
   describe: 're-apply an earlier revision of a release, as a new revision',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     withNotifyOptions(withStorageOptions(y))
       .positional('name', { type: 'string', describe: 'the release' })
       .positional('revision', { type: 'string', describe: 'the revision to go back to (default: the one before the current)' })

@@ -8,7 +8,7 @@
 import { readFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { ExitCode, SIM_KUBERNETES_VERSION, SchemaDirSource, builtInSource, isLoopbackHost, kubeconfigFiles, startEmbeddedSim, usageError, writeFilePrivate, yamlLibrary, type SchemaSource } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
@@ -167,7 +167,7 @@ export async function runSim(options: SimCommandOptions, ctx: CommandContext): P
 export const simCommand: CommandSpec = {
   name: 'sim',
   describe: 'run an embedded Kubernetes API server simulator (for kubectl, kd and CI)',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     y
       .option('port', { type: 'number', default: 0, describe: 'port to listen on (0: any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
@@ -178,7 +178,7 @@ export const simCommand: CommandSpec = {
       .option('state', { type: 'string', describe: 'keep the cluster state in FILE across restarts (atomic, owner-only writes)' })
       .option('tls', { type: 'boolean', default: false, describe: 'serve HTTPS with a generated CA and client certificate' })
       .option('token', { type: 'string', describe: 'require this bearer token (default: a random one per start, written into the kubeconfig)' })
-      .option('allow-host', { type: 'string', describe: 'also answer requests for this host name (repeatable), e.g. a DNS name of this machine' })
+      .option('allow-host', { type: 'string', repeatable: true, describe: 'also answer requests for this host name (repeatable), e.g. a DNS name of this machine' })
       .option('auth', { type: 'boolean', default: true, describe: 'require authentication; --no-auth serves anyone who can connect (loopback only)' })
       .option('faults', { type: 'string', describe: 'inject faults, e.g. "seed=1,latency=5-20ms,429=0.05,500=0.02,reset=0.01,watch-close=30s"' })
       .option('schema-dir', { type: 'string', describe: 'serve the API of these OpenAPI v3 documents instead of the built-in ones' })

@@ -2,7 +2,7 @@
  * `kubectl kd validate PATH...`: checks manifests against Kubernetes and CRD schemas offline.
  * Exit 0 when valid (warnings allowed), 1 when any error was found, 2 on usage or I/O errors.
  */
-import type { Argv } from 'yargs';
+import type { ArgsBuilder } from '../args/declare.js';
 import { allRules, definedOnly, parseIgnorePatterns, parseSkipKinds, ruleInfo, usageError, validateFiles, type ValidateFilesRequest } from '../../src/index.js';
 import { exitForDiagnostics } from '../exit-codes.js';
 import { STDIN_ARG, globalFlags, outputFlag } from '../flags.js';
@@ -100,7 +100,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
 export const validateCommand: CommandSpec = {
   name: 'validate [paths..]',
   describe: 'check manifests against Kubernetes OpenAPI and CRD schemas (offline)',
-  builder: (y: Argv) =>
+  builder: (y: ArgsBuilder) =>
     y
       .positional('paths', { type: 'string', array: true, describe: 'files, folders (recursive), kustomization folders, or - for stdin' })
       .option('output', { alias: 'o', type: 'string', default: 'text', describe: 'text | json | sarif' })
@@ -109,8 +109,8 @@ export const validateCommand: CommandSpec = {
       .option('schema-dir', { type: 'string', describe: 'folder of OpenAPI v3 documents in the /openapi/v3 layout (env KD_SCHEMA_DIR)' })
       .option('cluster', { type: 'boolean', default: false, describe: "use the kubeconfig cluster's OpenAPI v3 schemas and CRDs (online)" })
       .options(INPUT_FLAG_OPTIONS)
-      .option('crd', { type: 'string', describe: 'CRD files or folders whose schemas to use (repeatable)' })
-      .option('skip', { type: 'string', describe: 'kinds to leave out, comma-separated: Kind or group/version/Kind (repeatable)' })
+      .option('crd', { type: 'string', repeatable: true, describe: 'CRD files or folders whose schemas to use (repeatable)' })
+      .option('skip', { type: 'string', repeatable: true, describe: 'kinds to leave out, comma-separated: Kind or group/version/Kind (repeatable)' })
       .example('$0 validate manifests/', 'validate every YAML/JSON file under manifests/')
       .example('$0 validate app.yaml -o sarif > kd.sarif', 'SARIF for code scanning')
       .example("$0 validate deploy/ --skip Secret --exclude 'legacy/**'", 'leave out Secrets and the legacy folder')

@@ -3,8 +3,8 @@
  * pattern or a CEL `matches()` needs it. Built-in kinds have no patterns, so validating them
  * never loads it; a custom resource whose CRD has a pattern loads it on the built binary and gets
  * the API server's pattern error at the value's file:line:col. And validating a file lists no
- * directory: the built-in bundle's group-versions come from its bundle.json, and yargs' version
- * guess (a walk up to a package.json) is left out of the build.
+ * directory: the built-in bundle's group-versions come from its bundle.json, and kd's own argument
+ * parser guesses no version (yargs walked up to a package.json for one).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

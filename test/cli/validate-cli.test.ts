@@ -96,7 +96,7 @@ describe('kubectl kd validate', () => {
     expect(missing.stderr).toBe('error: no/such/dir: no such file or directory\nhint: check the path; give files, folders, or - for standard input\n');
     const flag = runKd(['validate', '--frobnicate', 'examples/']);
     expect(flag.status).toBe(2);
-    expect(flag.stderr).toContain('error: Unknown argument: frobnicate');
+    expect(flag.stderr).toContain('error: unknown flag --frobnicate for kubectl kd validate');
     const format = runKd(['validate', '-o', 'yaml', 'examples/']);
     expect(format.status).toBe(2);
     expect(format.stderr).toContain('error: unknown output format "yaml" for validate');
