@@ -12,9 +12,15 @@
  * with user info authenticates with Basic (http) or username/password (socks5).
  */
 import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import tls from 'node:tls';
+
+// node:https and node:tls (with crypto behind them, ~20 ms of start-up) are loaded for an https
+// server or proxy only: a plain http:// server (kubectl proxy, kd sim --no-auth) never needs
+// them (issue 17). Through require(), which builds no ESM facade (scripts/build.mjs).
+const builtin = createRequire(import.meta.url);
+export const httpsModule = (): typeof import('node:https') => builtin('node:https') as typeof import('node:https');
+const tlsModule = (): typeof import('node:tls') => builtin('node:tls') as typeof import('node:tls');
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -178,7 +184,7 @@ function proxyPort(u: URL): number {
 function connectToProxy(proxy: URL): net.Socket {
   const host = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = proxyPort(proxy);
-  return proxy.protocol === 'https:' ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
+  return proxy.protocol === 'https:' ? tlsModule().connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
 }
 
 /** A raw stream to host:port through the proxy (CONNECT or socks5). */
@@ -298,11 +304,11 @@ function proxyError(proxy: URL, message: string, cause?: Error): Error {
 export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOptions): http.Agent {
   const secure = server.protocol === 'https:';
   const defined = Object.fromEntries(Object.entries(tlsOptions).filter(([, v]) => v !== undefined)) as TlsOptions;
-  if (!proxy) return secure ? new https.Agent({ keepAlive: true, ...defined }) : new http.Agent({ keepAlive: true });
+  if (!proxy) return secure ? new (httpsModule().Agent)({ keepAlive: true, ...defined }) : new http.Agent({ keepAlive: true });
   const targetHost = server.hostname.replace(/^\[(.*)\]$/, '$1');
   const targetPort = Number(server.port || (secure ? 443 : 80));
   if (!secure && proxy.protocol === 'http:') return new ForwardingAgent(proxy);
-  const AgentClass = secure ? https.Agent : http.Agent;
+  const AgentClass = secure ? httpsModule().Agent : http.Agent;
   const agent = new AgentClass({ keepAlive: true, ...(secure ? defined : {}) });
   // Node's Agent accepts an asynchronous createConnection (it calls back when the socket is ready).
   (agent as unknown as { createConnection: unknown }).createConnection = (_options: unknown, callback: (err: Error | null, socket?: net.Socket) => void) => {
@@ -311,7 +317,7 @@ export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOpt
         if (!secure) return callback(null, raw);
         // Certificates are checked against the server's name (or tls-server-name), never the proxy's.
         const servername = defined.servername ?? (net.isIP(targetHost) ? undefined : targetHost);
-        const secured = tls.connect({ socket: raw, host: targetHost, ...defined, ...(servername ? { servername } : {}) });
+        const secured = tlsModule().connect({ socket: raw, host: targetHost, ...defined, ...(servername ? { servername } : {}) });
         secured.once('secureConnect', () => callback(null, secured));
         secured.once('error', (e) => callback(e));
       },
