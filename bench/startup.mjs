@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleContents, loadedModules } from '../scripts/loaded-modules.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const kd = path.join(root, 'bin', 'kubectl-kd.cjs');
@@ -128,6 +129,23 @@ function time(args) {
   return median(walls);
 }
 
+const contentsOf = bundleContents(root);
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** Runs kd once under scripts/loaded-modules.mjs and prints what it loaded; returns the run. */
+function listLoaded(label, args) {
+  const run = loadedModules([kd, ...args], { env });
+  const files = run.files.filter((f) => f.file.startsWith(root + path.sep)).sort((a, b) => b.bytes - a.bytes);
+  const total = files.reduce((n, f) => n + f.bytes, 0);
+  console.log(`\n${label} loads ${files.length} files of kd (${kb(total)}) and these Node built-ins beyond an empty module's:`);
+  console.log(`  ${run.builtins.filter((b) => !b.startsWith('internal/')).join(' ')}`);
+  for (const f of files) {
+    const holds = contentsOf(f.file).slice(0, 4).map(([origin, bytes]) => `${origin} ${kb(bytes)}`).join(', ');
+    console.log(`  ${kb(f.bytes).padStart(7)}  ${path.relative(root, f.file).padEnd(36)} ${holds}`);
+  }
+  return run;
+}
+
 function report(label, args) {
   const wall = time(args);
   const dir = path.join(work, `prof-${label.replace(/\W+/g, '-')}`);
@@ -155,15 +173,18 @@ const baseline = (() => {
 })();
 console.log(`node -e 0 (the floor): ${(baseline * 1000).toFixed(0)} ms`);
 report('validate one small file', ['validate', path.join(work, 'web.yaml')]);
+listLoaded('validate one small file', ['validate', path.join(work, 'web.yaml')]);
 
 const kubeconfig = path.join(work, 'sim.kubeconfig');
 const sim = spawn(node, [kd, 'sim', '--kubeconfig-out', kubeconfig], { env, stdio: 'ignore' });
 try {
   const until = Date.now() + 30_000;
   while (!existsSync(kubeconfig) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  const applied = spawnSync(node, [kd, 'apply', '--kubeconfig', kubeconfig, '-n', 'default', path.join(work, 'web.yaml')], { env, encoding: 'utf8' });
+  const applied = listLoaded('apply of a one-object release', ['apply', '--kubeconfig', kubeconfig, '-n', 'default', path.join(work, 'web.yaml')]);
   if (applied.status !== 0) throw new Error(`apply failed: ${applied.stdout}${applied.stderr}`);
-  report('drift of a one-object release (cluster command)', ['drift', '--kubeconfig', kubeconfig, '-n', 'default', path.join(work, 'web.yaml')]);
+  const drift = ['drift', '--kubeconfig', kubeconfig, '-n', 'default', path.join(work, 'web.yaml')];
+  report('drift of a one-object release (cluster command)', drift);
+  listLoaded('drift of a one-object release', drift);
 } finally {
   sim.kill('SIGTERM');
   await new Promise((r) => sim.on('exit', r));

@@ -12,9 +12,10 @@
  * for development and kept out of the published package (`files` in package.json).
  */
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
 
@@ -90,6 +91,15 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * The `yaml` library is not in the split bundle: src/manifest/yaml-library.ts loads it with
+ * require() on first use (problem positions, diffs, kustomize output, kd sim), so that a run that
+ * needs none of them never loads it, and callers stay synchronous. It is bundled on its own into
+ * one CommonJS file at dist/'s top, which loads in a few milliseconds where the package's own
+ * seventy files take tens.
+ */
+const YAML_BUNDLE = 'yaml.cjs';
+
 const common = {
   bundle: true,
   format: 'esm',
@@ -104,20 +114,36 @@ const common = {
     // Bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.DEV': '"false"' },
+  define: { 'process.env.DEV': '"false"', KD_YAML_BUNDLE: JSON.stringify(YAML_BUNDLE) },
 };
 
 // One build for both programs: every command module (a dynamic import in
 // plugin/commands/index.ts) becomes its own chunk, and code that several commands (or the CLI and
 // the language server) use lives in chunks they share instead of a copy per command.
-await build({
+const result = await build({
   ...common,
+  metafile: true,
   entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
   outdir: out,
   plugins: [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth],
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+await build({
+  entryPoints: [createRequire(import.meta.url).resolve('yaml')],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  outfile: path.join(out, YAML_BUNDLE),
+});
+
+// What each bundle file holds and imports, for tools that explain start-up (bench/startup.mjs);
+// not part of the package (`files` in package.json ships only the bundles).
+writeFileSync(path.join(out, 'meta.json'), JSON.stringify(result.metafile));
 
 const old = `dist.old-${process.pid}`;
 if (existsSync('dist')) renameSync('dist', old);

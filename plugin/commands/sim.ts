@@ -9,8 +9,7 @@ import { readFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, renameSync, w
 import os from 'node:os';
 import path from 'node:path';
 import type { ArgsBuilder } from '../args/declare.js';
-import { parse, stringify } from 'yaml';
-import { ExitCode, SIM_KUBERNETES_VERSION, SchemaDirSource, builtInSource, isLoopbackHost, kubeconfigFiles, startEmbeddedSim, usageError, writeFilePrivate, type SchemaSource } from '../../src/index.js';
+import { ExitCode, SIM_KUBERNETES_VERSION, SchemaDirSource, builtInSource, isLoopbackHost, kubeconfigFiles, startEmbeddedSim, usageError, writeFilePrivate, yamlLibrary, type SchemaSource } from '../../src/index.js';
 import { globalFlags } from '../flags.js';
 import { stdoutStyle, type CommandContext } from '../context.js';
 import type { CommandSpec } from './index.js';
@@ -89,13 +88,13 @@ function upsert<T extends Named>(list: T[] | undefined, item: T): T[] {
 
 /** Adds (or replaces) the kd-sim cluster, user and context in an existing kubeconfig; never switches the current context. */
 export function mergeKubeconfig(existingText: string | undefined, simText: string): string {
-  const base = (existingText ? (parse(existingText) as Record<string, unknown> | null) : null) ?? { apiVersion: 'v1', kind: 'Config', preferences: {} };
-  const sim = parse(simText) as Record<string, Named[]>;
+  const base = (existingText ? (yamlLibrary().parse(existingText) as Record<string, unknown> | null) : null) ?? { apiVersion: 'v1', kind: 'Config', preferences: {} };
+  const sim = yamlLibrary().parse(simText) as Record<string, Named[]>;
   for (const section of ['clusters', 'users', 'contexts'] as const) {
     for (const item of sim[section] ?? []) base[section] = upsert(base[section] as Named[] | undefined, item);
   }
   if (!base['current-context']) base['current-context'] = (sim.contexts?.[0]?.name as string | undefined) ?? 'kd-sim';
-  return stringify(base);
+  return yamlLibrary().stringify(base);
 }
 
 /** The kubeconfig --add-context writes to; refuses (before the sim starts) to replace a kd-sim context unless forced. */
@@ -103,7 +102,7 @@ function addContextTarget(options: SimCommandOptions, ctx: CommandContext): { ta
   const target = path.resolve(ctx.cwd, options.kubeconfig ?? kubeconfigFiles(ctx.env)[0] ?? path.join(ctx.env.HOME ?? os.homedir(), '.kube', 'config'));
   if (!existsSync(target)) return { target };
   const existing = readFileSync(target, 'utf8');
-  const config = (parse(existing) as { contexts?: Named[] } | null) ?? {};
+  const config = (yamlLibrary().parse(existing) as { contexts?: Named[] } | null) ?? {};
   if (!options.force && (config.contexts ?? []).some((c) => c.name === 'kd-sim'))
     throw usageError(`${target} already has a context named kd-sim; kd sim will not replace it`, 'pass --force to replace it, or --kubeconfig-out FILE to write a separate kubeconfig');
   return { target, existing };

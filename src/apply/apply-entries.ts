@@ -27,12 +27,12 @@ import type { RunContext } from './run-context.js';
 import { objectDiff } from './unified-diff.js';
 import { isSecret } from './mask-secrets.js';
 import { currentRolloutPods, waitHealthy, type WaitTarget } from './wait-healthy.js';
+import { createNamespaceIfMissing, NAMESPACE_GVK } from './namespace.js';
 import { runHealthChecks, type HealthCheckIo, type HealthCheckTarget } from './health-check.js';
 
 export { FIELD_MANAGER } from '../cluster/client.js';
 import { FIELD_MANAGER } from '../cluster/client.js';
 
-const NAMESPACE_GVK = { group: '', version: 'v1', kind: 'Namespace' } as const;
 
 /** The object as kd sends it: the plan's desired object already has its namespace and the inventory's labels. */
 export function prepareObject(entry: PlanEntry): KubeObject {
@@ -233,24 +233,14 @@ async function ensureNamespaces(ctx: RunContext, tier: readonly PlanEntry[]): Pr
   for (const name of [...wanted].sort()) await ensureNamespace(ctx, name);
 }
 
+export { createNamespaceIfMissing };
+
 export async function ensureNamespace(ctx: RunContext, name: string): Promise<void> {
   if (ctx.namespaces.has(name)) return;
   if (ctx.dryRun === 'none' && (await createNamespaceIfMissing(ctx.client, name, ctx.signal))) {
     ctx.emit({ type: 'object-applied', ref: { ...NAMESPACE_GVK, name }, stage: 'wave', action: 'namespace-created' });
   }
   ctx.namespaces.add(name);
-}
-
-/** True when this call created it; AlreadyExists (another creator won the race) is success. */
-export async function createNamespaceIfMissing(client: ClusterClient, name: string, signal: AbortSignal): Promise<boolean> {
-  if ((await client.get({ ...NAMESPACE_GVK, name }, { signal })) !== undefined) return false;
-  try {
-    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: FIELD_MANAGER, signal });
-    return true;
-  } catch (error) {
-    if (error instanceof ClusterRequestError && error.isAlreadyExists) return false;
-    throw error;
-  }
 }
 
 /** Consecutive entries of one kind: the plan already sorted them in install order. */

@@ -37,7 +37,7 @@ import { isPlainObject as isMap } from '../model/json.js';
 import { formatMicroTime as microTime } from '../model/time.js';
 
 export type { HeldLock };
-import { createNamespaceIfMissing } from './apply-entries.js';
+import { createNamespaceIfMissing } from './namespace.js';
 
 export const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 export const DEFAULT_LEASE_SECONDS = 30;

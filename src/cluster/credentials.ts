@@ -18,14 +18,19 @@
  *    reported with the `installHint`.
  * Error messages name files and users, never a credential.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { environmentError, KdError } from '../errors.js';
 import { systemClock, type ClusterClock } from './clock.js';
 import type { ClusterConnection, ExecConfig, KubeconfigCluster, KubeconfigUser } from './kubeconfig.js';
 import { proxyFromEnvironment, type Env } from './proxy.js';
 import type { ServerCredentials } from './transport.js';
+
+// node:child_process (with net and dgram behind it) and node:tty are loaded only for an exec
+// plugin: most kubeconfigs (certificates, tokens, kd sim's) never run one, and every cluster
+// command reaches this module (issue 17).
+const builtin = createRequire(import.meta.url);
+const isatty = (fd: number): boolean => (builtin('node:tty') as typeof import('node:tty')).isatty(fd);
 
 export interface CredentialOptions {
   /** The process environment: proxies, and the base of an exec plugin's. Default `process.env`. */
@@ -265,6 +270,7 @@ class ExecPlugin {
     for (const e of this.config.env) env[e.name] = e.value;
     env['KUBERNETES_EXEC_INFO'] = this.#execInfo(interactive);
     const command = this.config.command;
+    const { spawn } = builtin('node:child_process') as typeof import('node:child_process');
     const { stdout, code, spawnError } = await new Promise<{ stdout: string; code: number | null; spawnError?: NodeJS.ErrnoException }>((resolve) => {
       const chunks: Buffer[] = [];
       let child;

@@ -12,9 +12,17 @@
  * with user info authenticates with Basic (http) or username/password (socks5).
  */
 import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import tls from 'node:tls';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
+import type { ConnectionOptions, SecureContext, TLSSocket } from 'node:tls';
+
+// node:https and node:tls (with crypto behind them, ~20 ms of start-up) are loaded for an https
+// server or proxy only: a plain http:// server (kubectl proxy, kd sim --no-auth) never needs
+// them (issue 17). Through require(), which builds no ESM facade (scripts/build.mjs).
+const builtin = createRequire(import.meta.url);
+export const httpsModule = (): typeof import('node:https') => builtin('node:https') as typeof import('node:https');
+const tlsModule = (): typeof import('node:tls') => builtin('node:tls') as typeof import('node:tls');
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -178,7 +186,7 @@ function proxyPort(u: URL): number {
 function connectToProxy(proxy: URL): net.Socket {
   const host = proxy.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = proxyPort(proxy);
-  return proxy.protocol === 'https:' ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
+  return proxy.protocol === 'https:' ? tlsModule().connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
 }
 
 /** A raw stream to host:port through the proxy (CONNECT or socks5). */
@@ -301,11 +309,11 @@ export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOpt
   const secure = server.protocol === 'https:';
   const defined = Object.fromEntries(Object.entries(tlsOptions).filter(([, v]) => v !== undefined)) as TlsOptions;
   const context = sharedSecureContext(defined);
-  if (!proxy) return secure ? new SharedContextAgent({ keepAlive: true, ...defined }, context) : new http.Agent({ keepAlive: true });
+  if (!proxy) return secure ? sharedContextAgent({ keepAlive: true, ...defined }, context) : new http.Agent({ keepAlive: true });
   const targetHost = server.hostname.replace(/^\[(.*)\]$/, '$1');
   const targetPort = Number(server.port || (secure ? 443 : 80));
   if (!secure && proxy.protocol === 'http:') return new ForwardingAgent(proxy);
-  const AgentClass = secure ? https.Agent : http.Agent;
+  const AgentClass = secure ? httpsModule().Agent : http.Agent;
   const agent = new AgentClass({ keepAlive: true, ...(secure ? defined : {}) });
   // Node's Agent accepts an asynchronous createConnection (it calls back when the socket is ready).
   (agent as unknown as { createConnection: unknown }).createConnection = (_options: unknown, callback: (err: Error | null, socket?: net.Socket) => void) => {
@@ -314,7 +322,7 @@ export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOpt
         if (!secure) return callback(null, raw);
         // Certificates are checked against the server's name (or tls-server-name), never the proxy's.
         const servername = defined.servername ?? (net.isIP(targetHost) ? undefined : targetHost);
-        const secured = tls.connect({ socket: raw, host: targetHost, ...defined, secureContext: context(), ...(servername ? { servername } : {}) });
+        const secured = tlsModule().connect({ socket: raw, host: targetHost, ...defined, secureContext: context(), ...(servername ? { servername } : {}) });
         secured.once('secureConnect', () => callback(null, secured));
         secured.once('error', (e) => callback(e));
       },
@@ -326,44 +334,60 @@ export function agentFor(server: URL, proxy: URL | undefined, tlsOptions: TlsOpt
 }
 
 /** The secure context of an agent's connections, made once on first use (from the CA, certificate and key). */
-function sharedSecureContext(options: TlsOptions): () => tls.SecureContext {
-  let context: tls.SecureContext | undefined;
-  return () => (context ??= tls.createSecureContext({ ...(options.ca ? { ca: options.ca } : {}), ...(options.cert ? { cert: options.cert } : {}), ...(options.key ? { key: options.key } : {}) }));
+function sharedSecureContext(options: TlsOptions): () => SecureContext {
+  let context: SecureContext | undefined;
+  return () => (context ??= tlsModule().createSecureContext({ ...(options.ca ? { ca: options.ca } : {}), ...(options.cert ? { cert: options.cert } : {}), ...(options.key ? { key: options.key } : {}) }));
 }
 
+/** An agent that knows when none of its connections is still in its TLS handshake. */
+export interface HandshakeTracking {
+  handshakes(): Promise<void>;
+}
+
+export function tracksHandshakes(agent: http.Agent): agent is http.Agent & HandshakeTracking {
+  return typeof (agent as Partial<HandshakeTracking>).handshakes === 'function';
+}
+
+type SharedContextAgentClass = new (options: HttpsAgentOptions, context: () => SecureContext) => http.Agent & HandshakeTracking;
+let SharedContextAgent: SharedContextAgentClass | undefined;
+
 /**
- * A direct https agent whose connections share one secure context, and which knows when none of
- * them is still in its handshake (`handshakes`).
+ * A direct https agent whose connections share one secure context, and which tracks the ones in
+ * their handshake. Its class extends node:https's Agent, so it is made on first https use.
  */
-export class SharedContextAgent extends https.Agent {
-  readonly #context: () => tls.SecureContext;
-  #handshaking = 0;
-  #waiting: Array<() => void> = [];
+function sharedContextAgent(options: HttpsAgentOptions, context: () => SecureContext): http.Agent & HandshakeTracking {
+  type Create = (options: ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void) => net.Socket;
+  const base = httpsModule().Agent;
+  SharedContextAgent ??= class extends base implements HandshakeTracking {
+    readonly #context: () => SecureContext;
+    #handshaking = 0;
+    readonly #waiting: Array<() => void> = [];
 
-  constructor(options: https.AgentOptions, context: () => tls.SecureContext) {
-    super(options);
-    this.#context = context;
-  }
+    constructor(agentOptions: HttpsAgentOptions, secureContext: () => SecureContext) {
+      super(agentOptions);
+      this.#context = secureContext;
+    }
 
-  override createConnection(options: tls.ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void): net.Socket {
-    type Create = (options: tls.ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void) => net.Socket;
-    const socket = (https.Agent.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...options, secureContext: this.#context() }, callback) as tls.TLSSocket;
-    this.#handshaking++;
-    let done = false;
-    const settled = () => {
-      if (done) return;
-      done = true;
-      socket.off('secureConnect', settled).off('error', settled).off('close', settled);
-      if (--this.#handshaking === 0) for (const resolve of this.#waiting.splice(0)) resolve();
-    };
-    socket.once('secureConnect', settled).once('error', settled).once('close', settled);
-    return socket;
-  }
+    override createConnection(connectOptions: ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void): net.Socket {
+      const socket = (base.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...connectOptions, secureContext: this.#context() }, callback) as TLSSocket;
+      this.#handshaking++;
+      let done = false;
+      const settled = () => {
+        if (done) return;
+        done = true;
+        socket.off('secureConnect', settled).off('error', settled).off('close', settled);
+        if (--this.#handshaking === 0) for (const resolve of this.#waiting.splice(0)) resolve();
+      };
+      socket.once('secureConnect', settled).once('error', settled).once('close', settled);
+      return socket;
+    }
 
-  /** Resolves when no connection is in its TLS handshake (secured, failed or closed). */
-  handshakes(): Promise<void> {
-    return this.#handshaking === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiting.push(resolve));
-  }
+    /** Resolves when no connection is in its TLS handshake (secured, failed or closed). */
+    handshakes(): Promise<void> {
+      return this.#handshaking === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiting.push(resolve));
+    }
+  };
+  return new SharedContextAgent(options, context);
 }
 
 /** Plain http through an http(s) proxy: absolute-form requests to the proxy (Go's transport does this for http targets). */

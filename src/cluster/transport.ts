@@ -10,12 +10,11 @@
  * An aborted signal ends a request at once and rejects with the signal's reason, never retried.
  */
 import http from 'node:http';
-import https from 'node:https';
 import type WebSocket from 'ws';
 import { abortReason, systemClock, type ClusterClock, type RandomSource } from './clock.js';
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
-import { agentFor, forwardedRequest, ForwardingAgent, SharedContextAgent } from './proxy.js';
+import { agentFor, forwardedRequest, ForwardingAgent, httpsModule, tracksHandshakes } from './proxy.js';
 import { definedOnly } from '../model/json.js';
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetryClass, type RetryOptions } from './retry.js';
 
@@ -246,7 +245,7 @@ export class HttpTransport {
 
   /** Resolves when none of this transport's connections is in its TLS handshake. */
   connected(): Promise<void> {
-    return this.#agent instanceof SharedContextAgent ? this.#agent.handshakes() : Promise.resolve();
+    return tracksHandshakes(this.#agent) ? this.#agent.handshakes() : Promise.resolve();
   }
 
   /** Frees pooled connections; in-flight requests finish. */
@@ -279,7 +278,7 @@ export class HttpTransport {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(req.body));
     }
-    const lib = url.protocol === 'https:' ? https : http;
+    const lib = url.protocol === 'https:' ? httpsModule() : http;
     const agent = await this.#agentForRequest();
     return new Promise((resolve, reject) => {
       let settled = false;

@@ -10,8 +10,8 @@
  * live), orphan (an ApplySet member not in the files). Foreign leaves (`showForeign`) are live
  * leaves neither side has, owned by a manager other than kd and the last applier.
  */
-import { stringify } from 'yaml';
 import { readKdAnnotations } from '../annotations/index.js';
+import { yamlLibrary } from '../manifest/yaml-library.js';
 import { describeRef, toJsonPointer, type KubeObject, type ObjectRef } from '../model/index.js';
 import { latestOwner, managedEntries, owns, ownerOf } from './field-owners.js';
 import { unifiedDiff } from './line-diff.js';
@@ -341,5 +341,6 @@ function objectDiffText(ref: ObjectRef, liveLeaves: ReadonlyLeafMap, desiredLeav
   before = maskSecretObject(before, salt, secret);
   after = maskSecretObject(after, salt, secret);
   const label = describeRef(ref);
+  const { stringify } = yamlLibrary();
   return unifiedDiff(stringify(before), stringify(after), { from: `live ${label}`, to: `desired ${label}` });
 }

@@ -22,7 +22,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { Socket } from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { inputError, KdError } from '../errors.js';
 import {
@@ -119,6 +119,8 @@ export function formatLimit(limit: number): string {
 function openStream(file: string, info: Stats): AsyncIterable<Uint8Array | string> {
   if (!info.isFIFO()) return createReadStream(file);
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  // node:net only for a FIFO: most runs read plain files (issue 17).
+  const { Socket } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
   return new Socket({ fd, readable: true, writable: false });
 }
 

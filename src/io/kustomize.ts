@@ -17,13 +17,11 @@
  * that cannot be rendered is a `KustomizationError`, which the reader turns into a diagnostic.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isMap, parse, parseAllDocuments } from 'yaml';
 import { environmentError } from '../errors.js';
 import type { RenderedOrigin, SourceText } from '../model/manifest.js';
-import { loadManifests } from '../manifest/index.js';
+import { loadManifests, yamlLibrary } from '../manifest/index.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -78,7 +76,7 @@ export function findRemoteReference(dir: string, seen: Set<string> = new Set()):
   let doc: unknown;
   try {
     text = readFileSync(file, 'utf8');
-    doc = parse(text);
+    doc = yamlLibrary().parse(text);
   } catch {
     return undefined; // kustomize reports a broken kustomization itself
   }
@@ -130,6 +128,8 @@ async function run(command: string, args: string[]): Promise<RunResult> {
 
 /** Renders the kustomization in `dir` (as the user named it); `file` is its kustomization file. */
 export async function renderKustomization(dir: string, file: string, options: { kubectl?: string } = {}): Promise<SourceText> {
+  // node:fs/promises (with readline and the fs watchers behind it) only when one is rendered.
+  const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
   const kubectl = options.kubectl ?? 'kubectl';
   const absDir = path.resolve(dir);
   const kustomizationText = await readFile(path.join(absDir, path.basename(file)), 'utf8');
@@ -178,6 +178,7 @@ export async function renderKustomization(dir: string, file: string, options: { 
     rendered = result;
   }
 
+  const { isMap, parseAllDocuments } = yamlLibrary();
   const documents = parseAllDocuments(rendered.stdout);
   const docs = Array.isArray(documents) ? documents : [];
   const originTexts = new Map<string, Promise<string | undefined>>();
@@ -210,7 +211,7 @@ async function resolveOrigin(
 ): Promise<RenderedOrigin | undefined> {
   let parsed: unknown;
   try {
-    parsed = parse(annotation);
+    parsed = yamlLibrary().parse(annotation);
   } catch {
     return undefined;
   }
@@ -227,7 +228,7 @@ async function resolveOrigin(
   const { abs, named } = local(info.path);
   let text = ctx.originTexts.get(abs);
   if (!text) {
-    text = readFile(abs, 'utf8').then(
+    text = import('node:fs/promises').then(({ readFile }) => readFile(abs, 'utf8')).then(
       (t) => t,
       () => undefined,
     );

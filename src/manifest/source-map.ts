@@ -8,11 +8,15 @@
  * resolves plain keys with the same rules as the loader, ignores the `yaml` library's own
  * errors, and follows aliases and merge keys (`<<`) the way the loader built the value.
  * Limits: keys that are collections are never matched.
+ *
+ * `yaml` itself is loaded with the first position asked for (yaml-library.ts): a run that reports
+ * no problem never loads it, and `locate` stays synchronous.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Document, type Node, type Pair } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import type { JsonPath, SourceRange } from '../model/source.js';
 import type { DocumentSlice } from './split-documents.js';
 import { TextPositions } from './text-positions.js';
+import { yamlLibrary } from './yaml-library.js';
 import { keyName, resolvePlainScalar } from './yaml-schema.js';
 
 type Span = readonly [start: number, end: number];
@@ -85,7 +89,7 @@ export class FileSourceMap {
   #document(slice: DocumentSlice): Document.Parsed {
     let doc = this.#documents.get(slice.start);
     if (!doc) {
-      doc = parseDocument(this.text.slice(slice.start, slice.end), {
+      doc = yamlLibrary().parseDocument(this.text.slice(slice.start, slice.end), {
         schema: 'failsafe',
         uniqueKeys: false,
         strict: false,
@@ -103,12 +107,14 @@ function spanOf(node: Node | null | undefined): Span | undefined {
 }
 
 function deref(node: unknown, doc: Document.Parsed): unknown {
+  const { isAlias } = yamlLibrary();
   let current = node;
   for (let hops = 0; isAlias(current) && hops < MAX_ALIAS_HOPS; hops++) current = current.resolve(doc);
   return current;
 }
 
 function keyOf(key: unknown): string | undefined {
+  const { isScalar, Scalar } = yamlLibrary();
   if (!isScalar(key)) return undefined;
   const raw = key.value;
   if (key.type === Scalar.PLAIN && key.tag === undefined && typeof raw === 'string') return keyName(resolvePlainScalar(raw));
@@ -116,6 +122,7 @@ function keyOf(key: unknown): string | undefined {
 }
 
 function findPair(map: unknown, name: string, doc: Document.Parsed, hops = 0): Pair<unknown, unknown> | undefined {
+  const { isMap, isScalar, isSeq, Scalar } = yamlLibrary();
   if (!isMap(map) || hops > MAX_ALIAS_HOPS) return undefined;
   const merges: unknown[] = [];
   for (let i = map.items.length - 1; i >= 0; i--) {
@@ -138,6 +145,7 @@ function findPair(map: unknown, name: string, doc: Document.Parsed, hops = 0): P
 
 /** Where to point at a node as a whole without underlining all of it: its first key or item. */
 function anchorSpan(node: unknown, doc: Document.Parsed): Span | undefined {
+  const { isMap, isPair, isSeq } = yamlLibrary();
   const resolved = deref(node, doc);
   if (isMap(resolved) && resolved.items.length > 0) {
     const first = resolved.items[0]!;
@@ -148,6 +156,7 @@ function anchorSpan(node: unknown, doc: Document.Parsed): Span | undefined {
 }
 
 function locateSpan(doc: Document.Parsed, path: JsonPath, target: 'key' | 'value'): Span | undefined {
+  const { isMap, isSeq } = yamlLibrary();
   let node: unknown = doc.contents;
   let keySpan: Span | undefined;
   for (const segment of path) {

@@ -4,7 +4,7 @@
  * PartialObjectMetadata), selectors from the query, and writing answers and Status errors.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { yamlLibrary } from '../manifest/yaml-library.js';
 import type { KubeObject } from '../model/object-ref.js';
 import type { SimResource } from './api-catalog.js';
 import { ApiError, badRequest, unsupportedMediaType } from './api-status.js';
@@ -106,7 +106,7 @@ function parseBody(buf: Buffer, contentType: string): unknown {
     const json = plainJsonObject(text);
     if (json !== undefined) return json;
     try {
-      return parseYaml(text) as unknown;
+      return yamlLibrary().parse(text) as unknown;
     } catch (e) {
       throw badRequest(`error decoding YAML: ${(e as Error).message}`);
     }

@@ -19,7 +19,7 @@ import { networkInterfaces, hostname } from 'node:os';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { stringify as yamlStringify } from 'yaml';
+import { yamlLibrary } from '../manifest/yaml-library.js';
 import type { KubeObject } from '../model/object-ref.js';
 import type { SchemaSource } from '../schema/types.js';
 import { parseGroupVersionPath } from '../schema/types.js';
@@ -363,7 +363,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
       if (token !== undefined) user.token = token;
       const context: Record<string, unknown> = { cluster: name, user: name };
       if (kc.namespace !== undefined) context.namespace = kc.namespace;
-      return yamlStringify({
+      return yamlLibrary().stringify({
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name, cluster }],

@@ -17,7 +17,7 @@
  * clocks agree (there is no server clock to judge by).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { KdError } from '../../errors.js';
 import type { ClusterClock } from '../../cluster/clock.js';
@@ -26,6 +26,11 @@ import type { AcquireLockOptions, LockHandle, HeldLock, ReleaseLock, ReleaseRef 
 import { LockHeldError, lockSettings, renewingHandle, type LockSettingsOptions } from '../lock.js';
 import type { RecordDriver, RecordScope } from './drivers.js';
 import { LABEL_NAME, LABEL_OWNER, LABEL_REVISION, OWNER } from './names.js';
+
+// node:fs/promises (with readline and the fs watchers behind it) is loaded on first use: only
+// `--storage file:` runs use this driver, and every release command reaches this module (issue 17).
+const builtin = createRequire(import.meta.url);
+const fsp = (): typeof import('node:fs/promises') => builtin('node:fs/promises') as typeof import('node:fs/promises');
 
 const LOCK_FILE = '.lock';
 const PARENT_FILE = 'applyset.json';
@@ -66,7 +71,7 @@ export class FileRecordDriver implements RecordDriver {
 
   async create(record: KubeObject): Promise<void> {
     const file = this.#fileOf(record);
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await fsp().mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     await writeAtomic(file, JSON.stringify(record, null, 2) + '\n');
   }
 
@@ -85,7 +90,7 @@ export class FileRecordDriver implements RecordDriver {
 
   async remove(namespace: string, name: string): Promise<void> {
     const file = await this.#find(namespace, name);
-    if (file !== undefined) await rm(file, { force: true });
+    if (file !== undefined) await fsp().rm(file, { force: true });
   }
 
   removeHint(namespace: string, name: string): string {
@@ -96,11 +101,11 @@ export class FileRecordDriver implements RecordDriver {
   readonly applySetParent = {
     read: (release: ReleaseRef): Promise<KubeObject | undefined> => readRecord(path.join(this.releaseDir(release), PARENT_FILE)),
     write: async (release: ReleaseRef, parent: KubeObject): Promise<void> => {
-      await mkdir(this.releaseDir(release), { recursive: true, mode: 0o700 });
+      await fsp().mkdir(this.releaseDir(release), { recursive: true, mode: 0o700 });
       await writeAtomic(path.join(this.releaseDir(release), PARENT_FILE), JSON.stringify(parent, null, 2) + '\n');
     },
     remove: async (release: ReleaseRef): Promise<void> => {
-      await rm(path.join(this.releaseDir(release), PARENT_FILE), { force: true });
+      await fsp().rm(path.join(this.releaseDir(release), PARENT_FILE), { force: true });
     },
   };
 
@@ -117,7 +122,7 @@ export class FileRecordDriver implements RecordDriver {
   async #find(namespace: string, name: string): Promise<string | undefined> {
     for (const release of await subdirs(path.join(this.dir, namespace))) {
       const file = path.join(this.dir, namespace, release, `${name}.json`);
-      if (await stat(file).then((st) => st.isFile(), () => false)) return file;
+      if (await fsp().stat(file).then((st) => st.isFile(), () => false)) return file;
     }
     return undefined;
   }
@@ -159,7 +164,7 @@ export class FileLock implements ReleaseLock {
   async acquire(release: ReleaseRef, options: AcquireLockOptions): Promise<LockHandle> {
     const dir = this.#driver.releaseDir(release);
     const file = path.join(dir, LOCK_FILE);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await fsp().mkdir(dir, { recursive: true, mode: 0o700 });
     let told = false;
     for (;;) {
       if (options.signal.aborted) throw new KdError('interrupted', 'interrupted while waiting for the release lock');
@@ -169,7 +174,7 @@ export class FileLock implements ReleaseLock {
       const remaining = note.expiresAt - this.#clock.now();
       if (remaining <= 0 || note.holder === this.identity) {
         // Renamed aside first: of two runs taking over one stale lock, only one rename succeeds.
-        await rename(file, `${file}.stale-${randomBytes(4).toString('hex')}`).catch(() => undefined);
+        await fsp().rename(file, `${file}.stale-${randomBytes(4).toString('hex')}`).catch(() => undefined);
         await removeStale(dir);
         continue;
       }
@@ -192,7 +197,7 @@ export class FileLock implements ReleaseLock {
   async #create(file: string): Promise<boolean> {
     let handle;
     try {
-      handle = await open(file, 'wx', 0o600);
+      handle = await fsp().open(file, 'wx', 0o600);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw e;
@@ -220,7 +225,7 @@ export class FileLock implements ReleaseLock {
       // Lost or not: a lock file that still names this run is this run's to remove.
       free: async () => {
         const note = await readNote(file);
-        if (note?.holder === this.identity) await unlink(file).catch(() => undefined);
+        if (note?.holder === this.identity) await fsp().unlink(file).catch(() => undefined);
       },
     });
   }
@@ -229,7 +234,7 @@ export class FileLock implements ReleaseLock {
 /** Writes `text` to a temp file beside `file` (0600) and renames it over `file`. */
 async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await fsp().open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(text);
     await handle.sync();
@@ -237,20 +242,20 @@ async function writeAtomic(file: string, text: string): Promise<void> {
     await handle.close();
   }
   try {
-    await rename(temp, file);
+    await fsp().rename(temp, file);
   } catch (e) {
-    await rm(temp, { force: true });
+    await fsp().rm(temp, { force: true });
     throw e;
   }
 }
 
 async function removeStale(dir: string): Promise<void> {
-  for (const f of await entries(dir)) if (f.startsWith(`${LOCK_FILE}.stale-`)) await rm(path.join(dir, f), { force: true });
+  for (const f of await entries(dir)) if (f.startsWith(`${LOCK_FILE}.stale-`)) await fsp().rm(path.join(dir, f), { force: true });
 }
 
 async function readNote(file: string, durationMs = 0): Promise<LockNote | undefined> {
   try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as Partial<LockNote>;
+    const value = JSON.parse(await fsp().readFile(file, 'utf8')) as Partial<LockNote>;
     const expiresAt = Number(value.expiresAt);
     if (typeof value.holder !== 'string' || !Number.isFinite(expiresAt)) throw new SyntaxError('not a lock note');
     return { holder: value.holder, acquiredAt: String(value.acquiredAt ?? 'an unknown time'), expiresAt };
@@ -258,7 +263,7 @@ async function readNote(file: string, durationMs = 0): Promise<LockNote | undefi
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // Empty or unreadable: being written by the run that just created it, or left half-written
     // by one that crashed; held until a duration after it was last written.
-    const written = await stat(file).then((s) => s.mtimeMs, () => undefined);
+    const written = await fsp().stat(file).then((s) => s.mtimeMs, () => undefined);
     if (written === undefined) return undefined;
     return { holder: 'an unknown run', acquiredAt: new Date(written).toISOString(), expiresAt: written + durationMs };
   }
@@ -266,7 +271,7 @@ async function readNote(file: string, durationMs = 0): Promise<LockNote | undefi
 
 async function readRecord(file: string): Promise<KubeObject | undefined> {
   try {
-    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const value: unknown = JSON.parse(await fsp().readFile(file, 'utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as KubeObject) : undefined;
   } catch {
     return undefined;
@@ -275,7 +280,7 @@ async function readRecord(file: string): Promise<KubeObject | undefined> {
 
 async function subdirs(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    return (await fsp().readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch {
     return [];
   }
@@ -283,7 +288,7 @@ async function subdirs(dir: string): Promise<string[]> {
 
 async function entries(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).sort();
+    return (await fsp().readdir(dir)).sort();
   } catch {
     return [];
   }

@@ -1,0 +1,188 @@
+/**
+ * What the built kubectl-kd loads (issue 17): a command loads what its run uses, and the rare
+ * paths load the rest when they are taken, with the same results.
+ *  - validate of a valid file and drift of an in-sync release load neither the `yaml` library
+ *    (dist/yaml.cjs: problem positions, diffs, kustomize output), nor the apply executor, health
+ *    gates or simulator, nor node:child_process (exec credential plugins, kustomize), node:tty
+ *    or node:fs/promises (kustomize, file storage; readline and the fs watchers behind it);
+ *  - a file with a problem still gets its exact file:line:col, a drift with differences still
+ *    prints its diff (both load dist/yaml.cjs), and an exec-credential kubeconfig still works
+ *    (it loads node:child_process), and a kustomization is still rendered and its problems placed
+ *    in the user's files (kubectl kustomize through node:child_process, the output through `yaml`);
+ *  - a cluster command to a plain http:// server (kubectl proxy, kd sim --no-auth) loads neither
+ *    node:https nor node:tls.
+ * The lists come from scripts/loaded-modules.mjs (shared with bench/startup.mjs and
+ * test/lsp/lazy-start.test.ts); what each bundle file holds comes from the build's dist/meta.json.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { bundleInputs, loadedModules, loadedModulesAsync, type LoadedModules } from '../../scripts/loaded-modules.mjs';
+import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
+import { startSim } from '../../src/sim/server.js';
+import { startDriftSim, type DriftSim } from '../drift/support.js';
+import { BUILT_IN_SCHEMAS } from '../support/schemas.js';
+import { requireKubectl } from '../e2e/kubectl-harness.js';
+import { tempHomeEnv } from '../support/temp-home.js';
+import { kdBin, repoRoot } from './run-kd.js';
+
+/** Sources no run of validate or in-sync drift needs (metafile input paths, by prefix). */
+const NOT_FOR_A_CLEAN_RUN = [
+  'node_modules/yaml/',
+  'src/apply/runner.ts',
+  'src/apply/run-apply.ts',
+  'src/apply/apply-entries.ts',
+  'src/apply/wait-healthy.ts',
+  'src/apply/hooks.ts',
+  'src/apply/release/delete-release.ts',
+  'src/health/',
+  'src/plan/plan-apply.ts',
+  'src/sim/',
+];
+const BUILTINS_NOT_NEEDED = ['child_process', 'dgram', 'tty', 'fs/promises', 'internal/readline/interface'];
+
+let dir: string;
+let holds: (file: string) => string[];
+const env = () => ({ ...process.env, NO_COLOR: '1', ...tempHomeEnv(), KUBECONFIG: '', KD_SCHEMA_DIR: '' });
+
+beforeAll(() => {
+  if (!existsSync(path.join(repoRoot, 'dist', 'meta.json'))) throw new Error('dist/meta.json is missing: run `npm run build` first');
+  holds = bundleInputs(repoRoot);
+  dir = mkdtempSync(path.join(os.tmpdir(), 'kd-lazy-load-'));
+  writeFileSync(path.join(dir, 'web.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\ndata:\n  greeting: hello\n');
+  writeFileSync(path.join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\ndata:\n  greeting: hello\nbogus: 1\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const yamlLoaded = (run: LoadedModules) => run.files.some((f) => f.file === path.join(repoRoot, 'dist', 'yaml.cjs'));
+/** The sources of NOT_FOR_A_CLEAN_RUN that some loaded bundle file holds. */
+function unneededSources(run: LoadedModules): string[] {
+  const sources = run.files.flatMap((f) => holds(f.file));
+  return [...new Set(sources.filter((s) => NOT_FOR_A_CLEAN_RUN.some((p) => s.startsWith(p))))];
+}
+
+describe('validate', () => {
+  it('of a valid file loads no yaml library, executor, simulator or child_process', () => {
+    const run = loadedModules([kdBin, 'validate', path.join(dir, 'web.yaml')], { env: env(), cwd: repoRoot });
+    expect(run.stdout).toBe('valid: 1 object in 1 file\n');
+    expect(run.status).toBe(0);
+    // The listing works: the command's own chunk and js-yaml's are there.
+    expect(run.files.some((f) => holds(f.file).includes('plugin/commands/validate.ts'))).toBe(true);
+    expect(run.files.some((f) => holds(f.file).some((s) => s.startsWith('node_modules/js-yaml/')))).toBe(true);
+    expect(yamlLoaded(run)).toBe(false);
+    expect(unneededSources(run)).toEqual([]);
+    expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+  });
+
+  it('of a file with a problem loads the yaml library for the exact position', () => {
+    const run = loadedModules([kdBin, 'validate', path.join(dir, 'bad.yaml')], { env: env(), cwd: repoRoot });
+    expect(run.stdout).toBe(`${path.join(dir, 'bad.yaml')}:8:1: error: unknown field "bogus" [schema/unknown-field]\ninvalid: 1 error in 1 object in 1 file\n`);
+    expect(run.status).toBe(1);
+    expect(yamlLoaded(run)).toBe(true);
+  });
+
+  it('of a kustomization renders it and places a problem in the resource file', () => {
+    requireKubectl();
+    const kz = path.join(dir, 'kz');
+    mkdirSync(kz);
+    writeFileSync(path.join(kz, 'kustomization.yaml'), 'resources:\n  - app.yaml\nnamePrefix: shop-\n');
+    writeFileSync(
+      path.join(kz, 'app.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  greeting: hello\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: "two"\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers: [{name: api, image: nginx}]\n',
+    );
+    const run = loadedModules([kdBin, 'validate', kz], { env: { ...env(), PATH: process.env.PATH }, cwd: repoRoot });
+    expect(run.stdout).toBe(`${path.join(kz, 'app.yaml')}:13:13: error: spec.replicas: must be integer, got string [schema/type]\ninvalid: 1 error in 2 objects in 1 file\n`);
+    expect(run.status).toBe(1);
+    expect(run.builtins).toContain('child_process');
+    expect(yamlLoaded(run)).toBe(true);
+  });
+});
+
+describe('drift against kd sim', () => {
+  let d: DriftSim;
+  let kubeconfig: string;
+  let app: string;
+  const ns = 'lazy-load';
+
+  beforeAll(async () => {
+    d = await startDriftSim();
+    app = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: fast }\n' }).dir;
+    await d.apply(app, 'app', ns);
+    kubeconfig = d.kubectl(ns).kubeconfig;
+  }, 60_000);
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  const drift = (args: string[], kc = kubeconfig) => loadedModulesAsync([kdBin, 'drift', '--release', 'app', '-n', ns, '--kubeconfig', kc, ...args], { env: env(), cwd: repoRoot });
+
+  it('of an in-sync release loads no yaml library, executor, health gates, simulator or child_process', async () => {
+    const run = await drift([app]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('1 object: 1 in-sync');
+    expect(run.status).toBe(0);
+    expect(run.files.some((f) => holds(f.file).includes('src/session/drift-run.ts'))).toBe(true);
+    expect(yamlLoaded(run)).toBe(false);
+    expect(unneededSources(run)).toEqual([]);
+    expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+    // An https server: TLS is loaded (and the list is not empty by accident).
+    expect(run.builtins).toContain('tls');
+  });
+
+  it('with a difference still prints its diff, loading the yaml library to render it', async () => {
+    const changed = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: slow }\n' }).dir;
+    const run = await drift([changed, '--diff']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('--- live ConfigMap lazy-load/settings\n+++ desired ConfigMap lazy-load/settings\n');
+    expect(run.stdout).toContain('\n data:\n-  mode: fast\n+  mode: slow\n');
+    expect(yamlLoaded(run)).toBe(true);
+  });
+
+  it('with an exec credential plugin in the kubeconfig still connects, loading child_process for it', async () => {
+    // The sim's own kubeconfig, its credential handed out by an exec plugin instead.
+    const config = parse(d.s.sim.kubeconfig({ namespace: ns })) as { users: Array<{ user: Record<string, string> }> };
+    const user = config.users[0]!.user;
+    const status = user['token'] !== undefined
+      ? { token: user['token'] }
+      : { clientCertificateData: Buffer.from(user['client-certificate-data']!, 'base64').toString(), clientKeyData: Buffer.from(user['client-key-data']!, 'base64').toString() };
+    const credential = path.join(dir, 'credential.json');
+    writeFileSync(credential, JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status }));
+    const plugin = path.join(dir, 'kd-auth.sh');
+    writeFileSync(plugin, `#!/bin/sh\ncat '${credential}'\n`);
+    chmodSync(plugin, 0o755);
+    config.users[0]!.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } as unknown as Record<string, string>;
+    const kc = path.join(dir, 'exec.kubeconfig');
+    writeFileSync(kc, JSON.stringify(config));
+    const run = await drift([app], kc);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('1 object: 1 in-sync');
+    expect(run.status).toBe(0);
+    expect(run.builtins).toContain('child_process');
+  });
+});
+
+describe('a plain http:// server', () => {
+  it('apply and drift load neither node:https nor node:tls', async () => {
+    const sim = await startSim({ noAuth: true, schemaSource: new SchemaDirSource(BUILT_IN_SCHEMAS) });
+    try {
+      const kc = path.join(dir, 'http.kubeconfig');
+      writeFileSync(kc, sim.kubeconfig());
+      const args = ['--release', 'plain', '-n', 'default', '--kubeconfig', kc, path.join(dir, 'web.yaml')];
+      const applied = await loadedModulesAsync([kdBin, 'apply', ...args], { env: env(), cwd: repoRoot });
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      const drift = await loadedModulesAsync([kdBin, 'drift', ...args], { env: env(), cwd: repoRoot });
+      expect(drift.stderr).toBe('');
+      expect(drift.stdout).toContain('1 object: 1 in-sync');
+      expect(drift.status).toBe(0);
+      for (const run of [applied, drift]) {
+        expect(run.builtins).toContain('http');
+        expect(run.builtins.filter((b) => ['https', 'tls', '_tls_wrap'].includes(b))).toEqual([]);
+      }
+    } finally {
+      await sim.stop();
+    }
+  });
+});
