@@ -271,10 +271,6 @@ export class KubeClient implements ClusterClient {
     return execInPod(this.transport, target, command, options.signal ? { signal: options.signal } : {});
   }
 
-  connected(): Promise<void> {
-    return this.transport.connected();
-  }
-
   close(): void {
     this.transport.close();
   }

@@ -15,7 +15,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import type { ConnectionOptions, SecureContext, TLSSocket } from 'node:tls';
+import type { ConnectionOptions, SecureContext } from 'node:tls';
 
 // node:https and node:tls (with crypto behind them, ~20 ms of start-up) are loaded for an https
 // server or proxy only: a plain http:// server (kubectl proxy, kd sim --no-auth) never needs
@@ -339,29 +339,15 @@ function sharedSecureContext(options: TlsOptions): () => SecureContext {
   return () => (context ??= tlsModule().createSecureContext({ ...(options.ca ? { ca: options.ca } : {}), ...(options.cert ? { cert: options.cert } : {}), ...(options.key ? { key: options.key } : {}) }));
 }
 
-/** An agent that knows when none of its connections is still in its TLS handshake. */
-export interface HandshakeTracking {
-  handshakes(): Promise<void>;
-}
-
-export function tracksHandshakes(agent: http.Agent): agent is http.Agent & HandshakeTracking {
-  return typeof (agent as Partial<HandshakeTracking>).handshakes === 'function';
-}
-
-type SharedContextAgentClass = new (options: HttpsAgentOptions, context: () => SecureContext) => http.Agent & HandshakeTracking;
+type SharedContextAgentClass = new (options: HttpsAgentOptions, context: () => SecureContext) => http.Agent;
 let SharedContextAgent: SharedContextAgentClass | undefined;
 
-/**
- * A direct https agent whose connections share one secure context, and which tracks the ones in
- * their handshake. Its class extends node:https's Agent, so it is made on first https use.
- */
-function sharedContextAgent(options: HttpsAgentOptions, context: () => SecureContext): http.Agent & HandshakeTracking {
+/** A direct https agent whose connections share one secure context; its class extends node:https's Agent, so it is made on first https use. */
+function sharedContextAgent(options: HttpsAgentOptions, context: () => SecureContext): http.Agent {
   type Create = (options: ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void) => net.Socket;
   const base = httpsModule().Agent;
-  SharedContextAgent ??= class extends base implements HandshakeTracking {
+  SharedContextAgent ??= class extends base {
     readonly #context: () => SecureContext;
-    #handshaking = 0;
-    readonly #waiting: Array<() => void> = [];
 
     constructor(agentOptions: HttpsAgentOptions, secureContext: () => SecureContext) {
       super(agentOptions);
@@ -369,22 +355,7 @@ function sharedContextAgent(options: HttpsAgentOptions, context: () => SecureCon
     }
 
     override createConnection(connectOptions: ConnectionOptions, callback?: (err: Error | null, socket: net.Socket) => void): net.Socket {
-      const socket = (base.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...connectOptions, secureContext: this.#context() }, callback) as TLSSocket;
-      this.#handshaking++;
-      let done = false;
-      const settled = () => {
-        if (done) return;
-        done = true;
-        socket.off('secureConnect', settled).off('error', settled).off('close', settled);
-        if (--this.#handshaking === 0) for (const resolve of this.#waiting.splice(0)) resolve();
-      };
-      socket.once('secureConnect', settled).once('error', settled).once('close', settled);
-      return socket;
-    }
-
-    /** Resolves when no connection is in its TLS handshake (secured, failed or closed). */
-    handshakes(): Promise<void> {
-      return this.#handshaking === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiting.push(resolve));
+      return (base.prototype as unknown as { createConnection: Create }).createConnection.call(this, { ...connectOptions, secureContext: this.#context() }, callback);
     }
   };
   return new SharedContextAgent(options, context);

@@ -14,7 +14,7 @@ import type WebSocket from 'ws';
 import { abortReason, systemClock, type ClusterClock, type RandomSource } from './clock.js';
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
-import { agentFor, forwardedRequest, ForwardingAgent, httpsModule, tracksHandshakes } from './proxy.js';
+import { agentFor, forwardedRequest, ForwardingAgent, httpsModule } from './proxy.js';
 import { definedOnly } from '../model/json.js';
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetryClass, type RetryOptions } from './retry.js';
 
@@ -241,11 +241,6 @@ export class HttpTransport {
       });
       ws.on('error', (e) => settle(() => reject(req.signal?.aborted ? abortReason(req.signal) : networkError(req.subject, this.server, e))));
     });
-  }
-
-  /** Resolves when none of this transport's connections is in its TLS handshake. */
-  connected(): Promise<void> {
-    return tracksHandshakes(this.#agent) ? this.#agent.handshakes() : Promise.resolve();
   }
 
   /** Frees pooled connections; in-flight requests finish. */

@@ -143,12 +143,6 @@ export interface ClusterClient {
   proxyGet?(path: string, options?: RequestOptions): Promise<{ status: number; body: string }>;
   /** Runs a command in a pod through `pods/exec` (no stdin, no TTY): its exit code and first output. */
   exec?(target: { namespace: string; pod: string; container?: string }, command: readonly string[], options?: RequestOptions): Promise<{ exitCode: number; output: string; error?: string }>;
-  /**
-   * Resolves once no connection of this client is still in its TLS handshake (at once when none
-   * is): a caller about to do long synchronous work first lets the requests it started go out.
-   * Optional: clients without it have nothing to wait for.
-   */
-  connected?(): Promise<void>;
   /** Frees connections. */
   close(): void;
 }

@@ -141,12 +141,6 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
       const releasesRead = reads.start();
       let desired: Manifest[] | undefined;
       if (request.paths.length > 0) {
-        // Reading and validating the files is long synchronous work: first let the connections
-        // the reads opened finish their TLS handshake, so that the requests go out and the server
-        // answers them meanwhile — waiting a few milliseconds at most: a far server's answers
-        // come after the files anyway.
-        await new Promise((resolve) => setImmediate(resolve));
-        await connectedOrSoon(target.client, HANDSHAKE_WAIT_MS);
         const read = await readDesired({
           paths: request.paths,
           defaultNamespace: target.namespace,
@@ -193,21 +187,6 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
 const phases = channel('kd:drift:phase');
 function phase(name: string): void {
   if (phases.hasSubscribers) phases.publish({ name });
-}
-
-/**
- * How long the files wait at most for the early reads' connections (see runDrift): a server on
- * this machine or nearby completes its handshakes well within it; for a far one the wait ends
- * here and its answers arrive after the files, as they would have anyway.
- */
-const HANDSHAKE_WAIT_MS = 10;
-
-/** Resolves when the client's connections are through their TLS handshake, or after `ms`. */
-async function connectedOrSoon(client: ClusterClient, ms: number): Promise<void> {
-  if (!client.connected) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([client.connected(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }
 
 /** One context's session: reads, the records' requests stopped by the run's signal. */
