@@ -248,13 +248,14 @@ class ClusterReads {
   /** Starts the version and the first release's reads; resolves with the releases to audit. */
   start(): Promise<{ releases: ReleaseRef[]; note?: string }> {
     const { client, namespace, context } = this.#target;
-    // Asked alongside the release's reads: one round trip less of a small release's wall time.
-    this.serverVersion = client.serverVersion({ signal: this.#signal }).then((v) => v.gitVersion, () => undefined);
-    this.#track(this.serverVersion);
+    // The version is wanted for the report only: asked once the first reads are in, it rides on
+    // a connection they opened instead of opening one more (a TLS connection costs more than a
+    // request).
+    const askVersion = () => client.serverVersion({ signal: this.#signal }).then((v) => v.gitVersion, () => undefined);
     const request = this.#request;
     if (!request.allReleases) {
       const release = { name: request.release ?? 'default', namespace };
-      this.forRelease(release);
+      this.serverVersion = this.#track(this.forRelease(release).members.then(askVersion, () => undefined));
       return Promise.resolve({ releases: [release] });
     }
     const store = this.#target.ports.releases;
@@ -265,6 +266,7 @@ class ClusterReads {
       return { releases, note: `no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${namespace}`} of context ${context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, namespace)}` };
     });
     this.#track(listed);
+    this.serverVersion = this.#track(listed.then(askVersion, () => undefined));
     // Tracked as well: a run that ends before it asks for the releases leaves no rejection unhandled.
     return this.#track(
       listed.then((r) => {
