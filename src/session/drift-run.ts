@@ -248,14 +248,14 @@ class ClusterReads {
   /** Starts the version and the first release's reads; resolves with the releases to audit. */
   start(): Promise<{ releases: ReleaseRef[]; note?: string }> {
     const { client, namespace, context } = this.#target;
-    // The version is wanted for the report only: asked once the first reads are in, it rides on
-    // a connection they opened instead of opening one more (a TLS connection costs more than a
-    // request).
+    // Asked alongside the release's reads (a connection more, but no round trip at the end, which
+    // a slow or distant server makes felt).
     const askVersion = () => client.serverVersion({ signal: this.#signal }).then((v) => v.gitVersion, () => undefined);
     const request = this.#request;
     if (!request.allReleases) {
       const release = { name: request.release ?? 'default', namespace };
-      this.serverVersion = this.#track(this.forRelease(release).members.then(askVersion, () => undefined));
+      this.serverVersion = this.#track(askVersion());
+      this.forRelease(release);
       return Promise.resolve({ releases: [release] });
     }
     const store = this.#target.ports.releases;
@@ -266,7 +266,7 @@ class ClusterReads {
       return { releases, note: `no kd releases ${request.allNamespaces ? 'in any namespace' : `in namespace ${namespace}`} of context ${context}${request.allNamespaces ? '' : await elsewhereHint(store, undefined, namespace)}` };
     });
     this.#track(listed);
-    this.serverVersion = this.#track(listed.then(askVersion, () => undefined));
+    this.serverVersion = this.#track(askVersion());
     // Tracked as well: a run that ends before it asks for the releases leaves no rejection unhandled.
     return this.#track(
       listed.then((r) => {
