@@ -13,8 +13,9 @@
  *     object, and of the last-applied one when it differs, `concurrency` at a time — skipped for
  *     objects whose files, record and live values already agree as written (agreesAsWritten).
  * The cluster reads that need no files (the server version, the record, the inventory's members,
- * the lists of the kinds the record names) start as soon as the session is open and run while
- * the files are read and validated; afterwards only what the files add is asked. Invalid files
+ * the lists of the kinds the record names) start as soon as the session is open, before the
+ * files are read, and go out together; they progress whenever reading the files waits (stdin, a
+ * kustomize build), and afterwards only what the files add is asked. Invalid files
  * stop those reads and the answer is the files' diagnostics, as if the cluster had never been
  * asked; a failed read is reported when its result is needed, in the order the run reads them.
  * Nothing is written to the cluster. The report's time comes from the injected clock.
@@ -136,8 +137,9 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
     phase('session-open');
     const reads = new ClusterReads(request, target, signal);
     try {
-      // The reads that need no files start now and run while the files are read and validated
-      // (the server answers meanwhile); only what the files add is asked afterwards.
+      // The reads that need no files start now, before the files are read: they progress while
+      // the reading waits, and the server answers on its own time; only what the files add is
+      // asked afterwards.
       const releasesRead = reads.start();
       let desired: Manifest[] | undefined;
       if (request.paths.length > 0) {
