@@ -92,13 +92,13 @@ const lazyStringWidth = {
 };
 
 /**
- * The `yaml` library is not in the split bundle: src/manifest/yaml-library.ts loads it with
- * require() on first use (problem positions, diffs, kustomize output, kd sim), so that a run that
- * needs none of them never loads it, and callers stay synchronous. It is bundled on its own into
- * one CommonJS file at dist/'s top, which loads in a few milliseconds where the package's own
- * seventy files take tens.
+ * The YAML libraries are not in the split bundle: src/manifest/yaml-library.ts loads each with
+ * require() on first use (`yaml`: problem positions, diffs, kustomize output, kd sim; js-yaml:
+ * documents that are not plain block YAML), so that a run that needs neither never loads them,
+ * and callers stay synchronous. Each is bundled on its own into one CommonJS file at dist/'s top,
+ * which loads in a few milliseconds where `yaml`'s own seventy files take tens.
  */
-const YAML_BUNDLE = 'yaml.cjs';
+const YAML_BUNDLES = { yaml: 'yaml.cjs', 'js-yaml': 'js-yaml.cjs' };
 
 const common = {
   bundle: true,
@@ -114,7 +114,7 @@ const common = {
     // Bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);",
   },
-  define: { 'process.env.DEV': '"false"', KD_YAML_BUNDLE: JSON.stringify(YAML_BUNDLE) },
+  define: { 'process.env.DEV': '"false"', KD_YAML_BUNDLES: JSON.stringify(YAML_BUNDLES) },
 };
 
 // One build for both programs: every command module (a dynamic import in
@@ -130,16 +130,17 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
-await build({
-  entryPoints: [createRequire(import.meta.url).resolve('yaml')],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node22',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  outfile: path.join(out, YAML_BUNDLE),
-});
+for (const [name, file] of Object.entries(YAML_BUNDLES))
+  await build({
+    entryPoints: [createRequire(import.meta.url).resolve(name)],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    outfile: path.join(out, file),
+  });
 
 // What each bundle file holds and imports, for tools that explain start-up (bench/startup.mjs);
 // not part of the package (`files` in package.json ships only the bundles).

@@ -20,8 +20,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { constructFromEvents, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
 import { environmentError, usageError, type KdError } from '../errors.js';
+import { parseSimpleDocument } from '../manifest/simple-yaml.js';
+import { jsYamlLibrary } from '../manifest/yaml-library.js';
+import { resolveCoreScalar } from '../manifest/yaml-schema.js';
 
 export interface KubeconfigRequest {
   /** Defaults to `process.env`. */
@@ -308,18 +310,22 @@ export function parseKubeconfig(text: string, label: string, base: string, file 
 }
 
 /**
- * The file's one document, read with the parser the manifests are read with (loaded and warmed
- * by every command that reads files; the `yaml` library cost each cluster command ~10 ms more).
- * YAML 1.2's core schema (js-yaml's default) as before: `yes` stays a string here. Duplicate keys
- * are allowed, the last one winning, as clientcmd's non-strict decoding allows them.
+ * The file's one document, read with the parsers the manifests are read with: simple-yaml.ts for
+ * plain block YAML (what kubectl writes), else js-yaml, loaded only then (the `yaml` library cost
+ * each cluster command ~10 ms more, js-yaml ~5). YAML 1.2's core schema (js-yaml's default) as
+ * before: `yes` stays a string here. Duplicate keys are allowed, the last one winning, as
+ * clientcmd's non-strict decoding allows them (simple-yaml leaves such a file to js-yaml).
  */
 function readYaml(text: string, fail: (what: string) => KdError): unknown {
+  const simple = parseSimpleDocument(text, 100, resolveCoreScalar);
+  if (simple) return simple.value;
   // Only the position and the kind of mistake: a parser's message can quote the lines around it.
   const invalid = (offset: number, what: string) => {
     const at = lineColumn(text, offset);
     return fail(`invalid YAML at line ${at.line}, column ${at.col} (${what})`);
   };
   let values: unknown[];
+  const { constructFromEvents, EVENT_ID, parseEvents, YAMLException } = jsYamlLibrary();
   try {
     const events = parseEvents(text, { maxDepth: 100 });
     let documents = 0;

@@ -13,7 +13,7 @@ export {
 export { applyNamespaceDefaults } from './namespace-defaults.js';
 export { splitDocuments, type DocumentSlice } from './split-documents.js';
 export { resolvePlainScalar } from './yaml-schema.js';
-export { yamlLibrary, type YamlLibrary } from './yaml-library.js';
+export { jsYamlLibrary, yamlLibrary, type JsYamlLibrary, type YamlLibrary } from './yaml-library.js';
 export {
   HELM_CHART_FILE,
   KDIGNORE_FILE,

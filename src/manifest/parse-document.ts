@@ -10,9 +10,9 @@
  * copied into plain trees when within limits, so later stages never see shared or cyclic data),
  * and merge-key expansion (js-yaml's own counter).
  */
-import { constructFromEvents, EVENT_ID, parseEvents, YAMLException } from 'js-yaml';
 import { parseSimpleDocument } from './simple-yaml.js';
 import { kubernetesSchema } from './yaml-schema.js';
+import { jsYamlLibrary } from './yaml-library.js';
 
 export interface DocumentLimits {
   maxDepth: number;
@@ -31,7 +31,7 @@ export type ParsedDocument = { ok: true; values: unknown[] } | { ok: false; prob
 const MAX_MERGE_KEYS = 10_000;
 
 function classify(error: unknown, limits: DocumentLimits): ParseProblem {
-  if (error instanceof YAMLException) {
+  if (error instanceof jsYamlLibrary().YAMLException) {
     const reason = error.reason || error.message;
     const offset = error.mark?.position ?? 0;
     if (/duplicated mapping key/.test(reason)) return { rule: 'yaml/duplicate-key', message: `${reason}: a mapping has this key twice`, offset };
@@ -51,6 +51,7 @@ export function parseDocument(text: string, limits: DocumentLimits): ParsedDocum
   if (simple) return { ok: true, values: [simple.value] };
   let values: unknown[];
   let aliasOffset = -1;
+  const { constructFromEvents, EVENT_ID, parseEvents } = jsYamlLibrary();
   try {
     const events = parseEvents(text, { maxDepth: limits.maxDepth });
     for (const event of events) {
@@ -59,7 +60,7 @@ export function parseDocument(text: string, limits: DocumentLimits): ParsedDocum
         break;
       }
     }
-    values = constructFromEvents(events, { source: text, schema: kubernetesSchema, maxTotalMergeKeys: MAX_MERGE_KEYS });
+    values = constructFromEvents(events, { source: text, schema: kubernetesSchema(), maxTotalMergeKeys: MAX_MERGE_KEYS });
   } catch (error) {
     return { ok: false, problem: classify(error, limits) };
   }

@@ -10,7 +10,7 @@
  * caller parses the document with js-yaml, which then decides validity and every message.
  * `test/manifest/simple-yaml.test.ts` checks it against js-yaml on generated and real documents.
  */
-import { resolvePlainScalar } from './yaml-schema.js';
+import { NOT_SIMPLE, resolvePlainScalar } from './yaml-schema.js';
 
 const SPACE = 32;
 const HASH = 35;
@@ -32,12 +32,20 @@ const PLAIN_KEY = /^[A-Za-z0-9._/][A-Za-z0-9._/-]*$/;
 class Bail {}
 const BAIL = new Bail();
 
-/** The single document's value, or undefined when the text is not in the subset (js-yaml decides). */
-export function parseSimpleDocument(text: string, maxDepth: number): { value: unknown } | undefined {
+/**
+ * The single document's value, or undefined when the text is not in the subset (js-yaml decides).
+ * `resolve` gives a plain scalar's value (Kubernetes' rules by default; a kubeconfig passes its
+ * own), or NOT_SIMPLE to leave the document to js-yaml.
+ */
+export function parseSimpleDocument(
+  text: string,
+  maxDepth: number,
+  resolve: (raw: string) => unknown = resolvePlainScalar,
+): { value: unknown } | undefined {
   if (UNSUPPORTED_CHARACTER.test(text)) return undefined;
   const lines = contentLines(text);
   if (lines === undefined || lines.length === 0) return undefined;
-  const parser = new Parser(text, lines, Math.floor(maxDepth / 2));
+  const parser = new Parser(text, lines, Math.floor(maxDepth / 2), resolve);
   try {
     const value = parser.node(lines[0]!.indent, 0);
     if (parser.at !== lines.length) return undefined;
@@ -90,6 +98,7 @@ class Parser {
     private readonly text: string,
     private readonly lines: Line[],
     private readonly maxDepth: number,
+    private readonly resolve: (raw: string) => unknown,
   ) {}
 
   /** The collection starting at the current line, whose column is `indent`. */
@@ -231,7 +240,9 @@ class Parser {
     while (stop > start && text.charCodeAt(stop - 1) === SPACE) stop--;
     const raw = text.slice(start, stop);
     if (raw.includes(': ') || raw.endsWith(':') || raw.includes(' #')) throw BAIL;
-    return resolvePlainScalar(raw);
+    const value = this.resolve(raw);
+    if (value === NOT_SIMPLE) throw BAIL;
+    return value;
   }
 
   /** After a closed scalar: only spaces, then optionally a comment that a space separates. */

@@ -1,37 +1,49 @@
 /**
- * The `yaml` library, loaded on its first use and synchronously. kd reads manifests with js-yaml;
- * `yaml` (which keeps node ranges and renders YAML) serves only paths most runs never take: the
- * source position of a problem (source-map.ts), the diff of a drifted object
- * (drift/compare-object.ts), kustomize's output (io/kustomize.ts), kd sim's YAML bodies. Loading
- * it with every command cost start-up time for nothing (issue 17); loading it synchronously on
- * first use keeps every caller synchronous, so no path has to remember to load it first and a
- * result never depends on whether it was loaded.
+ * The two YAML libraries, each loaded on its first use and synchronously, so that a run loads
+ * only what it needs and every caller stays synchronous (no path has to remember to load one
+ * first, and a result never depends on whether it was loaded).
+ * - js-yaml reads manifests and kubeconfigs, but only documents that simple-yaml.ts leaves to it
+ *   (anchors, flow collections, block scalars, anything invalid...): a run over plain block YAML,
+ *   nearly every manifest and kubeconfig, never loads it.
+ * - `yaml` (which keeps node ranges and renders YAML) serves paths most runs never take: the
+ *   source position of a problem (source-map.ts), the diff of a drifted object
+ *   (drift/compare-object.ts), kustomize's output (io/kustomize.ts), kd sim's YAML bodies.
+ * Loading either with every command cost start-up time for nothing (issue 17).
  *
- * The build (scripts/build.mjs) bundles the library into one CommonJS file, dist/yaml.cjs, beside
- * the entries, and defines KD_YAML_BUNDLE as its name: one file loads in a few milliseconds, where
- * the package's seventy modules take tens. From the sources (tests), the installed package is used.
+ * The build (scripts/build.mjs) bundles each library into one CommonJS file beside the entries
+ * (dist/yaml.cjs, dist/js-yaml.cjs) and defines KD_YAML_BUNDLES with their names: one file loads
+ * in a few milliseconds, where `yaml`'s seventy modules take tens. From the sources (tests), the
+ * installed packages are used.
  */
 import { createRequire } from 'node:module';
 
 export type YamlLibrary = typeof import('yaml');
+export type JsYamlLibrary = typeof import('js-yaml');
 
-/** dist/yaml.cjs's file name, set by the build; undefined when running from the sources. */
-declare const KD_YAML_BUNDLE: string | undefined;
+/** The bundle files' names by package, set by the build; undefined when running from the sources. */
+declare const KD_YAML_BUNDLES: Record<'yaml' | 'js-yaml', string> | undefined;
 
-let library: YamlLibrary | undefined;
+let yaml: YamlLibrary | undefined;
+let jsYaml: JsYamlLibrary | undefined;
 
 export function yamlLibrary(): YamlLibrary {
-  library ??= load();
-  return library;
+  yaml ??= load('yaml') as YamlLibrary;
+  return yaml;
 }
 
-function load(): YamlLibrary {
-  if (typeof KD_YAML_BUNDLE === 'string') {
-    // This module is in a bundle file under dist/ (an entry or dist/chunks/): the bundled library
-    // is at dist/'s top.
+export function jsYamlLibrary(): JsYamlLibrary {
+  jsYaml ??= load('js-yaml') as JsYamlLibrary;
+  return jsYaml;
+}
+
+function load(name: 'yaml' | 'js-yaml'): unknown {
+  if (typeof KD_YAML_BUNDLES === 'object') {
+    // This module is in a bundle file under dist/ (an entry or dist/chunks/): the bundled
+    // libraries are at dist/'s top.
     const here = import.meta.url;
     const dist = here.slice(0, here.lastIndexOf('/dist/') + '/dist/'.length);
-    return createRequire(dist + KD_YAML_BUNDLE)(`./${KD_YAML_BUNDLE}`) as YamlLibrary;
+    const file = KD_YAML_BUNDLES[name];
+    return createRequire(dist + file)(`./${file}`);
   }
-  return createRequire(import.meta.url)('yaml') as YamlLibrary;
+  return createRequire(import.meta.url)(name);
 }

@@ -12,17 +12,8 @@
  * - timestamps stay strings (go-yaml keeps them so when decoding into untyped data); base-60
  *   numbers are strings; merge keys (`<<`) are honoured.
  */
-import {
-  NOT_RESOLVED,
-  Schema,
-  boolYaml11Tag,
-  defineScalarTag,
-  mapTag,
-  mergeTag,
-  nullYaml11Tag,
-  seqTag,
-  strTag,
-} from 'js-yaml';
+import type { Schema } from 'js-yaml';
+import { jsYamlLibrary } from './yaml-library.js';
 
 const INT_PATTERN = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]+)|([0-9]+))$/;
 const FLOAT_PATTERN = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
@@ -59,22 +50,30 @@ function parseFloatValue(source: string): number | undefined {
   return Object.is(value, -0) ? 0 : value;
 }
 
-const intTag = defineScalarTag<number>('tag:yaml.org,2002:int', {
-  implicit: true,
-  implicitFirstChars: ['-', '+', ...DIGITS],
-  resolve: (source) => parseInteger(source) ?? NOT_RESOLVED,
-  identify: (data) => typeof data === 'number' && Number.isInteger(data),
-});
+let schema: Schema | undefined;
 
-const floatTag = defineScalarTag<number>('tag:yaml.org,2002:float', {
-  implicit: true,
-  implicitFirstChars: ['-', '+', '.', ...DIGITS],
-  resolve: (source) => parseFloatValue(source) ?? NOT_RESOLVED,
-  identify: (data) => typeof data === 'number',
-});
-
-/** The js-yaml schema with Kubernetes' scalar rules. */
-export const kubernetesSchema = new Schema([strTag, seqTag, mapTag, nullYaml11Tag, boolYaml11Tag, intTag, floatTag, mergeTag]);
+/**
+ * The js-yaml schema with Kubernetes' scalar rules, for the documents simple-yaml.ts leaves to
+ * js-yaml; built (and js-yaml loaded) on first use.
+ */
+export function kubernetesSchema(): Schema {
+  if (schema) return schema;
+  const js = jsYamlLibrary();
+  const intTag = js.defineScalarTag<number>('tag:yaml.org,2002:int', {
+    implicit: true,
+    implicitFirstChars: ['-', '+', ...DIGITS],
+    resolve: (source) => parseInteger(source) ?? js.NOT_RESOLVED,
+    identify: (data) => typeof data === 'number' && Number.isInteger(data),
+  });
+  const floatTag = js.defineScalarTag<number>('tag:yaml.org,2002:float', {
+    implicit: true,
+    implicitFirstChars: ['-', '+', '.', ...DIGITS],
+    resolve: (source) => parseFloatValue(source) ?? js.NOT_RESOLVED,
+    identify: (data) => typeof data === 'number',
+  });
+  schema = new js.Schema([js.strTag, js.seqTag, js.mapTag, js.nullYaml11Tag, js.boolYaml11Tag, intTag, floatTag, js.mergeTag]);
+  return schema;
+}
 
 /** The value of a plain (unquoted, untagged) scalar under the same rules. */
 export function resolvePlainScalar(source: string): unknown {
@@ -89,4 +88,20 @@ export function resolvePlainScalar(source: string): unknown {
 /** The property name a mapping key becomes in a plain JavaScript object (as js-yaml's map does). */
 export function keyName(value: unknown): string {
   return String(value);
+}
+
+/** What a scalar resolver returns for a plain scalar it cannot vouch for: simple-yaml.ts then leaves the document to js-yaml. */
+export const NOT_SIMPLE: unique symbol = Symbol('not simple');
+
+/**
+ * A plain scalar's value under YAML 1.2's core schema (kubeconfigs: src/cluster/kubeconfig.ts)
+ * where it agrees with Kubernetes' rules (resolvePlainScalar): strings, nulls, `true`/`false` in
+ * their three spellings, decimal integers without a leading zero. Anything else (`yes`, `0644`,
+ * `1_000`, floats...) is NOT_SIMPLE: js-yaml, which knows the core schema, reads the file.
+ */
+export function resolveCoreScalar(raw: string): unknown {
+  const value = resolvePlainScalar(raw);
+  if (typeof value === 'string' || value === null) return value;
+  if (typeof value === 'boolean') return /^(true|True|TRUE|false|False|FALSE)$/.test(raw) ? value : NOT_SIMPLE;
+  return /^(0|[-+]?[1-9][0-9]*)$/.test(raw) && Number.isSafeInteger(value) ? value : NOT_SIMPLE;
 }

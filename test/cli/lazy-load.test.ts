@@ -1,7 +1,8 @@
 /**
  * What the built kubectl-kd loads (issue 17): a command loads what its run uses, and the rare
  * paths load the rest when they are taken, with the same results.
- *  - validate of a valid file and drift of an in-sync release load neither the `yaml` library
+ *  - validate of a valid file and drift of an in-sync release (plain block YAML, as nearly every
+ *    manifest and kubeconfig is) load neither js-yaml (dist/js-yaml.cjs) nor the `yaml` library
  *    (dist/yaml.cjs: problem positions, diffs, kustomize output), nor the apply executor, health
  *    gates or simulator, nor node:child_process (exec credential plugins, kustomize), node:tty
  *    or node:fs/promises (kustomize, file storage; readline and the fs watchers behind it);
@@ -57,6 +58,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const yamlLoaded = (run: LoadedModules) => run.files.some((f) => f.file === path.join(repoRoot, 'dist', 'yaml.cjs'));
+/** js-yaml reads only what simple-yaml.ts leaves to it (anchors, flow collections, block scalars, errors). */
+const jsYamlLoaded = (run: LoadedModules) => run.files.some((f) => f.file === path.join(repoRoot, 'dist', 'js-yaml.cjs'));
 /** The sources of NOT_FOR_A_CLEAN_RUN that some loaded bundle file holds. */
 function unneededSources(run: LoadedModules): string[] {
   const sources = run.files.flatMap((f) => holds(f.file));
@@ -68,12 +71,22 @@ describe('validate', () => {
     const run = loadedModules([kdBin, 'validate', path.join(dir, 'web.yaml')], { env: env(), cwd: repoRoot });
     expect(run.stdout).toBe('valid: 1 object in 1 file\n');
     expect(run.status).toBe(0);
-    // The listing works: the command's own chunk and js-yaml's are there.
+    // The listing works: the command's own chunk is there.
     expect(run.files.some((f) => holds(f.file).includes('plugin/commands/validate.ts'))).toBe(true);
-    expect(run.files.some((f) => holds(f.file).some((s) => s.startsWith('node_modules/js-yaml/')))).toBe(true);
     expect(yamlLoaded(run)).toBe(false);
+    expect(jsYamlLoaded(run)).toBe(false);
     expect(unneededSources(run)).toEqual([]);
     expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+  });
+
+  it('of a file in flow style loads js-yaml for it, with the same answer', () => {
+    const flow = path.join(dir, 'flow.yaml');
+    writeFileSync(flow, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: default}\ndata: {greeting: hello}\n');
+    const run = loadedModules([kdBin, 'validate', flow], { env: env(), cwd: repoRoot });
+    expect(run.stdout).toBe('valid: 1 object in 1 file\n');
+    expect(run.status).toBe(0);
+    expect(jsYamlLoaded(run)).toBe(true);
+    expect(yamlLoaded(run)).toBe(false);
   });
 
   it('of a file with a problem loads the yaml library for the exact position', () => {
@@ -108,7 +121,7 @@ describe('drift against kd sim', () => {
 
   beforeAll(async () => {
     d = await startDriftSim();
-    app = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: fast }\n' }).dir;
+    app = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n' }).dir;
     await d.apply(app, 'app', ns);
     kubeconfig = d.kubectl(ns).kubeconfig;
   }, 60_000);
@@ -125,6 +138,8 @@ describe('drift against kd sim', () => {
     expect(run.status).toBe(0);
     expect(run.files.some((f) => holds(f.file).includes('src/session/drift-run.ts'))).toBe(true);
     expect(yamlLoaded(run)).toBe(false);
+    // The kubeconfig and the manifests are plain block YAML: no js-yaml either.
+    expect(jsYamlLoaded(run)).toBe(false);
     expect(unneededSources(run)).toEqual([]);
     expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
     // An https server: TLS is loaded (and the list is not empty by accident).

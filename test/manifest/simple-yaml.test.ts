@@ -12,7 +12,7 @@ import { constructFromEvents, parseEvents } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseSimpleDocument } from '../../src/manifest/simple-yaml.js';
 import { splitDocuments } from '../../src/manifest/split-documents.js';
-import { kubernetesSchema } from '../../src/manifest/yaml-schema.js';
+import { kubernetesSchema, resolveCoreScalar } from '../../src/manifest/yaml-schema.js';
 import { loadManifests } from '../../src/manifest/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** js-yaml's answer, as parse-document.ts asks for it: the values, or the error's reason. */
 function jsYaml(text: string): { values: unknown[] } | { error: string } {
   try {
-    return { values: constructFromEvents(parseEvents(text, { maxDepth: 100 }), { source: text, schema: kubernetesSchema, maxTotalMergeKeys: 10_000 }) };
+    return { values: constructFromEvents(parseEvents(text, { maxDepth: 100 }), { source: text, schema: kubernetesSchema(), maxTotalMergeKeys: 10_000 }) };
   } catch (error) {
     return { error: String(error) };
   }
@@ -256,5 +256,65 @@ describe('the fast path for plain block YAML', () => {
     const { manifests, diagnostics } = loadManifests([{ path: 'm.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' }]);
     expect(diagnostics.map((d) => `${d.rule} ${d.range.start.line}`)).toEqual(['yaml/duplicate-key 5']);
     expect(manifests.map((m) => m.ref.name)).toEqual(['c']);
+  });
+});
+
+describe('the fast path with YAML 1.2 core scalars (kubeconfigs)', () => {
+  /** js-yaml as src/cluster/kubeconfig.ts asks it: the default (core) schema, duplicate keys allowed. */
+  const core = (text: string) => constructFromEvents(parseEvents(text, { maxDepth: 100 }), { source: text, json: true, maxAliases: 100 })[0];
+
+  it('answers exactly as js-yaml does for every scalar it takes, and leaves the rest to it', () => {
+    const taken: string[] = [];
+    for (const s of [...SCALARS, ...TAME_SCALARS, '0', '7', '-7', '+7', '007', '1.0', 'TRUE', 'tRUE', 'NULL', 'Yes', '9007199254740993']) {
+      const text = `k: ${s}\nlist:\n  - ${s}\n`;
+      const fast = parseSimpleDocument(text, 100, resolveCoreScalar);
+      if (fast === undefined) continue;
+      taken.push(s);
+      expect(JSON.stringify(fast.value), JSON.stringify(text)).toBe(JSON.stringify(core(text)));
+      expect(fast.value).toEqual(core(text));
+    }
+    // What a kubeconfig holds is taken: strings, booleans in their YAML 1.2 spellings, nulls, small integers.
+    for (const s of ['web', 'true', 'False', 'null', '~', '', '80', 'http://x/y?z=1']) expect(taken).toContain(s);
+    // Where the two schemas differ, js-yaml decides.
+    for (const s of ['yes', 'on', 'y', '0644', '0x1F', '1_000', '1e3', '.5', '007', '-0']) expect(taken).not.toContain(s);
+  });
+
+  it('reads a kubeconfig as kubectl writes it, exec plugin included, as js-yaml does', () => {
+    const text = [
+      'apiVersion: v1',
+      'clusters:',
+      '- cluster:',
+      '    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUM=',
+      '    server: https://127.0.0.1:6443',
+      '    insecure-skip-tls-verify: false',
+      '  name: kind-kd',
+      'contexts:',
+      '- context:',
+      '    cluster: kind-kd',
+      '    namespace: shop',
+      '    user: kind-kd',
+      '  name: kind-kd',
+      'current-context: kind-kd',
+      'kind: Config',
+      'preferences: {}',
+      'users:',
+      '- name: kind-kd',
+      '  user:',
+      '    exec:',
+      '      apiVersion: client.authentication.k8s.io/v1beta1',
+      '      args:',
+      '      - eks',
+      '      - get-token',
+      '      - --cluster-name',
+      '      - prod',
+      '      command: aws',
+      '      env: null',
+      '      interactiveMode: IfAvailable',
+      '      provideClusterInfo: false',
+      '',
+    ].join('\n');
+    const fast = parseSimpleDocument(text, 100, resolveCoreScalar);
+    expect(fast).toBeDefined();
+    expect(fast!.value).toEqual(core(text));
   });
 });
