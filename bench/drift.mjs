@@ -18,7 +18,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'bench', 'out', 'drift');
 const files = path.join(out, 'manifests');
 const kd = path.join(root, 'bin', 'kubectl-kd.cjs');
-const runs = Number(process.env.BENCH_RUNS ?? 3);
+// Small releases take a fraction of a second on both sides, where one noisy run decides a ratio:
+// medians of 5 up to 100 objects, of 3 above (kubectl's client-side diff of 1,000 takes minutes).
+const runsFor = (n) => Number(process.env.BENCH_RUNS ?? (n <= 100 ? 5 : 3));
 const SIZES = (process.env.BENCH_DRIFT_SIZES ?? '1,100,300,1000').split(',').map(Number);
 
 function object(i, ns) {
@@ -64,6 +66,7 @@ async function main() {
       const applied = timed(process.execPath, [kd, 'apply', files, '--release', ns, '-n', ns, '--timeout', '10m'], env);
       if (applied.status !== 0) throw new Error(`apply failed:\n${applied.stdout.slice(-2000)}\n${applied.stderr}`);
 
+      const runs = runsFor(N);
       const kdTimes = [];
       const serverSide = [];
       const clientSide = [];
