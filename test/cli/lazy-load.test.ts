@@ -66,17 +66,22 @@ function unneededSources(run: LoadedModules): string[] {
   return [...new Set(sources.filter((s) => NOT_FOR_A_CLEAN_RUN.some((p) => s.startsWith(p))))];
 }
 
+/** A clean run over plain block YAML: its command's own code (`source`) and nothing of the rare paths. */
+function expectCleanRun(run: LoadedModules, source: string): void {
+  // The listing works: the command's own code is there.
+  expect(run.files.some((f) => holds(f.file).includes(source))).toBe(true);
+  expect(yamlLoaded(run)).toBe(false);
+  expect(jsYamlLoaded(run)).toBe(false);
+  expect(unneededSources(run)).toEqual([]);
+  expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+}
+
 describe('validate', () => {
   it('of a valid file loads no yaml library, executor, simulator or child_process', () => {
     const run = loadedModules([kdBin, 'validate', path.join(dir, 'web.yaml')], { env: env(), cwd: repoRoot });
     expect(run.stdout).toBe('valid: 1 object in 1 file\n');
     expect(run.status).toBe(0);
-    // The listing works: the command's own chunk is there.
-    expect(run.files.some((f) => holds(f.file).includes('plugin/commands/validate.ts'))).toBe(true);
-    expect(yamlLoaded(run)).toBe(false);
-    expect(jsYamlLoaded(run)).toBe(false);
-    expect(unneededSources(run)).toEqual([]);
-    expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+    expectCleanRun(run, 'plugin/commands/validate.ts');
   });
 
   it('of a file in flow style loads js-yaml for it, with the same answer', () => {
@@ -136,12 +141,8 @@ describe('drift against kd sim', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
-    expect(run.files.some((f) => holds(f.file).includes('src/session/drift-run.ts'))).toBe(true);
-    expect(yamlLoaded(run)).toBe(false);
-    // The kubeconfig and the manifests are plain block YAML: no js-yaml either.
-    expect(jsYamlLoaded(run)).toBe(false);
-    expect(unneededSources(run)).toEqual([]);
-    expect(run.builtins.filter((b) => BUILTINS_NOT_NEEDED.includes(b))).toEqual([]);
+    // The kubeconfig and the manifests are plain block YAML.
+    expectCleanRun(run, 'src/session/drift-run.ts');
     // An https server: TLS is loaded (and the list is not empty by accident).
     expect(run.builtins).toContain('tls');
   });
