@@ -1,15 +1,14 @@
 /**
  * `--help` renders from the same declarations the parser reads, keeping every flag, description,
  * example and epilogue; and kd's start-up loads no argument-parsing library (issue 17): the built
- * entry and every bundle file a command loads hold no yargs code (by their source maps), and the
+ * entry and every bundle file a command loads hold no yargs code (by the build's metafile), and the
  * package no longer depends on it.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleInputs, loadedModules } from '../../scripts/loaded-modules.mjs';
 import { commandDeclaration, globalDeclaration } from '../../plugin/cli.js';
 import { commandIndex } from '../../plugin/commands/index.js';
 import { tempHomeEnv } from '../support/temp-home.js';
@@ -73,26 +72,19 @@ describe('start-up loads no argument-parsing library', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** The bundle files (dist/) a run of the built kd loads, through a module hook that writes each down. */
+  /** The bundle files (dist/) a run of the built kd loads (scripts/loaded-modules.mjs, as the lazy-load tests read it). */
   function bundleFilesLoaded(args: string[]): string[] {
-    const loaded = path.join(dir, `loaded-${args.join('_').replace(/\W/g, '')}.txt`);
-    const hooks = path.join(dir, 'hooks.mjs');
-    writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.KD_TEST_LOADED, url + '\\n');\n  return next(url, context);\n}\n`);
-    const register = path.join(dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, kdBin, ...args], {
-      cwd: dir,
-      input: '',
-      encoding: 'utf8',
-      env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '', KD_TEST_LOADED: loaded },
-    });
+    const r = loadedModules([kdBin, ...args], { cwd: dir, env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    return [...new Set(readFileSync(loaded, 'utf8').split('\n').filter((u) => u.startsWith('file:') && u.includes('/dist/')))].map((u) => fileURLToPath(u));
+    return r.files.map((f) => f.file).filter((f) => f.startsWith(path.join(repoRoot, 'dist') + path.sep));
   }
 
-  /** The source files a bundle file was built from, by its source map. */
-  const sourcesOf = (file: string): string[] => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+  /** The source files a bundle file holds code of, by the build's metafile. */
+  let sourcesOf: (file: string) => string[];
+  beforeAll(() => {
+    sourcesOf = bundleInputs(repoRoot);
+  });
 
   it.each([[['--version']], [['validate', 'cm.yaml']], [['--help']], [['drift', '--help']]])('kubectl kd %j', (args) => {
     writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: default }\ndata: { mode: fast }\n');
