@@ -28,6 +28,7 @@ import { compareDeleteOrder } from '../plan/index.js';
 import { objectKey, parseApiVersion, type GroupVersionKind, type KubeObject, type ObjectRef } from '../model/index.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { GroupKindRef, Inventory, InventoryMember, ReleaseRef } from './ports.js';
+import { forEachBounded } from './bounded.js';
 
 export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
@@ -188,23 +189,18 @@ export class ApplySetInventory implements Inventory {
         : [await this.#client.list(gvk, { labelSelector: selector, signal })];
       return lists.map((list) => ({ gvk, items: list.items }));
     };
-    // Group-kinds `concurrency` at a time; every one settles before an answer (or the first
-    // failure, in the group-kinds' order: the one a sequential read would have met first).
+    // Group-kinds `concurrency` at a time (nothing starts after a failure); every one settles
+    // before an answer, and the failure reported is the first in the group-kinds' order: the one a
+    // sequential read would have met.
     const found: Array<PromiseSettledResult<Array<{ gvk: GroupVersionKind; items: KubeObject[] }>> | undefined> = new Array(groupKinds.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < groupKinds.length) {
-        const i = next++;
-        try {
-          found[i] = { status: 'fulfilled', value: await listsOf(groupKinds[i]!) };
-        } catch (reason) {
-          found[i] = { status: 'rejected', reason };
-          // As before: nothing after a failure starts.
-          next = groupKinds.length;
-        }
+    await forEachBounded(groupKinds, options.concurrency ?? 1, async (gk, i) => {
+      try {
+        found[i] = { status: 'fulfilled', value: await listsOf(gk) };
+      } catch (reason) {
+        found[i] = { status: 'rejected', reason };
+        throw reason;
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, groupKinds.length)) }, worker));
+    }).catch(() => undefined);
     const out: InventoryMember[] = [];
     const seen = new Set<string>();
     for (const result of found) {
