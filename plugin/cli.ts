@@ -9,6 +9,7 @@ import { ExitCode, usageError } from '../src/index.js';
 import type { CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
 import { commandIndex, commandWord, findCommand, type CommandEntry, type CommandSpec } from './commands/index.js';
+import { asksForHelp } from './command-word.js';
 import { declare, type Declaration } from './args/declare.js';
 import { globalDeclaration } from './flags.js';
 import { parseArgs } from './args/parse.js';
@@ -39,7 +40,7 @@ async function parseAndRun(args: string[], ctx: CommandContext, setVerbose: (v: 
   // An unknown command is named even when help or the version is asked for.
   const entry = word === undefined ? undefined : findCommand(word);
   // Help and the version are answered before parsing, so that they work whatever else is on the line.
-  if (flagWords.includes('--help') || flagWords.includes('-h')) return printHelp(ctx, entry);
+  if (asksForHelp(args)) return printHelp(ctx, entry);
   if (flagWords.includes('--version')) return printVersion(ctx);
   if (entry === undefined || word === undefined) throw usageError('a command is required: kubectl kd <command> (see --help)', 'run with --help to see the accepted flags');
   const command = await entry.load();

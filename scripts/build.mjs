@@ -12,7 +12,7 @@
  * for development and kept out of the published package (`files` in package.json).
  */
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -108,8 +108,6 @@ const common = {
   sourcemap: 'linked',
   jsx: 'automatic',
   logLevel: 'warning',
-  // Ink loads React's devtools only when DEV=true and the package is installed; kd never ships it.
-  external: ['react-devtools-core'],
   banner: {
     // Bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __kdCreateRequire } from 'node:module'; const require = __kdCreateRequire(import.meta.url);",
@@ -117,18 +115,136 @@ const common = {
   define: { 'process.env.DEV': '"false"', KD_YAML_BUNDLES: JSON.stringify(YAML_BUNDLES) },
 };
 
-// One build for both programs: every command module (a dynamic import in
-// plugin/commands/index.ts) becomes its own chunk, and code that several commands (or the CLI and
-// the language server) use lives in chunks they share instead of a copy per command.
-const result = await build({
-  ...common,
-  metafile: true,
-  entryPoints: { 'kubectl-kd': 'plugin/main.ts', 'kd-lsp': 'lsp/main.ts' },
-  outdir: out,
-  plugins: [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth],
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-});
+/**
+ * Which commands a bundle file of the CLI holds. plugin/commands/index.ts takes each command's
+ * loader from ./loaders.js (dynamic imports of every command); a command's bundle gets this module
+ * instead, importing its one command statically (so its whole graph is evaluated up front, with
+ * no lazy-initialisation wrappers) and no other: `help` holds them all (the overall --help), `kd`
+ * none (--version and errors without a command). The entry (plugin/entry.ts) picks the file by the
+ * same command word, so a bundle is never asked for a command it does not hold.
+ */
+const COMMAND_WORDS = JSON.parse(/COMMAND_WORDS = (\[[^\]]*\])/.exec(readFileSync('plugin/command-word.ts', 'utf8'))[1].replaceAll("'", '"'));
+function commandsOnly(words) {
+  const index = path.join(root, 'plugin', 'commands', 'index.ts');
+  const contents = [
+    ...words.map((w) => `import { ${w}Command } from './${w}.js';`),
+    'const notHere = (word: string) => async () => {',
+    '  throw new Error(`this bundle file of kubectl-kd holds no "${word}" command (an error in the build: see plugin/entry.ts)`);',
+    '};',
+    `export const commandLoaders = { ${COMMAND_WORDS.map((w) => (words.includes(w) ? `${w}: async () => ${w}Command` : `${w}: notHere('${w}')`)).join(', ')} };`,
+  ].join('\n');
+  return {
+    name: 'kd-commands-only',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/loaders\.js$/ }, (args) => (args.importer === index ? { path: 'loaders', namespace: 'kd-commands-only' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'kd-commands-only' }, () => ({ contents, loader: 'ts', resolveDir: path.dirname(index) }));
+    },
+  };
+}
+
+/**
+ * Ink loads React's devtools only when DEV=true (never: `define` in `common`) and the package is
+ * installed; kd never ships it. Left external, a bundle without splitting would import it at its
+ * top (esbuild hoists an external module's import out of the deferred module that uses it), so it
+ * is a module that says so if it is ever evaluated.
+ */
+const noDevtools = {
+  name: 'kd-no-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'kd-no-devtools' }));
+    b.onLoad({ filter: /.*/, namespace: 'kd-no-devtools' }, () => ({ contents: "throw new Error('kubectl-kd does not ship react-devtools-core');\nexport default undefined;\n", loader: 'js' }));
+  },
+};
+
+/** `target` (a path under dist/) as an import specifier from the bundle file at `outfile`. */
+function specifierFrom(outfile, target) {
+  const rel = path.posix.relative(path.posix.dirname(outfile), target);
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/**
+ * The CEL engine (@bufbuild/cel and what it uses, 0.6 MB; src/schema/cel-library.ts) is a bundle
+ * file of its own, dist/cel.js, which src/schema/cel.ts imports on first use: in every command's
+ * file it cost start-up even unused (a drift or validate of built-in kinds never meets a rule),
+ * and being third-party code that no kd module holds, it has one copy in a run whichever file
+ * imports it. `outfile` is where the importing bundle file goes, for the relative path.
+ */
+const CEL_LIBRARY = 'cel.js';
+function celApart(outfile) {
+  const cel = path.join(root, 'src', 'schema', 'cel.ts');
+  return {
+    name: 'kd-cel-apart',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/cel-library\.js$/ }, (args) => {
+        if (args.importer !== cel) return undefined;
+        // A static import would be hoisted to the top of the bundle file, loading the engine up front.
+        if (args.kind !== 'dynamic-import') throw new Error('src/schema/cel.ts must import ./cel-library.js dynamically');
+        return { path: specifierFrom(outfile, CEL_LIBRARY), external: true };
+      });
+    },
+  };
+}
+
+/**
+ * Parts: what only one mode of a command runs, too large to carry in every file that may need it
+ * (measured: the simulator made drift's file 40 % larger and its start ~6 ms slower without
+ * --sim; Ink, React and the watch screen made apply's three times larger and a plain apply ~15 ms
+ * slower). Each is a bundle file of its own under dist/parts/, imported where its dynamic import
+ * is (src/session/connection.ts for --sim, plugin/commands/apply.ts for --watch). A part holds its
+ * own copy of the core modules it uses, so a run with the part has two copies of those: safe
+ * because what crosses between them is plain data, the simulator's handle and clock, a schema
+ * source (duck-typed, no `instanceof`) and errors (KdError is branded, so `instanceof KdError`
+ * holds across copies: src/errors.ts); each copy loads its own CEL engine state from dist/cel.js
+ * and the YAML libraries through require(), which Node caches once. A file that holds a part's
+ * code itself (cli/sim.js, cli/help.js) keeps the import in the file instead, so no module of the
+ * part is ever twice in a run (test/cli/bundle-layout.test.ts checks both, from dist/meta.json).
+ */
+const PARTS = { sim: 'src/sim/embedded.ts', watch: 'plugin/watch/run-apply-watch.ts' };
+function partsApart(outfile, names) {
+  const targets = new Map(names.map((n) => [path.join(root, PARTS[n]), n]));
+  return {
+    name: 'kd-parts-apart',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+        const name = targets.get(path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+        if (name === undefined) return undefined;
+        if (args.kind !== 'dynamic-import') throw new Error(`${args.importer} imports ${args.path} statically: the ${name} part is loaded only by a dynamic import`);
+        return { path: specifierFrom(outfile, `parts/${name}.js`), external: true };
+      });
+    },
+  };
+}
+
+const plugins = [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth, noDevtools];
+/**
+ * One bundle file, with no splitting: the dynamic imports it keeps become modules evaluated on
+ * first import, in the same file (one instance each, as with any module), except the CEL engine
+ * and the `parts` named, which are imported from their own files.
+ */
+const bundle = (entry, outfile, { commands, parts = [] } = {}) =>
+  build({
+    ...common,
+    metafile: true,
+    entryPoints: [entry],
+    outfile: path.join(out, outfile),
+    plugins: [...(commands ? [commandsOnly(commands)] : []), partsApart(outfile, parts), celApart(outfile), ...plugins],
+  });
+
+const results = await Promise.all([
+  bundle('plugin/entry.ts', 'kubectl-kd.js'),
+  ...COMMAND_WORDS.map((w) => bundle('plugin/main.ts', `cli/${w}.js`, { commands: [w], parts: w === 'sim' ? [] : ['sim', 'watch'] })),
+  bundle('plugin/main.ts', 'cli/kd.js', { commands: [] }),
+  bundle('plugin/main.ts', 'cli/help.js', { commands: COMMAND_WORDS }),
+  bundle(PARTS.sim, 'parts/sim.js'),
+  bundle(PARTS.watch, 'parts/watch.js', { parts: ['sim'] }),
+  bundle('lsp/main.ts', 'kd-lsp.js', { parts: ['sim'] }),
+  bundle('src/schema/cel-library.ts', CEL_LIBRARY),
+]);
+const metafile = { inputs: {}, outputs: {} };
+for (const { metafile: m } of results) {
+  Object.assign(metafile.inputs, m.inputs);
+  Object.assign(metafile.outputs, m.outputs);
+}
 
 for (const [name, file] of Object.entries(YAML_BUNDLES))
   await build({
@@ -144,7 +260,7 @@ for (const [name, file] of Object.entries(YAML_BUNDLES))
 
 // What each bundle file holds and imports, for tools that explain start-up (bench/startup.mjs);
 // not part of the package (`files` in package.json ships only the bundles).
-writeFileSync(path.join(out, 'meta.json'), JSON.stringify(result.metafile));
+writeFileSync(path.join(out, 'meta.json'), JSON.stringify(metafile));
 
 const old = `dist.old-${process.pid}`;
 if (existsSync('dist')) renameSync('dist', old);

@@ -1,15 +1,15 @@
 /**
- * The list of kd's commands, in the order --help shows them. Each command's module is loaded
- * only when that command runs (or for the overall --help), so `kubectl kd validate` never loads
- * the cluster client, the simulator or the terminal UI: start-up time is part of the product.
- * In the build each of these dynamic imports becomes a chunk of its own, sharing chunks with the
- * other commands for what they have in common (scripts/build.mjs); under tests they are ordinary
- * module imports.
+ * The list of kd's commands, in the order --help shows them (plugin/command-word.ts), each with
+ * how to load its module (./loaders.js): a command's module is loaded only when that command runs
+ * (or for the overall --help), so `kubectl kd validate` never loads the cluster client, the
+ * simulator or the terminal UI: start-up time is part of the product. In the build, each
+ * command's bundle file holds only its own command (scripts/build.mjs replaces ./loaders.js).
  */
 import type { ArgsBuilder } from '../args/declare.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../../src/index.js';
-import { globalDeclaration } from '../flags.js';
+import { COMMAND_WORDS, commandWord } from '../command-word.js';
+import { commandLoaders } from './loaders.js';
 
 export interface CommandSpec {
   name: string;
@@ -27,41 +27,9 @@ export interface CommandEntry {
   load: () => Promise<CommandSpec>;
 }
 
-export const commandIndex: CommandEntry[] = [
-  { word: 'validate', load: async () => (await import('./validate.js')).validateCommand },
-  { word: 'apply', load: async () => (await import('./apply.js')).applyCommand },
-  { word: 'drift', load: async () => (await import('./drift.js')).driftCommand },
-  { word: 'history', load: async () => (await import('./history.js')).historyCommand },
-  { word: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
-  { word: 'list', load: async () => (await import('./list.js')).listCommand },
-  { word: 'recover', load: async () => (await import('./recover.js')).recoverCommand },
-  { word: 'delete', load: async () => (await import('./delete.js')).deleteCommand },
-  { word: 'sim', load: async () => (await import('./sim.js')).simCommand },
-];
+export const commandIndex: CommandEntry[] = COMMAND_WORDS.map((word) => ({ word, load: commandLoaders[word] }));
 
-/** Global flags (plugin/flags.ts) that take a value as the next word: `-n shop`, `--context prod`. */
-const GLOBAL_FLAGS_WITH_VALUE = new Set(
-  globalDeclaration.flags.filter((f) => f.type !== 'boolean' && !f.optionalValue).flatMap((f) => [`--${f.name}`, ...(f.alias ? [`-${f.alias}`] : [])]),
-);
-
-/**
- * The command word: the first word that is neither a flag nor a global flag's value, as kubectl
- * reads `kubectl -n shop get pods`. Only that position names the command, so a release or a
- * folder called `apply` or `sim` given to another command stays an argument.
- */
-export function commandWord(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') return args[i + 1];
-    if (GLOBAL_FLAGS_WITH_VALUE.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith('-') && a !== '-') continue;
-    return a;
-  }
-  return undefined;
-}
+export { commandWord };
 
 /** The command named `word`, or a usage error that lists the commands. */
 export function findCommand(word: string): CommandEntry {

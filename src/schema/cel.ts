@@ -28,8 +28,8 @@ let engine: CelEngine | undefined;
 let loading: Promise<void> | undefined;
 
 export function loadCelEngine(): Promise<void> {
-  loading ??= Promise.all([import('@bufbuild/cel'), import('@bufbuild/cel/ext')]).then(([cel, ext]) => {
-    engine = { cel, strings: ext.strings };
+  loading ??= import('./cel-library.js').then(({ cel, strings }) => {
+    engine = { cel, strings };
   });
   return loading;
 }
