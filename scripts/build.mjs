@@ -196,7 +196,7 @@ function celApart(outfile) {
  * source (duck-typed, no `instanceof`) and errors (KdError is branded, so `instanceof KdError`
  * holds across copies: src/errors.ts); each copy loads its own CEL engine state from dist/cel.js
  * and the YAML libraries through require(), which Node caches once. A file that holds a part's
- * code itself (cli/sim.js, cli/help.js) keeps the import in the file instead, so no module of the
+ * code itself (the simulator's, in cli/sim.js and cli/help.js) keeps the import in the file instead, so no module of the
  * part is ever twice in a run (test/cli/bundle-layout.test.ts checks both, from dist/meta.json).
  */
 const PARTS = { sim: 'src/sim/embedded.ts', watch: 'plugin/watch/run-apply-watch.ts' };
@@ -234,7 +234,7 @@ const results = await Promise.all([
   bundle('plugin/entry.ts', 'kubectl-kd.js'),
   ...COMMAND_WORDS.map((w) => bundle('plugin/main.ts', `cli/${w}.js`, { commands: [w], parts: w === 'sim' ? [] : ['sim', 'watch'] })),
   bundle('plugin/main.ts', 'cli/kd.js', { commands: [] }),
-  bundle('plugin/main.ts', 'cli/help.js', { commands: COMMAND_WORDS }),
+  bundle('plugin/main.ts', 'cli/help.js', { commands: COMMAND_WORDS, parts: ['watch'] }),
   bundle(PARTS.sim, 'parts/sim.js'),
   bundle(PARTS.watch, 'parts/watch.js', { parts: ['sim'] }),
   bundle('lsp/main.ts', 'kd-lsp.js', { parts: ['sim'] }),

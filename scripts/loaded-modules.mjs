@@ -8,9 +8,16 @@
  * file that `import` or `require()` loads, and writes the list and `process.moduleLoadList`'s
  * built-ins when the process exits. Built-ins that Node itself loads to run an empty module with
  * the same preload are left out, so the list says what the program added.
+ *
+ * A bundle file holds code that a run loads without evaluating it: a module that the file's code
+ * imports dynamically (or require()s) is wrapped by esbuild in a function named after the module's
+ * source path (`"src/sim/server.ts"() {...}`), called when it is first imported. The run also
+ * records V8's precise coverage (NODE_V8_COVERAGE), which counts the calls of every such function,
+ * so `evaluatedSources` can say which modules of a loaded file were evaluated: the file's modules
+ * (from the build's dist/meta.json) less the wrapped ones whose wrapper was never called.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,16 +44,20 @@ function probeSetup(node, args, options, dir) {
   const preload = path.join(dir, 'preload.mjs');
   writeFileSync(preload, PRELOAD);
   const out = path.join(dir, 'loaded.json');
+  const coverage = path.join(dir, 'coverage');
   rmSync(out, { force: true });
+  rmSync(coverage, { recursive: true, force: true });
   const spawnArgs = ['--import', pathToFileURL(preload).href, ...args];
-  const spawnOptions = { cwd: options.cwd, env: { ...(options.env ?? process.env), KD_LOADED_MODULES_OUT: out } };
+  const spawnOptions = { cwd: options.cwd, env: { ...(options.env ?? process.env), KD_LOADED_MODULES_OUT: out, NODE_V8_COVERAGE: coverage } };
   const read = () => {
+    let loaded;
     try {
-      return JSON.parse(readFileSync(out, 'utf8'));
+      loaded = JSON.parse(readFileSync(out, 'utf8'));
     } catch {
       // The process did not reach its exit handler (killed, or the preload failed): nothing listed.
-      return { files: [], builtins: [] };
+      return { files: [], builtins: [], wrapped: new Map() };
     }
+    return { ...loaded, wrapped: wrappedModules(coverage) };
   };
   return { spawnArgs, spawnOptions, read };
 }
@@ -68,6 +79,40 @@ function baseline(node, dir) {
   return set;
 }
 
+/**
+ * From a run's V8 coverage: per JavaScript file, each function named like a module path (esbuild's
+ * wrapper of a module evaluated on first import: `src/sim/server.ts`, `node_modules/ws/wrapper.mjs`,
+ * `kd-require-builtin:node:http`) and whether it was called.
+ */
+function wrappedModules(dir) {
+  const byFile = new Map();
+  let names = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return byFile;
+  }
+  for (const name of names) {
+    let report;
+    try {
+      report = JSON.parse(readFileSync(path.join(dir, name), 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const script of report.result ?? []) {
+      if (!script.url.startsWith('file:')) continue;
+      const wrapped = byFile.get(script.url) ?? new Map();
+      for (const fn of script.functions) {
+        if (!/^(?:[\w@.-]+\/|<define:|[\w-]+:)/.test(fn.functionName) || /\s/.test(fn.functionName)) continue;
+        const called = fn.ranges[0].count > 0;
+        wrapped.set(fn.functionName, (wrapped.get(fn.functionName) ?? false) || called);
+      }
+      byFile.set(script.url, wrapped);
+    }
+  }
+  return byFile;
+}
+
 function result(r, loaded, base) {
   const files = loaded.files.map((url) => {
     const file = fileURLToPath(url);
@@ -77,7 +122,10 @@ function result(r, loaded, base) {
     } catch {
       // Gone since (a rebuilt dist/): listed with no size.
     }
-    return { file, bytes };
+    // Module path → whether the run evaluated it, for the modules this file evaluates on first
+    // import; undefined when the coverage does not cover the file.
+    const wrapped = loaded.wrapped.get(url);
+    return { file, bytes, wrapped: wrapped && Object.fromEntries(wrapped) };
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, files, builtins: loaded.builtins.filter((b) => !base.has(b)) };
 }
@@ -174,6 +222,29 @@ export function bundleInputs(root) {
     byFile.set(path.join(root, 'dist', out.replace(/^[^/]*\//, '')), inputs);
   }
   return (file) => byFile.get(file) ?? [];
+}
+
+/**
+ * The source files (metafile inputs) whose code a run evaluated, from the bundle files it loaded:
+ * each file's inputs, less those the file wraps to evaluate on first import (see above) and the
+ * run never imported. Throws for a loaded bundle file with no coverage (nothing to prove it by).
+ * @param {string} root the package folder (dist/meta.json)
+ * @returns {(run: LoadedModules) => string[]}
+ */
+export function evaluatedSources(root) {
+  const holds = bundleInputs(root);
+  const dist = path.join(root, 'dist') + path.sep;
+  return (run) => {
+    const sources = new Set();
+    for (const f of run.files) {
+      if (!f.file.startsWith(dist)) continue;
+      const inputs = holds(f.file);
+      if (inputs.length === 0) continue;
+      if (f.wrapped === undefined) throw new Error(`no coverage for ${f.file}: cannot tell which of its modules ran`);
+      for (const input of inputs) if (f.wrapped[input] !== false) sources.add(input);
+    }
+    return [...sources];
+  };
 }
 
 /** A package's name, or a folder of kd (src/drift, plugin/commands), for a metafile input. */

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleInputs, loadedModules } from '../../scripts/loaded-modules.mjs';
+import { bundleInputs, loadedModules, type LoadedModules } from '../../scripts/loaded-modules.mjs';
 import { commandDeclaration, globalDeclaration } from '../../plugin/cli.js';
 import { commandIndex } from '../../plugin/commands/index.js';
 import { tempHomeEnv } from '../support/temp-home.js';
@@ -72,31 +72,38 @@ describe('start-up loads no argument-parsing library', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** The bundle files (dist/) a run of the built kd loads (scripts/loaded-modules.mjs, as the lazy-load tests read it). */
-  function bundleFilesLoaded(args: string[]): string[] {
+  /** A run of the built kd (scripts/loaded-modules.mjs, as the lazy-load tests read it). */
+  function loadedBy(args: string[]): LoadedModules {
     const r = loadedModules([kdBin, ...args], { cwd: dir, env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    return r.files.map((f) => f.file).filter((f) => f.startsWith(path.join(repoRoot, 'dist') + path.sep));
+    return r;
   }
 
-  /** The source files a bundle file holds code of, by the build's metafile. */
-  let sourcesOf: (file: string) => string[];
+  /** The bundle files (dist/) a run loaded, relative to dist/. */
+  const bundleFiles = (run: LoadedModules) => run.files.map((f) => path.relative(path.join(repoRoot, 'dist'), f.file)).filter((f) => !f.startsWith('..'));
+
+  /** The source files the bundle files a run loaded hold code of (evaluated or not), by the build's metafile. */
+  let held: (run: LoadedModules) => string[];
   beforeAll(() => {
-    sourcesOf = bundleInputs(repoRoot);
+    const sourcesOf = bundleInputs(repoRoot);
+    held = (run) => run.files.flatMap((f) => sourcesOf(f.file));
   });
 
   it.each([[['--version']], [['validate', 'cm.yaml']], [['--help']], [['drift', '--help']]])('kubectl kd %j', (args) => {
     writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: default }\ndata: { mode: fast }\n');
-    const files = bundleFilesLoaded(args);
-    expect(files).toContain(path.join(repoRoot, 'dist', 'kubectl-kd.js'));
-    const sources = files.flatMap(sourcesOf);
+    const run = loadedBy(args);
+    expect(bundleFiles(run)).toContain('kubectl-kd.js');
+    const sources = held(run);
     expect(sources.some((s) => s.includes('plugin/args/parse.ts'))).toBe(true);
     expect(sources.filter((s) => /node_modules\/(yargs|yargs-parser|cliui|y18n|wrap-ansi|emoji-regex)\//.test(s))).toEqual([]);
   });
 
   it('kubectl kd --version loads no command and no validator (the did-you-mean of flags comes without the schema code)', () => {
-    const sources = bundleFilesLoaded(['--version']).flatMap(sourcesOf);
+    const run = loadedBy(['--version']);
+    // The entry and the file for command lines without a command (plugin/entry.ts).
+    expect(bundleFiles(run)).toEqual(['kubectl-kd.js', 'cli/kd.js']);
+    const sources = held(run);
     expect(sources.filter((s) => /src\/schema\/(validate|registry|compiled)\.ts$|plugin\/commands\/(?!index)/.test(s))).toEqual([]);
   });
 

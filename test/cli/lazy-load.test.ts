@@ -12,7 +12,11 @@
  *    in the user's files (kubectl kustomize through node:child_process, the output through `yaml`);
  *  - a cluster command to a plain http:// server (kubectl proxy, kd sim --no-auth) loads neither
  *    node:https nor node:tls.
- * The lists come from scripts/loaded-modules.mjs (shared with bench/startup.mjs and
+ * A clean validate or drift loads its code from two bundle files: the entry, dist/kubectl-kd.js,
+ * and its command's, dist/cli/<command>.js (scripts/build.mjs). A command's file also holds modules
+ * it evaluates only when first imported (the cluster client for validate, pods/exec's `ws` for
+ * drift): what a run "loads" is what it evaluated, proved by V8's coverage of those modules'
+ * wrappers (scripts/loaded-modules.mjs `evaluatedSources`, shared with bench/startup.mjs and
  * test/lsp/lazy-start.test.ts); what each bundle file holds comes from the build's dist/meta.json.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { bundleInputs, loadedModules, loadedModulesAsync, type LoadedModules } from '../../scripts/loaded-modules.mjs';
+import { bundleInputs, evaluatedSources, loadedModules, loadedModulesAsync, type LoadedModules } from '../../scripts/loaded-modules.mjs';
 import { SchemaDirSource } from '../../src/io/schema-dir-source.js';
 import { startSim } from '../../src/sim/server.js';
 import { startDriftSim, type DriftSim } from '../drift/support.js';
@@ -46,11 +50,13 @@ const BUILTINS_NOT_NEEDED = ['child_process', 'dgram', 'tty', 'fs/promises', 'in
 
 let dir: string;
 let holds: (file: string) => string[];
+let evaluated: (run: LoadedModules) => string[];
 const env = () => ({ ...process.env, NO_COLOR: '1', ...tempHomeEnv(), KUBECONFIG: '', KD_SCHEMA_DIR: '' });
 
 beforeAll(() => {
   if (!existsSync(path.join(repoRoot, 'dist', 'meta.json'))) throw new Error('dist/meta.json is missing: run `npm run build` first');
   holds = bundleInputs(repoRoot);
+  evaluated = evaluatedSources(repoRoot);
   dir = mkdtempSync(path.join(os.tmpdir(), 'kd-lazy-load-'));
   writeFileSync(path.join(dir, 'web.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\ndata:\n  greeting: hello\n');
   writeFileSync(path.join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\ndata:\n  greeting: hello\nbogus: 1\n');
@@ -60,16 +66,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const yamlLoaded = (run: LoadedModules) => run.files.some((f) => f.file === path.join(repoRoot, 'dist', 'yaml.cjs'));
 /** js-yaml reads only what simple-yaml.ts leaves to it (anchors, flow collections, block scalars, errors). */
 const jsYamlLoaded = (run: LoadedModules) => run.files.some((f) => f.file === path.join(repoRoot, 'dist', 'js-yaml.cjs'));
-/** The sources of NOT_FOR_A_CLEAN_RUN that some loaded bundle file holds. */
+/** The sources of NOT_FOR_A_CLEAN_RUN that the run evaluated. */
 function unneededSources(run: LoadedModules): string[] {
-  const sources = run.files.flatMap((f) => holds(f.file));
-  return [...new Set(sources.filter((s) => NOT_FOR_A_CLEAN_RUN.some((p) => s.startsWith(p))))];
+  return evaluated(run).filter((s) => NOT_FOR_A_CLEAN_RUN.some((p) => s.startsWith(p)));
 }
 
-/** A clean run over plain block YAML: its command's own code (`source`) and nothing of the rare paths. */
-function expectCleanRun(run: LoadedModules, source: string): void {
-  // The listing works: the command's own code is there.
-  expect(run.files.some((f) => holds(f.file).includes(source))).toBe(true);
+/** The files of kd's bundle (dist/) a run loaded, relative to dist/. */
+const bundleFiles = (run: LoadedModules) =>
+  run.files.map((f) => path.relative(path.join(repoRoot, 'dist'), f.file)).filter((f) => !f.startsWith('..'));
+
+/**
+ * A clean run over plain block YAML of `command`: its code from the entry and its command's one
+ * bundle file, its own code (`source`) evaluated, and nothing of the rare paths.
+ */
+function expectCleanRun(run: LoadedModules, command: string, source: string): void {
+  expect(bundleFiles(run)).toEqual(['kubectl-kd.js', `cli/${command}.js`]);
+  // The listing works: the command's own code ran.
+  expect(evaluated(run)).toContain(source);
   expect(yamlLoaded(run)).toBe(false);
   expect(jsYamlLoaded(run)).toBe(false);
   expect(unneededSources(run)).toEqual([]);
@@ -81,7 +94,10 @@ describe('validate', () => {
     const run = loadedModules([kdBin, 'validate', path.join(dir, 'web.yaml')], { env: env(), cwd: repoRoot });
     expect(run.stdout).toBe('valid: 1 object in 1 file\n');
     expect(run.status).toBe(0);
-    expectCleanRun(run, 'plugin/commands/validate.ts');
+    expectCleanRun(run, 'validate', 'plugin/commands/validate.ts');
+    // The file holds the cluster client (for --cluster), evaluated only when imported: not here.
+    expect(holds(path.join(repoRoot, 'dist', 'cli', 'validate.js'))).toContain('src/cluster/connect.ts');
+    expect(evaluated(run)).not.toContain('src/cluster/connect.ts');
   });
 
   it('of a file in flow style loads js-yaml for it, with the same answer', () => {
@@ -142,7 +158,10 @@ describe('drift against kd sim', () => {
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
     // The kubeconfig and the manifests are plain block YAML.
-    expectCleanRun(run, 'src/session/drift-run.ts');
+    expectCleanRun(run, 'drift', 'src/session/drift-run.ts');
+    // The file holds the --help renderer, evaluated only when imported: not here.
+    expect(holds(path.join(repoRoot, 'dist', 'cli', 'drift.js'))).toContain('plugin/args/help.ts');
+    expect(evaluated(run)).not.toContain('plugin/args/help.ts');
     // An https server: TLS is loaded (and the list is not empty by accident).
     expect(run.builtins).toContain('tls');
   });
