@@ -163,24 +163,28 @@ function specifierFrom(outfile, target) {
 }
 
 /**
- * The CEL engine (@bufbuild/cel and what it uses, 0.6 MB; src/schema/cel-library.ts) is a bundle
- * file of its own, dist/cel.js, which src/schema/cel.ts imports on first use: in every command's
- * file it cost start-up even unused (a drift or validate of built-in kinds never meets a rule),
- * and being third-party code that no kd module holds, it has one copy in a run whichever file
- * imports it. `outfile` is where the importing bundle file goes, for the relative path.
+ * Libraries that only a rare path uses, each a bundle file of its own at dist/'s top, imported
+ * where they are used: the CEL engine (@bufbuild/cel and what it uses, 0.6 MB, loaded by
+ * src/schema/cel.ts through src/schema/cel-library.ts when a schema in use has rules: a drift or
+ * validate of built-in kinds never does) and `ws` (pods/exec's websocket client, and the
+ * simulator's exec server). In every command's file they cost start-up even unused; being
+ * third-party code that holds no kd module, each has one copy in a run whichever file imports it.
+ * Where a library is imported dynamically it stays so; a static import of one (the simulator's of
+ * `ws`) loads it with the file.
  */
-const CEL_LIBRARY = 'cel.js';
-function celApart(outfile) {
-  const cel = path.join(root, 'src', 'schema', 'cel.ts');
+const LIBRARIES = [
+  { file: 'cel.js', entry: 'src/schema/cel-library.ts', filter: /^\.\/cel-library\.js$/, importer: path.join(root, 'src', 'schema', 'cel.ts') },
+  { file: 'ws.js', entry: fileURLToPath(import.meta.resolve('ws')), filter: /^ws$/ },
+];
+function librariesApart(outfile) {
   return {
-    name: 'kd-cel-apart',
+    name: 'kd-libraries-apart',
     setup(b) {
-      b.onResolve({ filter: /^\.\/cel-library\.js$/ }, (args) => {
-        if (args.importer !== cel) return undefined;
-        // A static import would be hoisted to the top of the bundle file, loading the engine up front.
-        if (args.kind !== 'dynamic-import') throw new Error('src/schema/cel.ts must import ./cel-library.js dynamically');
-        return { path: specifierFrom(outfile, CEL_LIBRARY), external: true };
-      });
+      for (const library of LIBRARIES)
+        b.onResolve({ filter: library.filter }, (args) => {
+          if (library.importer !== undefined && args.importer !== library.importer) return undefined;
+          return { path: specifierFrom(outfile, library.file), external: true };
+        });
     },
   };
 }
@@ -218,7 +222,7 @@ function partsApart(outfile, names) {
 const plugins = [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth, noDevtools];
 /**
  * One bundle file, with no splitting: the dynamic imports it keeps become modules evaluated on
- * first import, in the same file (one instance each, as with any module), except the CEL engine
+ * first import, in the same file (one instance each, as with any module), except the LIBRARIES
  * and the `parts` named, which are imported from their own files.
  */
 const bundle = (entry, outfile, { commands, parts = [] } = {}) =>
@@ -227,7 +231,7 @@ const bundle = (entry, outfile, { commands, parts = [] } = {}) =>
     metafile: true,
     entryPoints: [entry],
     outfile: path.join(out, outfile),
-    plugins: [...(commands ? [commandsOnly(commands)] : []), partsApart(outfile, parts), celApart(outfile), ...plugins],
+    plugins: [...(commands ? [commandsOnly(commands)] : []), partsApart(outfile, parts), librariesApart(outfile), ...plugins],
   });
 
 const results = await Promise.all([
@@ -238,7 +242,7 @@ const results = await Promise.all([
   bundle(PARTS.sim, 'parts/sim.js'),
   bundle(PARTS.watch, 'parts/watch.js', { parts: ['sim'] }),
   bundle('lsp/main.ts', 'kd-lsp.js', { parts: ['sim'] }),
-  bundle('src/schema/cel-library.ts', CEL_LIBRARY),
+  ...LIBRARIES.map((library) => bundle(library.entry, library.file)),
 ]);
 const metafile = { inputs: {}, outputs: {} };
 for (const { metafile: m } of results) {

@@ -1,7 +1,7 @@
 /**
  * How the build lays kd out in files (issue 17, scripts/build.mjs), read from the build's
  * dist/meta.json: a tiny entry that picks one bundle file per command, and the few files a rare
- * path imports (the CEL engine, the --sim and --watch parts). What must hold for kd to behave as
+ * path imports (the CEL engine, `ws`, the --sim and --watch parts). What must hold for kd to behave as
  * one program: no module of kd has a copy in two files that one run loads together, except the
  * core modules a part carries for itself, whose crossings are safe (plain data, branded errors;
  * the last test runs one). And the entry reads the command word as the CLI does.
@@ -58,10 +58,13 @@ describe('the build lays kd out', () => {
     expect(holds('cli/kd.js').filter((s) => s.startsWith('plugin/commands/') && s !== 'plugin/commands/index.ts')).toEqual([]);
   });
 
-  it('with the CEL engine in one file, imported on first use', () => {
-    const holders = [...outputs.keys()].filter((f) => holds(f).some((s) => s.includes('node_modules/@bufbuild/')));
-    expect(holders).toEqual(['cel.js']);
+  it('with the CEL engine and the websocket library each in one file, imported on first use', () => {
+    const holders = (pkg: string) => [...outputs.keys()].filter((f) => holds(f).some((s) => s.startsWith(`node_modules/${pkg}`)));
+    expect(holders('@bufbuild/')).toEqual(['cel.js']);
+    expect(holders('ws/')).toEqual(['ws.js']);
     for (const file of ['cli/drift.js', 'cli/validate.js', 'kd-lsp.js', 'parts/sim.js']) expect(importsOf(file, 'dynamic-import'), file).toContain('cel.js');
+    expect(importsOf('cli/drift.js', 'dynamic-import')).toContain('ws.js');
+    expect(importsOf('cli/drift.js', 'import-statement')).toEqual([]);
   });
 
   it('with parts imported only dynamically, and never by a file that holds their modules', () => {
