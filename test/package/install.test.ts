@@ -85,6 +85,17 @@ describe('the packed kubectl-kd', () => {
     expect(bad.status).toBe(1);
   });
 
+  it('runs the in-process simulator and the overall help, each from its own bundle file', () => {
+    writeFileSync(path.join(work, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  mode: fast\n');
+    const drift = run('kubectl', ['kd', 'drift', '--sim', 'cm.yaml'], userEnv());
+    expect(drift.stdout).toContain('1 object: 1 new');
+    expect(drift.status).toBe(0);
+    const help = run('kubectl', ['kd', '--help'], userEnv());
+    expect(help.stdout).toContain('kubectl kd drift');
+    expect(help.status).toBe(0);
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/kubectl-kd.js', 'dist/cli/drift.js', 'dist/cli/help.js', 'dist/parts/sim.js', 'dist/parts/watch.js', 'dist/cel.js', 'dist/ws.js']));
+  });
+
   it('runs the language server binary', () => {
     const r = run('kd-lsp', ['--version'], userEnv());
     expect(r.stdout).toMatch(/^kd-lsp \d+\.\d+\.\d+/);
