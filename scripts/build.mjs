@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
 
@@ -46,17 +46,24 @@ const pureCore = {
 
 /**
  * `import http from 'node:http'` in an ES module makes Node build the module's ESM facade, which
- * reads every export, including the lazy getters (`WebSocket`, `MessageEvent`...) that load
- * Node's bundled undici: 0.1–0.2 s of every cluster command's start-up, for nothing kd uses.
- * kd imports only the default export of node:http and node:https, so hand it the CommonJS
- * module through require(), which builds no facade.
+ * reads every export, including the lazy getters: node:http's (`WebSocket`, `MessageEvent`...)
+ * load Node's bundled undici (0.1–0.2 s of every cluster command's start-up), node:fs's
+ * `promises` loads the promise API with readline and the fs watchers, node:crypto's `webcrypto`
+ * a dozen internal crypto modules; a facade per built-in also costs the loader's resolve and link.
+ * So every import of a built-in (`node:fs`, or a dependency's bare `fs`) gets the CommonJS module
+ * through require(), which builds no facade and runs no getter until the code reads it: esbuild
+ * wraps it as a bundled CommonJS module, and named imports read its properties at use.
  */
+const BUILTIN = new RegExp(`^(?:node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 const builtinsThroughRequire = {
   name: 'kd-builtins-through-require',
   setup(b) {
-    b.onResolve({ filter: /^node:https?$/ }, (args) => ({ path: args.path, namespace: 'kd-require-builtin' }));
+    b.onResolve({ filter: BUILTIN }, (args) =>
+      // The require() of the module below, and dependencies' own, stay require() calls of the built-in.
+      args.kind === 'require-call' || args.kind === 'require-resolve' ? undefined : { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'kd-require-builtin' },
+    );
     b.onLoad({ filter: /.*/, namespace: 'kd-require-builtin' }, (args) => ({
-      contents: `import { createRequire } from 'node:module';\nexport default createRequire(import.meta.url)(${JSON.stringify(args.path)});\n`,
+      contents: `module.exports = require(${JSON.stringify(args.path)});\n`,
       loader: 'js',
       resolveDir: root,
     }));
