@@ -47,26 +47,44 @@ const pureCore = {
 /**
  * `import http from 'node:http'` in an ES module makes Node build the module's ESM facade, which
  * reads every export, including the lazy getters: node:http's (`WebSocket`, `MessageEvent`...)
- * load Node's bundled undici (0.1–0.2 s of every cluster command's start-up), node:fs's
- * `promises` loads the promise API with readline and the fs watchers, node:crypto's `webcrypto`
- * a dozen internal crypto modules; a facade per built-in also costs the loader's resolve and link.
- * So every import of a built-in (`node:fs`, or a dependency's bare `fs`) gets the CommonJS module
- * through require(), which builds no facade and runs no getter until the code reads it: esbuild
- * wraps it as a bundled CommonJS module, and named imports read its properties at use.
+ * load Node's bundled undici (0.1–0.2 s of every cluster command's start-up), node:crypto's
+ * `webcrypto` a dozen internal crypto modules; a facade per built-in also costs the loader's
+ * resolve and link. So every import of a built-in (`node:fs`, or a dependency's bare `fs`) is
+ * served by a module that takes the CommonJS module from require(), which builds no facade and
+ * runs no getter: it exports the module as default and each export name as a variable read from
+ * it when the module is evaluated, marked pure so that esbuild keeps only the names the bundle
+ * imports (a CommonJS wrapper instead would copy every property of the module per importing
+ * module: ~6 ms for drift's 44 imports of built-ins). Export names are the built-in's own keys on
+ * the Node that builds (a name it lacks fails the build). Evaluated where the first module that
+ * imports it is, so a built-in that only a module evaluated on first import uses loads with it.
  */
 const BUILTIN = new RegExp(`^(?:node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const isBindable = (name) => {
+  try {
+    new Function(`var ${name};`);
+    return name !== 'default' && !name.startsWith('__kd') && IDENTIFIER.test(name);
+  } catch {
+    return false;
+  }
+};
 const builtinsThroughRequire = {
   name: 'kd-builtins-through-require',
   setup(b) {
     b.onResolve({ filter: BUILTIN }, (args) =>
       // The require() of the module below, and dependencies' own, stay require() calls of the built-in.
-      args.kind === 'require-call' || args.kind === 'require-resolve' ? undefined : { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'kd-require-builtin' },
+      args.kind === 'require-call' || args.kind === 'require-resolve' ? undefined : { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: 'kd-require-builtin', sideEffects: false },
     );
-    b.onLoad({ filter: /.*/, namespace: 'kd-require-builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});\n`,
-      loader: 'js',
-      resolveDir: root,
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'kd-require-builtin' }, (args) => {
+      const names = Object.keys(createRequire(import.meta.url)(args.path)).filter(isBindable);
+      const contents = [
+        `const __kdBuiltin = require(${JSON.stringify(args.path)});`,
+        'const __kdExport = (name) => __kdBuiltin[name];',
+        'export default __kdBuiltin;',
+        ...names.map((name) => `export var ${name} = /* @__PURE__ */ __kdExport(${JSON.stringify(name)});`),
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: root };
+    });
   },
 };
 
