@@ -2,14 +2,19 @@
  * Build: bundles with esbuild, then generates the built-in Kubernetes schema bundle from the
  * pinned @kubernetes/client-node package.
  *
- * Start-up time is part of the product, and so is the size of the package: one build with code
- * splitting over both entries (dist/kubectl-kd.js, dist/kd-lsp.js). The entry holds only argument
- * parsing (kd's own, plugin/args/: no parser library); each command module is loaded at run time
- * as its own chunk (the dynamic imports of plugin/commands/index.ts), and what commands share is
- * in shared chunks, once. The core's barrel does not make every command reach everything, because
- * its modules are marked free of side effects (below), so esbuild keeps only the statements a
- * chunk uses: `validate` does not load the simulator. Source maps are written beside the bundles
- * for development and kept out of the published package (`files` in package.json).
+ * Start-up time is part of the product, and so is the size of the package. A command loads its
+ * code from one bundle file (issue 17: Node's ES module loader costs more per file than per byte,
+ * so drift's 34 shared chunks of a code-splitting build cost ~18 ms more than the same code in one
+ * file): dist/kubectl-kd.js (plugin/entry.ts) reads the command word and imports
+ * dist/cli/<command>.js, built without splitting from plugin/main.ts with that one command, so the
+ * CLI's error handling, argument parsing and the command share one copy of every module. Code
+ * that only a rare path runs is in files of its own, imported on that path: the CEL engine and
+ * `ws` (LIBRARIES), the simulator for --sim and the terminal UI for --watch (PARTS). kd-lsp is one
+ * file, dist/kd-lsp.js. The core's barrel does not make every command reach everything, because
+ * its modules are marked free of side effects (below) and value imports of a barrel point at the
+ * defining module (barrel-imports.mjs), so esbuild keeps only what a command uses. Source maps
+ * are written beside the bundles for development and kept out of the published package (`files`
+ * in package.json).
  */
 import { build } from 'esbuild';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,8 +27,8 @@ import { barrelImports } from './barrel-imports.mjs';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
 
-// Build into a fresh folder and swap it in at the end: old chunks (named by content hash) do not
-// pile up, and a kd process or test running meanwhile never sees a half-written dist/.
+// Build into a fresh folder and swap it in at the end: files of an older layout do not pile up,
+// and a kd process or test running meanwhile never sees a half-written dist/.
 const out = `dist.tmp-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 
@@ -117,7 +122,7 @@ const lazyStringWidth = {
 };
 
 /**
- * The YAML libraries are not in the split bundle: src/manifest/yaml-library.ts loads each with
+ * The YAML libraries are in no bundle file of kd's: src/manifest/yaml-library.ts loads each with
  * require() on first use (`yaml`: problem positions, diffs, kustomize output, kd sim; js-yaml:
  * documents that are not plain block YAML), so that a run that needs neither never loads them,
  * and callers stay synchronous. Each is bundled on its own into one CommonJS file at dist/'s top,
@@ -143,8 +148,8 @@ const common = {
 /**
  * Which commands a bundle file of the CLI holds. plugin/commands/index.ts takes each command's
  * loader from ./loaders.js (dynamic imports of every command); a command's bundle gets this module
- * instead, importing its one command statically (so its whole graph is evaluated up front, with
- * no lazy-initialisation wrappers) and no other: `help` holds them all (the overall --help), `kd`
+ * instead, importing its one command statically (its graph is evaluated up front, as it always
+ * runs) and no other: `help` holds them all (the overall --help), `kd`
  * none (--version and errors without a command). The entry (plugin/entry.ts) picks the file by the
  * same command word, so a bundle is never asked for a command it does not hold.
  */
@@ -275,17 +280,20 @@ for (const { metafile: m } of results) {
   Object.assign(metafile.outputs, m.outputs);
 }
 
-for (const [name, file] of Object.entries(YAML_BUNDLES))
-  await build({
-    entryPoints: [createRequire(import.meta.url).resolve(name)],
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node22',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    outfile: path.join(out, file),
-  });
+await Promise.all(
+  Object.entries(YAML_BUNDLES).map(([name, file]) =>
+    build({
+      entryPoints: [createRequire(import.meta.url).resolve(name)],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      outfile: path.join(out, file),
+    }),
+  ),
+);
 
 // What each bundle file holds and imports, for tools that explain start-up (bench/startup.mjs);
 // not part of the package (`files` in package.json ships only the bundles).
