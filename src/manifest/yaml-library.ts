@@ -38,8 +38,8 @@ export function jsYamlLibrary(): JsYamlLibrary {
 
 function load(name: 'yaml' | 'js-yaml'): unknown {
   if (typeof KD_YAML_BUNDLES === 'object') {
-    // This module is in a bundle file under dist/ (an entry or dist/chunks/): the bundled
-    // libraries are at dist/'s top.
+    // This module is in a bundle file under dist/ (at its top, in dist/cli/ or dist/parts/):
+    // the bundled libraries are at dist/'s top.
     const here = import.meta.url;
     const dist = here.slice(0, here.lastIndexOf('/dist/') + '/dist/'.length);
     const file = KD_YAML_BUNDLES[name];
