@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleContents, loadedModules } from '../scripts/loaded-modules.mjs';
+import { bundleContents, bundleInputs, loadedModules } from '../scripts/loaded-modules.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const kd = path.join(root, 'bin', 'kubectl-kd.cjs');
@@ -130,6 +130,13 @@ function time(args) {
 }
 
 const contentsOf = bundleContents(root);
+const inputsOf = bundleInputs(root);
+/** `modules N (M evaluated)`: of a loaded bundle file, the modules it holds and how many the run evaluated (the rest are evaluated on first import, which the run never made). */
+function evaluatedOf(f) {
+  const inputs = inputsOf(f.file);
+  if (inputs.length === 0 || f.wrapped === undefined) return '';
+  return `${inputs.length} modules (${inputs.filter((i) => f.wrapped[i] !== false).length} evaluated): `;
+}
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 
 /** Runs kd once under scripts/loaded-modules.mjs and prints what it loaded; returns the run. */
@@ -141,7 +148,7 @@ function listLoaded(label, args) {
   console.log(`  ${run.builtins.filter((b) => !b.startsWith('internal/')).join(' ')}`);
   for (const f of files) {
     const holds = contentsOf(f.file).slice(0, 4).map(([origin, bytes]) => `${origin} ${kb(bytes)}`).join(', ');
-    console.log(`  ${kb(f.bytes).padStart(7)}  ${path.relative(root, f.file).padEnd(36)} ${holds}`);
+    console.log(`  ${kb(f.bytes).padStart(7)}  ${path.relative(root, f.file).padEnd(36)} ${evaluatedOf(f)}${holds}`);
   }
   return run;
 }
