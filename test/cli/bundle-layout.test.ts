@@ -15,6 +15,7 @@ import { globalDeclaration } from '../../plugin/flags.js';
 import { loadedModules } from '../../scripts/loaded-modules.mjs';
 import { tempHomeEnv } from '../support/temp-home.js';
 import { kdBin, repoRoot } from './run-kd.js';
+import { kdInProcess } from './support/cli-sim.js';
 
 interface Output {
   imports: Array<{ path: string; kind: string; external?: boolean }>;
@@ -94,6 +95,26 @@ describe('the entry reads the command line as the CLI does', () => {
   it('knows which global flags take a value', () => {
     const declared = globalDeclaration.flags.filter((f) => f.type !== 'boolean' && !f.optionalValue).flatMap((f) => [`--${f.name}`, ...(f.alias ? [`-${f.alias}`] : [])]);
     expect([...GLOBAL_FLAGS_WITH_VALUE].sort()).toEqual(declared.sort());
+  });
+});
+
+describe('the built entry', () => {
+  it.each([
+    [[], 'cli/kd.js'],
+    [['--version'], 'cli/kd.js'],
+    [['frobnicate'], 'cli/kd.js'],
+    // The overall help holds every command, the simulator too, which imports `ws` statically.
+    [['frobnicate', '--help'], 'cli/help.js', 'ws.js'],
+    [['-h'], 'cli/help.js', 'ws.js'],
+    [['-n', 'shop', 'drift', '--help'], 'cli/drift.js'],
+    [['--namespace', 'apply', 'validate', 'a', '--version'], 'cli/validate.js'],
+    [['--verbose', '--', 'list', '--help'], 'cli/list.js'],
+  ])('runs %j from %s, as the CLI does in-process', async (args, ...file) => {
+    const run = loadedModules([kdBin, ...args], { env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' } });
+    const files = run.files.map((f) => path.relative(path.join(repoRoot, 'dist'), f.file)).filter((f) => !f.startsWith('..'));
+    expect(files).toEqual(['kubectl-kd.js', ...file]);
+    const expected = await kdInProcess(args);
+    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual(expected);
   });
 });
 
