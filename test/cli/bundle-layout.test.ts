@@ -6,7 +6,8 @@
  * core modules a part carries for itself, whose crossings are safe (plain data, branded errors;
  * the last test runs one). And the entry reads the command word as the CLI does.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_WORDS, GLOBAL_FLAGS_WITH_VALUE } from '../../plugin/command-word.js';
@@ -115,6 +116,25 @@ describe('the built entry', () => {
     expect(files).toEqual(['kubectl-kd.js', ...file]);
     const expected = await kdInProcess(args);
     expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual(expected);
+  });
+});
+
+describe('a library file run by the built kd', () => {
+  it('validate of a custom resource with a CEL rule loads the engine from dist/cel.js and reports the broken rule', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kd-bundle-layout-'));
+    try {
+      copyFileSync(path.join(repoRoot, 'examples', 'shop', '30-crd.yaml'), path.join(dir, 'crd.yaml'));
+      writeFileSync(
+        path.join(dir, 'promotion.yaml'),
+        'apiVersion: shop.example.com/v1\nkind: Promotion\nmetadata:\n  name: sale\n  namespace: shop\nspec:\n  code: SALE\n  discountPercent: 60\n  expires: "2026-11-30T23:59:59Z"\n',
+      );
+      const run = loadedModules([kdBin, 'validate', dir], { env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' } });
+      expect(run.files.map((f) => path.relative(path.join(repoRoot, 'dist'), f.file))).toContain('cel.js');
+      expect(run.stdout).toBe(`${path.join(dir, 'promotion.yaml')}:7:3: error: spec: Invalid value: discounts above 50% are for VIP codes only [schema/cel]\ninvalid: 1 error in 2 objects in 2 files\n`);
+      expect(run.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
