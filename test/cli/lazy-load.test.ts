@@ -14,8 +14,8 @@
  *    node:https nor node:tls.
  * A clean validate or drift loads its code from two bundle files: the entry, dist/kubectl-kd.js,
  * and its command's, dist/cli/<command>.js (scripts/build.mjs). A command's file also holds modules
- * it evaluates only when first imported (the cluster client for validate, pods/exec's `ws` for
- * drift): what a run "loads" is what it evaluated, proved by V8's coverage of those modules'
+ * it evaluates only when first imported (the cluster client for validate, the --help renderer
+ * for drift): what a run "loads" is what it evaluated, proved by V8's coverage of those modules'
  * wrappers (scripts/loaded-modules.mjs `evaluatedSources`, shared with bench/startup.mjs and
  * test/lsp/lazy-start.test.ts); what each bundle file holds comes from the build's dist/meta.json.
  */
