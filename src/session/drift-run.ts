@@ -15,7 +15,10 @@
  * The cluster reads that need no files (the server version, the record, the inventory's members,
  * the lists of the kinds the record names) start as soon as the session is open, before the
  * files are read, and go out together; they progress whenever reading the files waits (stdin, a
- * kustomize build), and afterwards only what the files add is asked. Invalid files
+ * kustomize build), and while ordinary files are read, loaded and validated, which is
+ * synchronous work: readDesired pauses between files and documents, and the event loop turns
+ * there while a read is in flight (ClusterReads.pause). Afterwards only what the files add is
+ * asked. An interrupt stops the files' phase at its next pause. Invalid files
  * stop those reads and the answer is the files' diagnostics, as if the cluster had never been
  * asked; a failed read is reported when its result is needed, in the order the run reads them.
  * Nothing is written to the cluster. The report's time comes from the injected clock.
@@ -103,6 +106,13 @@ export interface DriftRunResult {
 
 export const DEFAULT_DRIFT_CONCURRENCY = 16;
 
+/**
+ * The least file work (ms) between two event-loop turns of the files' phase: a turn costs a few
+ * microseconds, so the turns cost under 1 % of the phase, and a read still advances a step (TCP,
+ * TLS, request, answer) every half millisecond, far within the phase (bench/drift-phases.mjs).
+ */
+const TURN_EVERY_MS = 0.5;
+
 export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}): Promise<DriftRunResult> {
   const openTarget = deps.openTarget ?? ((context, signal) => openDefaultTarget(request, context, signal));
   const contexts: Array<string | undefined> = request.contexts.length > 0 ? request.contexts : [undefined];
@@ -138,8 +148,8 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
     const reads = new ClusterReads(request, target, signal);
     try {
       // The reads that need no files start now, before the files are read: they progress while
-      // the reading waits, and the server answers on its own time; only what the files add is
-      // asked afterwards.
+      // the files are read (at its pauses, and wherever the reading waits), and the server answers
+      // on its own time; only what the files add is asked afterwards.
       const releasesRead = reads.start();
       let desired: Manifest[] | undefined;
       if (request.paths.length > 0) {
@@ -151,6 +161,7 @@ export async function runDrift(request: DriftRunRequest, deps: DriftRunDeps = {}
           ...(readStdin ? { readStdin } : {}),
           ...(request.input ? { input: request.input } : {}),
           ...(request.schemaDir === undefined ? {} : { schemaDir: request.schemaDir }),
+          pause: () => reads.pause(),
         });
         phase('files-read');
         // Interrupted while the files were read: stopped, whatever the files hold.
@@ -239,6 +250,10 @@ class ClusterReads {
   readonly #signal: AbortSignal;
   readonly #perRelease = new Map<string, ReleaseReads>();
   readonly #pending: Array<Promise<unknown>> = [];
+  /** Reads started and not yet settled. */
+  #inFlight = 0;
+  /** When pause last turned the event loop (performance.now()). */
+  #turned = -Infinity;
 
   constructor(request: DriftRunRequest, target: Session, signal: AbortSignal) {
     this.#request = request;
@@ -312,9 +327,29 @@ class ClusterReads {
     }
   }
 
+  /**
+   * readDesired's Pause, between files and between documents: while a read is in flight, a turn of
+   * the event loop (at most every TURN_EVERY_MS of file work), so that its connection, TLS
+   * handshake, request and answer, and the lists the record names, progress during the synchronous
+   * reading, loading and validation of ordinary files instead of all after it; once every read has
+   * settled, nothing (no turn is spent where nothing can progress). An interrupt met there stops
+   * the files' phase with its reason.
+   */
+  pause(): Promise<void> | undefined {
+    const interrupt = this.#request.signal;
+    if (interrupt?.aborted) return Promise.reject(abortReason(interrupt));
+    if (this.#inFlight === 0) return undefined;
+    const now = performance.now();
+    if (now - this.#turned < TURN_EVERY_MS) return undefined;
+    this.#turned = now;
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   #track<T>(promise: Promise<T>): Promise<T> {
     this.#pending.push(promise);
-    promise.catch(() => {});
+    this.#inFlight++;
+    const settle = () => void this.#inFlight--;
+    promise.then(settle, settle);
     return promise;
   }
 }
