@@ -64,7 +64,6 @@ export interface ReadInputsOptions extends InputOptions {
   pause?: Pause;
 }
 
-
 /** Where a folder walk started and what it ignores. */
 interface Walk {
   root: string;
