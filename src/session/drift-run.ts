@@ -18,9 +18,9 @@
  * kustomize build), and while ordinary files are read, loaded and validated, which is
  * synchronous work: readDesired pauses between files and documents, and the event loop turns
  * there while a read is in flight (ClusterReads.pause). Afterwards only what the files add is
- * asked. An interrupt stops the files' phase at its next pause. Invalid files
- * stop those reads and the answer is the files' diagnostics, as if the cluster had never been
- * asked; a failed read is reported when its result is needed, in the order the run reads them.
+ * asked. An interrupt stops the files' phase at its next pause. Invalid files stop those reads
+ * and the answer is the files' diagnostics, as if the cluster had never been asked; a failed
+ * read is reported when its result is needed, in the order the run reads them.
  * Nothing is written to the cluster. The report's time comes from the injected clock.
  */
 import { channel } from 'node:diagnostics_channel';
