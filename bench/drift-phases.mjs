@@ -5,14 +5,26 @@
  * `kd:drift:phase` diagnostics channel (ms since the process started: session open, files read
  * and validated, live objects read, compared), each request
  * to the API server (start, answer, method, status, path), and the totals: requests, TLS
- * connections, TLS secure contexts built, bytes received and sent. A measuring aid, not a test.
+ * connections, TLS secure contexts built, bytes received and sent. Each phase also says how long,
+ * since the one before, the event loop sat idle (waiting for the server: what overlapping could
+ * still win) and the process's CPU time (all threads): a phase whose idle is ~0 is CPU-bound.
+ * A measuring aid, not a test.
  */
 import dc from 'node:diagnostics_channel';
 import tls from 'node:tls';
 
 const requests = [];
 const phases = [];
-dc.subscribe('kd:drift:phase', ({ name }) => phases.push({ name, at: performance.now() }));
+let loop = performance.eventLoopUtilization();
+let cpu = process.cpuUsage();
+dc.subscribe('kd:drift:phase', ({ name }) => {
+  const now = performance.eventLoopUtilization();
+  const idle = performance.eventLoopUtilization(now, loop).idle;
+  const used = process.cpuUsage(cpu);
+  phases.push({ name, at: performance.now(), idle, cpu: (used.user + used.system) / 1000 });
+  loop = now;
+  cpu = process.cpuUsage();
+});
 const sockets = new Set();
 let connections = 0;
 let contexts = 0;
@@ -49,7 +61,7 @@ tls.connect = function (...args) {
 process.on('exit', () => {
   for (const s of sockets) (received += s.bytesRead), (sent += s.bytesWritten);
   const ms = (t) => (t === undefined ? '-' : t.toFixed(1)).padStart(7);
-  const lines = phases.map((p) => `${ms(p.at)}         phase ${p.name}`);
+  const lines = phases.map((p) => `${ms(p.at)}         phase ${p.name} (since the last: loop idle ${p.idle.toFixed(1)} ms, CPU ${p.cpu.toFixed(1)} ms)`);
   for (const r of requests) lines.push(`${ms(r.start)} ${ms(r.end)} ${r.method} ${r.status ?? '-'} ${r.path.length > 100 ? `${r.path.slice(0, 100)}…` : r.path}`);
   lines.sort((a, b) => parseFloat(a) - parseFloat(b));
   lines.push(`${ms(performance.now())}         exit`);

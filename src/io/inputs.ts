@@ -35,7 +35,7 @@ import {
   type IgnorePattern,
 } from '../manifest/input-rules.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { SourceText } from '../model/manifest.js';
+import type { Pause, SourceText } from '../model/manifest.js';
 import type { Position } from '../model/source.js';
 import { findRemoteReference, KustomizationError, KUSTOMIZATION_FILES, renderKustomization } from './kustomize.js';
 
@@ -60,6 +60,8 @@ export interface ReadInputsOptions extends InputOptions {
   readStdin?: StdinReader;
   /** The kubectl binary used to render kustomizations. Default `kubectl` (from PATH). */
   kubectl?: string;
+  /** Awaited after each file read: the caller's turn to let other work progress (drift's cluster reads). */
+  pause?: Pause;
 }
 
 /** Where a folder walk started and what it ignores. */
@@ -95,7 +97,10 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
     }
     if (info.isDirectory()) await readDirectory(p, options, out, seen, undefined);
     else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, undefined);
-    else await readOneFile(p, info, options, out, seen);
+    else {
+      await readOneFile(p, info, options, out, seen);
+      if (options.pause) await options.pause();
+    }
   }
   return out;
 }
@@ -246,6 +251,7 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
       await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : realPrefix + name);
       const source = out.sources[before];
       if (source) keepOnlyKubernetes(source, out);
+      if (options.pause) await options.pause();
     }
   }
 }

@@ -7,7 +7,7 @@
 import { readAndValidate } from './validate-files.js';
 import { resolveSchemaSources } from './schema-sources.js';
 import type { InputOptions, StdinReader } from './inputs.js';
-import type { Diagnostic, Manifest } from '../model/index.js';
+import type { Diagnostic, Manifest, Pause } from '../model/index.js';
 import { SchemaRegistry } from '../schema/index.js';
 import type { SchemaSource } from '../schema/types.js';
 
@@ -22,6 +22,8 @@ export interface ReadDesiredRequest {
   /** Schemas to validate with; the built-in bundle (or `--schema-dir`) by default. */
   schemaSources?: SchemaSource[];
   schemaDir?: string;
+  /** Awaited between files and documents (drift's cluster reads progress there; see Pause). */
+  pause?: Pause;
 }
 
 export interface DesiredObjects {
@@ -40,5 +42,6 @@ export async function readDesired(request: ReadDesiredRequest): Promise<DesiredO
     registry: new SchemaRegistry(sources),
     strict: true,
     defaultNamespace: request.defaultNamespace,
+    ...(request.pause ? { pause: request.pause } : {}),
   });
 }

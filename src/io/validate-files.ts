@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { isSkippedKind, loadManifests, parseIgnorePatterns, type IgnorePattern } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { Manifest, SourceText } from '../model/manifest.js';
+import type { LoadResult, Manifest, Pause, SourceText } from '../model/manifest.js';
 import { SchemaRegistry, type SchemaSource } from '../schema/index.js';
 import { validateManifests } from '../validate/index.js';
 import { readInputs, type InputOptions, type StdinReader } from './inputs.js';
@@ -118,6 +118,8 @@ export interface ReadAndValidateRequest {
   defaultNamespace: string;
   skipKinds?: readonly string[];
   exclude?: readonly IgnorePattern[];
+  /** Awaited after each file read and loaded, and between documents validated (see Pause). */
+  pause?: Pause;
 }
 
 export interface ReadAndValidateResult {
@@ -130,21 +132,39 @@ export interface ReadAndValidateResult {
 
 /** Paths to validated manifests: the one pipeline behind validate, apply, drift and watch. */
 export async function readAndValidate(request: ReadAndValidateRequest): Promise<ReadAndValidateResult> {
-  const inputs = await readInputs(request.paths, { ...request.input, ...(request.readStdin ? { readStdin: request.readStdin } : {}), ...(request.exclude ? { exclude: request.exclude } : {}) });
+  const pause = request.pause;
+  const inputs = await readInputs(request.paths, {
+    ...request.input,
+    ...(request.readStdin ? { readStdin: request.readStdin } : {}),
+    ...(request.exclude ? { exclude: request.exclude } : {}),
+    ...(pause ? { pause } : {}),
+  });
   const crdPaths = request.crdPaths ?? [];
   const crdRead = crdPaths.length ? await readInputs(crdPaths, { ...request.input }) : { sources: [] as SourceText[], diagnostics: [] as Diagnostic[] };
   // A file both among the inputs and under --crd is read once: its CRDs (and their errors) are the inputs'.
   const inputFiles = new Set(inputs.sources.map((s) => path.resolve(s.path)));
   const crdInputs = { sources: crdRead.sources.filter((s) => !inputFiles.has(path.resolve(s.path))), diagnostics: crdRead.diagnostics.filter((d) => !inputFiles.has(path.resolve(d.file))) };
-  const loaded = loadManifests(inputs.sources);
+  const loaded = pause ? await loadPausing(inputs.sources, pause) : loadManifests(inputs.sources);
   const crdLoaded = loadManifests(crdInputs.sources);
   const crdManifests = crdLoaded.manifests.filter((m) => m.ref.group === 'apiextensions.k8s.io' && m.ref.kind === 'CustomResourceDefinition');
   const skip = request.skipKinds ?? [];
   const manifests = skip.length > 0 ? loaded.manifests.filter((m) => !isSkippedKind(m.ref, skip)) : loaded.manifests;
-  const result = await validateManifests(manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests });
+  const result = await validateManifests(manifests, request.registry, { strict: request.strict, defaultNamespace: request.defaultNamespace, crdManifests, ...(pause ? { pause } : {}) });
   return {
     manifests: result.manifests,
     diagnostics: [...inputs.diagnostics, ...crdInputs.diagnostics, ...loaded.diagnostics, ...crdLoaded.diagnostics, ...result.diagnostics],
     files: inputs.sources.length,
   };
+}
+
+/** loadManifests a file at a time, pausing after each: the same manifests and diagnostics, in the same order (files load independently). */
+async function loadPausing(sources: readonly SourceText[], pause: Pause): Promise<LoadResult> {
+  const all: LoadResult = { manifests: [], diagnostics: [] };
+  for (const source of sources) {
+    const one = loadManifests([source]);
+    all.manifests.push(...one.manifests);
+    all.diagnostics.push(...one.diagnostics);
+    await pause();
+  }
+  return all;
 }

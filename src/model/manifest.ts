@@ -61,6 +61,14 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Where reading and validating many files lets other work progress: drift's session supplies one
+ * that turns the event loop while its cluster reads are in flight (a rejection stops the files'
+ * phase); nothing returned means go on at once. The pure folders only await it: they neither
+ * schedule nor time anything themselves.
+ */
+export type Pause = () => Promise<void> | undefined;
+
 export interface LoadOptions {
   /** Files larger than this are rejected with a diagnostic. Default 64 MiB. */
   maxFileBytes?: number;

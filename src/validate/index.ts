@@ -8,7 +8,7 @@
 import { checkAnnotations } from '../annotations/index.js';
 import { applyNamespaceDefaults } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { Manifest } from '../model/manifest.js';
+import type { Manifest, Pause } from '../model/manifest.js';
 import { checkDuplicates, isCrdObject, loadCelEngine, readCrd, schemaUsesCel, validateManifest, type CustomResourceDefinitionInfo, type SchemaRegistry } from '../schema/index.js';
 import { checkBuiltin } from './builtin/index.js';
 import { checkMetadata } from './metadata.js';
@@ -27,6 +27,8 @@ export interface ValidateManifestsOptions {
    * the same document is among the inputs). An invalid CRD's kinds are "schema unavailable".
    */
   crdManifests?: readonly Manifest[];
+  /** Awaited between documents (see Pause). */
+  pause?: Pause;
 }
 
 export interface ValidateManifestsResult {
@@ -95,7 +97,13 @@ export async function validateManifests(
     ...(options.defaultNamespace === undefined ? {} : { defaultNamespace: options.defaultNamespace }),
     isNamespaced: (gvk) => registry.isNamespaced(gvk),
   });
-  diagnostics.push(...validateEach(defaulted, registry, options));
+  const pause = options.pause;
+  if (pause === undefined) diagnostics.push(...validateEach(defaulted, registry, options));
+  else
+    for (const m of defaulted) {
+      await pause();
+      diagnostics.push(...validateEach([m], registry, options));
+    }
   diagnostics.push(...checkDuplicates(defaulted));
   return { manifests: defaulted, diagnostics };
 }

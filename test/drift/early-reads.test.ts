@@ -2,7 +2,9 @@
  * drift reads the cluster while it reads the files (src/session/drift-run.ts): the reads that need
  * no files (the release record, the ApplySet inventory, the server version) start as soon as the
  * session is open. Proven by the order of events against kd sim — the sim answers the record and
- * inventory reads while standard input, the only file, is still open — never by timing.
+ * inventory reads while standard input, the only file, is still open; and while many ordinary
+ * files, read synchronously, are read and validated (the files' phase pauses, and the event loop
+ * turns there while a read is in flight), the lists of the record's kinds included — never by timing.
  *
  * And the sequences around it behave as when the cluster was read after the files:
  *  - invalid files: the files' diagnostics and exit 1, no cluster error and no report, nothing
@@ -15,6 +17,7 @@
  * run returns.
  */
 import { spawn } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import net, { type Socket } from 'node:net';
 import path from 'node:path';
@@ -114,8 +117,32 @@ async function closedSince(from: number): Promise<void> {
   await Promise.all(accepted.slice(from).map((a) => a.closed));
 }
 
+/**
+ * A folder with the release's two objects and `extra` ConfigMaps (one file each, as a release of
+ * many objects is laid out): plain files, read, loaded and validated without waiting on anything.
+ */
+function manyFiles(extra: number): string {
+  const more: Record<string, string> = {};
+  for (let i = 0; i < extra; i++) more[`extra-${String(i).padStart(4, '0')}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra-${i}\ndata:\n  key: value-${i}\n`;
+  return folder({ 'app.yaml': files, ...more });
+}
+
+/** Runs `body` while noting, for each drift phase published, how many lines the sim had logged by then. */
+async function withPhases<T>(body: () => Promise<T>): Promise<{ result: T; phases: Array<{ name: string; logged: number }> }> {
+  const phases: Array<{ name: string; logged: number }> = [];
+  const note = (message: unknown) => void phases.push({ name: (message as { name: string }).name, logged: logged.length });
+  subscribe('kd:drift:phase', note);
+  try {
+    return { result: await body(), phases };
+  } finally {
+    unsubscribe('kd:drift:phase', note);
+  }
+}
+
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const recordRead = (namespace: string, release: string) => new RegExp(`^GET /api/v1/namespaces/${escaped(namespace)}/secrets\\?labelSelector=owner%3Dkubectl-kd%2Cname%3D${escaped(release)}[&% ]`);
+/** The inventory's members of one kind: a list by the ApplySet's part-of label. */
+const membersRead = (namespace: string, plural: string) => new RegExp(`^GET /api/v1/namespaces/${escaped(namespace)}/${plural}\\?labelSelector=applyset\\.kubernetes\\.io%2Fpart-of%3D`);
 const inventoryRead = (namespace: string, release: string) => new RegExp(`^GET /api/v1/namespaces/${escaped(namespace)}/secrets/kd-applyset-${escaped(release)} `);
 
 function request(overrides: Partial<DriftRunRequest>): DriftRunRequest {
@@ -228,6 +255,43 @@ describe('drift reads the cluster while it reads the files', () => {
     // Read once each: the early reads are the run's reads, not extra ones.
     expect(logged.slice(from).filter((l) => recordRead(ns, 'app').test(l))).toHaveLength(1);
     expect(logged.slice(from).filter((l) => inventoryRead(ns, 'app').test(l))).toHaveLength(1);
+  });
+
+  it('many plain files: the record, the inventory and its members are answered while the files are read and validated; what the files add is asked after', async () => {
+    const many = manyFiles(300);
+    const from = lines();
+    const { result, phases } = await withPhases(() => runDrift(request({ paths: [many], cwd: many })));
+    const filesRead = phases.find((p) => p.name === 'files-read');
+    expect(filesRead).toBeDefined();
+    // What the sim answered before the files' phase ended: every read that needs no files.
+    const before = logged.slice(from, filesRead!.logged);
+    for (const read of [recordRead(ns, 'app'), inventoryRead(ns, 'app'), membersRead(ns, 'configmaps'), membersRead(ns, 'services')])
+      expect(before.filter((l) => read.test(l)), String(read)).toHaveLength(1);
+    // The extra ConfigMaps are not members: their list is what the files add, asked after them.
+    const plainList = new RegExp(`^GET /api/v1/namespaces/${escaped(ns)}/configmaps\\?limit=`);
+    expect(before.some((l) => plainList.test(l))).toBe(false);
+    expect(logged.slice(filesRead!.logged).filter((l) => plainList.test(l))).toHaveLength(1);
+    // The same answer as ever: the release in sync, the extra ConfigMaps new.
+    const { report, diagnostics } = result;
+    expect(diagnostics).toEqual([]);
+    expect(report.counts['in-sync']).toBe(2);
+    expect(report.counts['new']).toBe(300);
+  });
+
+  it('an interrupt while many files are read stops the files\' phase with it: no files-read phase, nothing left running, every connection closed', async () => {
+    const many = manyFiles(300);
+    const interrupt = new AbortController();
+    const reason = new Error('received SIGINT');
+    const from = lines();
+    const sockets = accepted.length;
+    const counted = countedTarget(toSim);
+    // Interrupted once the sim has answered the record: the files are still being read then.
+    void untilLogged(from, recordRead(ns, 'app')).then(() => interrupt.abort(reason));
+    const { result, phases } = await withPhases(() => runDrift(request({ paths: [many], cwd: many, signal: interrupt.signal }), { openTarget: counted.openTarget }).catch((e: unknown) => e));
+    expect(result).toBe(reason);
+    expect(phases.map((p) => p.name)).toEqual(['session-open']);
+    expect(counted.inFlight()).toBe(0);
+    await closedSince(sockets);
   });
 
   it('invalid files and an unreachable cluster: the files\' diagnostics, exit 1, no cluster error, nothing left running', async () => {
