@@ -42,6 +42,7 @@ import {
   countObjects,
   appliedStateOf,
   sortObjects,
+  type AppliedState,
   type DriftClass,
   type DriftReport,
   type DriftTargetReport,
@@ -503,11 +504,20 @@ async function compareRelease(
     if (e.member) input.member = true;
     inputs.push(input);
   }
+  // Objects that agree as written need no dry run: decided here, synchronously, so that only the
+  // others go through the bound (a promise chain per object was a visible share of a run's end).
+  const compared = inputs.filter((i) => i.desired && i.live);
+  if (compared.length > 0 && signal.aborted) throw abortReason(signal);
+  const appliedOf = new Map<ObjectDriftInput, AppliedState>();
+  const toDryRun = compared.filter((input) => {
+    const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
+    appliedOf.set(input, la);
+    return !agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object });
+  });
   await bound.forEach(
-    inputs.filter((i) => i.desired && i.live),
+    toDryRun,
     async (input) => {
-      const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
-      if (agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object })) return;
+      const la = appliedOf.get(input)!;
       try {
         input.predicted = await dryRun(client, input.desired!, signal);
         if (la.object && appliedDiffersFromDesired(la.object, input.desired!)) {
