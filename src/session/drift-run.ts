@@ -410,7 +410,6 @@ function gatherEntries(view: RecordView, manifests: Manifest[] | undefined, memb
     if (!e) entries.set(key, (e = { ref }));
     return e;
   };
-  const tracked = (object: KubeObject) => !isHook(readKdAnnotations(object).value);
   for (const object of view.snapshot?.objects ?? []) {
     const ref = refOf(object);
     if (ref && ref.name && tracked(object)) entry(ref).record = object;
@@ -425,6 +424,16 @@ function gatherEntries(view: RecordView, manifests: Manifest[] | undefined, memb
   } else for (const e of entries.values()) if (e.record) e.desired = e.record;
   for (const m of members) entry(m.ref).live = m.object;
   return entries;
+}
+
+// The record's objects are gathered twice (for the early lists, then with the files): each is read once.
+const trackedObjects = new WeakMap<KubeObject, boolean>();
+
+/** Whether drift compares the object: hooks are run, not kept in sync. */
+function tracked(object: KubeObject): boolean {
+  let known = trackedObjects.get(object);
+  if (known === undefined) trackedObjects.set(object, (known = !isHook(readKdAnnotations(object).value)));
+  return known;
 }
 
 /** Entries not found among the members, by kind, version and namespace: one list each. */
