@@ -496,9 +496,12 @@ async function compareRelease(
 
   // 3. Desired as kd would send it; server normalisation by dry runs.
   const inputs: ObjectDriftInput[] = [];
+  // Where each object of the files was read (findings point into it).
+  const manifestOf = new Map<ObjectDriftInput, Manifest>();
   for (const e of entries.values()) {
     const input: ObjectDriftInput = { ref: e.ref };
     if (e.manifest) {
+      manifestOf.set(input, e.manifest);
       // Member labels only where the release applied (or owns) the object: elsewhere they would
       // be a pending change on every object kubectl applied.
       const labels = e.record || e.member ? memberLabels : {};
@@ -545,12 +548,11 @@ async function compareRelease(
   // 4. Compare.
   const objects: ObjectDrift[] = [];
   const options = { fieldManager: FIELD_MANAGER, ignore: request.ignore, showForeign: request.showForeign, diff: request.diff, secretSalt: request.secretSalt };
-  const manifestOf = new Map([...entries.values()].filter((e) => e.manifest).map((e) => [objectKey(e.ref), e.manifest!]));
   for (const input of inputs) {
     const drift = compareObject(input, options);
     if (!drift) continue;
     // Each field finding points at its field in the files (SARIF annotates that line), not the object's first line.
-    const manifest = manifestOf.get(objectKey(input.ref));
+    const manifest = manifestOf.get(input);
     if (manifest)
       for (const f of drift.findings) {
         if (f.path === undefined || f.path.length === 0) continue;
