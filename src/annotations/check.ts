@@ -11,7 +11,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Manifest } from '../model/manifest.js';
 import type { JsonPath } from '../model/source.js';
 import { KD_ANNOTATIONS, KD_ANNOTATION_PREFIX, lookupAnnotation } from './catalog.js';
-import { annotationsOf, isHook, readKdAnnotations, type AnnotationProblem } from './read.js';
+import { annotationsOf, familyOf, isHook, readKdAnnotations, type AnnotationProblem } from './read.js';
 import { suggestValue } from './suggest.js';
 
 /**
@@ -46,9 +46,9 @@ export function checkAnnotations(manifest: Manifest): Diagnostic[] {
   };
 
   // 1. Unknown kd.io/ keys.
-  const kdNames = KD_ANNOTATIONS.map((a) => a.key.slice(KD_ANNOTATION_PREFIX.length));
   for (const key of Object.keys(annotations)) {
     if (!key.startsWith(KD_ANNOTATION_PREFIX) || lookupAnnotation(key) !== undefined) continue;
+    const kdNames = KD_ANNOTATIONS.map((a) => a.key.slice(KD_ANNOTATION_PREFIX.length));
     const guess = suggestValue(key.slice(KD_ANNOTATION_PREFIX.length), kdNames);
     if (guess !== undefined) {
       const suggestion = KD_ANNOTATION_PREFIX + guess;
@@ -113,5 +113,7 @@ const CHECKABLE_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/Da
 function presentKeys(annotations: Record<string, unknown>, kdKey: string): string[] {
   const spec = lookupAnnotation(kdKey)?.annotation;
   if (spec === undefined) return [];
-  return [spec.key, ...spec.aliases.map((a) => a.key)].filter((k) => k in annotations);
+  const keys: string[] = [];
+  for (const k of familyOf(spec)) if (k.key in annotations) keys.push(k.key);
+  return keys;
 }

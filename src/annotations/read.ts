@@ -17,6 +17,7 @@ import {
   INTEGER_MAX,
   INTEGER_MIN,
   KD_ANNOTATIONS,
+  lookupAnnotation,
   type AnnotationKeySpec,
   type HookDeletePolicy,
   type HookFailurePolicy,
@@ -128,10 +129,19 @@ export function readKdAnnotations(object: unknown): ReadAnnotationsResult {
   const problems: AnnotationProblem[] = [];
   // Most objects carry no annotations: nothing to look up (drift and validate ask for every object).
   if (isEmpty(annotations)) return { value, problems };
+  // Only the families the object sets are read (a family none of whose keys holds a string gives
+  // no value and no problem): most annotated objects set one or two of kd's, or none.
+  const present = new Set<KdAnnotationSpec>();
+  for (const key of Object.keys(annotations)) {
+    const found = lookupAnnotation(key);
+    if (found !== undefined && typeof annotations[key] === 'string') present.add(found.annotation);
+  }
+  if (present.size === 0) return { value, problems };
 
   for (const spec of KD_ANNOTATIONS) {
+    if (!present.has(spec)) continue;
     let winner: { key: string; value: FieldValue; raw: string } | undefined;
-    for (const keySpec of [spec, ...spec.aliases]) {
+    for (const keySpec of familyOf(spec)) {
       const raw = annotations[keySpec.key];
       if (typeof raw !== 'string') continue;
       const parsed = parseValue(spec, keySpec, raw);
@@ -157,6 +167,15 @@ export function readKdAnnotations(object: unknown): ReadAnnotationsResult {
 
   if (isHook(value) && value.hookDeletePolicies.length === 0) value.hookDeletePolicies = ['before-hook-creation'];
   return { value, problems };
+}
+
+const families = new Map<KdAnnotationSpec, readonly AnnotationKeySpec[]>();
+
+/** kd's key of an annotation, then its aliases, in precedence order. */
+export function familyOf(spec: KdAnnotationSpec): readonly AnnotationKeySpec[] {
+  let family = families.get(spec);
+  if (family === undefined) families.set(spec, (family = [spec, ...spec.aliases]));
+  return family;
 }
 
 /**

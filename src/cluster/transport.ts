@@ -10,6 +10,7 @@
  * An aborted signal ends a request at once and rejects with the signal's reason, never retried.
  */
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type WebSocket from 'ws';
 import { abortReason, systemClock, type ClusterClock, type RandomSource } from './clock.js';
 import { ClusterRequestError, networkError, statusError, type RequestSubject } from './errors.js';
@@ -325,6 +326,10 @@ export class HttpTransport {
   }
 }
 
+// Through require(): node:stream is loaded with node:http already, and an ESM import would build
+// its facade, whose `promises` getter loads node:stream/promises (scripts/build.mjs).
+const { finished } = createRequire(import.meta.url)('node:stream') as typeof import('node:stream');
+
 async function readBody(response: http.IncomingMessage, req: HttpRequest, request: http.ClientRequest, server: string): Promise<string> {
   const signal = req.signal;
   const chunks: Buffer[] = [];
@@ -334,7 +339,13 @@ async function readBody(response: http.IncomingMessage, req: HttpRequest, reques
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const chunk of response) chunks.push(chunk as Buffer);
+    // Collected from 'data' events until the stream is finished (end-of-stream decides, as it does
+    // for `for await`, with the same errors): the async iterator's machinery, a promise per
+    // chunk, was a visible share of reading a run's answers.
+    await new Promise<void>((resolve, reject) => {
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      finished(response, (error) => (error ? reject(error) : resolve()));
+    });
   } catch (e) {
     if (signal?.aborted) throw abortReason(signal);
     throw networkError(req.subject, server, e);

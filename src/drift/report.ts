@@ -18,8 +18,10 @@ export function parseFailOn(values: readonly string[]): { failOn: DriftClass[] }
 }
 
 export function sortObjects(objects: readonly ObjectDrift[]): ObjectDrift[] {
-  const key = (o: ObjectDrift) => `${o.ref.namespace ?? ''}\u0000${objectKey(o.ref)}`;
-  return [...objects].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Each object's key is built once, not twice per comparison.
+  const keyed = objects.map((o) => ({ o, key: `${o.ref.namespace ?? ''}\u0000${objectKey(o.ref)}` }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.o);
 }
 
 export function countObjects(objects: readonly ObjectDrift[]): DriftCounts {

@@ -139,6 +139,7 @@ function globToRegex(glob: string): string {
  * pattern decides, as in git. Patterns ending in `/` match folders (and so what is below them).
  */
 export function matchesIgnorePatterns(relative: string, isDir: boolean, patterns: readonly IgnorePattern[]): boolean {
+  if (patterns.length === 0) return false; // most walks: no .kdignore, no --exclude
   const p = relative.replace(/\\/g, '/').replace(/^\.\//, '');
   let ignored = false;
   for (const pattern of patterns) {

@@ -92,8 +92,22 @@ function contentLines(text: string): Line[] | undefined {
   return lines;
 }
 
+/**
+ * Whether a plain key reads as the string it is (`resolvePlainScalar(key) === key`), without the
+ * lookups for the long keys that cannot be anything else: every null and boolean spelling has at
+ * most 5 characters, and a number starts with a digit, a sign or a dot.
+ */
+function staysString(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (key.length > 5 && c !== 43 && c !== 45 && c !== 46 && (c < 48 || c > 57)) return true;
+  return resolvePlainScalar(key) === key;
+}
+
 class Parser {
   at = 0;
+  /** The next ` #` at or after #commentFrom (-1: none; -2: not searched yet). */
+  #comment = -2;
+  #commentFrom = 0;
   constructor(
     private readonly text: string,
     private readonly lines: Line[],
@@ -128,7 +142,7 @@ class Parser {
       const key = text.slice(line.start, colon);
       const afterColon = colon + 1;
       if (afterColon < line.end && text.charCodeAt(afterColon) !== SPACE) throw BAIL;
-      if (!PLAIN_KEY.test(key) || key === '__proto__' || resolvePlainScalar(key) !== key || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+      if (!PLAIN_KEY.test(key) || key === '__proto__' || !staysString(key) || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
       const valueStart = skipSpaces(text, afterColon, line.end);
       this.at++;
       if (valueStart === line.end || text.charCodeAt(valueStart) === HASH) {
@@ -235,7 +249,7 @@ class Parser {
     if ('&*!|>%@`,?:#]}<'.includes(text[start]!)) throw BAIL;
     if (c === DASH && (start + 1 === end || text.charCodeAt(start + 1) === SPACE)) throw BAIL;
     let stop = end;
-    const comment = text.indexOf(' #', start);
+    const comment = this.commentAfter(start);
     if (comment >= 0 && comment < end) stop = comment;
     while (stop > start && text.charCodeAt(stop - 1) === SPACE) stop--;
     const raw = text.slice(start, stop);
@@ -243,6 +257,18 @@ class Parser {
     const value = this.resolve(raw);
     if (value === NOT_SIMPLE) throw BAIL;
     return value;
+  }
+
+  /**
+   * `text.indexOf(' #', start)`, remembered: searched from every scalar's start, it scanned the
+   * rest of the document each time when there is no comment (most documents), quadratic in its size.
+   */
+  commentAfter(start: number): number {
+    if (this.#comment === -2 || start < this.#commentFrom || (this.#comment >= 0 && this.#comment < start)) {
+      this.#comment = this.text.indexOf(' #', start);
+      this.#commentFrom = start;
+    }
+    return this.#comment;
   }
 
   /** After a closed scalar: only spaces, then optionally a comment that a space separates. */

@@ -3,6 +3,11 @@
  * mask, enums into sets, patterns into RE2 matchers, built once per schema name and shared by every
  * kind of the document (cycles, like JSONSchemaProps, are closed through the cache).
  *
+ * A property's schema is compiled when it is first looked up (LazyProperties): a Deployment's
+ * schema reaches some 120 components (every volume source, probe, affinity term...), and an
+ * object uses a handful; compiling them all was most of a small validate run's schema work.
+ * Every reader sees the same nodes as an eager compile would give, only built later.
+ *
  * Two semantics, because kube-apiserver has two: built-in kinds are decoded into Go structs
  * (`null` means "unset", objects without properties are free-form like RawExtension), custom
  * resources are validated as structural schemas (`null` only where `nullable`, objects prune
@@ -168,8 +173,8 @@ function fill(node: SchemaNode, s: SchemaObject, ctx: CompileContext, name: stri
   if (s['x-kubernetes-preserve-unknown-fields'] === true) node.preserveUnknown = true;
   if (s['x-kubernetes-embedded-resource'] === true) node.embedded = true;
   if (s.properties) {
-    const props = node.properties ?? new Map<string, SchemaNode>();
-    for (const [k, v] of Object.entries(s.properties)) props.set(k, compileSchema(v, ctx));
+    const props = node.properties instanceof LazyProperties ? node.properties : new LazyProperties(ctx, node.properties);
+    for (const k of Object.keys(s.properties)) props.defer(k, s.properties[k]!);
     node.properties = props;
   }
   if (s.additionalProperties !== undefined && s.additionalProperties !== false) {
@@ -186,7 +191,17 @@ function fill(node: SchemaNode, s: SchemaObject, ctx: CompileContext, name: stri
     node.enumValues = new Set(s.enum.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)));
   }
   // OpenAPI v3.0's exclusive bounds are flags on minimum/maximum: only `true` means anything.
-  for (const k of BOUND_KEYS) if (k.startsWith('exclusive') ? s[k] === true : s[k] !== undefined) Object.assign(node, { [k]: s[k] });
+  // (Spelled out: this runs for every node compiled, and a loop over the names was a visible share.)
+  if (s.minimum !== undefined) node.minimum = s.minimum;
+  if (s.maximum !== undefined) node.maximum = s.maximum;
+  if (s.exclusiveMinimum === true) node.exclusiveMinimum = s.exclusiveMinimum;
+  if (s.exclusiveMaximum === true) node.exclusiveMaximum = s.exclusiveMaximum;
+  if (s.minLength !== undefined) node.minLength = s.minLength;
+  if (s.maxLength !== undefined) node.maxLength = s.maxLength;
+  if (s.minItems !== undefined) node.minItems = s.minItems;
+  if (s.maxItems !== undefined) node.maxItems = s.maxItems;
+  if (s.minProperties !== undefined) node.minProperties = s.minProperties;
+  if (s.maxProperties !== undefined) node.maxProperties = s.maxProperties;
   if (s.pattern !== undefined) {
     // An uncompilable pattern is reported by the CRD checks; validation ignores it.
     const pattern = re2Pattern(s.pattern);
@@ -200,4 +215,79 @@ function fill(node: SchemaNode, s: SchemaObject, ctx: CompileContext, name: stri
   if (s.default !== undefined) node.default = s.default;
   const rules = s['x-kubernetes-validations'];
   if (rules && rules.length > 0) node.rules = [...(node.rules ?? []), ...rules];
+}
+
+/** Stands for a property whose schema is not compiled yet; never handed out. */
+const PENDING = emptyNode();
+
+/**
+ * A node's properties, each compiled on first use. Keys, their order and `size` are those of an
+ * eager compile from the start (a later schema of the same name replaces the earlier one in its
+ * place, as Map.set does); `get` and every iteration over values compile what they hand out.
+ */
+export class LazyProperties extends Map<string, SchemaNode> {
+  readonly #ctx: CompileContext;
+  readonly #pending = new Map<string, SchemaObject>();
+
+  constructor(ctx: CompileContext, from?: Iterable<readonly [string, SchemaNode]>) {
+    super();
+    this.#ctx = ctx;
+    if (from) for (const [k, v] of from) super.set(k, v);
+  }
+
+  /** Adds (or replaces) a property by its schema, compiled when first asked for. */
+  defer(key: string, schema: SchemaObject): void {
+    this.#pending.set(key, schema);
+    super.set(key, PENDING);
+  }
+
+  override get(key: string): SchemaNode | undefined {
+    const v = super.get(key);
+    return v === PENDING ? this.#compile(key) : v;
+  }
+
+  override set(key: string, value: SchemaNode): this {
+    this.#pending.delete(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.#pending.delete(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.#pending.clear();
+    super.clear();
+  }
+
+  override forEach(callback: (value: SchemaNode, key: string, map: Map<string, SchemaNode>) => void, thisArg?: unknown): void {
+    this.#compileAll();
+    super.forEach(callback, thisArg);
+  }
+
+  override entries(): MapIterator<[string, SchemaNode]> {
+    this.#compileAll();
+    return super.entries();
+  }
+
+  override values(): MapIterator<SchemaNode> {
+    this.#compileAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, SchemaNode]> {
+    return this.entries();
+  }
+
+  #compile(key: string): SchemaNode {
+    const node = compileSchema(this.#pending.get(key)!, this.#ctx);
+    this.#pending.delete(key);
+    super.set(key, node);
+    return node;
+  }
+
+  #compileAll(): void {
+    for (const key of [...this.#pending.keys()]) this.#compile(key);
+  }
 }

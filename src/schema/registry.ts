@@ -57,6 +57,19 @@ export interface SchemaRegistryOptions {
 
 const gvkKey = (g: GroupVersionKind) => `${g.group}/${g.version}/${g.kind}`;
 
+/**
+ * Each kind once, in first-seen order: callers pass one reference per object (hundreds), and
+ * what the registry does with a kind does not depend on how many objects have it.
+ */
+function distinctKinds(gvks: Iterable<GroupVersionKind>): GroupVersionKind[] {
+  const seen = new Map<string, GroupVersionKind>();
+  for (const g of gvks) {
+    const key = gvkKey(g);
+    if (!seen.has(key)) seen.set(key, g);
+  }
+  return [...seen.values()];
+}
+
 export class SchemaRegistry implements KindSchemaLookup {
   readonly #sources: readonly SchemaSource[];
   #groupVersions?: Promise<Map<GroupVersionPath, SchemaSource>>;
@@ -106,7 +119,7 @@ export class SchemaRegistry implements KindSchemaLookup {
    * first (`loadCelEngine`). Follows each kind's schema and its references only: cheap, cached.
    */
   usesCel(gvks: Iterable<GroupVersionKind>): boolean {
-    for (const g of gvks) {
+    for (const g of distinctKinds(gvks)) {
       const custom = this.#custom.get(gvkKey(g));
       if (custom) {
         if (schemaUsesCel(custom.schema)) return true;
@@ -249,7 +262,7 @@ export class SchemaRegistry implements KindSchemaLookup {
    * found there, every document (so that "did you mean apps/v1?" can be answered).
    */
   async prepare(gvks: Iterable<GroupVersionKind>): Promise<void> {
-    const list = [...gvks];
+    const list = distinctKinds(gvks);
     const map = await this.#groupVersionMap();
     const requested = new Set(list.map((g) => groupVersionPath(g)));
     // Built-in kinds of sources with per-kind documents are read one kind at a time; a

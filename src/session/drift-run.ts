@@ -45,6 +45,7 @@ import {
   countObjects,
   appliedStateOf,
   sortObjects,
+  type AppliedState,
   type DriftClass,
   type DriftReport,
   type DriftTargetReport,
@@ -446,7 +447,6 @@ function gatherEntries(view: RecordView, manifests: Manifest[] | undefined, memb
     if (!e) entries.set(key, (e = { ref }));
     return e;
   };
-  const tracked = (object: KubeObject) => !isHook(readKdAnnotations(object).value);
   for (const object of view.snapshot?.objects ?? []) {
     const ref = refOf(object);
     if (ref && ref.name && tracked(object)) entry(ref).record = object;
@@ -461,6 +461,16 @@ function gatherEntries(view: RecordView, manifests: Manifest[] | undefined, memb
   } else for (const e of entries.values()) if (e.record) e.desired = e.record;
   for (const m of members) entry(m.ref).live = m.object;
   return entries;
+}
+
+// The record's objects are gathered twice (for the early lists, then with the files): each is read once.
+const trackedObjects = new WeakMap<KubeObject, boolean>();
+
+/** Whether drift compares the object: hooks are run, not kept in sync. */
+function tracked(object: KubeObject): boolean {
+  let known = trackedObjects.get(object);
+  if (known === undefined) trackedObjects.set(object, (known = !isHook(readKdAnnotations(object).value)));
+  return known;
 }
 
 /** Entries not found among the members, by kind, version and namespace: one list each. */
@@ -523,9 +533,12 @@ async function compareRelease(
 
   // 3. Desired as kd would send it; server normalisation by dry runs.
   const inputs: ObjectDriftInput[] = [];
+  // Where each object of the files was read (findings point into it).
+  const manifestOf = new Map<ObjectDriftInput, Manifest>();
   for (const e of entries.values()) {
     const input: ObjectDriftInput = { ref: e.ref };
     if (e.manifest) {
+      manifestOf.set(input, e.manifest);
       // Member labels only where the release applied (or owns) the object: elsewhere they would
       // be a pending change on every object kubectl applied.
       const labels = e.record || e.member ? memberLabels : {};
@@ -540,11 +553,20 @@ async function compareRelease(
     if (e.member) input.member = true;
     inputs.push(input);
   }
+  // Objects that agree as written need no dry run: decided here, synchronously, so that only the
+  // others go through the bound (a promise chain per object was a visible share of a run's end).
+  const compared = inputs.filter((i) => i.desired && i.live);
+  if (compared.length > 0 && signal.aborted) throw abortReason(signal);
+  const appliedOf = new Map<ObjectDriftInput, AppliedState>();
+  const toDryRun = compared.filter((input) => {
+    const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
+    appliedOf.set(input, la);
+    return !agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object });
+  });
   await bound.forEach(
-    inputs.filter((i) => i.desired && i.live),
+    toDryRun,
     async (input) => {
-      const la = appliedStateOf({ fieldManager: FIELD_MANAGER, live: input.live!, ...(input.record ? { record: input.record } : {}) });
-      if (agreesAsWritten({ desired: input.desired!, live: input.live!, applied: la.object })) return;
+      const la = appliedOf.get(input)!;
       try {
         input.predicted = await dryRun(client, input.desired!, signal);
         if (la.object && appliedDiffersFromDesired(la.object, input.desired!)) {
@@ -563,12 +585,11 @@ async function compareRelease(
   // 4. Compare.
   const objects: ObjectDrift[] = [];
   const options = { fieldManager: FIELD_MANAGER, ignore: request.ignore, showForeign: request.showForeign, diff: request.diff, secretSalt: request.secretSalt };
-  const manifestOf = new Map([...entries.values()].filter((e) => e.manifest).map((e) => [objectKey(e.ref), e.manifest!]));
   for (const input of inputs) {
     const drift = compareObject(input, options);
     if (!drift) continue;
     // Each field finding points at its field in the files (SARIF annotates that line), not the object's first line.
-    const manifest = manifestOf.get(objectKey(input.ref));
+    const manifest = manifestOf.get(input);
     if (manifest)
       for (const f of drift.findings) {
         if (f.path === undefined || f.path.length === 0) continue;

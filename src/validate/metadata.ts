@@ -64,9 +64,20 @@ export function byteLength(text: string): number {
   return n;
 }
 
+/**
+ * `byteLength(text) > limit`, without counting when the answer is plain from the length: a UTF-16
+ * unit is 1 to 3 bytes (a surrogate pair 4 for 2 units). Names and keys are checked for every
+ * object, nearly always far below their limits.
+ */
+export function longerThan(text: string, limit: number): boolean {
+  if (text.length * 3 <= limit) return false;
+  if (text.length > limit) return true;
+  return byteLength(text) > limit;
+}
+
 export function isDns1123Label(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!dns1123Label.test(value)) {
     if (dns1123Subdomain.test(value)) errs.push('must not contain dots');
     else
@@ -84,7 +95,7 @@ export function isDns1123Label(value: string): string[] {
 
 export function isDns1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
+  if (longerThan(value, 253)) errs.push(maxLenError(253));
   if (!dns1123Subdomain.test(value))
     errs.push(
       regexError(
@@ -98,7 +109,7 @@ export function isDns1123Subdomain(value: string): string[] {
 
 export function isDns1035Label(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!dns1035Label.test(value))
     errs.push(
       regexError(
@@ -139,14 +150,14 @@ export function isQualifiedName(value: string): string[] {
     ];
   }
   if (name.length === 0) errs.push('name part must be non-empty');
-  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
+  else if (longerThan(name, 63)) errs.push(`name part ${maxLenError(63)}`);
   if (!qualifiedName.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
 
 export function isLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
+  if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!labelValue.test(value))
     errs.push(
       regexError(
@@ -223,7 +234,7 @@ export function checkMetadata(manifest: Manifest, options: MetadataCheckOptions)
       documentIndex: manifest.documentIndex,
     });
   };
-  const invalid = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: string[]) => {
+  const invalid = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: readonly string[]) => {
     if (messages.length > 0) push('error', rule, path, target, `${toFieldPath(fieldPath)}: Invalid value: ${quote(value)}: ${messages.join('; ')}`);
   };
 
@@ -302,28 +313,45 @@ function at(object: unknown, path: JsonPath): unknown {
   return cur;
 }
 
-type InvalidFn = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: string[]) => void;
+const NONE: readonly string[] = [];
+
+type InvalidFn = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: readonly string[]) => void;
 type PushFn = (severity: Severity, rule: string, path: JsonPath, target: 'key' | 'value', message: string) => void;
 
 function checkLabelsAndAnnotations(object: Record<string, unknown>, base: JsonPath, invalid: InvalidFn, push: PushFn): void {
-  const labels = at(object, [...base, 'labels']);
+  const metadata = at(object, base);
+  // (Paths are built only for a problem: every label of every object passes through here.)
+  const labels = isRecord(metadata) ? metadata['labels'] : undefined;
   if (isRecord(labels)) {
     const fieldPath = [...base, 'labels'];
-    for (const [key, value] of Object.entries(labels)) {
+    for (const key of Object.keys(labels)) {
+      const value = labels[key];
+      const keyErrors = isQualifiedName(key);
+      const valueErrors = typeof value === 'string' ? isLabelValue(value) : NONE;
+      if (keyErrors.length === 0 && valueErrors.length === 0) continue;
       const path = [...fieldPath, key];
-      invalid('metadata/label-key', path, 'key', fieldPath, key, isQualifiedName(key));
-      if (typeof value === 'string') invalid('metadata/label-value', path, 'value', fieldPath, value, isLabelValue(value));
+      invalid('metadata/label-key', path, 'key', fieldPath, key, keyErrors);
+      if (typeof value === 'string') invalid('metadata/label-value', path, 'value', fieldPath, value, valueErrors);
     }
   }
-  const annotations = at(object, [...base, 'annotations']);
+  const annotations = isRecord(metadata) ? metadata['annotations'] : undefined;
   if (isRecord(annotations)) {
     const fieldPath = [...base, 'annotations'];
-    let total = 0;
-    for (const [key, value] of Object.entries(annotations)) {
+    // Each unit is at most 3 bytes: the exact count is needed only when that bound passes the limit.
+    let bound = 0;
+    for (const key of Object.keys(annotations)) {
+      const value = annotations[key];
       // The API server checks annotation keys case-insensitively: upper case is allowed in the prefix.
-      invalid('metadata/annotation-key', [...fieldPath, key], 'key', fieldPath, key, isQualifiedName(key.toLowerCase()));
-      total += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
+      const keyErrors = isQualifiedName(key.toLowerCase());
+      if (keyErrors.length > 0) invalid('metadata/annotation-key', [...fieldPath, key], 'key', fieldPath, key, keyErrors);
+      bound += 3 * (key.length + (typeof value === 'string' ? value.length : 0));
     }
+    let total = 0;
+    if (bound > TOTAL_ANNOTATION_SIZE_LIMIT)
+      for (const key of Object.keys(annotations)) {
+        const value = annotations[key];
+        total += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
+      }
     if (total > TOTAL_ANNOTATION_SIZE_LIMIT) {
       push(
         'error',

@@ -13,6 +13,7 @@ import {
   isLabelValue,
   isPathSegmentName,
   isQualifiedName,
+  longerThan,
   nameRuleFor,
   validateName,
 } from '../../src/validate/metadata.js';
@@ -45,6 +46,18 @@ describe('string validators', () => {
     expect(byteLength('é')).toBe(2);
     expect(byteLength('€')).toBe(3);
     expect(byteLength('😀')).toBe(4);
+  });
+  it('compares byte lengths with a limit as counting would, skipping the count only where the length decides', () => {
+    // Around the limits the rules use, with 1-, 2-, 3- and 4-byte characters and lone surrogates.
+    for (const limit of [15, 52, 63, 253])
+      for (const unit of ['a', 'é', '€', '😀', '\ud800', '\udc00'])
+        for (let n = Math.floor(limit / 4) - 2; n <= limit + 2; n++) {
+          const text = unit.repeat(Math.max(0, n));
+          expect(longerThan(text, limit), `${JSON.stringify(unit)} x${n} > ${limit}`).toBe(byteLength(text) > limit);
+          expect(longerThan(`x${text}`, limit)).toBe(byteLength(`x${text}`) > limit);
+        }
+    expect(isLabelValue('é'.repeat(32))).toContain('must be no more than 63 characters');
+    expect(isLabelValue('é'.repeat(31))).not.toContain('must be no more than 63 characters');
   });
   it('reports both the length and the syntax, worded like the API server', () => {
     expect(isDns1123Label(`${'a'.repeat(63)}_`)).toEqual([

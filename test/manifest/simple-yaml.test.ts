@@ -43,7 +43,11 @@ const SCALARS = [
   '12:30', '2024-01-01', '1:2:3', 'a b', 'a: b', 'a :b', 'a:b', 'a #b', 'a#b', '-a', '- a', '-', '--', '---', '...', '*a', '&a', '!t', '|', '>', '%x', '@x', '`x', '?x', ':x', 'x:',
   '{}', '[]', '{a}', '[a]', 'a[0]', 'q"', "it's", 'a"b', 'back\\slash', 'é ü', '日本', ' lead', 'trail ', '#', 'a,b', '<<', '=', 'http://x/y?z=1', 'key: v', 'v # c', '0.0.0.0', '100m', '64Mi',
 ];
-const KEYS = ['a', 'b', 'name', 'x.y/z', 'app.kubernetes.io/name', '-k', '1', 'on', 'Yes', 'null', '__proto__', 'constructor', 'a b', 'k:', 'ke#y', '.k', '/k', '<<', '_x', 'a-b'];
+const KEYS = [
+  'a', 'b', 'name', 'x.y/z', 'app.kubernetes.io/name', '-k', '1', 'on', 'Yes', 'null', '__proto__', 'constructor', 'a b', 'k:', 'ke#y', '.k', '/k', '<<', '_x', 'a-b',
+  // Around the length past which a key that starts with a letter can only be a string.
+  'FALSE', 'falsey', 'nullable', 'offset', '123456', '.5e100', '0x1F2A', '0644_0', '1e3456',
+];
 
 // What manifests hold: these the fast path must take (when rendered plainly or quoted).
 const TAME_SCALARS = ['web', 'nginx:1.27', '80', '0644', 'yes', 'true', 'null', '', '100m', '64Mi', '1.5', '-1', 'a b', 'a:b', 'http://x/y?z=1', 'é ü', '--flag=1', '.5', '~'];
@@ -185,6 +189,15 @@ describe('the fast path for plain block YAML', () => {
     // Deep nesting is js-yaml's to judge (its depth limit and message).
     const deep = Array.from({ length: 60 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
     expect(parseSimpleDocument(deep, 100)).toBeUndefined();
+  });
+
+  it('finds each line\'s comment however many lines before it have none', () => {
+    const lines = ['a: 1', 'b: two', 'c: 3 # three', 'd: four', 'e: "5" # five', 'f: x#y', 'g: 7', 'h: 8 #'];
+    for (let n = 1; n <= lines.length; n++) {
+      const text = `${lines.slice(0, n).join('\n')}\n`;
+      expect(agrees(text), text).toBe(true);
+    }
+    expect(parseSimpleDocument(`${lines.join('\n')}\n`, 100)!.value).toEqual({ a: 1, b: 'two', c: 3, d: 'four', e: '5', f: 'x#y', g: 7, h: 8 });
   });
 
   it('answers for the shapes manifests have', () => {

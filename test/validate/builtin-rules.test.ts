@@ -29,6 +29,12 @@ describe('built-in rules', () => {
     expect(messages({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { a: big, b: 'x' } })).toEqual(['data: Too long: may not be more than 1048576 bytes']);
     // 1 MiB of base64 text is 768 KiB of data: fine.
     expect(messages({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data: { a: 'QUFB'.repeat(262144) } })).toEqual([]);
+    // Bytes, not characters: 512 Ki two-byte characters are exactly 1 MiB; one byte more is over, in data or binaryData.
+    const wide = 'é'.repeat(512 * 1024);
+    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: wide } })).toEqual([]);
+    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: wide, b: 'x' } })).toEqual(['[]: Too long: may not be more than 1048576 bytes']);
+    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: wide }, binaryData: { b: 'QQ==' } })).toEqual(['[]: Too long: may not be more than 1048576 bytes']);
+    expect(messages({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, binaryData: { b: 'QUFB'.repeat(349526) } })).toEqual(['[]: Too long: may not be more than 1048576 bytes']);
   });
 
   it('never prints a Secret value, even when its JSON is broken', () => {

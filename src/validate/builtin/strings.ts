@@ -4,7 +4,7 @@
  * (IANA_SVC_NAME), environment variable names (the relaxed rule, on by default since 1.32),
  * ConfigMap/Secret keys, user and group ids, quantities. Each returns the API server's messages.
  */
-import { byteLength } from '../metadata.js';
+import { longerThan } from '../metadata.js';
 
 export function isValidPortNum(port: number): string[] {
   return port >= 1 && port <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
@@ -12,7 +12,7 @@ export function isValidPortNum(port: number): string[] {
 
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
-  if (byteLength(port) > 15) errs.push('must be no more than 15 characters');
+  if (longerThan(port, 15)) errs.push('must be no more than 15 characters');
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
@@ -46,7 +46,7 @@ function hasChDirPrefix(value: string): string[] {
 
 export function isConfigMapKey(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push('must be no more than 253 characters');
+  if (longerThan(value, 253)) errs.push('must be no more than 253 characters');
   if (!/^[-._a-zA-Z0-9]+$/.test(value))
     errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
   errs.push(...hasChDirPrefix(value));
