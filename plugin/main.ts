@@ -32,7 +32,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   controller.abort(new Error('standard output was closed (EPIPE)'));
 });
 
-const code = await runCli(process.argv.slice(2), {
+// No top-level await: the built command file is a CommonJS script (scripts/build.mjs), run by
+// plugin/bundle-loader.ts.
+let settled = false;
+void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
@@ -41,6 +44,16 @@ const code = await runCli(process.argv.slice(2), {
   signal: controller.signal,
   version: VERSION,
   interrupt,
+}).then((code) => {
+  settled = true;
+  // Commands that handle interrupts choose their own exit code (130, or 0 for `kd sim`).
+  process.exitCode = code;
 });
-// Commands that handle interrupts choose their own exit code (130, or 0 for `kd sim`).
-process.exitCode = code;
+// The event loop emptied while the command had not finished (nothing left that could finish it):
+// an internal error, never a success. A top-level await left pending ended so (exit 13).
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('error: kubectl-kd stopped before the command finished (an internal error)\n');
+  process.exitCode = 13;
+});

@@ -5,8 +5,8 @@
  * Start-up time is part of the product, and so is the size of the package. A command loads its
  * code from one bundle file (issue 17: Node's ES module loader costs more per file than per byte,
  * so drift's 34 shared chunks of a code-splitting build cost ~18 ms more than the same code in one
- * file): dist/kubectl-kd.js (plugin/entry.ts) reads the command word and imports
- * dist/cli/<command>.js, built without splitting from plugin/main.ts with that one command, so the
+ * file): dist/kubectl-kd.js (plugin/entry.ts) reads the command word and runs
+ * dist/cli/<command>.cjs from a code cache (`cjsCommand` below), built without splitting from plugin/main.ts with that one command, so the
  * CLI's error handling, argument parsing and the command share one copy of every module. Code
  * that only a rare path runs is in files of its own, imported on that path: the CEL engine and
  * `ws` (LIBRARIES), the simulator for --sim and the terminal UI for --watch (PARTS). kd-lsp is one
@@ -206,11 +206,11 @@ const LIBRARIES = [
   { file: 'cel.js', entry: 'src/schema/cel-library.ts', filter: /^\.\/cel-library\.js$/, importer: path.join(root, 'src', 'schema', 'cel.ts') },
   { file: 'ws.js', entry: fileURLToPath(import.meta.resolve('ws')), filter: /^ws$/ },
 ];
-function librariesApart(outfile) {
+function librariesApart(outfile, inline = []) {
   return {
     name: 'kd-libraries-apart',
     setup(b) {
-      for (const library of LIBRARIES)
+      for (const library of LIBRARIES.filter((l) => !inline.includes(l.file)))
         b.onResolve({ filter: library.filter }, (args) => {
           if (library.importer !== undefined && args.importer !== library.importer) return undefined;
           return { path: specifierFrom(outfile, library.file), external: true };
@@ -230,7 +230,7 @@ function librariesApart(outfile) {
  * source (duck-typed, no `instanceof`) and errors (KdError is branded, so `instanceof KdError`
  * holds across copies: src/errors.ts); each copy loads its own CEL engine state from dist/cel.js
  * and the YAML libraries through require(), which Node caches once. A file that holds a part's
- * code itself (the simulator's, in cli/sim.js and cli/help.js) keeps the import in the file instead, so no module of the
+ * code itself (the simulator's, in cli/sim.cjs and cli/help.cjs) keeps the import in the file instead, so no module of the
  * part is ever twice in a run (test/cli/bundle-layout.test.ts checks both, from dist/meta.json).
  */
 const PARTS = { sim: 'src/sim/embedded.ts', watch: 'plugin/watch/run-apply-watch.ts' };
@@ -249,26 +249,69 @@ function partsApart(outfile, names) {
   };
 }
 
+/**
+ * The command files are CommonJS scripts (format `cjs`), not ES modules: the entry runs them
+ * through plugin/bundle-loader.ts, which compiles each with V8's code cache of the functions
+ * earlier runs compiled (Node's own compile cache keeps only the eagerly compiled ones), and only
+ * a classic script has such a cache. What an ES module would give them is replaced: the bundle's
+ * file URL (`import.meta.url`, read by the core to find dist/ and schemas/) is computed from
+ * `__filename`, `require` is the CommonJS wrapper's, and every import() of another file of dist/
+ * (the LIBRARIES and PARTS, ES modules) is given an absolute URL made from that file URL
+ * (`absoluteImports`), so it resolves alike whichever script or loader runs the file. A command
+ * file must import no other file statically (a require() of an ES module), so a library that a
+ * command's own modules import statically (`ws`, by the simulator in cli/sim and cli/help) is
+ * bundled into that file, for all its importers there.
+ */
+const BUNDLE_URL = '__kdBundleUrl';
+const cjsCommand = {
+  format: 'cjs',
+  // The ES modules it is built from are strict code; the directive must come first to apply.
+  banner: { js: `"use strict"; var ${BUNDLE_URL} = require("node:url").pathToFileURL(__filename).href;` },
+  define: { ...common.define, 'import.meta.url': BUNDLE_URL },
+};
+
+/** In a command file, `import("../parts/sim.js")` becomes `import(new URL("../parts/sim.js", <the file's URL>).href)`. */
+function absoluteImports(file, meta) {
+  const out = Object.entries(meta.outputs).find(([k]) => k === file)?.[1];
+  const specifiers = new Set(out.imports.filter((i) => i.external && i.kind === 'dynamic-import' && i.path.startsWith('.')).map((i) => i.path));
+  let code = readFileSync(file, 'utf8');
+  for (const spec of specifiers) {
+    const from = `import(${JSON.stringify(spec)})`;
+    if (!code.includes(from)) throw new Error(`${file}: no ${from} to make absolute`);
+    code = code.replaceAll(from, `import(new URL(${JSON.stringify(spec)}, ${BUNDLE_URL}).href)`);
+  }
+  const relative = /import\((["'])\.\.?\//.exec(code);
+  if (relative) throw new Error(`${file}: a relative import() is left (${code.slice(relative.index, relative.index + 60)})`);
+  if (out.imports.some((i) => i.external && i.kind !== 'dynamic-import' && i.path.startsWith('.'))) throw new Error(`${file} imports another file of dist/ statically`);
+  writeFileSync(file, code);
+}
+
 const plugins = [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth, noDevtools];
 /**
  * One bundle file, with no splitting: the dynamic imports it keeps become modules evaluated on
  * first import, in the same file (one instance each, as with any module), except the LIBRARIES
  * and the `parts` named, which are imported from their own files.
  */
-const bundle = (entry, outfile, { commands, parts = [] } = {}) =>
+const bundle = (entry, outfile, { commands, parts = [], inline = [] } = {}) =>
   build({
     ...common,
+    ...(commands ? cjsCommand : {}),
     metafile: true,
     entryPoints: [entry],
     outfile: path.join(out, outfile),
-    plugins: [...(commands ? [commandsOnly(commands)] : []), partsApart(outfile, parts), librariesApart(outfile), ...plugins],
+    plugins: [...(commands ? [commandsOnly(commands)] : []), partsApart(outfile, parts), librariesApart(outfile, inline), ...plugins],
+  }).then((result) => {
+    if (commands) absoluteImports(path.join(out, outfile), result.metafile);
+    return result;
   });
 
+/** A command's file, dist/cli/<name>.cjs (see `cjsCommand`). */
+const command = (name, commands, options = {}) => bundle('plugin/main.ts', `cli/${name}.cjs`, { commands, ...options });
 const results = await Promise.all([
   bundle('plugin/entry.ts', 'kubectl-kd.js'),
-  ...COMMAND_WORDS.map((w) => bundle('plugin/main.ts', `cli/${w}.js`, { commands: [w], parts: w === 'sim' ? [] : ['sim', 'watch'] })),
-  bundle('plugin/main.ts', 'cli/kd.js', { commands: [] }),
-  bundle('plugin/main.ts', 'cli/help.js', { commands: COMMAND_WORDS, parts: ['watch'] }),
+  ...COMMAND_WORDS.map((w) => (w === 'sim' ? command(w, [w], { inline: ['ws.js'] }) : command(w, [w], { parts: ['sim', 'watch'] }))),
+  command('kd', []),
+  command('help', COMMAND_WORDS, { parts: ['watch'], inline: ['ws.js'] }),
   bundle(PARTS.sim, 'parts/sim.js'),
   bundle(PARTS.watch, 'parts/watch.js', { parts: ['sim'] }),
   bundle('lsp/main.ts', 'kd-lsp.js', { parts: ['sim'] }),

@@ -1,0 +1,251 @@
+/**
+ * Runs a command's file of the built kd (dist/cli/<command>.cjs, a CommonJS script: see
+ * scripts/build.mjs) from a V8 code cache that holds what earlier runs compiled.
+ *
+ * Node's compile cache keeps only the functions V8 compiles when a file is first compiled; the
+ * ~900 functions a drift run compiles later, on their first call, were parsed and compiled again
+ * on every run (~25 ms of a drift of 100 objects, issue 17). A classic script's cache made after
+ * a run (`script.createCachedData()`) holds every function compiled so far, so the file is
+ * compiled here with vm.Script from such a cache and run with the CommonJS wrapper Node would
+ * give it. Making a cache costs a few milliseconds, so a run writes one only when there was none
+ * usable, or when it compiled clearly more than the cache holds (a heavier command line than the
+ * one that made it: measured by V8's bytecode size at exit against the size recorded in the
+ * cache); a steady run only reads.
+ *
+ * A cache is bytecode V8 runs, and V8 itself checks only its version, its flags and the source's
+ * length. So a cache file also records the crc32 of the file's content, the Node version and the
+ * architecture, and the crc32 of its own payload; any mismatch, a torn or unreadable file, is no
+ * cache (the run compiles from source and replaces it). Cache files live in a folder of the user's
+ * (`KD_CODE_CACHE_DIR`, else `$XDG_CACHE_HOME/kd/code`, else `~/.cache/kd/code`), created 0700;
+ * one that is not a folder of this user, or that group or others may write, is not used (as ssh
+ * refuses such a folder). Files are written under a temporary name and renamed, so concurrent
+ * runs never see half a file. Any failure only costs the speed-up: kd runs and exits the same.
+ * `KD_NO_CODE_CACHE` (or Node's NODE_DISABLE_COMPILE_CACHE) turns the cache off; under
+ * NODE_V8_COVERAGE it is off too, since bytecode from a cache carries no coverage counters.
+ * `KD_CODE_CACHE_DEBUG` prints, at exit, what the run did with the cache (for tests and
+ * troubleshooting); `--verbose` says once why a cache folder is not used or not writable.
+ *
+ * Imports no module of kd's core (it runs before the command's file, in the entry's).
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+const MAGIC = Buffer.from('KDV8CC1\n');
+/** A rewrite pays off when the run compiled this much more bytecode than the cache's run (bytes, and a share of it). */
+const GROWTH_BYTES = 64 * 1024;
+const GROWTH_SHARE = 0.1;
+
+/** What a run did with its cache: read at start, and whether it wrote one at exit. */
+type CacheState = 'disabled' | 'unsupported' | 'unsafe' | 'none' | 'corrupt' | 'stale' | 'rejected' | 'used';
+
+interface Header {
+  node: string;
+  arch: string;
+  v8: string;
+  sourceBytes: number;
+  sourceCrc: number;
+  payloadBytes: number;
+  payloadCrc: number;
+  /** V8's bytecode size (whole heap) when the run that made the cache ended. */
+  bytecode: number;
+}
+
+type Crc32 = (data: Uint8Array | string) => number;
+
+/** Runs the CommonJS script `file` as Node's loader would, from its code cache when one is usable. */
+export function runBundle(file: string): void {
+  const source = readFileSync(file);
+  const env = process.env;
+  const debug = !!env.KD_CODE_CACHE_DEBUG;
+  const verbose = flagsOf(process.argv.slice(2)).includes('--verbose');
+  const cache = openCache(file, source, env);
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
+  const script = new vm.Script(wrapped, {
+    filename: file,
+    ...(cache.payload ? { cachedData: cache.payload } : {}),
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  let state = cache.state;
+  if (state === 'used' && script.cachedDataRejected === true) state = 'rejected';
+
+  if (cache.dir !== undefined || debug) {
+    process.once('exit', () => {
+      let wrote = 'kept';
+      try {
+        if (cache.dir !== undefined) wrote = saveIfWorth(script, state, cache, file, source) ?? 'kept';
+      } catch (error) {
+        wrote = `not written (${error instanceof Error ? error.message : String(error)})`;
+        if (verbose) note(`kd's code cache was not written: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (debug) note(`kd code cache: ${path.basename(file)}: ${state}, ${wrote}`);
+    });
+  }
+  if (state === 'unsafe' && verbose) note(`kd's code cache is not used: ${cache.reason}`);
+
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  const module = { exports: {}, filename: file, id: file, loaded: false };
+  run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  module.loaded = true;
+}
+
+interface OpenCache {
+  state: CacheState;
+  /** The cache folder, when this run may read and write it. */
+  dir?: string;
+  cacheFile?: string;
+  payload?: Buffer;
+  header?: Header;
+  crc32?: Crc32;
+  reason?: string;
+}
+
+function openCache(file: string, source: Buffer, env: NodeJS.ProcessEnv): OpenCache {
+  if (env.KD_NO_CODE_CACHE || env.NODE_DISABLE_COMPILE_CACHE || env.NODE_V8_COVERAGE) return { state: 'disabled' };
+  let crc32: Crc32 | undefined;
+  try {
+    // zlib.crc32 is native from Node 22.2; on an older 22 kd runs without the cache.
+    crc32 = (createRequire(file)('node:zlib') as { crc32?: Crc32 }).crc32;
+  } catch {
+    crc32 = undefined;
+  }
+  if (typeof crc32 !== 'function') return { state: 'unsupported' };
+  const dir = cacheDir(env);
+  if (dir === undefined) return { state: 'unsupported' };
+  // One cache file per command file of each installation (a folder's path, hashed) and Node.
+  const cacheFile = path.join(dir, `${path.basename(file, '.cjs')}-${hex(crc32(path.dirname(file)))}-${process.version}-${process.arch}.v8cache`);
+  let raw: Buffer;
+  try {
+    const unsafe = unsafeFolder(dir);
+    if (unsafe !== undefined) return { state: 'unsafe', reason: unsafe };
+    raw = readFileSync(cacheFile);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // No folder yet, or no file: the first run makes them.
+    if (code === 'ENOENT') return { state: 'none', dir, cacheFile, crc32 };
+    return { state: 'unsafe', reason: `${dir}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const parsed = parseCache(raw, crc32);
+  if (parsed === undefined) return { state: 'corrupt', dir, cacheFile, crc32 };
+  const { header, payload } = parsed;
+  if (header.node !== process.version || header.arch !== process.arch || header.v8 !== process.versions.v8 || header.sourceBytes !== source.length || header.sourceCrc !== crc32(source))
+    return { state: 'stale', dir, cacheFile, crc32 };
+  return { state: 'used', dir, cacheFile, crc32, payload, header };
+}
+
+/** The cache file's header and payload, when its framing and its payload's checksum hold. */
+function parseCache(raw: Buffer, crc32: Crc32): { header: Header; payload: Buffer } | undefined {
+  if (raw.length < MAGIC.length + 4 || !raw.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const headerBytes = raw.readUInt32LE(MAGIC.length);
+  const start = MAGIC.length + 4;
+  if (headerBytes > 4096 || start + headerBytes > raw.length) return undefined;
+  let header: Header;
+  try {
+    header = JSON.parse(raw.subarray(start, start + headerBytes).toString('utf8')) as Header;
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null) return undefined;
+  const payload = raw.subarray(start + headerBytes);
+  if (payload.length === 0 || payload.length !== header.payloadBytes || crc32(payload) !== header.payloadCrc) return undefined;
+  return { header, payload };
+}
+
+/** At exit: writes a new cache when this run had none usable or compiled clearly more. Returns what it did, or undefined when it kept the cache. */
+function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, file: string, source: Buffer): string | undefined {
+  if (state === 'disabled' || state === 'unsupported' || state === 'unsafe') return undefined;
+  const bytecode = bytecodeSize();
+  if (state === 'used') {
+    const before = cache.header!.bytecode;
+    if (!(bytecode > before + Math.max(GROWTH_BYTES, before * GROWTH_SHARE))) return undefined;
+  }
+  const crc32 = cache.crc32!;
+  const payload = script.createCachedData();
+  const header: Header = {
+    node: process.version,
+    arch: process.arch,
+    v8: process.versions.v8,
+    sourceBytes: source.length,
+    sourceCrc: crc32(source),
+    payloadBytes: payload.length,
+    payloadCrc: crc32(payload),
+    // Never below the cache this one replaces, so that runs alternating between a lighter and a
+    // heavier command line settle instead of rewriting each other's cache.
+    bytecode: Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  const dir = cache.dir!;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const unsafe = unsafeFolder(dir);
+  if (unsafe !== undefined) throw new Error(unsafe);
+  const temp = `${cache.cacheFile!}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    try {
+      for (const part of [MAGIC, length, headerBytes, payload]) writeAll(fd, part);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, cache.cacheFile!);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone.
+    }
+    throw error;
+  }
+  return `wrote ${payload.length} bytes`;
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let at = 0;
+  while (at < data.length) at += writeSync(fd, data, at, data.length - at);
+}
+
+/** V8's bytecode (and its metadata) in the whole heap: grows with the functions a run compiled. */
+function bytecodeSize(): number {
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  return v8.getHeapCodeStatistics().bytecode_and_metadata_size;
+}
+
+/** The folder for kd's code cache files, as `src/cluster/disk-cache.ts` places kd's other caches. */
+function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.KD_CODE_CACHE_DIR) return path.resolve(env.KD_CODE_CACHE_DIR);
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'kd', 'code');
+  const home = env.HOME || os.homedir();
+  return home ? path.join(home, '.cache', 'kd', 'code') : undefined;
+}
+
+/** Why `dir` must not be used for code kd runs (not a folder, another user's, writable by group or others), or undefined. Throws ENOENT when it does not exist. */
+function unsafeFolder(dir: string): string | undefined {
+  const st = statSync(dir);
+  if (!st.isDirectory()) return `${dir} is not a folder`;
+  // Windows has neither owners as numbers nor these mode bits.
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return undefined;
+  if (st.uid !== process.getuid()) return `${dir} belongs to another user (uid ${st.uid})`;
+  if ((st.mode & 0o022) !== 0) return `${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${dir}`;
+  return undefined;
+}
+
+/** The words before `--`: flags kd's parser would read. */
+function flagsOf(args: string[]): string[] {
+  const end = args.indexOf('--');
+  return end < 0 ? args : args.slice(0, end);
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+function note(message: string): void {
+  try {
+    writeSync(2, `${message}\n`);
+  } catch {
+    // stderr closed: nothing to tell.
+  }
+}
