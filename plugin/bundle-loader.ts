@@ -9,8 +9,8 @@
  * compiled here with vm.Script from such a cache and run with the CommonJS wrapper Node would
  * give it. Making a cache costs a few milliseconds, so a run writes one only when there was none
  * usable, or when it compiled clearly more than the cache holds (a heavier command line than the
- * one that made it: measured by V8's bytecode size at exit against the size recorded in the
- * cache); a steady run only reads.
+ * one that made it: measured by the size of V8's bytecode at exit against the size recorded in
+ * the cache); a steady run only reads.
  *
  * A cache is bytecode V8 runs, and V8 itself checks only its version, its flags and the source's
  * length. So a cache file also records the crc32 of the file's content, the Node version and the
@@ -21,7 +21,8 @@
  * refuses such a folder). Files are written under a temporary name and renamed, so concurrent
  * runs never see half a file. Any failure only costs the speed-up: kd runs and exits the same.
  * `KD_NO_CODE_CACHE` (or Node's NODE_DISABLE_COMPILE_CACHE) turns the cache off; under
- * NODE_V8_COVERAGE it is off too, since bytecode from a cache carries no coverage counters.
+ * NODE_V8_COVERAGE it is off too, so that a coverage run compiles and counts every function from
+ * its source, as without the cache.
  * `KD_CODE_CACHE_DEBUG` prints, at exit, what the run did with the cache (for tests and
  * troubleshooting); `--verbose` says once why a cache folder is not used or not writable.
  *
@@ -62,12 +63,10 @@ export function runBundle(file: string): void {
   const debug = !!env.KD_CODE_CACHE_DEBUG;
   const verbose = flagsOf(process.argv.slice(2)).includes('--verbose');
   const cache = openCache(file, source, env);
-  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
-  const script = new vm.Script(wrapped, {
-    filename: file,
-    ...(cache.payload ? { cachedData: cache.payload } : {}),
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // Node's CommonJS wrapper, and the import() of this module for the file's imports of ES modules
+  // (vm's own dynamic import is experimental).
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${source.toString('utf8')}\n});`;
+  const script = new vm.Script(wrapped, { filename: file, ...(cache.payload ? { cachedData: cache.payload } : {}) });
   let state = cache.state;
   if (state === 'used' && script.cachedDataRejected === true) state = 'rejected';
 
@@ -78,16 +77,16 @@ export function runBundle(file: string): void {
         if (cache.dir !== undefined) wrote = saveIfWorth(script, state, cache, file, source) ?? 'kept';
       } catch (error) {
         wrote = `not written (${error instanceof Error ? error.message : String(error)})`;
-        if (verbose) note(`kd's code cache was not written: ${error instanceof Error ? error.message : String(error)}`);
+        if (verbose) note(`note: kd's code cache was not written: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (debug) note(`kd code cache: ${path.basename(file)}: ${state}, ${wrote}`);
     });
   }
-  if (state === 'unsafe' && verbose) note(`kd's code cache is not used: ${cache.reason}`);
+  if (state === 'unsafe' && verbose) note(`note: kd's code cache is not used: ${cache.reason}`);
 
-  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string, load: (url: string) => Promise<unknown>) => void;
   const module = { exports: {}, filename: file, id: file, loaded: false };
-  run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), (url) => import(url));
   module.loaded = true;
 }
 
@@ -207,10 +206,16 @@ function writeAll(fd: number, data: Uint8Array): void {
   while (at < data.length) at += writeSync(fd, data, at, data.length - at);
 }
 
-/** V8's bytecode (and its metadata) in the whole heap: grows with the functions a run compiled. */
+/**
+ * How much V8 has compiled: grows with the functions a run compiled. V8's trusted space holds the
+ * bytecode arrays, and reading its size is a counter (~0.1 ms); getHeapCodeStatistics() says the
+ * same more exactly but walks the heap (1–2 ms at the end of a drift run), the fallback for a V8
+ * without that space.
+ */
 function bytecodeSize(): number {
   const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-  return v8.getHeapCodeStatistics().bytecode_and_metadata_size;
+  const trusted = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'trusted_space');
+  return trusted !== undefined ? trusted.space_used_size : v8.getHeapCodeStatistics().bytecode_and_metadata_size;
 }
 
 /** The folder for kd's code cache files, as `src/cluster/disk-cache.ts` places kd's other caches. */

@@ -256,21 +256,25 @@ function partsApart(outfile, names) {
  * a classic script has such a cache. What an ES module would give them is replaced: the bundle's
  * file URL (`import.meta.url`, read by the core to find dist/ and schemas/) is computed from
  * `__filename`, `require` is the CommonJS wrapper's, and every import() of another file of dist/
- * (the LIBRARIES and PARTS, ES modules) is given an absolute URL made from that file URL
- * (`absoluteImports`), so it resolves alike whichever script or loader runs the file. A command
+ * (the LIBRARIES and PARTS, ES modules) is given an absolute URL made from that file URL and
+ * made by the loader's import() (`absoluteImports`), so it resolves alike whichever script or
+ * loader runs the file, and no import() is left for vm to serve. A command
  * file must import no other file statically (a require() of an ES module), so a library that a
  * command's own modules import statically (`ws`, by the simulator in cli/sim and cli/help) is
  * bundled into that file, for all its importers there.
  */
 const BUNDLE_URL = '__kdBundleUrl';
+const IMPORT = '__kdImportFile';
 const cjsCommand = {
   format: 'cjs',
   // The ES modules it is built from are strict code; the directive must come first to apply.
-  banner: { js: `"use strict"; var ${BUNDLE_URL} = require("node:url").pathToFileURL(__filename).href;` },
+  // `__kdImport` is the loader's import() (a parameter of the wrapper it runs the file in), so the
+  // file needs none of vm's experimental dynamic import; run by Node's own require(), it is import().
+  banner: { js: `"use strict"; var ${BUNDLE_URL} = require("node:url").pathToFileURL(__filename).href; var ${IMPORT} = typeof __kdImport === "function" ? __kdImport : (url) => import(url);` },
   define: { ...common.define, 'import.meta.url': BUNDLE_URL },
 };
 
-/** In a command file, `import("../parts/sim.js")` becomes `import(new URL("../parts/sim.js", <the file's URL>).href)`. */
+/** In a command file, `import("../parts/sim.js")` becomes `__kdImportFile(new URL("../parts/sim.js", <the file's URL>).href)`. */
 function absoluteImports(file, meta) {
   const out = Object.entries(meta.outputs).find(([k]) => k === file)?.[1];
   const specifiers = new Set(out.imports.filter((i) => i.external && i.kind === 'dynamic-import' && i.path.startsWith('.')).map((i) => i.path));
@@ -278,10 +282,10 @@ function absoluteImports(file, meta) {
   for (const spec of specifiers) {
     const from = `import(${JSON.stringify(spec)})`;
     if (!code.includes(from)) throw new Error(`${file}: no ${from} to make absolute`);
-    code = code.replaceAll(from, `import(new URL(${JSON.stringify(spec)}, ${BUNDLE_URL}).href)`);
+    code = code.replaceAll(from, `${IMPORT}(new URL(${JSON.stringify(spec)}, ${BUNDLE_URL}).href)`);
   }
-  const relative = /import\((["'])\.\.?\//.exec(code);
-  if (relative) throw new Error(`${file}: a relative import() is left (${code.slice(relative.index, relative.index + 60)})`);
+  const left = /\bimport\((?!url\))/.exec(code);
+  if (left) throw new Error(`${file}: an import() is left (${code.slice(left.index, left.index + 60)})`);
   if (out.imports.some((i) => i.external && i.kind !== 'dynamic-import' && i.path.startsWith('.'))) throw new Error(`${file} imports another file of dist/ statically`);
   writeFileSync(file, code);
 }

@@ -6,7 +6,9 @@
  *
  * The run gets a preload (`--import`) that registers an in-thread module hook, which sees every
  * file that `import` or `require()` loads, and writes the list and `process.moduleLoadList`'s
- * built-ins when the process exits. Built-ins that Node itself loads to run an empty module with
+ * built-ins when the process exits. Files compiled without Node's module loader (kd's command
+ * files, run with vm.Script from a code cache by plugin/bundle-loader.ts) come from the coverage
+ * below, which lists every script V8 compiled. Built-ins that Node itself loads to run an empty module with
  * the same preload are left out, so the list says what the program added.
  *
  * A bundle file holds code that a run loads without evaluating it: a module that the file's code
@@ -57,7 +59,10 @@ function probeSetup(node, args, options, dir) {
       // The process did not reach its exit handler (killed, or the preload failed): nothing listed.
       return { files: [], builtins: [], wrapped: new Map() };
     }
-    return { ...loaded, wrapped: wrappedModules(coverage) };
+    const wrapped = wrappedModules(coverage);
+    // The preload is the probe's, not the program's.
+    for (const url of wrapped.compiledAt.keys()) if (url.startsWith(pathToFileURL(dir).href + '/')) wrapped.compiledAt.delete(url);
+    return { ...loaded, wrapped };
   };
   return { spawnArgs, spawnOptions, read };
 }
@@ -86,13 +91,15 @@ function baseline(node, dir) {
  */
 function wrappedModules(dir) {
   const byFile = new Map();
+  const compiledAt = new Map();
   let names = [];
   try {
     names = readdirSync(dir);
   } catch {
+    byFile.compiledAt = compiledAt;
     return byFile;
   }
-  for (const name of names) {
+  for (const [index, name] of names.sort().entries()) {
     let report;
     try {
       report = JSON.parse(readFileSync(path.join(dir, name), 'utf8'));
@@ -101,6 +108,8 @@ function wrappedModules(dir) {
     }
     for (const script of report.result ?? []) {
       if (!script.url.startsWith('file:')) continue;
+      // When V8 compiled it, in the run: orders the files loaded around the module hook.
+      if (!compiledAt.has(script.url)) compiledAt.set(script.url, index * 1e9 + Number(script.scriptId));
       const wrapped = byFile.get(script.url) ?? new Map();
       for (const fn of script.functions) {
         if (!/^(?:[\w@.-]+\/|<define:|[\w-]+:)/.test(fn.functionName) || /\s/.test(fn.functionName)) continue;
@@ -110,11 +119,28 @@ function wrappedModules(dir) {
       byFile.set(script.url, wrapped);
     }
   }
+  byFile.compiledAt = compiledAt;
   return byFile;
 }
 
+/**
+ * Every file the run loaded, in the order it loaded them: those the module hook saw, and those
+ * that V8 compiled without Node's module loader (kd's command files, which plugin/bundle-loader.ts
+ * compiles with vm.Script: the coverage lists them), placed by when V8 compiled them.
+ */
+function allFiles(hooked, compiledAt) {
+  let at = -1;
+  const seen = new Set(hooked);
+  const files = hooked.map((url, i) => {
+    at = compiledAt.get(url) ?? at;
+    return { url, at, i };
+  });
+  for (const [url, id] of compiledAt) if (!seen.has(url)) files.push({ url, at: id, i: Infinity });
+  return files.sort((a, b) => a.at - b.at || a.i - b.i).map((f) => f.url);
+}
+
 function result(r, loaded, base) {
-  const files = loaded.files.map((url) => {
+  const files = allFiles(loaded.files, loaded.wrapped.compiledAt ?? new Map()).map((url) => {
     const file = fileURLToPath(url);
     let bytes = 0;
     try {

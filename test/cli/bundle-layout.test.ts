@@ -1,7 +1,8 @@
 /**
  * How the build lays kd out in files (issue 17, scripts/build.mjs), read from the build's
  * dist/meta.json: a tiny entry that picks one bundle file per command, and the few files a rare
- * path imports (the CEL engine, `ws`, the --sim and --watch parts). What must hold for kd to behave as
+ * path imports (the CEL engine, `ws`, the --sim and --watch parts); the command files are CommonJS
+ * scripts that plugin/bundle-loader.ts runs from a code cache. What must hold for kd to behave as
  * one program: no module of kd has a copy in two files that one run loads together, except the
  * core modules a part carries for itself, whose crossings are safe (plain data, branded errors;
  * the last test runs one). And the entry reads the command word as the CLI does.
@@ -34,7 +35,7 @@ beforeAll(() => {
   if (!existsSync(meta)) throw new Error('dist/meta.json is missing: run `npm run build` first');
   const parsed = JSON.parse(readFileSync(meta, 'utf8')) as { outputs: Record<string, Output> };
   // The metafile names outputs as the build wrote them, in a temporary folder renamed to dist/.
-  outputs = new Map(Object.entries(parsed.outputs).filter(([k]) => k.endsWith('.js')).map(([k, v]) => [k.replace(/^[^/]*\//, ''), v]));
+  outputs = new Map(Object.entries(parsed.outputs).filter(([k]) => k.endsWith('.js') || k.endsWith('.cjs')).map(([k, v]) => [k.replace(/^[^/]*\//, ''), v]));
 });
 
 /** The modules of each part, which no file importing the part may hold itself. */
@@ -44,29 +45,48 @@ const PART_OWNS: Record<string, RegExp> = {
 };
 
 describe('the build lays kd out', () => {
-  it('with a tiny entry that holds no module of kd but the command word', () => {
-    expect(holds('kubectl-kd.js').sort()).toEqual(['plugin/command-word.ts', 'plugin/entry.ts']);
-    expect(readFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.js')).length).toBeLessThan(4096);
+  it('with a tiny entry that holds no module of kd but the command word and the loader of command files', () => {
+    expect(holds('kubectl-kd.js').filter((s) => !s.startsWith('kd-require-builtin:')).sort()).toEqual(['plugin/bundle-loader.ts', 'plugin/command-word.ts', 'plugin/entry.ts']);
+    expect(readFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.js')).length).toBeLessThan(12 * 1024);
+  });
+
+  it('with command files that are strict CommonJS scripts importing other files of dist/ by absolute URL only', () => {
+    const commandFiles = [...outputs.keys()].filter((f) => f.startsWith('cli/'));
+    expect(commandFiles.sort()).toEqual([...COMMAND_WORDS, 'help', 'kd'].map((w) => `cli/${w}.cjs`).sort());
+    for (const file of commandFiles) {
+      const code = readFileSync(path.join(repoRoot, 'dist', file), 'utf8');
+      // The directive must be the first statement, or the ES modules' strict code runs sloppy.
+      expect(code.startsWith('"use strict";'), file).toBe(true);
+      // Every import() goes through the loader's (vm's own is experimental), with an absolute URL.
+      expect(code.match(/\bimport\(/g), file).toEqual(['import(']);
+      expect(code, file).not.toMatch(/^import |^export /m);
+      expect(importsOf(file, 'import-statement'), file).toEqual([]);
+      expect(importsOf(file, 'require-call'), file).toEqual([]);
+    }
+    expect(readFileSync(path.join(repoRoot, 'dist', 'cli', 'drift.cjs'), 'utf8')).toContain('__kdImportFile(new URL("../parts/sim.js", __kdBundleUrl).href)');
   });
 
   it('with one file per command that holds its command, and not the others it does not use', () => {
     const commandsIn = (file: string) => holds(file).filter((s) => s.startsWith('plugin/commands/') && COMMAND_WORDS.includes(path.basename(s, '.ts') as never));
-    for (const word of COMMAND_WORDS) expect(commandsIn(`cli/${word}.js`), word).toContain(`plugin/commands/${word}.ts`);
+    for (const word of COMMAND_WORDS) expect(commandsIn(`cli/${word}.cjs`), word).toContain(`plugin/commands/${word}.ts`);
     // rollback re-applies a revision through apply's module; drift and validate use no other command.
-    expect(commandsIn('cli/drift.js')).toEqual(['plugin/commands/drift.ts']);
-    expect(commandsIn('cli/validate.js')).toEqual(['plugin/commands/validate.ts']);
+    expect(commandsIn('cli/drift.cjs')).toEqual(['plugin/commands/drift.ts']);
+    expect(commandsIn('cli/validate.cjs')).toEqual(['plugin/commands/validate.ts']);
     // The overall --help holds every command; the file for no command holds none.
-    expect(COMMAND_WORDS.filter((w) => !holds('cli/help.js').includes(`plugin/commands/${w}.ts`))).toEqual([]);
-    expect(holds('cli/kd.js').filter((s) => s.startsWith('plugin/commands/') && s !== 'plugin/commands/index.ts')).toEqual([]);
+    expect(COMMAND_WORDS.filter((w) => !holds('cli/help.cjs').includes(`plugin/commands/${w}.ts`))).toEqual([]);
+    expect(holds('cli/kd.cjs').filter((s) => s.startsWith('plugin/commands/') && s !== 'plugin/commands/index.ts')).toEqual([]);
   });
 
-  it('with the CEL engine and the websocket library each in one file, imported on first use', () => {
+  it('with the CEL engine in one file and the websocket library in one file apart from the simulator\'s, imported on first use', () => {
     const holders = (pkg: string) => [...outputs.keys()].filter((f) => holds(f).some((s) => s.startsWith(`node_modules/${pkg}`)));
     expect(holders('@bufbuild/')).toEqual(['cel.js']);
-    expect(holders('ws/')).toEqual(['ws.js']);
-    for (const file of ['cli/drift.js', 'cli/validate.js', 'kd-lsp.js', 'parts/sim.js']) expect(importsOf(file, 'dynamic-import'), file).toContain('cel.js');
-    expect(importsOf('cli/drift.js', 'dynamic-import')).toContain('ws.js');
-    expect(importsOf('cli/drift.js', 'import-statement')).toEqual([]);
+    // The files that hold the simulator, which imports `ws` statically, hold their own copy (a
+    // CommonJS script cannot import an ES module statically); no run loads both.
+    expect(holders('ws/').sort()).toEqual(['cli/help.cjs', 'cli/sim.cjs', 'ws.js']);
+    expect(importsOf('cli/help.cjs')).not.toContain('ws.js');
+    for (const file of ['cli/drift.cjs', 'cli/validate.cjs', 'kd-lsp.js', 'parts/sim.js']) expect(importsOf(file, 'dynamic-import'), file).toContain('cel.js');
+    expect(importsOf('cli/drift.cjs', 'dynamic-import')).toContain('ws.js');
+    expect(importsOf('cli/drift.cjs', 'import-statement')).toEqual([]);
   });
 
   it('with parts imported only dynamically, and never by a file that holds their modules', () => {
@@ -79,12 +99,12 @@ describe('the build lays kd out', () => {
         expect(holds(file).filter((s) => PART_OWNS[imported]!.test(s)), `${file} imports ${imported}`).toEqual([]);
       }
     }
-    expect(importsOf('cli/drift.js')).toContain('parts/sim.js');
-    expect(importsOf('cli/apply.js')).toEqual(expect.arrayContaining(['parts/sim.js', 'parts/watch.js']));
+    expect(importsOf('cli/drift.cjs')).toContain('parts/sim.js');
+    expect(importsOf('cli/apply.cjs')).toEqual(expect.arrayContaining(['parts/sim.js', 'parts/watch.js']));
     expect(importers).toBeGreaterThan(2);
     // `kubectl kd sim` holds the simulator itself, and so imports no copy of it.
-    expect(holds('cli/sim.js')).toContain('src/sim/server.ts');
-    expect(importsOf('cli/sim.js')).not.toContain('parts/sim.js');
+    expect(holds('cli/sim.cjs')).toContain('src/sim/server.ts');
+    expect(importsOf('cli/sim.cjs')).not.toContain('parts/sim.js');
   });
 });
 
@@ -101,15 +121,15 @@ describe('the entry reads the command line as the CLI does', () => {
 
 describe('the built entry', () => {
   it.each([
-    [[], 'cli/kd.js'],
-    [['--version'], 'cli/kd.js'],
-    [['frobnicate'], 'cli/kd.js'],
-    // The overall help holds every command, the simulator too, which imports `ws` statically.
-    [['frobnicate', '--help'], 'cli/help.js', 'ws.js'],
-    [['-h'], 'cli/help.js', 'ws.js'],
-    [['-n', 'shop', 'drift', '--help'], 'cli/drift.js'],
-    [['--namespace', 'apply', 'validate', 'a', '--version'], 'cli/validate.js'],
-    [['--verbose', '--', 'list', '--help'], 'cli/list.js'],
+    [[], 'cli/kd.cjs'],
+    [['--version'], 'cli/kd.cjs'],
+    [['frobnicate'], 'cli/kd.cjs'],
+    // The overall help holds every command, the simulator too, and its own copy of `ws`.
+    [['frobnicate', '--help'], 'cli/help.cjs'],
+    [['-h'], 'cli/help.cjs'],
+    [['-n', 'shop', 'drift', '--help'], 'cli/drift.cjs'],
+    [['--namespace', 'apply', 'validate', 'a', '--version'], 'cli/validate.cjs'],
+    [['--verbose', '--', 'list', '--help'], 'cli/list.cjs'],
   ])('runs %j from %s, as the CLI does in-process', async (args, ...file) => {
     const run = loadedModules([kdBin, ...args], { env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' } });
     const files = run.files.map((f) => path.relative(path.join(repoRoot, 'dist'), f.file)).filter((f) => !f.startsWith('..'));

@@ -102,7 +102,7 @@ describe('start-up loads no argument-parsing library', () => {
   it('kubectl kd --version loads no command and no validator (the did-you-mean of flags comes without the schema code)', () => {
     const run = loadedBy(['--version']);
     // The entry and the file for command lines without a command (plugin/entry.ts).
-    expect(bundleFiles(run)).toEqual(['kubectl-kd.js', 'cli/kd.js']);
+    expect(bundleFiles(run)).toEqual(['kubectl-kd.js', 'cli/kd.cjs']);
     const sources = held(run);
     expect(sources.filter((s) => /src\/schema\/(validate|registry|compiled)\.ts$|plugin\/commands\/(?!index)/.test(s))).toEqual([]);
   });

@@ -13,7 +13,7 @@
  *  - a cluster command to a plain http:// server (kubectl proxy, kd sim --no-auth) loads neither
  *    node:https nor node:tls.
  * A clean validate or drift loads its code from two bundle files: the entry, dist/kubectl-kd.js,
- * and its command's, dist/cli/<command>.js (scripts/build.mjs). A command's file also holds modules
+ * and its command's, dist/cli/<command>.cjs (scripts/build.mjs). A command's file also holds modules
  * it evaluates only when first imported (the cluster client for validate, the --help renderer
  * for drift): what a run "loads" is what it evaluated, proved by V8's coverage of those modules'
  * wrappers (scripts/loaded-modules.mjs `evaluatedSources`, shared with bench/startup.mjs and
@@ -81,7 +81,7 @@ const bundleFiles = (run: LoadedModules) =>
  * bundle file, its own code (`source`) evaluated, and nothing of the rare paths.
  */
 function expectCleanRun(run: LoadedModules, command: string, source: string): void {
-  expect(bundleFiles(run)).toEqual(['kubectl-kd.js', `cli/${command}.js`]);
+  expect(bundleFiles(run)).toEqual(['kubectl-kd.js', `cli/${command}.cjs`]);
   // The listing works: the command's own code ran.
   expect(evaluated(run)).toContain(source);
   expect(yamlLoaded(run)).toBe(false);
@@ -97,7 +97,7 @@ describe('validate', () => {
     expect(run.status).toBe(0);
     expectCleanRun(run, 'validate', 'plugin/commands/validate.ts');
     // The file holds the cluster client (for --cluster), evaluated only when imported: not here.
-    expect(holds(path.join(repoRoot, 'dist', 'cli', 'validate.js'))).toContain('src/cluster/connect.ts');
+    expect(holds(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'))).toContain('src/cluster/connect.ts');
     expect(evaluated(run)).not.toContain('src/cluster/connect.ts');
   });
 
@@ -161,7 +161,7 @@ describe('drift against kd sim', () => {
     // The kubeconfig and the manifests are plain block YAML.
     expectCleanRun(run, 'drift', 'src/session/drift-run.ts');
     // The file holds the --help renderer, evaluated only when imported: not here.
-    expect(holds(path.join(repoRoot, 'dist', 'cli', 'drift.js'))).toContain('plugin/args/help.ts');
+    expect(holds(path.join(repoRoot, 'dist', 'cli', 'drift.cjs'))).toContain('plugin/args/help.ts');
     expect(evaluated(run)).not.toContain('plugin/args/help.ts');
     // An https server: TLS is loaded (and the list is not empty by accident).
     expect(run.builtins).toContain('tls');

@@ -93,7 +93,7 @@ describe('the packed kubectl-kd', () => {
     const help = run('kubectl', ['kd', '--help'], userEnv());
     expect(help.stdout).toContain('kubectl kd drift');
     expect(help.status).toBe(0);
-    expect(packedFiles).toEqual(expect.arrayContaining(['dist/kubectl-kd.js', 'dist/cli/drift.js', 'dist/cli/help.js', 'dist/parts/sim.js', 'dist/parts/watch.js', 'dist/cel.js', 'dist/ws.js']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/kubectl-kd.js', 'dist/cli/drift.cjs', 'dist/cli/help.cjs', 'dist/parts/sim.js', 'dist/parts/watch.js', 'dist/cel.js', 'dist/ws.js']));
   });
 
   it('runs the language server binary', () => {
