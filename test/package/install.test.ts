@@ -5,7 +5,7 @@
  * .ci/run runs after `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,14 @@ describe('the packed kubectl-kd', () => {
     expect(bad.stdout).toContain('bad.yaml:6:3');
     expect(bad.stdout).toContain('unknown field "spec.portz"');
     expect(bad.status).toBe(1);
+
+    // The code cache of the command files is the user's (plugin/bundle-loader.ts), never written
+    // into the installation, which may be read-only or shared.
+    const cacheDir = path.join(process.env.HOME!, '.cache', 'kd', 'code');
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith('validate-') && f.endsWith('.v8cache'))).toHaveLength(1);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    const installed = path.join(prefix, 'lib', 'node_modules', 'kubectl-kd');
+    expect(readdirSync(installed, { recursive: true }).filter((f) => String(f).endsWith('.v8cache'))).toEqual([]);
   });
 
   it('runs the in-process simulator and the overall help, each from its own bundle file', () => {
