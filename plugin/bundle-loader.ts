@@ -56,33 +56,39 @@ interface Header {
 
 type Crc32 = (data: Uint8Array | string) => number;
 
-/** Runs the CommonJS script `file` as Node's loader would, from its code cache when one is usable. */
+/**
+ * Runs the CommonJS script `file` as Node's loader would, from its code cache when one is usable;
+ * with the cache off, or its folder unusable, through Node's loader itself.
+ */
 export function runBundle(file: string): void {
-  const source = readFileSync(file);
   const env = process.env;
   const debug = !!env.KD_CODE_CACHE_DEBUG;
   const verbose = flagsOf(process.argv.slice(2)).includes('--verbose');
-  const cache = openCache(file, source, env);
+  const cache = openCache(file, env);
+  if (cache.state === 'unsafe' && verbose) note(`note: kd's code cache is not used: ${cache.reason}`);
+  if (cache.source === undefined) {
+    // No cache to read or write: Node's own loader runs the file, with Node's compile cache.
+    if (debug) process.once('exit', () => note(`kd code cache: ${path.basename(file)}: ${cache.state}, kept`));
+    createRequire(import.meta.url)(file);
+    return;
+  }
+  const source = cache.source;
   // Node's CommonJS wrapper, and the import() of this module for the file's imports of ES modules
   // (vm's own dynamic import is experimental).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${source.toString('utf8')}\n});`;
   const script = new vm.Script(wrapped, { filename: file, ...(cache.payload ? { cachedData: cache.payload } : {}) });
-  let state = cache.state;
-  if (state === 'used' && script.cachedDataRejected === true) state = 'rejected';
-
-  if (cache.dir !== undefined || debug) {
-    process.once('exit', () => {
-      let wrote = 'kept';
-      try {
-        if (cache.dir !== undefined) wrote = saveIfWorth(script, state, cache, file, source) ?? 'kept';
-      } catch (error) {
-        wrote = `not written (${error instanceof Error ? error.message : String(error)})`;
-        if (verbose) note(`note: kd's code cache was not written: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (debug) note(`kd code cache: ${path.basename(file)}: ${state}, ${wrote}`);
-    });
-  }
-  if (state === 'unsafe' && verbose) note(`note: kd's code cache is not used: ${cache.reason}`);
+  const state = cache.state === 'used' && script.cachedDataRejected === true ? 'rejected' : cache.state;
+  process.once('exit', () => {
+    let wrote: string;
+    try {
+      wrote = saveIfWorth(script, state, cache, source) ?? 'kept';
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      wrote = `not written (${why})`;
+      if (verbose) note(`note: kd's code cache was not written: ${why}`);
+    }
+    if (debug) note(`kd code cache: ${path.basename(file)}: ${state}, ${wrote}`);
+  });
 
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string, load: (url: string) => Promise<unknown>) => void;
   const module = { exports: {}, filename: file, id: file, loaded: false };
@@ -92,7 +98,8 @@ export function runBundle(file: string): void {
 
 interface OpenCache {
   state: CacheState;
-  /** The cache folder, when this run may read and write it. */
+  /** The file's content, when this run may read and write the cache. */
+  source?: Buffer;
   dir?: string;
   cacheFile?: string;
   payload?: Buffer;
@@ -101,7 +108,7 @@ interface OpenCache {
   reason?: string;
 }
 
-function openCache(file: string, source: Buffer, env: NodeJS.ProcessEnv): OpenCache {
+function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
   if (env.KD_NO_CODE_CACHE || env.NODE_DISABLE_COMPILE_CACHE || env.NODE_V8_COVERAGE) return { state: 'disabled' };
   let crc32: Crc32 | undefined;
   try {
@@ -123,15 +130,16 @@ function openCache(file: string, source: Buffer, env: NodeJS.ProcessEnv): OpenCa
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // No folder yet, or no file: the first run makes them.
-    if (code === 'ENOENT') return { state: 'none', dir, cacheFile, crc32 };
+    if (code === 'ENOENT') return { state: 'none', source: readFileSync(file), dir, cacheFile, crc32 };
     return { state: 'unsafe', reason: `${dir}: ${error instanceof Error ? error.message : String(error)}` };
   }
+  const source = readFileSync(file);
   const parsed = parseCache(raw, crc32);
-  if (parsed === undefined) return { state: 'corrupt', dir, cacheFile, crc32 };
+  if (parsed === undefined) return { state: 'corrupt', source, dir, cacheFile, crc32 };
   const { header, payload } = parsed;
   if (header.node !== process.version || header.arch !== process.arch || header.v8 !== process.versions.v8 || header.sourceBytes !== source.length || header.sourceCrc !== crc32(source))
-    return { state: 'stale', dir, cacheFile, crc32 };
-  return { state: 'used', dir, cacheFile, crc32, payload, header };
+    return { state: 'stale', source, dir, cacheFile, crc32 };
+  return { state: 'used', source, dir, cacheFile, crc32, payload, header };
 }
 
 /** The cache file's header and payload, when its framing and its payload's checksum hold. */
@@ -153,8 +161,7 @@ function parseCache(raw: Buffer, crc32: Crc32): { header: Header; payload: Buffe
 }
 
 /** At exit: writes a new cache when this run had none usable or compiled clearly more. Returns what it did, or undefined when it kept the cache. */
-function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, file: string, source: Buffer): string | undefined {
-  if (state === 'disabled' || state === 'unsupported' || state === 'unsafe') return undefined;
+function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, source: Buffer): string | undefined {
   const bytecode = bytecodeSize();
   if (state === 'used') {
     const before = cache.header!.bytecode;
