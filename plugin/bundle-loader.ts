@@ -167,35 +167,38 @@ function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, sou
     const before = cache.header!.bytecode;
     if (!(bytecode > before + Math.max(GROWTH_BYTES, before * GROWTH_SHARE))) return undefined;
   }
-  const crc32 = cache.crc32!;
-  const payload = script.createCachedData();
-  const header: Header = {
-    node: process.version,
-    arch: process.arch,
-    v8: process.versions.v8,
-    sourceBytes: source.length,
-    sourceCrc: crc32(source),
-    payloadBytes: payload.length,
-    payloadCrc: crc32(payload),
-    // Never below the cache this one replaces, so that runs alternating between a lighter and a
-    // heavier command line settle instead of rewriting each other's cache.
-    bytecode: Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0),
-  };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(headerBytes.length);
+  // The folder and the file first: where they cannot be made, the cache is not paid for.
   const dir = cache.dir!;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const unsafe = unsafeFolder(dir);
   if (unsafe !== undefined) throw new Error(unsafe);
   const temp = `${cache.cacheFile!}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(temp, 'wx', 0o600);
+  let payload: Buffer;
   try {
     try {
+      payload = script.createCachedData();
+      const crc32 = cache.crc32!;
+      const header: Header = {
+        node: process.version,
+        arch: process.arch,
+        v8: process.versions.v8,
+        sourceBytes: source.length,
+        sourceCrc: crc32(source),
+        payloadBytes: payload.length,
+        payloadCrc: crc32(payload),
+        // Never below the cache this one replaces, so that runs alternating between a lighter and
+        // a heavier command line settle instead of rewriting each other's cache.
+        bytecode: Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0),
+      };
+      const headerBytes = Buffer.from(JSON.stringify(header));
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(headerBytes.length);
       for (const part of [MAGIC, length, headerBytes, payload]) writeAll(fd, part);
     } finally {
       closeSync(fd);
     }
+    // Readers see the old file or the new one, whole.
     renameSync(temp, cache.cacheFile!);
   } catch (error) {
     try {
