@@ -40,7 +40,14 @@ const GROWTH_BYTES = 64 * 1024;
 const GROWTH_SHARE = 0.1;
 
 /** What a run did with its cache: read at start, and whether it wrote one at exit. */
-type CacheState = 'disabled' | 'unsupported' | 'unsafe' | 'none' | 'corrupt' | 'stale' | 'rejected' | 'used';
+type CacheState = 'disabled' | 'small' | 'unsupported' | 'unsafe' | 'none' | 'corrupt' | 'stale' | 'rejected' | 'used';
+
+/**
+ * A command file smaller than this runs without kd's cache: for dist/cli/kd.cjs (22 KB: --version,
+ * usage errors) the cache's checks (zlib and v8 loaded, checksums) cost more than the compiling
+ * they save, and Node's compile cache covers most of such a file anyway.
+ */
+const MIN_CACHED_BYTES = 64 * 1024;
 
 interface Header {
   node: string;
@@ -110,6 +117,12 @@ interface OpenCache {
 
 function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
   if (env.KD_NO_CODE_CACHE || env.NODE_DISABLE_COMPILE_CACHE || env.NODE_V8_COVERAGE) return { state: 'disabled' };
+  try {
+    if (statSync(file).size < MIN_CACHED_BYTES) return { state: 'small' };
+  } catch {
+    // Node's loader says what is wrong with the file.
+    return { state: 'unsupported' };
+  }
   let crc32: Crc32 | undefined;
   try {
     // zlib.crc32 is native from Node 22.2; on an older 22 kd runs without the cache.

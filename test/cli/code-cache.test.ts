@@ -101,15 +101,15 @@ describe('the code cache of a command file', () => {
     ['empty', () => Buffer.alloc(0), 'corrupt'],
     ['truncated', (good: Buffer) => good.subarray(0, Math.floor(good.length / 2)), 'corrupt'],
     ['with one payload byte flipped', (good: Buffer) => flip(good, good.length - 100), 'corrupt'],
-    ['for another command file (kd.cjs)', (_good: Buffer, other: Buffer) => other, 'stale'],
+    ['for another command file (list.cjs)', (_good: Buffer, other: Buffer) => other, 'stale'],
   ])('is ignored and replaced when %s, with the output and exit code of a run without it', (_what, damage, state) => {
     const dir = tempDir('kd-code-cache-');
     const uncached = kd(['validate', manifests], dir, { KD_NO_CODE_CACHE: '1' });
     kd(['validate', manifests], dir);
-    kd(['--version'], dir);
+    kd(['list', '--help'], dir);
     const file = validateCache(dir);
     const good = readFileSync(file);
-    const other = readFileSync(path.join(dir, cacheFiles(dir).find((f) => f.startsWith('kd-'))!));
+    const other = readFileSync(path.join(dir, cacheFiles(dir).find((f) => f.startsWith('list-'))!));
     writeFileSync(file, damage(good, other));
 
     const run = kd(['validate', manifests], dir);
@@ -119,12 +119,12 @@ describe('the code cache of a command file', () => {
   });
 
   it('made for other content of the file is not used, even at the same length (V8 itself checks only the length)', () => {
-    // A copy of the installation whose kd.cjs then changes one character of its version string.
+    // A copy of the installation whose validate.cjs then changes one character of its version string.
     const install = tempDir('kd-code-cache-install-');
     cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
     mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
     copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.js'), path.join(install, 'dist', 'kubectl-kd.js'));
-    copyFileSync(path.join(repoRoot, 'dist', 'cli', 'kd.cjs'), path.join(install, 'dist', 'cli', 'kd.cjs'));
+    copyFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), path.join(install, 'dist', 'cli', 'validate.cjs'));
     copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
     const dir = tempDir('kd-code-cache-');
     const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -138,17 +138,17 @@ describe('the code cache of a command file', () => {
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
 
-    expect(installed(['--version']).stdout).toBe(`${version}\n`);
-    expect(cacheReport(installed(['--version']))).toBe('kd.cjs: used, kept');
-    const bundle = path.join(install, 'dist', 'cli', 'kd.cjs');
+    expect(installed(['validate', '--version']).stdout).toBe(`${version}\n`);
+    expect(cacheReport(installed(['validate', '--version']))).toBe('validate.cjs: used, kept');
+    const bundle = path.join(install, 'dist', 'cli', 'validate.cjs');
     const source = readFileSync(bundle, 'utf8');
     expect(source.split(`"${version}"`)).toHaveLength(2);
     writeFileSync(bundle, source.replace(`"${version}"`, `"${changed}"`));
 
-    const run = installed(['--version']);
-    expect(cacheReport(run)).toMatch(/^kd\.cjs: stale, wrote \d+ bytes$/);
+    const run = installed(['validate', '--version']);
+    expect(cacheReport(run)).toMatch(/^validate\.cjs: stale, wrote \d+ bytes$/);
     expect(run.stdout).toBe(`${changed}\n`);
-    expect(cacheReport(installed(['--version']))).toBe('kd.cjs: used, kept');
+    expect(cacheReport(installed(['validate', '--version']))).toBe('validate.cjs: used, kept');
   });
 
   it('is not used in a folder that group or others may write, nor in one of another user, and --verbose says why', () => {
@@ -186,15 +186,23 @@ describe('the code cache of a command file', () => {
 
   it.each([['KD_NO_CODE_CACHE'], ['NODE_DISABLE_COMPILE_CACHE']])('is off with %s', (name) => {
     const dir = tempDir('kd-code-cache-');
-    for (let i = 0; i < 2; i++) expect(cacheReport(kd(['--version'], dir, { [name]: '1' }))).toBe('kd.cjs: disabled, kept');
+    for (let i = 0; i < 2; i++) expect(cacheReport(kd(['validate', '--version'], dir, { [name]: '1' }))).toBe('validate.cjs: disabled, kept');
     expect(cacheFiles(dir)).toEqual([]);
   });
 
   it('lives in $XDG_CACHE_HOME/kd/code by default', () => {
     const home = tempDir('kd-code-cache-home-');
-    const run = runKd(['--version'], { env: { HOME: home, XDG_CACHE_HOME: path.join(home, 'xdg'), KD_CODE_CACHE_DIR: '', KD_CODE_CACHE_DEBUG: '1' } });
-    expect(cacheReport(run)).toMatch(/^kd\.cjs: none, wrote/);
-    expect(readdirSync(path.join(home, 'xdg', 'kd', 'code')).filter((f) => f.startsWith('kd-'))).toHaveLength(1);
+    const run = runKd(['validate', '--version'], { env: { HOME: home, XDG_CACHE_HOME: path.join(home, 'xdg'), KD_CODE_CACHE_DIR: '', KD_CODE_CACHE_DEBUG: '1' } });
+    expect(cacheReport(run)).toMatch(/^validate\.cjs: none, wrote/);
+    expect(readdirSync(path.join(home, 'xdg', 'kd', 'code')).filter((f) => f.startsWith('validate-'))).toHaveLength(1);
+  });
+
+  it('is not kept for the small file of --version and usage errors', () => {
+    const dir = tempDir('kd-code-cache-');
+    const run = kd(['--version'], dir);
+    expect(cacheReport(run)).toBe('kd.cjs: small, kept');
+    expect(run.status).toBe(0);
+    expect(cacheFiles(dir)).toEqual([]);
   });
 
   it('is left whole by two runs at once', async () => {
