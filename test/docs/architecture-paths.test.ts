@@ -54,7 +54,7 @@ function walk(dir: string, prefix = ''): string[] {
 }
 
 /** Written by the build, never committed: named in the map, but not there before `npm run build`. */
-const GENERATED = /^schemas\/kubernetes\//;
+const GENERATED = /^(schemas\/kubernetes|dist)\//;
 
 function exists(token: string, base: string | undefined): boolean {
   if (GENERATED.test(token)) return true;
@@ -121,8 +121,9 @@ describe('ARCHITECTURE.md', () => {
       .filter(({ line }) => !/^\s*(\*|\/\/|\/\*)/.test(line));
 
   it('keeps its invariant that only plugin/main.ts touches process in the CLI', () => {
+    // The built entry and its loader of command files run before the CLI (the invariant says so).
     const touching = sources('plugin')
-      .filter((f) => f !== 'plugin/main.ts')
+      .filter((f) => !['plugin/main.ts', 'plugin/entry.ts', 'plugin/bundle-loader.ts'].includes(f))
       .flatMap(codeLines)
       .filter(({ line }) => /\bprocess\.\w/.test(line))
       .map(({ at }) => at);
