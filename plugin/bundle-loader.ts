@@ -28,7 +28,7 @@
  *
  * Imports no module of kd's core (it runs before the command's file, in the entry's).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +40,7 @@ const GROWTH_BYTES = 64 * 1024;
 const GROWTH_SHARE = 0.1;
 
 /** What a run did with its cache: read at start, and whether it wrote one at exit. */
-type CacheState = 'disabled' | 'small' | 'unsupported' | 'unsafe' | 'none' | 'corrupt' | 'stale' | 'rejected' | 'used';
+type CacheState = 'disabled' | 'small' | 'unsupported' | 'unsafe' | 'unwritable' | 'none' | 'corrupt' | 'stale' | 'rejected' | 'used';
 
 /**
  * A command file smaller than this runs without kd's cache: for dist/cli/kd.cjs (22 KB: --version,
@@ -72,7 +72,7 @@ export function runBundle(file: string): void {
   const debug = !!env.KD_CODE_CACHE_DEBUG;
   const verbose = flagsOf(process.argv.slice(2)).includes('--verbose');
   const cache = openCache(file, env);
-  if (cache.state === 'unsafe' && verbose) note(`note: kd's code cache is not used: ${cache.reason}`);
+  if ((cache.state === 'unsafe' || cache.state === 'unwritable') && verbose) note(`note: kd's code cache is not used: ${cache.reason}`);
   if (cache.source === undefined) {
     // No cache to read or write: Node's own loader runs the file, with Node's compile cache.
     if (debug) process.once('exit', () => note(`kd code cache: ${path.basename(file)}: ${cache.state}, kept`));
@@ -142,8 +142,12 @@ function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
     raw = readFileSync(cacheFile);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    // No folder yet, or no file: the first run makes them.
-    if (code === 'ENOENT') return { state: 'none', source: readFileSync(file), dir, cacheFile, crc32 };
+    // No folder yet, or no file: the first run makes them, where it can. Where it cannot (a
+    // read-only home), every run would compile without any cache: Node's loader runs the file.
+    if (code === 'ENOENT') {
+      if (!canWrite(dir)) return { state: 'unwritable', reason: `${dir} cannot be written` };
+      return { state: 'none', source: readFileSync(file), dir, cacheFile, crc32 };
+    }
     return { state: 'unsafe', reason: `${dir}: ${error instanceof Error ? error.message : String(error)}` };
   }
   const source = readFileSync(file);
@@ -258,6 +262,18 @@ function unsafeFolder(dir: string): string | undefined {
   if (st.uid !== process.getuid()) return `${dir} belongs to another user (uid ${st.uid})`;
   if ((st.mode & 0o022) !== 0) return `${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${dir}`;
   return undefined;
+}
+
+/** Whether this user may create files in `dir`, or create `dir` in its nearest existing parent. */
+function canWrite(dir: string): boolean {
+  for (let at = dir; ; at = path.dirname(at)) {
+    try {
+      accessSync(at, constants.W_OK);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) return false;
+    }
+  }
 }
 
 /** The words before `--`: flags kd's parser would read. */

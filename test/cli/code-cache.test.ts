@@ -184,6 +184,36 @@ describe('the code cache of a command file', () => {
     expect(seen(run)).toEqual(seen(uncached));
   });
 
+  it('is not used when its folder cannot be made (a read-only home): Node\'s loader runs the file', () => {
+    // A folder this user may not write in: as root, the run is another user's.
+    const parent = tempDir('kd-code-cache-ro-');
+    const home = tempDir('kd-code-cache-home-');
+    const asRoot = process.getuid!() === 0;
+    // Root's folder, which the other user may enter but not write; or this user's, made read-only.
+    if (asRoot) {
+      chownSync(home, 65534, 65534);
+      chmodSync(parent, 0o755);
+    } else chmodSync(parent, 0o500);
+    const dir = path.join(parent, 'code');
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'kubectl-kd.cjs'), ...args], {
+        encoding: 'utf8',
+        cwd: home,
+        env: { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_CONFIG_HOME: path.join(home, '.config'), KD_CODE_CACHE_DIR: dir, KD_CODE_CACHE_DEBUG: '1', NO_COLOR: '1' },
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+        timeout: 60_000,
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const first = run(['validate', '--version']);
+    expect(cacheReport(first)).toBe('validate.cjs: unwritable, kept');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(run(['validate', '--version', '--verbose']).stderr).toContain(`note: kd's code cache is not used: ${dir} cannot be written\n`);
+    expect(readdirSync(parent)).toEqual([]);
+    chmodSync(parent, 0o700);
+  });
+
   it.each([['KD_NO_CODE_CACHE'], ['NODE_DISABLE_COMPILE_CACHE']])('is off with %s', (name) => {
     const dir = tempDir('kd-code-cache-');
     for (let i = 0; i < 2; i++) expect(cacheReport(kd(['validate', '--version'], dir, { [name]: '1' }))).toBe('validate.cjs: disabled, kept');
