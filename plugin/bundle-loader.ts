@@ -152,10 +152,12 @@ function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
   }
   const source = readFileSync(file);
   const parsed = parseCache(raw, crc32);
-  if (parsed === undefined) return { state: 'corrupt', source, dir, cacheFile, crc32 };
-  const { header, payload } = parsed;
-  if (header.node !== process.version || header.arch !== process.arch || header.v8 !== process.versions.v8 || header.sourceBytes !== source.length || header.sourceCrc !== crc32(source))
-    return { state: 'stale', source, dir, cacheFile, crc32 };
+  const { header, payload } = parsed ?? {};
+  if (header === undefined || header.node !== process.version || header.arch !== process.arch || header.v8 !== process.versions.v8 || header.sourceBytes !== source.length || header.sourceCrc !== crc32(source)) {
+    // To be replaced: only where it can be (a cache left in a read-only home by an older kd).
+    if (!canWrite(dir)) return { state: 'unwritable', reason: `${dir} cannot be written` };
+    return { state: header === undefined ? 'corrupt' : 'stale', source, dir, cacheFile, crc32 };
+  }
   return { state: 'used', source, dir, cacheFile, crc32, payload, header };
 }
 
