@@ -28,7 +28,7 @@
  *
  * Imports no module of kd's core (it runs before the command's file, in the entry's).
  */
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +108,8 @@ interface OpenCache {
   /** The file's content, when this run may read and write the cache. */
   source?: Buffer;
   dir?: string;
+  /** The folder the cache folder is made in (HOME, XDG_CACHE_HOME's parent, KD_CODE_CACHE_DIR's): never made by kd. */
+  base?: string;
   cacheFile?: string;
   payload?: Buffer;
   header?: Header;
@@ -131,8 +133,9 @@ function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
     crc32 = undefined;
   }
   if (typeof crc32 !== 'function') return { state: 'unsupported' };
-  const dir = cacheDir(env);
-  if (dir === undefined) return { state: 'unsupported' };
+  const where = cacheDir(env);
+  if (where === undefined) return { state: 'unsupported' };
+  const { dir, base } = where;
   // One cache file per command file of each installation (a folder's path, hashed) and Node.
   const cacheFile = path.join(dir, `${path.basename(file, '.cjs')}-${hex(crc32(path.dirname(file)))}-${process.version}-${process.arch}.v8cache`);
   let raw: Buffer;
@@ -145,8 +148,8 @@ function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
     // No folder yet, or no file: the first run makes them, where it can. Where it cannot (a
     // read-only home), every run would compile without any cache: Node's loader runs the file.
     if (code === 'ENOENT') {
-      if (!canWrite(dir)) return { state: 'unwritable', reason: `${dir} cannot be written` };
-      return { state: 'none', source: readFileSync(file), dir, cacheFile, crc32 };
+      if (!canWrite(dir, base)) return { state: 'unwritable', reason: `${dir} cannot be written` };
+      return { state: 'none', source: readFileSync(file), dir, base, cacheFile, crc32 };
     }
     return { state: 'unsafe', reason: `${dir}: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -155,10 +158,10 @@ function openCache(file: string, env: NodeJS.ProcessEnv): OpenCache {
   const { header, payload } = parsed ?? {};
   if (header === undefined || header.node !== process.version || header.arch !== process.arch || header.v8 !== process.versions.v8 || header.sourceBytes !== source.length || header.sourceCrc !== crc32(source)) {
     // To be replaced: only where it can be (a cache left in a read-only home by an older kd).
-    if (!canWrite(dir)) return { state: 'unwritable', reason: `${dir} cannot be written` };
-    return { state: header === undefined ? 'corrupt' : 'stale', source, dir, cacheFile, crc32 };
+    if (!canWrite(dir, base)) return { state: 'unwritable', reason: `${dir} cannot be written` };
+    return { state: header === undefined ? 'corrupt' : 'stale', source, dir, base, cacheFile, crc32 };
   }
-  return { state: 'used', source, dir, cacheFile, crc32, payload, header };
+  return { state: 'used', source, dir, base, cacheFile, crc32, payload, header };
 }
 
 /** The cache file's header and payload, when its framing and its payload's checksum hold. */
@@ -188,6 +191,8 @@ function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, sou
   }
   // The folder and the file first: where they cannot be made, the cache is not paid for.
   const dir = cache.dir!;
+  // A home removed meanwhile (a CI job's, a test's) is not made again, with a cache in it.
+  if (!statSync(cache.base!).isDirectory()) throw new Error(`${cache.base!} is not a folder`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const unsafe = unsafeFolder(dir);
   if (unsafe !== undefined) throw new Error(unsafe);
@@ -248,11 +253,14 @@ function bytecodeSize(): number {
 }
 
 /** The folder for kd's code cache files, as `src/cluster/disk-cache.ts` places kd's other caches. */
-function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.KD_CODE_CACHE_DIR) return path.resolve(env.KD_CODE_CACHE_DIR);
-  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'kd', 'code');
+function cacheDir(env: NodeJS.ProcessEnv): { dir: string; base: string } | undefined {
+  if (env.KD_CODE_CACHE_DIR) {
+    const dir = path.resolve(env.KD_CODE_CACHE_DIR);
+    return { dir, base: path.dirname(dir) };
+  }
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return { dir: path.join(env.XDG_CACHE_HOME, 'kd', 'code'), base: path.dirname(env.XDG_CACHE_HOME) };
   const home = env.HOME || os.homedir();
-  return home ? path.join(home, '.cache', 'kd', 'code') : undefined;
+  return home ? { dir: path.join(home, '.cache', 'kd', 'code'), base: home } : undefined;
 }
 
 /** Why `dir` must not be used for code kd runs (not a folder, another user's, writable by group or others), or undefined. Throws ENOENT when it does not exist. */
@@ -266,8 +274,9 @@ function unsafeFolder(dir: string): string | undefined {
   return undefined;
 }
 
-/** Whether this user may create files in `dir`, or create `dir` in its nearest existing parent. */
-function canWrite(dir: string): boolean {
+/** Whether this user may create files in `dir`, or create `dir` in its nearest existing parent, which `base` must be or hold. */
+function canWrite(dir: string, base: string): boolean {
+  if (!existsSync(base)) return false;
   for (let at = dir; ; at = path.dirname(at)) {
     try {
       accessSync(at, constants.W_OK);

@@ -8,7 +8,7 @@
  * with the cache.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +212,14 @@ describe('the code cache of a command file', () => {
     expect(run(['validate', '--version', '--verbose']).stderr).toContain(`note: kd's code cache is not used: ${dir} cannot be written\n`);
     expect(readdirSync(parent)).toEqual([]);
     chmodSync(parent, 0o700);
+  });
+
+  it('does not make a home that does not exist (removed meanwhile, or never made)', () => {
+    const gone = path.join(tempDir('kd-code-cache-'), 'gone-home');
+    const run = runKd(['validate', '--version'], { env: { HOME: gone, XDG_CACHE_HOME: '', KD_CODE_CACHE_DIR: '', KD_CODE_CACHE_DEBUG: '1' } });
+    expect(cacheReport(run)).toBe('validate.cjs: unwritable, kept');
+    expect(run.status).toBe(0);
+    expect(existsSync(gone)).toBe(false);
   });
 
   it.each([['KD_NO_CODE_CACHE'], ['NODE_DISABLE_COMPILE_CACHE']])('is off with %s', (name) => {

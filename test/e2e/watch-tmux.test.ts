@@ -65,9 +65,14 @@ beforeAll(async () => {
   if (!existsSync(kubeconfig)) throw new Error('kd sim did not start');
 });
 
-afterAll(() => {
+afterAll(async () => {
   tmux('kill-server');
-  sim?.kill('SIGTERM');
+  // The simulator's HOME is in `dir`: it may still write there (its code cache) until it has exited.
+  if (sim && sim.exitCode === null) {
+    const exited = new Promise((r) => sim!.once('exit', r));
+    sim.kill('SIGTERM');
+    await exited;
+  }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
