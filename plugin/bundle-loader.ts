@@ -19,7 +19,10 @@
  * (`KD_CODE_CACHE_DIR`, else `$XDG_CACHE_HOME/kd/code`, else `~/.cache/kd/code`), created 0700;
  * one that is not a folder of this user, or that group or others may write, is not used (as ssh
  * refuses such a folder). Files are written under a temporary name and renamed, so concurrent
- * runs never see half a file. Any failure only costs the speed-up: kd runs and exits the same.
+ * runs never see half a file. Where no cache can be kept (the folder cannot be made or written: a
+ * read-only or missing home; kd never makes a missing home), and for a small file (cli/kd.cjs),
+ * Node's own loader runs the file, as without kd's cache, rather than compiling it from scratch
+ * each time. Any failure only costs the speed-up: kd runs and exits the same.
  * `KD_NO_CODE_CACHE` (or Node's NODE_DISABLE_COMPILE_CACHE) turns the cache off; under
  * NODE_V8_COVERAGE it is off too, so that a coverage run compiles and counts every function from
  * its source, as without the cache.
@@ -57,7 +60,7 @@ interface Header {
   sourceCrc: number;
   payloadBytes: number;
   payloadCrc: number;
-  /** V8's bytecode size (whole heap) when the run that made the cache ended. */
+  /** `bytecodeSize()` when the run that made the cache ended. */
   bytecode: number;
 }
 
