@@ -34,7 +34,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_APPLY_ROUNDS ?? 3));
 const PARTS = new Set((process.env.BENCH_APPLY_PARTS ?? 'configmaps,waves,deployments').split(',').map((p) => p.trim()));
 const kdBin = path.join(root, 'bin', 'kubectl-kd.cjs');
 
-if (!existsSync(path.join(root, 'dist', 'kubectl-kd.js'))) {
+if (!existsSync(path.join(root, 'dist', 'kubectl-kd.cjs'))) {
   console.error('run `npm run build` first');
   process.exit(2);
 }

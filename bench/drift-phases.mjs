@@ -1,6 +1,6 @@
 /**
  * Where a `kubectl kd drift` run spends its wall time, and what its network phase costs:
- * preloaded into the built kd (`node --import ./bench/drift-phases.mjs dist/kubectl-kd.js drift ...`,
+ * preloaded into the built kd (`node --import ./bench/drift-phases.mjs dist/kubectl-kd.cjs drift ...`,
  * on Node 22), it prints to stderr at exit drift's phases, which it publishes on the
  * `kd:drift:phase` diagnostics channel (ms since the process started: session open, files read
  * and validated, live objects read, compared), each request

@@ -44,7 +44,7 @@ function timed(cmd, args, env) {
 }
 
 async function main() {
-  if (!existsSync(path.join(root, 'dist', 'kubectl-kd.js'))) throw new Error('run `npm run build` first');
+  if (!existsSync(path.join(root, 'dist', 'kubectl-kd.cjs'))) throw new Error('run `npm run build` first');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const kubeconfig = path.join(out, 'kubeconfig');

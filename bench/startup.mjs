@@ -18,7 +18,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const kd = path.join(root, 'bin', 'kubectl-kd.cjs');
 const node = process.execPath;
 const runs = Number(process.env.BENCH_RUNS ?? 7);
-if (!existsSync(path.join(root, 'dist', 'kubectl-kd.js'))) {
+if (!existsSync(path.join(root, 'dist', 'kubectl-kd.cjs'))) {
   console.error('bench/startup: run `npm run build` first');
   process.exit(2);
 }

@@ -1,6 +1,6 @@
 /**
  * Which command a command line names, read without loading anything else: the built
- * dist/kubectl-kd.js (plugin/entry.ts) reads it to load the one bundle file of that command, so
+ * dist/kubectl-kd.cjs (plugin/entry.ts) reads it to load the one bundle file of that command, so
  * this module imports nothing (no core module, no flag declarations; a copy of it in the entry
  * and another in a command's bundle share no state). test/cli/cli-contract.test.ts checks the
  * lists below against plugin/commands/index.ts and the global flags' declaration.

@@ -1,5 +1,5 @@
 /**
- * The built dist/kubectl-kd.js: reads which command the command line names and runs that
+ * The built dist/kubectl-kd.cjs: reads which command the command line names and runs that
  * command's bundle file (dist/cli/<command>.cjs, built from plugin/main.ts with only that
  * command: scripts/build.mjs), which runs the whole CLI. A command so loads its code from one
  * file instead of dozens of shared chunks, whose module loading cost more than their bytes
@@ -7,6 +7,8 @@
  * Without a command word, or with one kd does not know, dist/cli/kd.cjs answers (--version,
  * errors), and dist/cli/help.cjs, which holds every command, the overall --help.
  * Imports nothing but plugin/command-word.ts and the loader, so no module of kd has a second copy in a run.
+ * Built as a CommonJS script (scripts/build.mjs) that the bin require()s: a command run so never
+ * starts Node's ES module loader, which cost 3-5 ms of every command.
  */
 import { fileURLToPath } from 'node:url';
 import { runBundle } from './bundle-loader.js';

@@ -46,8 +46,8 @@ const PART_OWNS: Record<string, RegExp> = {
 
 describe('the build lays kd out', () => {
   it('with a tiny entry that holds no module of kd but the command word and the loader of command files', () => {
-    expect(holds('kubectl-kd.js').filter((s) => !s.startsWith('kd-require-builtin:')).sort()).toEqual(['plugin/bundle-loader.ts', 'plugin/command-word.ts', 'plugin/entry.ts']);
-    expect(readFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.js')).length).toBeLessThan(12 * 1024);
+    expect(holds('kubectl-kd.cjs').filter((s) => !s.startsWith('kd-require-builtin:')).sort()).toEqual(['plugin/bundle-loader.ts', 'plugin/command-word.ts', 'plugin/entry.ts']);
+    expect(readFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs')).length).toBeLessThan(12 * 1024);
   });
 
   it('with command files that are strict CommonJS scripts importing other files of dist/ by absolute URL only', () => {
@@ -133,7 +133,7 @@ describe('the built entry', () => {
   ])('runs %j from %s, as the CLI does in-process', async (args, ...file) => {
     const run = loadedModules([kdBin, ...args], { env: { ...process.env, ...tempHomeEnv(), NO_COLOR: '1', KUBECONFIG: '' } });
     const files = run.files.map((f) => path.relative(path.join(repoRoot, 'dist'), f.file)).filter((f) => !f.startsWith('..'));
-    expect(files).toEqual(['kubectl-kd.js', ...file]);
+    expect(files).toEqual(['kubectl-kd.cjs', ...file]);
     const expected = await kdInProcess(args);
     expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual(expected);
   });

@@ -123,7 +123,7 @@ describe('the code cache of a command file', () => {
     const install = tempDir('kd-code-cache-install-');
     cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
     mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
-    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.js'), path.join(install, 'dist', 'kubectl-kd.js'));
+    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'), path.join(install, 'dist', 'kubectl-kd.cjs'));
     copyFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), path.join(install, 'dist', 'cli', 'validate.cjs'));
     copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
     const dir = tempDir('kd-code-cache-');

@@ -67,7 +67,7 @@ describe('--help', () => {
 describe('start-up loads no argument-parsing library', () => {
   let dir: string;
   beforeAll(() => {
-    if (!existsSync(path.join(repoRoot, 'dist', 'kubectl-kd.js'))) throw new Error('dist/kubectl-kd.js is missing: run `npm run build` first');
+    if (!existsSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'))) throw new Error('dist/kubectl-kd.cjs is missing: run `npm run build` first');
     dir = mkdtempSync(path.join(tmpdir(), 'kd-args-start-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +93,7 @@ describe('start-up loads no argument-parsing library', () => {
   it.each([[['--version']], [['validate', 'cm.yaml']], [['--help']], [['drift', '--help']]])('kubectl kd %j', (args) => {
     writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: default }\ndata: { mode: fast }\n');
     const run = loadedBy(args);
-    expect(bundleFiles(run)).toContain('kubectl-kd.js');
+    expect(bundleFiles(run)).toContain('kubectl-kd.cjs');
     const sources = held(run);
     expect(sources.some((s) => s.includes('plugin/args/parse.ts'))).toBe(true);
     expect(sources.filter((s) => /node_modules\/(yargs|yargs-parser|cliui|y18n|wrap-ansi|emoji-regex)\//.test(s))).toEqual([]);
@@ -102,7 +102,7 @@ describe('start-up loads no argument-parsing library', () => {
   it('kubectl kd --version loads no command and no validator (the did-you-mean of flags comes without the schema code)', () => {
     const run = loadedBy(['--version']);
     // The entry and the file for command lines without a command (plugin/entry.ts).
-    expect(bundleFiles(run)).toEqual(['kubectl-kd.js', 'cli/kd.cjs']);
+    expect(bundleFiles(run)).toEqual(['kubectl-kd.cjs', 'cli/kd.cjs']);
     const sources = held(run);
     expect(sources.filter((s) => /src\/schema\/(validate|registry|compiled)\.ts$|plugin\/commands\/(?!index)/.test(s))).toEqual([]);
   });

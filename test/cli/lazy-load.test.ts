@@ -12,14 +12,15 @@
  *    in the user's files (kubectl kustomize through node:child_process, the output through `yaml`);
  *  - a cluster command to a plain http:// server (kubectl proxy, kd sim --no-auth) loads neither
  *    node:https nor node:tls.
- * A clean validate or drift loads its code from two bundle files: the entry, dist/kubectl-kd.js,
+ * A clean validate or drift loads its code from two bundle files: the entry, dist/kubectl-kd.cjs,
  * and its command's, dist/cli/<command>.cjs (scripts/build.mjs). A command's file also holds modules
  * it evaluates only when first imported (the cluster client for validate, the --help renderer
  * for drift): what a run "loads" is what it evaluated, proved by V8's coverage of those modules'
  * wrappers (scripts/loaded-modules.mjs `evaluatedSources`, shared with bench/startup.mjs and
  * test/lsp/lazy-start.test.ts); what each bundle file holds comes from the build's dist/meta.json.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +82,7 @@ const bundleFiles = (run: LoadedModules) =>
  * bundle file, its own code (`source`) evaluated, and nothing of the rare paths.
  */
 function expectCleanRun(run: LoadedModules, command: string, source: string): void {
-  expect(bundleFiles(run)).toEqual(['kubectl-kd.js', `cli/${command}.cjs`]);
+  expect(bundleFiles(run)).toEqual(['kubectl-kd.cjs', `cli/${command}.cjs`]);
   // The listing works: the command's own code ran.
   expect(evaluated(run)).toContain(source);
   expect(yamlLoaded(run)).toBe(false);
@@ -91,6 +92,18 @@ function expectCleanRun(run: LoadedModules, command: string, source: string): vo
 }
 
 describe('validate', () => {
+  it('starts no ES module loader: the bin, the entry and the command file are CommonJS scripts', () => {
+    // Seen from a CommonJS preload (loadedModules' own preload is an ES module, which starts one).
+    const preload = path.join(dir, 'module-list.cjs');
+    const out = path.join(dir, 'module-list.json');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const r = spawnSync(process.execPath, ['-r', preload, kdBin, 'validate', path.join(dir, 'web.yaml')], { env: env(), cwd: repoRoot, encoding: 'utf8' });
+    expect(r.stdout).toBe('valid: 1 object in 1 file\n');
+    const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    expect(loaded).toContain('NativeModule fs');
+    expect(loaded.filter((m) => m.startsWith('NativeModule internal/modules/esm/module_job'))).toEqual([]);
+  });
+
   it('of a valid file loads no yaml library, executor, simulator or child_process', () => {
     const run = loadedModules([kdBin, 'validate', path.join(dir, 'web.yaml')], { env: env(), cwd: repoRoot });
     expect(run.stdout).toBe('valid: 1 object in 1 file\n');

@@ -28,7 +28,7 @@ async function waitForFile(file: string, ms: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'kubectl-kd.js'))) throw new Error('run `npm run build` first');
+  if (!existsSync(path.join(ROOT, 'dist', 'kubectl-kd.cjs'))) throw new Error('run `npm run build` first');
   work = mkdtempSync(path.join(tmpdir(), 'kd-readme-'));
   const bin = path.join(work, 'bin');
   const home = path.join(work, 'home');

@@ -55,7 +55,7 @@ function expectOneFrame(text: string): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(root, 'dist', 'kubectl-kd.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(path.join(root, 'dist', 'kubectl-kd.cjs'))) throw new Error('build first: npm run build');
   dir = mkdtempSync(path.join(tmpdir(), 'kd-watch-e2e-'));
   cpSync(path.join(root, 'examples', 'shop'), path.join(dir, 'shop'), { recursive: true });
   const kubeconfig = path.join(dir, 'kubeconfig');

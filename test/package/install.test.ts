@@ -35,7 +35,7 @@ const userPath = [path.join(prefix, 'bin'), path.dirname(process.execPath), path
 const userEnv = (): NodeJS.ProcessEnv => ({ PATH: userPath, HOME: process.env.HOME, NO_COLOR: '1', KUBECONFIG: '' });
 
 beforeAll(() => {
-  if (!existsSync(path.join(repoRoot, 'dist', 'kubectl-kd.js'))) throw new Error('build first: npm run build (npm run test:package does)');
+  if (!existsSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'))) throw new Error('build first: npm run build (npm run test:package does)');
   const npm = which('npm');
   const env = { ...process.env, npm_config_cache: npmCache, npm_config_update_notifier: 'false' };
   // The build has just run (npm run test:package builds first), so skip prepack's second build.
@@ -101,7 +101,7 @@ describe('the packed kubectl-kd', () => {
     const help = run('kubectl', ['kd', '--help'], userEnv());
     expect(help.stdout).toContain('kubectl kd drift');
     expect(help.status).toBe(0);
-    expect(packedFiles).toEqual(expect.arrayContaining(['dist/kubectl-kd.js', 'dist/cli/drift.cjs', 'dist/cli/help.cjs', 'dist/parts/sim.js', 'dist/parts/watch.js', 'dist/cel.js', 'dist/ws.js']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/kubectl-kd.cjs', 'dist/cli/drift.cjs', 'dist/cli/help.cjs', 'dist/parts/sim.js', 'dist/parts/watch.js', 'dist/cel.js', 'dist/ws.js']));
   });
 
   it('runs the language server binary', () => {
