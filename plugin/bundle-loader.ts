@@ -36,6 +36,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { flagWords } from './command-word.js';
 
 const MAGIC = Buffer.from('KDV8CC1\n');
 /** A rewrite pays off when the run compiled this much more bytecode than the cache's run (bytes, and a share of it). */
@@ -73,7 +74,7 @@ type Crc32 = (data: Uint8Array | string) => number;
 export function runBundle(file: string): void {
   const env = process.env;
   const debug = !!env.KD_CODE_CACHE_DEBUG;
-  const verbose = flagsOf(process.argv.slice(2)).includes('--verbose');
+  const verbose = flagWords(process.argv.slice(2)).includes('--verbose');
   const cache = openCache(file, env);
   if ((cache.state === 'unsafe' || cache.state === 'unwritable') && verbose) note(`note: kd's code cache is not used: ${cache.reason}`);
   if (cache.source === undefined) {
@@ -288,12 +289,6 @@ function canWrite(dir: string, base: string): boolean {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) return false;
     }
   }
-}
-
-/** The words before `--`: flags kd's parser would read. */
-function flagsOf(args: string[]): string[] {
-  const end = args.indexOf('--');
-  return end < 0 ? args : args.slice(0, end);
 }
 
 function hex(n: number): string {

@@ -37,9 +37,14 @@ export function isCommandWord(word: string | undefined): word is CommandWord {
   return (COMMAND_WORDS as readonly (string | undefined)[]).includes(word);
 }
 
+/** The words before `--`: those kd's parser may read as flags. */
+export function flagWords(args: readonly string[]): readonly string[] {
+  const end = args.indexOf('--');
+  return end < 0 ? args : args.slice(0, end);
+}
+
 /** The command line asks for help before any `--` (`-h` or `--help`), as plugin/cli.ts reads it. */
 export function asksForHelp(args: readonly string[]): boolean {
-  const end = args.indexOf('--');
-  const flagWords = end < 0 ? args : args.slice(0, end);
-  return flagWords.includes('--help') || flagWords.includes('-h');
+  const flags = flagWords(args);
+  return flags.includes('--help') || flags.includes('-h');
 }
