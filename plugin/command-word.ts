@@ -37,6 +37,19 @@ export function isCommandWord(word: string | undefined): word is CommandWord {
   return (COMMAND_WORDS as readonly (string | undefined)[]).includes(word);
 }
 
+/** The commands that always talk to a cluster (or a sim), over TLS unless its server is http://. */
+const CLUSTER_WORDS: ReadonlySet<string> = new Set(['apply', 'drift', 'history', 'rollback', 'list', 'recover', 'delete']);
+
+/**
+ * The command line will most likely open a TLS connection: a cluster command (`validate` only
+ * with `--cluster`), not asking for help. A guess from the words alone (a kubeconfig's http://
+ * server is known only later), used only to load node:tls early (plugin/entry.ts).
+ */
+export function talksTls(word: string | undefined, args: readonly string[]): boolean {
+  if (word === undefined || asksForHelp(args)) return false;
+  return CLUSTER_WORDS.has(word) || (word === 'validate' && flagWords(args).includes('--cluster'));
+}
+
 /** The words before `--`: those kd's parser may read as flags. */
 export function flagWords(args: readonly string[]): readonly string[] {
   const end = args.indexOf('--');

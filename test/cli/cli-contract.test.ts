@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeColorArgs } from '../../plugin/cli.js';
+import { talksTls } from '../../plugin/command-word.js';
 import { commandWord } from '../../plugin/commands/index.js';
 import { shouldColor } from '../../plugin/output/style.js';
 import { runKd } from './run-kd.js';
@@ -20,6 +21,13 @@ describe('the command word', () => {
     expect(commandWord(['-n', 'apply', 'validate', 'sim'])).toBe('validate');
     expect(commandWord(['--context', 'list', '--namespace=x', 'history', 'apply'])).toBe('history');
     expect(commandWord(['--verbose', '--sim'])).toBeUndefined();
+  });
+
+  it('tells the entry which command lines will talk to a cluster, to load node:tls early', () => {
+    const tls = (args: string[]) => talksTls(commandWord(args), args);
+    for (const args of [['drift', '.'], ['-n', 'x', 'apply', '.'], ['history', 'web'], ['rollback', 'web'], ['list'], ['recover', 'web'], ['delete', 'web'], ['validate', '--cluster', '.']]) expect(tls(args), args.join(' ')).toBe(true);
+    // Offline, asking for help, no command, or --cluster only after `--` (a file name there).
+    for (const args of [['validate', '.'], ['drift', '--help'], ['apply', '-h'], ['--version'], [], ['sim'], ['validate', '--', '--cluster']]) expect(tls(args), args.join(' ')).toBe(false);
   });
 
   it('lets a release named apply be deleted, and a folder named apply, sim or list be validated', async () => {
