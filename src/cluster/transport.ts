@@ -80,6 +80,8 @@ export interface TransportOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long after close() idle connections are destroyed in a process that is still running. */
+const IDLE_CLOSE_MS = 100;
 
 export class HttpTransport {
   readonly server: string;
@@ -244,9 +246,20 @@ export class HttpTransport {
     });
   }
 
-  /** Frees pooled connections; in-flight requests finish. */
+  /**
+   * Ends this transport's connections: those carrying a request at once (the request fails), the
+   * idle kept-alive ones IDLE_CLOSE_MS later, on a timer that does not hold the process open (the
+   * agent unrefs idle sockets too). A command that ends right after (every CLI run) so leaves them
+   * to the operating system at exit instead of tearing each TLS connection down first, which was
+   * about a millisecond of the end of a drift; a long-lived process (kd-lsp, `apply --watch`,
+   * tests) sees them closed a moment later.
+   */
   close(): void {
-    for (const agent of this.#agents) agent.destroy();
+    const agents = [...this.#agents];
+    for (const agent of agents) for (const sockets of Object.values(agent.sockets)) for (const socket of sockets ?? []) socket.destroy();
+    setTimeout(() => {
+      for (const agent of agents) agent.destroy();
+    }, IDLE_CLOSE_MS).unref();
   }
 
   async #attempt(req: HttpRequest): Promise<Omit<HttpResponse, 'attempts'>> {
