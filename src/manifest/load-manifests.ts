@@ -53,11 +53,10 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-export function loadManifests(sources: readonly SourceText[], options: LoadOptions = {}): LoadResult {
-  const manifests: Manifest[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const source of sources) loadSource(source, options, manifests, diagnostics);
-  return { manifests, diagnostics };
+/** The sources' manifests and diagnostics, appended to `into` when given (a caller loading file by file). */
+export function loadManifests(sources: readonly SourceText[], options: LoadOptions = {}, into: LoadResult = { manifests: [], diagnostics: [] }): LoadResult {
+  for (let i = 0; i < sources.length; i++) loadSource(sources[i]!, options, into.manifests, into.diagnostics);
+  return into;
 }
 
 /** Positions for a rendered document's origin, or undefined when the origin is not known exactly. */
