@@ -37,8 +37,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 let settled = false;
 void runCli(process.argv.slice(2), {
   stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
+  // Read on first use: Node builds a standard stream when it is first read, and for a file (a
+  // `</dev/null`, a cron job's) that loads its fs streams, fs/promises and readline, for a
+  // terminal node:tty (~3 ms of every run: issue 17), though only `-f -`, --watch and errors use them.
+  get stderr() {
+    return process.stderr;
+  },
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,
