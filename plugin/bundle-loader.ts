@@ -32,6 +32,7 @@
  * Imports no module of kd's core (it runs before the command's file, in the entry's).
  */
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,7 +87,10 @@ export function runBundle(file: string): void {
   const source = cache.source;
   // Node's CommonJS wrapper, and the import() of this module for the file's imports of ES modules
   // (vm's own dynamic import is experimental).
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${source.toString('utf8')}\n});`;
+  // The build makes every command file pure ASCII (scripts/build.mjs), which latin1 decodes as
+  // UTF-8 would, in a third of the time; a file that is not (an edited install) is decoded as UTF-8.
+  const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${text}\n});`;
   const script = new vm.Script(wrapped, { filename: file, ...(cache.payload ? { cachedData: cache.payload } : {}) });
   const state = cache.state === 'used' && script.cachedDataRejected === true ? 'rejected' : cache.state;
   process.once('exit', () => {

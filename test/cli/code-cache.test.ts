@@ -151,6 +151,34 @@ describe('the code cache of a command file', () => {
     expect(cacheReport(installed(['validate', '--version']))).toBe('validate.cjs: used, kept');
   });
 
+  it('of a command file that is not pure ASCII (edited after the build) is made from its text decoded as UTF-8', () => {
+    // The build makes every command file ASCII, which the loader decodes as latin1: not this one.
+    const install = tempDir('kd-code-cache-install-');
+    cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
+    mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
+    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'), path.join(install, 'dist', 'kubectl-kd.cjs'));
+    copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
+    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const source = readFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), 'utf8');
+    expect(source.split(`"${version}"`)).toHaveLength(2);
+    writeFileSync(path.join(install, 'dist', 'cli', 'validate.cjs'), source.replace(`"${version}"`, `"${version}-été → µ"`));
+    const dir = tempDir('kd-code-cache-');
+    const installed = (args: string[]): KdRun => {
+      const r = spawnSync(process.execPath, [path.join(install, 'bin', 'kubectl-kd.cjs'), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...tempHomeEnv(), KD_CODE_CACHE_DIR: dir, KD_CODE_CACHE_DEBUG: '1' },
+        timeout: 60_000,
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const first = installed(['validate', '--version']);
+    expect(cacheReport(first)).toMatch(/^validate\.cjs: none, wrote \d+ bytes$/);
+    expect(first.stdout).toBe(`${version}-été → µ\n`);
+    const next = installed(['validate', '--version']);
+    expect(cacheReport(next)).toBe('validate.cjs: used, kept');
+    expect(next.stdout).toBe(`${version}-été → µ\n`);
+  });
+
   it('is not used in a folder that group or others may write, nor in one of another user, and --verbose says why', () => {
     const dir = tempDir('kd-code-cache-');
     const uncached = kd(['validate', manifests], dir, { KD_NO_CODE_CACHE: '1' });
