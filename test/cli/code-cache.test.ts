@@ -96,6 +96,39 @@ describe('the code cache of a command file', () => {
     expect(cacheReport(kd(['validate', manifests], dir))).toBe('validate.cjs: used, kept');
   });
 
+  it('is not measured at exit by a run shaped like one that measured it (no node:v8 loaded), and is once by a run of another shape', () => {
+    const dir = tempDir('kd-code-cache-');
+    // Records, as it happens, each load of node:v8 (what measuring the bytecode at exit loads).
+    const log = path.join(dir, 'v8-loads.log');
+    const preload = path.join(dir, 'v8-loads.cjs');
+    writeFileSync(
+      preload,
+      `const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'node:v8' || request === 'v8') require('node:fs').appendFileSync(${JSON.stringify(log)}, process.argv.slice(2).join(' ') + '\\n'); return load.call(this, request, ...rest); };\n`,
+    );
+    const cacheDir = path.join(dir, 'cache');
+    const kdIn = (args: string[]) => {
+      rmSync(log, { force: true });
+      const run = runKd(args, { env: { KD_CODE_CACHE_DIR: cacheDir, KD_CODE_CACHE_DEBUG: '1' }, nodeArgs: ['-r', preload] });
+      return { report: cacheReport(run), measured: existsSync(log), status: run.status };
+    };
+    // The first run measures what it compiled, for the cache it writes.
+    expect(kdIn(['validate', manifests])).toMatchObject({ report: expect.stringMatching(/^validate\.cjs: none, wrote \d+ bytes$/), measured: true, status: 1 });
+    // The same shape (flags and exit code; other arguments) reads only.
+    expect(kdIn(['validate', manifests])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
+    expect(kdIn(['validate', path.join(manifests, 'web.yaml')])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
+    // Another exit code, or other flags, may have compiled more: measured once; not having grown,
+    // the cache is kept with its shape noted, and the next run of that shape reads only.
+    const payload = (file: string) => readFileSync(file).subarray(-1000);
+    const before = payload(validateCache(cacheDir));
+    for (const args of [['validate', path.join(manifests, 'config.yaml')], ['validate', manifests, '--no-color']]) {
+      const status = args.length === 2 ? 0 : 1;
+      expect(kdIn(args)).toEqual({ report: "validate.cjs: used, kept, noted the run's shape", measured: true, status });
+      expect(kdIn(args)).toEqual({ report: 'validate.cjs: used, kept', measured: false, status });
+    }
+    expect(payload(validateCache(cacheDir)).equals(before)).toBe(true);
+    expect(kdIn(['validate', manifests])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
+  });
+
   it.each([
     ['garbage', () => Buffer.from('not a code cache at all\n'), 'corrupt'],
     ['empty', () => Buffer.alloc(0), 'corrupt'],
