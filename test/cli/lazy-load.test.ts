@@ -280,6 +280,14 @@ describe('standard input and error are opened only when used', () => {
       expect(run.builtins.filter((b) => STANDARD_STREAM_BUILTINS.includes(b))).toEqual([]);
     });
 
+  it('a validate with standard input /dev/null that does not read it loads neither fs streams nor readline nor tty', async () => {
+    const run = await builtinsWith('null', [kdBin, 'validate', path.join(dir, 'web.yaml')]);
+    expect(run.stdout).toBe('valid: 1 object in 1 file\n');
+    expect(run.status).toBe(0);
+    expect(run.builtins).toContain('fs');
+    expect(run.builtins.filter((b) => STANDARD_STREAM_BUILTINS.includes(b))).toEqual([]);
+  });
+
   it('a drift of `-` still reads the release from standard input (a file), and so loads fs streams', async () => {
     const run = await drift('file', ['-'], path.join(app, 'app.yaml'));
     expect(run.stderr).toBe('');
