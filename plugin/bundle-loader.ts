@@ -105,11 +105,11 @@ export function runBundle(file: string): void {
     return;
   }
   const source = cache.source;
-  // Node's CommonJS wrapper, and the import() of this module for the file's imports of ES modules
-  // (vm's own dynamic import is experimental).
   // The build makes every command file pure ASCII (scripts/build.mjs), which latin1 decodes as
   // UTF-8 would, in a third of the time; a file that is not (an edited install) is decoded as UTF-8.
   const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
+  // Node's CommonJS wrapper, and the import() of this module for the file's imports of ES modules
+  // (vm's own dynamic import is experimental).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${text}\n});`;
   const script = new vm.Script(wrapped, { filename: file, ...(cache.payload ? { cachedData: cache.payload } : {}) });
   const state = cache.state === 'used' && script.cachedDataRejected === true ? 'rejected' : cache.state;
@@ -247,7 +247,7 @@ function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, sou
         payloadCrc: grown ? crc32(payload) : cache.header!.payloadCrc,
         // Never below the cache this one replaces, so that runs alternating between a lighter and
         // a heavier command line settle instead of rewriting each other's cache.
-        bytecode: Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0),
+        bytecode: grown ? Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0) : cache.header!.bytecode,
         // The new cache holds what the earlier runs compiled too (they ran in this process's V8
         // only through the cache it started from), so their shapes stay, the newest last.
         shapes: [...shapes, shape].slice(-MAX_SHAPES),

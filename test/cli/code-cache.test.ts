@@ -119,13 +119,23 @@ describe('the code cache of a command file', () => {
     // Another exit code, or other flags, may have compiled more: measured once; not having grown,
     // the cache is kept with its shape noted, and the next run of that shape reads only.
     const payload = (file: string) => readFileSync(file).subarray(-1000);
+    const header = (file: string) => {
+      const raw = readFileSync(file);
+      return JSON.parse(raw.subarray(12, 12 + raw.readUInt32LE(8)).toString('utf8')) as { bytecode: number; payloadCrc: number; shapes: string[] };
+    };
     const before = payload(validateCache(cacheDir));
+    const made = header(validateCache(cacheDir));
+    expect(made.shapes).toHaveLength(1);
     for (const args of [['validate', path.join(manifests, 'config.yaml')], ['validate', manifests, '--no-color']]) {
       const status = args.length === 2 ? 0 : 1;
       expect(kdIn(args)).toEqual({ report: "validate.cjs: used, kept, noted the run's shape", measured: true, status });
       expect(kdIn(args)).toEqual({ report: 'validate.cjs: used, kept', measured: false, status });
     }
     expect(payload(validateCache(cacheDir)).equals(before)).toBe(true);
+    // The same code under a header that knows three shapes, measured against the same baseline.
+    const noted = header(validateCache(cacheDir));
+    expect([noted.bytecode, noted.payloadCrc, noted.shapes.length]).toEqual([made.bytecode, made.payloadCrc, 3]);
+    expect(noted.shapes[0]).toBe(made.shapes[0]);
     expect(kdIn(['validate', manifests])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
   });
 
