@@ -10,7 +10,11 @@
  * give it. Making a cache costs a few milliseconds, so a run writes one only when there was none
  * usable, or when it compiled clearly more than the cache holds (a heavier command line than the
  * one that made it: measured by the size of V8's bytecode at exit against the size recorded in
- * the cache); a steady run only reads.
+ * the cache); a steady run only reads. Measuring loads node:v8 (1-2 ms at exit), so the cache
+ * also records the shapes of the runs that measured it (their flags and exit code, not their
+ * values or arguments: `runShape`), and a run of one of those shapes, which compiles what that
+ * one did, does not measure; a run of a new shape that did not compile more writes the same
+ * cache under a header that adds its shape, once.
  *
  * A cache is bytecode V8 runs, and V8 itself checks only its version, its flags and the source's
  * length. So a cache file also records the crc32 of the file's content, the Node version and the
@@ -32,6 +36,7 @@
  * Imports no module of kd's core (it runs before the command's file, in the entry's).
  */
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +68,22 @@ interface Header {
   payloadCrc: number;
   /** `bytecodeSize()` when the run that made the cache ended. */
   bytecode: number;
+  /** The shapes (`runShape`) of the runs whose code the cache holds; absent in a cache of an older kd. */
+  shapes?: string[];
+}
+
+/** How many run shapes a cache remembers (its header stays far below parseCache's 4 KB). */
+const MAX_SHAPES = 16;
+
+/**
+ * What decides which of a command file's functions a run compiles, as far as the command line
+ * says: its flags (names only, sorted, before any `--`) and its exit code (an error path compiles
+ * other code). Not the flags' values nor the arguments: a drift of 1 file or of 100 runs the same code.
+ */
+function runShape(args: readonly string[], exitCode: number): string {
+  const names = new Set<string>();
+  for (const word of flagWords(args)) if (word.startsWith('-') && word !== '-') names.add(word.split('=', 1)[0]!.slice(0, 40));
+  return `${[...names].sort().join(' ')}|${exitCode}`.slice(0, 200);
 }
 
 type Crc32 = (data: Uint8Array | string) => number;
@@ -84,15 +105,18 @@ export function runBundle(file: string): void {
     return;
   }
   const source = cache.source;
+  // The build makes every command file pure ASCII (scripts/build.mjs), which latin1 decodes as
+  // UTF-8 would, in a third of the time; a file that is not (an edited install) is decoded as UTF-8.
+  const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8');
   // Node's CommonJS wrapper, and the import() of this module for the file's imports of ES modules
   // (vm's own dynamic import is experimental).
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${source.toString('utf8')}\n});`;
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __kdImport) { ${text}\n});`;
   const script = new vm.Script(wrapped, { filename: file, ...(cache.payload ? { cachedData: cache.payload } : {}) });
   const state = cache.state === 'used' && script.cachedDataRejected === true ? 'rejected' : cache.state;
-  process.once('exit', () => {
+  process.once('exit', (code) => {
     let wrote: string;
     try {
-      wrote = saveIfWorth(script, state, cache, source) ?? 'kept';
+      wrote = saveIfWorth(script, state, cache, source, runShape(process.argv.slice(2), code)) ?? 'kept';
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       wrote = `not written (${why})`;
@@ -186,13 +210,19 @@ function parseCache(raw: Buffer, crc32: Crc32): { header: Header; payload: Buffe
   return { header, payload };
 }
 
-/** At exit: writes a new cache when this run had none usable or compiled clearly more. Returns what it did, or undefined when it kept the cache. */
-function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, source: Buffer): string | undefined {
+/**
+ * At exit: writes a new cache when this run had none usable or compiled clearly more, and notes
+ * the shape of a run it measured in the cache's header. Returns what it did, or undefined when it
+ * kept the cache as it was.
+ */
+function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, source: Buffer, shape: string): string | undefined {
+  // A run shaped like one that made the cache compiled what that one did: nothing to measure.
+  const shapes = state === 'used' && Array.isArray(cache.header!.shapes) ? cache.header!.shapes.filter((s) => typeof s === 'string') : [];
+  if (shapes.includes(shape)) return undefined;
   const bytecode = bytecodeSize();
-  if (state === 'used') {
-    const before = cache.header!.bytecode;
-    if (!(bytecode > before + Math.max(GROWTH_BYTES, before * GROWTH_SHARE))) return undefined;
-  }
+  // Not grown: the same payload under a header that knows this shape too, so that the next run
+  // of it does not measure again (writing costs less than measuring on every such run).
+  const grown = state !== 'used' || bytecode > cache.header!.bytecode + Math.max(GROWTH_BYTES, cache.header!.bytecode * GROWTH_SHARE);
   // The folder and the file first: where they cannot be made, the cache is not paid for.
   const dir = cache.dir!;
   // A home removed meanwhile (a CI job's, a test's) is not made again, with a cache in it.
@@ -205,19 +235,22 @@ function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, sou
   let payload: Buffer;
   try {
     try {
-      payload = script.createCachedData();
+      payload = grown ? script.createCachedData() : cache.payload!;
       const crc32 = cache.crc32!;
       const header: Header = {
         node: process.version,
         arch: process.arch,
         v8: process.versions.v8,
         sourceBytes: source.length,
-        sourceCrc: crc32(source),
+        sourceCrc: grown ? crc32(source) : cache.header!.sourceCrc,
         payloadBytes: payload.length,
-        payloadCrc: crc32(payload),
+        payloadCrc: grown ? crc32(payload) : cache.header!.payloadCrc,
         // Never below the cache this one replaces, so that runs alternating between a lighter and
         // a heavier command line settle instead of rewriting each other's cache.
-        bytecode: Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0),
+        bytecode: grown ? Math.max(bytecode, state === 'used' ? cache.header!.bytecode : 0) : cache.header!.bytecode,
+        // The new cache holds what the earlier runs compiled too (they ran in this process's V8
+        // only through the cache it started from), so their shapes stay, the newest last.
+        shapes: [...shapes, shape].slice(-MAX_SHAPES),
       };
       const headerBytes = Buffer.from(JSON.stringify(header));
       const length = Buffer.alloc(4);
@@ -236,7 +269,7 @@ function saveIfWorth(script: vm.Script, state: CacheState, cache: OpenCache, sou
     }
     throw error;
   }
-  return `wrote ${payload.length} bytes`;
+  return grown ? `wrote ${payload.length} bytes` : 'kept, noted the run\'s shape';
 }
 
 function writeAll(fd: number, data: Uint8Array): void {

@@ -42,11 +42,12 @@ const CLUSTER_WORDS: ReadonlySet<string> = new Set(['apply', 'drift', 'history',
 
 /**
  * The command line will most likely open a TLS connection: a cluster command (`validate` only
- * with `--cluster`), not asking for help. A guess from the words alone (a kubeconfig's http://
- * server is known only later), used only to load node:tls early (plugin/entry.ts).
+ * with `--cluster`), not asking for help or the version (answered before parsing: plugin/cli.ts).
+ * A guess from the words alone (a kubeconfig's http:// server is known only later), used only to
+ * load node:tls early (plugin/entry.ts).
  */
 export function talksTls(word: string | undefined, args: readonly string[]): boolean {
-  if (word === undefined || asksForHelp(args)) return false;
+  if (word === undefined || asksForHelp(args) || flagWords(args).includes('--version')) return false;
   return CLUSTER_WORDS.has(word) || (word === 'validate' && flagWords(args).includes('--cluster'));
 }
 

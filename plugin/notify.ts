@@ -106,7 +106,7 @@ export class RunNotifier {
 
   /**
    * Delivers the notification (when the run reached `done`); returns the warnings. Never throws.
-   * `hurry`: kd was interrupted and must exit within 2 s — one short try, no backoff.
+   * `hurry`: kd was interrupted and must exit within 2 s: one short try, no backoff.
    */
   async deliver(hurry = false): Promise<string[]> {
     const doc = this.#builder.document();

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
+import { nonAsciiProblem } from './ascii-only.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
@@ -287,8 +288,11 @@ function absoluteImports(file, meta) {
   const left = /\bimport\((?!url\))/.exec(code);
   if (left) throw new Error(`${file}: an import() is left (${code.slice(left.index, left.index + 60)})`);
   if (out.imports.some((i) => i.external && i.kind !== 'dynamic-import' && i.path.startsWith('.'))) throw new Error(`${file} imports another file of dist/ statically`);
+  const notAscii = nonAsciiProblem(code);
+  if (notAscii) throw new Error(`${file}:${notAscii}`);
   writeFileSync(file, code);
 }
+
 
 const plugins = [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth, noDevtools];
 /**

@@ -123,6 +123,19 @@ export function isHook(annotations: Pick<KdAnnotations, 'hooks'>): boolean {
   return annotations.hooks === 'sync' || (Array.isArray(annotations.hooks) && annotations.hooks.length > 0);
 }
 
+let hookFamily: readonly AnnotationKeySpec[] | undefined;
+
+/**
+ * `isHook(readKdAnnotations(object).value)`, without reading an object that sets none of the
+ * hook family's keys (nearly every object: drift asks it of every file, record and live object).
+ */
+export function isHookObject(object: unknown): boolean {
+  const annotations = annotationsOf(object);
+  const family = (hookFamily ??= familyOf(lookupAnnotation('kd.io/hook')!.annotation));
+  for (let i = 0; i < family.length; i++) if (typeof annotations[family[i]!.key] === 'string') return isHook(readKdAnnotations(object).value);
+  return false;
+}
+
 export function readKdAnnotations(object: unknown): ReadAnnotationsResult {
   const annotations = annotationsOf(object);
   const value = defaultKdAnnotations();

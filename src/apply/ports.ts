@@ -56,7 +56,7 @@ export interface ReleaseStore {
    * stale by definition).
    */
   begin(release: ReleaseRef, revision: NewRevision): Promise<number>;
-  /** Pending → deployed (the previous deployed becomes superseded) or → failed. */
+  /** Pending -> deployed (the previous deployed becomes superseded) or -> failed. */
   finish(release: ReleaseRef, revision: number, result: FinishRevision): Promise<void>;
 }
 

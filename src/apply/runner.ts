@@ -141,7 +141,7 @@ export class RevisionRecorder {
     return n;
   }
 
-  /** Pending → deployed or failed. Returns a failure when the record could not be written. */
+  /** Pending -> deployed or failed. Returns a failure when the record could not be written. */
   async finish(revision: number, failure: RunFailure | undefined, summary: string): Promise<RunFailure | undefined> {
     if (!this.#open.delete(revision)) return undefined;
     try {

@@ -230,13 +230,20 @@ function agreesAsWrittenNow(desired: KubeObject, liveObject: KubeObject, applied
  */
 function heldAsWritten(desired: KubeObject, live: KubeObject): boolean {
   if (secretData(desired) !== desired || secretData(live, 'data') !== live) return false;
-  for (const key of Object.keys(desired)) {
+  // Indexed loops: every object in sync passes here, cold, where a for-of allocates per key.
+  const keys = Object.keys(desired);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (key === 'apiVersion' || key === 'kind' || key === 'status') continue;
     const d = desired[key];
     const l = live[key];
     if (key === 'metadata' && isMap(d)) {
       if (!isMap(l)) return false;
-      for (const mk of Object.keys(d)) if (!SKIPPED_METADATA.has(mk) && !contains(d[mk], l[mk])) return false;
+      const metadataKeys = Object.keys(d);
+      for (let j = 0; j < metadataKeys.length; j++) {
+        const mk = metadataKeys[j]!;
+        if (!SKIPPED_METADATA.has(mk) && !contains(d[mk], l[mk])) return false;
+      }
     } else if (!contains(d, l)) return false;
   }
   return true;
@@ -246,7 +253,8 @@ function contains(desired: unknown, live: unknown): boolean {
   if (desired === null || desired === undefined) return true; // no leaves
   if (isMap(desired)) {
     if (!isMap(live)) return false;
-    for (const k of Object.keys(desired)) if (!contains(desired[k], live[k])) return false;
+    const keys = Object.keys(desired);
+    for (let i = 0; i < keys.length; i++) if (!contains(desired[keys[i]!], live[keys[i]!])) return false;
     return true;
   }
   if (Array.isArray(desired)) {

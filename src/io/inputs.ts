@@ -21,7 +21,7 @@
  * mark is dropped.
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { inputError, KdError } from '../errors.js';
@@ -98,11 +98,17 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
     if (info.isDirectory()) await readDirectory(p, options, out, seen, undefined);
     else if (KUSTOMIZATION_FILES.includes(path.basename(p))) await readDirectory(path.dirname(p), options, out, seen, undefined);
     else {
-      await readOneFile(p, info, options, out, seen);
-      if (options.pause) await options.pause();
+      const reading = readOneFile(p, info, options, out, seen);
+      if (reading !== undefined) await reading;
+      await pauseOf(options);
     }
   }
   return out;
+}
+
+/** The caller's pause, when there is one and it asks for a turn (see Pause); undefined otherwise, so that no file costs a microtask turn for nothing. */
+function pauseOf(options: ReadInputsOptions): Promise<void> | undefined {
+  return options.pause?.();
 }
 
 function limitOf(options: InputOptions): number {
@@ -248,15 +254,21 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
     if (decision === 'walk') await readDirectory(child, options, out, seen, current);
     else if (decision === 'read') {
       const before = out.sources.length;
-      await readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : realPrefix + name);
+      const reading = readOneFile(child, undefined, options, out, seen, entry.isSymbolicLink() ? undefined : realPrefix + name);
+      if (reading !== undefined) await reading;
       const source = out.sources[before];
       if (source) keepOnlyKubernetes(source, out);
-      if (options.pause) await options.pause();
+      const turn = pauseOf(options);
+      if (turn !== undefined) await turn;
     }
   }
 }
 
-async function readOneFile(file: string, known: Stats | undefined, options: ReadInputsOptions, out: Inputs, seen: Set<string>, knownRealPath?: string): Promise<void> {
+/**
+ * Reads one file into `out`. Synchronous for a regular file (undefined returned: nothing to await,
+ * the usual case of many small files); a promise only when the file is streamed.
+ */
+function readOneFile(file: string, known: Stats | undefined, options: ReadInputsOptions, out: Inputs, seen: Set<string>, knownRealPath?: string): Promise<void> | undefined {
   // Files found in a walked folder are not links (checked by the caller), so their real path is
   // their folder's real path plus their name: no syscall needed. Many small files made the
   // per-file realpath, stat and async read the bulk of a validate run; these are synchronous.
@@ -268,55 +280,72 @@ async function readOneFile(file: string, known: Stats | undefined, options: Read
       // keep the name as given
     }
   }
-  if (seen.has(real)) return;
+  if (seen.has(real)) return undefined;
   seen.add(real);
   const limit = limitOf(options);
   let bytes: Buffer;
+  let info: Stats;
   try {
     // A file met in a walk is opened first and its size taken from the open descriptor (one
     // syscall fewer than stat then read). A named path is stat'ed first: a FIFO must not be
     // opened blocking.
-    const sized = known === undefined && knownRealPath !== undefined ? readSmallFile(file, limit) : undefined;
-    if (sized) bytes = sized;
-    else {
-      const info = known ?? statSync(file);
-      if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
-      // A regular file with a size is read at once; pipes, devices and files whose size stat does
-      // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.
-      bytes = info.isFile() && info.size > 0 ? capped(file, readFileSync(file), limit) : await readCapped(openStream(file, info), file, limit);
+    const text = known === undefined && knownRealPath !== undefined ? readSmallText(file, limit) : undefined;
+    if (text !== undefined) {
+      addText(file, text, out);
+      return undefined;
     }
+    info = known ?? statSync(file);
+    if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
+    // A regular file with a size is read at once; pipes, devices and files whose size stat does
+    // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.
+    if (info.isFile() && info.size > 0) bytes = capped(file, readFileSync(file), limit);
+    else return readStreamed(file, info, limit, options, out);
   } catch (error) {
-    if (error instanceof KdError) throw error;
-    throw inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw readError(file, error);
+  }
+  addBytes(file, bytes, options, out);
+  return undefined;
+}
+
+async function readStreamed(file: string, info: Stats, limit: number, options: ReadInputsOptions, out: Inputs): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = await readCapped(openStream(file, info), file, limit);
+  } catch (error) {
+    throw readError(file, error);
   }
   addBytes(file, bytes, options, out);
 }
 
+function readError(file: string, error: unknown): unknown {
+  if (error instanceof KdError) return error;
+  return inputError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+}
+
 /**
- * A walked entry that the directory listing called a regular file: open, size from the
- * descriptor, one read into a buffer of that size, close. Undefined (nothing read) when it is
- * not a regular file any more, is empty by its size (a /proc-like file: streamed by the caller),
- * or grew since the size was taken; those take the general path.
+ * A walked entry that the directory listing called a regular file, as text: open, size from the
+ * descriptor (checked against the cap before anything is read), then read and decoded by Node's
+ * native UTF-8 reader (one call instead of the reads, buffers and checks of the byte path).
+ * Undefined (the caller's byte path reads it) when it is not a regular file any more, is empty by
+ * its size (a /proc-like file: streamed), changed size since the size was taken, or may not be
+ * clean UTF-8 text: the decoder turns a bad byte into U+FFFD and keeps a NUL, and only the byte
+ * path can tell a bad byte from a written U+FFFD and position the diagnostic.
  */
-function readSmallFile(file: string, limit: number): Buffer | undefined {
+function readSmallText(file: string, limit: number): string | undefined {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  let size: number;
+  let text: string;
   try {
     const info = fstatSync(fd);
     if (!info.isFile() || info.size === 0) return undefined;
     if (info.size > limit) throw tooLargeError(file, limit);
-    const buffer = Buffer.allocUnsafe(info.size);
-    let filled = 0;
-    while (filled < info.size) {
-      const n = readSync(fd, buffer, filled, info.size - filled, null);
-      if (n === 0) break;
-      filled += n;
-    }
-    // Shrunk while read: what is there. Grown: the general path reads it whole under the cap.
-    if (filled < info.size) return buffer.subarray(0, filled);
-    return readSync(fd, Buffer.allocUnsafe(1), 0, 1, null) === 0 ? buffer : undefined;
+    size = info.size;
+    text = readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
   }
+  if (text.indexOf('\0') >= 0 || text.indexOf('\ufffd') >= 0 || Buffer.byteLength(text, 'utf8') !== size) return undefined;
+  return text;
 }
 
 /**
@@ -340,7 +369,8 @@ export async function readWalkedFile(file: string, root: string, options: ReadIn
     dir = path.join(dir, parts[i]!);
   }
   const out: Inputs = { sources: [], diagnostics: [] };
-  await readOneFile(file, undefined, options, out, new Set());
+  const reading = readOneFile(file, undefined, options, out, new Set());
+  if (reading !== undefined) await reading;
   const source = out.sources[0];
   if (source) keepOnlyKubernetes(source, out);
   return out;
@@ -379,8 +409,12 @@ export function addBytes(file: string, bytes: Uint8Array, options: InputOptions,
     return;
   }
   // Valid UTF-8 decodes the same either way; Buffer's decoder is the faster for mostly ASCII text.
-  let text = valid ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : new TextDecoder('utf-8').decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  addText(file, valid ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : new TextDecoder('utf-8').decode(bytes), out);
+}
+
+/** Adds a file's decoded text (valid UTF-8, no NUL), its byte order mark dropped. */
+function addText(file: string, decoded: string, out: Inputs): void {
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   out.sources.push({ path: file, text });
 }
 

@@ -24,6 +24,7 @@ export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
+const DEFAULT_LIMITS: DocumentLimits = { maxDepth: DEFAULT_MAX_DEPTH, maxAliasExpansion: DEFAULT_MAX_ALIAS_EXPANSION };
 
 /** UTF-8 length of a string, counted only up to `limit + 1` (enough to compare with a limit). */
 export function utf8Length(text: string, start = 0, end = text.length, limit = Infinity): number {
@@ -53,11 +54,10 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-export function loadManifests(sources: readonly SourceText[], options: LoadOptions = {}): LoadResult {
-  const manifests: Manifest[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const source of sources) loadSource(source, options, manifests, diagnostics);
-  return { manifests, diagnostics };
+/** The sources' manifests and diagnostics, appended to `into` when given (a caller loading file by file). */
+export function loadManifests(sources: readonly SourceText[], options: LoadOptions = {}, into: LoadResult = { manifests: [], diagnostics: [] }): LoadResult {
+  for (let i = 0; i < sources.length; i++) loadSource(sources[i]!, options, into.manifests, into.diagnostics);
+  return into;
 }
 
 /** Positions for a rendered document's origin, or undefined when the origin is not known exactly. */
@@ -73,10 +73,10 @@ function loadSource(source: SourceText, options: LoadOptions, manifests: Manifes
   const text = source.text;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxDocumentBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
-  const limits: DocumentLimits = {
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-    maxAliasExpansion: options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION,
-  };
+  const limits: DocumentLimits =
+    options.maxDepth === undefined && options.maxAliasExpansion === undefined
+      ? DEFAULT_LIMITS
+      : { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, maxAliasExpansion: options.maxAliasExpansion ?? DEFAULT_MAX_ALIAS_EXPANSION };
   const rendered = source.rendered;
   // Rendered text is not the user's: problems in it are reported against the kustomization.
   const reportFile = rendered?.kustomization ?? file;
@@ -91,9 +91,10 @@ function loadSource(source: SourceText, options: LoadOptions, manifests: Manifes
     return;
   }
   const map = new FileSourceMap(text);
-  const originMaps = new Map<string, { map: FileSourceMap; slices: DocumentSlice[] }>();
+  // Rendered text only (kustomize): the files its documents came from.
+  const originMaps = rendered ? new Map<string, { map: FileSourceMap; slices: DocumentSlice[] }>() : undefined;
   const originOf = (origin: RenderedOrigin | undefined): OriginLocation | undefined => {
-    if (origin?.text === undefined || origin.documentIndex === undefined) return undefined;
+    if (originMaps === undefined || origin?.text === undefined || origin.documentIndex === undefined) return undefined;
     let entry = originMaps.get(origin.path);
     if (!entry) {
       entry = { map: new FileSourceMap(origin.text), slices: splitDocuments(origin.text) };
@@ -104,7 +105,9 @@ function loadSource(source: SourceText, options: LoadOptions, manifests: Manifes
   };
   const rangeAt = (offset: number): SourceRange => (rendered ? FILE_START : map.positions.tokenRange(offset));
 
-  for (const slice of splitDocuments(text)) {
+  const slices = splitDocuments(text);
+  for (let s = 0; s < slices.length; s++) {
+    const slice = slices[s]!;
     if (slice.empty) continue;
     if (exceeds(text, slice.start, slice.end, maxDocumentBytes)) {
       diagnostics.push({
@@ -130,8 +133,10 @@ function loadSource(source: SourceText, options: LoadOptions, manifests: Manifes
       continue;
     }
     const origin = rendered?.origins[slice.index];
-    const located = originOf(origin);
-    for (const value of parsed.values) {
+    const located = rendered ? originOf(origin) : undefined;
+    const values = parsed.values;
+    for (let v = 0; v < values.length; v++) {
+      const value = values[v];
       if (value === null || value === undefined) continue;
       const context: ObjectContext = {
         file: located?.file ?? reportFile,
@@ -159,6 +164,20 @@ interface ObjectContext {
   origin: Manifest['origin'];
 }
 
+function problem(context: ObjectContext, prefix: JsonPath, rule: string, message: string, path: JsonPath, object?: ObjectRef): Diagnostic {
+  const d: Diagnostic = {
+    severity: 'error',
+    rule,
+    message,
+    file: context.file,
+    range: context.locateAt([...prefix, ...path]),
+    documentIndex: context.documentIndex,
+  };
+  if (path.length > 0) d.path = path;
+  if (object) d.object = object;
+  return d;
+}
+
 function addObject(
   value: unknown,
   prefix: JsonPath,
@@ -167,21 +186,8 @@ function addObject(
   manifests: Manifest[],
   diagnostics: Diagnostic[],
 ): void {
-  const problem = (rule: string, message: string, path: JsonPath, object?: ObjectRef): Diagnostic => {
-    const d: Diagnostic = {
-      severity: 'error',
-      rule,
-      message,
-      file: context.file,
-      range: context.locateAt([...prefix, ...path]),
-      documentIndex: context.documentIndex,
-    };
-    if (path.length > 0) d.path = path;
-    if (object) d.object = object;
-    return d;
-  };
   if (!isMapping(value)) {
-    diagnostics.push(problem('manifest/not-an-object', `a Kubernetes object must be a mapping, not ${describeType(value)}`, []));
+    diagnostics.push(problem(context, prefix, 'manifest/not-an-object', `a Kubernetes object must be a mapping, not ${describeType(value)}`, []));
     return;
   }
   const items = listItems(value);
@@ -190,7 +196,10 @@ function addObject(
     return;
   }
   const identity = readIdentity(value);
-  for (const p of identity.problems) diagnostics.push(problem('manifest/missing-field', p.message, p.path, identity.ref));
+  for (let i = 0; i < identity.problems.length; i++) {
+    const p = identity.problems[i]!;
+    diagnostics.push(problem(context, prefix, 'manifest/missing-field', p.message, p.path, identity.ref));
+  }
   if (!identity.ref) return;
   const locateAt = context.locateAt;
   const manifest: Manifest = {
@@ -198,7 +207,7 @@ function addObject(
     ref: identity.ref,
     file: context.file,
     documentIndex: context.documentIndex,
-    locate: prefix.length === 0 ? (path, target) => locateAt(path, target) : (path, target) => locateAt([...prefix, ...path], target),
+    locate: prefix.length === 0 ? locateAt : (path, target) => locateAt([...prefix, ...path], target),
   };
   if (listIndex !== undefined) manifest.listIndex = listIndex;
   else if (prefix.length === 0 && context.rootLine) manifest.startLine = context.rootLine;

@@ -27,13 +27,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
   let defined = 0;
-  for (const k of Object.keys(ao)) {
+  // Indexed: cold, a for-of over the keys allocates an iterator and a result per key.
+  const aKeys = Object.keys(ao);
+  for (let i = 0; i < aKeys.length; i++) {
+    const k = aKeys[i]!;
     const v = ao[k];
     if (v === undefined) continue;
     defined++;
     if (!Object.prototype.hasOwnProperty.call(bo, k) || !deepEqual(v, bo[k])) return false;
   }
-  for (const k of Object.keys(bo)) if (bo[k] !== undefined) defined--;
+  const bKeys = Object.keys(bo);
+  for (let i = 0; i < bKeys.length; i++) if (bo[bKeys[i]!] !== undefined) defined--;
   return defined === 0;
 }
 

@@ -32,7 +32,7 @@ import type { InventoryMember, ReleaseRef } from '../apply/ports.js';
 import type { RevisionWithObjects } from '../apply/release/types.js';
 import { DEFAULT_MAX_INPUT_BYTES, readCapped, STDIN_NAME, type InputOptions, type StdinReader } from '../io/inputs.js';
 import { readDesired } from '../io/read-desired.js';
-import { isHook, readKdAnnotations } from '../annotations/index.js';
+import { isHookObject } from '../annotations/index.js';
 import { FIELD_MANAGER } from '../cluster/client.js';
 import { abortReason } from '../cluster/clock.js';
 import { ClusterRequestError, UnknownResourceError } from '../cluster/errors.js';
@@ -469,7 +469,7 @@ const trackedObjects = new WeakMap<KubeObject, boolean>();
 /** Whether drift compares the object: hooks are run, not kept in sync. */
 function tracked(object: KubeObject): boolean {
   let known = trackedObjects.get(object);
-  if (known === undefined) trackedObjects.set(object, (known = !isHook(readKdAnnotations(object).value)));
+  if (known === undefined) trackedObjects.set(object, (known = !isHookObject(object)));
   return known;
 }
 

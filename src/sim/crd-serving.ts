@@ -13,7 +13,7 @@ import type { OpenApiDocument } from '../schema/types.js';
 export class CustomResourceServing {
   readonly #catalog: ApiCatalog;
   readonly #store: ObjectStore;
-  /** CRD name → the group-versions it registered. */
+  /** CRD name -> the group-versions it registered. */
   readonly #apis = new Map<string, CrdVersionApi[]>();
   /** Base documents of the schema source, CRD entries merge into copies of them. */
   readonly #metaSchemas: Record<string, unknown>;

@@ -78,13 +78,21 @@ export async function prepareRegistry(
 /** Per-object rules on a prepared registry: schema, metadata, built-in kinds' API server rules, annotations. No cross-object rules. */
 export function validateEach(manifests: readonly Manifest[], registry: SchemaRegistry, options: { strict: boolean }): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const m of manifests) {
-    out.push(...validateManifest(m, registry, { strict: options.strict }));
-    out.push(...checkMetadata(m, { namespaced: registry.isNamespaced(m.ref) }));
-    out.push(...checkBuiltin(m));
-    out.push(...checkAnnotations(m));
-  }
+  const schemaOptions = { strict: options.strict };
+  for (let i = 0; i < manifests.length; i++) validateOne(manifests[i]!, registry, schemaOptions, out);
   return out;
+}
+
+/** validateEach of one manifest, appended to `out` (every object passes here: no spread of the usually empty lists). */
+function validateOne(m: Manifest, registry: SchemaRegistry, schemaOptions: { strict: boolean }, out: Diagnostic[]): void {
+  append(out, validateManifest(m, registry, schemaOptions));
+  append(out, checkMetadata(m, { namespaced: registry.isNamespaced(m.ref) }));
+  append(out, checkBuiltin(m));
+  append(out, checkAnnotations(m));
+}
+
+function append(out: Diagnostic[], list: readonly Diagnostic[]): void {
+  for (let i = 0; i < list.length; i++) out.push(list[i]!);
 }
 
 export async function validateManifests(
@@ -98,12 +106,13 @@ export async function validateManifests(
     isNamespaced: (gvk) => registry.isNamespaced(gvk),
   });
   const pause = options.pause;
-  if (pause === undefined) diagnostics.push(...validateEach(defaulted, registry, options));
-  else
-    for (const m of defaulted) {
-      await pause();
-      diagnostics.push(...validateEach([m], registry, options));
-    }
+  const schemaOptions = { strict: options.strict };
+  for (let i = 0; i < defaulted.length; i++) {
+    // A pause that answers nothing is not awaited: no microtask turn per object.
+    const turn = pause?.();
+    if (turn !== undefined) await turn;
+    validateOne(defaulted[i]!, registry, schemaOptions, diagnostics);
+  }
   diagnostics.push(...checkDuplicates(defaulted));
   return { manifests: defaulted, diagnostics };
 }

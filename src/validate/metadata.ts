@@ -75,7 +75,11 @@ export function longerThan(text: string, limit: number): boolean {
   return byteLength(text) > limit;
 }
 
-export function isDns1123Label(value: string): string[] {
+/** No problem: shared, so that the valid value (nearly every one) allocates nothing. */
+const VALID: readonly string[] = Object.freeze([]);
+
+export function isDns1123Label(value: string): readonly string[] {
+  if (value.length <= 63 && dns1123Label.test(value)) return VALID;
   const errs: string[] = [];
   if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!dns1123Label.test(value)) {
@@ -93,7 +97,8 @@ export function isDns1123Label(value: string): string[] {
   return errs;
 }
 
-export function isDns1123Subdomain(value: string): string[] {
+export function isDns1123Subdomain(value: string): readonly string[] {
+  if (value.length <= 253 && dns1123Subdomain.test(value)) return VALID;
   const errs: string[] = [];
   if (longerThan(value, 253)) errs.push(maxLenError(253));
   if (!dns1123Subdomain.test(value))
@@ -107,7 +112,8 @@ export function isDns1123Subdomain(value: string): string[] {
   return errs;
 }
 
-export function isDns1035Label(value: string): string[] {
+export function isDns1035Label(value: string): readonly string[] {
+  if (value.length <= 63 && dns1035Label.test(value)) return VALID;
   const errs: string[] = [];
   if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!dns1035Label.test(value))
@@ -123,7 +129,7 @@ export function isDns1035Label(value: string): string[] {
 }
 
 /** Names used as URL path segments (RBAC kinds): no `/` or `%`, not `.` or `..`; no length limit. */
-export function isPathSegmentName(value: string, options: { prefix?: boolean } = {}): string[] {
+export function isPathSegmentName(value: string, options: { prefix?: boolean } = {}): readonly string[] {
   if (!options.prefix && (value === '.' || value === '..')) return [`may not be '${value}'`];
   const errs: string[] = [];
   for (const bad of ['/', '%']) if (value.includes(bad)) errs.push(`may not contain '${bad}'`);
@@ -133,7 +139,9 @@ export function isPathSegmentName(value: string, options: { prefix?: boolean } =
 const QUALIFIED_NAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** Label keys and annotation keys: an optional DNS subdomain prefix and `/`, then a name of at most 63. */
-export function isQualifiedName(value: string): string[] {
+export function isQualifiedName(value: string): readonly string[] {
+  // The usual key: no prefix, a valid name (the regex implies a non-empty one).
+  if (value.length <= 63 && value.indexOf('/') < 0 && qualifiedName.test(value)) return VALID;
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -155,7 +163,8 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
-export function isLabelValue(value: string): string[] {
+export function isLabelValue(value: string): readonly string[] {
+  if (value.length <= 63 && labelValue.test(value)) return VALID;
   const errs: string[] = [];
   if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!labelValue.test(value))
@@ -196,7 +205,7 @@ function maskTrailingDash(name: string): string {
   return name.length > 1 && name.endsWith('-') ? name.slice(0, -1) + 'a' : name;
 }
 
-export function validateName(rule: NameRule, name: string, options: { prefix?: boolean } = {}): string[] {
+export function validateName(rule: NameRule, name: string, options: { prefix?: boolean } = {}): readonly string[] {
   const prefix = options.prefix === true;
   switch (rule) {
     case 'path-segment':
@@ -221,22 +230,9 @@ export function checkMetadata(manifest: Manifest, options: MetadataCheckOptions)
   const object = manifest.object;
   const metadata = object.metadata;
   if (!isRecord(metadata)) return diagnostics;
-
-  const push = (severity: Severity, rule: string, path: JsonPath, target: 'key' | 'value', message: string) => {
-    diagnostics.push({
-      severity,
-      rule,
-      message,
-      file: manifest.file,
-      range: manifest.locate(path, target),
-      object: manifest.ref,
-      path,
-      documentIndex: manifest.documentIndex,
-    });
-  };
-  const invalid = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: readonly string[]) => {
-    if (messages.length > 0) push('error', rule, path, target, `${toFieldPath(fieldPath)}: Invalid value: ${quote(value)}: ${messages.join('; ')}`);
-  };
+  // Every object passes here, nearly always without a problem: no closures, paths or lists are
+  // made until one is found.
+  const out: Found = { manifest, diagnostics };
 
   // Names.
   const kind = manifest.ref.kind;
@@ -246,33 +242,74 @@ export function checkMetadata(manifest: Manifest, options: MetadataCheckOptions)
   const generateName = metadata['generateName'];
   if (typeof generateName === 'string' && generateName !== '') {
     const path = ['metadata', 'generateName'];
-    invalid('metadata/name', path, 'value', path, generateName, validateName(rule, generateName, { prefix: true }));
+    invalid(out, 'metadata/name', path, 'value', path, generateName, validateName(rule, generateName, { prefix: true }));
   }
   if (typeof name === 'string' && name !== '') {
-    const path = ['metadata', 'name'];
-    const messages = validateName(rule, name);
-    if (messages.length === 0) messages.push(...kindNameLimits(group, kind, name, object));
-    invalid('metadata/name', path, 'value', path, name, messages);
+    let messages = validateName(rule, name);
+    if (messages.length === 0) messages = kindNameLimits(group, kind, name, object);
+    if (messages.length > 0) {
+      const path = ['metadata', 'name'];
+      invalid(out, 'metadata/name', path, 'value', path, name, messages);
+    }
   }
 
   // Namespace.
   const namespace = metadata['namespace'];
   if (typeof namespace === 'string' && namespace !== '') {
-    const path = ['metadata', 'namespace'];
     if (options.namespaced === false) {
-      push('warning', 'metadata/namespace', path, 'value', `metadata.namespace ${quote(namespace)} is ignored: ${kind} is cluster-scoped`);
+      push(out, 'warning', 'metadata/namespace', ['metadata', 'namespace'], 'value', `metadata.namespace ${quote(namespace)} is ignored: ${kind} is cluster-scoped`);
     } else {
-      invalid('metadata/namespace', path, 'value', path, namespace, isDns1123Label(namespace));
+      const messages = isDns1123Label(namespace);
+      if (messages.length > 0) {
+        const path = ['metadata', 'namespace'];
+        invalid(out, 'metadata/namespace', path, 'value', path, namespace, messages);
+      }
     }
   }
 
-  // Labels and annotations, of the object and of its pod templates.
-  for (const base of embeddedMetadataPaths(object)) checkLabelsAndAnnotations(object, base, invalid, push);
+  // Labels and annotations, of the object and of its pod templates (and a CronJob's job template).
+  checkLabelsAndAnnotations(metadata, METADATA, out);
+  const spec = object['spec'];
+  if (isRecord(spec)) {
+    const template = spec['template'];
+    if (isRecord(template) && isRecord(template['metadata'])) checkLabelsAndAnnotations(template['metadata'], TEMPLATE_METADATA, out);
+    const jobTemplate = spec['jobTemplate'];
+    if (isRecord(jobTemplate)) {
+      if (isRecord(jobTemplate['metadata'])) checkLabelsAndAnnotations(jobTemplate['metadata'], JOB_TEMPLATE_METADATA, out);
+      const jobSpec = jobTemplate['spec'];
+      const jobPodTemplate = isRecord(jobSpec) ? jobSpec['template'] : undefined;
+      if (isRecord(jobPodTemplate) && isRecord(jobPodTemplate['metadata'])) checkLabelsAndAnnotations(jobPodTemplate['metadata'], JOB_POD_TEMPLATE_METADATA, out);
+    }
+  }
   return diagnostics;
 }
 
+/** Where a check's problems go. */
+interface Found {
+  manifest: Manifest;
+  diagnostics: Diagnostic[];
+}
+
+function push(out: Found, severity: Severity, rule: string, path: JsonPath, target: 'key' | 'value', message: string): void {
+  const manifest = out.manifest;
+  out.diagnostics.push({
+    severity,
+    rule,
+    message,
+    file: manifest.file,
+    range: manifest.locate(path, target),
+    object: manifest.ref,
+    path,
+    documentIndex: manifest.documentIndex,
+  });
+}
+
+function invalid(out: Found, rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: readonly string[]): void {
+  if (messages.length > 0) push(out, 'error', rule, path, target, `${toFieldPath(fieldPath)}: Invalid value: ${quote(value)}: ${messages.join('; ')}`);
+}
+
 /** Limits some kinds add because controllers derive other names or labels from the name. */
-function kindNameLimits(group: string, kind: string, name: string, object: Record<string, unknown>): string[] {
+function kindNameLimits(group: string, kind: string, name: string, object: Record<string, unknown>): readonly string[] {
   if (group === 'batch' && kind === 'CronJob' && byteLength(name) > 52) return ['must be no more than 52 characters'];
   if (group === 'batch' && kind === 'Job') {
     if (byteLength(name) > 63) return [`must be no more than 63 characters (a Job's pods carry its name in the batch.kubernetes.io/job-name label)`];
@@ -292,68 +329,55 @@ function kindNameLimits(group: string, kind: string, name: string, object: Recor
   return [];
 }
 
-/** `metadata`, plus the pod template metadata of workloads (and a CronJob's job template). */
-function embeddedMetadataPaths(object: Record<string, unknown>): JsonPath[] {
-  const paths: JsonPath[] = [['metadata']];
-  const candidates: JsonPath[] = [
-    ['spec', 'template', 'metadata'],
-    ['spec', 'jobTemplate', 'metadata'],
-    ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-  ];
-  for (const p of candidates) if (isRecord(at(object, p))) paths.push(p);
-  return paths;
-}
-
-function at(object: unknown, path: JsonPath): unknown {
-  let cur = object;
-  for (const p of path) {
-    if (!isRecord(cur)) return undefined;
-    cur = cur[String(p)];
-  }
-  return cur;
-}
+// The metadata whose labels and annotations are checked: the object's, its pod template's, a
+// CronJob's job template's and that template's pod template's. Never changed: paths built from
+// them are copies.
+const METADATA: JsonPath = ['metadata'];
+const TEMPLATE_METADATA: JsonPath = ['spec', 'template', 'metadata'];
+const JOB_TEMPLATE_METADATA: JsonPath = ['spec', 'jobTemplate', 'metadata'];
+const JOB_POD_TEMPLATE_METADATA: JsonPath = ['spec', 'jobTemplate', 'spec', 'template', 'metadata'];
 
 const NONE: readonly string[] = [];
 
-type InvalidFn = (rule: string, path: JsonPath, target: 'key' | 'value', fieldPath: JsonPath, value: string, messages: readonly string[]) => void;
-type PushFn = (severity: Severity, rule: string, path: JsonPath, target: 'key' | 'value', message: string) => void;
-
-function checkLabelsAndAnnotations(object: Record<string, unknown>, base: JsonPath, invalid: InvalidFn, push: PushFn): void {
-  const metadata = at(object, base);
+function checkLabelsAndAnnotations(metadata: Record<string, unknown>, base: JsonPath, out: Found): void {
   // (Paths are built only for a problem: every label of every object passes through here.)
-  const labels = isRecord(metadata) ? metadata['labels'] : undefined;
+  const labels = metadata['labels'];
   if (isRecord(labels)) {
-    const fieldPath = [...base, 'labels'];
-    for (const key of Object.keys(labels)) {
+    for (const key in labels) {
       const value = labels[key];
       const keyErrors = isQualifiedName(key);
       const valueErrors = typeof value === 'string' ? isLabelValue(value) : NONE;
       if (keyErrors.length === 0 && valueErrors.length === 0) continue;
+      const fieldPath = [...base, 'labels'];
       const path = [...fieldPath, key];
-      invalid('metadata/label-key', path, 'key', fieldPath, key, keyErrors);
-      if (typeof value === 'string') invalid('metadata/label-value', path, 'value', fieldPath, value, valueErrors);
+      invalid(out, 'metadata/label-key', path, 'key', fieldPath, key, keyErrors);
+      if (typeof value === 'string') invalid(out, 'metadata/label-value', path, 'value', fieldPath, value, valueErrors);
     }
   }
-  const annotations = isRecord(metadata) ? metadata['annotations'] : undefined;
+  const annotations = metadata['annotations'];
   if (isRecord(annotations)) {
-    const fieldPath = [...base, 'annotations'];
     // Each unit is at most 3 bytes: the exact count is needed only when that bound passes the limit.
     let bound = 0;
-    for (const key of Object.keys(annotations)) {
+    for (const key in annotations) {
       const value = annotations[key];
       // The API server checks annotation keys case-insensitively: upper case is allowed in the prefix.
       const keyErrors = isQualifiedName(key.toLowerCase());
-      if (keyErrors.length > 0) invalid('metadata/annotation-key', [...fieldPath, key], 'key', fieldPath, key, keyErrors);
+      if (keyErrors.length > 0) {
+        const fieldPath = [...base, 'annotations'];
+        invalid(out, 'metadata/annotation-key', [...fieldPath, key], 'key', fieldPath, key, keyErrors);
+      }
       bound += 3 * (key.length + (typeof value === 'string' ? value.length : 0));
     }
     let total = 0;
     if (bound > TOTAL_ANNOTATION_SIZE_LIMIT)
-      for (const key of Object.keys(annotations)) {
+      for (const key in annotations) {
         const value = annotations[key];
         total += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
       }
     if (total > TOTAL_ANNOTATION_SIZE_LIMIT) {
+      const fieldPath = [...base, 'annotations'];
       push(
+        out,
         'error',
         'metadata/annotations-too-long',
         fieldPath,

@@ -3,6 +3,7 @@
  * name rules by kind, generateName prefixes, the annotation size limit (too large for a fixture
  * file), and the scope check with an unknown scope.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   byteLength,
@@ -143,5 +144,73 @@ describe('checkMetadata', () => {
       const m = { ...manifestsFromYaml('kind: ConfigMap\n')[0]!, object };
       expect(checkMetadata(m, { namespaced: true })).toEqual([]);
     }
+  });
+
+  it('checks the labels and annotations of every embedded metadata: pod template, job template and its pod template', () => {
+    const yaml = [
+      'apiVersion: batch/v1',
+      'kind: CronJob',
+      'metadata:',
+      '  name: nightly',
+      '  labels: {Bad Key: a}',
+      'spec:',
+      '  schedule: "0 1 * * *"',
+      '  jobTemplate:',
+      '    metadata:',
+      '      labels: {ok: "-bad"}',
+      '      annotations: {"a/b/c": x}',
+      '    spec:',
+      '      template:',
+      '        metadata:',
+      '          labels: {app: "x y"}',
+      '        spec: {containers: [{name: c, image: i}]}',
+      '',
+    ].join('\n');
+    const [m] = manifestsFromYaml(yaml);
+    expect(checkMetadata(m!, { namespaced: true }).map((d) => [d.rule, d.path, d.message.slice(0, d.message.indexOf(':'))])).toEqual([
+      ['metadata/label-key', ['metadata', 'labels', 'Bad Key'], 'metadata.labels'],
+      ['metadata/label-value', ['spec', 'jobTemplate', 'metadata', 'labels', 'ok'], 'spec.jobTemplate.metadata.labels'],
+      ['metadata/annotation-key', ['spec', 'jobTemplate', 'metadata', 'annotations', 'a/b/c'], 'spec.jobTemplate.metadata.annotations'],
+      ['metadata/label-value', ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels', 'app'], 'spec.jobTemplate.spec.template.metadata.labels'],
+    ]);
+  });
+});
+
+/**
+ * The validators answer a valid value (nearly every one) from a fast path that allocates nothing;
+ * here they are held to the rules as the API server writes them (length in bytes, then the
+ * regex, each message), over strings near every boundary: lengths around the limits, dots,
+ * dashes, slashes, upper case, underscores and multi-byte characters.
+ */
+describe('string validators against their definitions', () => {
+  const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const dns1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+  const qualified = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+  const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+  const bytes = (v: string) => Buffer.byteLength(v, 'utf8');
+  const char = fc.constantFrom('a', 'b', 'z', '0', '9', '-', '.', '_', '/', 'A', 'Z', ' ', 'é', '😀');
+  const value = fc.oneof(
+    fc.array(char, { maxLength: 12 }).map((c) => c.join('')),
+    // Near the 63 and 253 limits.
+    fc.tuple(fc.constantFrom(61, 62, 63, 64, 251, 252, 253, 254), fc.array(char, { maxLength: 3 })).map(([n, c]) => 'a'.repeat(n - c.length) + c.join('')),
+  );
+
+  it('agree with the length and regex rules on every value', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(isDns1123Label(v).length === 0).toBe(bytes(v) <= 63 && label.test(v));
+        expect(isDns1123Subdomain(v).length === 0).toBe(bytes(v) <= 253 && subdomain.test(v));
+        expect(isDns1035Label(v).length === 0).toBe(bytes(v) <= 63 && dns1035.test(v));
+        expect(isLabelValue(v).length === 0).toBe(bytes(v) <= 63 && labelValue.test(v));
+        const parts = v.split('/');
+        const name = parts.at(-1)!;
+        const prefixOk = parts.length === 1 || (parts.length === 2 && parts[0] !== '' && bytes(parts[0]!) <= 253 && subdomain.test(parts[0]!));
+        expect(isQualifiedName(v).length === 0).toBe(parts.length <= 2 && prefixOk && bytes(name) <= 63 && qualified.test(name));
+        // A problem is never answered with an empty message, nor a valid value with any.
+        for (const messages of [isDns1123Label(v), isDns1123Subdomain(v), isDns1035Label(v), isLabelValue(v), isQualifiedName(v)]) for (const m of messages) expect(m).not.toBe('');
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
   });
 });

@@ -2,8 +2,9 @@
  * readKdAnnotations: every kd key and every alias value maps to the documented kd value;
  * precedence (kd, then Argo CD, then Helm); defaults; and bad input never throws.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KD_ANNOTATIONS, isHook, parseDurationMs, readKdAnnotations } from '../../src/annotations/index.js';
+import { KD_ANNOTATIONS, allAnnotationKeys, isHook, isHookObject, parseDurationMs, readKdAnnotations } from '../../src/annotations/index.js';
 
 const withAnnotations = (annotations: Record<string, unknown>) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x', annotations } });
 const read = (annotations: Record<string, unknown>) => readKdAnnotations(withAnnotations(annotations));
@@ -320,5 +321,26 @@ describe('precedence', () => {
     expect(value.syncWave).toBe(4);
     expect(value.source.syncWave).toBe('argocd.argoproj.io/sync-wave');
     expect(problems.map((p) => [p.key, p.rule])).toEqual([['kd.io/sync-wave', 'annotation/invalid-value']]);
+  });
+});
+
+describe('isHookObject', () => {
+  it('answers as isHook of the read annotations, over every key kd reads and values of every kind', () => {
+    // Drift asks it of every object; it reads the annotations only when a hook key holds a string.
+    const key = fc.oneof(fc.constantFrom(...allAnnotationKeys()), fc.constantFrom('app', 'kd.io/hooks', 'constructor'));
+    const value = fc.oneof(fc.constantFrom('pre-install', 'PreSync', 'Skip', 'Sync', 'test', 'post-apply', 'pre-apply,post-apply', '', 'nonsense', '5', 'true'), fc.constant(1), fc.constant(null));
+    const annotations = fc.dictionary(key, value, { maxKeys: 4 });
+    const object = fc.oneof(
+      annotations.map((a) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: a } })),
+      fc.constantFrom({}, { metadata: null }, { metadata: { annotations: 'x' } }, 'x', null),
+    );
+    fc.assert(
+      fc.property(object, (o) => {
+        expect(isHookObject(o)).toBe(isHook(readKdAnnotations(o).value));
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
+    // The generated objects hold hooks as well as objects that are none.
+    expect(new Set(fc.sample(object, { numRuns: 300, seed: 17 }).map((o) => isHookObject(o)))).toEqual(new Set([true, false]));
   });
 });

@@ -26,8 +26,10 @@ describe('the command word', () => {
   it('tells the entry which command lines will talk to a cluster, to load node:tls early', () => {
     const tls = (args: string[]) => talksTls(commandWord(args), args);
     for (const args of [['drift', '.'], ['-n', 'x', 'apply', '.'], ['history', 'web'], ['rollback', 'web'], ['list'], ['recover', 'web'], ['delete', 'web'], ['validate', '--cluster', '.']]) expect(tls(args), args.join(' ')).toBe(true);
-    // Offline, asking for help, no command, or --cluster only after `--` (a file name there).
-    for (const args of [['validate', '.'], ['drift', '--help'], ['apply', '-h'], ['--version'], [], ['sim'], ['validate', '--', '--cluster']]) expect(tls(args), args.join(' ')).toBe(false);
+    // Offline, asking for help or the version, no command, or --cluster only after `--` (a file name there).
+    for (const args of [['validate', '.'], ['drift', '--help'], ['apply', '-h'], ['--version'], ['drift', '.', '--version'], [], ['sim'], ['validate', '--', '--cluster']]) expect(tls(args), args.join(' ')).toBe(false);
+    // `--version` after `--` is an argument.
+    expect(tls(['drift', '--', '--version'])).toBe(true);
   });
 
   it('lets a release named apply be deleted, and a folder named apply, sim or list be validated', async () => {

@@ -96,6 +96,49 @@ describe('the code cache of a command file', () => {
     expect(cacheReport(kd(['validate', manifests], dir))).toBe('validate.cjs: used, kept');
   });
 
+  it('is not measured at exit by a run shaped like one that measured it (no node:v8 loaded), and is once by a run of another shape', () => {
+    const dir = tempDir('kd-code-cache-');
+    // Records, as it happens, each load of node:v8 (what measuring the bytecode at exit loads).
+    const log = path.join(dir, 'v8-loads.log');
+    const preload = path.join(dir, 'v8-loads.cjs');
+    writeFileSync(
+      preload,
+      `const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'node:v8' || request === 'v8') require('node:fs').appendFileSync(${JSON.stringify(log)}, process.argv.slice(2).join(' ') + '\\n'); return load.call(this, request, ...rest); };\n`,
+    );
+    const cacheDir = path.join(dir, 'cache');
+    const kdIn = (args: string[]) => {
+      rmSync(log, { force: true });
+      const run = runKd(args, { env: { KD_CODE_CACHE_DIR: cacheDir, KD_CODE_CACHE_DEBUG: '1' }, nodeArgs: ['-r', preload] });
+      return { report: cacheReport(run), measured: existsSync(log), status: run.status };
+    };
+    // The first run measures what it compiled, for the cache it writes.
+    expect(kdIn(['validate', manifests])).toMatchObject({ report: expect.stringMatching(/^validate\.cjs: none, wrote \d+ bytes$/), measured: true, status: 1 });
+    // The same shape (flags and exit code; other arguments) reads only.
+    expect(kdIn(['validate', manifests])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
+    expect(kdIn(['validate', path.join(manifests, 'web.yaml')])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
+    // Another exit code, or other flags, may have compiled more: measured once; not having grown,
+    // the cache is kept with its shape noted, and the next run of that shape reads only.
+    const payload = (file: string) => readFileSync(file).subarray(-1000);
+    const header = (file: string) => {
+      const raw = readFileSync(file);
+      return JSON.parse(raw.subarray(12, 12 + raw.readUInt32LE(8)).toString('utf8')) as { bytecode: number; payloadCrc: number; shapes: string[] };
+    };
+    const before = payload(validateCache(cacheDir));
+    const made = header(validateCache(cacheDir));
+    expect(made.shapes).toHaveLength(1);
+    for (const args of [['validate', path.join(manifests, 'config.yaml')], ['validate', manifests, '--no-color']]) {
+      const status = args.length === 2 ? 0 : 1;
+      expect(kdIn(args)).toEqual({ report: "validate.cjs: used, kept, noted the run's shape", measured: true, status });
+      expect(kdIn(args)).toEqual({ report: 'validate.cjs: used, kept', measured: false, status });
+    }
+    expect(payload(validateCache(cacheDir)).equals(before)).toBe(true);
+    // The same code under a header that knows three shapes, measured against the same baseline.
+    const noted = header(validateCache(cacheDir));
+    expect([noted.bytecode, noted.payloadCrc, noted.shapes.length]).toEqual([made.bytecode, made.payloadCrc, 3]);
+    expect(noted.shapes[0]).toBe(made.shapes[0]);
+    expect(kdIn(['validate', manifests])).toEqual({ report: 'validate.cjs: used, kept', measured: false, status: 1 });
+  });
+
   it.each([
     ['garbage', () => Buffer.from('not a code cache at all\n'), 'corrupt'],
     ['empty', () => Buffer.alloc(0), 'corrupt'],
@@ -149,6 +192,34 @@ describe('the code cache of a command file', () => {
     expect(cacheReport(run)).toMatch(/^validate\.cjs: stale, wrote \d+ bytes$/);
     expect(run.stdout).toBe(`${changed}\n`);
     expect(cacheReport(installed(['validate', '--version']))).toBe('validate.cjs: used, kept');
+  });
+
+  it('of a command file that is not pure ASCII (edited after the build) is made from its text decoded as UTF-8', () => {
+    // The build makes every command file ASCII, which the loader decodes as latin1: not this one.
+    const install = tempDir('kd-code-cache-install-');
+    cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
+    mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
+    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'), path.join(install, 'dist', 'kubectl-kd.cjs'));
+    copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
+    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const source = readFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), 'utf8');
+    expect(source.split(`"${version}"`)).toHaveLength(2);
+    writeFileSync(path.join(install, 'dist', 'cli', 'validate.cjs'), source.replace(`"${version}"`, `"${version}-été → µ"`));
+    const dir = tempDir('kd-code-cache-');
+    const installed = (args: string[]): KdRun => {
+      const r = spawnSync(process.execPath, [path.join(install, 'bin', 'kubectl-kd.cjs'), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...tempHomeEnv(), KD_CODE_CACHE_DIR: dir, KD_CODE_CACHE_DEBUG: '1' },
+        timeout: 60_000,
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const first = installed(['validate', '--version']);
+    expect(cacheReport(first)).toMatch(/^validate\.cjs: none, wrote \d+ bytes$/);
+    expect(first.stdout).toBe(`${version}-été → µ\n`);
+    const next = installed(['validate', '--version']);
+    expect(cacheReport(next)).toBe('validate.cjs: used, kept');
+    expect(next.stdout).toBe(`${version}-été → µ\n`);
   });
 
   it('is not used in a folder that group or others may write, nor in one of another user, and --verbose says why', () => {

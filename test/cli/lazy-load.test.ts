@@ -20,7 +20,7 @@
  * wrappers (scripts/loaded-modules.mjs `evaluatedSources`, shared with bench/startup.mjs and
  * test/lsp/lazy-start.test.ts); what each bundle file holds comes from the build's dist/meta.json.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +49,8 @@ const NOT_FOR_A_CLEAN_RUN = [
   'src/sim/',
 ];
 // perf_hooks: the global `performance` loads it (9 modules); drift's files' phase times its turns with process.hrtime.
+// loadedModules' own preload and coverage load internal/readline/interface (and internal/fs/promises),
+// so its baseline hides them here: `builtinsWith` below checks them without either.
 const BUILTINS_NOT_NEEDED = ['child_process', 'dgram', 'tty', 'fs/promises', 'internal/readline/interface', 'perf_hooks'];
 
 let dir: string;
@@ -215,6 +217,92 @@ describe('drift against kd sim', () => {
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
     expect(run.builtins).toContain('child_process');
+  });
+});
+
+/** What Node loads when a run reads process.stdin and it is a file (fs streams, and with them fs/promises and readline) or a terminal (node:tty). */
+const STANDARD_STREAM_BUILTINS = ['internal/fs/streams', 'internal/fs/promises', 'internal/readline/interface', 'tty'];
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/**
+ * Runs `node args...` with standard input a file (`/dev/null`, as cron, CI or hyperfine give it;
+ * or a regular file) or a pseudo-terminal (`script`: a user typing the command), stdout and
+ * stderr to files, and says which of Node's built-ins it loaded, as a CommonJS preload sees them
+ * when the process exits. Not through loadedModules: its preload and coverage load fs/promises
+ * and readline themselves, so its baseline hides them.
+ */
+async function builtinsWith(stdin: 'null' | 'file' | 'terminal', args: string[], stdinFile = '/dev/null'): Promise<{ status: number | null; stdout: string; stderr: string; builtins: string[] }> {
+  const run = mkdtempSync(path.join(dir, 'stdin-'));
+  const [preload, list, out, err] = ['preload.cjs', 'builtins.json', 'stdout', 'stderr'].map((f) => path.join(run, f)) as [string, string, string, string];
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`);
+  const node = [process.execPath, '-r', preload, ...args].map(quote).join(' ');
+  // Not stderr on the terminal too: Node's net reads process.stderr whenever a socket is destroyed
+  // (a cluster command's last step), which for a terminal loads node:tty.
+  const command = stdin === 'terminal' ? ['script', ['-qec', `${node} >${quote(out)} 2>${quote(err)}`, '/dev/null']] as const : ['/bin/sh', ['-c', `${node} <${quote(stdin === 'null' ? '/dev/null' : stdinFile)} >${quote(out)} 2>${quote(err)}`]] as const;
+  const status = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(command[0], command[1], { env: env(), cwd: repoRoot, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  const builtins = existsSync(list) ? (JSON.parse(readFileSync(list, 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)) : [];
+  return { status, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8'), builtins };
+}
+
+describe('standard input and error are opened only when used', () => {
+  let d: DriftSim;
+  let kubeconfig: string;
+  let app: string;
+  const ns = 'lazy-stdin';
+
+  beforeAll(async () => {
+    if (spawnSync('script', ['--version']).status !== 0) throw new Error('`script` (util-linux) is not on PATH: these tests give kd a pseudo-terminal through it');
+    d = await startDriftSim();
+    app = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n' }).dir;
+    await d.apply(app, 'app', ns);
+    kubeconfig = d.kubectl(ns).kubeconfig;
+  }, 60_000);
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  const drift = (stdin: 'null' | 'file' | 'terminal', paths: string[], stdinFile?: string) =>
+    builtinsWith(stdin, [kdBin, 'drift', '--release', 'app', '-n', ns, '--kubeconfig', kubeconfig, ...paths], stdinFile);
+
+  for (const stdin of ['null', 'file', 'terminal'] as const)
+    it(`a drift with standard input ${stdin === 'null' ? '/dev/null' : stdin === 'file' ? 'a file' : 'a terminal'} that does not read it loads neither fs streams nor readline nor tty`, async () => {
+      const run = await drift(stdin, [app], path.join(app, 'app.yaml'));
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('1 object: 1 in-sync');
+      expect(run.status).toBe(0);
+      expect(run.builtins).toContain('tls');
+      expect(run.builtins.filter((b) => STANDARD_STREAM_BUILTINS.includes(b))).toEqual([]);
+    });
+
+  it('a validate with standard input /dev/null that does not read it loads neither fs streams nor readline nor tty', async () => {
+    const run = await builtinsWith('null', [kdBin, 'validate', path.join(dir, 'web.yaml')]);
+    expect(run.stdout).toBe('valid: 1 object in 1 file\n');
+    expect(run.status).toBe(0);
+    expect(run.builtins).toContain('fs');
+    expect(run.builtins.filter((b) => STANDARD_STREAM_BUILTINS.includes(b))).toEqual([]);
+  });
+
+  it('a drift of `-` still reads the release from standard input (a file), and so loads fs streams', async () => {
+    const run = await drift('file', ['-'], path.join(app, 'app.yaml'));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('1 object: 1 in-sync');
+    expect(run.status).toBe(0);
+    expect(run.builtins).toContain('internal/fs/streams');
+  });
+
+  it('an error is still written to standard error', async () => {
+    const run = await drift('terminal', [path.join(app, 'missing.yaml')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: .*missing\.yaml/);
+    expect(run.stdout).toBe('');
   });
 });
 

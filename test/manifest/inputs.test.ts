@@ -112,6 +112,37 @@ describe('readInputs', () => {
     );
   });
 
+  it("reads walked files by the native text path exactly as the byte path judges their bytes", async () => {
+    // Walked files are read as text by Node's UTF-8 decoder, which turns a bad byte into U+FFFD
+    // and keeps NULs; anything that may not be clean text takes the byte path. Over many contents
+    // (a written U+FFFD, a BOM, NULs, bad and multi-byte sequences), the walk must give what
+    // addBytes gives for the same bytes: the same texts and the same positioned diagnostics.
+    const byte = fc.oneof(fc.integer({ min: 0x20, max: 0x7f }), fc.constant(0x0a), fc.constant(0x00), fc.integer({ min: 0x80, max: 0xff }));
+    const piece = fc.oneof(
+      fc.array(byte, { maxLength: 8 }).map((b) => Buffer.from(b)),
+      fc.constantFrom('\ufffd', '\ufeff', 'é', '€', '😀', 'a: b\n').map((t) => Buffer.from(t)),
+      // A 4-byte sequence cut after 3 bytes decodes to one U+FFFD: as many bytes as it replaces.
+      fc.constant(Buffer.from([0xf0, 0x9f, 0x98])),
+    );
+    // Each after a ConfigMap's first lines, so that the walk keeps it as a Kubernetes document.
+    const head = Buffer.from('apiVersion: v1\nkind: ConfigMap\ndata:\n  x: ');
+    const contents = fc.sample(fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => Buffer.concat([head, ...parts])), { numRuns: 400, seed: 17 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kd-inputs-text-'));
+    try {
+      const names = contents.map((_, i) => path.join(dir, `f${String(i).padStart(4, '0')}.yaml`));
+      await Promise.all(contents.map((bytes, i) => writeFile(names[i]!, bytes)));
+      const walked = await readInputs([dir]);
+      const expected: Inputs = { sources: [], diagnostics: [] };
+      contents.forEach((bytes, i) => addBytes(names[i]!, bytes, {}, expected));
+      expect(walked.sources).toEqual(expected.sources);
+      expect(walked.diagnostics).toEqual(expected.diagnostics);
+      expect(walked.sources.some((s) => s.text.includes('\ufffd'))).toBe(true);
+      expect(walked.diagnostics.map((d) => d.rule)).toEqual(expect.arrayContaining(['input/binary', 'input/encoding']));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('throws an input error for a path that does not exist', async () => {
     const missing = path.join(tree, 'nope.yaml');
     const error = await readInputs([missing]).catch((e: unknown) => e);

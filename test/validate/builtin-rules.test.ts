@@ -3,8 +3,9 @@
  * Secrets and ConfigMaps, robfig/cron's error texts, IANA zone names (case-sensitive, aliases
  * accepted), and that `kubectl kd validate`'s pipeline runs the rules (validateEach).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FILE_START, type Manifest } from '../../src/model/index.js';
+import { FILE_START, labelSelectorMatcher, type Manifest } from '../../src/model/index.js';
 import { checkBuiltin } from '../../src/validate/index.js';
 import { cronScheduleError } from '../../src/validate/builtin/cron.js';
 
@@ -63,5 +64,29 @@ describe('built-in rules', () => {
     expect(cron('UTC')).toEqual([]);
     expect(cron('america/new_york')).toEqual(['spec.timeZone: Invalid value: "america/new_york": unknown time zone america/new_york']);
     expect(cron('')).toEqual(['spec.timeZone: Invalid value: "": timeZone must be nil or non-empty string']);
+  });
+
+  it('finds a workload selector that does not match its template labels exactly as the label selector matcher does', () => {
+    // Selectors of matchLabels only are answered without building a matcher: held here to the
+    // matcher over selectors and labels with missing, extra, non-string and odd keys, with and
+    // without matchExpressions.
+    const key = fc.constantFrom('app', 'tier', 'toString', '__proto__', 'a.b/c');
+    const val = fc.oneof(fc.constantFrom('web', 'db', ''), fc.constant(1), fc.constant(null));
+    const map = fc.dictionary(key, val, { maxKeys: 3 });
+    const expression = fc.record({ key: fc.constantFrom('app', 'tier'), operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'), values: fc.constantFrom(['web'], [], undefined) });
+    const selector = fc.record(
+      { matchLabels: fc.oneof(map, fc.constant(null), fc.constant('x')), matchExpressions: fc.oneof(fc.constant(undefined), fc.constant(null), fc.array(expression, { maxLength: 2 })) },
+      { requiredKeys: [] },
+    );
+    const labels = fc.oneof(map, fc.constant(undefined), fc.constant('x'));
+    fc.assert(
+      fc.property(selector, labels, (sel, lbl) => {
+        const spec = { selector: sel, template: { metadata: { labels: lbl }, spec: { containers: [{ name: 'c', image: 'i' }] } } };
+        const mismatch = messages({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec }).some((m) => m.includes('does not match template'));
+        const empty = messages({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec }).some((m) => m.includes('empty selector'));
+        if (!empty) expect(mismatch).toBe(labelSelectorMatcher(sel)?.(lbl) === false);
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
   });
 });

@@ -37,49 +37,75 @@ export function nonNegative(e: Errors, parent: Record<string, unknown>, at: Fiel
  * The restartPolicy a template ends up with: unset defaults to Always. Reported where it is
  * written, else at the template's spec. A value that is no policy at all is schema/enum's.
  */
-export function checkRestartPolicy(podSpec: Record<string, unknown>, at: FieldPath, allowed: readonly string[]): FieldError[] {
-  const e = new Errors(RULE_RESTART_POLICY);
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+const NO_ERRORS: readonly FieldError[] = Object.freeze([]);
+
+export function checkRestartPolicy(podSpec: Record<string, unknown>, at: FieldPath, allowed: readonly string[]): readonly FieldError[] {
   const policy = typeof podSpec.restartPolicy === 'string' && podSpec.restartPolicy !== '' ? podSpec.restartPolicy : 'Always';
-  if (!['Always', 'OnFailure', 'Never'].includes(policy)) return e.list;
+  // The usual answer, without an error list: an allowed policy.
+  if (allowed.includes(policy) || !RESTART_POLICIES.includes(policy)) return NO_ERRORS;
+  const e = new Errors(RULE_RESTART_POLICY);
   const p = at.child('restartPolicy');
   if (!allowed.includes(policy)) e.notSupported(podSpec.restartPolicy === undefined ? p.at(at.json) : p, policy, allowed);
   return e.list;
 }
+
+/**
+ * Whether a selector that converts (LabelSelectorAsSelector) does not match the labels, as
+ * `labelSelectorMatcher(selector)?.(labels) === false`; a selector of matchLabels only (nearly
+ * every workload's) is answered without building a matcher.
+ */
+function selectorMismatch(selector: Record<string, unknown>, labels: unknown): boolean {
+  const matchLabels = selector.matchLabels;
+  if ((selector.matchExpressions !== undefined && selector.matchExpressions !== null) || !isRecord(matchLabels)) return labelSelectorMatcher(selector)?.(labels) === false;
+  // A value that is not a string: the selector does not convert, so nothing can mismatch.
+  for (const key in matchLabels) if (typeof matchLabels[key] !== 'string') return false;
+  const l = isRecord(labels) ? labels : {};
+  for (const key in matchLabels) if (l[key] !== matchLabels[key]) return true;
+  return false;
+}
+
+const SPEC_COUNTERS = ['replicas', 'minReadySeconds', 'revisionHistoryLimit'];
+const DEPLOYMENT_COUNTERS = ['progressDeadlineSeconds'];
+const ALWAYS = ['Always'];
 
 export function validateWorkload(kind: string, o: Record<string, unknown>): FieldError[] {
   const out: FieldError[] = [];
   const spec = isRecord(o.spec) ? o.spec : undefined;
   if (!spec) return out;
   const at = FieldPath.root('spec');
-  const sel = new Errors(RULE_SELECTOR);
   const template = isRecord(spec.template) ? spec.template : undefined;
   const labels = template && isRecord(template.metadata) ? template.metadata.labels : undefined;
   // A missing selector is schema/required.
   if (isRecord(spec.selector)) {
+    const sel = new Errors(RULE_SELECTOR);
     if (selectorSize(spec.selector) === 0) sel.invalid(at.child('selector'), { go: goLabelSelector(spec.selector) }, `empty selector is invalid for ${SELECTOR_NOUN[kind]}`);
     // As apps validation: only a selector that converts (LabelSelectorAsSelector) can mismatch.
-    else if (template && labelSelectorMatcher(spec.selector)?.(labels) === false)
+    else if (template && selectorMismatch(spec.selector, labels))
       sel.invalid(at.child('template', 'metadata', 'labels'), { go: goStringMap(labels) }, '`selector` does not match template `labels`');
+    append(out, sel.list);
   }
-  out.push(...sel.list);
 
   if (template) {
     const podAt = at.child('template', 'spec');
     const podSpec = isRecord(template.spec) ? template.spec : {};
-    out.push(...validatePodSpec(podSpec, podAt));
-    out.push(...checkRestartPolicy(podSpec, podAt, ['Always']));
+    append(out, validatePodSpec(podSpec, podAt));
+    append(out, checkRestartPolicy(podSpec, podAt, ALWAYS));
   }
 
   const r = new Errors(RULE_ROLLOUT);
-  nonNegative(r, spec, at, ['replicas', 'minReadySeconds', 'revisionHistoryLimit']);
+  nonNegative(r, spec, at, SPEC_COUNTERS);
   if (kind === 'Deployment') {
-    nonNegative(r, spec, at, ['progressDeadlineSeconds']);
+    nonNegative(r, spec, at, DEPLOYMENT_COUNTERS);
     const minReady = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;
     const deadline = typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600;
     // The default deadline (600) counts too: it is reported at minReadySeconds when not written.
-    const deadlineAt = at.child('progressDeadlineSeconds');
-    if (deadline <= minReady) r.invalid(typeof spec.progressDeadlineSeconds === 'number' ? deadlineAt : deadlineAt.at(at.child('minReadySeconds').json), deadline, 'must be greater than minReadySeconds');
-    deploymentStrategy(r, spec.strategy, at.child('strategy'));
+    if (deadline <= minReady) {
+      const deadlineAt = at.child('progressDeadlineSeconds');
+      r.invalid(typeof spec.progressDeadlineSeconds === 'number' ? deadlineAt : deadlineAt.at(at.child('minReadySeconds').json), deadline, 'must be greater than minReadySeconds');
+    }
+    // The usual strategy (none written: RollingUpdate with 25%/25%) has nothing to report.
+    if (spec.strategy !== undefined) deploymentStrategy(r, spec.strategy, at.child('strategy'));
   }
   if (kind === 'DaemonSet') daemonSetStrategy(r, spec.updateStrategy, at.child('updateStrategy'));
   if (kind === 'StatefulSet' && isRecord(spec.updateStrategy) && isRecord(spec.updateStrategy.rollingUpdate)) {
@@ -87,8 +113,12 @@ export function validateWorkload(kind: string, o: Record<string, unknown>): Fiel
     const rp = at.child('updateStrategy', 'rollingUpdate');
     nonNegative(r, ru, rp, ['partition']);
   }
-  out.push(...r.list);
+  append(out, r.list);
   return out;
+}
+
+function append(out: FieldError[], errors: readonly FieldError[]): void {
+  for (let i = 0; i < errors.length; i++) out.push(errors[i]!);
 }
 
 /** An IntOrString's value: a number, or a percentage; undefined for a malformed percent. */

@@ -79,7 +79,8 @@ function checkRange(expr: string, r: Bounds): string | undefined {
   return undefined;
 }
 
-const DURATION = /^[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+// µ and μ written as escapes: the built command files are pure ASCII (scripts/build.mjs).
+const DURATION = /^[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/;
 
 /** Whether the runtime knows an IANA zone name, case-sensitively as Go's zoneinfo lookup is. */
 export function timeZoneError(tz: string): string | undefined {

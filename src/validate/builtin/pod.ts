@@ -21,9 +21,11 @@ export const RULE_SECURITY = 'builtin/security-context';
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
 export function validatePodSpec(spec: Record<string, unknown>, at: FieldPath): FieldError[] {
+  // Every pod template of every workload passes here: sections the spec does not have cost no
+  // paths, lists or closures (each is checked only when present; absent, it has nothing to report).
   const out: FieldError[] = [];
   const volumes = new Set<string>();
-  out.push(...validateVolumes(spec.volumes, at.child('volumes'), volumes));
+  if (spec.volumes !== undefined) append(out, validateVolumes(spec.volumes, at.child('volumes'), volumes));
 
   const containers = new Errors(RULE_CONTAINER);
   // Fields the schema requires are reported here only when present but empty (absent: schema/required).
@@ -31,22 +33,30 @@ export function validatePodSpec(spec: Record<string, unknown>, at: FieldPath): F
   // Names are unique across the three lists; a repeat within one list is the schema's list-map
   // key check (schema/list-map-duplicate), so only repeats across lists are reported here.
   const listOf = new Map<string, string>();
-  for (const list of CONTAINER_LISTS) {
-    records(spec[list]).forEach((c, i) => {
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const list = CONTAINER_LISTS[l]!;
+    if (spec[list] === undefined) continue;
+    const items = records(spec[list]);
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      if (c === undefined) continue; // a hole, as forEach skips
       const cp = at.child(list).index(i);
-      if (typeof c.name !== 'string') return;
+      if (typeof c.name !== 'string') continue;
       const name = c.name;
       if (name === '') containers.required(cp.child('name'));
-      else containers.invalidEach(cp.child('name'), name, isDns1123Label(name));
+      else {
+        const messages = isDns1123Label(name);
+        if (messages.length > 0) containers.invalidEach(cp.child('name'), name, messages);
+      }
       const first = listOf.get(name);
       if (first === undefined) listOf.set(name, list);
       else if (first !== list) containers.duplicate(cp.child('name'), name);
       if (list !== 'ephemeralContainers' && str(c.image).trim() === '') containers.required(cp.child('image'));
-      out.push(...validateContainer(c, cp, list, volumes));
-    });
+      append(out, validateContainer(c, cp, list, volumes));
+    }
   }
-  out.push(...containers.list);
-  out.push(...validatePodSecurityContext(spec.securityContext, at.child('securityContext')));
+  append(out, containers.list);
+  if (spec.securityContext !== undefined) append(out, validatePodSecurityContext(spec.securityContext, at.child('securityContext')));
   return out;
 }
 
@@ -67,71 +77,86 @@ function validateVolumes(value: unknown, at: FieldPath, names: Set<string>): Fie
   return e.list;
 }
 
-function validateContainer(c: Record<string, unknown>, at: FieldPath, list: (typeof CONTAINER_LISTS)[number], volumes: Set<string>): FieldError[] {
-  const out: FieldError[] = [];
+function validateContainer(c: Record<string, unknown>, at: FieldPath, list: (typeof CONTAINER_LISTS)[number], volumes: Set<string>): readonly FieldError[] {
+  let out: FieldError[] | undefined;
+  const add = (errors: readonly FieldError[]) => {
+    if (errors.length > 0) append((out ??= []), errors);
+  };
 
-  const ports = new Errors(RULE_PORT);
-  const portNames = new Set<string>();
-  records(c.ports).forEach((p, i) => {
-    const pp = at.child('ports').index(i);
-    const name = str(p.name);
-    if (name !== '') {
-      const msgs = isValidPortName(name);
-      if (msgs.length > 0) ports.invalidEach(pp.child('name'), name, msgs);
-      else if (portNames.has(name)) ports.duplicate(pp.child('name'), name);
-      else portNames.add(name);
-    }
-    if (typeof p.containerPort === 'number') {
-      if (p.containerPort === 0) ports.required(pp.child('containerPort'));
-      else ports.invalidEach(pp.child('containerPort'), p.containerPort, isValidPortNum(p.containerPort));
-    }
-    if (typeof p.hostPort === 'number' && p.hostPort !== 0) ports.invalidEach(pp.child('hostPort'), p.hostPort, isValidPortNum(p.hostPort));
-  });
-  out.push(...ports.list);
+  if (c.ports !== undefined) {
+    const ports = new Errors(RULE_PORT);
+    const portNames = new Set<string>();
+    records(c.ports).forEach((p, i) => {
+      const pp = at.child('ports').index(i);
+      const name = str(p.name);
+      if (name !== '') {
+        const msgs = isValidPortName(name);
+        if (msgs.length > 0) ports.invalidEach(pp.child('name'), name, msgs);
+        else if (portNames.has(name)) ports.duplicate(pp.child('name'), name);
+        else portNames.add(name);
+      }
+      if (typeof p.containerPort === 'number') {
+        if (p.containerPort === 0) ports.required(pp.child('containerPort'));
+        else ports.invalidEach(pp.child('containerPort'), p.containerPort, isValidPortNum(p.containerPort));
+      }
+      if (typeof p.hostPort === 'number' && p.hostPort !== 0) ports.invalidEach(pp.child('hostPort'), p.hostPort, isValidPortNum(p.hostPort));
+    });
+    add(ports.list);
+  }
 
-  const env = new Errors(RULE_ENV);
-  records(c.env).forEach((v, i) => {
-    const np = at.child('env').index(i).child('name');
-    if (typeof v.name !== 'string') return;
-    const name = v.name;
-    if (name === '') env.required(np);
-    env.invalidEach(np, name, isRelaxedEnvVarName(name));
-  });
-  records(c.envFrom).forEach((v, i) => {
-    const prefix = str(v.prefix);
-    if (prefix !== '') env.invalidEach(at.child('envFrom').index(i).child('prefix'), prefix, isRelaxedEnvVarName(prefix));
-  });
-  out.push(...env.list);
+  if (c.env !== undefined || c.envFrom !== undefined) {
+    const env = new Errors(RULE_ENV);
+    records(c.env).forEach((v, i) => {
+      const np = at.child('env').index(i).child('name');
+      if (typeof v.name !== 'string') return;
+      const name = v.name;
+      if (name === '') env.required(np);
+      env.invalidEach(np, name, isRelaxedEnvVarName(name));
+    });
+    records(c.envFrom).forEach((v, i) => {
+      const prefix = str(v.prefix);
+      if (prefix !== '') env.invalidEach(at.child('envFrom').index(i).child('prefix'), prefix, isRelaxedEnvVarName(prefix));
+    });
+    add(env.list);
+  }
 
-  const vol = new Errors(RULE_VOLUME);
-  const mountPaths = new Set<string>();
-  records(c.volumeMounts).forEach((m, i) => {
-    const mp = at.child('volumeMounts').index(i);
-    if (typeof m.name === 'string') {
-      if (m.name === '') vol.required(mp.child('name'));
-      if (!volumes.has(m.name)) vol.notFound(mp.child('name'), m.name);
-    }
-    if (typeof m.mountPath === 'string') {
-      const path = m.mountPath;
-      if (path === '') vol.required(mp.child('mountPath'));
-      if (mountPaths.has(path)) vol.invalid(mp.child('mountPath'), path, 'must be unique');
-      mountPaths.add(path);
-    }
-  });
-  records(c.volumeDevices).forEach((d, i) => {
-    const dp = at.child('volumeDevices').index(i);
-    if (typeof d.name === 'string') {
-      if (d.name === '') vol.required(dp.child('name'));
-      if (!volumes.has(d.name)) vol.notFound(dp.child('name'), d.name);
-    }
-    if (d.devicePath === '') vol.required(dp.child('devicePath'));
-  });
-  out.push(...vol.list);
+  if (c.volumeMounts !== undefined || c.volumeDevices !== undefined) {
+    const vol = new Errors(RULE_VOLUME);
+    const mountPaths = new Set<string>();
+    records(c.volumeMounts).forEach((m, i) => {
+      const mp = at.child('volumeMounts').index(i);
+      if (typeof m.name === 'string') {
+        if (m.name === '') vol.required(mp.child('name'));
+        if (!volumes.has(m.name)) vol.notFound(mp.child('name'), m.name);
+      }
+      if (typeof m.mountPath === 'string') {
+        const path = m.mountPath;
+        if (path === '') vol.required(mp.child('mountPath'));
+        if (mountPaths.has(path)) vol.invalid(mp.child('mountPath'), path, 'must be unique');
+        mountPaths.add(path);
+      }
+    });
+    records(c.volumeDevices).forEach((d, i) => {
+      const dp = at.child('volumeDevices').index(i);
+      if (typeof d.name === 'string') {
+        if (d.name === '') vol.required(dp.child('name'));
+        if (!volumes.has(d.name)) vol.notFound(dp.child('name'), d.name);
+      }
+      if (d.devicePath === '') vol.required(dp.child('devicePath'));
+    });
+    add(vol.list);
+  }
 
-  out.push(...validateResources(c.resources, at.child('resources')));
-  out.push(...validateProbes(c, at, list));
-  out.push(...validateContainerSecurityContext(c.securityContext, at.child('securityContext')));
-  return out;
+  if (isRecord(c.resources)) add(validateResources(c.resources, at));
+  if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) add(validateProbes(c, at, list));
+  if (c.securityContext !== undefined) add(validateContainerSecurityContext(c.securityContext, at.child('securityContext')));
+  return out ?? NO_ERRORS;
+}
+
+const NO_ERRORS: readonly FieldError[] = Object.freeze([]);
+
+function append(out: FieldError[], errors: readonly FieldError[]): void {
+  for (let i = 0; i < errors.length; i++) out.push(errors[i]!);
 }
 
 /** Resources whose requests may be below their limits: native ones (no domain or *.kubernetes.io), not huge pages. */
@@ -141,36 +166,46 @@ function overcommitAllowed(name: string): boolean {
   return native && !name.startsWith('hugepages-');
 }
 
-function validateResources(value: unknown, at: FieldPath): FieldError[] {
+/** Only a written minus sign can make a quantity negative: parsed for the sign only then. */
+function negativeQuantity(q: unknown): boolean {
+  return (typeof q === 'string' ? q.trimStart().startsWith('-') : typeof q === 'number' && q < 0) && (quantityValue(q) ?? 0) < 0;
+}
+
+/** A container's `resources` (a map), its paths under the container's `at` made only for errors. */
+function validateResources(value: Record<string, unknown>, container: FieldPath): FieldError[] {
   const e = new Errors(RULE_RESOURCES);
-  if (!isRecord(value)) return e.list;
   const limits = isRecord(value.limits) ? value.limits : {};
   const requests = isRecord(value.requests) ? value.requests : {};
-  // Only a written minus sign can make a quantity negative: parse for the sign only then.
-  const negative = (q: unknown) => (typeof q === 'string' ? q.trimStart().startsWith('-') : typeof q === 'number' && q < 0) && (quantityValue(q) ?? 0) < 0;
   for (const name in limits) {
     const q = limits[name];
-    if (negative(q)) e.invalid(at.child('limits').key(name), quantityText(q), 'must be greater than or equal to 0');
+    if (negativeQuantity(q)) e.invalid(container.child('resources', 'limits').key(name), quantityText(q), 'must be greater than or equal to 0');
   }
   for (const name in requests) {
     const q = requests[name];
-    if (negative(q)) e.invalid(at.child('requests').key(name), quantityText(q), 'must be greater than or equal to 0');
-    // Upstream names the whole requests map here; the diagnostic points at the one request.
-    const requestsAt = () => at.child('requests').at(at.child('requests').key(name).json);
+    if (negativeQuantity(q)) e.invalid(container.child('resources', 'requests').key(name), quantityText(q), 'must be greater than or equal to 0');
     if (Object.prototype.hasOwnProperty.call(limits, name)) {
       const n = quantityValue(q);
       const l = quantityValue(limits[name]);
       if (n === undefined || l === undefined) continue;
-      if (n !== l && !overcommitAllowed(name)) e.invalid(requestsAt(), quantityText(q), `must be equal to ${name} limit of ${quantityText(limits[name])}`);
-      else if (n > l) e.invalid(requestsAt(), quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limits[name])}`);
+      // Upstream names the whole requests map here; the diagnostic points at the one request.
+      if (n !== l && !overcommitAllowed(name)) e.invalid(requestsAt(container, name), quantityText(q), `must be equal to ${name} limit of ${quantityText(limits[name])}`);
+      else if (n > l) e.invalid(requestsAt(container, name), quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(limits[name])}`);
     } else if (!overcommitAllowed(name)) {
-      e.required(at.child('limits'), 'Limit must be set for non overcommitable resources');
+      e.required(container.child('resources', 'limits'), 'Limit must be set for non overcommitable resources');
     }
   }
   return e.list;
 }
 
+function requestsAt(container: FieldPath, name: string): FieldPath {
+  const requests = container.child('resources', 'requests');
+  return requests.at(requests.key(name).json);
+}
+
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const PROBE_COUNTERS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
+const LIFECYCLE_HOOKS = ['postStart', 'preStop'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
 function validateHandler(e: Errors, ports: Errors, h: Record<string, unknown>, at: FieldPath, kinds: readonly string[]): void {
@@ -196,7 +231,7 @@ function validateProbes(c: Record<string, unknown>, at: FieldPath, list: (typeof
   const e = new Errors(RULE_PROBE);
   const ports = new Errors(RULE_PORT);
   const sidecar = list === 'initContainers' && c.restartPolicy === 'Always';
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+  for (const probe of PROBES) {
     const p = c[probe];
     if (!isRecord(p)) continue;
     const pp = at.child(probe);
@@ -207,7 +242,7 @@ function validateProbes(c: Record<string, unknown>, at: FieldPath, list: (typeof
     // Ephemeral containers are added through their own subresource, never written in manifests.
     if (list === 'ephemeralContainers') continue;
     validateHandler(e, ports, p, pp, PROBE_HANDLERS);
-    for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
+    for (const f of PROBE_COUNTERS) {
       const v = p[f];
       if (typeof v === 'number' && v < 0) e.invalid(pp.child(f), v, 'must be greater than or equal to 0');
     }
@@ -216,7 +251,7 @@ function validateProbes(c: Record<string, unknown>, at: FieldPath, list: (typeof
       e.invalid(pp.child('terminationGracePeriodSeconds'), p.terminationGracePeriodSeconds, 'must be greater than 0');
   }
   if (isRecord(c.lifecycle)) {
-    for (const hook of ['postStart', 'preStop']) {
+    for (const hook of LIFECYCLE_HOOKS) {
       const h = c.lifecycle[hook];
       if (isRecord(h)) validateHandler(e, ports, h, at.child('lifecycle', hook), LIFECYCLE_HANDLERS);
     }
