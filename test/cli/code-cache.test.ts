@@ -21,6 +21,29 @@ function tempDir(prefix: string): string {
   dirs.push(dir);
   return dir;
 }
+
+/**
+ * A copy of kd's installation (the bin, the entry and package.json) whose dist/cli/validate.cjs
+ * (`bundle`) the test writes, and a runner of that copy with its own cache folder.
+ */
+function installedCopy(): { bundle: string; version: string; installed: (args: string[]) => KdRun } {
+  const install = tempDir('kd-code-cache-install-');
+  cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
+  mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
+  copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'), path.join(install, 'dist', 'kubectl-kd.cjs'));
+  copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
+  const dir = tempDir('kd-code-cache-');
+  const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const installed = (args: string[]): KdRun => {
+    const r = spawnSync(process.execPath, [path.join(install, 'bin', 'kubectl-kd.cjs'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...tempHomeEnv(), KD_CODE_CACHE_DIR: dir, KD_CODE_CACHE_DEBUG: '1' },
+      timeout: 60_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  return { bundle: path.join(install, 'dist', 'cli', 'validate.cjs'), version, installed };
+}
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -163,27 +186,12 @@ describe('the code cache of a command file', () => {
 
   it('made for other content of the file is not used, even at the same length (V8 itself checks only the length)', () => {
     // A copy of the installation whose validate.cjs then changes one character of its version string.
-    const install = tempDir('kd-code-cache-install-');
-    cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
-    mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
-    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'), path.join(install, 'dist', 'kubectl-kd.cjs'));
-    copyFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), path.join(install, 'dist', 'cli', 'validate.cjs'));
-    copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
-    const dir = tempDir('kd-code-cache-');
-    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const { bundle, version, installed } = installedCopy();
     const changed = `9${version.slice(1)}`;
-    const installed = (args: string[]): KdRun => {
-      const r = spawnSync(process.execPath, [path.join(install, 'bin', 'kubectl-kd.cjs'), ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, ...tempHomeEnv(), KD_CODE_CACHE_DIR: dir, KD_CODE_CACHE_DEBUG: '1' },
-        timeout: 60_000,
-      });
-      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-    };
+    writeFileSync(bundle, readFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), 'utf8'));
 
     expect(installed(['validate', '--version']).stdout).toBe(`${version}\n`);
     expect(cacheReport(installed(['validate', '--version']))).toBe('validate.cjs: used, kept');
-    const bundle = path.join(install, 'dist', 'cli', 'validate.cjs');
     const source = readFileSync(bundle, 'utf8');
     expect(source.split(`"${version}"`)).toHaveLength(2);
     writeFileSync(bundle, source.replace(`"${version}"`, `"${changed}"`));
@@ -196,24 +204,10 @@ describe('the code cache of a command file', () => {
 
   it('of a command file that is not pure ASCII (edited after the build) is made from its text decoded as UTF-8', () => {
     // The build makes every command file ASCII, which the loader decodes as latin1: not this one.
-    const install = tempDir('kd-code-cache-install-');
-    cpSync(path.join(repoRoot, 'bin'), path.join(install, 'bin'), { recursive: true });
-    mkdirSync(path.join(install, 'dist', 'cli'), { recursive: true });
-    copyFileSync(path.join(repoRoot, 'dist', 'kubectl-kd.cjs'), path.join(install, 'dist', 'kubectl-kd.cjs'));
-    copyFileSync(path.join(repoRoot, 'package.json'), path.join(install, 'package.json'));
-    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    const { bundle, version, installed } = installedCopy();
     const source = readFileSync(path.join(repoRoot, 'dist', 'cli', 'validate.cjs'), 'utf8');
     expect(source.split(`"${version}"`)).toHaveLength(2);
-    writeFileSync(path.join(install, 'dist', 'cli', 'validate.cjs'), source.replace(`"${version}"`, `"${version}-été → µ"`));
-    const dir = tempDir('kd-code-cache-');
-    const installed = (args: string[]): KdRun => {
-      const r = spawnSync(process.execPath, [path.join(install, 'bin', 'kubectl-kd.cjs'), ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, ...tempHomeEnv(), KD_CODE_CACHE_DIR: dir, KD_CODE_CACHE_DEBUG: '1' },
-        timeout: 60_000,
-      });
-      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-    };
+    writeFileSync(bundle, source.replace(`"${version}"`, `"${version}-été → µ"`));
     const first = installed(['validate', '--version']);
     expect(cacheReport(first)).toMatch(/^validate\.cjs: none, wrote \d+ bytes$/);
     expect(first.stdout).toBe(`${version}-été → µ\n`);

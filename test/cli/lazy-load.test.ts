@@ -153,26 +153,32 @@ describe('validate', () => {
   });
 });
 
-describe('drift against kd sim', () => {
-  let d: DriftSim;
-  let kubeconfig: string;
-  let app: string;
-  const ns = 'lazy-load';
-
+/**
+ * For the describe block that calls it: a kd sim holding release `app` (one ConfigMap, applied
+ * from the folder `app`) in namespace `ns`, and the kubeconfig to reach it; set before its tests.
+ */
+function appRelease(ns: string): { d: DriftSim; kubeconfig: string; app: string } {
+  const r = {} as { d: DriftSim; kubeconfig: string; app: string };
   beforeAll(async () => {
-    d = await startDriftSim();
-    app = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n' }).dir;
-    await d.apply(app, 'app', ns);
-    kubeconfig = d.kubectl(ns).kubeconfig;
+    r.d = await startDriftSim();
+    r.app = r.d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n' }).dir;
+    await r.d.apply(r.app, 'app', ns);
+    r.kubeconfig = r.d.kubectl(ns).kubeconfig;
   }, 60_000);
   afterAll(async () => {
-    await d?.stop();
+    await r.d?.stop();
   });
+  return r;
+}
 
-  const drift = (args: string[], kc = kubeconfig) => loadedModulesAsync([kdBin, 'drift', '--release', 'app', '-n', ns, '--kubeconfig', kc, ...args], { env: env(), cwd: repoRoot });
+describe('drift against kd sim', () => {
+  const ns = 'lazy-load';
+  const r = appRelease(ns);
+
+  const drift = (args: string[], kc = r.kubeconfig) => loadedModulesAsync([kdBin, 'drift', '--release', 'app', '-n', ns, '--kubeconfig', kc, ...args], { env: env(), cwd: repoRoot });
 
   it('of an in-sync release loads no yaml library, executor, health gates, simulator or child_process', async () => {
-    const run = await drift([app]);
+    const run = await drift([r.app]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
@@ -189,7 +195,7 @@ describe('drift against kd sim', () => {
   });
 
   it('with a difference still prints its diff, loading the yaml library to render it', async () => {
-    const changed = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: slow }\n' }).dir;
+    const changed = r.d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { mode: slow }\n' }).dir;
     const run = await drift([changed, '--diff']);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('--- live ConfigMap lazy-load/settings\n+++ desired ConfigMap lazy-load/settings\n');
@@ -199,7 +205,7 @@ describe('drift against kd sim', () => {
 
   it('with an exec credential plugin in the kubeconfig still connects, loading child_process for it', async () => {
     // The sim's own kubeconfig, its credential handed out by an exec plugin instead.
-    const config = parse(d.s.sim.kubeconfig({ namespace: ns })) as { users: Array<{ user: Record<string, string> }> };
+    const config = parse(r.d.s.sim.kubeconfig({ namespace: ns })) as { users: Array<{ user: Record<string, string> }> };
     const user = config.users[0]!.user;
     const status = user['token'] !== undefined
       ? { token: user['token'] }
@@ -212,7 +218,7 @@ describe('drift against kd sim', () => {
     config.users[0]!.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } as unknown as Record<string, string>;
     const kc = path.join(dir, 'exec.kubeconfig');
     writeFileSync(kc, JSON.stringify(config));
-    const run = await drift([app], kc);
+    const run = await drift([r.app], kc);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
@@ -253,28 +259,18 @@ async function builtinsWith(stdin: 'null' | 'file' | 'terminal', args: string[],
 }
 
 describe('standard input and error are opened only when used', () => {
-  let d: DriftSim;
-  let kubeconfig: string;
-  let app: string;
   const ns = 'lazy-stdin';
-
-  beforeAll(async () => {
+  beforeAll(() => {
     if (spawnSync('script', ['--version']).status !== 0) throw new Error('`script` (util-linux) is not on PATH: these tests give kd a pseudo-terminal through it');
-    d = await startDriftSim();
-    app = d.folder({ 'app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n' }).dir;
-    await d.apply(app, 'app', ns);
-    kubeconfig = d.kubectl(ns).kubeconfig;
-  }, 60_000);
-  afterAll(async () => {
-    await d?.stop();
   });
+  const r = appRelease(ns);
 
   const drift = (stdin: 'null' | 'file' | 'terminal', paths: string[], stdinFile?: string) =>
-    builtinsWith(stdin, [kdBin, 'drift', '--release', 'app', '-n', ns, '--kubeconfig', kubeconfig, ...paths], stdinFile);
+    builtinsWith(stdin, [kdBin, 'drift', '--release', 'app', '-n', ns, '--kubeconfig', r.kubeconfig, ...paths], stdinFile);
 
   for (const stdin of ['null', 'file', 'terminal'] as const)
     it(`a drift with standard input ${stdin === 'null' ? '/dev/null' : stdin === 'file' ? 'a file' : 'a terminal'} that does not read it loads neither fs streams nor readline nor tty`, async () => {
-      const run = await drift(stdin, [app], path.join(app, 'app.yaml'));
+      const run = await drift(stdin, [r.app], path.join(r.app, 'app.yaml'));
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain('1 object: 1 in-sync');
       expect(run.status).toBe(0);
@@ -291,7 +287,7 @@ describe('standard input and error are opened only when used', () => {
   });
 
   it('a drift of `-` still reads the release from standard input (a file), and so loads fs streams', async () => {
-    const run = await drift('file', ['-'], path.join(app, 'app.yaml'));
+    const run = await drift('file', ['-'], path.join(r.app, 'app.yaml'));
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('1 object: 1 in-sync');
     expect(run.status).toBe(0);
@@ -299,7 +295,7 @@ describe('standard input and error are opened only when used', () => {
   });
 
   it('an error is still written to standard error', async () => {
-    const run = await drift('terminal', [path.join(app, 'missing.yaml')]);
+    const run = await drift('terminal', [path.join(r.app, 'missing.yaml')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^error: .*missing\.yaml/);
     expect(run.stdout).toBe('');
