@@ -293,7 +293,6 @@ function absoluteImports(file, meta) {
   writeFileSync(file, code);
 }
 
-
 const plugins = [barrelImports(root), pureCore, builtinsThroughRequire, lazyStringWidth, noDevtools];
 /**
  * One bundle file, with no splitting: the dynamic imports it keeps become modules evaluated on

@@ -100,15 +100,12 @@ export async function readInputs(paths: readonly string[], options: ReadInputsOp
     else {
       const reading = readOneFile(p, info, options, out, seen);
       if (reading !== undefined) await reading;
-      await pauseOf(options);
+      // A pause that answers nothing is not awaited: no microtask turn per file.
+      const turn = options.pause?.();
+      if (turn !== undefined) await turn;
     }
   }
   return out;
-}
-
-/** The caller's pause, when there is one and it asks for a turn (see Pause); undefined otherwise, so that no file costs a microtask turn for nothing. */
-function pauseOf(options: ReadInputsOptions): Promise<void> | undefined {
-  return options.pause?.();
 }
 
 function limitOf(options: InputOptions): number {
@@ -258,7 +255,7 @@ async function readDirectory(dir: string, options: ReadInputsOptions, out: Input
       if (reading !== undefined) await reading;
       const source = out.sources[before];
       if (source) keepOnlyKubernetes(source, out);
-      const turn = pauseOf(options);
+      const turn = options.pause?.();
       if (turn !== undefined) await turn;
     }
   }
@@ -284,7 +281,6 @@ function readOneFile(file: string, known: Stats | undefined, options: ReadInputs
   seen.add(real);
   const limit = limitOf(options);
   let bytes: Buffer;
-  let info: Stats;
   try {
     // A file met in a walk is opened first and its size taken from the open descriptor (one
     // syscall fewer than stat then read). A named path is stat'ed first: a FIFO must not be
@@ -294,7 +290,7 @@ function readOneFile(file: string, known: Stats | undefined, options: ReadInputs
       addText(file, text, out);
       return undefined;
     }
-    info = known ?? statSync(file);
+    const info = known ?? statSync(file);
     if (info.isFile() && info.size > limit) throw tooLargeError(file, limit);
     // A regular file with a size is read at once; pipes, devices and files whose size stat does
     // not know (0 bytes: /proc, some FUSE files) are streamed under the cap.

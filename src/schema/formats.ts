@@ -10,7 +10,7 @@ const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAC = /^(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
-// µ and μ written as escapes: the built command files are pure ASCII (scripts/build.mjs).
+// µ written as an escape: the built command files are pure ASCII (scripts/build.mjs).
 const DURATION = /^(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|ms|s|m|h|d|w))+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;

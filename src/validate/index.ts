@@ -8,6 +8,7 @@
 import { checkAnnotations } from '../annotations/index.js';
 import { applyNamespaceDefaults } from '../manifest/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { appendAll } from '../model/lists.js';
 import type { Manifest, Pause } from '../model/manifest.js';
 import { checkDuplicates, isCrdObject, loadCelEngine, readCrd, schemaUsesCel, validateManifest, type CustomResourceDefinitionInfo, type SchemaRegistry } from '../schema/index.js';
 import { checkBuiltin } from './builtin/index.js';
@@ -85,14 +86,10 @@ export function validateEach(manifests: readonly Manifest[], registry: SchemaReg
 
 /** validateEach of one manifest, appended to `out` (every object passes here: no spread of the usually empty lists). */
 function validateOne(m: Manifest, registry: SchemaRegistry, schemaOptions: { strict: boolean }, out: Diagnostic[]): void {
-  append(out, validateManifest(m, registry, schemaOptions));
-  append(out, checkMetadata(m, { namespaced: registry.isNamespaced(m.ref) }));
-  append(out, checkBuiltin(m));
-  append(out, checkAnnotations(m));
-}
-
-function append(out: Diagnostic[], list: readonly Diagnostic[]): void {
-  for (let i = 0; i < list.length; i++) out.push(list[i]!);
+  appendAll(out, validateManifest(m, registry, schemaOptions));
+  appendAll(out, checkMetadata(m, { namespaced: registry.isNamespaced(m.ref) }));
+  appendAll(out, checkBuiltin(m));
+  appendAll(out, checkAnnotations(m));
 }
 
 export async function validateManifests(

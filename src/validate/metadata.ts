@@ -20,6 +20,7 @@ import type { Manifest } from '../model/manifest.js';
 import type { JsonPath } from '../model/source.js';
 import { toFieldPath } from '../model/source.js';
 import { isPlainObject as isRecord } from '../model/json.js';
+import { NONE } from '../model/lists.js';
 
 export interface MetadataCheckOptions {
   /** Whether the kind is namespaced; undefined when the kind is unknown (the scope check is skipped). */
@@ -75,11 +76,8 @@ export function longerThan(text: string, limit: number): boolean {
   return byteLength(text) > limit;
 }
 
-/** No problem: shared, so that the valid value (nearly every one) allocates nothing. */
-const VALID: readonly string[] = Object.freeze([]);
-
 export function isDns1123Label(value: string): readonly string[] {
-  if (value.length <= 63 && dns1123Label.test(value)) return VALID;
+  if (value.length <= 63 && dns1123Label.test(value)) return NONE;
   const errs: string[] = [];
   if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!dns1123Label.test(value)) {
@@ -98,7 +96,7 @@ export function isDns1123Label(value: string): readonly string[] {
 }
 
 export function isDns1123Subdomain(value: string): readonly string[] {
-  if (value.length <= 253 && dns1123Subdomain.test(value)) return VALID;
+  if (value.length <= 253 && dns1123Subdomain.test(value)) return NONE;
   const errs: string[] = [];
   if (longerThan(value, 253)) errs.push(maxLenError(253));
   if (!dns1123Subdomain.test(value))
@@ -113,7 +111,7 @@ export function isDns1123Subdomain(value: string): readonly string[] {
 }
 
 export function isDns1035Label(value: string): readonly string[] {
-  if (value.length <= 63 && dns1035Label.test(value)) return VALID;
+  if (value.length <= 63 && dns1035Label.test(value)) return NONE;
   const errs: string[] = [];
   if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!dns1035Label.test(value))
@@ -141,7 +139,7 @@ const QUALIFIED_NAME_ERR = "must consist of alphanumeric characters, '-', '_' or
 /** Label keys and annotation keys: an optional DNS subdomain prefix and `/`, then a name of at most 63. */
 export function isQualifiedName(value: string): readonly string[] {
   // The usual key: no prefix, a valid name (the regex implies a non-empty one).
-  if (value.length <= 63 && value.indexOf('/') < 0 && qualifiedName.test(value)) return VALID;
+  if (value.length <= 63 && value.indexOf('/') < 0 && qualifiedName.test(value)) return NONE;
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -164,7 +162,7 @@ export function isQualifiedName(value: string): readonly string[] {
 }
 
 export function isLabelValue(value: string): readonly string[] {
-  if (value.length <= 63 && labelValue.test(value)) return VALID;
+  if (value.length <= 63 && labelValue.test(value)) return NONE;
   const errs: string[] = [];
   if (longerThan(value, 63)) errs.push(maxLenError(63));
   if (!labelValue.test(value))
@@ -336,8 +334,6 @@ const METADATA: JsonPath = ['metadata'];
 const TEMPLATE_METADATA: JsonPath = ['spec', 'template', 'metadata'];
 const JOB_TEMPLATE_METADATA: JsonPath = ['spec', 'jobTemplate', 'metadata'];
 const JOB_POD_TEMPLATE_METADATA: JsonPath = ['spec', 'jobTemplate', 'spec', 'template', 'metadata'];
-
-const NONE: readonly string[] = [];
 
 function checkLabelsAndAnnotations(metadata: Record<string, unknown>, base: JsonPath, out: Found): void {
   // (Paths are built only for a problem: every label of every object passes through here.)

@@ -8,6 +8,7 @@
 import { Errors, FieldPath, goStringMap, intOrString, isRecord, str, type FieldError } from './field.js';
 import { validatePodSpec } from './pod.js';
 import { labelSelectorMatcher } from '../../model/index.js';
+import { appendAll, NONE } from '../../model/lists.js';
 
 export const RULE_SELECTOR = 'builtin/selector';
 export const RULE_RESTART_POLICY = 'builtin/restart-policy';
@@ -33,20 +34,19 @@ export function nonNegative(e: Errors, parent: Record<string, unknown>, at: Fiel
   }
 }
 
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
+
 /**
  * The restartPolicy a template ends up with: unset defaults to Always. Reported where it is
  * written, else at the template's spec. A value that is no policy at all is schema/enum's.
  */
-const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
-const NO_ERRORS: readonly FieldError[] = Object.freeze([]);
-
 export function checkRestartPolicy(podSpec: Record<string, unknown>, at: FieldPath, allowed: readonly string[]): readonly FieldError[] {
   const policy = typeof podSpec.restartPolicy === 'string' && podSpec.restartPolicy !== '' ? podSpec.restartPolicy : 'Always';
   // The usual answer, without an error list: an allowed policy.
-  if (allowed.includes(policy) || !RESTART_POLICIES.includes(policy)) return NO_ERRORS;
+  if (allowed.includes(policy) || !RESTART_POLICIES.includes(policy)) return NONE;
   const e = new Errors(RULE_RESTART_POLICY);
   const p = at.child('restartPolicy');
-  if (!allowed.includes(policy)) e.notSupported(podSpec.restartPolicy === undefined ? p.at(at.json) : p, policy, allowed);
+  e.notSupported(podSpec.restartPolicy === undefined ? p.at(at.json) : p, policy, allowed);
   return e.list;
 }
 
@@ -83,14 +83,14 @@ export function validateWorkload(kind: string, o: Record<string, unknown>): Fiel
     // As apps validation: only a selector that converts (LabelSelectorAsSelector) can mismatch.
     else if (template && selectorMismatch(spec.selector, labels))
       sel.invalid(at.child('template', 'metadata', 'labels'), { go: goStringMap(labels) }, '`selector` does not match template `labels`');
-    append(out, sel.list);
+    appendAll(out, sel.list);
   }
 
   if (template) {
     const podAt = at.child('template', 'spec');
     const podSpec = isRecord(template.spec) ? template.spec : {};
-    append(out, validatePodSpec(podSpec, podAt));
-    append(out, checkRestartPolicy(podSpec, podAt, ALWAYS));
+    appendAll(out, validatePodSpec(podSpec, podAt));
+    appendAll(out, checkRestartPolicy(podSpec, podAt, ALWAYS));
   }
 
   const r = new Errors(RULE_ROLLOUT);
@@ -113,12 +113,8 @@ export function validateWorkload(kind: string, o: Record<string, unknown>): Fiel
     const rp = at.child('updateStrategy', 'rollingUpdate');
     nonNegative(r, ru, rp, ['partition']);
   }
-  append(out, r.list);
+  appendAll(out, r.list);
   return out;
-}
-
-function append(out: FieldError[], errors: readonly FieldError[]): void {
-  for (let i = 0; i < errors.length; i++) out.push(errors[i]!);
 }
 
 /** An IntOrString's value: a number, or a percentage; undefined for a malformed percent. */

@@ -6,6 +6,7 @@
  * a volume; requests ≤ limits; probes and lifecycle handlers with exactly one handler; the pod's
  * and containers' security context ids. The owner's restartPolicy rules are in the owners' modules.
  */
+import { appendAll, NONE } from '../../model/lists.js';
 import { isDns1123Label } from '../metadata.js';
 import { Errors, FieldPath, isRecord, records, str, type FieldError } from './field.js';
 import { isRelaxedEnvVarName, isValidId, isValidPortName, isValidPortNum, quantityText, quantityValue } from './strings.js';
@@ -25,7 +26,7 @@ export function validatePodSpec(spec: Record<string, unknown>, at: FieldPath): F
   // paths, lists or closures (each is checked only when present; absent, it has nothing to report).
   const out: FieldError[] = [];
   const volumes = new Set<string>();
-  if (spec.volumes !== undefined) append(out, validateVolumes(spec.volumes, at.child('volumes'), volumes));
+  if (spec.volumes !== undefined) appendAll(out, validateVolumes(spec.volumes, at.child('volumes'), volumes));
 
   const containers = new Errors(RULE_CONTAINER);
   // Fields the schema requires are reported here only when present but empty (absent: schema/required).
@@ -52,11 +53,11 @@ export function validatePodSpec(spec: Record<string, unknown>, at: FieldPath): F
       if (first === undefined) listOf.set(name, list);
       else if (first !== list) containers.duplicate(cp.child('name'), name);
       if (list !== 'ephemeralContainers' && str(c.image).trim() === '') containers.required(cp.child('image'));
-      append(out, validateContainer(c, cp, list, volumes));
+      appendAll(out, validateContainer(c, cp, list, volumes));
     }
   }
-  append(out, containers.list);
-  if (spec.securityContext !== undefined) append(out, validatePodSecurityContext(spec.securityContext, at.child('securityContext')));
+  appendAll(out, containers.list);
+  if (spec.securityContext !== undefined) appendAll(out, validatePodSecurityContext(spec.securityContext, at.child('securityContext')));
   return out;
 }
 
@@ -80,7 +81,7 @@ function validateVolumes(value: unknown, at: FieldPath, names: Set<string>): Fie
 function validateContainer(c: Record<string, unknown>, at: FieldPath, list: (typeof CONTAINER_LISTS)[number], volumes: Set<string>): readonly FieldError[] {
   let out: FieldError[] | undefined;
   const add = (errors: readonly FieldError[]) => {
-    if (errors.length > 0) append((out ??= []), errors);
+    if (errors.length > 0) appendAll((out ??= []), errors);
   };
 
   if (c.ports !== undefined) {
@@ -150,14 +151,9 @@ function validateContainer(c: Record<string, unknown>, at: FieldPath, list: (typ
   if (isRecord(c.resources)) add(validateResources(c.resources, at));
   if (c.livenessProbe !== undefined || c.readinessProbe !== undefined || c.startupProbe !== undefined || c.lifecycle !== undefined) add(validateProbes(c, at, list));
   if (c.securityContext !== undefined) add(validateContainerSecurityContext(c.securityContext, at.child('securityContext')));
-  return out ?? NO_ERRORS;
+  return out ?? NONE;
 }
 
-const NO_ERRORS: readonly FieldError[] = Object.freeze([]);
-
-function append(out: FieldError[], errors: readonly FieldError[]): void {
-  for (let i = 0; i < errors.length; i++) out.push(errors[i]!);
-}
 
 /** Resources whose requests may be below their limits: native ones (no domain or *.kubernetes.io), not huge pages. */
 function overcommitAllowed(name: string): boolean {
